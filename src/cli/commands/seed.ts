@@ -1,0 +1,22 @@
+import { readFile } from "node:fs/promises";
+import { Command } from "commander";
+import { createRuntime } from "../../runtime/runtime.ts";
+import { loadWorld } from "../../world/load-world.ts";
+import { configFrom, withDatabaseOptions } from "../options.ts";
+
+export function seedCommand(): Command {
+  const cmd = new Command("seed")
+    .description("load a world file into the database in one transaction (loading it twice is harmless)")
+    .argument("<file>", "world file (JSON)");
+  withDatabaseOptions(cmd);
+  cmd.action(async (file: string, flags: Record<string, unknown>) => {
+    const runtime = await createRuntime(configFrom({ ...flags, logLevel: "silent" }));
+    try {
+      const summary = await loadWorld(runtime.services, JSON.parse(await readFile(file, "utf8")));
+      process.stdout.write(`${JSON.stringify(summary)}\n`);
+    } finally {
+      await runtime.close();
+    }
+  });
+  return cmd;
+}

@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import { Command, Option } from "commander";
+import { buildApp } from "../../http/app.ts";
+import { loggerOptions } from "../../http/logger.ts";
+import { createRuntime } from "../../runtime/runtime.ts";
+import { seedDemo, demoBanner } from "../../world/seed-demo.ts";
+import { loadWorld } from "../../world/load-world.ts";
+import { configFrom, withDatabaseOptions } from "../options.ts";
+
+export function serveCommand(): Command {
+  const cmd = new Command("serve")
+    .description("run the Graph-compatible lead retrieval server")
+    .addOption(new Option("-p, --port <port>", "port to listen on (0 = any free port)").env("LEADGRAPH_PORT"))
+    .addOption(new Option("--host <host>", "address to bind").env("LEADGRAPH_HOST"))
+    .addOption(new Option("--world <file>", "load this world file at start (one transaction)").env("LEADGRAPH_WORLD"))
+    .addOption(new Option("--demo", "seed the demo world (pages, forms, ads, ~10,000 leads) and print how to use it").env("LEADGRAPH_DEMO"))
+    .addOption(new Option("--public-url <url>", "base URL of absolute paging links, as clients reach this server").env("LEADGRAPH_PUBLIC_URL"))
+    .addOption(new Option("--clock <mode>", "system | manual | manual:<unix seconds>").env("LEADGRAPH_CLOCK"))
+    .addOption(new Option("--admin-key <key>", "admin API key (generated and printed when absent)").env("LEADGRAPH_ADMIN_KEY"))
+    .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"));
+  withDatabaseOptions(cmd);
+  cmd.action(async (flags: Record<string, unknown>) => {
+    const config = configFrom(flags);
+    const runtime = await createRuntime(config);
+    if (config.world) {
+      const summary = await loadWorld(runtime.services, JSON.parse(await readFile(config.world, "utf8")));
+      process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
+    }
+    if (config.demo) await seedDemo(runtime.services);
+    const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
+    const address = await app.listen({ port: config.port, host: config.host });
+    const url = config.publicUrl ?? address;
+    if (config.demo) process.stdout.write(demoBanner(url, runtime));
+    else {
+      process.stdout.write(`leadgraph listening on ${url}\n`);
+      if (runtime.adminKeyGenerated) process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`);
+    }
+    let closing = false;
+    const shutdown = async () => {
+      if (closing) return;
+      closing = true;
+      await app.close();
+      await runtime.close();
+      process.exit(0);
+    };
+    process.on("SIGTERM", () => void shutdown());
+    process.on("SIGINT", () => void shutdown());
+  });
+  return cmd;
+}

@@ -1,0 +1,151 @@
+/**
+ * The one catalogue of Graph errors. Every failure the server reports is built here, so the
+ * wire shape (code, subcode, type, HTTP status, message) is decided in one place and documented
+ * in docs/errors.md. The domain throws or returns GraphError; the HTTP layer only serialises it.
+ */
+export type GraphErrorType = "OAuthException" | "GraphMethodException" | "IGApiException";
+
+export interface GraphErrorInit {
+  message: string;
+  type: GraphErrorType;
+  code: number;
+  subcode?: number;
+  status: number;
+  userTitle?: string;
+  userMsg?: string;
+  isTransient?: boolean;
+  /** Sets `WWW-Authenticate: OAuth "Facebook Platform" "<authError>" "<message>"`. */
+  authError?: "invalid_token" | "invalid_request";
+  cause?: unknown;
+}
+
+export class GraphError extends Error {
+  readonly type: GraphErrorType;
+  readonly code: number;
+  readonly subcode: number | undefined;
+  readonly status: number;
+  readonly userTitle: string | undefined;
+  readonly userMsg: string | undefined;
+  readonly isTransient: boolean;
+  readonly authError: GraphErrorInit["authError"];
+
+  constructor(init: GraphErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = "GraphError";
+    this.type = init.type;
+    this.code = init.code;
+    this.subcode = init.subcode;
+    this.status = init.status;
+    this.userTitle = init.userTitle;
+    this.userMsg = init.userMsg;
+    this.isTransient = init.isTransient ?? false;
+    this.authError = init.authError;
+  }
+}
+
+export const isGraphError = (e: unknown): e is GraphError => e instanceof GraphError;
+
+const GRAPH_DOCS = "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api";
+
+/** Constructors, one per catalogue entry. Names say the situation, not the code. */
+export const errors = {
+  noToken: () =>
+    new GraphError({
+      message: "An active access token must be used to query information about the current user.",
+      type: "OAuthException", code: 2500, status: 400, authError: "invalid_request",
+    }),
+  tokenRequired: () =>
+    new GraphError({
+      message: "An access token is required to request this resource.",
+      type: "OAuthException", code: 104, status: 400, authError: "invalid_request",
+    }),
+  malformedToken: () =>
+    new GraphError({
+      message: "Invalid OAuth access token - Cannot parse access token",
+      type: "OAuthException", code: 190, status: 400, authError: "invalid_token",
+    }),
+  tokenExpired: (expiredAt: string, now: string) =>
+    new GraphError({
+      message: `Error validating access token: Session has expired on ${expiredAt}. The current time is ${now}.`,
+      type: "OAuthException", code: 190, subcode: 463, status: 400, authError: "invalid_token",
+    }),
+  tokenInvalidated: (subcode: number, detail: string) =>
+    new GraphError({
+      message: `Error validating access token: ${detail}`,
+      type: "OAuthException", code: 190, subcode, status: 400, authError: "invalid_token",
+    }),
+  unknownObject: (id: string, method: "get" | "post" | "delete" = "get") =>
+    new GraphError({
+      message: `Unsupported ${method} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. ${GRAPH_DOCS}`,
+      type: "GraphMethodException", code: 100, subcode: 33, status: 400,
+    }),
+  nonexistingField: (field: string, nodeType: string) =>
+    new GraphError({
+      message: `(#100) Tried accessing nonexisting field (${field}) on node type (${nodeType})`,
+      type: "OAuthException", code: 100, status: 400,
+    }),
+  unknownPath: (components: string) =>
+    new GraphError({
+      message: `Unknown path components: ${components}`,
+      type: "OAuthException", code: 2500, status: 400,
+    }),
+  syntax: (detail: string) =>
+    new GraphError({ message: `Syntax error ${detail}`, type: "OAuthException", code: 2500, status: 400 }),
+  unknownAliases: (ids: string[]) =>
+    new GraphError({
+      message: `(#803) Some of the aliases you requested do not exist: ${ids.join(",")}`,
+      type: "OAuthException", code: 803, status: 404,
+    }),
+  invalidParam: (detail: string) =>
+    new GraphError({ message: `(#100) ${detail}`, type: "OAuthException", code: 100, status: 400 }),
+  paramRequired: (name: string) =>
+    new GraphError({ message: `(#100) The parameter ${name} is required`, type: "OAuthException", code: 100, status: 400 }),
+  paramEnum: (name: string, allowed: readonly string[], got: string) =>
+    new GraphError({
+      message: `(#100) Param ${name} must be one of {${allowed.join(", ")}} - got "${got}".`,
+      type: "OAuthException", code: 100, status: 400,
+    }),
+  invalidKeys: (keys: string[], param: string) =>
+    new GraphError({
+      message: `(#100) Invalid keys "${keys.join(", ")}" were found in param "${param}".`,
+      type: "OAuthException", code: 100, status: 400,
+    }),
+  unsupportedMethod: (method: string, path: string) =>
+    new GraphError({
+      message: `Unsupported ${method.toLowerCase()} request. ${path === "" ? "" : `Path '${path}' `}does not support this operation. ${GRAPH_DOCS}`,
+      type: "GraphMethodException", code: 100, subcode: 33, status: 400,
+    }),
+  permissionMissing: (permission: string) =>
+    new GraphError({
+      message: `(#200) Requires ${permission} permission to manage the object`,
+      type: "OAuthException", code: 200, status: 403, authError: "invalid_request",
+    }),
+  permissionsError: (detail = "Permissions error") =>
+    new GraphError({ message: `(#200) ${detail}`, type: "OAuthException", code: 200, status: 403, authError: "invalid_request" }),
+  permissionDenied: (detail = "Permission Denied") =>
+    new GraphError({ message: `(#10) ${detail}.`, type: "OAuthException", code: 10, status: 403, authError: "invalid_request" }),
+  pageTokenRequired: () =>
+    new GraphError({
+      message: "(#190) This method must be called with a Page Access Token",
+      type: "OAuthException", code: 190, status: 400, authError: "invalid_token",
+    }),
+  appsecretProofRequired: () =>
+    new GraphError({ message: "API calls from the server require an appsecret_proof argument", type: "GraphMethodException", code: 100, status: 400 }),
+  appsecretProofInvalid: () =>
+    new GraphError({ message: "Invalid appsecret_proof provided in the API argument", type: "GraphMethodException", code: 100, status: 400 }),
+  leadRateLimited: () =>
+    new GraphError({
+      message:
+        "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+      type: "OAuthException", code: 80005, status: 400, isTransient: true,
+    }),
+  requestTooLarge: () =>
+    new GraphError({ message: "(#100) The request body is too large", type: "OAuthException", code: 100, status: 413 }),
+  unknown: (cause?: unknown) =>
+    new GraphError({ message: "An unknown error has occurred.", type: "OAuthException", code: 1, status: 500, isTransient: true, cause }),
+  serviceUnavailable: (cause?: unknown) =>
+    new GraphError({
+      message: "An unexpected error has occurred. Please retry your request later.",
+      type: "OAuthException", code: 2, status: 503, isTransient: true, cause,
+    }),
+} as const;

@@ -1,0 +1,142 @@
+import type { KeysetPosition } from "./cursor.ts";
+import type {
+  AdAccountRecord, AdAccountRole, AdAttribution, AdRecord, AdSetRecord, AppRecord, AppRole, CampaignRecord,
+  FormRecord, LeadEvent, LeadRecord, PageLocation, PageRecord, PageRole, TokenRecord, UserRecord,
+} from "./model.ts";
+
+/**
+ * The storage ports the domain declares. src/storage implements them with Kysely for SQLite and
+ * PostgreSQL; nothing here knows which.
+ */
+
+export interface LeadListQuery {
+  formId?: string;
+  adId?: string;
+  pageId?: string;
+  /** Inclusive lower bound on created_time. */
+  fromTime?: number;
+  /** Exclusive upper bound on created_time. */
+  beforeTime?: number;
+  /** Rows strictly older than this position (the `after` cursor). */
+  olderThan?: KeysetPosition;
+  /** Rows strictly newer than this position (the `before` cursor); returned newest first all the same. */
+  newerThan?: KeysetPosition;
+  limit: number;
+}
+
+export interface LeadRepository {
+  get(id: string): Promise<LeadRecord | undefined>;
+  getMany(ids: readonly string[]): Promise<LeadRecord[]>;
+  /** Newest first: (created_time desc, id desc). */
+  list(q: LeadListQuery): Promise<LeadRecord[]>;
+  count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number>;
+  /** Inserts leads, bumps their forms' counters and, when `events` is given, writes the outbox rows. */
+  insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[]): Promise<void>;
+  findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>>;
+  testLeadsOf(formId: string): Promise<LeadRecord[]>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface FormRepository {
+  get(id: string): Promise<FormRecord | undefined>;
+  listByPage(pageId: string, q: { olderThan?: KeysetPosition; newerThan?: KeysetPosition; limit: number }): Promise<FormRecord[]>;
+  countByPage(pageId: string): Promise<number>;
+  upsert(form: FormRecord): Promise<void>;
+  setStatus(id: string, status: FormRecord["status"]): Promise<void>;
+}
+
+export interface DirectoryRepository {
+  getApp(id: string): Promise<AppRecord | undefined>;
+  listApps(): Promise<AppRecord[]>;
+  upsertApp(app: AppRecord): Promise<void>;
+  deleteApp(id: string): Promise<void>;
+  appRoles(appId: string): Promise<AppRole[]>;
+  setAppRoles(appId: string, roles: readonly AppRole[]): Promise<void>;
+
+  getUser(id: string): Promise<UserRecord | undefined>;
+  listUsers(): Promise<UserRecord[]>;
+  upsertUser(user: UserRecord): Promise<void>;
+
+  getPage(id: string): Promise<PageRecord | undefined>;
+  listPages(): Promise<PageRecord[]>;
+  upsertPage(page: PageRecord): Promise<void>;
+  pageRoles(pageId: string): Promise<PageRole[]>;
+  rolesOfUser(userId: string): Promise<PageRole[]>;
+  setPageRole(role: PageRole): Promise<void>;
+  removePageRole(pageId: string, userId: string): Promise<void>;
+  locations(pageId: string): Promise<PageLocation[]>;
+  upsertLocation(loc: PageLocation): Promise<void>;
+
+  getAdAccount(id: string): Promise<AdAccountRecord | undefined>;
+  upsertAdAccount(acc: AdAccountRecord): Promise<void>;
+  adAccountRoles(accountId: string): Promise<AdAccountRole[]>;
+  setAdAccountRole(role: AdAccountRole): Promise<void>;
+  getCampaign(id: string): Promise<CampaignRecord | undefined>;
+  upsertCampaign(c: CampaignRecord): Promise<void>;
+  getAdSet(id: string): Promise<AdSetRecord | undefined>;
+  upsertAdSet(s: AdSetRecord): Promise<void>;
+  getAd(id: string): Promise<AdRecord | undefined>;
+  upsertAd(ad: AdRecord): Promise<void>;
+  adsOfForm(formId: string): Promise<AdRecord[]>;
+  /** Ad, ad set, campaign and account names for a set of ads, in one round trip. */
+  attributions(adIds: readonly string[]): Promise<Map<string, AdAttribution>>;
+
+  /** Which kind of object an id names, or undefined. */
+  kindOf(id: string): Promise<ObjectKind | undefined>;
+}
+
+export type ObjectKind = "lead" | "form" | "page" | "ad" | "adset" | "campaign" | "ad_account" | "app" | "user";
+
+export interface TokenRepository {
+  findByHash(hash: string): Promise<TokenRecord | undefined>;
+  insert(token: TokenRecord, hash: string): Promise<void>;
+  list(filter: { appId?: string; userId?: string; pageId?: string }): Promise<TokenRecord[]>;
+  invalidate(filter: { id?: string; appId?: string; userId?: string; pageId?: string }, subcode: number, reason: string): Promise<number>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface SettingsRepository {
+  get(key: string): Promise<string | undefined>;
+  /** Sets the value only if absent and returns whichever value won: safe when instances race. */
+  getOrInit(key: string, init: () => string): Promise<string>;
+  set(key: string, value: string): Promise<void>;
+}
+
+export interface WebhookSubscriptionRecord {
+  appId: string;
+  object: string;
+  callbackUrl: string;
+  fields: string[];
+  verifyToken: string;
+  includeValues: boolean;
+  active: boolean;
+  createdTime: number;
+}
+
+export interface PageInstallRecord {
+  pageId: string;
+  appId: string;
+  subscribedFields: string[];
+  createdTime: number;
+}
+
+export interface SubscriptionRepository {
+  listForApp(appId: string): Promise<WebhookSubscriptionRecord[]>;
+  upsert(sub: WebhookSubscriptionRecord): Promise<void>;
+  remove(appId: string, object?: string): Promise<void>;
+  installsOfPage(pageId: string): Promise<PageInstallRecord[]>;
+  upsertInstall(inst: PageInstallRecord): Promise<void>;
+  removeInstall(pageId: string, appId: string): Promise<void>;
+}
+
+/** Everything storage offers, scoped to one connection or one transaction. */
+export interface Store {
+  leads: LeadRepository;
+  forms: FormRepository;
+  directory: DirectoryRepository;
+  tokens: TokenRepository;
+  settings: SettingsRepository;
+  subscriptions: SubscriptionRepository;
+  /** Runs fn in one database transaction; nested calls join the outer one. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,22 @@
+import type { AccessPolicy } from "./access/policy.ts";
+import type { Clock } from "./clock.ts";
+import type { CursorCodec } from "./cursor.ts";
+import type { IdGenerator } from "./ids.ts";
+import type { LeadIntake } from "./leads/lead-intake.ts";
+import type { Store } from "./ports.ts";
+import type { LeadReadMeter } from "./rate-limit/meter.ts";
+
+/**
+ * What the outer layers (Graph surface, admin API, CLI, dispatcher) are handed: the store and the
+ * domain's rules, each replaceable on its own (tests freeze the clock; the rate limit swaps the meter).
+ */
+export interface Services {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  cursors: CursorCodec;
+  policy: AccessPolicy;
+  meter: LeadReadMeter;
+  intake: LeadIntake;
+  hashToken(token: string): string;
+}

@@ -1,0 +1,48 @@
+/** Graph formats datetimes as `2015-02-28T08:49:14+0000`: UTC, seconds, no colon in the offset. */
+export function formatGraphTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+0000");
+}
+
+const GRAPH_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
+
+/** Parses a Graph datetime, an ISO-8601 string or unix seconds (number or numeric string). */
+export function parseTime(value: unknown): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? Math.floor(value) : undefined;
+  if (typeof value !== "string") return undefined;
+  const trimmed = value.trim();
+  if (/^\d{1,12}$/.test(trimmed)) return Number(trimmed);
+  const m = GRAPH_TIME.exec(trimmed);
+  if (!m) return undefined;
+  let offset = m[2] ?? "Z";
+  if (/^[+-]\d{4}$/.test(offset)) offset = `${offset.slice(0, 3)}:${offset.slice(3)}`;
+  const ms = Date.parse(`${m[1]}${offset}`);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}
+
+/** Meta's expiry messages use Pacific time: `Monday, 10-Aug-15 01:00:00 PDT`. */
+export function formatSessionTime(unixSeconds: number): string {
+  const d = new Date(unixSeconds * 1000);
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: "America/Los_Angeles", weekday: "long", day: "2-digit", month: "short", year: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZoneName: "short",
+  }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  const hour = get("hour") === "24" ? "00" : get("hour");
+  return `${get("weekday")}, ${get("day")}-${get("month")}-${get("year")} ${hour}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
+
+/** Parses durations such as `36h`, `90d`, `1h30m` or plain seconds; undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const t = text.trim();
+  if (/^-?\d+$/.test(t)) return Number(t);
+  const re = /(\d+)([smhdw])/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    total += Number(m[1]) * (UNITS[m[2]!] ?? 0);
+    consumed = re.lastIndex;
+  }
+  return consumed === t.length && consumed > 0 ? total : undefined;
+}

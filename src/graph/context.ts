@@ -1,0 +1,34 @@
+import type { Caller } from "../domain/access/caller.ts";
+import { UsageReport } from "../domain/rate-limit/meter.ts";
+import type { Services } from "../domain/services.ts";
+import type { Params } from "./params.ts";
+
+/** Everything one Graph request works with. Built once per request (and per batch item). */
+export class GraphContext {
+  readonly usage = new UsageReport();
+  readonly #adVisibility = new Map<string, Promise<boolean>>();
+
+  constructor(
+    readonly services: Services,
+    readonly caller: Caller,
+    /** The raw token, to be carried in absolute paging links as the Node SDK needs. */
+    readonly accessToken: string,
+    readonly version: string,
+    readonly publicUrl: string,
+    readonly params: Params,
+  ) {}
+
+  /** Whether ad-level fields of this ad account are visible to the caller; asked once per request. */
+  adFieldsVisible(accountId: string): Promise<boolean> {
+    let v = this.#adVisibility.get(accountId);
+    if (!v) {
+      v = this.services.policy.adFieldsVisible(this.caller, accountId);
+      this.#adVisibility.set(accountId, v);
+    }
+    return v;
+  }
+
+  nowSeconds(): number {
+    return Math.floor(this.services.clock.nowMs() / 1000);
+  }
+}

@@ -1,0 +1,176 @@
+import type { Caller } from "../domain/access/caller.ts";
+import { errors, GraphError, isGraphError } from "../domain/errors.ts";
+import { selectionFromParam } from "../domain/fields.ts";
+import { isAdAccountId, isGraphId } from "../domain/ids.ts";
+import type { Services } from "../domain/services.ts";
+import { GraphContext } from "./context.ts";
+import { renderNode } from "./graph-node.ts";
+import { nodes } from "./nodes/index.ts";
+import { type Params, stringParam } from "./params.ts";
+import { specialPaths } from "./special-paths.ts";
+import { runBatch } from "./batch.ts";
+
+export type GraphMethod = "GET" | "POST" | "DELETE";
+
+export interface GraphRequest {
+  method: GraphMethod;
+  /** Path without the version prefix and surrounding slashes: `123/leads`, `me`, `` (root). */
+  path: string;
+  params: Params;
+  version: string;
+  token: string | undefined;
+  appsecretProof: string | undefined;
+}
+
+export interface GraphResponse {
+  status: number;
+  body: unknown;
+  /** Headers beyond the standard ones (usage headers, WWW-Authenticate…). */
+  headers: Record<string, string>;
+}
+
+export interface GraphOptions {
+  publicUrl: string;
+  defaultVersion: string;
+}
+
+/** Hooks the Graph surface offers for things that wrap every request (batch, multi-id). */
+export interface GraphExecutor {
+  execute(req: GraphRequest): Promise<GraphResponse>;
+}
+
+/** Turns a Graph request into a response. Transport-free: the HTTP route, batch and tests all call it. */
+export function createGraphExecutor(services: Services, options: GraphOptions): GraphExecutor {
+  const executor: GraphExecutor = {
+    async execute(req) {
+      const headers: Record<string, string> = {};
+      let ctx: GraphContext | undefined;
+      try {
+        const segments = req.path === "" ? [] : req.path.split("/");
+        const special = segments[0] !== undefined ? specialPaths[segments[0]] : undefined;
+        if (special) {
+          const res = await special({ services, options, req, segments, executor, authenticate: () => auth() });
+          return { status: 200, headers: { ...headers, ...res.headers }, body: res.body };
+        }
+        if (segments[0] === "me" && !req.token?.trim()) throw errors.noToken();
+        const caller = await auth();
+        if (segments[0] === "me") {
+          // `/me` is the token's user, or its page for page tokens.
+          const self = caller.type === "PAGE" ? caller.pageId : caller.userId;
+          if (self === null) throw errors.noToken();
+          segments[0] = self;
+        }
+        ctx = new GraphContext(services, caller, req.token!.trim(), req.version, options.publicUrl, req.params);
+        const body = await route(ctx, req, segments, executor);
+        return { status: 200, body, headers: { ...headers, ...usageHeaders(ctx) } };
+      } catch (e) {
+        const err = isGraphError(e) ? e : errors.unknown(e);
+        return { status: err.status, body: errorBody(err), headers: { ...headers, ...(ctx ? usageHeaders(ctx) : {}), ...authHeader(err) } };
+      }
+
+      function auth(): Promise<Caller> {
+        return services.policy.authenticate({ token: req.token, appsecretProof: req.appsecretProof });
+      }
+    },
+  };
+  return executor;
+}
+
+async function route(ctx: GraphContext, req: GraphRequest, segments: string[], executor: GraphExecutor): Promise<unknown> {
+  if (segments.length === 0) return root(ctx, req, executor);
+  if (segments.length > 2) throw errors.unknownPath(`/${segments.slice(2).join("/")}`);
+  const [id, edgeName] = segments as [string, string | undefined];
+  if (!isGraphId(id) && !isAdAccountId(id)) throw errors.unknownAliases([id]);
+  const kind = await ctx.services.store.directory.kindOf(id);
+  const node = kind === undefined ? undefined : nodes[kind];
+  const method = req.method.toLowerCase() as "get" | "post" | "delete";
+  if (!node) throw errors.unknownObject(id, method);
+  if (edgeName === undefined) {
+    const record = await node.load(ctx, id, method);
+    if (req.method === "GET") {
+      const selection = selectionFromParam(req.params.fields);
+      if (node.beforeRender) await node.beforeRender(ctx, record);
+      return renderNode(ctx, node, record, id, selection);
+    }
+    const op = req.method === "POST" ? node.update : node.remove;
+    if (!op) throw errors.unknownObject(id, method);
+    return op(ctx, record, req.params);
+  }
+  const edge = Object.hasOwn(node.edges, edgeName) ? node.edges[edgeName] : undefined;
+  if (!edge) throw errors.unknownPath(`/${edgeName}`);
+  const record = await node.load(ctx, id, "get");
+  if (req.method === "GET") {
+    if (!edge.read) throw errors.unsupportedMethod("get", `/${id}/${edgeName}`);
+    const { after: _a, before: _b, access_token: _t, ...linkParams } = req.params;
+    return edge.read(ctx, record, {
+      params: req.params,
+      selection: selectionFromParam(req.params.fields),
+      linkPath: `${id}/${edgeName}`,
+      linkParams,
+    });
+  }
+  const op = req.method === "POST" ? edge.create : edge.remove;
+  if (!op) throw errors.unsupportedMethod(req.method, `/${id}/${edgeName}`);
+  return op(ctx, record, req.params);
+}
+
+/** `GET /?ids=a,b` (object keyed by id; each id is its own call) and `POST /` with `batch`. */
+async function root(ctx: GraphContext, req: GraphRequest, executor: GraphExecutor): Promise<unknown> {
+  if (req.method === "POST" && req.params.batch !== undefined) {
+    return runBatch(executor, req);
+  }
+  const idsParam = stringParam(req.params, "ids");
+  if (idsParam === undefined) throw errors.unsupportedMethod(req.method, "");
+  const ids = [...new Set(idsParam.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  if (ids.length === 0) throw errors.invalidParam("Param ids must name at least one object");
+  if (ids.length > 50) throw errors.invalidParam("Param ids can name at most 50 objects");
+  const missing: string[] = [];
+  const found: [string, NonNullable<(typeof nodes)[keyof typeof nodes]>][] = [];
+  for (const id of ids) {
+    const kind = isGraphId(id) || isAdAccountId(id) ? await ctx.services.store.directory.kindOf(id) : undefined;
+    const node = kind === undefined ? undefined : nodes[kind];
+    if (!node) missing.push(id);
+    else found.push([id, node]);
+  }
+  if (missing.length > 0) throw errors.unknownAliases(missing);
+  const selection = selectionFromParam(req.params.fields);
+  const out: Record<string, unknown> = {};
+  for (const [id, node] of found) {
+    const record = await node.load(ctx, id, "get");
+    if (node.beforeRender) await node.beforeRender(ctx, record);
+    out[id] = await renderNode(ctx, node, record, id, selection);
+  }
+  return out;
+}
+
+export function errorBody(err: GraphError): { error: Record<string, unknown> } {
+  const error: Record<string, unknown> = { message: err.message, type: err.type, code: err.code };
+  if (err.subcode !== undefined) error.error_subcode = err.subcode;
+  if (err.isTransient) error.is_transient = true;
+  if (err.userTitle !== undefined) error.error_user_title = err.userTitle;
+  if (err.userMsg !== undefined) error.error_user_msg = err.userMsg;
+  return { error };
+}
+
+function authHeader(err: GraphError): Record<string, string> {
+  if (!err.authError) return {};
+  // The header value is a quoted string: quotes and non-Latin-1 text cannot appear in it.
+  const msg = err.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");
+  return { "www-authenticate": `OAuth "Facebook Platform" "${err.authError}" "${msg}"` };
+}
+
+function usageHeaders(ctx: GraphContext): Record<string, string> {
+  if (ctx.usage.pages.size === 0) return {};
+  const buc: Record<string, unknown[]> = {};
+  for (const [pageId, u] of ctx.usage.pages) {
+    buc[pageId] = [{
+      type: "leadgen", call_count: u.callCount, total_cputime: u.totalCputime, total_time: u.totalTime,
+      estimated_time_to_regain_access: u.estimatedTimeToRegainAccess,
+    }];
+  }
+  const worst = Math.max(...[...ctx.usage.pages.values()].map((u) => u.callCount));
+  return {
+    "x-business-use-case-usage": JSON.stringify(buc),
+    "x-app-usage": JSON.stringify({ call_count: worst, total_cputime: 0, total_time: 0 }),
+  };
+}

@@ -1,0 +1,102 @@
+import type { FieldSelection } from "../domain/fields.ts";
+import type { ObjectKind } from "../domain/ports.ts";
+import { errors } from "../domain/errors.ts";
+import type { GraphContext } from "./context.ts";
+import type { Params } from "./params.ts";
+import { type ObjectShape, plain } from "./selection.ts";
+import type { Paging } from "../contract/index.ts";
+
+/** A read of an edge, from `/{id}/{edge}` or from a nested `edge.limit(n){…}` field. */
+export interface EdgeRequest {
+  /** limit, after, before, filtering, summary… */
+  params: Params;
+  selection: FieldSelection[] | undefined;
+  /** `<id>/<edge>`, for paging links. */
+  linkPath: string;
+  /** Parameters repeated in paging links (the token is added by the link builder). */
+  linkParams: Params;
+}
+
+export interface EdgeResult {
+  data: unknown[];
+  paging?: Paging;
+  summary?: Record<string, unknown>;
+}
+
+export interface GraphEdge<R> {
+  read?(ctx: GraphContext, parent: R, req: EdgeRequest): Promise<EdgeResult>;
+  create?(ctx: GraphContext, parent: R, params: Params): Promise<unknown>;
+  remove?(ctx: GraphContext, parent: R, params: Params): Promise<unknown>;
+}
+
+/** One Graph node type: how to load it (with access checks), render it, and its edges. */
+export interface GraphNode<R> {
+  kind: ObjectKind;
+  shape: ObjectShape<R>;
+  /** Loads the object for this caller or throws the GraphError Meta would (100/33 when unseen). */
+  load(ctx: GraphContext, id: string, method: "get" | "post" | "delete"): Promise<R>;
+  edges: Record<string, GraphEdge<R>>;
+  update?(ctx: GraphContext, record: R, params: Params): Promise<unknown>;
+  remove?(ctx: GraphContext, record: R, params: Params): Promise<unknown>;
+  /** Called before rendering, e.g. to charge the lead rate limit. */
+  beforeRender?(ctx: GraphContext, record: R): Promise<void>;
+}
+
+const MODIFIER_PARAMS = ["limit", "after", "before", "filtering", "summary"];
+
+/** Checks every requested name (and modifier) exists before anything is read, so errors cost no work. */
+export function validateSelection<R>(node: GraphNode<R>, sel: readonly FieldSelection[] | undefined): void {
+  if (!sel) return;
+  for (const s of sel) {
+    const isField = Object.hasOwn(node.shape.fields, s.name);
+    const isEdge = !isField && Object.hasOwn(node.edges, s.name) && node.edges[s.name]!.read !== undefined;
+    if (!isField && !isEdge) throw errors.nonexistingField(s.name, node.shape.typeName);
+    const accepted = isField ? (node.shape.fieldModifiers?.[s.name] ?? []) : MODIFIER_PARAMS;
+    for (const m of Object.keys(s.modifiers)) {
+      if (!accepted.includes(m)) {
+        throw errors.invalidParam(`Unknown modifier ${m} on field ${s.name} of node type (${node.shape.typeName})`);
+      }
+    }
+  }
+}
+
+/** Renders a node with edges usable as fields (`leadgen_forms{leads.limit(5){id}}`). */
+export async function renderNode<R>(
+  ctx: GraphContext,
+  node: GraphNode<R>,
+  record: R,
+  id: string,
+  selection: readonly FieldSelection[] | undefined,
+): Promise<Record<string, unknown>> {
+  const sel = selection ?? plain(node.shape.defaultFields);
+  validateSelection(node, sel);
+  const out: Record<string, unknown> = {};
+  let hasId = false;
+  for (const s of sel) {
+    if (s.name === "id") hasId = true;
+    const resolver = node.shape.fields[s.name];
+    if (resolver && Object.hasOwn(node.shape.fields, s.name)) {
+      const v = resolver(ctx, record, s);
+      const value = v instanceof Promise ? await v : v;
+      if (value !== undefined) out[s.name] = value;
+      continue;
+    }
+    const edge = node.edges[s.name]!;
+    const params: Params = { ...s.modifiers };
+    const linkParams: Params = { ...s.modifiers };
+    if (s.children) linkParams.fields = serializeChildren(s.children);
+    const result = await edge.read!(ctx, record, { params, selection: s.children, linkPath: `${id}/${s.name}`, linkParams });
+    out[s.name] = result;
+  }
+  if (!hasId && node.shape.fields.id) {
+    out.id = await node.shape.fields.id(ctx, record, { name: "id", modifiers: {}, children: undefined });
+  }
+  return out;
+}
+
+function serializeChildren(sel: readonly FieldSelection[]): string {
+  return sel.map((s) => {
+    const mods = Object.entries(s.modifiers).map(([k, v]) => `.${k}(${v})`).join("");
+    return `${s.name}${mods}${s.children ? `{${serializeChildren(s.children)}}` : ""}`;
+  }).join(",");
+}

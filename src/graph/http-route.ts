@@ -1,0 +1,84 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { errors } from "../domain/errors.ts";
+import { createGraphExecutor, errorBody, type GraphExecutor, type GraphMethod, type GraphOptions } from "./execute.ts";
+import type { Services } from "../domain/services.ts";
+import { boolParam, mergeParams, stringParam } from "./params.ts";
+
+const VERSION = /^v\d{1,2}\.\d$/;
+
+/** Headers Graph sends on every answer. */
+export function graphHeaders(reply: FastifyReply, version: string): void {
+  reply.header("content-type", "application/json; charset=UTF-8");
+  reply.header("facebook-api-version", version);
+  reply.header("x-fb-trace-id", reply.request.id);
+  reply.header("x-fb-request-id", reply.request.id);
+  reply.header("cache-control", "private, no-cache, no-store, must-revalidate");
+  reply.header("pragma", "no-cache");
+  reply.header("expires", "Sat, 01 Jan 2000 00:00:00 GMT");
+  reply.header("access-control-allow-origin", "*");
+}
+
+/** Sends a Graph body, honouring `pretty` and `suppress_http_code`, with fbtrace_id in errors. */
+export function sendGraph(reply: FastifyReply, status: number, body: unknown, params: Record<string, unknown>): FastifyReply {
+  if (typeof body === "object" && body !== null && "error" in body) {
+    (body as { error: Record<string, unknown> }).error.fbtrace_id = reply.request.id;
+  }
+  let pretty = false;
+  let suppress = false;
+  try {
+    pretty = boolParam(params, "pretty") ?? false;
+    suppress = boolParam(params, "suppress_http_code") ?? false;
+  } catch {
+    // malformed framework params are ignored, as Graph ignores them
+  }
+  return reply.code(suppress ? 200 : status).send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
+}
+
+export function tokenFrom(req: FastifyRequest, params: Record<string, unknown>): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === "string") {
+    const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1];
+  }
+  try {
+    return stringParam(params, "access_token");
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Graph surface: every path not claimed by another module is a Graph path. */
+export function registerGraphRoutes(app: FastifyInstance, services: Services, options: GraphOptions): GraphExecutor {
+  const executor = createGraphExecutor(services, options);
+  const handler = async (req: FastifyRequest, reply: FastifyReply) => {
+    const params = mergeParams(req.query, req.body);
+    let segments = (req.params as { "*"?: string })["*"]?.split("?")[0]?.split("/").filter((s) => s !== "") ?? [];
+    let version = options.defaultVersion;
+    if (segments[0] !== undefined && VERSION.test(segments[0])) {
+      version = segments[0];
+      segments = segments.slice(1);
+    }
+    graphHeaders(reply, version);
+    let method = req.method.toUpperCase();
+    const override = typeof params.method === "string" ? params.method.toUpperCase() : undefined;
+    if (override && (method === "GET" || method === "POST")) method = override;
+    if (method !== "GET" && method !== "POST" && method !== "DELETE") {
+      return sendGraph(reply, 400, errorBody(errors.unsupportedMethod(method, "")), params);
+    }
+    let path: string;
+    try {
+      path = segments.map((s) => decodeURIComponent(s)).join("/");
+    } catch {
+      return sendGraph(reply, 400, errorBody(errors.unknownPath(`/${segments.join("/")}`)), params);
+    }
+    const proof = typeof params.appsecret_proof === "string" ? params.appsecret_proof : undefined;
+    const res = await executor.execute({
+      method: method as GraphMethod, path, params, version, token: tokenFrom(req, params), appsecretProof: proof,
+    });
+    for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
+    return sendGraph(reply, res.status, res.body, params);
+  };
+  app.route({ method: ["GET", "POST", "DELETE", "PUT", "PATCH"], url: "/*", handler });
+  app.route({ method: ["GET", "POST", "DELETE", "PUT", "PATCH"], url: "/", handler });
+  return executor;
+}

@@ -1,0 +1,77 @@
+import type { AdAttribution, LeadRecord } from "../../domain/model.ts";
+import { errors } from "../../domain/errors.ts";
+import { isExpired } from "../../domain/retention.ts";
+import { formatGraphTime } from "../../domain/time.ts";
+import { LEAD_DEFAULT_FIELDS } from "../../contract/index.ts";
+import type { GraphContext } from "../context.ts";
+import type { GraphNode } from "../graph-node.ts";
+import type { FieldResolver, ObjectShape } from "../selection.ts";
+
+/** A lead ready to render: attribution present only when the caller may see ad-level fields. */
+export interface LeadView {
+  lead: LeadRecord;
+  ad: AdAttribution | undefined;
+}
+
+/** Resolves attribution for many leads at once (one query, one permission check per ad account). */
+export async function prepareLeads(ctx: GraphContext, leads: readonly LeadRecord[]): Promise<LeadView[]> {
+  const adIds = [...new Set(leads.map((l) => l.adId).filter((x): x is string => x !== null))];
+  const attributions = adIds.length ? await ctx.services.store.directory.attributions(adIds) : new Map<string, AdAttribution>();
+  const views: LeadView[] = [];
+  for (const lead of leads) {
+    let ad = lead.adId === null ? undefined : attributions.get(lead.adId);
+    if (ad && !(await ctx.adFieldsVisible(ad.accountId))) ad = undefined;
+    views.push({ lead, ad });
+  }
+  return views;
+}
+
+const adField = (pick: (a: AdAttribution) => string): FieldResolver<LeadView> => (_c, v) => (v.ad ? pick(v.ad) : undefined);
+
+export const leadShape: ObjectShape<LeadView> = {
+  typeName: "Lead",
+  defaultFields: LEAD_DEFAULT_FIELDS,
+  fields: {
+    id: (_c, v) => v.lead.id,
+    created_time: (_c, v) => formatGraphTime(v.lead.createdTime),
+    ad_id: adField((a) => a.adId),
+    ad_name: adField((a) => a.adName),
+    adset_id: adField((a) => a.adsetId),
+    adset_name: adField((a) => a.adsetName),
+    campaign_id: adField((a) => a.campaignId),
+    campaign_name: adField((a) => a.campaignName),
+    form_id: (_c, v) => v.lead.formId,
+    field_data: (_c, v) => v.lead.fieldData,
+    custom_disclaimer_responses: (_c, v) => v.lead.disclaimerResponses,
+    is_organic: (_c, v) => v.lead.isOrganic,
+    platform: (_c, v) => v.lead.platform,
+    partner_name: (_c, v) => v.lead.partnerName ?? undefined,
+    retailer_item_id: (_c, v) => v.lead.retailerItemId ?? undefined,
+  },
+};
+
+/**
+ * Loads a lead for this caller: leads past the 90-day retention look like missing objects; the
+ * caller must be able to read the page's leads; the read is charged to the page's rate limit.
+ */
+export async function loadVisibleLead(ctx: GraphContext, id: string, method: "get" | "post" | "delete"): Promise<LeadRecord> {
+  const lead = await ctx.services.store.leads.get(id);
+  if (!lead || isExpired(lead.createdTime, ctx.nowSeconds())) throw errors.unknownObject(id, method);
+  await ctx.services.policy.assertCanReadLeads(ctx.caller, lead.pageId, id);
+  if (!(await ctx.services.policy.leadVisible(ctx.caller, lead))) throw errors.unknownObject(id, method);
+  return lead;
+}
+
+export const leadNode: GraphNode<LeadView> = {
+  kind: "lead",
+  shape: leadShape,
+  async load(ctx, id, method) {
+    const lead = await loadVisibleLead(ctx, id, method);
+    const [view] = await prepareLeads(ctx, [lead]);
+    return view!;
+  },
+  async beforeRender(ctx, view) {
+    await ctx.services.meter.charge(ctx.caller, view.lead.pageId, 1, ctx.usage);
+  },
+  edges: {},
+};

@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import formbody from "@fastify/formbody";
+import multipart from "@fastify/multipart";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { errors, GraphError } from "../domain/errors.ts";
+import { errorBody } from "../graph/execute.ts";
+import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { httpModules } from "./modules.ts";
+
+export interface AppOptions {
+  logger?: FastifyServerOptions["logger"];
+  /** Base URL of absolute links (paging); defaults to the runtime's configured public URL. */
+  publicUrl?: string;
+}
+
+/** Graph trace ids look like Meta's: 11 url-safe characters. */
+const traceId = () => randomBytes(8).toString("base64url").slice(0, 11);
+
+/**
+ * The whole HTTP surface as a Fastify instance, not yet listening: `serve` listens, tests inject.
+ * Other modules (admin API, hosted forms, console, export, operations) claim their own prefixes;
+ * every other path is the Graph API.
+ */
+export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: runtime.config.bodyLimitBytes,
+    genReqId: traceId,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+  });
+
+  // JSON bodies may be empty (the SDKs send `{}` or nothing on GET/DELETE).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body).trim();
+    if (text === "") return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(errors.invalidParam("The request body is not valid JSON"), undefined);
+    }
+  });
+  await app.register(formbody, { bodyLimit: runtime.config.bodyLimitBytes });
+  await app.register(multipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 8 * 1024 * 1024, files: 4, fields: 1000 } });
+  // Anything else (text/plain…) is read as a form body, which is what such clients usually send.
+  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))));
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const graphErr = err instanceof GraphError
+      ? err
+      : err.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? errors.requestTooLarge()
+      : err.statusCode !== undefined && err.statusCode < 500 ? errors.invalidParam(err.message.replace(/^FST_\w+: /, ""))
+      : errors.unknown(err);
+    if (graphErr.status >= 500) req.log.error({ err }, "unhandled error");
+    graphHeaders(reply, runtime.config.graphVersion);
+    return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
+  });
+  app.setNotFoundHandler((req, reply) => {
+    graphHeaders(reply, runtime.config.graphVersion);
+    return sendGraph(reply, 400, errorBody(errors.unknownPath(req.url.split("?")[0] ?? "")), {});
+  });
+
+  const publicUrl = (opts.publicUrl ?? runtime.config.publicUrl ?? `http://${runtime.config.host}:${runtime.config.port}`).replace(/\/+$/, "");
+  for (const register of httpModules) await register(app, runtime, { publicUrl });
+  registerGraphRoutes(app, runtime.services, { publicUrl, defaultVersion: runtime.config.graphVersion });
+  return app;
+}

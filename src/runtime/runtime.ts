@@ -1,0 +1,97 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { BasicAccessPolicy } from "../domain/access/policy.ts";
+import { type Clock, ManualClock, systemClock } from "../domain/clock.ts";
+import { CursorCodec } from "../domain/cursor.ts";
+import { SnowflakeIds } from "../domain/ids.ts";
+import { LeadIntake } from "../domain/leads/lead-intake.ts";
+import { unmeteredReads } from "../domain/rate-limit/meter.ts";
+import type { Services } from "../domain/services.ts";
+import { connect, type Connection, createStore, hashToken, migrateToLatest, SecretBox } from "../storage/index.ts";
+import { allocateNode } from "../storage/instance-node.ts";
+import type { Config } from "./config.ts";
+
+export interface Runtime {
+  config: Config;
+  services: Services;
+  connection: Connection;
+  /** Admin API key (plain, known only to this process and the operator). */
+  adminKey: string;
+  /** Whether the admin key was generated now (serve prints it). */
+  adminKeyGenerated: boolean;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  clock?: Clock;
+}
+
+/** Connects, migrates under a lock, loads shared secrets and wires the domain services. */
+export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const connection = connect(
+    config.databaseUrl
+      ? { kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs }
+      : { kind: "sqlite", file: config.db },
+  );
+  try {
+    await migrateToLatest(connection.db);
+    const box = new SecretBox(config.secretKey ?? localSecretKey(config));
+    const store = createStore(connection.db, box);
+    // Shared by every instance on one database: cursors made by one are valid on all.
+    const cursorSecret = await store.settings.getOrInit("cursor_secret", () => randomBytes(32).toString("hex"));
+    let adminKey = config.adminKey;
+    let adminKeyGenerated = false;
+    if (!adminKey) {
+      const stored = await store.settings.get("admin_key_sealed");
+      if (stored) adminKey = box.open(stored);
+      else {
+        adminKey = `lgadm_${randomBytes(24).toString("base64url")}`;
+        adminKeyGenerated = true;
+        await store.settings.set("admin_key_sealed", box.seal(adminKey));
+      }
+    }
+    const clock = overrides.clock ?? clockFrom(config.clock);
+    const node = await allocateNode(connection.db, Date.now());
+    const ids = new SnowflakeIds(node.node);
+    const services: Services = {
+      store,
+      clock,
+      ids,
+      cursors: new CursorCodec(cursorSecret),
+      policy: new BasicAccessPolicy(store, clock, hashToken),
+      meter: unmeteredReads,
+      intake: new LeadIntake(store, clock, ids),
+      hashToken,
+    };
+    return {
+      config, services, connection, adminKey, adminKeyGenerated,
+      async close() {
+        await node.release();
+        await connection.close();
+      },
+    };
+  } catch (e) {
+    await connection.close();
+    throw e;
+  }
+}
+
+function clockFrom(spec: string): Clock {
+  if (spec === "system") return systemClock;
+  const at = spec.split(":")[1];
+  return new ManualClock(at ? Number(at) * 1000 : Date.now());
+}
+
+/**
+ * Without a configured key, app secrets are sealed with a key kept in a file beside the SQLite
+ * database (or in ./.leadgraph for PostgreSQL), created on first start with owner-only permissions.
+ */
+function localSecretKey(config: Config): string {
+  const file = config.databaseUrl ? resolve(".leadgraph/secret.key") : `${resolve(config.db)}.key`;
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dirname(file), { recursive: true });
+  const key = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
+  return key;
+}

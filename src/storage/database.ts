@@ -1,0 +1,27 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Kysely } from "kysely";
+import { connectPostgres } from "./dialects/postgres/connect.ts";
+import { connectSqlite } from "./dialects/sqlite/connect.ts";
+import type { Database } from "./schema.ts";
+
+export type DatabaseTarget =
+  | { kind: "sqlite"; file: string }
+  | { kind: "postgres"; url: string; poolSize?: number; statementTimeoutMs?: number; connectionTimeoutMs?: number };
+
+export interface Connection {
+  db: Kysely<Database>;
+  dialect: "sqlite" | "postgres";
+  close(): Promise<void>;
+}
+
+/** The single place that chooses a driver; everything else sees only Kysely<Database>. */
+export function connect(target: DatabaseTarget): Connection {
+  if (target.kind === "sqlite") {
+    if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
+    const { db, close } = connectSqlite(target.file);
+    return { db, dialect: "sqlite", close };
+  }
+  const { db, close } = connectPostgres(target);
+  return { db, dialect: "postgres", close };
+}

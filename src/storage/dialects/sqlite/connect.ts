@@ -1,0 +1,16 @@
+import SQLite from "better-sqlite3";
+import { Kysely, SqliteDialect } from "kysely";
+import type { Database } from "../../schema.ts";
+
+/** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
+export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void> } {
+  const sqlite = new SQLite(file);
+  sqlite.pragma("journal_mode = WAL");
+  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 10000");
+  sqlite.pragma("cache_size = -65536");
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, close: () => db.destroy() };
+}

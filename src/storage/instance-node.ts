@@ -1,0 +1,37 @@
+import type { Kysely } from "kysely";
+import type { Database } from "./schema.ts";
+
+const NODES = 256;
+const STALE_MS = 5 * 60_000;
+
+/**
+ * Gives this process a node number (0–255) for id generation that no live instance on the same
+ * database holds, so ids stay unique across instances. A heartbeat keeps the claim; a claim not
+ * refreshed for five minutes is taken over.
+ */
+export async function allocateNode(db: Kysely<Database>, nowMs: number): Promise<{ node: number; release(): Promise<void> }> {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    const node = Math.floor(Math.random() * NODES);
+    const taken = await db.insertInto("instances").values({ node, started_at: nowMs, heartbeat_at: nowMs })
+      .onConflict((oc) => oc.column("node").doNothing()).executeTakeFirst();
+    let won = Number(taken.numInsertedOrUpdatedRows ?? 0n) > 0;
+    if (!won) {
+      const res = await db.updateTable("instances").set({ started_at: nowMs, heartbeat_at: nowMs })
+        .where("node", "=", node).where("heartbeat_at", "<", nowMs - STALE_MS).executeTakeFirst();
+      won = Number(res.numUpdatedRows) > 0;
+    }
+    if (!won) continue;
+    const timer = setInterval(() => {
+      void db.updateTable("instances").set({ heartbeat_at: Date.now() }).where("node", "=", node).execute().catch(() => undefined);
+    }, 60_000);
+    timer.unref();
+    return {
+      node,
+      async release() {
+        clearInterval(timer);
+        await db.deleteFrom("instances").where("node", "=", node).execute().catch(() => undefined);
+      },
+    };
+  }
+  throw new Error("no free instance node: more than 256 live instances share this database");
+}

@@ -1,0 +1,7 @@
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001-foundation.ts";
+
+/** Numbered, forward-only. Add new files here in order; never edit one that has shipped. */
+export const migrations: Record<string, Migration> = {
+  "0001-foundation": m0001,
+};

@@ -1,0 +1,63 @@
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { FormRecord, FormStatus } from "../../domain/model.ts";
+import type { FormRepository } from "../../domain/ports.ts";
+import type { KeysetPosition } from "../../domain/cursor.ts";
+import type { Database, FormsTable } from "../schema.ts";
+
+const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
+  id: r.id,
+  pageId: r.page_id,
+  name: r.name,
+  status: r.status as FormStatus,
+  locale: r.locale,
+  createdTime: Number(r.created_time),
+  spec: JSON.parse(r.spec),
+  leadsCount: Number(r.leads_count),
+  organicLeadsCount: Number(r.organic_leads_count),
+});
+
+export class KyselyFormRepository implements FormRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(id: string): Promise<FormRecord | undefined> {
+    const row = await this.db.selectFrom("forms").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async listByPage(pageId: string, q: { olderThan?: KeysetPosition; newerThan?: KeysetPosition; limit: number }): Promise<FormRecord[]> {
+    let query = this.db.selectFrom("forms").selectAll().where("page_id", "=", pageId);
+    const asc = q.newerThan !== undefined;
+    if (q.olderThan) {
+      const p = q.olderThan;
+      query = query.where(sql<boolean>`(created_time < ${p.t} or (created_time = ${p.t} and id < ${p.id}))`);
+    }
+    if (q.newerThan) {
+      const p = q.newerThan;
+      query = query.where(sql<boolean>`(created_time > ${p.t} or (created_time = ${p.t} and id > ${p.id}))`);
+    }
+    const dir = asc ? "asc" : "desc";
+    const rows = await query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).execute();
+    if (asc) rows.reverse();
+    return rows.map(toRecord);
+  }
+
+  async countByPage(pageId: string): Promise<number> {
+    const r = await this.db.selectFrom("forms").select((eb) => eb.fn.countAll<number>().as("n")).where("page_id", "=", pageId)
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  async upsert(f: FormRecord): Promise<void> {
+    const row = {
+      id: f.id, page_id: f.pageId, name: f.name, status: f.status, locale: f.locale, created_time: f.createdTime,
+      spec: JSON.stringify(f.spec), leads_count: f.leadsCount, organic_leads_count: f.organicLeadsCount,
+    };
+    // Counters belong to the leads that exist; re-loading a definition must not reset them.
+    const { leads_count: _a, organic_leads_count: _b, ...definition } = row;
+    await this.db.insertInto("forms").values(row).onConflict((oc) => oc.column("id").doUpdateSet(definition)).execute();
+  }
+
+  async setStatus(id: string, status: FormStatus): Promise<void> {
+    await this.db.updateTable("forms").set({ status }).where("id", "=", id).execute();
+  }
+}

@@ -1,0 +1,158 @@
+import { type Kysely, type Selectable, sql } from "kysely";
+import type { KeysetPosition } from "../../domain/cursor.ts";
+import type { LeadEvent, LeadRecord, LeadSource } from "../../domain/model.ts";
+import type { LeadListQuery, LeadRepository } from "../../domain/ports.ts";
+import type { Database, LeadsTable } from "../schema.ts";
+
+const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
+  id: r.id,
+  formId: r.form_id,
+  pageId: r.page_id,
+  adId: r.ad_id,
+  adsetId: r.adset_id,
+  campaignId: r.campaign_id,
+  accountId: r.account_id,
+  createdTime: Number(r.created_time),
+  platform: r.platform,
+  isOrganic: r.is_organic === 1,
+  isTest: r.is_test === 1,
+  fieldData: JSON.parse(r.field_data),
+  disclaimerResponses: JSON.parse(r.disclaimer_responses),
+  partnerName: r.partner_name,
+  retailerItemId: r.retailer_item_id,
+  createdByAppId: r.created_by_app_id,
+  createdByUserId: r.created_by_user_id,
+  submitterUserId: r.submitter_user_id,
+  source: r.source as LeadSource,
+  externalId: r.external_id,
+});
+
+const toRow = (l: LeadRecord): LeadsTable => ({
+  id: l.id,
+  form_id: l.formId,
+  page_id: l.pageId,
+  ad_id: l.adId,
+  adset_id: l.adsetId,
+  campaign_id: l.campaignId,
+  account_id: l.accountId,
+  created_time: l.createdTime,
+  platform: l.platform,
+  is_organic: l.isOrganic ? 1 : 0,
+  is_test: l.isTest ? 1 : 0,
+  field_data: JSON.stringify(l.fieldData),
+  disclaimer_responses: JSON.stringify(l.disclaimerResponses),
+  partner_name: l.partnerName,
+  retailer_item_id: l.retailerItemId,
+  created_by_app_id: l.createdByAppId,
+  created_by_user_id: l.createdByUserId,
+  submitter_user_id: l.submitterUserId,
+  source: l.source,
+  external_id: l.externalId,
+});
+
+// SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
+const INSERT_CHUNK = 400;
+
+export class KyselyLeadRepository implements LeadRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async get(id: string): Promise<LeadRecord | undefined> {
+    const row = await this.db.selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async getMany(ids: readonly string[]): Promise<LeadRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom("leads").selectAll().where("id", "in", [...ids]).execute();
+    return rows.map(toRecord);
+  }
+
+  async list(q: LeadListQuery): Promise<LeadRecord[]> {
+    const ascending = q.newerThan !== undefined;
+    let query = this.#filtered(q).selectAll();
+    if (q.olderThan) query = query.where(olderThan(q.olderThan));
+    if (q.newerThan) query = query.where(newerThan(q.newerThan));
+    const dir = ascending ? "asc" : "desc";
+    const rows = await query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).execute();
+    if (ascending) rows.reverse();
+    return rows.map(toRecord);
+  }
+
+  async count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number> {
+    const row = await this.#filtered(q).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[]): Promise<void> {
+    for (let i = 0; i < leads.length; i += INSERT_CHUNK) {
+      await this.db.insertInto("leads").values(leads.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
+    }
+    const perForm = new Map<string, { all: number; organic: number }>();
+    for (const l of leads) {
+      const c = perForm.get(l.formId) ?? { all: 0, organic: 0 };
+      c.all++;
+      if (l.isOrganic) c.organic++;
+      perForm.set(l.formId, c);
+    }
+    for (const [formId, c] of perForm) {
+      await this.db.updateTable("forms")
+        .set({
+          leads_count: sql`leads_count + ${c.all}`,
+          organic_leads_count: sql`organic_leads_count + ${c.organic}`,
+        })
+        .where("id", "=", formId)
+        .execute();
+    }
+    if (events && events.length > 0) {
+      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+        await this.db.insertInto("lead_events").values(events.slice(i, i + INSERT_CHUNK).map((e) => ({
+          id: e.id, lead_id: e.leadId, page_id: e.pageId, form_id: e.formId, ad_id: e.adId,
+          created_time: e.createdTime, enqueued_at: e.enqueuedAt, fanned_out: 0,
+        }))).execute();
+      }
+    }
+  }
+
+  async findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < externalIds.length; i += 500) {
+      const rows = await this.db.selectFrom("leads").select(["id", "external_id"])
+        .where("form_id", "=", formId).where("external_id", "in", externalIds.slice(i, i + 500)).execute();
+      for (const r of rows) if (r.external_id !== null) out.set(r.external_id, r.id);
+    }
+    return out;
+  }
+
+  async testLeadsOf(formId: string): Promise<LeadRecord[]> {
+    const rows = await this.db.selectFrom("leads").selectAll().where("form_id", "=", formId).where("is_test", "=", 1)
+      .orderBy("created_time", "desc").execute();
+    return rows.map(toRecord);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const lead = await this.get(id);
+    if (!lead) return false;
+    await this.db.deleteFrom("leads").where("id", "=", id).execute();
+    await this.db.updateTable("forms")
+      .set({
+        leads_count: sql`leads_count - 1`,
+        organic_leads_count: sql`organic_leads_count - ${lead.isOrganic ? 1 : 0}`,
+      })
+      .where("id", "=", lead.formId)
+      .execute();
+    return true;
+  }
+
+  #filtered(q: Omit<LeadListQuery, "limit">) {
+    let query = this.db.selectFrom("leads");
+    if (q.formId !== undefined) query = query.where("form_id", "=", q.formId);
+    if (q.adId !== undefined) query = query.where("ad_id", "=", q.adId);
+    if (q.pageId !== undefined) query = query.where("page_id", "=", q.pageId);
+    if (q.fromTime !== undefined) query = query.where("created_time", ">=", q.fromTime);
+    if (q.beforeTime !== undefined) query = query.where("created_time", "<", q.beforeTime);
+    return query;
+  }
+}
+
+const olderThan = (p: KeysetPosition) => sql<boolean>`(created_time < ${p.t} or (created_time = ${p.t} and id < ${p.id}))`;
+const newerThan = (p: KeysetPosition) => sql<boolean>`(created_time > ${p.t} or (created_time = ${p.t} and id > ${p.id}))`;

@@ -1,0 +1,71 @@
+/**
+ * Row types for Kysely, one interface per table. Booleans are stored as 0/1 integers and JSON as
+ * text on both dialects, so every query is the same on SQLite and PostgreSQL.
+ */
+export interface SettingsTable { key: string; value: string }
+
+export interface AppsTable {
+  id: string; name: string; secret_enc: string; mode: string; created_time: number; require_appsecret_proof: number;
+}
+export interface AppRolesTable { app_id: string; user_id: string; role: string }
+export interface UsersTable { id: string; name: string }
+export interface PagesTable { id: string; name: string; category: string; lead_access: string | null; created_time: number }
+export interface PageRolesTable { page_id: string; user_id: string; tasks: string }
+export interface PageLocationsTable {
+  page_id: string; store_number: string; name: string; street: string; city: string; zip: string; country: string;
+  latitude: number | null; longitude: number | null;
+}
+export interface AdAccountsTable { id: string; name: string }
+export interface AdAccountRolesTable { account_id: string; user_id: string; role: string }
+export interface CampaignsTable { id: string; account_id: string; name: string }
+export interface AdSetsTable { id: string; campaign_id: string; name: string }
+export interface AdsTable { id: string; adset_id: string; name: string; form_id: string | null; status: string; created_time: number }
+export interface FormsTable {
+  id: string; page_id: string; name: string; status: string; locale: string; created_time: number;
+  spec: string; leads_count: number; organic_leads_count: number;
+}
+export interface LeadsTable {
+  id: string; form_id: string; page_id: string; ad_id: string | null; adset_id: string | null; campaign_id: string | null;
+  account_id: string | null; created_time: number; platform: string; is_organic: number; is_test: number;
+  field_data: string; disclaimer_responses: string; partner_name: string | null; retailer_item_id: string | null;
+  created_by_app_id: string | null; created_by_user_id: string | null; submitter_user_id: string | null;
+  source: string; external_id: string | null;
+}
+export interface TokensTable {
+  id: string; token_hash: string; display_prefix: string; type: string; app_id: string; user_id: string | null;
+  page_id: string | null; scopes: string; issued_at: number; expires_at: number | null;
+  data_access_expires_at: number | null; long_lived: number; invalidated_subcode: number | null;
+  invalidated_reason: string | null; label: string | null;
+}
+export interface LeadEventsTable {
+  id: string; lead_id: string; page_id: string; form_id: string; ad_id: string | null; created_time: number;
+  enqueued_at: number; fanned_out: number;
+}
+export interface WebhookSubscriptionsTable {
+  app_id: string; object: string; callback_url: string; fields: string; verify_token: string; include_values: number;
+  active: number; created_time: number;
+}
+export interface PageInstallsTable { page_id: string; app_id: string; subscribed_fields: string; created_time: number }
+export interface InstancesTable { node: number; started_at: number; heartbeat_at: number }
+
+export interface Database {
+  settings: SettingsTable;
+  apps: AppsTable;
+  app_roles: AppRolesTable;
+  users: UsersTable;
+  pages: PagesTable;
+  page_roles: PageRolesTable;
+  page_locations: PageLocationsTable;
+  ad_accounts: AdAccountsTable;
+  ad_account_roles: AdAccountRolesTable;
+  campaigns: CampaignsTable;
+  adsets: AdSetsTable;
+  ads: AdsTable;
+  forms: FormsTable;
+  leads: LeadsTable;
+  tokens: TokensTable;
+  lead_events: LeadEventsTable;
+  webhook_subscriptions: WebhookSubscriptionsTable;
+  page_installs: PageInstallsTable;
+  instances: InstancesTable;
+}

@@ -1,0 +1,28 @@
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
+
+/**
+ * Encrypts app secrets at rest (AES-256-GCM) with a key from configuration, so a copy of the
+ * database alone does not reveal them. Tokens are not encrypted but hashed (see hashToken).
+ */
+export class SecretBox {
+  readonly #key: Buffer;
+  constructor(keyMaterial: string) {
+    this.#key = createHash("sha256").update(keyMaterial).digest();
+  }
+  seal(plain: string): string {
+    const iv = randomBytes(12);
+    const c = createCipheriv("aes-256-gcm", this.#key, iv);
+    const body = Buffer.concat([c.update(plain, "utf8"), c.final()]);
+    return `v1:${Buffer.concat([iv, c.getAuthTag(), body]).toString("base64")}`;
+  }
+  open(sealed: string): string {
+    if (!sealed.startsWith("v1:")) throw new Error("unknown secret format");
+    const raw = Buffer.from(sealed.slice(3), "base64");
+    const d = createDecipheriv("aes-256-gcm", this.#key, raw.subarray(0, 12));
+    d.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString("utf8");
+  }
+}
+
+/** Tokens are random and long, so an unsalted SHA-256 is enough to make a leaked table useless. */
+export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
