@@ -149,3 +149,66 @@ export const errors = {
       type: "OAuthException", code: 2, status: 503, isTransient: true, cause,
     }),
 } as const;
+
+/**
+ * Access engineer's entries (docs/permissions.md). Kept apart so merges with other catalogue
+ * additions stay trivial; `errors` above is the one most code uses, these are the token/LAM cases.
+ */
+export const accessErrors = {
+  /** Leads Access Manager customised and this app (CRM) is not assigned. */
+  leadAccessAppRevoked: () =>
+    new GraphError({
+      message:
+        "(#200) CRM access has been revoked from Lead Access Manager. A business admin of the Page must assign this app in Leads Access Manager before it can retrieve leads.",
+      type: "OAuthException", code: 200, status: 403,
+      userTitle: "CRM access revoked",
+      userMsg: "This app no longer has access to the Page's leads. Ask a business admin to assign it in Leads Access Manager.",
+    }),
+  /** The user behind the token may not download this Page's leads (no MANAGE/MANAGE_LEADS, or not assigned in LAM). */
+  leadAccessUserDenied: () =>
+    new GraphError({
+      message:
+        "(#200) The user does not have permission to access leads of this Page. Leads Access Manager: the user needs lead access (Page admin or MANAGE_LEADS, or an assignment once lead access is customized).",
+      type: "OAuthException", code: 200, status: 403,
+    }),
+  missingParameter: (name: string) =>
+    new GraphError({ message: `Missing ${name} parameter.`, type: "OAuthException", code: 101, status: 400 }),
+  invalidApplication: () =>
+    new GraphError({ message: "Error validating application. Invalid application ID.", type: "OAuthException", code: 101, status: 400 }),
+  invalidClientSecret: () =>
+    new GraphError({ message: "Error validating client secret.", type: "OAuthException", code: 1, status: 400 }),
+  unsupportedGrantType: (got: string) =>
+    new GraphError({
+      message: `(#100) Param grant_type must be one of {client_credentials, fb_exchange_token} - got "${got}".`,
+      type: "OAuthException", code: 100, status: 400,
+    }),
+  exchangeWrongApp: () =>
+    new GraphError({
+      message: "Error validating access token: The token was not issued for the application given by client_id.",
+      type: "OAuthException", code: 190, status: 400, authError: "invalid_token",
+    }),
+  debugTokenAppMismatch: () =>
+    new GraphError({
+      message: "(#100) The App_id in the input_token did not match the Viewing App",
+      type: "OAuthException", code: 100, status: 400,
+    }),
+  appTokenRequired: () =>
+    new GraphError({
+      message: "(#15) This method must be called with an app access_token.",
+      type: "OAuthException", code: 15, status: 400,
+    }),
+  userTokenRequired: () =>
+    new GraphError({
+      message: "(#190) This method must be called with a User Access Token",
+      type: "OAuthException", code: 190, status: 400, authError: "invalid_token",
+    }),
+  /** Admin API validation: names the field. */
+  adminInvalid: (field: string, detail: string) =>
+    new GraphError({ message: `(#100) Param ${field} ${detail}`, type: "OAuthException", code: 100, status: 400 }),
+  adminNotFound: (what: string, id: string) =>
+    new GraphError({
+      message: `(#100) No ${what} with id ${id}`, type: "GraphMethodException", code: 100, subcode: 33, status: 404,
+    }),
+  adminConflict: (detail: string) =>
+    new GraphError({ message: `(#100) ${detail}`, type: "OAuthException", code: 100, status: 409 }),
+} as const;

@@ -137,6 +137,25 @@ export interface Store {
   tokens: TokenRepository;
   settings: SettingsRepository;
   subscriptions: SubscriptionRepository;
+  catalog: CatalogRepository;
   /** Runs fn in one database transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+}
+
+/** What the administration API needs beyond DirectoryRepository: full listings and removals. */
+export interface CatalogRepository {
+  listAdAccounts(): Promise<AdAccountRecord[]>;
+  listCampaigns(filter: { accountId?: string }): Promise<CampaignRecord[]>;
+  listAdSets(filter: { campaignId?: string }): Promise<AdSetRecord[]>;
+  listAds(filter: { adsetId?: string; formId?: string }): Promise<AdRecord[]>;
+  deleteUser(id: string): Promise<void>;
+  deletePage(id: string): Promise<void>;
+  deleteAdAccount(id: string): Promise<void>;
+  deleteCampaign(id: string): Promise<void>;
+  deleteAdSet(id: string): Promise<void>;
+  removeAdAccountRole(accountId: string, userId: string): Promise<void>;
+  removeLocation(pageId: string, storeNumber: string): Promise<void>;
+  /** How many rows of `table` point at the id (to refuse deleting a parent that still has children). */
+  countChildren(table: "forms" | "campaigns" | "adsets" | "ads", column: "page_id" | "account_id" | "campaign_id" | "adset_id", id: string): Promise<number>;
+  getToken(id: string): Promise<TokenRecord | undefined>;
 }

@@ -1,6 +1,7 @@
 import type { Caller } from "../domain/access/caller.ts";
 import type { Services } from "../domain/services.ts";
 import type { GraphExecutor, GraphOptions, GraphRequest } from "./execute.ts";
+import { accessSpecialPaths } from "./special-paths-access.ts";
 
 export interface SpecialPathInput {
   services: Services;
@@ -18,4 +19,6 @@ export type SpecialPathHandler = (input: SpecialPathInput) => Promise<{ body: un
  * Paths that are not object ids: later issues add `debug_token`, `oauth` and friends to this table.
  * (`/me` is resolved by the executor itself: it becomes the token's user or page id.)
  */
-export const specialPaths: Record<string, SpecialPathHandler> = {};
+export const specialPaths: Record<string, SpecialPathHandler> = {
+  ...accessSpecialPaths,
+};

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { BasicAccessPolicy } from "../domain/access/policy.ts";
+import { MetaAccessPolicy } from "../domain/access/meta-access-policy.ts";
 import { type Clock, ManualClock, systemClock } from "../domain/clock.ts";
 import { CursorCodec } from "../domain/cursor.ts";
 import { SnowflakeIds } from "../domain/ids.ts";
@@ -59,7 +59,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       clock,
       ids,
       cursors: new CursorCodec(cursorSecret),
-      policy: new BasicAccessPolicy(store, clock, hashToken),
+      policy: new MetaAccessPolicy(store, clock, hashToken),
       meter: unmeteredReads,
       intake: new LeadIntake(store, clock, ids),
       hashToken,

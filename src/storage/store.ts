@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Store } from "../domain/ports.ts";
+import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
 import { KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
@@ -18,6 +19,7 @@ export function createStore(db: Kysely<Database>, box: SecretBox): Store {
     tokens: new KyselyTokenRepository(db),
     settings: new KyselySettingsRepository(db),
     subscriptions: new KyselySubscriptionRepository(db),
+    catalog: new KyselyCatalogRepository(db),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
       return db.transaction().execute((trx) => fn(createStore(trx, box)));

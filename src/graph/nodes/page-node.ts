@@ -2,6 +2,7 @@ import { errors } from "../../domain/errors.ts";
 import type { PageRecord } from "../../domain/model.ts";
 import type { GraphContext } from "../context.ts";
 import { pageLeadgenFormsEdge } from "../edges/page-leadgen-forms-edge.ts";
+import { pageAccessFieldModifiers, pageAccessFields } from "../fields/page-access-fields.ts";
 import type { GraphEdge, GraphNode } from "../graph-node.ts";
 import type { ObjectShape } from "../selection.ts";
 
@@ -15,7 +16,9 @@ export const pageShape: ObjectShape<PageRecord> = {
     category_list: (_c, p) => [{ id: categoryId(p.category), name: p.category }],
     link: (_c, p) => `https://www.facebook.com/${p.id}`,
     is_published: () => true,
+    ...pageAccessFields,
   },
+  fieldModifiers: { ...pageAccessFieldModifiers },
 };
 
 /** A stable made-up category id, so `category_list` has Meta's shape. */

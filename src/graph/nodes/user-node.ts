@@ -3,6 +3,7 @@ import type { UserRecord } from "../../domain/model.ts";
 import type { GraphContext } from "../context.ts";
 import type { GraphEdge, GraphNode } from "../graph-node.ts";
 import type { ObjectShape } from "../selection.ts";
+import { userAccountsEdge, userPermissionsEdge } from "../edges/user-accounts-edge.ts";
 
 export const userShape: ObjectShape<UserRecord> = {
   typeName: "User",
@@ -21,7 +22,10 @@ export async function loadVisibleUser(ctx: GraphContext, id: string, method: "ge
 }
 
 /** Edges other issues hang on users (accounts, permissions…) register here. */
-export const userEdges: Record<string, GraphEdge<UserRecord>> = {};
+export const userEdges: Record<string, GraphEdge<UserRecord>> = {
+  accounts: userAccountsEdge,
+  permissions: userPermissionsEdge,
+};
 
 export const userNode: GraphNode<UserRecord> = {
   kind: "user",
