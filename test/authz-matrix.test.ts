@@ -65,7 +65,7 @@ const CASES: CallerCase[] = [
   { name: "missing leads_retrieval", token: "EAAB-ann-no-leads_retrieval", page: OK, leads: scope("leads_retrieval"), me: OK, accounts: OK, debug: OK },
   { name: "page token missing leads_retrieval", token: "EAAB-page-acme-noleads", page: OK, leads: scope("leads_retrieval"), me: OK, accounts: noEdge, debug: OK },
   { name: "missing pages_show_list", token: "EAAB-ann-no-pages_show_list", page: OK, leads: scope("pages_show_list"), me: OK, accounts: "empty", debug: OK },
-  { name: "missing pages_read_engagement", token: "EAAB-ann-no-pages_read_engagement", page: OK, leads: scope("pages_read_engagement"), me: OK, accounts: OK, debug: OK },
+  { name: "missing pages_read_engagement", token: "EAAB-ann-no-pages_read_engagement", page: OK, leads: { status: 403, code: 10, message: /^\(#10\) This endpoint requires the 'pages_read_engagement' permission/ }, me: OK, accounts: OK, debug: OK },
   { name: "missing ads_management (ad fields omitted)", token: "EAAB-ann-no-ads_management", page: OK, leads: OK, adFields: false, me: OK, accounts: OK, debug: OK },
   { name: "missing pages_manage_ads", token: "EAAB-ann-no-pages_manage_ads", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: OK },
   { name: "missing pages_manage_metadata", token: "EAAB-ann-no-pages_manage_metadata", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: OK },

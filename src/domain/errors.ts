@@ -212,3 +212,11 @@ export const accessErrors = {
   adminConflict: (detail: string) =>
     new GraphError({ message: `(#100) ${detail}`, type: "OAuthException", code: 100, status: 409 }),
 } as const;
+
+/** The code-10 answer Meta gives a token without `pages_read_engagement` reading page data. */
+export const pageReadEngagementMissing = () =>
+  new GraphError({
+    message:
+      "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature. Refer to https://developers.facebook.com/docs/apps/review/login-permissions#manage-pages and https://developers.facebook.com/docs/apps/review/feature#reference-PAGES_ACCESS for details.",
+    type: "OAuthException", code: 10, status: 403, authError: "invalid_request",
+  });
