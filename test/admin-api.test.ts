@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { admin } from "./support/admin-client.ts";
 import { accessWorld, ALL_SCOPES } from "./support/access-world.ts";
 import { databaseKinds } from "./support/databases.ts";
-import { type Harness, startHarness } from "./support/harness.ts";
+import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 
 describe.each(databaseKinds())("administration API (%s)", (kind) => {
   let h: Harness;
@@ -208,6 +208,15 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
         expect(res.status, JSON.stringify(body)).toBe(400);
         if (message) expect(res.body.error.message).toBe(message);
       }
+    });
+
+    it("accepts a chosen token text and issue time, as world files do", async () => {
+      const res = await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "EAAB-chosen-text", issued_at: TEST_NOW - 7200 });
+      expect(res.body).toMatchObject({ access_token: "EAAB-chosen-text", issued_at: TEST_NOW - 7200, expires_at: TEST_NOW - 3600, is_valid: false });
+      expect((await h.graph("GET", "/me", { token: "EAAB-chosen-text" })).body.error).toMatchObject({ code: 190, error_subcode: 463 });
+      expect((await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "EAAB-chosen-text" })).status).toBe(409);
+      expect((await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "has space in it" })).body.error.message)
+        .toBe("(#100) Param token is invalid: must not contain white space");
     });
 
     it("lists with filters and paging, revokes (190/467) and debugs", async () => {

@@ -6,8 +6,8 @@ import type { TokenRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { debugTokenData, inspectToken } from "../graph/special/token-inspection.ts";
 import type { HttpModule } from "../http/modules.ts";
-import { adminRouter, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
-import { numericId, strict } from "./schemas.ts";
+import { adminRouter, conflict, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
+import { numericId, strict, timeInput } from "./schemas.ts";
 import { accessErrors } from "../domain/errors.ts";
 
 const tokenType = z.enum(["USER", "PAGE", "APP", "SYSTEM_USER"]);
@@ -21,6 +21,9 @@ const issueInput = strict({
   expires_in: z.union([z.number().int().positive(), z.literal("never"), z.null()]).optional(),
   long_lived: z.boolean().optional(),
   label: z.string().max(200).optional(),
+  /** A chosen token text, as world files allow (otherwise a random one is made). */
+  token: z.string().min(8).max(1024).regex(/^\S+$/, "must not contain white space").optional(),
+  issued_at: timeInput.optional(),
 });
 
 export function renderToken(t: TokenRecord, now: number, appExists: boolean) {
@@ -53,7 +56,15 @@ async function issue(services: Services, body: unknown) {
   } else if (b.page_id !== undefined) {
     throw accessErrors.adminInvalid("page_id", `is only allowed for PAGE tokens`);
   }
+  if (b.token !== undefined && (await services.store.tokens.findByHash(services.hashToken(b.token)))) {
+    throw conflict("A token with this text already exists");
+  }
+  if (b.token !== undefined && /^\d{1,20}\|/.test(b.token) && b.type !== "APP") {
+    throw accessErrors.adminInvalid("token", "of the form APP_ID|… is only allowed for APP tokens");
+  }
   const issued = await issueToken(services, {
+    ...(b.token !== undefined ? { text: b.token } : {}),
+    ...(b.issued_at !== undefined ? { issuedAt: timeField("issued_at", b.issued_at, 0) } : {}),
     type: b.type, appId: b.app_id, userId: b.user_id ?? null, pageId: b.page_id ?? null, scopes: b.scopes,
     longLived: b.long_lived ?? false, label: b.label ?? null,
     ...(b.expires_in === undefined ? {} : { expiresIn: b.expires_in === "never" ? null : b.expires_in }),

@@ -34,6 +34,10 @@ export interface IssueRequest {
   /** The user token a page token is made from (its lifetime is inherited). */
   parent?: TokenRecord;
   label?: string | null;
+  /** A caller-chosen token text (world files and the admin API allow it, for reproducible sandboxes). */
+  text?: string;
+  /** Backdates the token (lifetimes count from here). */
+  issuedAt?: number;
 }
 
 export interface IssuedToken {
@@ -46,11 +50,11 @@ export interface IssuedToken {
  * validated that the app, user and page exist and that the user may act for the page.
  */
 export async function issueToken(services: Services, req: IssueRequest): Promise<IssuedToken> {
-  const now = nowSeconds(services.clock);
+  const now = req.issuedAt ?? nowSeconds(services.clock);
   const longLived = req.parent ? req.parent.longLived : (req.longLived ?? false);
   const life = lifetimeFor(req.type, now, { longLived, parentExpiresAt: req.parent?.expiresAt ?? null });
   const expiresAt = req.expiresIn === undefined ? life.expiresAt : req.expiresIn === null ? null : now + req.expiresIn;
-  const text = newTokenText(req.type, req.appId);
+  const text = req.text ?? newTokenText(req.type, req.appId);
   const record: TokenRecord = {
     id: services.ids.next(),
     type: req.type,
