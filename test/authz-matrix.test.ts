@@ -80,12 +80,13 @@ const CASES: CallerCase[] = [
 const AD_FIELDS = ["ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name"];
 const LEAD_FIELDS = `id,form_id,${AD_FIELDS.join(",")}`;
 
-type Route = { name: string; kind: "page" | "leads" | "me" | "accounts" | "debug"; method: "GET" | "POST"; path: string; query?: Record<string, string>; batch?: boolean };
+type Route = { name: string; kind: "page" | "leads" | "me" | "accounts" | "permissions" | "debug" | "oauth"; method: "GET" | "POST"; path: string; query?: Record<string, string>; batch?: boolean };
 const ROUTES: Route[] = [
   { name: "GET form", kind: "page", method: "GET", path: "/8001" },
   { name: "GET page", kind: "page", method: "GET", path: "/3001" },
   { name: "GET ad", kind: "page", method: "GET", path: "/7001" },
   { name: "GET page leadgen_forms", kind: "page", method: "GET", path: "/3001/leadgen_forms" },
+  { name: "GET page access_token,has_lead_access", kind: "page", method: "GET", path: "/3001", query: { fields: "access_token,has_lead_access" } },
   { name: "GET lead", kind: "leads", method: "GET", path: "/9001", query: { fields: LEAD_FIELDS } },
   { name: "GET form leads", kind: "leads", method: "GET", path: "/8001/leads", query: { fields: LEAD_FIELDS } },
   { name: "GET ad leads", kind: "leads", method: "GET", path: "/7001/leads", query: { fields: LEAD_FIELDS } },
@@ -93,6 +94,8 @@ const ROUTES: Route[] = [
   { name: "batch item", kind: "leads", method: "POST", path: "/", batch: true },
   { name: "GET me", kind: "me", method: "GET", path: "/me" },
   { name: "GET me/accounts", kind: "accounts", method: "GET", path: "/me/accounts" },
+  { name: "GET me/permissions", kind: "permissions", method: "GET", path: "/me/permissions" },
+  { name: "GET oauth/access_token (the caller's token plays no part)", kind: "oauth", method: "GET", path: "/oauth/access_token", query: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" } },
   { name: "GET debug_token", kind: "debug", method: "GET", path: "/debug_token", query: { input_token: "EAAB-user-ann" } },
 ];
 
@@ -140,7 +143,9 @@ describe.each(databaseKinds())("authorization matrix (%s)", (kind) => {
   it.each(rows)("%s", async (_n, c, r) => {
     const res = await call(c, r);
     // Development-mode apps cannot see other people's leads at all: a single-lead read is 100/33.
-    const expected = c.dev && r.kind === "leads" && !r.path.endsWith("/leads") ? E33 : c[r.kind];
+    const expected = r.kind === "oauth" ? OK
+      : r.kind === "permissions" ? (c.accounts === "empty" ? OK : c.accounts)
+      : c.dev && r.kind === "leads" && !r.path.endsWith("/leads") ? E33 : c[r.kind];
     if (expected === "empty") {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: [] });
@@ -156,6 +161,11 @@ describe.each(databaseKinds())("authorization matrix (%s)", (kind) => {
       return;
     }
     expect(res.status, JSON.stringify(res.body)).toBe(200);
+    if (r.kind === "oauth") expect(res.body.access_token).toMatch(/^1001\|/);
+    if (r.query?.fields === "access_token,has_lead_access") {
+      expect(res.body.access_token).toMatch(/^EAAB/);
+      expect(res.body.has_lead_access.page_id).toBe("3001");
+    }
     if (r.kind !== "leads") return;
     const leads: Record<string, unknown>[] = r.path === "/" && !r.batch ? [res.body["9001"]].filter(Boolean)
       : Array.isArray(res.body.data) ? res.body.data : [res.body];

@@ -19,3 +19,12 @@ export { type LeadReadMeter, type LeadgenUsage, UsageReport, unmeteredReads } fr
 export { LeadIntake, LeadInputError, PLATFORMS, type NewLead, type IntakeOptions } from "./leads/lead-intake.ts";
 export { buildFormDefinition, FORM_LOCALES, THANK_YOU_BUTTON_TYPES, type DefinitionIssue } from "./forms/form-definition.ts";
 export * from "./forms/question-types.ts";
+export { MetaAccessPolicy } from "./access/meta-access-policy.ts";
+export {
+  assertScope, assertPageToken, assertAppToken, assertUserToken, assertTask, requirePageTasks, assertCanManagePageApps,
+} from "./access/checks.ts";
+export { leadAccessDecision, appMaySeeLead, LEAD_TASKS, type LeadAccessDecision } from "./access/lead-access.ts";
+export { issueToken, newTokenText, type IssueRequest, type IssuedToken } from "./access/token-issuer.ts";
+export * from "./access/token-lifetimes.ts";
+export { removePageRole, passwordChanged, appRemovedByUser, appDeleted, revokeToken } from "./access/invalidation.ts";
+export { accessErrors, pageReadEngagementMissing } from "./errors.ts";

@@ -10,9 +10,6 @@ import { appMaySeeLead, leadAccessDecision } from "./lead-access.ts";
 import { isAdvertiserOrAbove } from "./page-tasks.ts";
 import { LEADS_RETRIEVAL_REQUIRED_AFTER } from "./token-lifetimes.ts";
 
-/** Scopes every read of lead data needs besides `leads_retrieval` (spec §9.4). */
-export const LEAD_READ_SCOPES = ["pages_show_list", "pages_read_engagement"] as const;
-
 /**
  * Meta's access model (docs/permissions.md): page visibility by role, scopes per call, the Leads
  * Access Manager, ad-level fields for advertisers with ads_management, development-mode apps.
