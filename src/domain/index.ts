@@ -19,3 +19,4 @@ export { type LeadReadMeter, type LeadgenUsage, UsageReport, unmeteredReads } fr
 export { LeadIntake, LeadInputError, PLATFORMS, type NewLead, type IntakeOptions } from "./leads/lead-intake.ts";
 export { buildFormDefinition, FORM_LOCALES, THANK_YOU_BUTTON_TYPES, type DefinitionIssue } from "./forms/form-definition.ts";
 export * from "./forms/question-types.ts";
+export * from "./metrics.ts";

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { opsRoutes } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
 export interface ModuleOptions {
@@ -9,4 +10,6 @@ export interface ModuleOptions {
 export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: ModuleOptions) => Promise<void>;
 
 /** Registered before the Graph catch-all; each later issue adds its module here. */
-export const httpModules: HttpModule[] = [];
+export const httpModules: HttpModule[] = [
+  opsRoutes,
+];
