@@ -56,13 +56,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     let adminKey = config.adminKey;
     let adminKeyGenerated = false;
     if (!adminKey) {
-      const stored = await store.settings.get("admin_key_sealed");
-      if (stored) adminKey = box.open(stored);
-      else {
-        adminKey = `lgadm_${randomBytes(24).toString("base64url")}`;
-        adminKeyGenerated = true;
-        await store.settings.set("admin_key_sealed", box.seal(adminKey));
-      }
+      // Insert-if-absent: of instances starting together on an empty database, exactly one key wins.
+      const candidate = box.seal(`lgadm_${randomBytes(24).toString("base64url")}`);
+      const stored = await store.settings.getOrInit("admin_key_sealed", () => candidate);
+      adminKey = box.open(stored);
+      adminKeyGenerated = stored === candidate;
     }
     const clock = overrides.clock ?? clockFrom(config.clock);
     const node = await allocateNode(connection.db, Date.now());
