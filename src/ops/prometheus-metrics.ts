@@ -20,6 +20,7 @@ export class PrometheusMetrics implements Metrics {
   readonly #deliveryLatency: Histogram<"outcome">;
   #queueProbe: (() => Promise<WebhookQueueSnapshot>) | undefined;
   #queue: WebhookQueueSnapshot | undefined;
+  #queueRefresh: Promise<void> | undefined;
   #processMetrics = false;
 
   constructor(poolStats: () => PoolStats | undefined) {
@@ -59,7 +60,7 @@ export class PrometheusMetrics implements Metrics {
     new Gauge({
       name: "leadgraph_webhook_queue_oldest_age_seconds", help: "Age of the oldest waiting webhook delivery.", registers,
       async collect() {
-        // The depth gauge refreshed the snapshot a moment ago in the same scrape.
+        await metrics.#refreshQueue();
         if (metrics.#queue) this.set(metrics.#queue.oldestAgeSeconds);
       },
     });
@@ -121,12 +122,19 @@ export class PrometheusMetrics implements Metrics {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
-  async #refreshQueue(): Promise<void> {
-    if (!this.#queueProbe) return;
-    try {
-      this.#queue = await this.#queueProbe();
-    } catch {
-      // A failing probe (database away) keeps the last figures; /readyz reports the database.
-    }
+  /** Both queue gauges are collected concurrently in one scrape; they share one probe call. */
+  #refreshQueue(): Promise<void> {
+    const probe = this.#queueProbe;
+    if (!probe) return Promise.resolve();
+    this.#queueRefresh ??= (async () => {
+      try {
+        this.#queue = await Promise.resolve().then(probe);
+      } catch {
+        // A failing probe (database away) keeps the last figures; /readyz reports the database.
+      } finally {
+        this.#queueRefresh = undefined;
+      }
+    })();
+    return this.#queueRefresh;
   }
 }
