@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { Migrator } from "kysely/migration";
 import { migrations } from "./migrations/index.ts";
 import type { Database } from "./schema.ts";
@@ -8,6 +8,24 @@ import type { Database } from "./schema.ts";
  * advisory lock on PostgreSQL), so instances starting together migrate exactly once and all come up.
  */
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  // Kysely locks only where DDL is transactional (PostgreSQL). On SQLite its lock is a no-op, so
+  // two connections to one file (serve and `leadgraph migrate`, or two runtimes in one process)
+  // would both run a pending migration; holding SQLite's write lock for the run serialises them.
+  if (db.getExecutor().adapter.supportsTransactionalDdl) return migrateWith(db);
+  return db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      const applied = await migrateWith(conn);
+      await sql`commit`.execute(conn);
+      return applied;
+    } catch (e) {
+      await sql`rollback`.execute(conn).catch(() => undefined);
+      throw e;
+    }
+  });
+}
+
+async function migrateWith(db: Kysely<Database>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
