@@ -15,6 +15,8 @@ const pgAvailable = inject("pgAdminUrl") !== "";
 if (process.env.CI && !pgAvailable) throw new Error("the multi-instance test needs PostgreSQL in CI");
 
 const TOKEN = "EAAB-page-acme";
+/** Each process compiles the sources through tsx at start; on a busy CI machine that takes a while. */
+const SPAWN_TIMEOUT_MS = 240_000;
 
 async function query<T extends pg.QueryResultRow>(url: string, text: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -43,7 +45,7 @@ describe.skipIf(!pgAvailable)("instances starting together on an empty database 
     url = (db.config as { databaseUrl: string }).databaseUrl;
     procs = await Promise.all(Array.from({ length: 4 }, () =>
       spawnServe(["--database-url", url, "--secret-key", db.secretKey, "--log-level", "warn"])));
-  });
+  }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all(procs.map(stopServe));
     await db?.drop();
@@ -92,7 +94,7 @@ describe.skipIf(!pgAvailable)("graceful shutdown with a request in flight (postg
   beforeAll(async () => {
     db = await freshDatabase("postgres");
     proc = await spawnServe(["--database-url", (db.config as { databaseUrl: string }).databaseUrl, "--secret-key", db.secretKey, "--log-level", "info"]);
-  });
+  }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
     await stopServe(proc);
     await db?.drop();
@@ -150,7 +152,7 @@ describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", 
     procs = await Promise.all(Array.from({ length: 3 }, () =>
       spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"])));
     urls = procs.map((p) => p.url);
-  });
+  }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all(procs.map(stopServe));
     for (const w of writers) await w.close();

@@ -18,7 +18,7 @@ export interface ServeProcess {
  * Starts `leadgraph serve` as a real child process (the published bin, through tsx) on port 0 and
  * waits for the line with the address it listens on.
  */
-export async function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 90_000): Promise<ServeProcess> {
+export async function spawnServe(args: string[], env: Record<string, string> = {}, timeoutMs = 180_000): Promise<ServeProcess> {
   const proc = spawn(process.execPath, [BIN, "serve", "--port", "0", "--host", "127.0.0.1", ...args], {
     env: { ...process.env, ...env, CI: process.env.CI ?? "" },
     stdio: ["ignore", "pipe", "pipe"],
