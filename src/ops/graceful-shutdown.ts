@@ -10,7 +10,11 @@ import type { Runtime } from "../runtime/runtime.ts";
 export function installGracefulShutdown(app: FastifyInstance, runtime: Runtime, timeoutMs: number): void {
   let closing = false;
   const shutdown = async (signal: string) => {
-    if (closing) return;
+    if (closing) {
+      // A second Ctrl-C means "now": an operator waiting on a stuck drain should not need kill -9.
+      if (signal === "SIGINT") process.exit(130);
+      return;
+    }
     closing = true;
     app.log.info({ signal }, "shutting down: draining requests");
     const deadline = setTimeout(() => {
