@@ -106,13 +106,13 @@ function clockFrom(spec: string): Clock {
   return new ManualClock(at ? Number(at) * 1000 : Date.now());
 }
 
+const localSecretKeyFile = (config: Config): string =>
+  config.databaseUrl ? resolve(".leadgraph/secret.key") : `${resolve(config.db)}.key`;
+
 /**
  * Without a configured key, app secrets are sealed with a key kept in a file beside the SQLite
  * database (or in ./.leadgraph for PostgreSQL), created on first start with owner-only permissions.
  */
-const localSecretKeyFile = (config: Config): string =>
-  config.databaseUrl ? resolve(".leadgraph/secret.key") : `${resolve(config.db)}.key`;
-
 function localSecretKey(config: Config): string {
   const file = localSecretKeyFile(config);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
