@@ -1,7 +1,10 @@
+import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
+import { connect } from "../src/storage/index.ts";
+import { migrations } from "../src/storage/migrations/index.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import { freshDatabase, type TestDatabase } from "./support/databases.ts";
 import { type ServeProcess, spawnServe, stopServe } from "./support/processes.ts";
@@ -132,6 +135,24 @@ describe.skipIf(!pgAvailable)("graceful shutdown with a request in flight (postg
   });
 });
 
+/** A database left by the previous release: every migration applied except the newest. */
+async function olderDatabase(databaseUrl: string): Promise<string[]> {
+  const names = Object.keys(migrations).sort();
+  const older = Object.fromEntries(names.slice(0, -1).map((n) => [n, migrations[n] as (typeof migrations)[string]]));
+  const conn = connect({ kind: "postgres", url: databaseUrl });
+  try {
+    const migrator = new Migrator({
+      db: conn.db, provider: { getMigrations: async () => older },
+      migrationTableName: "leadgraph_migrations", migrationLockTableName: "leadgraph_migrations_lock",
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  } finally {
+    await conn.close();
+  }
+  return names;
+}
+
 describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", () => {
   let db: TestDatabase;
   let dbUrl = "";
@@ -139,24 +160,33 @@ describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", 
   let procs: ServeProcess[] = [];
   let urls: string[] = [];
   let adminKey = "";
+  let allMigrations: string[] = [];
   const leadIds: string[] = [];
 
   beforeAll(async () => {
     db = await freshDatabase("postgres");
     dbUrl = (db.config as { databaseUrl: string }).databaseUrl;
+    allMigrations = await olderDatabase(dbUrl);
+    // The three start together on the older database and bring it up to date between them.
+    procs = await Promise.all(Array.from({ length: 3 }, () =>
+      spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"])));
+    urls = procs.map((p) => p.url);
     const config = loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", port: 0 });
     const seeder = await createRuntime(config);
     await loadWorld(seeder.services, exampleWorld(30));
     adminKey = seeder.adminKey;
     writers = [seeder, await createRuntime(config), await createRuntime(config)];
-    procs = await Promise.all(Array.from({ length: 3 }, () =>
-      spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"])));
-    urls = procs.map((p) => p.url);
   }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all(procs.map(stopServe));
     for (const w of writers) await w.close();
     await db?.drop();
+  });
+
+  it("brought the older database up to date, each migration once", async () => {
+    const rows = await query<{ name: string }>(dbUrl, "select name from leadgraph_migrations order by name");
+    expect(rows.map((r) => r.name)).toEqual(allMigrations);
+    for (const u of urls) expect((await getJson(`${u}/readyz`)).status).toBe(200);
   });
 
   it("answers the same reads whichever instance is asked", async () => {
