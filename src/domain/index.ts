@@ -27,3 +27,4 @@ export { leadAccessDecision, appMaySeeLead, LEAD_TASKS, type LeadAccessDecision 
 export { issueToken, newTokenText, type IssueRequest, type IssuedToken } from "./access/token-issuer.ts";
 export * from "./access/token-lifetimes.ts";
 export { removePageRole, passwordChanged, appRemovedByUser, appDeleted, revokeToken } from "./access/invalidation.ts";
+export * from "./metrics.ts";

@@ -3,6 +3,7 @@ import type { Clock } from "./clock.ts";
 import type { CursorCodec } from "./cursor.ts";
 import type { IdGenerator } from "./ids.ts";
 import type { LeadIntake } from "./leads/lead-intake.ts";
+import type { Metrics } from "./metrics.ts";
 import type { Store } from "./ports.ts";
 import type { LeadReadMeter } from "./rate-limit/meter.ts";
 
@@ -19,4 +20,5 @@ export interface Services {
   meter: LeadReadMeter;
   intake: LeadIntake;
   hashToken(token: string): string;
+  metrics: Metrics;
 }

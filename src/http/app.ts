@@ -6,6 +6,7 @@ import { errors, GraphError } from "../domain/errors.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
 
 export interface AppOptions {
@@ -27,6 +28,7 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     logger: opts.logger ?? false,
     bodyLimit: runtime.config.bodyLimitBytes,
     genReqId: traceId,
+    logController: graphLogController(),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
   });
 

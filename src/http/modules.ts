@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import { opsRoutes } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { accessAdminModules } from "../admin/access-modules.ts";
 
@@ -12,4 +13,5 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 /** Registered before the Graph catch-all; each later issue adds its module here. */
 export const httpModules: HttpModule[] = [
   ...accessAdminModules,
+  opsRoutes,
 ];

@@ -25,6 +25,9 @@ export const configSchema = z.object({
   secretKey: z.string().min(16).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   bodyLimitBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  dbConnectionTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
+  shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -34,12 +37,14 @@ export type ConfigInput = z.input<typeof configSchema>;
 export function configFromEnv(env: Record<string, string | undefined>): ConfigInput {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(configSchema.shape)) {
-    const envName = `LEADGRAPH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-    const v = env[envName];
+    const v = env[envNameOf(key)];
     if (v !== undefined && v !== "") out[key] = key === "demo" ? v === "1" || v === "true" : v;
   }
   return out as ConfigInput;
 }
+
+/** `dbPoolSize` → `LEADGRAPH_DB_POOL_SIZE`. */
+export const envNameOf = (key: string): string => `LEADGRAPH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
 export function loadConfig(...layers: ConfigInput[]): Config {
   const merged: Record<string, unknown> = {};

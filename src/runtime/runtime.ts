@@ -11,6 +11,9 @@ import type { Services } from "../domain/services.ts";
 import { connect, type Connection, createStore, hashToken, migrateToLatest, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
+import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
+import { type CloseHook, CloseHooks } from "./close-hooks.ts";
+import { verifySecretKey } from "./secret-key-check.ts";
 
 export interface Runtime {
   config: Config;
@@ -20,6 +23,12 @@ export interface Runtime {
   adminKey: string;
   /** Whether the admin key was generated now (serve prints it). */
   adminKeyGenerated: boolean;
+  /** Node number of this instance (ids, `instances` table). */
+  instanceNode: number;
+  /** Per-runtime Prometheus registry behind `services.metrics`. */
+  metrics: PrometheusMetrics;
+  /** Runs at close, before the instance node is released and the pool closed (newest first). */
+  onClose(hook: CloseHook): void;
   close(): Promise<void>;
 }
 
@@ -31,29 +40,33 @@ export interface RuntimeOverrides {
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const connection = connect(
     config.databaseUrl
-      ? { kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs }
+      ? {
+        kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs,
+        connectionTimeoutMs: config.dbConnectionTimeoutMs, idleTimeoutMs: config.dbIdleTimeoutMs,
+      }
       : { kind: "sqlite", file: config.db },
   );
   try {
     await migrateToLatest(connection.db);
     const box = new SecretBox(config.secretKey ?? localSecretKey(config));
     const store = createStore(connection.db, box);
+    await verifySecretKey(store.settings, box, config.secretKey ? "LEADGRAPH_SECRET_KEY" : `key file ${localSecretKeyFile(config)}`);
     // Shared by every instance on one database: cursors made by one are valid on all.
     const cursorSecret = await store.settings.getOrInit("cursor_secret", () => randomBytes(32).toString("hex"));
     let adminKey = config.adminKey;
     let adminKeyGenerated = false;
     if (!adminKey) {
-      const stored = await store.settings.get("admin_key_sealed");
-      if (stored) adminKey = box.open(stored);
-      else {
-        adminKey = `lgadm_${randomBytes(24).toString("base64url")}`;
-        adminKeyGenerated = true;
-        await store.settings.set("admin_key_sealed", box.seal(adminKey));
-      }
+      // Insert-if-absent: of instances starting together on an empty database, exactly one key wins.
+      const candidate = box.seal(`lgadm_${randomBytes(24).toString("base64url")}`);
+      const stored = await store.settings.getOrInit("admin_key_sealed", () => candidate);
+      adminKey = box.open(stored);
+      adminKeyGenerated = stored === candidate;
     }
     const clock = overrides.clock ?? clockFrom(config.clock);
     const node = await allocateNode(connection.db, Date.now());
     const ids = new SnowflakeIds(node.node);
+    const metrics = new PrometheusMetrics(() => connection.poolStats());
+    const closeHooks = new CloseHooks();
     const services: Services = {
       store,
       clock,
@@ -61,14 +74,24 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       cursors: new CursorCodec(cursorSecret),
       policy: new MetaAccessPolicy(store, clock, hashToken),
       meter: unmeteredReads,
-      intake: new LeadIntake(store, clock, ids),
+      intake: new LeadIntake(store, clock, ids, metrics),
       hashToken,
+      metrics,
     };
+    let closing: Promise<void> | undefined;
     return {
-      config, services, connection, adminKey, adminKeyGenerated,
-      async close() {
-        await node.release();
-        await connection.close();
+      config, services, connection, adminKey, adminKeyGenerated, instanceNode: node.node, metrics,
+      onClose: (hook) => closeHooks.add(hook),
+      close() {
+        closing ??= (async () => {
+          try {
+            await closeHooks.runAll();
+          } finally {
+            await node.release();
+            await connection.close();
+          }
+        })();
+        return closing;
       },
     };
   } catch (e) {
@@ -83,12 +106,15 @@ function clockFrom(spec: string): Clock {
   return new ManualClock(at ? Number(at) * 1000 : Date.now());
 }
 
+const localSecretKeyFile = (config: Config): string =>
+  config.databaseUrl ? resolve(".leadgraph/secret.key") : `${resolve(config.db)}.key`;
+
 /**
  * Without a configured key, app secrets are sealed with a key kept in a file beside the SQLite
  * database (or in ./.leadgraph for PostgreSQL), created on first start with owner-only permissions.
  */
 function localSecretKey(config: Config): string {
-  const file = config.databaseUrl ? resolve(".leadgraph/secret.key") : `${resolve(config.db)}.key`;
+  const file = localSecretKeyFile(config);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dirname(file), { recursive: true });
   const key = randomBytes(32).toString("base64url");

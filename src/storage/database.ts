@@ -7,11 +7,19 @@ import type { Database } from "./schema.ts";
 
 export type DatabaseTarget =
   | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string; poolSize?: number; statementTimeoutMs?: number; connectionTimeoutMs?: number };
+  | { kind: "postgres"; url: string; poolSize?: number; statementTimeoutMs?: number; connectionTimeoutMs?: number; idleTimeoutMs?: number };
+
+/** Connection pool occupancy (PostgreSQL); SQLite has one connection and no pool. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
 
 export interface Connection {
   db: Kysely<Database>;
   dialect: "sqlite" | "postgres";
+  poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
 
@@ -20,8 +28,11 @@ export function connect(target: DatabaseTarget): Connection {
   if (target.kind === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
     const { db, close } = connectSqlite(target.file);
-    return { db, dialect: "sqlite", close };
+    return { db, dialect: "sqlite", close, poolStats: () => undefined };
   }
-  const { db, close } = connectPostgres(target);
-  return { db, dialect: "postgres", close };
+  const { db, pool, close } = connectPostgres(target);
+  return {
+    db, dialect: "postgres", close,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+  };
 }

@@ -35,3 +35,15 @@ export async function allocateNode(db: Kysely<Database>, nowMs: number): Promise
   }
   throw new Error("no free instance node: more than 256 live instances share this database");
 }
+
+export interface InstanceRow {
+  node: number;
+  startedAtMs: number;
+  heartbeatAtMs: number;
+}
+
+/** The instances that hold a node number on this database (live, or dead and not yet taken over). */
+export async function listInstances(db: Kysely<Database>): Promise<InstanceRow[]> {
+  const rows = await db.selectFrom("instances").select(["node", "started_at", "heartbeat_at"]).orderBy("node").execute();
+  return rows.map((r) => ({ node: Number(r.node), startedAtMs: Number(r.started_at), heartbeatAtMs: Number(r.heartbeat_at) }));
+}

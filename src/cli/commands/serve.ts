@@ -2,6 +2,8 @@ import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { buildApp } from "../../http/app.ts";
 import { loggerOptions } from "../../http/logger.ts";
+import { freePort } from "../../ops/free-port.ts";
+import { installGracefulShutdown } from "../../ops/graceful-shutdown.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
 import { seedDemo, demoBanner } from "../../world/seed-demo.ts";
 import { loadWorld } from "../../world/load-world.ts";
@@ -27,24 +29,18 @@ export function serveCommand(): Command {
       process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
     }
     if (config.demo) await seedDemo(runtime.services);
+    runtime.metrics.enableProcessMetrics();
+    if (config.port === 0) config.port = await freePort(config.host);
     const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = config.publicUrl ?? address;
     if (config.demo) process.stdout.write(demoBanner(url, runtime));
     else {
-      process.stdout.write(`leadgraph listening on ${url}\n`);
+      // The real address first (with --port 0, the port chosen); scripts and tests read this line.
+      process.stdout.write(`leadgraph listening on ${address}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
       if (runtime.adminKeyGenerated) process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`);
     }
-    let closing = false;
-    const shutdown = async () => {
-      if (closing) return;
-      closing = true;
-      await app.close();
-      await runtime.close();
-      process.exit(0);
-    };
-    process.on("SIGTERM", () => void shutdown());
-    process.on("SIGINT", () => void shutdown());
+    installGracefulShutdown(app, runtime, config.shutdownTimeoutMs);
   });
   return cmd;
 }

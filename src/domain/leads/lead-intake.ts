@@ -1,6 +1,7 @@
 import { type Clock, nowSeconds } from "../clock.ts";
 import { GraphError } from "../errors.ts";
 import type { IdGenerator } from "../ids.ts";
+import { type Metrics, noMetrics } from "../metrics.ts";
 import type { AdAttribution, DisclaimerResponse, FieldDatum, FormRecord, LeadEvent, LeadRecord, LeadSource, PageLocation } from "../model.ts";
 import type { Store } from "../ports.ts";
 import { STORE_TYPES } from "../forms/question-types.ts";
@@ -49,14 +50,25 @@ export class LeadInputError extends GraphError {
  * form counters bumped and the leadgen outbox row written, all in one transaction.
  */
 export class LeadIntake {
+  readonly #metrics: Pick<Metrics, "leadsCreated">;
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+    metrics: Pick<Metrics, "leadsCreated"> = noMetrics,
+  ) {
+    this.#metrics = metrics;
+  }
 
   async create(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix = "leads"): Promise<string[]> {
     if (inputs.length === 0) return [];
+    const ids = await this.#write(inputs, opts, pathPrefix);
+    // Counted after the commit; a caller's outer transaction (world files) could still roll back.
+    this.#metrics.leadsCreated(ids.length, opts.source);
+    return ids;
+  }
+
+  #write(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix: string): Promise<string[]> {
     return (opts.store ?? this.store).transaction(async (tx) => {
       const forms = new Map<string, FormRecord>();
       const locations = new Map<string, Set<string>>();

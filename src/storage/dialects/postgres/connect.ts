@@ -7,6 +7,7 @@ export interface PostgresOptions {
   poolSize?: number;
   statementTimeoutMs?: number;
   connectionTimeoutMs?: number;
+  idleTimeoutMs?: number;
 }
 
 // int8 columns hold unix seconds and counters, all far below 2^53, so they are read as numbers.
@@ -21,6 +22,7 @@ export function connectPostgres(opts: PostgresOptions): { db: Kysely<Database>; 
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
     connectionTimeoutMillis: opts.connectionTimeoutMs ?? 10_000,
+    idleTimeoutMillis: opts.idleTimeoutMs ?? 30_000,
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
     types,
   });

@@ -1,0 +1,63 @@
+import type { FastifyInstance } from "fastify";
+import { requireAdminKey } from "../http/admin-auth.ts";
+import type { HttpModule } from "../http/modules.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+import { isMigrated, listInstances, pingDatabase } from "../storage/index.ts";
+import { routeLabel } from "./route-label.ts";
+
+/** A load balancer marks an instance down quickly; a slow database counts as unreachable. */
+const READY_DB_TIMEOUT_MS = 2000;
+
+/**
+ * Operations surface: `/healthz` (the process answers), `/readyz` (database reachable, schema
+ * migrated), `/metrics` (Prometheus text), `/_leadgraph/admin/instances` (who shares the database),
+ * and request metrics for every route of the app.
+ */
+export const opsRoutes: HttpModule = async (app, runtime) => {
+  recordRequestMetrics(app, runtime);
+
+  app.get("/healthz", async (_req, reply) => reply.header("cache-control", "no-store").send({ status: "ok" }));
+
+  let migrated = false;
+  app.get("/readyz", async (_req, reply) => {
+    const checks: Record<string, string> = {};
+    let ready = true;
+    try {
+      await pingDatabase(runtime.connection.db, READY_DB_TIMEOUT_MS);
+      checks.database = "ok";
+      // A schema once complete stays complete for this code; only the ping is repeated.
+      migrated ||= await isMigrated(runtime.connection.db);
+      checks.migrations = migrated ? "ok" : "pending";
+      ready = migrated;
+    } catch (e) {
+      checks.database = `unreachable: ${e instanceof Error ? e.message : String(e)}`;
+      ready = false;
+    }
+    return reply.code(ready ? 200 : 503).header("cache-control", "no-store")
+      .send({ status: ready ? "ok" : "unavailable", checks });
+  });
+
+  app.get("/metrics", async (_req, reply) => {
+    const { contentType, body } = await runtime.metrics.render();
+    return reply.header("content-type", contentType).header("cache-control", "no-store").send(body);
+  });
+
+  app.get("/_leadgraph/admin/instances", { preHandler: requireAdminKey(runtime.adminKey) }, async () => {
+    const rows = await listInstances(runtime.connection.db);
+    return {
+      data: rows.map((r) => ({
+        node: r.node,
+        started_time: Math.floor(r.startedAtMs / 1000),
+        heartbeat_time: Math.floor(r.heartbeatAtMs / 1000),
+        self: r.node === runtime.instanceNode,
+      })),
+    };
+  });
+};
+
+function recordRequestMetrics(app: FastifyInstance, runtime: Runtime): void {
+  app.addHook("onResponse", async (req, reply) => {
+    const status = reply.statusCode;
+    runtime.metrics.observeRequest(req.method, routeLabel(req.routeOptions.url, req.url, status), status, reply.elapsedTime / 1000);
+  });
+}
