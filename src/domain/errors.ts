@@ -149,3 +149,15 @@ export const errors = {
       type: "OAuthException", code: 2, status: 503, isTransient: true, cause,
     }),
 } as const;
+
+/** Webhook subscription errors (the app subscriptions edge). */
+export const webhookErrors = {
+  /** Meta's wording for app-token-only methods. */
+  appTokenRequired: () =>
+    new GraphError({ message: "(#15) This method must be called with an app access_token.", type: "OAuthException", code: 15, status: 400 }),
+  callbackVerificationFailed: (detail: string) =>
+    new GraphError({
+      message: `(#2200) Callback verification failed with the following errors: ${detail}`,
+      type: "OAuthException", code: 2200, status: 400,
+    }),
+} as const;

@@ -5,6 +5,7 @@ import type { IdGenerator } from "./ids.ts";
 import type { LeadIntake } from "./leads/lead-intake.ts";
 import type { Store } from "./ports.ts";
 import type { LeadReadMeter } from "./rate-limit/meter.ts";
+import type { OutboxSignal } from "./webhooks/outbox-signal.ts";
 
 /**
  * What the outer layers (Graph surface, admin API, CLI, dispatcher) are handed: the store and the
@@ -19,4 +20,6 @@ export interface Services {
   meter: LeadReadMeter;
   intake: LeadIntake;
   hashToken(token: string): string;
+  /** Rung when leads with webhook outbox rows are committed. */
+  outbox: OutboxSignal;
 }

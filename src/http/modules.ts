@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime/runtime.ts";
+import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -9,4 +10,6 @@ export interface ModuleOptions {
 export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: ModuleOptions) => Promise<void>;
 
 /** Registered before the Graph catch-all; each later issue adds its module here. */
-export const httpModules: HttpModule[] = [];
+export const httpModules: HttpModule[] = [
+  webhooksAdminRoutes,
+];

@@ -8,6 +8,7 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import { unmeteredReads } from "../domain/rate-limit/meter.ts";
 import type { Services } from "../domain/services.ts";
+import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
 import { connect, type Connection, createStore, hashToken, migrateToLatest, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
@@ -54,6 +55,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const clock = overrides.clock ?? clockFrom(config.clock);
     const node = await allocateNode(connection.db, Date.now());
     const ids = new SnowflakeIds(node.node);
+    const outbox = new OutboxSignal();
     const services: Services = {
       store,
       clock,
@@ -61,8 +63,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       cursors: new CursorCodec(cursorSecret),
       policy: new BasicAccessPolicy(store, clock, hashToken),
       meter: unmeteredReads,
-      intake: new LeadIntake(store, clock, ids),
+      intake: new LeadIntake(store, clock, ids, () => outbox.notify()),
       hashToken,
+      outbox,
     };
     return {
       config, services, connection, adminKey, adminKeyGenerated,

@@ -6,6 +6,7 @@ import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
 import { KyselySubscriptionRepository } from "./repositories/subscriptions-repository.ts";
 import { KyselyTokenRepository } from "./repositories/tokens-repository.ts";
+import { KyselyWebhookRepository } from "./repositories/webhooks-repository.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secret-box.ts";
 
@@ -18,6 +19,7 @@ export function createStore(db: Kysely<Database>, box: SecretBox): Store {
     tokens: new KyselyTokenRepository(db),
     settings: new KyselySettingsRepository(db),
     subscriptions: new KyselySubscriptionRepository(db),
+    webhooks: new KyselyWebhookRepository(db),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
       return db.transaction().execute((trx) => fn(createStore(trx, box)));

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
+import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
 import { buildApp } from "../../http/app.ts";
 import { loggerOptions } from "../../http/logger.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
@@ -29,6 +30,9 @@ export function serveCommand(): Command {
     if (config.demo) await seedDemo(runtime.services);
     const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
     const address = await app.listen({ port: config.port, host: config.host });
+    const dispatcher = config.webhookDispatcher
+      ? startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") })
+      : undefined;
     const url = config.publicUrl ?? address;
     if (config.demo) process.stdout.write(demoBanner(url, runtime));
     else {
@@ -40,6 +44,7 @@ export function serveCommand(): Command {
       if (closing) return;
       closing = true;
       await app.close();
+      await dispatcher?.stop();
       await runtime.close();
       process.exit(0);
     };

@@ -53,11 +53,13 @@ export class LeadIntake {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    /** Called after leads with outbox rows were committed (wakes the webhook dispatcher). */
+    private readonly onOutboxWritten: () => void = () => undefined,
   ) {}
 
   async create(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix = "leads"): Promise<string[]> {
     if (inputs.length === 0) return [];
-    return (opts.store ?? this.store).transaction(async (tx) => {
+    const ids = await (opts.store ?? this.store).transaction(async (tx) => {
       const forms = new Map<string, FormRecord>();
       const locations = new Map<string, Set<string>>();
       const ads = new Map<string, AdAttribution & { formId: string | null }>();
@@ -133,6 +135,8 @@ export class LeadIntake {
       await tx.leads.insert(leads, events);
       return leads.map((l) => l.id);
     });
+    if (opts.fireWebhooks) this.onOutboxWritten();
+    return ids;
   }
 }
 

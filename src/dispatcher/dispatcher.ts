@@ -1,0 +1,156 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Agent } from "undici";
+import type { Services } from "../domain/services.ts";
+import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
+import { fanOut } from "./fan-out.ts";
+import { webhookAgent } from "./post-webhook.ts";
+import { sendBatch } from "./send-batch.ts";
+
+export interface DispatcherOptions {
+  lingerMs: number;
+  timeoutMs: number;
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  retentionHours: number;
+  autoDisableHours: number;
+  /** Uniform [0, 1); injected so tests can fix jitter and fault injection. */
+  random?: () => number;
+  /** Called with errors the loop survives (database briefly down…). */
+  onError?: (e: unknown) => void;
+}
+
+export interface WakeSource {
+  close(): Promise<void>;
+}
+
+const FAN_OUT_CHUNK = 500;
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Delivers the webhook outbox: fans lead events out into deliveries, claims due batches (one app
+ * and page, up to 1,000 changes) under a lease, sends them and records the outcome. Woken at once
+ * by new leads (in-process signal, and NOTIFY on PostgreSQL); otherwise looks again at the next
+ * due retry or after `pollMs`, whichever is sooner.
+ */
+export class WebhookDispatcher {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  readonly #services: Services;
+  readonly #opts: DispatcherOptions;
+  readonly #random: () => number;
+  readonly #agent: Agent;
+  #running = false;
+  #stopped = false;
+  #wakeup: (() => void) | undefined;
+  #woken = false;
+  #loop: Promise<void> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #lastPruneWallMs = 0;
+  readonly #wakeSources: WakeSource[] = [];
+
+  constructor(services: Services, opts: DispatcherOptions) {
+    this.#services = services;
+    this.#opts = opts;
+    this.#random = opts.random ?? Math.random;
+    this.#agent = webhookAgent();
+  }
+
+  /** Starts the background loop. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#unsubscribe = this.#services.outbox.subscribe(() => this.wake());
+    this.#loop = this.#run();
+  }
+
+  addWakeSource(source: WakeSource): void {
+    this.#wakeSources.push(source);
+  }
+
+  /** Makes the loop look at the outbox now (after the linger). */
+  wake(): void {
+    this.#woken = true;
+    this.#wakeup?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#wakeup?.();
+    await this.#loop;
+    for (const s of this.#wakeSources) await s.close().catch(() => undefined);
+    await this.#agent.close().catch(() => undefined);
+  }
+
+  /**
+   * One full pass: fan out everything in the outbox, then send every due batch. Returns the
+   * number of batches sent. Tests under a manual clock call it after moving time.
+   */
+  async runOnce(): Promise<number> {
+    while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) > 0) {
+      // keep fanning out until the outbox is empty
+    }
+    let sent = 0;
+    const worker = async () => {
+      for (;;) {
+        if (this.#stopped && this.#running) return;
+        const batch = await this.#services.store.webhooks.claimDue({
+          nowMs: this.#services.clock.nowMs(), wallMs: Date.now(), owner: this.owner,
+          leaseUntil: Date.now() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
+        });
+        if (batch.length === 0) return;
+        await sendBatch({
+          services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
+          autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
+        }, batch);
+        sent++;
+      }
+    };
+    await Promise.all(Array.from({ length: this.#opts.concurrency }, worker));
+    await this.#maybePrune();
+    return sent;
+  }
+
+  async #maybePrune(): Promise<void> {
+    const wall = Date.now();
+    if (wall - this.#lastPruneWallMs < PRUNE_EVERY_MS) return;
+    this.#lastPruneWallMs = wall;
+    await this.#services.store.webhooks.prune(this.#services.clock.nowMs() - this.#opts.retentionHours * 3_600_000);
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        this.#woken = false;
+        await this.runOnce();
+        if (this.#stopped) break;
+        const next = await this.#services.store.webhooks.nextDueMs();
+        const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
+        await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
+        // Gather leads arriving close together into one POST.
+        if (this.#woken && this.#opts.lingerMs > 0 && !this.#stopped) await delay(this.#opts.lingerMs);
+      } catch (e) {
+        this.#opts.onError?.(e);
+        await this.#sleep(this.#opts.pollMs);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#woken || this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeup = () => {
+        this.#wakeup = undefined;
+        done();
+      };
+    });
+  }
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
