@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "undici";
 import type { Services } from "../domain/services.ts";
 import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
+import type { DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
 import { fanOut } from "./fan-out.ts";
 import { webhookAgent } from "./post-webhook.ts";
 import { sendBatch } from "./send-batch.ts";
@@ -47,6 +48,7 @@ export class WebhookDispatcher {
   #loop: Promise<void> | undefined;
   #unsubscribe: (() => void) | undefined;
   #lastPruneWallMs = 0;
+  #claimChain: Promise<void> = Promise.resolve();
   readonly #wakeSources: WakeSource[] = [];
 
   constructor(services: Services, opts: DispatcherOptions) {
@@ -95,10 +97,7 @@ export class WebhookDispatcher {
     const worker = async () => {
       for (;;) {
         if (this.#stopped && this.#running) return;
-        const batch = await this.#services.store.webhooks.claimDue({
-          nowMs: this.#services.clock.nowMs(), wallMs: Date.now(), owner: this.owner,
-          leaseUntil: Date.now() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
-        });
+        const batch = await this.#claim();
         if (batch.length === 0) return;
         await sendBatch({
           services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
@@ -110,6 +109,20 @@ export class WebhookDispatcher {
     await Promise.all(Array.from({ length: this.#opts.concurrency }, worker));
     await this.#maybePrune();
     return sent;
+  }
+
+  /**
+   * Claims are serialised inside one instance so its workers never split one app and page's due
+   * changes between them; between instances the row locks (SKIP LOCKED on PostgreSQL, held for
+   * the claiming transaction) and leases keep every batch with one sender.
+   */
+  #claim(): Promise<DeliveryRecord[]> {
+    const run = this.#claimChain.then(() => this.#services.store.transaction((tx) => tx.webhooks.claimDue({
+      nowMs: this.#services.clock.nowMs(), wallMs: Date.now(), owner: this.owner,
+      leaseUntil: Date.now() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
+    })));
+    this.#claimChain = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   async #maybePrune(): Promise<void> {
