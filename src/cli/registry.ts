@@ -1,4 +1,9 @@
 import type { Command } from "commander";
+import { listenCommand } from "./webhooks/listen-command.ts";
+import { webhooksCommand } from "./webhooks/webhooks-command.ts";
 
 /** Commands later issues add (token, trigger, webhooks, listen, export, clock, import, sync…). */
-export const extraCommands: (() => Command)[] = [];
+export const extraCommands: (() => Command)[] = [
+  webhooksCommand,
+  listenCommand,
+];
