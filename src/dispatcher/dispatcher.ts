@@ -45,6 +45,7 @@ export class WebhookDispatcher {
   #stopped = false;
   #wakeup: (() => void) | undefined;
   #woken = false;
+  #wokenAt = 0;
   #loop: Promise<void> | undefined;
   #unsubscribe: (() => void) | undefined;
   #lastPruneWallMs = 0;
@@ -72,6 +73,7 @@ export class WebhookDispatcher {
 
   /** Makes the loop look at the outbox now (after the linger). */
   wake(): void {
+    if (!this.#woken) this.#wokenAt = performance.now();
     this.#woken = true;
     this.#wakeup?.();
   }
@@ -90,23 +92,24 @@ export class WebhookDispatcher {
    * number of batches sent. Tests under a manual clock call it after moving time.
    */
   async runOnce(): Promise<number> {
-    while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) > 0) {
-      // keep fanning out until the outbox is empty
+    while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) === FAN_OUT_CHUNK) {
+      // a full chunk means more may be waiting
     }
     let sent = 0;
-    const worker = async () => {
-      for (;;) {
-        if (this.#stopped && this.#running) return;
-        const batch = await this.#claim();
-        if (batch.length === 0) return;
-        await sendBatch({
-          services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
-          autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
-        }, batch);
-        sent++;
-      }
-    };
-    await Promise.all(Array.from({ length: this.#opts.concurrency }, worker));
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      if (this.#stopped && this.#running) break;
+      if (inFlight.size >= this.#opts.concurrency) await Promise.race(inFlight);
+      const batch = await this.#claim();
+      if (batch.length === 0) break;
+      const p: Promise<void> = sendBatch({
+        services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
+        autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
+      }, batch).catch((e) => this.#opts.onError?.(e)).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      sent++;
+    }
+    await Promise.all(inFlight);
     await this.#maybePrune();
     return sent;
   }
@@ -141,8 +144,10 @@ export class WebhookDispatcher {
         const next = await this.#services.store.webhooks.nextDueMs();
         const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
         await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
-        // Gather leads arriving close together into one POST.
-        if (this.#woken && this.#opts.lingerMs > 0 && !this.#stopped) await delay(this.#opts.lingerMs);
+        // Gather leads arriving close together into one POST: at most `lingerMs` after the first
+        // of them woke us (time spent sending the previous batch counts).
+        const linger = this.#opts.lingerMs - (performance.now() - this.#wokenAt);
+        if (this.#woken && linger > 0 && !this.#stopped) await delay(linger);
       } catch (e) {
         this.#opts.onError?.(e);
         await this.#sleep(this.#opts.pollMs);

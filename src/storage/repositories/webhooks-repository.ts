@@ -108,20 +108,31 @@ export class KyselyWebhookRepository implements WebhookRepository {
   }
 
   async finish(owner: string, atMs: number, outcomes: readonly DeliveryOutcome[]): Promise<void> {
+    // Outcomes that end a delivery are written in bulk (a delivered batch is one statement); retries
+    // carry their own next time each.
+    const groups = new Map<string, DeliveryOutcome[]>();
     for (const o of outcomes) {
-      const base = {
-        last_attempt_ms: atMs, last_status: o.httpStatus, last_error: o.error, lease_owner: null, lease_until: null,
-      };
+      const key = o.status === "pending" ? `pending:${o.id}` : `${o.status}:${o.httpStatus}:${o.error}`;
+      const g = groups.get(key) ?? [];
+      g.push(o);
+      groups.set(key, g);
+    }
+    for (const group of groups.values()) {
+      const o = group[0]!;
+      const base = { last_attempt_ms: atMs, last_status: o.httpStatus, last_error: o.error, lease_owner: null, lease_until: null };
       const set = o.status === "pending"
         ? { ...base, status: "pending", next_attempt_ms: o.nextAttemptMs }
         : { ...base, status: o.status, finished_ms: atMs };
-      await this.#db.updateTable("webhook_deliveries")
-        .set((eb) => ({
-          ...set,
-          attempts: o.status === "dropped" ? eb.ref("attempts") : eb("attempts", "+", 1),
-          first_attempt_ms: eb.fn.coalesce("first_attempt_ms", eb.val(atMs)),
-        }))
-        .where("id", "=", o.id).where("lease_owner", "=", owner).execute();
+      const ids = group.map((g) => g.id);
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        await this.#db.updateTable("webhook_deliveries")
+          .set((eb) => ({
+            ...set,
+            attempts: o.status === "dropped" ? eb.ref("attempts") : eb("attempts", "+", 1),
+            first_attempt_ms: eb.fn.coalesce("first_attempt_ms", eb.val(atMs)),
+          }))
+          .where("id", "in", ids.slice(i, i + CHUNK)).where("lease_owner", "=", owner).execute();
+      }
     }
   }
 
