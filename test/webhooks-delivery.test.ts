@@ -247,6 +247,21 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     });
   });
 
+  it("prunes finished log rows older than the retention", async () => {
+    const store = h.runtime.services.store;
+    await store.webhooks.prune(h.clock.nowMs());
+    const [id] = await create([lead()]);
+    await d.runOnce();
+    const [row] = await store.webhooks.list({ leadId: id!, limit: 1 });
+    expect(row!.status).toBe("delivered");
+    expect(await store.webhooks.attemptsOf(row!.id)).toHaveLength(1);
+    expect(await store.webhooks.prune(h.clock.nowMs() - 3_600_000)).toBe(0);
+    h.clock.advance(2 * 3_600_000);
+    expect(await store.webhooks.prune(h.clock.nowMs() - 3_600_000)).toBeGreaterThanOrEqual(2);
+    expect(await store.webhooks.get(row!.id)).toBeUndefined();
+    expect(await store.webhooks.attemptsOf(row!.id)).toHaveLength(0);
+  });
+
   it("disables a subscription after N hours of continuous failure when the policy says so", async () => {
     expect((await admin("POST", "/_leadgraph/admin/webhooks/subscriptions/1001/policy", { auto_disable_hours: 1 })).body).toMatchObject({ auto_disable_hours: 1 });
     rx.postStatus = 500;

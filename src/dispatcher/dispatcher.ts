@@ -92,9 +92,22 @@ export class WebhookDispatcher {
    * number of batches sent. Tests under a manual clock call it after moving time.
    */
   async runOnce(): Promise<number> {
-    while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) === FAN_OUT_CHUNK) {
-      // a full chunk means more may be waiting
+    let sent = 0;
+    let sentBefore = -1;
+    // A pass ends when a claim finds nothing; batches that failed into an immediate retry are due
+    // again by then, so passes repeat until one sends nothing.
+    while (sent > sentBefore) {
+      sentBefore = sent;
+      while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) === FAN_OUT_CHUNK) {
+        // a full chunk means more may be waiting
+      }
+      sent += await this.#sendDue();
     }
+    await this.#maybePrune();
+    return sent;
+  }
+
+  async #sendDue(): Promise<number> {
     let sent = 0;
     const inFlight = new Set<Promise<void>>();
     for (;;) {
@@ -110,7 +123,6 @@ export class WebhookDispatcher {
       sent++;
     }
     await Promise.all(inFlight);
-    await this.#maybePrune();
     return sent;
   }
 
