@@ -84,7 +84,7 @@ export async function benchWebhooks(opts: WebhooksBenchOptions = {}): Promise<We
     dispatcher.start();
     for (const rate of rates) {
       const created = new Map<string, number>();
-      const tickMs = 10;
+      const tickMs = Math.max(10, 1000 / rate);
       const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
       const started = performance.now();
       for (let tick = 0; performance.now() - started < seconds * 1000; tick++) {
