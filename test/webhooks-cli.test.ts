@@ -62,5 +62,6 @@ describe("leadgraph listen and leadgraph webhooks (sqlite)", () => {
     const bad = await run(process.execPath, [BIN, "webhooks", "list", "--url", h.url, "--admin-key", "wrong-key-wrong-key"], { env }).catch((e) => e);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/admin key/);
-  });
+    // Each CLI run starts a fresh Node with tsx, which is slow on a busy machine.
+  }, 240_000);
 });

@@ -93,10 +93,10 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
     flowing = false;
     await writer;
     child = await startServer();
-    await rx.waitFor(() => new Set(rx.leadIds()).size >= created.length, 45_000);
+    await rx.waitFor(() => new Set(rx.leadIds()).size >= created.length, 90_000);
     const seen = new Set(rx.leadIds());
     expect(created.length).toBeGreaterThan(100);
     expect(created.filter((id) => !seen.has(id))).toEqual([]);
     expect([...seen].every((id) => created.includes(id))).toBe(true);
-  }, 180_000);
+  }, 300_000);
 });
