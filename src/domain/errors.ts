@@ -220,3 +220,14 @@ export const pageReadEngagementMissing = () =>
       "(#10) This endpoint requires the 'pages_read_engagement' permission or the 'Page Public Content Access' feature. Refer to https://developers.facebook.com/docs/apps/review/login-permissions#manage-pages and https://developers.facebook.com/docs/apps/review/feature#reference-PAGES_ACCESS for details.",
     type: "OAuthException", code: 10, status: 403, authError: "invalid_request",
   });
+/** Webhook subscription errors (the app subscriptions edge). */
+export const webhookErrors = {
+  /** Meta's wording for app-token-only methods. */
+  appTokenRequired: () =>
+    new GraphError({ message: "(#15) This method must be called with an app access_token.", type: "OAuthException", code: 15, status: 400 }),
+  callbackVerificationFailed: (detail: string) =>
+    new GraphError({
+      message: `(#2200) Callback verification failed with the following errors: ${detail}`,
+      type: "OAuthException", code: 2200, status: 400,
+    }),
+} as const;

@@ -1,4 +1,5 @@
 import type { KeysetPosition } from "./cursor.ts";
+import type { WebhookRepository } from "./webhooks/webhook-repository.ts";
 import type {
   AdAccountRecord, AdAccountRole, AdAttribution, AdRecord, AdSetRecord, AppRecord, AppRole, CampaignRecord,
   FormRecord, LeadEvent, LeadRecord, PageLocation, PageRecord, PageRole, TokenRecord, UserRecord,
@@ -138,6 +139,7 @@ export interface Store {
   settings: SettingsRepository;
   subscriptions: SubscriptionRepository;
   catalog: CatalogRepository;
+  webhooks: WebhookRepository;
   /** Runs fn in one database transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 }

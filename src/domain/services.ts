@@ -6,6 +6,7 @@ import type { LeadIntake } from "./leads/lead-intake.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Store } from "./ports.ts";
 import type { LeadReadMeter } from "./rate-limit/meter.ts";
+import type { OutboxSignal } from "./webhooks/outbox-signal.ts";
 
 /**
  * What the outer layers (Graph surface, admin API, CLI, dispatcher) are handed: the store and the
@@ -21,4 +22,6 @@ export interface Services {
   intake: LeadIntake;
   hashToken(token: string): string;
   metrics: Metrics;
+  /** Rung when leads with webhook outbox rows are committed. */
+  outbox: OutboxSignal;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { opsRoutes } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { accessAdminModules } from "../admin/access-modules.ts";
+import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -14,4 +15,5 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,
+  webhooksAdminRoutes,
 ];

@@ -28,6 +28,22 @@ export const configSchema = z.object({
   dbConnectionTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
+  /** Whether `serve` runs the webhook dispatcher (instances may leave delivery to others). */
+  webhookDispatcher: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean()).default(true),
+  /** How long new leads are gathered into one POST per app and page before it goes out. */
+  webhookLingerMs: z.coerce.number().int().min(0).max(60_000).default(25),
+  /** A delivery POST that has not answered within this is a failure (and retried). */
+  webhookTimeoutMs: z.coerce.number().int().min(100).max(120_000).default(20_000),
+  /** POSTs in flight at once per instance (each to a different app and page). */
+  webhookConcurrency: z.coerce.number().int().min(1).max(256).default(8),
+  /** How long an instance owns a claimed batch; a dead instance's batches are taken over after it. Above the timeout. */
+  webhookLeaseMs: z.coerce.number().int().min(500).default(60_000),
+  /** Longest wait between two looks at the outbox when nothing wakes the dispatcher. */
+  webhookPollMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Delivery log rows (finished deliveries and attempts) older than this are pruned. */
+  webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
+  /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
+  webhookAutoDisableHours: z.coerce.number().min(0).default(0),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -8,6 +8,7 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import { unmeteredReads } from "../domain/rate-limit/meter.ts";
 import type { Services } from "../domain/services.ts";
+import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
 import { connect, type Connection, createStore, hashToken, migrateToLatest, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
@@ -67,6 +68,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const ids = new SnowflakeIds(node.node);
     const metrics = new PrometheusMetrics(() => connection.poolStats());
     const closeHooks = new CloseHooks();
+    const outbox = new OutboxSignal();
     const services: Services = {
       store,
       clock,
@@ -74,9 +76,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       cursors: new CursorCodec(cursorSecret),
       policy: new MetaAccessPolicy(store, clock, hashToken),
       meter: unmeteredReads,
-      intake: new LeadIntake(store, clock, ids, metrics),
+      intake: new LeadIntake(store, clock, ids, { metrics, onOutboxWritten: () => outbox.notify() }),
       hashToken,
       metrics,
+      outbox,
     };
     let closing: Promise<void> | undefined;
     return {

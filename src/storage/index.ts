@@ -6,3 +6,4 @@ export type { Database } from "./schema.ts";
 export { pingDatabase } from "./health.ts";
 export { listInstances, type InstanceRow } from "./instance-node.ts";
 export type { PoolStats } from "./database.ts";
+export { listenOutbox } from "./dialects/postgres/outbox-listener.ts";

@@ -44,9 +44,24 @@ export interface LeadEventsTable {
 export interface WebhookSubscriptionsTable {
   app_id: string; object: string; callback_url: string; fields: string; verify_token: string; include_values: number;
   active: number; created_time: number;
+  failing_since_ms?: number | null; disabled_ms?: number | null; disabled_reason?: string | null;
 }
 export interface PageInstallsTable { page_id: string; app_id: string; subscribed_fields: string; created_time: number }
 export interface InstancesTable { node: number; started_at: number; heartbeat_at: number }
+
+export interface WebhookDeliveriesTable {
+  id: string; event_id: string | null; app_id: string; page_id: string; form_id: string; lead_id: string; ad_id: string | null;
+  lead_created_time: number; kind: string; redelivery_of: string | null; status: string; attempts: number; created_ms: number;
+  next_attempt_ms: number; first_attempt_ms: number | null; last_attempt_ms: number | null; last_status: number | null;
+  last_error: string | null; finished_ms: number | null; lease_owner: string | null; lease_until: number | null;
+}
+export interface WebhookAttemptsTable {
+  id: string; app_id: string; page_id: string; callback_url: string; at_ms: number; kind: string; outcome: string;
+  http_status: number | null; latency_ms: number | null; response_excerpt: string | null; error: string | null; body: string;
+  signature_256: string; signature_1: string; change_count: number; instance: string;
+}
+export interface WebhookAttemptDeliveriesTable { attempt_id: string; delivery_id: string }
+export interface WebhookAppSettingsTable { app_id: string; faults: string; auto_disable_hours: number | null }
 
 export interface Database {
   settings: SettingsTable;
@@ -68,4 +83,8 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   page_installs: PageInstallsTable;
   instances: InstancesTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_attempt_deliveries: WebhookAttemptDeliveriesTable;
+  webhook_app_settings: WebhookAppSettingsTable;
 }

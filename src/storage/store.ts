@@ -7,6 +7,7 @@ import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
 import { KyselySubscriptionRepository } from "./repositories/subscriptions-repository.ts";
 import { KyselyTokenRepository } from "./repositories/tokens-repository.ts";
+import { KyselyWebhookRepository } from "./repositories/webhooks-repository.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secret-box.ts";
 
@@ -20,6 +21,7 @@ export function createStore(db: Kysely<Database>, box: SecretBox): Store {
     settings: new KyselySettingsRepository(db),
     subscriptions: new KyselySubscriptionRepository(db),
     catalog: new KyselyCatalogRepository(db),
+    webhooks: new KyselyWebhookRepository(db),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
       return db.transaction().execute((trx) => fn(createStore(trx, box)));

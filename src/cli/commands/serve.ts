@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
+import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
 import { buildApp } from "../../http/app.ts";
 import { loggerOptions } from "../../http/logger.ts";
 import { freePort } from "../../ops/free-port.ts";
@@ -33,6 +34,9 @@ export function serveCommand(): Command {
     if (config.port === 0) config.port = await freePort(config.host);
     const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
     const address = await app.listen({ port: config.port, host: config.host });
+    const dispatcher = config.webhookDispatcher
+      ? startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") })
+      : undefined;
     const url = config.publicUrl ?? address;
     if (config.demo) process.stdout.write(demoBanner(url, runtime));
     else {
@@ -40,6 +44,8 @@ export function serveCommand(): Command {
       process.stdout.write(`leadgraph listening on ${address}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
       if (runtime.adminKeyGenerated) process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`);
     }
+    // Stop claiming and release in-flight deliveries while the database is still open.
+    if (dispatcher) runtime.onClose(() => dispatcher.stop());
     installGracefulShutdown(app, runtime, config.shutdownTimeoutMs);
   });
   return cmd;

@@ -51,13 +51,16 @@ export class LeadInputError extends GraphError {
  */
 export class LeadIntake {
   readonly #metrics: Pick<Metrics, "leadsCreated">;
+  readonly #onOutboxWritten: () => void;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    metrics: Pick<Metrics, "leadsCreated"> = noMetrics,
+    hooks: { metrics?: Pick<Metrics, "leadsCreated">; onOutboxWritten?: () => void } = {},
   ) {
-    this.#metrics = metrics;
+    this.#metrics = hooks.metrics ?? noMetrics;
+    this.#onOutboxWritten = hooks.onOutboxWritten ?? (() => undefined);
   }
 
   async create(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix = "leads"): Promise<string[]> {
@@ -65,6 +68,8 @@ export class LeadIntake {
     const ids = await this.#write(inputs, opts, pathPrefix);
     // Counted after the commit; a caller's outer transaction (world files) could still roll back.
     this.#metrics.leadsCreated(ids.length, opts.source);
+    // Rung after the commit so the dispatcher finds the outbox rows.
+    if (opts.fireWebhooks) this.#onOutboxWritten();
     return ids;
   }
 

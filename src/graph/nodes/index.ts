@@ -1,6 +1,7 @@
 import type { ObjectKind } from "../../domain/ports.ts";
 import type { GraphNode } from "../graph-node.ts";
 import { adNode } from "./ad-node.ts";
+import { appNode } from "./app-node.ts";
 import { formNode } from "./form-node.ts";
 import { leadNode } from "./lead-node.ts";
 import { pageNode } from "./page-node.ts";
@@ -13,4 +14,5 @@ export const nodes: Partial<Record<ObjectKind, GraphNode<any>>> = {
   page: pageNode,
   ad: adNode,
   user: userNode,
+  app: appNode,
 };

@@ -3,6 +3,7 @@ import type { PageRecord } from "../../domain/model.ts";
 import type { GraphContext } from "../context.ts";
 import { pageLeadgenFormsEdge } from "../edges/page-leadgen-forms-edge.ts";
 import { pageAccessFieldModifiers, pageAccessFields } from "../fields/page-access-fields.ts";
+import { pageSubscribedAppsEdge } from "../edges/page-subscribed-apps-edge.ts";
 import type { GraphEdge, GraphNode } from "../graph-node.ts";
 import type { ObjectShape } from "../selection.ts";
 
@@ -38,6 +39,7 @@ export async function loadVisiblePage(ctx: GraphContext, id: string, method: "ge
 /** Edges other issues hang on pages (subscribed_apps, assigned_users…) register here. */
 export const pageEdges: Record<string, GraphEdge<PageRecord>> = {
   leadgen_forms: pageLeadgenFormsEdge,
+  subscribed_apps: pageSubscribedAppsEdge,
 };
 
 export const pageNode: GraphNode<PageRecord> = {

@@ -15,6 +15,8 @@ export class KyselySubscriptionRepository implements SubscriptionRepository {
     const row = {
       app_id: s.appId, object: s.object, callback_url: s.callbackUrl, fields: JSON.stringify(s.fields),
       verify_token: s.verifyToken, include_values: s.includeValues ? 1 : 0, active: s.active ? 1 : 0, created_time: s.createdTime,
+      // An active subscription starts healthy again (a re-subscribe after auto-disable).
+      ...(s.active ? { failing_since_ms: null, disabled_ms: null, disabled_reason: null } : {}),
     };
     await this.db.insertInto("webhook_subscriptions").values(row)
       .onConflict((oc) => oc.columns(["app_id", "object"]).doUpdateSet(row)).execute();

@@ -1,0 +1,266 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
+import { DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery } from "../domain/webhooks/webhook-repository.ts";
+import { verifyCallback } from "../dispatcher/verify-callback.ts";
+import { errorBody } from "../graph/execute.ts";
+import { sendGraph } from "../graph/http-route.ts";
+import { boolParam, intParam, listParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
+import { requireAdminKey } from "../http/admin-auth.ts";
+import type { HttpModule } from "../http/modules.ts";
+import type { Runtime } from "../runtime/runtime.ts";
+
+const PREFIX = "/_leadgraph/admin/webhooks";
+const DEFAULT_LIMIT = 50;
+const MAX_REDELIVER = 10_000;
+
+type Handler = (params: Params, req: FastifyRequest) => Promise<unknown>;
+
+/**
+ * Delivery log, redelivery, subscriptions and installs, fault injection and auto-disable policy.
+ * Times in and out are unix seconds like the rest of the API; ids are strings.
+ */
+export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
+  const { store, clock, ids } = runtime.services;
+  const guard = requireAdminKey(runtime.adminKey);
+  const route = (method: "GET" | "POST" | "DELETE", url: string, handler: Handler) => {
+    app.route({
+      method, url: `${PREFIX}${url}`, preHandler: guard,
+      handler: async (req: FastifyRequest, reply: FastifyReply) => {
+        const params = { ...mergeParams(req.query, req.body), ...(req.params as Record<string, string>) };
+        reply.header("content-type", "application/json; charset=UTF-8");
+        try {
+          return sendGraph(reply, 200, await handler(params, req), {});
+        } catch (e) {
+          const err = isGraphError(e) ? e : errors.unknown(e);
+          if (err.status >= 500) req.log.error({ err: e }, "admin webhooks error");
+          return sendGraph(reply, err.status, errorBody(err), {});
+        }
+      },
+    });
+  };
+
+  route("GET", "/deliveries", async (p) => {
+    const limit = intParam(p, "limit", { min: 1, max: 1000 }) ?? DEFAULT_LIMIT;
+    const after = stringParam(p, "after");
+    const status = stringParam(p, "status") as DeliveryStatus | undefined;
+    if (status !== undefined && !DELIVERY_STATUSES.includes(status)) throw errors.paramEnum("status", DELIVERY_STATUSES, status);
+    const since = intParam(p, "since", { min: 0, max: 1e11 });
+    const until = intParam(p, "until", { min: 0, max: 1e11 });
+    const query = {
+      appId: stringParam(p, "app_id"), pageId: stringParam(p, "page_id"), formId: stringParam(p, "form_id"),
+      leadId: stringParam(p, "lead_id"), status, fromMs: since === undefined ? undefined : since * 1000,
+      toMs: until === undefined ? undefined : until * 1000, beforeId: after ? decodeCursor(after) : undefined, limit: limit + 1,
+    };
+    const rows = await store.webhooks.list(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as typeof query);
+    const more = rows.length > limit;
+    const page = rows.slice(0, limit);
+    const out: Record<string, unknown> = { data: page.map(deliveryJson) };
+    if (page.length > 0) {
+      const paging: Record<string, unknown> = { cursors: { before: encodeCursor(page[0]!.id), after: encodeCursor(page.at(-1)!.id) } };
+      if (more) {
+        const qs = new URLSearchParams();
+        for (const [k, v] of Object.entries(p)) if (k !== "after" && typeof v === "string") qs.set(k, v);
+        qs.set("after", encodeCursor(page.at(-1)!.id));
+        paging.next = `${publicUrl}${PREFIX}/deliveries?${qs}`;
+      }
+      out.paging = paging;
+    }
+    return out;
+  });
+
+  route("GET", "/deliveries/:id", async (p) => {
+    const d = await mustGetDelivery(runtime, p.id as string);
+    const attempts = await store.webhooks.attemptsOf(d.id);
+    return {
+      ...deliveryJson(d),
+      attempts: attempts.map((a) => ({
+        id: a.id, time: Math.floor(a.atMs / 1000), time_ms: a.atMs, kind: a.kind, outcome: a.outcome, callback_url: a.callbackUrl,
+        http_status: a.httpStatus, latency_ms: a.latencyMs, response_excerpt: a.responseExcerpt, error: a.error,
+        body: a.body, headers: {
+          "content-type": "application/json", "user-agent": "facebookexternalua",
+          "x-hub-signature": a.signature1, "x-hub-signature-256": a.signature256,
+        },
+        change_count: a.changeCount, delivery_ids: a.deliveryIds, instance: a.instance,
+      })),
+    };
+  });
+
+  route("POST", "/deliveries/:id/redeliver", async (p) => {
+    const d = await mustGetDelivery(runtime, p.id as string);
+    const [created] = await redeliver([d]);
+    return { success: true, id: created!.id };
+  });
+
+  route("POST", "/redeliver", async (p) => {
+    const appId = stringParam(p, "app_id");
+    if (!appId) throw errors.paramRequired("app_id");
+    const since = intParam(p, "since", { min: 0, max: 1e11 });
+    const until = intParam(p, "until", { min: 0, max: 1e11 });
+    if (since === undefined) throw errors.paramRequired("since");
+    const status = stringParam(p, "status") as DeliveryStatus | undefined;
+    if (status !== undefined && !DELIVERY_STATUSES.includes(status)) throw errors.paramEnum("status", DELIVERY_STATUSES, status);
+    const rows: DeliveryRecord[] = [];
+    let beforeId: string | undefined;
+    for (;;) {
+      const q = { appId, fromMs: since * 1000, limit: 500, ...(until !== undefined ? { toMs: until * 1000 } : {}), ...(status ? { status } : {}), ...(beforeId ? { beforeId } : {}) };
+      const chunk = await store.webhooks.list(q);
+      rows.push(...chunk.filter((d) => d.kind === "event"));
+      if (chunk.length < 500 || rows.length >= MAX_REDELIVER) break;
+      beforeId = chunk.at(-1)!.id;
+    }
+    if (rows.length > MAX_REDELIVER) throw errors.invalidParam(`At most ${MAX_REDELIVER} deliveries can be redelivered at once; narrow since/until`);
+    const created = await redeliver(rows.reverse());
+    return { success: true, count: created.length, ids: created.map((c) => c.id) };
+  });
+
+  async function redeliver(originals: readonly DeliveryRecord[]): Promise<NewDelivery[]> {
+    const now = clock.nowMs();
+    const rows: NewDelivery[] = originals.map((d) => ({
+      id: ids.next(), eventId: null, appId: d.appId, pageId: d.pageId, formId: d.formId, leadId: d.leadId, adId: d.adId,
+      leadCreatedTime: d.leadCreatedTime, kind: "redelivery", redeliveryOf: d.id, createdMs: now, nextAttemptMs: now,
+    }));
+    await store.transaction((tx) => tx.webhooks.insertDeliveries(rows));
+    runtime.services.outbox.notify();
+    return rows;
+  }
+
+  route("GET", "/subscriptions", async () => {
+    const data = [];
+    for (const a of await store.directory.listApps()) {
+      const subs = await store.subscriptions.listForApp(a.id);
+      if (subs.length === 0) continue;
+      const settings = await store.webhooks.settings(a.id);
+      const health = await store.webhooks.health(a.id);
+      data.push({
+        app_id: a.id, app_name: a.name, mode: a.mode,
+        subscriptions: subs.map((s) => ({ object: s.object, callback_url: s.callbackUrl, fields: s.fields, active: s.active, include_values: s.includeValues })),
+        failing_since: secs(health?.failingSinceMs), disabled_time: secs(health?.disabledMs), disabled_reason: health?.disabledReason ?? null,
+        faults: faultsJson(settings.faults), auto_disable_hours: settings.autoDisableHours ?? runtime.config.webhookAutoDisableHours,
+      });
+    }
+    return { data };
+  });
+
+  route("GET", "/installs", async () => {
+    const data = [];
+    for (const page of await store.directory.listPages()) {
+      for (const i of await store.subscriptions.installsOfPage(page.id)) {
+        data.push({ page_id: i.pageId, app_id: i.appId, subscribed_fields: i.subscribedFields, created_time: i.createdTime });
+      }
+    }
+    return { data };
+  });
+
+  route("GET", "/disabled", async () => ({
+    data: (await store.webhooks.listDisabled()).map((h) => ({
+      app_id: h.appId, disabled_time: secs(h.disabledMs), disabled_reason: h.disabledReason, failing_since: secs(h.failingSinceMs),
+    })),
+  }));
+
+  route("GET", "/subscriptions/:app_id/faults", async (p) => {
+    await mustGetApp(runtime, p.app_id as string);
+    return faultsJson((await store.webhooks.settings(p.app_id as string)).faults);
+  });
+
+  route("POST", "/subscriptions/:app_id/faults", async (p) => {
+    const appId = p.app_id as string;
+    await mustGetApp(runtime, appId);
+    const current = await store.webhooks.settings(appId);
+    const pct = (name: string) => intParam(p, name, { min: 0, max: 100 });
+    const ms = (name: string) => intParam(p, name, { min: 0, max: 36 * 3_600_000 });
+    const reset = boolParam(p, "reset") ?? false;
+    const base: FaultSettings = reset ? { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false } : current.faults;
+    const faults: FaultSettings = {
+      dropPercent: pct("drop_percent") ?? base.dropPercent,
+      duplicatePercent: pct("duplicate_percent") ?? base.duplicatePercent,
+      delayMs: ms("delay_ms") ?? base.delayMs,
+      delayJitterMs: ms("delay_jitter_ms") ?? base.delayJitterMs,
+      split: boolParam(p, "split") ?? base.split,
+      reorder: boolParam(p, "reorder") ?? base.reorder,
+    };
+    await store.webhooks.saveSettings({ ...current, faults });
+    return faultsJson(faults);
+  });
+
+  route("POST", "/subscriptions/:app_id/policy", async (p) => {
+    const appId = p.app_id as string;
+    await mustGetApp(runtime, appId);
+    const raw = stringParam(p, "auto_disable_hours");
+    if (raw === undefined) throw errors.paramRequired("auto_disable_hours");
+    const hours = raw === "" || raw === "default" ? null : Number(raw);
+    if (hours !== null && (!Number.isFinite(hours) || hours < 0)) throw errors.invalidParam("Param auto_disable_hours must be a number of hours (0 = never) or \"default\"");
+    const current = await store.webhooks.settings(appId);
+    await store.webhooks.saveSettings({ ...current, autoDisableHours: hours });
+    return { success: true, auto_disable_hours: hours ?? runtime.config.webhookAutoDisableHours };
+  });
+
+  /**
+   * Points an app's page subscription at a callback (what `leadgraph listen` does), handshake
+   * included unless `skip_verification` (used to restore a previous callback that may be down).
+   * Answers the subscription it replaced.
+   */
+  route("POST", "/subscriptions/:app_id", async (p) => {
+    const app = await mustGetApp(runtime, p.app_id as string);
+    const callbackUrl = stringParam(p, "callback_url");
+    if (!callbackUrl) throw errors.paramRequired("callback_url");
+    const verifyToken = stringParam(p, "verify_token") ?? "";
+    const fields = listParam(p, "fields") ?? ["leadgen"];
+    if (!(boolParam(p, "skip_verification") ?? false)) {
+      const result = await verifyCallback(callbackUrl, verifyToken, 10_000);
+      if (!result.ok) throw webhookErrors.callbackVerificationFailed(result.detail);
+    }
+    const previous = (await store.subscriptions.listForApp(app.id)).find((s) => s.object === "page");
+    await store.subscriptions.upsert({
+      appId: app.id, object: "page", callbackUrl, fields, verifyToken, includeValues: true, active: true,
+      createdTime: previous?.createdTime ?? Math.floor(clock.nowMs() / 1000),
+    });
+    return {
+      success: true,
+      previous: previous ? { callback_url: previous.callbackUrl, verify_token: previous.verifyToken, fields: previous.fields, active: previous.active } : null,
+    };
+  });
+
+  route("DELETE", "/subscriptions/:app_id", async (p) => {
+    const app = await mustGetApp(runtime, p.app_id as string);
+    await store.subscriptions.remove(app.id, "page");
+    return { success: true };
+  });
+};
+
+async function mustGetDelivery(runtime: Runtime, id: string): Promise<DeliveryRecord> {
+  const d = /^\d{1,20}$/.test(id) ? await runtime.services.store.webhooks.get(id) : undefined;
+  if (!d) throw errors.unknownObject(id);
+  return d;
+}
+
+async function mustGetApp(runtime: Runtime, id: string) {
+  const app = /^\d{1,20}$/.test(id) ? await runtime.services.store.directory.getApp(id) : undefined;
+  if (!app) throw errors.unknownObject(id);
+  return app;
+}
+
+const secs = (ms: number | null | undefined): number | null => (ms === null || ms === undefined ? null : Math.floor(ms / 1000));
+
+function deliveryJson(d: DeliveryRecord) {
+  return {
+    id: d.id, app_id: d.appId, page_id: d.pageId, form_id: d.formId, lead_id: d.leadId, ad_id: d.adId,
+    kind: d.kind, redelivery_of: d.redeliveryOf, status: d.status, attempts: d.attempts,
+    created_time: secs(d.createdMs), next_attempt_time: d.status === "pending" ? secs(d.nextAttemptMs) : null,
+    first_attempt_time: secs(d.firstAttemptMs), last_attempt_time: secs(d.lastAttemptMs),
+    last_http_status: d.lastStatus, last_error: d.lastError, finished_time: secs(d.finishedMs),
+  };
+}
+
+function faultsJson(f: FaultSettings) {
+  return {
+    drop_percent: f.dropPercent, duplicate_percent: f.duplicatePercent, delay_ms: f.delayMs, delay_jitter_ms: f.delayJitterMs,
+    split: f.split, reorder: f.reorder,
+  };
+}
+
+const encodeCursor = (id: string) => Buffer.from(id).toString("base64url");
+function decodeCursor(c: string): string {
+  const id = Buffer.from(c, "base64url").toString("utf8");
+  if (!/^\d{1,20}$/.test(id)) throw errors.invalidParam("Param after is not a valid cursor");
+  return id;
+}

@@ -1,0 +1,186 @@
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import type { Agent } from "undici";
+import type { Services } from "../domain/services.ts";
+import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
+import type { DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
+import { fanOut } from "./fan-out.ts";
+import { webhookAgent } from "./post-webhook.ts";
+import { sendBatch } from "./send-batch.ts";
+
+export interface DispatcherOptions {
+  lingerMs: number;
+  timeoutMs: number;
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  retentionHours: number;
+  autoDisableHours: number;
+  /** Uniform [0, 1); injected so tests can fix jitter and fault injection. */
+  random?: () => number;
+  /** Called with errors the loop survives (database briefly down…). */
+  onError?: (e: unknown) => void;
+}
+
+export interface WakeSource {
+  close(): Promise<void>;
+}
+
+const FAN_OUT_CHUNK = 500;
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Delivers the webhook outbox: fans lead events out into deliveries, claims due batches (one app
+ * and page, up to 1,000 changes) under a lease, sends them and records the outcome. Woken at once
+ * by new leads (in-process signal, and NOTIFY on PostgreSQL); otherwise looks again at the next
+ * due retry or after `pollMs`, whichever is sooner.
+ */
+export class WebhookDispatcher {
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  readonly #services: Services;
+  readonly #opts: DispatcherOptions;
+  readonly #random: () => number;
+  readonly #agent: Agent;
+  #running = false;
+  #stopped = false;
+  #wakeup: (() => void) | undefined;
+  #woken = false;
+  #wokenAt = 0;
+  #loop: Promise<void> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #lastPruneWallMs = 0;
+  #claimChain: Promise<void> = Promise.resolve();
+  readonly #wakeSources: WakeSource[] = [];
+
+  constructor(services: Services, opts: DispatcherOptions) {
+    this.#services = services;
+    this.#opts = opts;
+    this.#random = opts.random ?? Math.random;
+    this.#agent = webhookAgent();
+  }
+
+  /** Starts the background loop. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#unsubscribe = this.#services.outbox.subscribe(() => this.wake());
+    this.#loop = this.#run();
+  }
+
+  addWakeSource(source: WakeSource): void {
+    this.#wakeSources.push(source);
+  }
+
+  /** Makes the loop look at the outbox now (after the linger). */
+  wake(): void {
+    if (!this.#woken) this.#wokenAt = performance.now();
+    this.#woken = true;
+    this.#wakeup?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#unsubscribe?.();
+    this.#wakeup?.();
+    await this.#loop;
+    for (const s of this.#wakeSources) await s.close().catch(() => undefined);
+    await this.#agent.close().catch(() => undefined);
+  }
+
+  /**
+   * One full pass: fan out everything in the outbox, then send every due batch. Returns the
+   * number of batches sent. Tests under a manual clock call it after moving time.
+   */
+  async runOnce(): Promise<number> {
+    let sent = 0;
+    let sentBefore = -1;
+    // A pass ends when a claim finds nothing; batches that failed into an immediate retry are due
+    // again by then, so passes repeat until one sends nothing.
+    while (sent > sentBefore) {
+      sentBefore = sent;
+      while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) === FAN_OUT_CHUNK) {
+        // a full chunk means more may be waiting
+      }
+      sent += await this.#sendDue();
+    }
+    await this.#maybePrune();
+    return sent;
+  }
+
+  async #sendDue(): Promise<number> {
+    let sent = 0;
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      if (this.#stopped && this.#running) break;
+      if (inFlight.size >= this.#opts.concurrency) await Promise.race(inFlight);
+      const batch = await this.#claim();
+      if (batch.length === 0) break;
+      const p: Promise<void> = sendBatch({
+        services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
+        autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
+      }, batch).catch((e) => this.#opts.onError?.(e)).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      sent++;
+    }
+    await Promise.all(inFlight);
+    return sent;
+  }
+
+  /**
+   * Claims are serialised inside one instance so its workers never split one app and page's due
+   * changes between them; between instances the row locks (SKIP LOCKED on PostgreSQL, held for
+   * the claiming transaction) and leases keep every batch with one sender.
+   */
+  #claim(): Promise<DeliveryRecord[]> {
+    const run = this.#claimChain.then(() => this.#services.store.transaction((tx) => tx.webhooks.claimDue({
+      nowMs: this.#services.clock.nowMs(), wallMs: Date.now(), owner: this.owner,
+      leaseUntil: Date.now() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
+    })));
+    this.#claimChain = run.then(() => undefined, () => undefined);
+    return run;
+  }
+
+  async #maybePrune(): Promise<void> {
+    const wall = Date.now();
+    if (wall - this.#lastPruneWallMs < PRUNE_EVERY_MS) return;
+    this.#lastPruneWallMs = wall;
+    await this.#services.store.webhooks.prune(this.#services.clock.nowMs() - this.#opts.retentionHours * 3_600_000);
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      try {
+        this.#woken = false;
+        await this.runOnce();
+        if (this.#stopped) break;
+        const next = await this.#services.store.webhooks.nextDueMs();
+        const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
+        await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
+        // Gather leads arriving close together into one POST: at most `lingerMs` after the first
+        // of them woke us (time spent sending the previous batch counts).
+        const linger = this.#opts.lingerMs - (performance.now() - this.#wokenAt);
+        if (this.#woken && linger > 0 && !this.#stopped) await delay(linger);
+      } catch (e) {
+        this.#opts.onError?.(e);
+        await this.#sleep(this.#opts.pollMs);
+      }
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    if (this.#woken || this.#stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#wakeup = () => {
+        this.#wakeup = undefined;
+        done();
+      };
+    });
+  }
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,3 @@
+export { WebhookDispatcher, type DispatcherOptions } from "./dispatcher.ts";
+export { createDispatcher, startDispatcher } from "./start-dispatcher.ts";
+export { verifyCallback, type VerificationResult } from "./verify-callback.ts";

@@ -1,0 +1,126 @@
+import type { Agent } from "undici";
+import type { Services } from "../domain/services.ts";
+import { nextAttempt } from "../domain/webhooks/retry-schedule.ts";
+import { type LeadgenChange, serializeLeadgenBody } from "../domain/webhooks/payload.ts";
+import { signWebhookBody } from "../domain/webhooks/signature.ts";
+import type { AttemptRecord, DeliveryOutcome, DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
+import { postWebhook, WEBHOOK_USER_AGENT } from "./post-webhook.ts";
+
+export interface SendContext {
+  services: Services;
+  agent: Agent;
+  owner: string;
+  timeoutMs: number;
+  autoDisableHours: number;
+  random: () => number;
+}
+
+const toChange = (d: DeliveryRecord): LeadgenChange => ({
+  leadId: d.leadId, pageId: d.pageId, formId: d.formId, adId: d.adId, createdTime: d.leadCreatedTime,
+});
+
+/**
+ * Sends one claimed batch (one app, one page): applies the app's fault injection, POSTs the signed
+ * body (or several, when split), then records every attempt and the deliveries' new state in one
+ * transaction. A crash before that commit leaves the batch leased; it is sent again once the lease
+ * expires — the only way a receiver sees a duplicate without fault injection.
+ */
+export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord[]): Promise<void> {
+  const { services } = ctx;
+  const store = services.store;
+  const first = batch[0];
+  if (!first) return;
+  const app = await store.directory.getApp(first.appId);
+  const sub = (await store.subscriptions.listForApp(first.appId)).find((s) => s.object === "page" && s.active);
+  if (!app || !sub) {
+    await store.webhooks.release(ctx.owner, batch.map((d) => d.id));
+    return;
+  }
+  const settings = await store.webhooks.settings(app.id);
+  const faults = settings.faults;
+  const attempts: AttemptRecord[] = [];
+  const outcomes: DeliveryOutcome[] = [];
+  const nowMs = services.clock.nowMs();
+  const nowSec = Math.floor(nowMs / 1000);
+  const attempt = (kind: AttemptRecord["kind"], body: string, deliveries: readonly DeliveryRecord[]): AttemptRecord => {
+    const sig = signWebhookBody(app.secret, body);
+    return {
+      id: services.ids.next(), appId: app.id, pageId: first.pageId, callbackUrl: sub.callbackUrl, atMs: nowMs, kind,
+      outcome: "dropped", httpStatus: null, latencyMs: null, responseExcerpt: null, error: null, body,
+      signature256: sig.sha256, signature1: sig.sha1, changeCount: deliveries.length, instance: ctx.owner, deliveryIds: deliveries.map((d) => d.id),
+    };
+  };
+
+  // Dropping applies to a delivery's first try only: "as if Meta never sent it", so it is never retried.
+  const dropped = faults.dropPercent > 0
+    ? batch.filter((d) => d.attempts === 0 && d.kind === "event" && ctx.random() * 100 < faults.dropPercent)
+    : [];
+  if (dropped.length > 0) {
+    const a = attempt("dropped", serializeLeadgenBody(first.pageId, nowSec, dropped.map(toChange)), dropped);
+    a.error = "dropped by fault injection";
+    attempts.push(a);
+    for (const d of dropped) outcomes.push({ id: d.id, status: "dropped", httpStatus: null, error: "dropped by fault injection" });
+  }
+  let toSend = batch.filter((d) => !dropped.includes(d));
+  if (faults.reorder) toSend = shuffle(toSend, ctx.random);
+  const posts = faults.split ? toSend.map((d) => [d]) : toSend.length > 0 ? [toSend] : [];
+
+  let anySuccess = false;
+  let anyFailure = false;
+  for (const group of posts) {
+    const body = serializeLeadgenBody(first.pageId, nowSec, group.map(toChange));
+    const a = attempt("delivery", body, group);
+    const headers = {
+      "content-type": "application/json",
+      "user-agent": WEBHOOK_USER_AGENT,
+      "x-hub-signature": a.signature1,
+      "x-hub-signature-256": a.signature256,
+    };
+    const res = await postWebhook(ctx.agent, sub.callbackUrl, body, headers, ctx.timeoutMs);
+    Object.assign(a, { outcome: res.ok ? "success" : "failure", httpStatus: res.httpStatus, latencyMs: res.latencyMs, responseExcerpt: res.responseExcerpt, error: res.error });
+    attempts.push(a);
+    for (const d of group) {
+      if (res.ok) {
+        outcomes.push({ id: d.id, status: "delivered", httpStatus: res.httpStatus, error: null });
+        continue;
+      }
+      const decision = nextAttempt(d.attempts + 1, d.firstAttemptMs ?? nowMs, nowMs, ctx.random);
+      outcomes.push(decision.kind === "expire"
+        ? { id: d.id, status: "expired", httpStatus: res.httpStatus, error: res.error }
+        : { id: d.id, status: "pending", nextAttemptMs: decision.atMs, httpStatus: res.httpStatus, error: res.error });
+    }
+    if (res.ok) anySuccess = true;
+    else anyFailure = true;
+    if (res.ok && faults.duplicatePercent > 0 && ctx.random() * 100 < faults.duplicatePercent) {
+      const dup = attempt("duplicate", body, group);
+      const again = await postWebhook(ctx.agent, sub.callbackUrl, body, headers, ctx.timeoutMs);
+      Object.assign(dup, { outcome: again.ok ? "success" : "failure", httpStatus: again.httpStatus, latencyMs: again.latencyMs, responseExcerpt: again.responseExcerpt, error: again.error });
+      attempts.push(dup);
+    }
+  }
+
+  const disableAfterHours = settings.autoDisableHours ?? ctx.autoDisableHours;
+  await store.transaction(async (tx) => {
+    for (const a of attempts) await tx.webhooks.recordAttempt(a);
+    await tx.webhooks.finish(ctx.owner, nowMs, outcomes);
+    if (anySuccess) await tx.webhooks.setFailing(app.id, false, nowMs);
+    else if (anyFailure) {
+      await tx.webhooks.setFailing(app.id, true, nowMs);
+      const health = await tx.webhooks.health(app.id);
+      if (disableAfterHours > 0 && health?.failingSinceMs != null && nowMs - health.failingSinceMs >= disableAfterHours * 3_600_000) {
+        await tx.webhooks.disable(app.id, nowMs, `every delivery failed for ${disableAfterHours} h (last: ${outcomes.at(-1)?.error ?? "unknown"})`);
+      }
+    }
+  });
+}
+
+function shuffle<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  // A shuffle that happens to keep the order reorders nothing; reverse so the fault is visible.
+  if (out.length > 1 && out.every((x, k) => x === items[k])) out.reverse();
+  return out;
+}

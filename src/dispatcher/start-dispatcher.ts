@@ -1,0 +1,27 @@
+import type { Runtime } from "../runtime/runtime.ts";
+import { listenOutbox } from "../storage/index.ts";
+import { type DispatcherOptions, WebhookDispatcher } from "./dispatcher.ts";
+
+/** Builds the dispatcher from the runtime's configuration (overridable in tests), wires its wake-ups. */
+export function createDispatcher(runtime: Runtime, overrides: Partial<DispatcherOptions> = {}): WebhookDispatcher {
+  const c = runtime.config;
+  const dispatcher = new WebhookDispatcher(runtime.services, {
+    lingerMs: c.webhookLingerMs,
+    timeoutMs: c.webhookTimeoutMs,
+    concurrency: c.webhookConcurrency,
+    leaseMs: Math.max(c.webhookLeaseMs, c.webhookTimeoutMs + 1000),
+    pollMs: c.webhookPollMs,
+    retentionHours: c.webhookLogRetentionHours,
+    autoDisableHours: c.webhookAutoDisableHours,
+    ...overrides,
+  });
+  if (c.databaseUrl) dispatcher.addWakeSource(listenOutbox(c.databaseUrl, () => dispatcher.wake(), overrides.onError));
+  return dispatcher;
+}
+
+/** Creates and starts the dispatcher (what `serve` does). */
+export function startDispatcher(runtime: Runtime, overrides: Partial<DispatcherOptions> = {}): WebhookDispatcher {
+  const d = createDispatcher(runtime, overrides);
+  d.start();
+  return d;
+}

@@ -1,0 +1,133 @@
+import type { LeadEvent } from "../model.ts";
+
+export const DELIVERY_STATUSES = ["pending", "delivered", "expired", "dropped"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** One lead to deliver to one app. */
+export interface DeliveryRecord {
+  id: string;
+  eventId: string | null;
+  appId: string;
+  pageId: string;
+  formId: string;
+  leadId: string;
+  adId: string | null;
+  leadCreatedTime: number;
+  /** `event` from the outbox, `redelivery` asked for through the admin API. */
+  kind: "event" | "redelivery";
+  redeliveryOf: string | null;
+  status: DeliveryStatus;
+  attempts: number;
+  createdMs: number;
+  nextAttemptMs: number;
+  firstAttemptMs: number | null;
+  lastAttemptMs: number | null;
+  lastStatus: number | null;
+  lastError: string | null;
+  finishedMs: number | null;
+}
+
+export type NewDelivery = Pick<DeliveryRecord, "id" | "eventId" | "appId" | "pageId" | "formId" | "leadId" | "adId" | "leadCreatedTime" | "kind" | "redeliveryOf" | "createdMs" | "nextAttemptMs">;
+
+/** One HTTP POST (or a POST fault injection swallowed), with the exact bytes and signatures. */
+export interface AttemptRecord {
+  id: string;
+  appId: string;
+  pageId: string;
+  callbackUrl: string;
+  atMs: number;
+  /** `delivery` (first or retry), `duplicate` (fault injection), `dropped` (fault injection, nothing sent). */
+  kind: "delivery" | "duplicate" | "dropped";
+  outcome: "success" | "failure" | "dropped";
+  httpStatus: number | null;
+  latencyMs: number | null;
+  responseExcerpt: string | null;
+  error: string | null;
+  body: string;
+  signature256: string;
+  signature1: string;
+  changeCount: number;
+  instance: string;
+  deliveryIds: string[];
+}
+
+/** What happens to a claimed delivery after an attempt. */
+export type DeliveryOutcome =
+  | { id: string; status: "delivered" | "expired" | "dropped"; httpStatus: number | null; error: string | null }
+  | { id: string; status: "pending"; nextAttemptMs: number; httpStatus: number | null; error: string | null };
+
+export interface FaultSettings {
+  /** Percent of deliveries swallowed as if Meta never sent them. */
+  dropPercent: number;
+  /** Percent of POSTs sent twice. */
+  duplicatePercent: number;
+  /** Fixed delay added before the first attempt. */
+  delayMs: number;
+  /** Random extra delay, uniform in [0, delayJitterMs]. */
+  delayJitterMs: number;
+  /** Send every change of a batch in its own POST. */
+  split: boolean;
+  /** Shuffle the changes of a batch (and the order of split POSTs). */
+  reorder: boolean;
+}
+
+export const NO_FAULTS: FaultSettings = { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false };
+
+export interface AppWebhookSettings {
+  appId: string;
+  faults: FaultSettings;
+  /** Hours of continuous failure after which the subscription is disabled; null = the configured default. */
+  autoDisableHours: number | null;
+}
+
+export interface DeliveryListQuery {
+  appId?: string;
+  pageId?: string;
+  formId?: string;
+  leadId?: string;
+  status?: DeliveryStatus;
+  fromMs?: number;
+  toMs?: number;
+  /** Rows with an id below this (newest first). */
+  beforeId?: string;
+  limit: number;
+}
+
+export interface SubscriptionHealth {
+  appId: string;
+  failingSinceMs: number | null;
+  disabledMs: number | null;
+  disabledReason: string | null;
+}
+
+/** Storage of the webhook outbox, deliveries and their log. */
+export interface WebhookRepository {
+  /** Outbox rows not yet fanned out, oldest first; on PostgreSQL locked (skip locked) until the transaction ends. */
+  claimLeadEvents(limit: number): Promise<LeadEvent[]>;
+  markFannedOut(eventIds: readonly string[]): Promise<void>;
+  /** Inserts deliveries, ignoring (event, app) pairs that exist already. */
+  insertDeliveries(rows: readonly NewDelivery[]): Promise<void>;
+  /**
+   * Leases the due deliveries of one (app, page), at most `max`, to `owner` until `leaseUntil`
+   * (wall clock). Rows leased by a live owner are skipped; expired leases are taken over.
+   */
+  claimDue(opts: { nowMs: number; wallMs: number; owner: string; leaseUntil: number; max: number }): Promise<DeliveryRecord[]>;
+  /** Earliest next_attempt_ms among pending deliveries of active subscriptions. */
+  nextDueMs(): Promise<number | undefined>;
+  recordAttempt(attempt: AttemptRecord): Promise<void>;
+  /** Applies outcomes to deliveries still leased by `owner` and releases them. */
+  finish(owner: string, atMs: number, outcomes: readonly DeliveryOutcome[]): Promise<void>;
+  release(owner: string, ids: readonly string[]): Promise<void>;
+  get(id: string): Promise<DeliveryRecord | undefined>;
+  list(q: DeliveryListQuery): Promise<DeliveryRecord[]>;
+  attemptsOf(deliveryId: string): Promise<AttemptRecord[]>;
+  settings(appId: string): Promise<AppWebhookSettings>;
+  saveSettings(s: AppWebhookSettings): Promise<void>;
+  health(appId: string): Promise<SubscriptionHealth | undefined>;
+  /** Marks the subscription failing (from `atMs`, kept if already failing) or healthy again. */
+  setFailing(appId: string, failing: boolean, atMs: number): Promise<void>;
+  disable(appId: string, atMs: number, reason: string): Promise<void>;
+  listDisabled(): Promise<SubscriptionHealth[]>;
+  /** Deletes finished deliveries and attempts older than `beforeMs`; returns rows deleted. */
+  prune(beforeMs: number): Promise<number>;
+}
