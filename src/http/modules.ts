@@ -1,5 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime/runtime.ts";
+import { exportModule } from "../export/export-module.ts";
+import { clockRoutes } from "../admin/clock-routes.ts";
+import { limitsRoutes } from "../admin/limits-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -10,3 +13,4 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 
 /** Registered before the Graph catch-all; each later issue adds its module here. */
 export const httpModules: HttpModule[] = [];
+httpModules.push(exportModule, clockRoutes, limitsRoutes);

@@ -3,12 +3,14 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { BasicAccessPolicy } from "../domain/access/policy.ts";
 import { type Clock, ManualClock, systemClock } from "../domain/clock.ts";
+import { type ClockControl, localClockControl, SharedManualClock, systemClockControl } from "../domain/clock-control.ts";
+import { LeadRateMeter } from "../domain/rate-limit/lead-rate-meter.ts";
+import type { LeadUsageStore } from "../domain/rate-limit/usage-store.ts";
 import { CursorCodec } from "../domain/cursor.ts";
 import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
-import { unmeteredReads } from "../domain/rate-limit/meter.ts";
 import type { Services } from "../domain/services.ts";
-import { connect, type Connection, createStore, hashToken, migrateToLatest, SecretBox } from "../storage/index.ts";
+import { connect, type Connection, createStore, hashToken, KyselyLeadUsageRepository, migrateToLatest, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
 
@@ -20,6 +22,10 @@ export interface Runtime {
   adminKey: string;
   /** Whether the admin key was generated now (serve prints it). */
   adminKeyGenerated: boolean;
+  /** Moves the manual clock (admin API, CLI); refuses when the clock is the system clock. */
+  clockControl: ClockControl;
+  /** The lead rate limit's counters (admin API, CLI). */
+  leadUsage: LeadUsageStore;
   close(): Promise<void>;
 }
 
@@ -51,7 +57,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         await store.settings.set("admin_key_sealed", box.seal(adminKey));
       }
     }
-    const clock = overrides.clock ?? clockFrom(config.clock);
+    const clockControl = await clockFrom(config.clock, overrides.clock, store);
+    const clock = clockControl.clock;
+    const leadUsage = new KyselyLeadUsageRepository(connection.db);
     const node = await allocateNode(connection.db, Date.now());
     const ids = new SnowflakeIds(node.node);
     const services: Services = {
@@ -60,13 +68,14 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ids,
       cursors: new CursorCodec(cursorSecret),
       policy: new BasicAccessPolicy(store, clock, hashToken),
-      meter: unmeteredReads,
+      meter: new LeadRateMeter(leadUsage, clock),
       intake: new LeadIntake(store, clock, ids),
       hashToken,
     };
     return {
-      config, services, connection, adminKey, adminKeyGenerated,
+      config, services, connection, adminKey, adminKeyGenerated, clockControl, leadUsage,
       async close() {
+        clockControl.close();
         await node.release();
         await connection.close();
       },
@@ -77,10 +86,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   }
 }
 
-function clockFrom(spec: string): Clock {
-  if (spec === "system") return systemClock;
+/** An injected clock wins (tests); otherwise `system`, or the manual clock shared through the database. */
+async function clockFrom(spec: string, injected: Clock | undefined, store: ReturnType<typeof createStore>): Promise<ClockControl> {
+  if (injected) return injected instanceof ManualClock ? localClockControl(injected) : systemClockControl(injected);
+  if (spec === "system") return systemClockControl(systemClock);
   const at = spec.split(":")[1];
-  return new ManualClock(at ? Number(at) * 1000 : Date.now());
+  return SharedManualClock.open(store.settings, { ...(at ? { startMs: Number(at) * 1000 } : {}), fallbackMs: Date.now() });
 }
 
 /**

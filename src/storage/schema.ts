@@ -48,6 +48,9 @@ export interface WebhookSubscriptionsTable {
 export interface PageInstallsTable { page_id: string; app_id: string; subscribed_fields: string; created_time: number }
 export interface InstancesTable { node: number; started_at: number; heartbeat_at: number }
 
+export interface LeadRatePagesTable { page_id: string; forced_until: number | null }
+export interface LeadRateUsageTable { page_id: string; bucket: number; calls: number }
+
 export interface Database {
   settings: SettingsTable;
   apps: AppsTable;
@@ -68,4 +71,6 @@ export interface Database {
   webhook_subscriptions: WebhookSubscriptionsTable;
   page_installs: PageInstallsTable;
   instances: InstancesTable;
+  lead_rate_pages: LeadRatePagesTable;
+  lead_rate_usage: LeadRateUsageTable;
 }
