@@ -16,13 +16,13 @@ export interface LeadExportSource {
 export const EXPORT_CHUNK = 1000;
 
 /**
- * The export's rows, header first, newest lead first, read in keyset-paged chunks so memory stays
- * bounded however many leads the range holds. A pull-based generator: nothing is read until the
- * consumer asks, which is how backpressure reaches the database.
+ * The export's rows in batches, header first, newest lead first, read in keyset-paged chunks so
+ * memory stays bounded however many leads the range holds. A pull-based generator: nothing is read
+ * until the consumer asks for the next batch, which is how backpressure reaches the database.
  */
-export async function* leadExportRows(src: LeadExportSource, form: FormRecord, range: ExportRange, chunk = EXPORT_CHUNK): AsyncGenerator<string[]> {
+export async function* leadExportRows(src: LeadExportSource, form: FormRecord, range: ExportRange, chunk = EXPORT_CHUNK): AsyncGenerator<string[][]> {
   const cols = exportColumns(form);
-  yield cols.header;
+  yield [cols.header];
   const visibleAccounts = new Map<string, boolean>();
   let olderThan: KeysetPosition | undefined;
   for (;;) {
@@ -32,6 +32,7 @@ export async function* leadExportRows(src: LeadExportSource, form: FormRecord, r
     if (leads.length === 0) return;
     const adIds = [...new Set(leads.filter((l) => l.adId !== null && !l.isTest).map((l) => l.adId!))];
     const attributions = adIds.length > 0 ? await src.store.directory.attributions(adIds) : new Map<string, AdAttribution>();
+    const batch: string[][] = [];
     for (const lead of leads) {
       if (!(await src.policy.leadVisible(src.caller, lead))) continue;
       let ad = lead.adId === null || lead.isTest ? undefined : attributions.get(lead.adId);
@@ -43,8 +44,9 @@ export async function* leadExportRows(src: LeadExportSource, form: FormRecord, r
         }
         if (!visible) ad = undefined;
       }
-      yield exportRow(cols, form, lead, ad);
+      batch.push(exportRow(cols, form, lead, ad));
     }
+    if (batch.length > 0) yield batch;
     if (leads.length < chunk) return;
     const last = leads[leads.length - 1]!;
     olderThan = { t: last.createdTime, id: last.id };
