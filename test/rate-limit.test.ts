@@ -90,6 +90,17 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
     expect(buc(back).call_count).toBe(0);
   });
 
+  it("gives a page without leads the floor budget of one lead (4,800 calls)", async () => {
+    await h.runtime.leadUsage.reset("3002");
+    await h.runtime.leadUsage.withPage("3002", (tx) => tx.add(bucketOf(TEST_NOW), 4799));
+    const last = await h.graph("GET", "/8002/leads", { token: "EAAB-page-other" });
+    expect(last.status).toBe(200);
+    expect(JSON.parse(String(last.headers["x-business-use-case-usage"]))["3002"][0]).toMatchObject({ call_count: 100 });
+    const refused = await h.graph("GET", "/8002/leads", { token: "EAAB-page-other" });
+    expect(refused.body.error.code).toBe(80005);
+    expect(JSON.parse(String(refused.headers["x-business-use-case-usage"]))["3002"][0]).toMatchObject({ estimated_time_to_regain_access: 24 * 60 });
+  });
+
   it("counts the leads edge, field expansion, each id of ids= and each batch item", async () => {
     const used = async () => (await h.runtime.leadUsage.buckets(PAGE, 0)).reduce((n, b) => n + b.calls, 0);
     await h.graph("GET", "/8001/leads", { token: "EAAB-page-acme" });

@@ -1,7 +1,7 @@
 import type { Caller } from "../access/caller.ts";
 import { type Clock, nowSeconds } from "../clock.ts";
 import { errors } from "../errors.ts";
-import { bucketOf, budgetFor, leadLookback, minutesToRegain, usagePercent, windowStartBucket } from "./lead-budget.ts";
+import { bucketOf, budgetFor, leadLookback, minutesToRegain, usagePercent, WINDOW_BUCKETS, windowStartBucket } from "./lead-budget.ts";
 import type { LeadReadMeter, UsageReport } from "./meter.ts";
 import type { LeadUsageStore } from "./usage-store.ts";
 
@@ -24,6 +24,9 @@ interface CachedCount {
  */
 const RECOUNT_ABOVE = 0.9;
 
+/** Buckets a day older than the window are deleted at most this often (wall milliseconds). */
+const PRUNE_EVERY_MS = 10 * 60_000;
+
 /**
  * The real lead rate limit. Each charge runs under the page's lock (one transaction, shared by
  * every instance on the database): read the window's usage, decide, and only then add the calls,
@@ -35,6 +38,7 @@ export class LeadRateMeter implements LeadReadMeter {
   readonly #cacheMs: number;
   readonly #wallMs: () => number;
   readonly #counts = new Map<string, CachedCount>();
+  #prunedAt = 0;
 
   constructor(store: LeadUsageStore, clock: Clock, options: LeadRateMeterOptions = {}) {
     this.#store = store;
@@ -65,6 +69,7 @@ export class LeadRateMeter implements LeadReadMeter {
       await tx.add(bucketOf(now), calls);
       return { allowed: true, used: used + calls, budget, regain: 0 };
     });
+    this.#maybePrune(from);
     const percent = usagePercent(outcome.used, outcome.budget, !outcome.allowed);
     // We meter calls only; reporting time at the same percentage keeps max(call_count, total_cputime,
     // total_time), which is what clients throttle on, equal to the real state.
@@ -78,6 +83,14 @@ export class LeadRateMeter implements LeadReadMeter {
   forget(pageId?: string): void {
     if (pageId === undefined) this.#counts.clear();
     else this.#counts.delete(pageId);
+  }
+
+  #maybePrune(windowStart: number): void {
+    const wall = this.#wallMs();
+    if (wall - this.#prunedAt < PRUNE_EVERY_MS) return;
+    this.#prunedAt = wall;
+    // A day of slack: a manual clock moved back a little still finds its buckets.
+    void this.#store.prune(windowStart - WINDOW_BUCKETS).catch(() => undefined);
   }
 
   #cachedCount(pageId: string, now: number): number | undefined {
