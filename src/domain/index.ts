@@ -19,3 +19,11 @@ export { type LeadReadMeter, type LeadgenUsage, UsageReport, unmeteredReads } fr
 export { LeadIntake, LeadInputError, PLATFORMS, type NewLead, type IntakeOptions } from "./leads/lead-intake.ts";
 export { buildFormDefinition, FORM_LOCALES, THANK_YOU_BUTTON_TYPES, type DefinitionIssue } from "./forms/form-definition.ts";
 export * from "./forms/question-types.ts";
+export { LeadRateMeter } from "./rate-limit/lead-rate-meter.ts";
+export * from "./rate-limit/lead-budget.ts";
+export type * from "./rate-limit/usage-store.ts";
+export { pageUsage, type PageUsage, type HourUsage } from "./rate-limit/page-usage.ts";
+export { type ClockControl, SharedManualClock, localClockControl, systemClockControl, MANUAL_CLOCK_KEY } from "./clock-control.ts";
+export { clampExportRange, parseExportDate, readableRange, type ExportRange } from "./export/export-range.ts";
+export { exportColumns, exportRow, FIXED_COLUMNS, type ExportColumns } from "./export/export-row.ts";
+export { leadExportRows, EXPORT_CHUNK, type LeadExportSource } from "./export/lead-export.ts";
