@@ -1,11 +1,17 @@
 import type { Command } from "commander";
+import { clockCommand } from "./commands/clock.ts";
+import { exportCommand } from "./commands/export.ts";
+import { limitsCommand } from "./commands/limits.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { listenCommand } from "./webhooks/listen-command.ts";
 import { webhooksCommand } from "./webhooks/webhooks-command.ts";
 
-/** Commands later issues add (token, trigger, webhooks, listen, export, clock, import, sync…). */
+/** Commands beyond serve/seed/migrate, one factory each. */
 export const extraCommands: (() => Command)[] = [
   () => tokenCommand(),
   webhooksCommand,
   listenCommand,
+  exportCommand,
+  clockCommand,
+  limitsCommand,
 ];

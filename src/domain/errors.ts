@@ -139,6 +139,11 @@ export const errors = {
         "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
       type: "OAuthException", code: 80005, status: 400, isTransient: true,
     }),
+  clockNotManual: () =>
+    new GraphError({
+      message: "(#100) The clock is the system clock and cannot be moved: start the server with --clock manual or --clock manual:<unix seconds>",
+      type: "OAuthException", code: 100, status: 400,
+    }),
   requestTooLarge: () =>
     new GraphError({ message: "(#100) The request body is too large", type: "OAuthException", code: 100, status: 413 }),
   unknown: (cause?: unknown) =>

@@ -28,3 +28,11 @@ export { issueToken, newTokenText, type IssueRequest, type IssuedToken } from ".
 export * from "./access/token-lifetimes.ts";
 export { removePageRole, passwordChanged, appRemovedByUser, appDeleted, revokeToken } from "./access/invalidation.ts";
 export * from "./metrics.ts";
+export { LeadRateMeter } from "./rate-limit/lead-rate-meter.ts";
+export * from "./rate-limit/lead-budget.ts";
+export type * from "./rate-limit/usage-store.ts";
+export { pageUsage, type PageUsage, type HourUsage } from "./rate-limit/page-usage.ts";
+export { type ClockControl, SharedManualClock, localClockControl, systemClockControl, MANUAL_CLOCK_KEY } from "./clock-control.ts";
+export { clampExportRange, parseExportDate, readableRange, type ExportRange } from "./export/export-range.ts";
+export { exportColumns, exportRow, FIXED_COLUMNS, type ExportColumns } from "./export/export-row.ts";
+export { leadExportRows, EXPORT_CHUNK, type LeadExportSource } from "./export/lead-export.ts";

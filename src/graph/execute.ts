@@ -9,6 +9,7 @@ import { nodes } from "./nodes/index.ts";
 import { type Params, stringParam } from "./params.ts";
 import { specialPaths } from "./special-paths.ts";
 import { runBatch } from "./batch.ts";
+import type { UsageReport } from "../domain/rate-limit/meter.ts";
 
 export type GraphMethod = "GET" | "POST" | "DELETE";
 
@@ -160,17 +161,29 @@ function authHeader(err: GraphError): Record<string, string> {
 }
 
 function usageHeaders(ctx: GraphContext): Record<string, string> {
-  if (ctx.usage.pages.size === 0) return {};
+  return usageHeadersOf(ctx.usage);
+}
+
+/**
+ * `X-Business-Use-Case-Usage` keyed by page id with one `leadgen` entry each, and `X-App-Usage`
+ * carrying the highest of them (we meter no app-level limit; see docs/rate-limits.md).
+ */
+export function usageHeadersOf(usage: UsageReport): Record<string, string> {
+  if (usage.pages.size === 0) return {};
   const buc: Record<string, unknown[]> = {};
-  for (const [pageId, u] of ctx.usage.pages) {
+  for (const [pageId, u] of usage.pages) {
     buc[pageId] = [{
       type: "leadgen", call_count: u.callCount, total_cputime: u.totalCputime, total_time: u.totalTime,
       estimated_time_to_regain_access: u.estimatedTimeToRegainAccess,
     }];
   }
-  const worst = Math.max(...[...ctx.usage.pages.values()].map((u) => u.callCount));
+  const all = [...usage.pages.values()];
   return {
     "x-business-use-case-usage": JSON.stringify(buc),
-    "x-app-usage": JSON.stringify({ call_count: worst, total_cputime: 0, total_time: 0 }),
+    "x-app-usage": JSON.stringify({
+      call_count: Math.max(...all.map((u) => u.callCount)),
+      total_time: Math.max(...all.map((u) => u.totalTime)),
+      total_cputime: Math.max(...all.map((u) => u.totalCputime)),
+    }),
   };
 }

@@ -3,6 +3,9 @@ import { opsRoutes } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { accessAdminModules } from "../admin/access-modules.ts";
 import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
+import { exportModule } from "../export/export-module.ts";
+import { clockRoutes } from "../admin/clock-routes.ts";
+import { limitsRoutes } from "../admin/limits-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -16,4 +19,7 @@ export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,
   webhooksAdminRoutes,
+  exportModule,
+  clockRoutes,
+  limitsRoutes,
 ];

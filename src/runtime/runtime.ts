@@ -3,13 +3,15 @@ import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { MetaAccessPolicy } from "../domain/access/meta-access-policy.ts";
 import { type Clock, ManualClock, systemClock } from "../domain/clock.ts";
+import { type ClockControl, localClockControl, SharedManualClock, systemClockControl } from "../domain/clock-control.ts";
+import { LeadRateMeter } from "../domain/rate-limit/lead-rate-meter.ts";
+import type { LeadUsageStore } from "../domain/rate-limit/usage-store.ts";
 import { CursorCodec } from "../domain/cursor.ts";
 import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
-import { unmeteredReads } from "../domain/rate-limit/meter.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
-import { connect, type Connection, createStore, hashToken, migrateToLatest, SecretBox } from "../storage/index.ts";
+import { connect, type Connection, createStore, hashToken, KyselyLeadUsageRepository, migrateToLatest, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
@@ -30,6 +32,10 @@ export interface Runtime {
   metrics: PrometheusMetrics;
   /** Runs at close, before the instance node is released and the pool closed (newest first). */
   onClose(hook: CloseHook): void;
+  /** Moves the manual clock (admin API, CLI); refuses when the clock is the system clock. */
+  clockControl: ClockControl;
+  /** The lead rate limit's counters (admin API, CLI). */
+  leadUsage: LeadUsageStore;
   close(): Promise<void>;
 }
 
@@ -63,7 +69,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       adminKey = box.open(stored);
       adminKeyGenerated = stored === candidate;
     }
-    const clock = overrides.clock ?? clockFrom(config.clock);
+    const clockControl = await clockFrom(config.clock, overrides.clock, store);
+    const clock = clockControl.clock;
+    const leadUsage = new KyselyLeadUsageRepository(connection.db);
     const node = await allocateNode(connection.db, Date.now());
     const ids = new SnowflakeIds(node.node);
     const metrics = new PrometheusMetrics(() => connection.poolStats());
@@ -75,7 +83,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ids,
       cursors: new CursorCodec(cursorSecret),
       policy: new MetaAccessPolicy(store, clock, hashToken),
-      meter: unmeteredReads,
+      meter: new LeadRateMeter(leadUsage, clock),
       intake: new LeadIntake(store, clock, ids, { metrics, onOutboxWritten: () => outbox.notify() }),
       hashToken,
       metrics,
@@ -83,13 +91,14 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     };
     let closing: Promise<void> | undefined;
     return {
-      config, services, connection, adminKey, adminKeyGenerated, instanceNode: node.node, metrics,
+      config, services, connection, adminKey, adminKeyGenerated, instanceNode: node.node, metrics, clockControl, leadUsage,
       onClose: (hook) => closeHooks.add(hook),
       close() {
         closing ??= (async () => {
           try {
             await closeHooks.runAll();
           } finally {
+            clockControl.close();
             await node.release();
             await connection.close();
           }
@@ -103,10 +112,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   }
 }
 
-function clockFrom(spec: string): Clock {
-  if (spec === "system") return systemClock;
+/** An injected clock wins (tests); otherwise `system`, or the manual clock shared through the database. */
+async function clockFrom(spec: string, injected: Clock | undefined, store: ReturnType<typeof createStore>): Promise<ClockControl> {
+  if (injected) return injected instanceof ManualClock ? localClockControl(injected) : systemClockControl(injected);
+  if (spec === "system") return systemClockControl(systemClock);
   const at = spec.split(":")[1];
-  return new ManualClock(at ? Number(at) * 1000 : Date.now());
+  return SharedManualClock.open(store.settings, { ...(at ? { startMs: Number(at) * 1000 } : {}), fallbackMs: Date.now() });
 }
 
 const localSecretKeyFile = (config: Config): string =>

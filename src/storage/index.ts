@@ -7,3 +7,4 @@ export { pingDatabase } from "./health.ts";
 export { listInstances, type InstanceRow } from "./instance-node.ts";
 export type { PoolStats } from "./database.ts";
 export { listenOutbox } from "./dialects/postgres/outbox-listener.ts";
+export { KyselyLeadUsageRepository } from "./repositories/lead-usage-repository.ts";

@@ -62,6 +62,8 @@ export interface WebhookAttemptsTable {
 }
 export interface WebhookAttemptDeliveriesTable { attempt_id: string; delivery_id: string }
 export interface WebhookAppSettingsTable { app_id: string; faults: string; auto_disable_hours: number | null }
+export interface LeadRatePagesTable { page_id: string; forced_until: number | null }
+export interface LeadRateUsageTable { page_id: string; bucket: number; calls: number }
 
 export interface Database {
   settings: SettingsTable;
@@ -87,4 +89,6 @@ export interface Database {
   webhook_attempts: WebhookAttemptsTable;
   webhook_attempt_deliveries: WebhookAttemptDeliveriesTable;
   webhook_app_settings: WebhookAppSettingsTable;
+  lead_rate_pages: LeadRatePagesTable;
+  lead_rate_usage: LeadRateUsageTable;
 }

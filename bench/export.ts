@@ -1,0 +1,132 @@
+/**
+ * Export and rate-limit benchmarks (SQLite, in one process): export rows/s and peak memory through
+ * the real HTTP export beside a raw better-sqlite3 scan + CSV formatting loop, and the added cost
+ * of lead rate-limit accounting per Graph read. `runExportBench` is what `npm run bench` calls;
+ * `tsx bench/export.ts [leads]` runs it alone.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import SQLite from "better-sqlite3";
+import { stringify } from "csv-stringify/sync";
+import { unmeteredReads } from "../src/domain/rate-limit/meter.ts";
+import { buildApp } from "../src/http/app.ts";
+import { loadConfig } from "../src/runtime/config.ts";
+import { createRuntime } from "../src/runtime/runtime.ts";
+import { loadWorld } from "../src/world/load-world.ts";
+import { insertManyLeads } from "../test/support/many-leads.ts";
+
+export interface BenchResult {
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+const NOW = 1_795_867_200;
+
+export async function runExportBench(opts: { leads?: number; reads?: number } = {}): Promise<BenchResult[]> {
+  const n = opts.leads ?? 1_000_000;
+  const reads = opts.reads ?? 2000;
+  const dir = mkdtempSync(join(tmpdir(), "leadgraph-bench-export-"));
+  const file = join(dir, "bench.db");
+  const runtime = await createRuntime(loadConfig({
+    db: file, secretKey: "bench-secret-key-0123456789", adminKey: "bench-admin-key-0123456789", logLevel: "silent", clock: `manual:${NOW}`,
+  }));
+  const results: BenchResult[] = [];
+  try {
+    await loadWorld(runtime.services, benchWorld());
+    await insertManyLeads(runtime.services.store, {
+      formId: "8001", pageId: "3001", adId: "7001", adsetId: "6001", campaignId: "5001", accountId: "act_4001",
+      count: n, newest: NOW - 60, spacingSeconds: (80 * 86_400) / n,
+    });
+    const app = await buildApp(runtime);
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+
+    global.gc?.();
+    const idle = process.memoryUsage().rss;
+    let peak = idle;
+    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
+    let t = performance.now();
+    let lines = 0;
+    const res = await fetch(`${url}/ads/lead_gen/export_csv/?id=8001&type=form&access_token=EAAB-bench`);
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) for (const b of chunk) if (b === 0x0a) lines++;
+    const exportMs = performance.now() - t;
+    clearInterval(sampler);
+    results.push(
+      { name: "export rows/s (HTTP, TSV)", value: Math.round(((lines - 1) * 1000) / exportMs), unit: "rows/s", note: `${n} leads; target ≥ 100,000` },
+      { name: "export peak RSS above idle", value: Math.round((peak - idle) / 1e6), unit: "MB", note: "server and client in one process; target < 64" },
+    );
+
+    // The floor: the same rows straight from better-sqlite3, parsed and formatted, no server.
+    const raw = new SQLite(file, { readonly: true });
+    t = performance.now();
+    let rawRows = 0;
+    let batch: string[][] = [];
+    const stmt = raw.prepare("select id, created_time, ad_id, platform, is_organic, field_data, disclaimer_responses from leads where form_id = ? order by created_time desc, id desc");
+    for (const r of stmt.iterate("8001") as Iterable<Record<string, unknown>>) {
+      const fields = JSON.parse(String(r.field_data)) as { name: string; values: string[] }[];
+      const checks = JSON.parse(String(r.disclaimer_responses)) as { is_checked: string }[];
+      batch.push([String(r.id), String(r.created_time), String(r.ad_id ?? ""), String(r.platform), String(r.is_organic), ...fields.map((f) => f.values.join(",")), ...checks.map((c) => c.is_checked)]);
+      if (batch.length === 1000) {
+        stringify(batch, { delimiter: "\t" });
+        rawRows += batch.length;
+        batch = [];
+      }
+    }
+    stringify(batch, { delimiter: "\t" });
+    rawRows += batch.length;
+    raw.close();
+    results.push({ name: "raw SQLite scan + TSV formatting rows/s", value: Math.round((rawRows * 1000) / (performance.now() - t)), unit: "rows/s" });
+
+    // Rate-limit accounting: the same lead read with the real meter and with none.
+    const readOnce = () => app.inject({ method: "GET", url: "/50000000001?access_token=EAAB-bench" });
+    const timeReads = async () => {
+      for (let i = 0; i < 50; i++) await readOnce();
+      const s = performance.now();
+      for (let i = 0; i < reads; i++) await readOnce();
+      return (performance.now() - s) / reads;
+    };
+    const meter = runtime.services.meter;
+    runtime.services.meter = unmeteredReads;
+    const bare = await timeReads();
+    runtime.services.meter = meter;
+    const metered = await timeReads();
+    results.push(
+      { name: "lead read without rate-limit accounting", value: Number(bare.toFixed(3)), unit: "ms/read" },
+      { name: "lead read with rate-limit accounting", value: Number(metered.toFixed(3)), unit: "ms/read" },
+      { name: "rate-limit accounting overhead", value: Number((((metered - bare) / bare) * 100).toFixed(1)), unit: "%", note: "target < 10%" },
+    );
+    await app.close();
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+function benchWorld() {
+  return {
+    apps: [{ id: "1001", name: "Bench", secret: "bench-secret", mode: "live" as const }],
+    users: [{ id: "2001", name: "Ann" }],
+    pages: [{ id: "3001", name: "Bench Page", category: "Business", roles: [{ user_id: "2001", tasks: ["MANAGE", "ADVERTISE"] }] }],
+    ad_accounts: [{ id: "act_4001", name: "Ads", users: [{ user_id: "2001", role: "ADVERTISER" as const }] }],
+    campaigns: [{ id: "5001", account_id: "act_4001", name: "Campaign" }],
+    adsets: [{ id: "6001", campaign_id: "5001", name: "Ad set" }],
+    ads: [{ id: "7001", adset_id: "6001", name: "Ad", form_id: "8001", status: "ACTIVE" as const }],
+    forms: [{
+      id: "8001", page_id: "3001", name: "Bench form", created_time: NOW - 200 * 86_400,
+      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "CUSTOM", key: "car_make", label: "Car?", options: [{ key: "honda", value: "Honda" }, { key: "kia", value: "Kia" }] }],
+      custom_disclaimer: { title: "Offers", body: { text: "Offers" }, checkboxes: [{ key: "optional_1", text: "Email me", is_required: false }] },
+    }],
+    tokens: [{ token: "EAAB-bench", type: "PAGE" as const, app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval"], expires_at: null }],
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const leads = process.argv[2] ? Number(process.argv[2]) : undefined;
+  for (const r of await runExportBench(leads === undefined ? {} : { leads })) {
+    process.stdout.write(`${r.name}: ${r.value} ${r.unit}${r.note ? `  (${r.note})` : ""}\n`);
+  }
+}

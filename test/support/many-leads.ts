@@ -1,0 +1,39 @@
+import type { LeadRecord } from "../../src/domain/model.ts";
+import type { Store } from "../../src/domain/ports.ts";
+
+/**
+ * Writes `count` leads for one form straight through the lead repository in large batches (no
+ * per-lead validation, no outbox rows): a fast way to build big datasets for memory tests and
+ * benchmarks. Every fourth lead is organic; the rest come from `adId`.
+ */
+export async function insertManyLeads(
+  store: Store,
+  opts: { formId: string; pageId: string; adId: string; adsetId: string; campaignId: string; accountId: string; count: number; newest: number; spacingSeconds?: number; idBase?: bigint },
+  onProgress?: (done: number) => void,
+): Promise<void> {
+  const batch = 4000;
+  const spacing = opts.spacingSeconds ?? 5;
+  const base = opts.idBase ?? 50_000_000_000n;
+  for (let start = 0; start < opts.count; start += batch) {
+    const leads: LeadRecord[] = [];
+    for (let i = start; i < Math.min(start + batch, opts.count); i++) {
+      const organic = i % 4 === 0;
+      leads.push({
+        id: String(base + BigInt(i)), formId: opts.formId, pageId: opts.pageId,
+        adId: organic ? null : opts.adId, adsetId: organic ? null : opts.adsetId, campaignId: organic ? null : opts.campaignId,
+        accountId: organic ? null : opts.accountId,
+        createdTime: opts.newest - Math.floor(i * spacing), platform: i % 3 === 0 ? "ig" : "fb", isOrganic: organic, isTest: false,
+        fieldData: [
+          { name: "full_name", values: [`Person ${i}, "the ${i % 7}th"`] },
+          { name: "email", values: [`person${i}@example.com`] },
+          { name: "car_make", values: [i % 2 === 0 ? "honda" : "kia"] },
+        ],
+        disclaimerResponses: [{ checkbox_key: "optional_1", is_checked: i % 2 === 0 ? "1" : "" }],
+        partnerName: null, retailerItemId: null, createdByAppId: null, createdByUserId: null, submitterUserId: null,
+        source: "import", externalId: null,
+      });
+    }
+    await store.transaction((tx) => tx.leads.insert(leads));
+    onProgress?.(Math.min(start + batch, opts.count));
+  }
+}
