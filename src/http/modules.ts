@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime/runtime.ts";
+import { adminFormsRoutes } from "../admin/forms-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -10,3 +11,4 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 
 /** Registered before the Graph catch-all; each later issue adds its module here. */
 export const httpModules: HttpModule[] = [];
+httpModules.push(adminFormsRoutes);
