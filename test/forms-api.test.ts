@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { QUESTION_TYPES } from "../src/domain/forms/question-types.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
-import { exampleWorld } from "./support/worlds.ts";
+import { exampleWorld, SCOPES } from "./support/worlds.ts";
 
 const PAGE = "EAAB-page-acme";
 const OTHER = "EAAB-page-other";
@@ -42,7 +42,11 @@ function multipart(fields: Record<string, string>): { body: string; contentType:
 describe.each(databaseKinds())("lead forms and test leads API (%s)", (kind) => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness(kind, { world: exampleWorld() });
+    const world = exampleWorld();
+    // A second app used by the same person: it may read the test lead but not delete it.
+    world.apps!.push({ id: "1002", name: "Other CRM", secret: "s3cr3t-other", mode: "live" } as never);
+    world.tokens!.push({ token: "EAAB-user-ann-app2", type: "USER", app_id: "1002", user_id: "2001", scopes: SCOPES, expires_at: null } as never);
+    h = await startHarness(kind, { world });
   });
   afterAll(async () => h?.close());
 
@@ -223,7 +227,8 @@ describe.each(databaseKinds())("lead forms and test leads API (%s)", (kind) => {
     expect(events).toEqual([{ lead_id: res.body.id, form_id: formId }]);
 
     // Someone else (another app or user) cannot delete it; its creator can.
-    const denied = await h.graph("DELETE", `/${res.body.id}`, { token: "EAAB-user-ann" });
+    expect((await h.graph("GET", `/${res.body.id}`, { token: "EAAB-user-ann-app2" })).status).toBe(200);
+    const denied = await h.graph("DELETE", `/${res.body.id}`, { token: "EAAB-user-ann-app2" });
     expect(denied.body.error).toMatchObject({ code: 100, error_subcode: 33, message: expect.stringMatching(/^Unsupported delete request/) });
     const bob = await h.graph("DELETE", `/${res.body.id}`, { token: "EAAB-user-bob" });
     expect(bob.body.error).toMatchObject({ code: 100, error_subcode: 33 });
