@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime/runtime.ts";
 import { adminFormsRoutes } from "../admin/forms-routes.ts";
+import { hostedFormModule } from "../hosted-form/hosted-form-module.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -11,4 +12,4 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 
 /** Registered before the Graph catch-all; each later issue adds its module here. */
 export const httpModules: HttpModule[] = [];
-httpModules.push(adminFormsRoutes);
+httpModules.push(adminFormsRoutes, hostedFormModule);
