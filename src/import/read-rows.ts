@@ -49,8 +49,11 @@ export async function* readRows(file: string, format: ImportFormat, stream: Read
     return;
   }
   const parser = stream.pipe(parse({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false }));
-  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; columns: unknown[]; invalid_field_length: number } }>) {
-    if (item.info.invalid_field_length > 0) {
+  // csv-parse counts ragged rows cumulatively; a row is ragged when the count moves.
+  let ragged = 0;
+  for await (const item of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number; invalid_field_length: number } }>) {
+    if (item.info.invalid_field_length > ragged) {
+      ragged = item.info.invalid_field_length;
       yield new RowSyntaxError(item.info.lines, "has a different number of columns than the header");
       continue;
     }
