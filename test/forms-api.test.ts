@@ -147,6 +147,12 @@ describe.each(databaseKinds())("lead forms and test leads API (%s)", (kind) => {
     expect((await create({ name: "x", questions: [{ type: "EMAIL" }], thank_you_page: { button_type: "NONE" } })).status).toBe(200);
   });
 
+  it("answers the requested fields on create (read-after-write)", async () => {
+    const res = await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, query: { fields: "id,name,status,locale" }, body: { name: "RAW", questions: [{ type: "EMAIL" }] } });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: expect.stringMatching(/^\d+$/), name: "RAW", status: "ACTIVE", locale: "en_US" });
+  });
+
   it("refuses STORE_LOOKUP on a page without store locations", async () => {
     const res = await h.graph("POST", "/3002/leadgen_forms", { token: OTHER, body: { name: "x", questions: [{ type: "STORE_LOOKUP" }] } });
     expectError(res, "(#100) Param questions[0][type] needs a Page with store locations (STORE_LOOKUP on a Page without locations)");

@@ -1,6 +1,9 @@
 import { createForm, FORM_CREATE_PARAMS } from "../../domain/forms/create-form.ts";
 import type { PageRecord } from "../../domain/model.ts";
 import type { GraphContext } from "../context.ts";
+import { selectionFromParam } from "../../domain/fields.ts";
+import { renderNode } from "../graph-node.ts";
+import { formNode } from "../nodes/form-node.ts";
 import { jsonParam, type Params } from "../params.ts";
 import { definitionError } from "./definition-error.ts";
 
@@ -18,10 +21,12 @@ export function definitionFromParams(params: Params): Record<string, unknown> {
   return out;
 }
 
-/** `POST /{page-id}/leadgen_forms` → `{"id": "<form id>"}`. */
-export async function createLeadgenForm(ctx: GraphContext, page: PageRecord, params: Params): Promise<{ id: string }> {
+/** `POST /{page-id}/leadgen_forms` → `{"id": "<form id>"}`, or the requested `fields` (read-after-write). */
+export async function createLeadgenForm(ctx: GraphContext, page: PageRecord, params: Params): Promise<Record<string, unknown>> {
   await ctx.services.policy.assertCanAdvertiseOnPage(ctx.caller, page.id, page.id);
+  const selection = selectionFromParam(params.fields);
   const result = await createForm(ctx.services, page.id, definitionFromParams(params));
   if (!result.ok) throw definitionError(result.issue);
+  if (selection) return renderNode(ctx, formNode, result.form, result.form.id, selection);
   return { id: result.form.id };
 }
