@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { nowSeconds } from "../domain/clock.ts";
+import { STORE_TYPES } from "../domain/forms/question-types.ts";
 import { isGraphId } from "../domain/ids.ts";
 import { LeadInputError } from "../domain/leads/lead-intake.ts";
 import type { FormRecord } from "../domain/model.ts";
@@ -68,7 +69,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     }
     const platformParam = text(params.platform)?.trim().toLowerCase();
     const platform = platformParam && PLATFORMS.has(platformParam) ? platformParam : undefined;
-    const locations = await services.store.directory.locations(form.pageId);
+    const locations = form.spec.questions.some((q) => STORE_TYPES.includes(q.type)) ? await services.store.directory.locations(form.pageId) : [];
     return { form, page, s, adId, platform, locations };
   }
 
