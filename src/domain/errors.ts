@@ -99,7 +99,7 @@ export const errors = {
   invalidParam: (detail: string) =>
     new GraphError({ message: `(#100) ${detail}`, type: "OAuthException", code: 100, status: 400 }),
   paramRequired: (name: string) =>
-    new GraphError({ message: `(#100) The parameter ${name} is required`, type: "OAuthException", code: 100, status: 400 }),
+    new GraphError({ message: `(#100) The parameter ${name} is required.`, type: "OAuthException", code: 100, status: 400 }),
   paramEnum: (name: string, allowed: readonly string[], got: string) =>
     new GraphError({
       message: `(#100) Param ${name} must be one of {${allowed.join(", ")}} - got "${got}".`,
@@ -152,6 +152,13 @@ export const errors = {
     new GraphError({
       message: "An unexpected error has occurred. Please retry your request later.",
       type: "OAuthException", code: 2, status: 503, isTransient: true, cause,
+    }),
+  testLeadExists: () =>
+    new GraphError({
+      message: "An unexpected error has occurred. Please retry your request later.",
+      type: "OAuthException", code: 2, subcode: 1892058, status: 400,
+      userTitle: "Test lead already exists for this form.",
+      userMsg: "A test lead was already created for this leadgen form. Delete the existing lead before creating a new one. To retrieve the lead id, use the GET call on /test_leads edge.",
     }),
 } as const;
 

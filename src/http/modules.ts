@@ -6,6 +6,8 @@ import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
 import { exportModule } from "../export/export-module.ts";
 import { clockRoutes } from "../admin/clock-routes.ts";
 import { limitsRoutes } from "../admin/limits-routes.ts";
+import { adminFormsRoutes } from "../admin/forms-routes.ts";
+import { hostedFormModule } from "../hosted-form/hosted-form-module.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -22,4 +24,6 @@ export const httpModules: HttpModule[] = [
   exportModule,
   clockRoutes,
   limitsRoutes,
+  adminFormsRoutes,
+  hostedFormModule,
 ];

@@ -4,6 +4,7 @@ import { renderNode, validateSelection } from "../graph-node.ts";
 import { formNode } from "../nodes/form-node.ts";
 import { boolParam } from "../params.ts";
 import { keysetPage } from "../paging.ts";
+import { createLeadgenForm } from "../forms/create-form-edge.ts";
 
 /** `GET /{page-id}/leadgen_forms`: newest first, paged like leads. */
 export const pageLeadgenFormsEdge: GraphEdge<PageRecord> = {
@@ -21,4 +22,5 @@ export const pageLeadgenFormsEdge: GraphEdge<PageRecord> = {
     if (boolParam(req.params, "summary")) result.summary = { total_count: await ctx.services.store.forms.countByPage(page.id) };
     return result;
   },
+  create: createLeadgenForm,
 };

@@ -4,6 +4,8 @@ import { retentionFloor } from "../../domain/retention.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import type { GraphContext } from "../context.ts";
 import { leadsEdgeOf } from "../edges/leads-edge.ts";
+import { formTestLeadsEdge } from "../edges/form-test-leads-edge.ts";
+import { updateFormStatus } from "../forms/form-status-update.ts";
 import type { GraphEdge, GraphNode } from "../graph-node.ts";
 import type { ObjectShape } from "../selection.ts";
 
@@ -73,6 +75,7 @@ export async function loadVisibleForm(ctx: GraphContext, id: string, method: "ge
 /** Edges other issues hang on forms (test_leads…) register here. */
 export const formEdges: Record<string, GraphEdge<FormRecord>> = {
   leads: leadsEdgeOf((f: FormRecord) => ({ id: f.id, pageId: f.pageId, column: "formId" })),
+  test_leads: formTestLeadsEdge,
 };
 
 export const formNode: GraphNode<FormRecord> = {
@@ -80,4 +83,5 @@ export const formNode: GraphNode<FormRecord> = {
   shape: formShape,
   load: loadVisibleForm,
   edges: formEdges,
+  update: updateFormStatus,
 };

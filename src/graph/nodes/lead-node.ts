@@ -5,6 +5,7 @@ import { formatGraphTime } from "../../domain/time.ts";
 import { LEAD_DEFAULT_FIELDS } from "../../contract/index.ts";
 import type { GraphContext } from "../context.ts";
 import type { GraphNode } from "../graph-node.ts";
+import { deleteOwnLead } from "./lead-delete.ts";
 import type { FieldResolver, ObjectShape } from "../selection.ts";
 
 /** A lead ready to render: attribution present only when the caller may see ad-level fields. */
@@ -74,4 +75,5 @@ export const leadNode: GraphNode<LeadView> = {
     await ctx.services.meter.charge(ctx.caller, view.lead.pageId, 1, ctx.usage);
   },
   edges: {},
+  remove: (ctx, view) => deleteOwnLead(ctx, view.lead),
 };

@@ -1,0 +1,148 @@
+/**
+ * Ingest benchmark: leads/s of the ways leads come in, each against a raw baseline in the same run.
+ *   - hosted-form POST through HTTP (one lead per request, durable when the answer arrives)
+ *   - test-lead creation through HTTP (POST /{form-id}/test_leads)
+ *     both vs. a raw loop of single-row transactions inserting the same lead rows
+ *   - `leadgraph import` (importLeads, batches of 1000) vs. a raw loop of 1000-row insert transactions
+ * Run: `npx tsx bench/ingest.ts [--postgres postgres://…] [--scale 1]`; `npm run bench` calls benchIngest().
+ */
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildApp } from "../src/http/app.ts";
+import { importLeads } from "../src/import/import-leads.ts";
+import { loadConfig } from "../src/runtime/config.ts";
+import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
+import { loadWorld } from "../src/world/load-world.ts";
+
+export interface IngestResult {
+  name: string;
+  leadsPerSecond: number;
+  baselinePerSecond: number;
+  ratio: number;
+  target: number;
+}
+
+const WORLD = {
+  apps: [{ id: "1001", name: "Bench", secret: "bench-secret-1" }],
+  users: [{ id: "2001", name: "Bench User" }],
+  pages: [{ id: "3001", name: "Bench Page", roles: [{ user_id: "2001", tasks: ["ADVERTISE", "MANAGE"] }] }],
+  forms: [{ id: "8001", page_id: "3001", name: "Bench form", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "CUSTOM", key: "note", label: "Note" }] }],
+  tokens: [{ token: "EAAB-bench-page", type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["ads_management", "pages_manage_ads"], expires_at: null }],
+};
+
+const perSecond = (n: number, ms: number) => Math.round((n / ms) * 1000);
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+function leadRow(runtime: Runtime, i: number) {
+  return {
+    id: runtime.services.ids.next(), form_id: "8001", page_id: "3001", ad_id: null, adset_id: null, campaign_id: null, account_id: null,
+    created_time: 1_795_000_000 + i, platform: "fb", is_organic: 1, is_test: 0,
+    field_data: JSON.stringify([{ name: "full_name", values: [`P ${i}`] }, { name: "email", values: [`p${i}@example.com`] }, { name: "note", values: ["hi"] }]),
+    disclaimer_responses: "[]", partner_name: null, retailer_item_id: null, created_by_app_id: null, created_by_user_id: null,
+    submitter_user_id: null, source: "admin", external_id: null,
+  };
+}
+
+export async function benchIngest(opts: { postgresUrl?: string; scale?: number } = {}): Promise<IngestResult[]> {
+  const scale = opts.scale ?? 1;
+  const dir = mkdtempSync(join(tmpdir(), "leadgraph-bench-"));
+  const config = loadConfig({ db: join(dir, "bench.db"), ...(opts.postgresUrl ? { databaseUrl: opts.postgresUrl } : {}), secretKey: "bench-key-bench-key-bench", logLevel: "silent", port: 0 });
+  const runtime = await createRuntime(config);
+  const results: IngestResult[] = [];
+  try {
+    await loadWorld(runtime.services, WORLD as never);
+    const app = await buildApp(runtime);
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const db = runtime.connection.db;
+
+    // Raw single-row transactions: the floor any per-request path can approach.
+    const single = 400 * scale;
+    const rawSingleMs = await timed(async () => {
+      for (let i = 0; i < single; i++) await db.transaction().execute((tx) => tx.insertInto("leads").values(leadRow(runtime, i)).execute());
+    });
+    const rawSingle = perSecond(single, rawSingleMs);
+
+    const hostedN = 200 * scale;
+    const tokens: string[] = [];
+    for (let i = 0; i < hostedN; i++) {
+      const page = await (await fetch(`${base}/forms/8001`)).text();
+      tokens.push(/name="_token" value="([^"]+)"/.exec(page)![1]!);
+    }
+    const hostedMs = await timed(async () => {
+      for (let i = 0; i < hostedN; i++) {
+        const res = await fetch(`${base}/forms/8001`, {
+          method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ _token: tokens[i]!, "answer:full_name": `Hosted ${i}`, "answer:email": `h${i}@example.com`, "answer:note": "hi" }).toString(),
+        });
+        if (res.status !== 200) throw new Error(`hosted POST answered ${res.status}`);
+        await res.arrayBuffer();
+      }
+    });
+    const hosted = perSecond(hostedN, hostedMs);
+    results.push({ name: "hosted-form POST (HTTP)", leadsPerSecond: hosted, baselinePerSecond: rawSingle, ratio: hosted / rawSingle, target: 0.4 });
+
+    // One test lead per form at a time, so each creation gets its own form.
+    const testN = 200 * scale;
+    const formIds: string[] = [];
+    for (let i = 0; i < testN; i++) {
+      const res = await fetch(`${base}/3001/leadgen_forms?access_token=EAAB-bench-page`, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ name: `F${i}`, questions: [{ type: "EMAIL" }] }),
+      });
+      formIds.push(((await res.json()) as { id: string }).id);
+    }
+    const testMs = await timed(async () => {
+      for (const id of formIds) {
+        const res = await fetch(`${base}/${id}/test_leads?access_token=EAAB-bench-page`, { method: "POST" });
+        if (res.status !== 200) throw new Error(`test lead answered ${res.status}: ${await res.text()}`);
+      }
+    });
+    const testLeads = perSecond(testN, testMs);
+    results.push({ name: "test-lead creation (HTTP)", leadsPerSecond: testLeads, baselinePerSecond: rawSingle, ratio: testLeads / rawSingle, target: 0.4 });
+    await app.close();
+
+    const batched = 20_000 * scale;
+    const rawBatchMs = await timed(async () => {
+      for (let i = 0; i < batched; i += 1000) {
+        await db.transaction().execute(async (tx) => {
+          for (let j = i; j < i + 1000; j += 400) {
+            await tx.insertInto("leads").values(Array.from({ length: Math.min(400, i + 1000 - j) }, (_, k) => leadRow(runtime, j + k))).execute();
+          }
+        });
+      }
+    });
+    const rawBatch = perSecond(batched, rawBatchMs);
+    const file = join(dir, "import.csv");
+    const out = createWriteStream(file);
+    out.write("external_id,full_name,email,note\n");
+    for (let i = 0; i < batched; i++) out.write(`x${i},Person ${i},p${i}@example.com,hello\n`);
+    await new Promise<void>((r) => out.end(() => r()));
+    const importMs = await timed(async () => {
+      const s = await importLeads(runtime.services, { file, formId: "8001", format: "csv" });
+      if (s.created !== batched) throw new Error(`import created ${s.created}`);
+    });
+    const imported = perSecond(batched, importMs);
+    results.push({ name: "import (CSV, 1000/batch)", leadsPerSecond: imported, baselinePerSecond: rawBatch, ratio: imported / rawBatch, target: 0.4 });
+    return results;
+  } finally {
+    await runtime.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const pgAt = process.argv.indexOf("--postgres");
+  const scaleAt = process.argv.indexOf("--scale");
+  const results = await benchIngest({
+    ...(pgAt > 0 ? { postgresUrl: process.argv[pgAt + 1]! } : {}),
+    ...(scaleAt > 0 ? { scale: Number(process.argv[scaleAt + 1]) } : {}),
+  });
+  for (const r of results) {
+    process.stdout.write(`${r.name.padEnd(28)} ${String(r.leadsPerSecond).padStart(7)} leads/s  baseline ${String(r.baselinePerSecond).padStart(7)}/s  ratio ${r.ratio.toFixed(2)} (target ≥ ${r.target}) ${r.ratio >= r.target ? "ok" : "BELOW TARGET"}\n`);
+  }
+}

@@ -1,0 +1,140 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { nowSeconds } from "../domain/clock.ts";
+import { STORE_TYPES } from "../domain/forms/question-types.ts";
+import { isGraphId } from "../domain/ids.ts";
+import { LeadInputError } from "../domain/leads/lead-intake.ts";
+import type { FormRecord } from "../domain/model.ts";
+import type { HttpModule } from "../http/modules.ts";
+import { checkAnswers, readAnswers } from "./answers.ts";
+import { FormTokens } from "./csrf.ts";
+import type { SafeHtml } from "./html.ts";
+import { type FormView, formPage, messagePage, reviewPage, thankYouPage } from "./render.ts";
+import { stringsFor } from "./strings.ts";
+
+const PLATFORMS = new Set(["fb", "ig"]);
+/** The submission's nonce, stored as the lead's external id: the unique index makes a double submit one lead. */
+const externalIdOf = (nonce: string) => `hosted:${nonce}`;
+
+type Body = Record<string, unknown>;
+const text = (v: unknown): string | undefined => (Array.isArray(v) ? text(v[v.length - 1]) : typeof v === "string" ? v : undefined);
+
+function send(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply {
+  return reply.code(status)
+    .header("content-type", "text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .header("x-content-type-options", "nosniff")
+    .header("referrer-policy", "no-referrer")
+    .header("content-security-policy",
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'")
+    .send(page.value);
+}
+
+/**
+ * The hosted instant form at `/forms/{form-id}`: server-rendered, works without JavaScript, posts
+ * back to itself. `?ad_id=` attributes the lead to an ad using the form, `?platform=ig` sets the
+ * platform. Every lead goes through LeadIntake like any other way in.
+ */
+export const hostedFormModule: HttpModule = async (app, runtime) => {
+  const { services } = runtime;
+  let tokens: Promise<FormTokens> | undefined;
+  const formTokens = () => (tokens ??= services.store.settings
+    .getOrInit("hosted_form_secret", () => randomBytes(32).toString("hex"))
+    .then((secret) => new FormTokens(secret)));
+
+  async function context(req: FastifyRequest, reply: FastifyReply, params: Body) {
+    const { formId } = req.params as { formId: string };
+    const form = isGraphId(formId) ? await services.store.forms.get(formId) : undefined;
+    const s = stringsFor(form?.locale ?? "en_US");
+    if (!form || form.status === "DELETED" || form.status === "DRAFT") {
+      send(reply, 404, messagePage(form, s.notFound, s.notFound));
+      return undefined;
+    }
+    const page = await services.store.directory.getPage(form.pageId);
+    if (!page) {
+      send(reply, 404, messagePage(form, s.notFound, s.notFound));
+      return undefined;
+    }
+    if (form.status !== "ACTIVE") {
+      send(reply, 410, messagePage(form, s.closedTitle, s.closedBody));
+      return undefined;
+    }
+    const adId = text(params.ad_id)?.trim() || undefined;
+    if (adId !== undefined) {
+      const ad = isGraphId(adId) ? await services.store.directory.getAd(adId) : undefined;
+      if (!ad || ad.formId !== form.id) {
+        send(reply, 404, messagePage(form, s.notFound, s.notFound));
+        return undefined;
+      }
+    }
+    const platformParam = text(params.platform)?.trim().toLowerCase();
+    const platform = platformParam && PLATFORMS.has(platformParam) ? platformParam : undefined;
+    const locations = form.spec.questions.some((q) => STORE_TYPES.includes(q.type)) ? await services.store.directory.locations(form.pageId) : [];
+    return { form, page, s, adId, platform, locations };
+  }
+
+  function view(c: NonNullable<Awaited<ReturnType<typeof context>>>, extra: Pick<FormView, "answers" | "errors" | "token" | "storeQuery">): FormView {
+    const query = new URLSearchParams();
+    if (c.adId) query.set("ad_id", c.adId);
+    if (c.platform) query.set("platform", c.platform);
+    const qs = query.toString();
+    return { ...c, ...extra, action: `/forms/${c.form.id}${qs ? `?${qs}` : ""}` };
+  }
+
+  async function thanks(reply: FastifyReply, form: FormRecord, c: { page: FormView["page"]; s: FormView["s"] }, leadId: string) {
+    return send(reply, 200, thankYouPage(form, c.page, c.s, leadId));
+  }
+
+  app.get("/forms/:formId", async (req, reply) => {
+    const query = (req.query ?? {}) as Body;
+    const c = await context(req, reply, query);
+    if (!c) return reply;
+    const token = (await formTokens()).issue(c.form.id, nowSeconds(services.clock));
+    return send(reply, 200, formPage(view(c, {
+      answers: readAnswers(c.form, undefined), errors: new Map(), token, storeQuery: text(query.store_q) ?? "",
+    })));
+  });
+
+  app.post("/forms/:formId", async (req, reply) => {
+    const body = (typeof req.body === "object" && req.body !== null ? req.body : {}) as Body;
+    const params = { ...((req.query ?? {}) as Body), ...body };
+    const c = await context(req, reply, params);
+    if (!c) return reply;
+    const now = nowSeconds(services.clock);
+    const token = text(body._token) ?? "";
+    const nonce = (await formTokens()).verify(c.form.id, token, now);
+    if (nonce === undefined) {
+      return send(reply, 403, messagePage(c.form, c.s.expired, c.s.expired, { href: view(c, { answers: readAnswers(c.form, undefined), errors: new Map(), token: "", storeQuery: "" }).action, text: c.s.reload }));
+    }
+    // A replay of a submission that already made its lead shows that lead's thank-you page.
+    const done = await services.store.leads.findByExternalIds(c.form.id, [externalIdOf(nonce)]);
+    if (done.size > 0) return thanks(reply, c.form, c, [...done.values()][0]!);
+
+    const action = text(body._action) ?? "submit";
+    const answers = readAnswers(c.form, body);
+    const storeQuery = text(body.store_q) ?? "";
+    if (action === "search" || action === "edit") {
+      return send(reply, 200, formPage(view(c, { answers, errors: new Map(), token, storeQuery })));
+    }
+    const checked = checkAnswers(c.form, c.locations, answers, c.s, now);
+    if (checked.errors.size > 0) {
+      return send(reply, 422, formPage(view(c, { answers, errors: checked.errors, token, storeQuery })));
+    }
+    if (action === "review" && c.form.spec.isOptimizedForQuality) {
+      return send(reply, 200, reviewPage(view(c, { answers, errors: new Map(), token, storeQuery })));
+    }
+    try {
+      const [leadId] = await services.intake.create([{
+        formId: c.form.id, adId: c.adId ?? null, platform: c.platform ?? "fb", fieldData: checked.fieldData,
+        customDisclaimerResponses: checked.disclaimers, externalId: externalIdOf(nonce),
+      }], { source: "hosted", fireWebhooks: true });
+      return thanks(reply, c.form, c, leadId!);
+    } catch (e) {
+      // Two submits racing: the unique external id let only one through; show its lead.
+      const raced = await services.store.leads.findByExternalIds(c.form.id, [externalIdOf(nonce)]);
+      if (raced.size > 0) return thanks(reply, c.form, c, [...raced.values()][0]!);
+      if (e instanceof LeadInputError) return send(reply, 410, messagePage(c.form, c.s.closedTitle, c.s.closedBody));
+      throw e;
+    }
+  });
+};
