@@ -144,7 +144,7 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
     });
     it("needs input_token, and only the token's own app may inspect it", async () => {
       const res = await h.graph("GET", "/debug_token", { token: "1001|s3cr3t-acme" });
-      expect(res.body.error).toMatchObject({ code: 100, message: "(#100) The parameter input_token is required" });
+      expect(res.body.error).toMatchObject({ code: 100, message: "(#100) The parameter input_token is required." });
       const other = await h.graph("GET", "/debug_token", { token: "1004|s3cr3t-old", query: { input_token: "EAAB-user-ann" } });
       expect(other.body.error).toMatchObject({ code: 100 });
     });

@@ -25,7 +25,8 @@ describe.each(databaseKinds())("dispatcher leases (%s)", (kind) => {
 
   it("takes over a dead instance's batch once its lease expires", async () => {
     const [id] = await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
-    const d = createDispatcher(h.runtime, { lingerMs: 0, leaseMs: 500 });
+    // Our own lease outlives a slow POST on a loaded machine; only the "dead" instance's lease is short.
+    const d = createDispatcher(h.runtime, { lingerMs: 0, leaseMs: 5_000 });
     try {
       // Fan out, then let a "dead" instance claim the batch and never finish it.
       await d.runOnce().then(() => undefined);

@@ -104,11 +104,11 @@ describe.each(databaseKinds())("app subscriptions and page installs (%s)", (kind
 
   it("validates its parameters with Graph errors", async () => {
     const noObject = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" } });
-    expect(noObject.body.error).toMatchObject({ code: 100, message: "(#100) The parameter object is required" });
+    expect(noObject.body.error).toMatchObject({ code: 100, message: "(#100) The parameter object is required." });
     const badUrl = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { object: "page", callback_url: "not a url", fields: ["leadgen"], verify_token: "vt" } });
     expect(badUrl.body.error.message).toBe("(#100) callback_url URL is not properly formatted");
     const noFields = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { object: "page", callback_url: rx.url, verify_token: "vt" } });
-    expect(noFields.body.error.message).toBe("(#100) The parameter fields is required");
+    expect(noFields.body.error.message).toBe("(#100) The parameter fields is required.");
     expect(rx.gets).toHaveLength(0);
   });
 
@@ -140,7 +140,7 @@ describe.each(databaseKinds())("app subscriptions and page installs (%s)", (kind
     const scope = await h.graph("POST", "/3001/subscribed_apps", { token: "EAAB-page-nometa", query: { subscribed_fields: "leadgen" } });
     expect(scope.body.error).toMatchObject({ code: 200, message: "(#200) Requires pages_manage_metadata permission to manage the object" });
     const missing = await h.graph("POST", "/3001/subscribed_apps", { token: "EAAB-page-acme" });
-    expect(missing.body.error.message).toBe("(#100) The parameter subscribed_fields is required");
+    expect(missing.body.error.message).toBe("(#100) The parameter subscribed_fields is required.");
   });
 
   it("renders the App node", async () => {

@@ -24,6 +24,14 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   logLevel: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are JSON lines on stdout.",
   bodyLimitBytes: "Largest request body accepted, in bytes.",
   shutdownTimeoutMs: "On SIGTERM, how long to wait for in-flight work before exiting with status 1, in milliseconds.",
+  webhookDispatcher: "Whether this instance delivers leadgen webhooks (`false` leaves delivery to other instances).",
+  webhookLingerMs: "How long the dispatcher gathers new leads of one app and page into one POST, in milliseconds.",
+  webhookTimeoutMs: "How long a receiver may take to answer a delivery before it counts as failed, in milliseconds.",
+  webhookConcurrency: "Deliveries in flight at once per instance.",
+  webhookLeaseMs: "How long a claimed batch stays with its instance; a dead instance's batches are taken over after this, in milliseconds.",
+  webhookPollMs: "How often the dispatcher looks for due retries when nothing woke it, in milliseconds.",
+  webhookLogRetentionHours: "Finished deliveries and their attempts older than this are pruned from the delivery log, in hours.",
+  webhookAutoDisableHours: "Disable a subscription after this many hours of continuous failure (`0`: never, the default).",
 };
 
 interface JsonProp {

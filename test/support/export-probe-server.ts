@@ -30,7 +30,7 @@ await loadWorld(runtime.services, {
     questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "CUSTOM", key: "car_make", label: "Car?", options: [{ key: "honda", value: "Honda" }, { key: "kia", value: "Kia" }] }],
     custom_disclaimer: { title: "Offers", body: { text: "Offers" }, checkboxes: [{ key: "optional_1", text: "Email me", is_required: false }] },
   }],
-  tokens: [{ token: "EAAB-probe", type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval"], expires_at: null }],
+  tokens: [{ token: "EAAB-probe", type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement", "ads_management"], expires_at: null }],
 });
 // Spread over 80 days so every lead is inside retention.
 const spacing = (80 * 86_400) / Math.max(count, 1);

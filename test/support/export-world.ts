@@ -13,7 +13,7 @@ export const NASTY = ["tab\there", "comma, here", 'quote " here', "line\nbreak",
 export function exportWorld(): WorldInput {
   const w = exampleWorld();
   w.users!.push({ id: "2003", name: "Carl Content" });
-  w.pages![0]!.roles!.push({ user_id: "2003", tasks: ["CREATE_CONTENT", "MODERATE", "ANALYZE"] });
+  w.pages![0]!.roles!.push({ user_id: "2003", tasks: ["MANAGE_LEADS", "ANALYZE"] });
   w.tokens!.push(
     { token: "EAAB-user-carl", type: "USER", app_id: "1001", user_id: "2003", scopes: SCOPES, expires_at: null },
     { token: "EAAB-user-ann-short", type: "USER", app_id: "1001", user_id: "2001", scopes: SCOPES, expires_at: TEST_NOW + 3600 },
