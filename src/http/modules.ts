@@ -1,5 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Runtime } from "../runtime/runtime.ts";
+import { adminFallbackRoutes } from "../admin/admin-fallback-routes.ts";
+import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
+import { consoleModule } from "../console/serve-console.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -10,3 +13,4 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 
 /** Registered before the Graph catch-all; each later issue adds its module here. */
 export const httpModules: HttpModule[] = [];
+httpModules.push(consoleSessionRoutes, consoleModule(), adminFallbackRoutes);
