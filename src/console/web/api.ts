@@ -126,7 +126,7 @@ export interface Lead {
   retailer_item_id?: string;
 }
 
-/** The webhook delivery log (webhooks issue: /_leadgraph/admin/webhooks/…). */
+/** The webhook delivery log (webhooks issue: /_leadgraph/admin/webhooks/…); times in unix seconds. */
 export interface Delivery {
   id: string;
   app_id: string;
@@ -138,41 +138,42 @@ export interface Delivery {
   redelivery_of: string | null;
   status: "pending" | "delivered" | "expired" | "dropped";
   attempts: number;
-  created_ms: number;
-  next_attempt_ms: number;
-  last_attempt_ms: number | null;
-  last_status: number | null;
+  created_time: number | null;
+  next_attempt_time: number | null;
+  first_attempt_time: number | null;
+  last_attempt_time: number | null;
+  last_http_status: number | null;
   last_error: string | null;
-  finished_ms: number | null;
+  finished_time: number | null;
 }
 
 export interface Attempt {
   id: string;
-  app_id: string;
-  page_id: string;
-  callback_url: string;
-  at_ms: number;
+  time: number;
+  time_ms: number;
   kind: "delivery" | "duplicate" | "dropped";
   outcome: "success" | "failure" | "dropped";
+  callback_url: string;
   http_status: number | null;
   latency_ms: number | null;
   response_excerpt: string | null;
   error: string | null;
+  /** The exact bytes sent. */
   body: string;
-  signature_256: string;
-  signature_1: string;
+  headers: Record<string, string>;
   change_count: number;
+  delivery_ids?: string[];
 }
 
-export interface DeliveryDetail extends Delivery {
-  attempts_log: Attempt[];
-}
+export type DeliveryDetail = Omit<Delivery, "attempts"> & { attempts: Attempt[] };
 
 export interface DeliveryFilter {
   status?: string;
   app_id?: string;
   page_id?: string;
+  form_id?: string;
   lead_id?: string;
+  /** Unix seconds. */
   since?: number;
   until?: number;
   limit?: number;
@@ -185,22 +186,33 @@ export interface FaultSettings {
   delay_ms: number;
   delay_jitter_ms: number;
   split: boolean;
-  shuffle: boolean;
+  reorder: boolean;
 }
 
-export interface Subscription {
+export interface AppSubscriptions {
   app_id: string;
-  object: string;
-  callback_url: string;
-  fields: string[];
-  active: boolean;
-  disabled_reason?: string | null;
+  app_name: string;
+  mode: string;
+  subscriptions: { object: string; callback_url: string; fields: string[]; active: boolean; include_values?: boolean }[];
+  failing_since: number | null;
+  disabled_time: number | null;
+  disabled_reason: string | null;
+  faults: FaultSettings;
+  auto_disable_hours: number;
 }
 
 export interface PageInstall {
   page_id: string;
   app_id: string;
   subscribed_fields: string[];
+  created_time?: number;
+}
+
+export interface DisabledSubscription {
+  app_id: string;
+  disabled_time: number | null;
+  disabled_reason: string | null;
+  failing_since: number | null;
 }
 
 /** Access (access issue: /_leadgraph/admin/…). */
@@ -209,6 +221,7 @@ export interface AppInfo {
   name: string;
   mode: string;
   require_appsecret_proof?: boolean;
+  roles?: { user_id: string; role: string }[];
 }
 
 export interface UserInfo {
@@ -217,7 +230,6 @@ export interface UserInfo {
 }
 
 export interface PageRoleInfo {
-  page_id: string;
   user_id: string;
   tasks: string[];
 }
@@ -230,7 +242,9 @@ export interface TokenInfo {
   page_id: string | null;
   scopes: string[];
   issued_at: number;
-  expires_at: number | null;
+  /** 0 = never, as debug_token says it. */
+  expires_at: number;
+  is_valid?: boolean;
   invalidated_subcode: number | null;
   label: string | null;
   display_prefix: string;
@@ -242,32 +256,36 @@ export interface NewToken {
   user_id?: string;
   page_id?: string;
   scopes: string[];
-  /** Seconds from now; null never expires. */
-  expires_in: number | null;
+  /** Seconds from now, or "never". */
+  expires_in: number | "never";
   label?: string;
 }
 
 export interface TokenDebug {
+  /** The `debug_token` data object. */
   debug_token: Record<string, unknown>;
+  /** The page's `has_lead_access` for the token's user and app. */
   has_lead_access?: Record<string, unknown>;
-  /** Plain-words reasons, when the server gives them. */
-  explanation?: string[];
 }
 
+/** `null` when the page never customised the Leads Access Manager. */
 export interface LeadAccessAssignment {
-  page_id: string;
-  enabled: boolean;
-  user_ids: string[];
-  app_ids: string[];
+  lead_access: { user_ids: string[]; app_ids: string[] } | null;
 }
 
 export interface LimitUsage {
   page_id: string;
+  page_name?: string;
+  leads_90d?: number;
+  /** Calls allowed in the rolling 24 hours. */
   budget: number;
-  window_seconds?: number;
-  used?: number;
-  /** Calls per hour, oldest first, over the last 24 hours. */
-  hourly: { hour: number; calls: number }[];
+  used: number;
+  call_count?: number;
+  limited?: boolean;
+  forced_until?: number | null;
+  estimated_time_to_regain_access?: number;
+  /** The last 24 hours, oldest first (only on the per-page answer). */
+  hourly?: { hour_start: number; calls: number }[];
 }
 
 export interface ClockState {
@@ -452,15 +470,16 @@ export const createTestLead = (pageId: string, formId: string, fieldData: FieldD
   graph<{ id: string }>(pageId, "POST", `${formId}/test_leads`, { field_data: JSON.stringify(fieldData) });
 
 export interface AttributedLead {
-  form_id: string;
   ad_id?: string;
   platform?: string;
-  is_organic?: boolean;
-  field_data: FieldDatum[];
   created_time?: number;
+  field_data: FieldDatum[];
 }
 
-export const createAttributedLead = (l: AttributedLead) => admin<{ id: string }>("POST", "leads", l);
+export async function createAttributedLead(formId: string, l: AttributedLead): Promise<{ id: string }> {
+  const r = await admin<{ ids: string[] }>("POST", `forms/${formId}/leads`, { leads: [l] });
+  return { id: r.ids[0]! };
+}
 
 export const hostedFormUrl = (formId: string) => `/forms/${formId}`;
 
@@ -469,8 +488,9 @@ export const hostedFormUrl = (formId: string) => `/forms/${formId}`;
 /** Meta's export URL; the page token travels in the query because the browser downloads it directly. */
 export async function exportUrl(pageId: string, formId: string, format: "csv" | "tsv", q: Pick<LeadQuery, "from" | "until">): Promise<string> {
   const token = await pageToken(pageId);
+  // to_date is inclusive; the console's "until" is exclusive like the leads filter.
   return `/ads/lead_gen/export_csv/${query({
-    id: formId, type: "form", format: format === "tsv" ? "tsv" : undefined, from_date: q.from, to_date: q.until, access_token: token,
+    id: formId, type: "form", format, from_date: q.from, to_date: q.until === undefined ? undefined : q.until - 1, access_token: token,
   })}`;
 }
 
@@ -479,33 +499,58 @@ export async function exportText(pageId: string, formId: string, format: "csv" |
   return (await parse(await fetch(url), "ads/lead_gen/export_csv")) as string;
 }
 
-export const limits = () => admin<ListResult<LimitUsage>>("GET", "limits");
+export const limits = () => admin<ListResult<LimitUsage>>("GET", "limits?limit=100");
+export const pageLimit = (pageId: string) => admin<LimitUsage>("GET", `limits/${pageId}`);
 export const clock = () => admin<ClockState>("GET", "clock");
-export const setClock = (change: { set?: number; advance?: number; mode?: "manual" | "system" }) => admin<ClockState>("POST", "clock", change);
+/** `advance` is a duration such as "1h" or "7d"; `set` unix seconds. */
+export const setClock = (change: { set?: number; advance?: string }) => admin<ClockState>("POST", "clock", change);
 
 // ---------- webhooks issue ----------
 
 export const deliveries = (f: DeliveryFilter) => admin<ListResult<Delivery>>("GET", `webhooks/deliveries${query({ ...f })}`);
 export const delivery = (id: string) => admin<DeliveryDetail>("GET", `webhooks/deliveries/${id}`);
-export const redeliver = (id: string) => admin<{ id: string }>("POST", `webhooks/deliveries/${id}/redeliver`, {});
-export const redeliverRange = (f: Omit<DeliveryFilter, "limit" | "after">) => admin<{ count: number }>("POST", "webhooks/redeliver", f);
-export const subscriptions = () => admin<ListResult<Subscription>>("GET", "webhooks/subscriptions");
+export const redeliver = (id: string) => admin<{ success: boolean; id: string }>("POST", `webhooks/deliveries/${id}/redeliver`, {});
+/** Redelivers an app's deliveries created since `since` (and before `until`), optionally of one status. */
+export const redeliverRange = (f: { app_id: string; since: number; until?: number; status?: string }) =>
+  admin<{ success: boolean; count: number; ids: string[] }>("POST", "webhooks/redeliver", f);
+export const subscriptions = () => admin<ListResult<AppSubscriptions>>("GET", "webhooks/subscriptions");
 export const installs = () => admin<ListResult<PageInstall>>("GET", "webhooks/installs");
-export const faults = () => admin<FaultSettings>("GET", "webhooks/faults");
-export const setFaults = (f: Partial<FaultSettings>) => admin<FaultSettings>("PUT", "webhooks/faults", f);
-export const disabledSubscriptions = () => admin<ListResult<Subscription>>("GET", "webhooks/disabled");
-export const enableSubscription = (appId: string) => admin<{ success: boolean }>("POST", `webhooks/disabled/${appId}/enable`, {});
+export const faults = (appId: string) => admin<FaultSettings>("GET", `webhooks/subscriptions/${appId}/faults`);
+export const setFaults = (appId: string, f: Partial<FaultSettings>) => admin<FaultSettings>("POST", `webhooks/subscriptions/${appId}/faults`, f);
+export const disabledSubscriptions = () => admin<ListResult<DisabledSubscription>>("GET", "webhooks/disabled");
+/** Points an app's page subscription at a callback again (what re-enables a disabled one). */
+export const resubscribe = (appId: string, callbackUrl: string, skipVerification = true) =>
+  admin<{ success: boolean }>("POST", `webhooks/subscriptions/${appId}`, { callback_url: callbackUrl, skip_verification: skipVerification });
 
 // ---------- access issue ----------
 
-export const apps = () => admin<ListResult<AppInfo>>("GET", "apps");
-export const users = () => admin<ListResult<UserInfo>>("GET", "users");
+export const apps = () => admin<ListResult<AppInfo>>("GET", "apps?limit=100");
+export const users = () => admin<ListResult<UserInfo>>("GET", "users?limit=100");
 export const pageRoles = (pageId: string) => admin<ListResult<PageRoleInfo>>("GET", `pages/${pageId}/roles`);
-export const tokens = () => admin<ListResult<TokenInfo>>("GET", "tokens");
+export const tokens = () => admin<ListResult<TokenInfo>>("GET", "tokens?limit=100");
 export const createToken = (t: NewToken) => admin<TokenInfo & { access_token: string }>("POST", "tokens", t);
 export const revokeToken = (id: string) => admin<{ success: boolean }>("DELETE", `tokens/${id}`);
-export const debugToken = (token: string, pageId?: string) => admin<TokenDebug>("GET", `debug/token${query({ input_token: token, page_id: pageId })}`);
 export const leadAccess = (pageId: string) => admin<LeadAccessAssignment>("GET", `pages/${pageId}/lead_access`);
+
+/**
+ * The debug view: `debug_token` through the admin API, then the page's `has_lead_access` for that
+ * token's user and app, read with the console's own page token (so it answers even when the
+ * debugged token cannot see the page at all).
+ */
+export async function debugToken(token: string, pageId: string): Promise<TokenDebug> {
+  const { data } = await admin<{ data: Record<string, unknown> }>("POST", "tokens/debug", { access_token: token });
+  const userId = typeof data.user_id === "string" ? data.user_id : undefined;
+  const appId = typeof data.app_id === "string" ? data.app_id : undefined;
+  const mods = `${userId ? `.user_id(${userId})` : ""}${appId ? `.app_id(${appId})` : ""}`;
+  try {
+    const page = await graph<{ has_lead_access?: Record<string, unknown> }>(pageId, "GET", pageId, { fields: `has_lead_access${mods}` });
+    return { debug_token: data, ...(page.has_lead_access ? { has_lead_access: page.has_lead_access } : {}) };
+  } catch (e) {
+    // A build without has_lead_access still shows debug_token.
+    if (e instanceof ApiError && e.graph?.code === 100) return { debug_token: data };
+    throw e;
+  }
+}
 
 /** The server's "now" (its clock may be manual): the clock endpoint, else the session's clock moved on by wall time. */
 export async function serverNow(): Promise<ClockState> {

@@ -12,7 +12,7 @@ export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
         <tbody>
           {attempts.map((a) => (
             <tr key={a.id} class={a.outcome}>
-              <td>{showTime(a.at_ms)}</td>
+              <td>{showTime(a.time)}</td>
               <td>{a.kind}</td>
               <td><span class={`badge ${a.outcome}`}>{a.outcome}</span></td>
               <td class="num">{a.http_status ?? "—"}</td>

@@ -3,7 +3,7 @@
  * page's `has_lead_access` (Meta's HasLeadAccess shape). The server's own explanation wins when it
  * sends one; this covers the rest.
  */
-export function explainAccess(debug: Record<string, unknown>, access: Record<string, unknown> | undefined): { ok: boolean; reasons: string[] } {
+export function explainAccess(debug: Record<string, unknown>, access: Record<string, unknown> | undefined, pageId: string): { ok: boolean; reasons: string[] } {
   const d = (debug.data as Record<string, unknown> | undefined) ?? debug;
   const reasons: string[] = [];
   let ok = true;
@@ -23,6 +23,10 @@ export function explainAccess(debug: Record<string, unknown>, access: Record<str
   if (d.type === "APP") {
     ok = false;
     reasons.push("It is an app token: leads are read with a page token or a user token of someone with a role on the page.");
+  }
+  if (d.type === "PAGE" && typeof d.profile_id === "string" && d.profile_id !== pageId) {
+    ok = false;
+    reasons.push(`It is a page token of page ${d.profile_id}; a page token reads only its own page's leads.`);
   }
   if (access) {
     if (access.is_page_admin === false) reasons.push("The token's user has no admin role on the page.");

@@ -2,28 +2,31 @@ import type { LimitUsage } from "../api.ts";
 
 const W = 640;
 const H = 220;
-const PAD = { left: 48, right: 12, top: 12, bottom: 28 };
+const PAD = { left: 56, right: 12, top: 16, bottom: 28 };
+
+const hhmm = (s: number) => new Date(s * 1000).toISOString().slice(11, 16);
 
 /**
- * Calls per hour over the last 24 hours as bars, the budget as a dashed line (per hour when the
- * budget is hourly, scaled otherwise). Drawn by hand: no chart library, nothing fetched.
+ * A page's leadgen calls per hour over the last 24 hours (bars) and their running total (line)
+ * against the budget of the rolling 24-hour window (dashed). Drawn by hand: no chart library.
  */
 export function UsageChart({ usage, title }: { usage: LimitUsage; title: string }) {
-  const hours = usage.hourly.slice(-24);
-  const window = usage.window_seconds ?? 3600;
-  // A budget over a window longer than an hour is drawn as its hourly share so bars and line compare.
-  const perHour = usage.budget * Math.min(1, 3600 / window);
-  const max = Math.max(perHour, ...hours.map((h) => h.calls), 1);
+  const hours = (usage.hourly ?? []).slice(-24);
+  let running = 0;
+  const cumulative = hours.map((h) => (running += h.calls));
+  const total = running;
+  const max = Math.max(usage.budget, total, 1) * 1.05;
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
-  const bw = innerW / Math.max(hours.length, 24);
+  const bw = innerW / 24;
   const y = (v: number) => PAD.top + innerH - (v / max) * innerH;
-  const total = hours.reduce((a, h) => a + h.calls, 0);
+  const x = (i: number) => PAD.left + i * bw;
+  const line = cumulative.map((c, i) => `${i === 0 ? "M" : "L"}${(x(i) + bw / 2).toFixed(1)},${y(c).toFixed(1)}`).join(" ");
   const titleId = `chart-${usage.page_id}`;
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={titleId}>
-        <title id={titleId}>{`${title}: ${total} leadgen calls in the last 24 hours; budget ${usage.budget} per ${window / 3600} h`}</title>
+        <title id={titleId}>{`${title}: ${total} leadgen calls in the last 24 hours against a budget of ${usage.budget}`}</title>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={PAD.left} x2={W - PAD.right} y1={y(max * f)} y2={y(max * f)} class="grid-line" />
@@ -31,19 +34,19 @@ export function UsageChart({ usage, title }: { usage: LimitUsage; title: string 
           </g>
         ))}
         {hours.map((h, i) => (
-          <rect key={h.hour} x={PAD.left + i * bw + 1} y={y(h.calls)} width={Math.max(1, bw - 2)} height={PAD.top + innerH - y(h.calls)}
-            class={h.calls > perHour ? "bar over" : "bar"}>
-            <title>{`${new Date(h.hour * 1000).toISOString().slice(11, 16)} UTC: ${h.calls} calls`}</title>
+          <rect key={h.hour_start} x={x(i) + 1} y={y(h.calls)} width={Math.max(1, bw - 2)} height={PAD.top + innerH - y(h.calls)} class="bar">
+            <title>{`${hhmm(h.hour_start)} UTC: ${h.calls} calls`}</title>
           </rect>
         ))}
-        <line x1={PAD.left} x2={W - PAD.right} y1={y(perHour)} y2={y(perHour)} class="budget" />
-        <text x={W - PAD.right} y={y(perHour) - 4} text-anchor="end" class="axis">budget {Math.round(perHour)}/h</text>
-        {hours.filter((_, i) => i % 6 === 0).map((h) => {
-          const i = hours.indexOf(h);
-          return <text key={h.hour} x={PAD.left + i * bw} y={H - 8} class="axis">{new Date(h.hour * 1000).toISOString().slice(11, 16)}</text>;
-        })}
+        {hours.length > 0 && <path d={line} class={total > usage.budget ? "running over" : "running"} />}
+        <line x1={PAD.left} x2={W - PAD.right} y1={y(usage.budget)} y2={y(usage.budget)} class="budget" />
+        <text x={W - PAD.right} y={y(usage.budget) - 4} text-anchor="end" class="axis">budget {usage.budget} / 24 h</text>
+        {hours.map((h, i) => (i % 6 === 0 ? <text key={`t${h.hour_start}`} x={x(i)} y={H - 8} class="axis">{hhmm(h.hour_start)}</text> : null))}
       </svg>
-      <figcaption>{title}: {total} calls in 24 h; budget {usage.budget} per {window >= 3600 ? `${window / 3600} h` : `${window} s`}{usage.used !== undefined ? `; ${usage.used} used in the current window` : ""}.</figcaption>
+      <figcaption>
+        {title}: {total} calls in the last 24 h (bars per hour, line running total); budget {usage.budget} per rolling 24 h
+        {usage.limited ? " — rate limited now" : ""}.
+      </figcaption>
     </figure>
   );
 }

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import {
-  apps, createToken, debugToken, leadAccess, type NewToken, pageRoles, revokeToken, type Session, type TokenDebug, tokens, users,
+  apps, createToken, debugToken, leadAccess, type NewToken, type PageRoleInfo, pageRoles, revokeToken, type Session, type TokenDebug, tokens, users,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
 import { explainAccess } from "../components/explain-access.ts";
@@ -11,7 +11,7 @@ const EXPIRY = [
   { label: "1 hour", seconds: 3600 },
   { label: "1 day", seconds: 86_400 },
   { label: "60 days", seconds: 60 * 86_400 },
-  { label: "Never", seconds: null },
+  { label: "Never", seconds: "never" },
 ] as const;
 
 function DebugView({ session, initialToken }: { session: Session; initialToken: string }) {
@@ -21,13 +21,13 @@ function DebugView({ session, initialToken }: { session: Session; initialToken: 
   const run = async (e: Event) => {
     e.preventDefault();
     try {
-      setResult({ debug: await debugToken(token.trim(), pageId || undefined) });
+      setResult({ debug: await debugToken(token.trim(), pageId) });
     } catch (err) {
       setResult({ error: err });
     }
   };
-  const explained = result?.debug && explainAccess(result.debug.debug_token, result.debug.has_lead_access);
-  const reasons = result?.debug?.explanation ?? explained?.reasons ?? [];
+  const explained = result?.debug && explainAccess(result.debug.debug_token, result.debug.has_lead_access, pageId);
+  const reasons = explained?.reasons ?? [];
   return (
     <section class="card wide" aria-labelledby="debug-h">
       <h2 id="debug-h">Debug a token</h2>
@@ -71,7 +71,8 @@ function Tokens({ session, onCreated }: { session: Session; onCreated: (text: st
   const list = useAsync(tokens, []);
   const appList = useAsync(apps, []);
   const userList = useAsync(users, []);
-  const [draft, setDraft] = useState<NewToken>({ type: "PAGE", app_id: "", user_id: "", page_id: session.data[0]?.id ?? "", scopes: ["leads_retrieval", "pages_show_list"], expires_in: 3600 });
+  const first = session.data[0];
+  const [draft, setDraft] = useState<NewToken>({ type: "PAGE", app_id: "", user_id: "", page_id: first?.id ?? "", scopes: ["leads_retrieval", "pages_show_list"], expires_in: 3600 });
   const [created, setCreated] = useState<{ text?: string; error?: unknown }>();
   const create = async (e: Event) => {
     e.preventDefault();
@@ -79,8 +80,9 @@ function Tokens({ session, onCreated }: { session: Session; onCreated: (text: st
       const t = await createToken({
         ...draft,
         app_id: draft.app_id || appList.data?.data[0]?.id || "",
+        // Without a chosen user, the one the console itself reads the page as (someone with a role on it).
+        user_id: draft.user_id || session.data.find((p) => p.id === draft.page_id)?.user_id || "",
         ...(draft.type === "PAGE" ? {} : { page_id: undefined }),
-        ...(draft.user_id ? {} : { user_id: undefined }),
       });
       setCreated({ text: t.access_token });
       onCreated(t.access_token);
@@ -116,7 +118,7 @@ function Tokens({ session, onCreated }: { session: Session; onCreated: (text: st
           <div>
             <label for="t-user">User</label>
             <select id="t-user" value={draft.user_id ?? ""} onChange={(e) => setDraft({ ...draft, user_id: e.currentTarget.value })}>
-              <option value="">(the page's admin)</option>
+              <option value="">(someone with a role on the page)</option>
               {(userList.data?.data ?? []).map((u) => <option key={u.id} value={u.id}>{u.name} ({u.id})</option>)}
             </select>
           </div>
@@ -130,7 +132,7 @@ function Tokens({ session, onCreated }: { session: Session; onCreated: (text: st
           )}
           <div>
             <label for="t-exp">Expires after</label>
-            <select id="t-exp" value={String(draft.expires_in)} onChange={(e) => setDraft({ ...draft, expires_in: e.currentTarget.value === "null" ? null : Number(e.currentTarget.value) })}>
+            <select id="t-exp" value={String(draft.expires_in)} onChange={(e) => setDraft({ ...draft, expires_in: e.currentTarget.value === "never" ? "never" : Number(e.currentTarget.value) })}>
               {EXPIRY.map((x) => <option key={x.label} value={String(x.seconds)}>{x.label}</option>)}
             </select>
           </div>
@@ -159,8 +161,8 @@ function Tokens({ session, onCreated }: { session: Session; onCreated: (text: st
                     <td>{t.user_id ?? "—"}</td>
                     <td>{t.page_id ?? "—"}</td>
                     <td class="small">{t.scopes.join(", ")}</td>
-                    <td>{t.expires_at === null ? "never" : showTime(t.expires_at)}</td>
-                    <td>{t.invalidated_subcode === null ? <span class="badge delivered">valid</span> : <span class="badge expired">revoked ({t.invalidated_subcode})</span>}</td>
+                    <td>{t.expires_at === 0 ? "never" : showTime(t.expires_at)}</td>
+                    <td>{(t.is_valid ?? t.invalidated_subcode === null) ? <span class="badge delivered">valid</span> : <span class="badge expired">invalid ({t.invalidated_subcode})</span>}</td>
                     <td>{t.invalidated_subcode === null && <button type="button" class="secondary" onClick={() => revoke(t.id)} aria-label={`Revoke token ${t.display_prefix}`}>Revoke</button>}</td>
                   </tr>
                 ))}
@@ -195,7 +197,7 @@ function People({ session }: { session: Session }) {
       <section class="card" aria-labelledby="roles-h">
         <h2 id="roles-h">Page roles</h2>
         <Async state={roles} what="Page roles">
-          {(rows) => rows.map(({ page, roles: r }) => (
+          {(rows) => rows.map(({ page, roles: r }: { page: Session["data"][number]; roles: PageRoleInfo[] }) => (
             <div key={page.id}>
               <h3>{page.name}</h3>
               <ul class="plain">{r.map((x) => <li key={x.user_id}>User {x.user_id}: {x.tasks.join(", ")}</li>)}</ul>
@@ -209,8 +211,8 @@ function People({ session }: { session: Session }) {
           {(rows) => rows.map(({ page, access }) => (
             <div key={page.id}>
               <h3>{page.name}</h3>
-              {access.enabled
-                ? <p>Restricted to users {access.user_ids.join(", ") || "(none)"} and apps {access.app_ids.join(", ") || "(none)"}.</p>
+              {access.lead_access
+                ? <p>Customised: only users {access.lead_access.user_ids.join(", ") || "(none)"} and apps {access.lead_access.app_ids.join(", ") || "(none)"} may read leads.</p>
                 : <p class="muted">Not customised: every page admin has lead access.</p>}
             </div>
           ))}

@@ -21,7 +21,7 @@ export function DeliveryScreen({ id }: { id: string }) {
       <h1>Delivery <code>{id}</code></h1>
       <Async state={state} what="The webhook delivery log">
         {(d) => {
-          const last = d.attempts_log[d.attempts_log.length - 1];
+          const last = d.attempts[d.attempts.length - 1];
           return (
             <>
               <dl class="pairs card">
@@ -30,8 +30,8 @@ export function DeliveryScreen({ id }: { id: string }) {
                 <dt>Page</dt><dd>{d.page_id}</dd>
                 <dt>Lead</dt><dd><Link href={`/leads/${d.lead_id}?page=${d.page_id}`}>{d.lead_id}</Link></dd>
                 <dt>Kind</dt><dd>{d.kind}{d.redelivery_of ? <> of <Link href={`/webhooks/deliveries/${d.redelivery_of}`}>{d.redelivery_of}</Link></> : null}</dd>
-                <dt>Created</dt><dd>{showTime(d.created_ms)}</dd>
-                <dt>Next attempt</dt><dd>{d.status === "pending" ? showTime(d.next_attempt_ms) : "—"}</dd>
+                <dt>Created</dt><dd>{showTime(d.created_time)}</dd>
+                <dt>Next attempt</dt><dd>{d.status === "pending" ? showTime(d.next_attempt_time) : "—"}</dd>
               </dl>
               <div class="row">
                 <button type="button" onClick={again}>Redeliver</button>
@@ -41,7 +41,7 @@ export function DeliveryScreen({ id }: { id: string }) {
               {result?.error !== undefined && <ErrorBox error={result.error} what="Redelivery" />}
               <section class="card wide" aria-labelledby="attempts-h">
                 <h2 id="attempts-h">Attempts</h2>
-                <AttemptsTable attempts={d.attempts_log} />
+                <AttemptsTable attempts={d.attempts} />
               </section>
               {last && (
                 <section class="card wide" aria-labelledby="body-h">
@@ -50,8 +50,8 @@ export function DeliveryScreen({ id }: { id: string }) {
                   <pre data-testid="delivery-body">{last.body}</pre>
                   <h3>Signatures</h3>
                   <dl class="pairs">
-                    <dt>X-Hub-Signature-256</dt><dd><code>{last.signature_256}</code></dd>
-                    <dt>X-Hub-Signature</dt><dd><code>{last.signature_1}</code></dd>
+                    <dt>X-Hub-Signature-256</dt><dd><code data-testid="signature-256">{last.headers["x-hub-signature-256"]}</code></dd>
+                    <dt>X-Hub-Signature</dt><dd><code>{last.headers["x-hub-signature"]}</code></dd>
                   </dl>
                 </section>
               )}

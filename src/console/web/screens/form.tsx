@@ -18,7 +18,7 @@ function NewLead({ pageId, f }: { pageId: string; f: FormDetail }) {
     try {
       const r = kind === "test"
         ? await createTestLead(pageId, f.id, fieldData)
-        : await createAttributedLead({ form_id: f.id, field_data: fieldData, platform, is_organic: adId === "", ...(adId ? { ad_id: adId } : {}) });
+        : await createAttributedLead(f.id, { field_data: fieldData, platform, ...(adId ? { ad_id: adId } : {}) });
       setResult({ id: r.id });
     } catch (err) {
       setResult({ error: err });

@@ -64,7 +64,7 @@ export function LeadScreen({ leadId, pageHint }: { leadId: string; pageHint: str
               {list.map((d) => (
                 <div key={d.id} class="delivery">
                   <h3><Link href={`/webhooks/deliveries/${d.id}`}>Delivery {d.id}</Link> to app {d.app_id} <span class={`badge ${d.status}`}>{d.status}</span></h3>
-                  <AttemptsTable attempts={d.attempts_log} />
+                  <AttemptsTable attempts={d.attempts} />
                 </div>
               ))}
             </>

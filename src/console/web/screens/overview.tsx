@@ -49,9 +49,9 @@ function ClockPanel({ onChanged }: { onChanged: () => void }) {
             <p><strong data-testid="server-now">{showTime(c.now)}</strong> <span class="badge">{c.mode}</span></p>
             {c.mode === "manual" ? (
               <div class="row">
-                <button type="button" onClick={() => change({ advance: 3600 })}>+1 hour</button>
-                <button type="button" onClick={() => change({ advance: DAY })}>+1 day</button>
-                <button type="button" onClick={() => change({ advance: 7 * DAY })}>+7 days</button>
+                <button type="button" onClick={() => change({ advance: "1h" })}>+1 hour</button>
+                <button type="button" onClick={() => change({ advance: "1d" })}>+1 day</button>
+                <button type="button" onClick={() => change({ advance: "7d" })}>+7 days</button>
               </div>
             ) : <p class="muted">The server follows the system clock; start it with <code>--clock manual</code> to move time from here.</p>}
           </>
@@ -116,7 +116,7 @@ export function OverviewScreen({ session }: { session: Session }) {
             {(list) => {
               const done = list.data.filter((d) => d.status !== "pending");
               const ok = done.filter((d) => d.status === "delivered").length;
-              const failures = list.data.filter((d) => d.last_error !== null || (d.last_status !== null && d.last_status >= 300) || d.status === "expired").slice(0, 5);
+              const failures = list.data.filter((d) => d.last_error !== null || (d.last_http_status !== null && d.last_http_status >= 300) || d.status === "expired").slice(0, 5);
               return (
                 <>
                   <p class="big" data-testid="webhook-success">{percent(ok, done.length)}</p>
@@ -126,7 +126,7 @@ export function OverviewScreen({ session }: { session: Session }) {
                     <ul class="plain">
                       {failures.map((d) => (
                         <li key={d.id}>
-                          <Link href={`/webhooks/deliveries/${d.id}`}>{d.id}</Link> lead {d.lead_id}: {d.last_status ?? ""} {d.last_error ?? d.status}
+                          <Link href={`/webhooks/deliveries/${d.id}`}>{d.id}</Link> lead {d.lead_id}: {d.last_http_status ?? ""} {d.last_error ?? d.status}
                         </li>
                       ))}
                     </ul>
@@ -144,9 +144,8 @@ export function OverviewScreen({ session }: { session: Session }) {
             {(list) => (
               <>
                 {list.data.map((u) => {
-                  const used = u.used ?? u.hourly.reduce((a, h) => a + h.calls, 0);
-                  const name = session.data.find((p) => p.id === u.page_id)?.name ?? u.page_id;
-                  return <UsageBar key={u.page_id} label={name} used={used} budget={u.budget} />;
+                                    const name = u.page_name ?? session.data.find((p) => p.id === u.page_id)?.name ?? u.page_id;
+                  return <UsageBar key={u.page_id} label={name} used={u.used} budget={u.budget} />;
                 })}
                 <p><Link href="/limits">Limits →</Link></p>
               </>

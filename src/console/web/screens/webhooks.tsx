@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import {
-  type DeliveryFilter, deliveries, disabledSubscriptions, enableSubscription, faults, type FaultSettings, installs, redeliverRange,
-  type Session, setFaults, subscriptions,
+  type AppSubscriptions, type DeliveryFilter, deliveries, disabledSubscriptions, faults, type FaultSettings, installs, redeliverRange,
+  resubscribe, type Session, setFaults, subscriptions,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
 import { fromLocalInput, showTime, toLocalInput } from "../components/format.ts";
@@ -10,17 +10,29 @@ import { Link, navigate } from "../router.tsx";
 const POLL_MS = 3000;
 const STATUSES = ["", "pending", "delivered", "expired", "dropped"] as const;
 
-function Subscriptions() {
+function Subscriptions({ onApps }: { onApps: (apps: AppSubscriptions[]) => void }) {
   const subs = useAsync(subscriptions, []);
   const inst = useAsync(installs, []);
+  useEffect(() => {
+    if (subs.data) onApps(subs.data.data);
+  }, [subs.data, onApps]);
   return (
     <section class="card" aria-labelledby="subs-h">
-      <h2 id="subs-h">Subscriptions and installs</h2>
+      <h2 id="subs-h">Subscriptions per app</h2>
       <Async state={subs} what="App subscriptions">
         {(list) => list.data.length === 0 ? <p class="muted">No app has a webhook subscription.</p> : (
           <ul class="plain">
-            {list.data.map((s) => (
-              <li key={`${s.app_id}-${s.object}`}>App <strong>{s.app_id}</strong> · {s.object} · {s.fields.join(", ")} → <code>{s.callback_url}</code> {s.active ? <span class="badge delivered">active</span> : <span class="badge expired">inactive</span>}</li>
+            {list.data.map((a) => (
+              <li key={a.app_id}>
+                <strong>{a.app_name}</strong> <span class="muted">{a.app_id} · {a.mode}</span>
+                {a.disabled_time !== null && <> <span class="badge expired">disabled</span></>}
+                {a.failing_since !== null && a.disabled_time === null && <> <span class="badge pending">failing since {showTime(a.failing_since)}</span></>}
+                <ul>
+                  {a.subscriptions.map((s) => (
+                    <li key={s.object}>{s.object}: {s.fields.join(", ")} → <code class="wrap">{s.callback_url}</code> {s.active ? <span class="badge delivered">active</span> : <span class="badge expired">inactive</span>}</li>
+                  ))}
+                </ul>
+              </li>
             ))}
           </ul>
         )}
@@ -37,70 +49,94 @@ function Subscriptions() {
   );
 }
 
-function Faults() {
-  const state = useAsync(faults, []);
-  const [draft, setDraft] = useState<FaultSettings | undefined>();
+const NO_FAULTS: FaultSettings = { drop_percent: 0, duplicate_percent: 0, delay_ms: 0, delay_jitter_ms: 0, split: false, reorder: false };
+
+function Faults({ apps }: { apps: AppSubscriptions[] }) {
+  const [appId, setAppId] = useState("");
+  const chosen = appId || apps[0]?.app_id || "";
+  const state = useAsync(() => (chosen ? faults(chosen) : Promise.resolve(NO_FAULTS)), [chosen]);
+  const [draft, setDraft] = useState<FaultSettings>(NO_FAULTS);
   const [msg, setMsg] = useState<{ ok?: boolean; error?: unknown }>();
   useEffect(() => {
     if (state.data) setDraft(state.data);
   }, [state.data]);
   const save = async (e: Event) => {
     e.preventDefault();
-    if (!draft) return;
     try {
-      setDraft(await setFaults(draft));
+      setDraft(await setFaults(chosen, draft));
       setMsg({ ok: true });
     } catch (err) {
       setMsg({ error: err });
     }
   };
-  const num = (k: keyof FaultSettings, label: string, max?: number) => (
+  const num = (k: "drop_percent" | "duplicate_percent" | "delay_ms" | "delay_jitter_ms", label: string, max?: number) => (
     <div>
       <label for={`fault-${k}`}>{label}</label>
-      <input id={`fault-${k}`} type="number" min={0} max={max} value={String(draft?.[k] ?? 0)}
-        onInput={(e) => draft && setDraft({ ...draft, [k]: Number(e.currentTarget.value) })} />
+      <input id={`fault-${k}`} type="number" min={0} max={max} value={String(draft[k])}
+        onInput={(e) => setDraft({ ...draft, [k]: Number(e.currentTarget.value) })} />
     </div>
   );
   return (
     <section class="card" aria-labelledby="faults-h">
       <h2 id="faults-h">Fault injection</h2>
-      <Async state={state} what="Fault injection">
-        {() => draft && (
-          <form onSubmit={save}>
-            {num("drop_percent", "Drop (% of deliveries)", 100)}
-            {num("duplicate_percent", "Duplicate (% of POSTs)", 100)}
-            {num("delay_ms", "Delay (ms)")}
-            {num("delay_jitter_ms", "Delay jitter (ms)")}
-            <label class="choice"><input type="checkbox" checked={draft.split} onChange={(e) => setDraft({ ...draft, split: e.currentTarget.checked })} /> Split batches, one change per POST</label>
-            <label class="choice"><input type="checkbox" checked={draft.shuffle} onChange={(e) => setDraft({ ...draft, shuffle: e.currentTarget.checked })} /> Shuffle order</label>
-            <button type="submit">Save fault settings</button>
-          </form>
-        )}
-      </Async>
+      {apps.length === 0 ? <p class="muted">Fault injection applies to an app's subscription; no app has one.</p> : (
+        <Async state={state} what="Fault injection">
+          {() => (
+            <form onSubmit={save} class="stack">
+              <div>
+                <label for="fault-app">App</label>
+                <select id="fault-app" value={chosen} onChange={(e) => setAppId(e.currentTarget.value)}>
+                  {apps.map((a) => <option key={a.app_id} value={a.app_id}>{a.app_name} ({a.app_id})</option>)}
+                </select>
+              </div>
+              <div class="filters">
+                {num("drop_percent", "Drop (% of deliveries)", 100)}
+                {num("duplicate_percent", "Duplicate (% of POSTs)", 100)}
+                {num("delay_ms", "Delay (ms)")}
+                {num("delay_jitter_ms", "Delay jitter (ms)")}
+              </div>
+              <label class="choice"><input type="checkbox" checked={draft.split} onChange={(e) => setDraft({ ...draft, split: e.currentTarget.checked })} /> Split batches, one change per POST</label>
+              <label class="choice"><input type="checkbox" checked={draft.reorder} onChange={(e) => setDraft({ ...draft, reorder: e.currentTarget.checked })} /> Reorder changes</label>
+              <div><button type="submit">Save fault settings</button></div>
+            </form>
+          )}
+        </Async>
+      )}
       {msg?.ok && <p class="alert ok" role="status">Saved.</p>}
       {msg?.error !== undefined && <ErrorBox error={msg.error} />}
     </section>
   );
 }
 
-function Disabled() {
+function Disabled({ apps }: { apps: AppSubscriptions[] }) {
   const state = useAsync(disabledSubscriptions, []);
+  const [error, setError] = useState<unknown>();
   const enable = async (appId: string) => {
-    await enableSubscription(appId);
-    state.reload();
+    const callback = apps.find((a) => a.app_id === appId)?.subscriptions.find((s) => s.object === "page")?.callback_url;
+    if (!callback) return;
+    try {
+      await resubscribe(appId, callback);
+      state.reload();
+    } catch (e) {
+      setError(e);
+    }
   };
   return (
     <section class="card" aria-labelledby="disabled-h">
       <h2 id="disabled-h">Disabled subscriptions</h2>
       <Async state={state} what="Disabled subscriptions">
-        {(list) => list.data.length === 0 ? <p class="muted">None: every subscription is active.</p> : (
+        {(list) => list.data.length === 0 ? <p class="muted">None: no subscription was disabled for failing.</p> : (
           <ul class="plain">
             {list.data.map((s) => (
-              <li key={s.app_id}>App {s.app_id} → <code>{s.callback_url}</code>: {s.disabled_reason ?? "disabled"} <button type="button" class="secondary" onClick={() => enable(s.app_id)}>Re-enable</button></li>
+              <li key={s.app_id}>
+                App {s.app_id}: {s.disabled_reason ?? "disabled"} (failing since {showTime(s.failing_since)}, disabled {showTime(s.disabled_time)}){" "}
+                <button type="button" class="secondary" onClick={() => enable(s.app_id)}>Re-enable</button>
+              </li>
             ))}
           </ul>
         )}
       </Async>
+      {error !== undefined && <ErrorBox error={error} />}
     </section>
   );
 }
@@ -135,10 +171,11 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
     put("until", fromLocalInput(draft.untilText));
     navigate(`/webhooks${q.size ? `?${q}` : ""}`);
   };
+  const canRange = filter.app_id !== undefined && filter.since !== undefined;
   const redeliverAll = async () => {
-    const { after: _after, ...range } = filter;
-    if (!confirm("Redeliver every delivery matching these filters?")) return;
+    if (!filter.app_id || filter.since === undefined) return;
     try {
+      const range = { app_id: filter.app_id, since: filter.since, ...(filter.until !== undefined ? { until: filter.until } : {}), ...(filter.status ? { status: filter.status } : {}) };
       setRangeMsg({ count: (await redeliverRange(range)).count });
       state.reload();
     } catch (e) {
@@ -179,7 +216,8 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
       </form>
       <div class="row">
         <label class="choice"><input type="checkbox" checked={live} onChange={(e) => setLive(e.currentTarget.checked)} /> Live updates (every {POLL_MS / 1000} s)</label>
-        <button type="button" class="secondary" onClick={redeliverAll}>Redeliver all matching</button>
+        <button type="button" class="secondary" onClick={redeliverAll} disabled={!canRange} aria-describedby="range-help">Redeliver all matching</button>
+        <span id="range-help" class="muted small">{canRange ? "Sends every delivery of this app since the chosen time again." : "Filter by an app id and a since time to redeliver a range."}</span>
       </div>
       {rangeMsg?.count !== undefined && <p class="alert ok" role="status">Queued {rangeMsg.count} redeliveries.</p>}
       {rangeMsg?.error !== undefined && <ErrorBox error={rangeMsg.error} what="Range redelivery" />}
@@ -201,8 +239,8 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
                         <td>{d.app_id}</td>
                         <td>{d.page_id}</td>
                         <td class="num">{d.attempts}</td>
-                        <td>{d.last_status ?? ""} {d.last_error ?? ""}</td>
-                        <td>{showTime(d.created_ms)}</td>
+                        <td>{d.last_http_status ?? ""} {d.last_error ?? ""}</td>
+                        <td>{showTime(d.created_time)}</td>
                       </tr>
                     ))}
                   </tbody>
@@ -224,14 +262,15 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
 }
 
 export function WebhooksScreen({ session, query }: { session: Session; query: URLSearchParams }) {
+  const [apps, setApps] = useState<AppSubscriptions[]>([]);
   return (
     <section>
       <h1>Webhooks</h1>
       <DeliveryLog session={session} query={query} />
       <div class="grid">
-        <Subscriptions />
-        <Faults />
-        <Disabled />
+        <Subscriptions onApps={setApps} />
+        <Faults apps={apps} />
+        <Disabled apps={apps} />
       </div>
     </section>
   );
