@@ -291,6 +291,8 @@ export interface LimitUsage {
 export interface ClockState {
   mode: "manual" | "system";
   now: number;
+  /** Set when the server has no clock endpoint and "now" came from the console session. */
+  estimated?: boolean;
 }
 
 // ---------- transport ----------
@@ -560,6 +562,6 @@ export async function serverNow(): Promise<ClockState> {
     if (!(e instanceof ApiError && e.unavailable)) throw e;
     const s = await currentSession();
     const elapsed = s.clock === "manual" ? 0 : Math.floor((Date.now() - sessionFetchedAt) / 1000);
-    return { mode: s.clock, now: s.now + elapsed };
+    return { mode: s.clock, now: s.now + elapsed, estimated: true };
   }
 }

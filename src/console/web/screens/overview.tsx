@@ -47,7 +47,7 @@ function ClockPanel({ onChanged }: { onChanged: () => void }) {
         {(c: ClockState) => (
           <>
             <p><strong data-testid="server-now">{showTime(c.now)}</strong> <span class="badge">{c.mode}</span></p>
-            {c.mode === "manual" ? (
+            {c.estimated ? <p class="muted">This server has no clock endpoint (<code>/_leadgraph/admin/clock</code>), so the clock cannot be moved from here.</p> : c.mode === "manual" ? (
               <div class="row">
                 <button type="button" onClick={() => change({ advance: "1h" })}>+1 hour</button>
                 <button type="button" onClick={() => change({ advance: "1d" })}>+1 day</button>
