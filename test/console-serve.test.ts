@@ -78,6 +78,13 @@ describe.each(databaseKinds())("console served by the app (%s)", (kind) => {
     h.clock.advance(3601 * 1000);
     const late = await h.graph("GET", "/v25.0/3001", { token: acme.access_token });
     expect(late.body.error).toMatchObject({ code: 190, error_subcode: 463 });
+    // A new session clears the expired console tokens, and only those.
+    const before = await h.runtime.services.store.tokens.list({});
+    const again = await h.graph("POST", "/_leadgraph/admin/console/session", { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect(again.status).toBe(200);
+    const after = await h.runtime.services.store.tokens.list({});
+    expect(after.filter((t) => t.label === "console").length).toBe(2);
+    expect(after.filter((t) => t.label !== "console").length).toBe(before.filter((t) => t.label !== "console").length);
     h.clock.set(TEST_NOW * 1000);
   });
 

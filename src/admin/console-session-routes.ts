@@ -42,6 +42,13 @@ async function pageSession(services: Services, page: PageRecord, app: AppRecord 
   return { ...base, access_token: text, app_id: app.id, user_id: role.userId, expires_at: record.expiresAt! };
 }
 
+/** Every sign-in mints tokens; the expired ones of earlier sessions are of no use to anyone. */
+async function dropExpiredConsoleTokens(services: Services, now: number): Promise<void> {
+  for (const t of await services.store.tokens.list({})) {
+    if (t.label === "console" && t.expiresAt !== null && t.expiresAt <= now) await services.store.tokens.delete(t.id);
+  }
+}
+
 /**
  * `POST /_leadgraph/admin/console/session`: the pages the console shows, each with a short-lived
  * page token so the console reads forms and leads through the Graph API like any integration does.
@@ -54,6 +61,7 @@ export const consoleSessionRoutes: HttpModule = async (app, runtime) => {
     const now = nowSeconds(services.clock);
     const [first] = preferLive(await services.store.directory.listApps());
     const pages = await services.store.directory.listPages();
+    await dropExpiredConsoleTokens(services, now);
     const data: ConsolePage[] = [];
     for (const page of pages) data.push(await pageSession(services, page, first, now));
     const clock = services.clock instanceof ManualClock ? "manual" : "system";

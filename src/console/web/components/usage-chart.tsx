@@ -2,7 +2,7 @@ import type { LimitUsage } from "../api.ts";
 
 const W = 640;
 const H = 220;
-const PAD = { left: 56, right: 12, top: 16, bottom: 28 };
+const PAD = { left: 56, right: 12, top: 20, bottom: 28 };
 
 const hhmm = (s: number) => new Date(s * 1000).toISOString().slice(11, 16);
 
@@ -15,7 +15,10 @@ export function UsageChart({ usage, title }: { usage: LimitUsage; title: string 
   let running = 0;
   const cumulative = hours.map((h) => (running += h.calls));
   const total = running;
-  const max = Math.max(usage.budget, total, 1) * 1.05;
+  // A budget far above the calls would flatten every bar: the scale then fits the calls and the
+  // budget is named above it instead of drawn.
+  const budgetOnScale = usage.budget <= Math.max(total, 1) * 4;
+  const max = budgetOnScale ? Math.max(usage.budget, total, 1) * 1.05 : Math.max(total, 1) * 1.2;
   const innerW = W - PAD.left - PAD.right;
   const innerH = H - PAD.top - PAD.bottom;
   const bw = innerW / 24;
@@ -39,8 +42,14 @@ export function UsageChart({ usage, title }: { usage: LimitUsage; title: string 
           </rect>
         ))}
         {hours.length > 0 && <path d={line} class={total > usage.budget ? "running over" : "running"} />}
-        <line x1={PAD.left} x2={W - PAD.right} y1={y(usage.budget)} y2={y(usage.budget)} class="budget" />
-        <text x={W - PAD.right} y={y(usage.budget) - 4} text-anchor="end" class="axis">budget {usage.budget} / 24 h</text>
+        {budgetOnScale ? (
+          <>
+            <line x1={PAD.left} x2={W - PAD.right} y1={y(usage.budget)} y2={y(usage.budget)} class="budget" />
+            <text x={W - PAD.right} y={y(usage.budget) - 4} text-anchor="end" class="axis">budget {usage.budget} / 24 h</text>
+          </>
+        ) : (
+          <text x={W - PAD.right} y={PAD.top - 4} text-anchor="end" class="axis">budget {usage.budget} / 24 h: above this scale</text>
+        )}
         {hours.map((h, i) => (i % 6 === 0 ? <text key={`t${h.hour_start}`} x={x(i)} y={H - 8} class="axis">{hhmm(h.hour_start)}</text> : null))}
       </svg>
       <figcaption>

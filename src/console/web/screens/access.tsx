@@ -111,7 +111,7 @@ function Tokens({ session, onCreated }: { session: Session; onCreated: (text: st
           </div>
           <div>
             <label for="t-app">App</label>
-            <select id="t-app" value={draft.app_id} onChange={(e) => setDraft({ ...draft, app_id: e.currentTarget.value })}>
+            <select id="t-app" value={draft.app_id || appList.data?.data[0]?.id || ""} onChange={(e) => setDraft({ ...draft, app_id: e.currentTarget.value })}>
               {(appList.data?.data ?? []).map((a) => <option key={a.id} value={a.id}>{a.name} ({a.id})</option>)}
             </select>
           </div>
