@@ -25,9 +25,9 @@ function Screen({ path, query, session }: { path: string; query: URLSearchParams
   if (path === "/") return <OverviewScreen session={session} />;
   if (path === "/forms") return <FormsScreen session={session} />;
   if ((m = match("/forms/:pageId/:formId", path))) return <FormScreen pageId={m.pageId!} formId={m.formId!} query={query} />;
-  if ((m = match("/leads/:leadId", path))) return <LeadScreen leadId={m.leadId!} pageHint={query.get("page") ?? undefined} />;
+  if ((m = match("/leads/:leadId", path))) return <LeadScreen key={m.leadId} leadId={m.leadId!} pageHint={query.get("page") ?? undefined} />;
   if (path === "/webhooks") return <WebhooksScreen session={session} query={query} />;
-  if ((m = match("/webhooks/deliveries/:id", path))) return <DeliveryScreen id={m.id!} />;
+  if ((m = match("/webhooks/deliveries/:id", path))) return <DeliveryScreen key={m.id} id={m.id!} />;
   if (path === "/access") return <AccessScreen session={session} />;
   if (path === "/limits") return <LimitsScreen session={session} />;
   return (
