@@ -8,6 +8,9 @@ import { clockRoutes } from "../admin/clock-routes.ts";
 import { limitsRoutes } from "../admin/limits-routes.ts";
 import { adminFormsRoutes } from "../admin/forms-routes.ts";
 import { hostedFormModule } from "../hosted-form/hosted-form-module.ts";
+import { adminFallbackRoutes } from "../admin/admin-fallback-routes.ts";
+import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
+import { consoleModule } from "../console/serve-console.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -26,4 +29,8 @@ export const httpModules: HttpModule[] = [
   limitsRoutes,
   adminFormsRoutes,
   hostedFormModule,
+  consoleSessionRoutes,
+  consoleModule(),
+  // Last: unknown admin paths answer 2500 instead of falling into the Graph catch-all.
+  adminFallbackRoutes,
 ];

@@ -1,0 +1,70 @@
+import { randomBytes } from "node:crypto";
+import { ManualClock, nowSeconds } from "../domain/clock.ts";
+import type { AppRecord, PageRecord, TokenRecord } from "../domain/model.ts";
+import type { Services } from "../domain/services.ts";
+import { requireAdminKey } from "../http/admin-auth.ts";
+import type { HttpModule } from "../http/modules.ts";
+
+/** Console tokens are short: a signed-in console asks again when one expires (or the clock moves). */
+export const CONSOLE_TOKEN_SECONDS = 3600;
+const CONSOLE_SCOPES = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_metadata", "pages_manage_ads", "ads_management"];
+
+interface ConsolePage {
+  id: string;
+  name: string;
+  category: string;
+  /** A page token the console reads this page's forms and leads with; absent when none can be made. */
+  access_token?: string;
+  app_id?: string;
+  user_id?: string;
+  expires_at?: number;
+  /** Why no token could be made, in plain words. */
+  unavailable_reason?: string;
+}
+
+/** Live apps first: a development-mode app only sees leads of people with a role on it. */
+const preferLive = (apps: AppRecord[]) => [...apps].sort((a, b) => Number(a.mode !== "live") - Number(b.mode !== "live") || a.id.localeCompare(b.id));
+
+async function pageSession(services: Services, page: PageRecord, app: AppRecord | undefined, now: number): Promise<ConsolePage> {
+  const base = { id: page.id, name: page.name, category: page.category };
+  if (!app) return { ...base, unavailable_reason: "No app exists, so no token can be issued to read this page." };
+  const roles = await services.store.directory.pageRoles(page.id);
+  // A MANAGE role sees everything the page offers; any role is enough to read its leads today.
+  const role = roles.find((r) => r.tasks.includes("MANAGE")) ?? roles[0];
+  if (!role) return { ...base, unavailable_reason: "Nobody has a role on this page, so no page token can be issued for it." };
+  const text = `EAAB${randomBytes(96).toString("base64url").replace(/[-_]/g, "").slice(0, 120)}`;
+  const record: TokenRecord = {
+    id: services.ids.next(), type: "PAGE", appId: app.id, userId: role.userId, pageId: page.id, scopes: CONSOLE_SCOPES,
+    issuedAt: now, expiresAt: now + CONSOLE_TOKEN_SECONDS, dataAccessExpiresAt: now + 90 * 86_400, longLived: false,
+    invalidatedSubcode: null, invalidatedReason: null, label: "console", displayPrefix: `${text.slice(0, 8)}…`,
+  };
+  await services.store.tokens.insert(record, services.hashToken(text));
+  return { ...base, access_token: text, app_id: app.id, user_id: role.userId, expires_at: record.expiresAt! };
+}
+
+/** Every sign-in mints tokens; the expired ones of earlier sessions are of no use to anyone. */
+async function dropExpiredConsoleTokens(services: Services, now: number): Promise<void> {
+  for (const t of await services.store.tokens.list({})) {
+    if (t.label === "console" && t.expiresAt !== null && t.expiresAt <= now) await services.store.tokens.delete(t.id);
+  }
+}
+
+/**
+ * `POST /_leadgraph/admin/console/session`: the pages the console shows, each with a short-lived
+ * page token so the console reads forms and leads through the Graph API like any integration does.
+ * A stop-gap until the access issue's token-issuing admin endpoint is merged (see docs/console.md).
+ */
+export const consoleSessionRoutes: HttpModule = async (app, runtime) => {
+  const guard = requireAdminKey(runtime.adminKey);
+  app.post("/_leadgraph/admin/console/session", { preHandler: guard }, async () => {
+    const services = runtime.services;
+    const now = nowSeconds(services.clock);
+    const [first] = preferLive(await services.store.directory.listApps());
+    const pages = await services.store.directory.listPages();
+    await dropExpiredConsoleTokens(services, now);
+    const data: ConsolePage[] = [];
+    for (const page of pages) data.push(await pageSession(services, page, first, now));
+    const clock = services.clock instanceof ManualClock ? "manual" : "system";
+    return { data, now, clock, graph_version: runtime.config.graphVersion };
+  });
+};
