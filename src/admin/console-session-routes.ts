@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { ManualClock, nowSeconds } from "../domain/clock.ts";
-import type { AppRecord, PageRecord, TokenRecord } from "../domain/model.ts";
+import { nowSeconds } from "../domain/clock.ts";
+import { issueToken } from "../domain/access/token-issuer.ts";
+import type { AppRecord, PageRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { requireAdminKey } from "../http/admin-auth.ts";
 import type { HttpModule } from "../http/modules.ts";
@@ -32,14 +32,11 @@ async function pageSession(services: Services, page: PageRecord, app: AppRecord 
   // A MANAGE role sees everything the page offers; any role is enough to read its leads today.
   const role = roles.find((r) => r.tasks.includes("MANAGE")) ?? roles[0];
   if (!role) return { ...base, unavailable_reason: "Nobody has a role on this page, so no page token can be issued for it." };
-  const text = `EAAB${randomBytes(96).toString("base64url").replace(/[-_]/g, "").slice(0, 120)}`;
-  const record: TokenRecord = {
-    id: services.ids.next(), type: "PAGE", appId: app.id, userId: role.userId, pageId: page.id, scopes: CONSOLE_SCOPES,
-    issuedAt: now, expiresAt: now + CONSOLE_TOKEN_SECONDS, dataAccessExpiresAt: now + 90 * 86_400, longLived: false,
-    invalidatedSubcode: null, invalidatedReason: null, label: "console", displayPrefix: `${text.slice(0, 8)}…`,
-  };
-  await services.store.tokens.insert(record, services.hashToken(text));
-  return { ...base, access_token: text, app_id: app.id, user_id: role.userId, expires_at: record.expiresAt! };
+  const issued = await issueToken(services, {
+    type: "PAGE", appId: app.id, userId: role.userId, pageId: page.id, scopes: CONSOLE_SCOPES,
+    issuedAt: now, expiresIn: CONSOLE_TOKEN_SECONDS, label: "console",
+  });
+  return { ...base, access_token: issued.text, app_id: app.id, user_id: role.userId, expires_at: now + CONSOLE_TOKEN_SECONDS };
 }
 
 /** Every sign-in mints tokens; the expired ones of earlier sessions are of no use to anyone. */
@@ -52,7 +49,7 @@ async function dropExpiredConsoleTokens(services: Services, now: number): Promis
 /**
  * `POST /_leadgraph/admin/console/session`: the pages the console shows, each with a short-lived
  * page token so the console reads forms and leads through the Graph API like any integration does.
- * A stop-gap until the access issue's token-issuing admin endpoint is merged (see docs/console.md).
+ * Tokens are issued like any other (domain token issuer) and labelled `console`.
  */
 export const consoleSessionRoutes: HttpModule = async (app, runtime) => {
   const guard = requireAdminKey(runtime.adminKey);
@@ -64,7 +61,6 @@ export const consoleSessionRoutes: HttpModule = async (app, runtime) => {
     await dropExpiredConsoleTokens(services, now);
     const data: ConsolePage[] = [];
     for (const page of pages) data.push(await pageSession(services, page, first, now));
-    const clock = services.clock instanceof ManualClock ? "manual" : "system";
-    return { data, now, clock, graph_version: runtime.config.graphVersion };
+    return { data, now, clock: runtime.clockControl.mode, graph_version: runtime.config.graphVersion };
   });
 };
