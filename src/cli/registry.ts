@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { syncCommand } from "./commands/sync.ts";
 
 /** Commands later issues add (token, trigger, webhooks, listen, export, clock, import, sync…). */
-export const extraCommands: (() => Command)[] = [];
+export const extraCommands: (() => Command)[] = [syncCommand];

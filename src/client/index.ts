@@ -2,7 +2,7 @@
  * leadgraph/client: a typed client for Meta's lead-retrieval Graph API and helpers for its leadgen
  * webhooks. Imports only the shared wire types (`src/contract`), never server code.
  */
-export type * from "../contract/index.ts";
+export * from "../contract/index.ts";
 export { appsecretProof } from "./appsecret-proof.ts";
 export { GraphApiError, type GraphApiErrorInit } from "./graph-api-error.ts";
 export {

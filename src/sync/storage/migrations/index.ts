@@ -1,0 +1,7 @@
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001-sync-foundation.ts";
+
+/** Numbered, forward-only migrations of the sync database. */
+export const syncMigrations: Record<string, Migration> = {
+  "0001-sync-foundation": m0001,
+};
