@@ -52,6 +52,21 @@ export class GraphApiError extends Error {
     this.regainAccessSeconds = init.regainAccessSeconds;
   }
 
+  /** Graph's own name for {@link GraphApiError.isTransient}. */
+  get is_transient(): boolean {
+    return this.isTransient;
+  }
+
+  /** Graph's own name for {@link GraphApiError.fbtraceId}. */
+  get fbtrace_id(): string | undefined {
+    return this.fbtraceId;
+  }
+
+  /** Graph's own name for {@link GraphApiError.subcode}. */
+  get error_subcode(): number | undefined {
+    return this.subcode;
+  }
+
   /** True for rate-limit codes (80005, 4, 17, 32, 613, 80001…). */
   get isRateLimit(): boolean {
     return (RATE_LIMIT_CODES as readonly number[]).includes(this.code);

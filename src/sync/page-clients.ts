@@ -19,7 +19,7 @@ export class PageClients {
 
   constructor(config: SyncConfig, opts: { fetch?: typeof fetch; onRetry?: (pageId: string, e: RetryEvent) => void } = {}) {
     for (const page of config.pages) {
-      const governor = new UsageGovernor({ slowDownAt: config.slowDownAt, maxRegainWaitMs: config.maxBackoffMs });
+      const governor = new UsageGovernor({ slowDownAt: config.slowDownAt, maxPauseMs: config.maxPauseMs, maxRegainWaitMs: config.maxBackoffMs });
       this.governors.set(page.id, governor);
       this.#clients.set(page.id, new GraphLeadsClient({
         accessToken: (page.accessToken ?? config.accessToken)!,

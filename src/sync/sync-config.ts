@@ -40,6 +40,8 @@ export const syncConfigSchema = z.object({
   concurrency: z.coerce.number().int().min(1).max(32).default(4),
   /** Usage percentage at which calls are spaced out. */
   slowDownAt: z.coerce.number().min(1).max(100).default(75),
+  /** Pause (ms) before each call when usage reaches 100%; shorter pauses from slowDownAt up. */
+  maxPauseMs: z.coerce.number().int().min(0).default(10_000),
   /** Longest single wait (ms) for a rate limit or backoff. */
   maxBackoffMs: z.coerce.number().int().min(1).default(300_000),
   /** Retries per Graph call for transient errors and rate limits. */
@@ -71,7 +73,7 @@ const ENV: Record<string, keyof SyncConfigInput> = {
   LEADGRAPH_SYNC_DB: "db", LEADGRAPH_SYNC_DATABASE_URL: "databaseUrl", LEADGRAPH_SYNC_HOST: "host", LEADGRAPH_SYNC_PORT: "port",
   LEADGRAPH_SYNC_WEBHOOK_PATH: "webhookPath", LEADGRAPH_SYNC_RECONCILE_INTERVAL: "reconcileInterval", LEADGRAPH_SYNC_OVERLAP: "overlap",
   LEADGRAPH_SYNC_PAGE_SIZE: "pageSize", LEADGRAPH_SYNC_CONCURRENCY: "concurrency", LEADGRAPH_SYNC_SLOW_DOWN_AT: "slowDownAt",
-  LEADGRAPH_SYNC_MAX_BACKOFF_MS: "maxBackoffMs", LEADGRAPH_SYNC_MAX_RETRIES: "maxRetries", LEADGRAPH_SYNC_TOKEN_WARN_DAYS: "tokenWarnDays",
+  LEADGRAPH_SYNC_MAX_BACKOFF_MS: "maxBackoffMs", LEADGRAPH_SYNC_MAX_PAUSE_MS: "maxPauseMs", LEADGRAPH_SYNC_MAX_RETRIES: "maxRetries", LEADGRAPH_SYNC_TOKEN_WARN_DAYS: "tokenWarnDays",
   LEADGRAPH_SYNC_TOKEN_CHECK_INTERVAL: "tokenCheckInterval", LEADGRAPH_SYNC_API_KEY: "apiKey", LEADGRAPH_SYNC_FORWARD_URL: "forwardUrl",
   LEADGRAPH_SYNC_FORWARD_SECRET: "forwardSecret", LEADGRAPH_SYNC_LOG_LEVEL: "logLevel",
 };

@@ -148,6 +148,7 @@ describe("errors and retries on a real socket", () => {
     const err = (await c.getLead("3").catch((e: unknown) => e)) as GraphApiError;
     expect(err).toMatchObject({ status: 400, code: 190, subcode: 463, type: "OAuthException", fbtraceId: "AbC", userTitle: "T", userMessage: "M", isTokenExpired: true, retryable: false });
     expect(err.message).toMatch(/Session has expired/);
+    expect([err.is_transient, err.fbtrace_id, err.error_subcode]).toEqual([false, "AbC", 463]);
     expect(seen).toHaveLength(1);
     expect(sleeps).toEqual([]);
     handler = (_r, _u, res) => json(res, 400, graphError(100, { error_subcode: 33 }));

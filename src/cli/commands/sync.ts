@@ -50,7 +50,7 @@ const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.spl
 function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   const out: Record<string, unknown> = {};
   const keys = ["accessToken", "appId", "appSecret", "verifyToken", "baseUrl", "graphVersion", "db", "databaseUrl", "host", "port", "webhookPath",
-    "reconcileInterval", "overlap", "pageSize", "concurrency", "slowDownAt", "maxBackoffMs", "maxRetries", "tokenWarnDays", "tokenCheckInterval",
+    "reconcileInterval", "overlap", "pageSize", "concurrency", "slowDownAt", "maxPauseMs", "maxBackoffMs", "maxRetries", "tokenWarnDays", "tokenCheckInterval",
     "apiKey", "forwardUrl", "forwardSecret", "logLevel"];
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   if (Array.isArray(o.page) && o.page.length > 0) out.pages = (o.page as string[]).map((id) => ({ id }));
@@ -86,6 +86,7 @@ export function syncCommand(): Command {
     .option("--page-size <n>", "leads per request (default 100)")
     .option("--concurrency <n>", "webhook fetches in flight (default 4)")
     .option("--slow-down-at <pct>", "usage % at which calls are spaced out (default 75)")
+    .option("--max-pause-ms <ms>", "pause before each call at 100% usage (default 10000)")
     .option("--max-backoff-ms <ms>", "longest single wait on rate limits/backoff (default 300000)")
     .option("--max-retries <n>", "retries per Graph call (default 5)")
     .option("--token-warn-days <d>", "warn this many days before a token expires (default 7)")
@@ -102,7 +103,11 @@ export function syncCommand(): Command {
       await service.start();
       process.stdout.write(`leadgraph sync listening on ${service.url}\n`);
       await new Promise<void>((resolve) => {
-        const stop = (): void => resolve();
+        const stop = (): void => {
+          // Everything is durable, so a stop stuck behind a long rate-limit wait may be cut short.
+          setTimeout(() => process.exit(0), 10_000).unref();
+          resolve();
+        };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
       });
@@ -118,7 +123,10 @@ export function syncCommand(): Command {
     .option("--out <file>", "output file (default stdout)")
     .option("--page <id>", "only this page")
     .option("--form <id>", "only this form")
-    .action(async (o: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string }) => {
+    .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string }) => {
+      // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
+      const parent = cmd.opts() as { config?: string; db?: string; databaseUrl?: string; page?: string[] };
+      const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
       const file = o.config ? syncConfigFromFile(o.config) : {};
       const env = syncConfigFromEnv(process.env);
       const databaseUrl = o.databaseUrl ?? env.databaseUrl ?? file.databaseUrl;
