@@ -98,7 +98,7 @@ export class SyncService {
     return {
       leads: await this.store.countLeads(),
       jobs: await this.store.jobCounts(),
-      forms: (await this.store.forms()).map((f) => ({ id: f.id, page_id: f.page_id, name: f.name, high_water: f.high_water, last_reconciled_at: f.last_reconciled_at, last_error: f.last_error })),
+      forms: (await this.store.forms()).map((f) => ({ id: f.id, page_id: f.page_id, name: f.name, high_water: f.high_water, resume_below: f.pass_until, last_reconciled_at: f.last_reconciled_at, last_error: f.last_error })),
       tokens: this.tokens.all(),
       webhooks: this.webhookStats,
       fetcher: this.fetcher.stats,

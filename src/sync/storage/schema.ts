@@ -50,6 +50,12 @@ export interface SyncFormsTable {
   high_water: number;
   last_reconciled_at: number | null;
   last_error: string | null;
+  /** Lower bound (unix s, 0 = none) of an unfinished pass; null when no pass is unfinished. */
+  pass_since: number | null;
+  /** Exclusive upper bound still to read in the unfinished pass: leads at or above it are stored. */
+  pass_until: number | null;
+  /** Newest created_time the unfinished pass saw (becomes the high-water mark when it completes). */
+  pass_newest: number | null;
 }
 
 export interface SyncStateTable {

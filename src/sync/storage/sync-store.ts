@@ -120,7 +120,7 @@ export class SyncStore {
 
   /** Records a form, keeping its high-water mark. */
   async upsertForm(id: string, pageId: string, name: string | null): Promise<void> {
-    await this.#db.insertInto("sync_forms").values({ id, page_id: pageId, name, high_water: 0, last_reconciled_at: null, last_error: null })
+    await this.#db.insertInto("sync_forms").values({ id, page_id: pageId, name, high_water: 0, last_reconciled_at: null, last_error: null, pass_since: null, pass_until: null, pass_newest: null })
       .onConflict((oc) => oc.column("id").doUpdateSet(name === null ? { page_id: pageId } : { page_id: pageId, name })).execute();
   }
 
@@ -130,10 +130,15 @@ export class SyncStore {
     return s.orderBy("id").execute();
   }
 
-  /** Moves a form's high-water mark forward only. */
+  /** Records how far an unfinished pass has read (see SyncFormsTable.pass_*). */
+  async passProgress(id: string, since: number, until: number, newest: number): Promise<void> {
+    await this.#db.updateTable("sync_forms").set({ pass_since: since, pass_until: until, pass_newest: newest }).where("id", "=", id).execute();
+  }
+
+  /** Moves a form's high-water mark forward only, and closes any unfinished pass. */
   async formReconciled(id: string, highWater: number, atMs: number): Promise<void> {
     await this.#db.updateTable("sync_forms")
-      .set((eb) => ({ high_water: eb.case().when("high_water", "<", highWater).then(highWater).else(eb.ref("high_water")).end(), last_reconciled_at: atMs, last_error: null }))
+      .set((eb) => ({ high_water: eb.case().when("high_water", "<", highWater).then(highWater).else(eb.ref("high_water")).end(), last_reconciled_at: atMs, last_error: null, pass_since: null, pass_until: null, pass_newest: null }))
       .where("id", "=", id).execute();
   }
 
