@@ -10,7 +10,7 @@ const pageSchema = z.object({
 /** Every option of `leadgraph sync`, with its default. */
 export const syncConfigSchema = z.object({
   /** Pages whose leads are kept. */
-  pages: z.array(pageSchema).min(1, "give at least one page (--page <id>)"),
+  pages: z.array(pageSchema, { error: "give at least one page (--page <id>)" }).min(1, "give at least one page (--page <id>)"),
   /** Token used for pages without their own (a long-lived page token or a system-user token). */
   accessToken: z.string().min(1).optional(),
   /** App id: lets debug_token use the app token `app_id|app_secret`. */
