@@ -132,10 +132,10 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     await waitFor(async () => {
       const st = await second.status();
       return st.reconcile.last !== null && !st.reconcile.running && st.leads === server.size && st.jobs.pending === undefined;
-    }, 180_000, "restart converged");
+    }, 300_000, "restart converged");
     await second.kill("SIGTERM");
     expectExact(await syncedLeads(config), server);
-  }, 240_000);
+  }, 420_000);
 
   it("(d) a forced rate limit (80005 with usage headers) slows it down without losing anything", async () => {
     await createLeads(h, 300, "rl");

@@ -131,7 +131,7 @@ describe("read API", () => {
     expect(csv.split("\n")[1]).toBe("9001,2026-11-20T10:00:00+0000,3001,8001,,,,,,,1,fb,,,a@b.c,");
     const jsonl = execFileSync(process.execPath, [bin, "sync", "export", "--db", join(dir, "read-api.db"), "--format", "jsonl"], { encoding: "utf8" });
     expect(jsonl.trim().split("\n").map((l) => JSON.parse(l).id)).toEqual(["9001"]);
-  });
+  }, 180_000);
 });
 
 describe("configuration", () => {
