@@ -122,6 +122,14 @@ export class GraphLeadsClient {
    * `next` page. `since`/`until` become `filtering` on `time_created`.
    */
   async *leads(formOrAdId: string, opts: LeadsOptions = {}): AsyncGenerator<Lead, void, undefined> {
+    for await (const page of this.leadPages(formOrAdId, opts)) yield* page;
+  }
+
+  /**
+   * The same reads as {@link GraphLeadsClient.leads}, one array per Graph page: the next page is
+   * requested only when the caller asks for it, so storing a page can overlap fetching the next.
+   */
+  async *leadPages(formOrAdId: string, opts: LeadsOptions = {}): AsyncGenerator<Lead[], void, undefined> {
     const filtering: LeadFilterClause[] = [];
     if (opts.since !== undefined) filtering.push({ field: "time_created", operator: "GREATER_THAN_OR_EQUAL", value: seconds(opts.since) });
     if (opts.until !== undefined) filtering.push({ field: "time_created", operator: "LESS_THAN", value: seconds(opts.until) });
@@ -133,7 +141,7 @@ export class GraphLeadsClient {
   /** Every lead form of a page (`GET /{page-id}/leadgen_forms`), all pages of results. */
   async *forms(pageId: string, opts: { fields?: readonly string[]; pageSize?: number } = {}): AsyncGenerator<LeadgenForm, void, undefined> {
     const params: Params = { fields: (opts.fields ?? ["id", "name", "status", "created_time", "page_id"]).join(","), limit: opts.pageSize ?? 100 };
-    yield* this.#pages<LeadgenForm>(`/${encodeURIComponent(pageId)}/leadgen_forms`, params);
+    for await (const page of this.#pages<LeadgenForm>(`/${encodeURIComponent(pageId)}/leadgen_forms`, params)) yield* page;
   }
 
   /**
@@ -178,13 +186,13 @@ export class GraphLeadsClient {
 
   // Pages are followed with `after` on the original path rather than the absolute `next` link, as the
   // Python SDK does: the link may name a host the client cannot reach (a proxy, a public URL).
-  async *#pages<T>(path: string, params: Params, onPage?: (n: number) => void): AsyncGenerator<T, void, undefined> {
+  async *#pages<T>(path: string, params: Params, onPage?: (n: number) => void): AsyncGenerator<T[], void, undefined> {
     let after: string | undefined;
     const seen = new Set<string>();
     for (;;) {
       const page = await this.get<Page<T>>(path, after ? { ...params, after } : params);
       onPage?.(page.data.length);
-      for (const row of page.data) yield row;
+      yield page.data;
       const next = page.paging?.next ? page.paging.cursors?.after : undefined;
       if (!next) return;
       // A server that hands back the same cursor twice would loop forever; stop loudly instead.

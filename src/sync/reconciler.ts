@@ -91,36 +91,43 @@ export class Reconciler {
   }
 
   /**
-   * Reads [since, until) newest first and stores what is missing. After every stored batch the
-   * pass records the oldest time read so far (+1 s, so ties at that second are re-read), which is
-   * where a restart resumes. Returns the newest created_time seen, or undefined when stopped early.
+   * Reads [since, until) newest first and stores what is missing. Each stored page records, in the
+   * same transaction, the oldest time read so far (+1 s, so ties at that second are re-read),
+   * which is where a restart resumes. Storing a page overlaps fetching the next one; pages are
+   * stored in order so the checkpoint only moves down. Returns the newest created_time seen, or
+   * undefined when stopped early.
    */
   async #read(form: FormState, range: { since: number; until?: number; newest: number }, report: ReconcileReport, shouldStop: () => boolean): Promise<number | undefined> {
     const { store, clients, pageSize, forward } = this.#o;
     const client = clients.for(form.page_id)!;
     let newest = range.newest;
     let oldest = Number.POSITIVE_INFINITY;
-    let batch: StoredLead[] = [];
-    const flush = async (): Promise<void> => {
-      if (batch.length === 0) return;
-      const added = await store.insertLeads(batch);
-      report.leadsAdded += added.length;
-      for (const r of batch) oldest = Math.min(oldest, r.created_time);
-      batch = [];
-      await store.passProgress(form.id, range.since, oldest + 1, newest);
+    let storing: Promise<void> = Promise.resolve();
+    const store1 = (rows: StoredLead[], progress: { formId: string; since: number; until: number; newest: number }) => async () => {
+      report.leadsAdded += (await store.insertLeads(rows, progress)).length;
     };
     const opts = { pageSize, ...(range.since > 0 ? { since: range.since } : {}), ...(range.until !== undefined ? { until: range.until } : {}) };
-    for await (const lead of client.leads(form.id, opts)) {
-      const row = leadToRow(lead, form.page_id, form.id, "reconcile", Date.now(), forward);
-      newest = Math.max(newest, row.created_time);
-      report.leadsRead += 1;
-      batch.push(row);
-      if (batch.length >= pageSize) {
-        await flush();
+    try {
+      for await (const page of client.leadPages(form.id, opts)) {
+        if (page.length === 0) continue;
+        const rows = page.map((lead) => leadToRow(lead, form.page_id, form.id, "reconcile", Date.now(), forward));
+        for (const r of rows) {
+          newest = Math.max(newest, r.created_time);
+          oldest = Math.min(oldest, r.created_time);
+        }
+        report.leadsRead += rows.length;
+        await storing;
         if (shouldStop()) return undefined;
+        storing = store1(rows, { formId: form.id, since: range.since, until: oldest + 1, newest })();
+        // Handled here so a failure while the next page is in flight is not an unhandled rejection;
+        // it is still thrown by the next `await storing`.
+        storing.catch(() => undefined);
       }
+    } finally {
+      // Never leave a store running behind an error or a stop.
+      await storing.catch(() => undefined);
     }
-    await flush();
+    await storing;
     await store.formReconciled(form.id, newest, Date.now());
     return newest;
   }

@@ -21,7 +21,8 @@ export interface LeadListQuery {
   limit: number;
 }
 
-const CHUNK = 200;
+// Rows per statement: 21 columns × 500 stays far below SQLite (32,766) and PostgreSQL (65,535) parameter limits.
+const CHUNK = 500;
 
 /**
  * Every query of the sync service, one set for SQLite and PostgreSQL. Dedupe lives in primary keys:
@@ -75,8 +76,11 @@ export class SyncStore {
     return (await this.#db.selectFrom("sync_leads").select("id").where("id", "=", id).executeTakeFirst()) !== undefined;
   }
 
-  /** Stores leads that are not stored yet; returns the ids that were new. */
-  async insertLeads(rows: readonly StoredLead[]): Promise<string[]> {
+  /**
+   * Stores leads that are not stored yet; returns the ids that were new. `progress` records a
+   * reconciliation checkpoint in the same transaction.
+   */
+  async insertLeads(rows: readonly StoredLead[], progress?: { formId: string; since: number; until: number; newest: number }): Promise<string[]> {
     if (rows.length === 0) return [];
     const added: string[] = [];
     await this.#db.transaction().execute(async (tx) => {
@@ -87,6 +91,9 @@ export class SyncStore {
       // A lead found by reconciliation settles any notification still queued for it.
       for (let i = 0; i < rows.length; i += CHUNK) {
         await tx.updateTable("sync_jobs").set({ status: "done" }).where("status", "=", "pending").where("lead_id", "in", rows.slice(i, i + CHUNK).map((r) => r.id)).execute();
+      }
+      if (progress) {
+        await tx.updateTable("sync_forms").set({ pass_since: progress.since, pass_until: progress.until, pass_newest: progress.newest }).where("id", "=", progress.formId).execute();
       }
     });
     return added;
@@ -128,11 +135,6 @@ export class SyncStore {
     let s = this.#db.selectFrom("sync_forms").selectAll();
     if (pageId) s = s.where("page_id", "=", pageId);
     return s.orderBy("id").execute();
-  }
-
-  /** Records how far an unfinished pass has read (see SyncFormsTable.pass_*). */
-  async passProgress(id: string, since: number, until: number, newest: number): Promise<void> {
-    await this.#db.updateTable("sync_forms").set({ pass_since: since, pass_until: until, pass_newest: newest }).where("id", "=", id).execute();
   }
 
   /** Moves a form's high-water mark forward only, and closes any unfinished pass. */
