@@ -3,6 +3,7 @@ import { clockCommand } from "./commands/clock.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { limitsCommand } from "./commands/limits.ts";
+import { syncCommand } from "./commands/sync.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { triggerCommand } from "./commands/trigger.ts";
 import { listenCommand } from "./webhooks/listen-command.ts";
@@ -18,4 +19,5 @@ export const extraCommands: (() => Command)[] = [
   exportCommand,
   clockCommand,
   limitsCommand,
+  syncCommand,
 ];

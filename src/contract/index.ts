@@ -132,3 +132,45 @@ export type BusinessUseCaseUsage = Record<
   string,
   { type: string; call_count: number; total_cputime: number; total_time: number; estimated_time_to_regain_access: number }[]
 >;
+
+/** `{"success": true}` answered by Graph writes such as subscriptions and page installs. */
+export interface SuccessResponse {
+  success: boolean;
+}
+
+/** One clause of the leads-edge `filtering` parameter (Meta documents `time_created` only). */
+export interface LeadFilterClause {
+  field: "time_created";
+  operator: "LESS_THAN" | "GREATER_THAN" | "GREATER_THAN_OR_EQUAL";
+  /** Unix seconds. */
+  value: number;
+}
+
+/** `GET /debug_token` answer body (`data`). `expires_at: 0` means the token never expires. */
+export interface DebugTokenData {
+  app_id?: string;
+  type?: "USER" | "PAGE" | "APP" | "SYSTEM_USER";
+  application?: string;
+  expires_at?: number;
+  data_access_expires_at?: number;
+  issued_at?: number;
+  is_valid: boolean;
+  scopes?: string[];
+  granular_scopes?: { scope: string; target_ids?: string[] }[];
+  user_id?: string;
+  profile_id?: string;
+  error?: { code: number; message: string; subcode?: number };
+}
+
+/** `X-App-Usage` (and the legacy `X-Page-Usage`) value: percentages of the hourly allowance. */
+export interface AppUsage {
+  call_count: number;
+  total_time: number;
+  total_cputime: number;
+}
+
+/** Graph error codes that mean "too many calls, wait": lead BUC 80005, app 4, user 17, page 32, custom 613, page BUC 80001. */
+export const RATE_LIMIT_CODES = [80005, 4, 17, 32, 613, 80001, 80000, 80003, 80004, 80006, 80008, 80009, 80014] as const;
+
+/** Graph error codes that are transient by nature (unknown error, service unavailable). */
+export const TRANSIENT_CODES = [1, 2] as const;

@@ -1,0 +1,122 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Forwarder } from "./forwarder.ts";
+import { LeadFetcher } from "./lead-fetcher.ts";
+import { PageClients } from "./page-clients.ts";
+import { Reconciler } from "./reconciler.ts";
+import type { SyncConfig } from "./sync-config.ts";
+import { createSyncServer, type WebhookStats } from "./sync-http.ts";
+import type { SyncLog } from "./sync-log.ts";
+import { connectSyncDatabase, migrateSyncDatabase, type SyncConnection } from "./storage/connect.ts";
+import { SyncStore } from "./storage/sync-store.ts";
+import { TokenWatch } from "./token-watch.ts";
+
+/**
+ * `leadgraph sync`: webhook endpoint + durable fetch queue + periodic reconciliation + token watch
+ * (+ optional forwarding), over its own database. Everything it must not lose is in the database
+ * before it is acknowledged, so SIGKILL at any point and a restart converge to the same table.
+ */
+export class SyncService {
+  readonly config: SyncConfig;
+  readonly #log: SyncLog;
+  readonly #fetch: typeof fetch | undefined;
+  #conn: SyncConnection | undefined;
+  #server: Server | undefined;
+  #timers: NodeJS.Timeout[] = [];
+  #stopping = false;
+  #reconcileLoop: Promise<unknown> | undefined;
+  store!: SyncStore;
+  clients!: PageClients;
+  tokens!: TokenWatch;
+  fetcher!: LeadFetcher;
+  reconciler!: Reconciler;
+  forwarder: Forwarder | undefined;
+  readonly webhookStats: WebhookStats = { posts: 0, changes: 0, queued: 0, duplicates: 0, ignoredPages: 0, rejected: 0 };
+  url = "";
+
+  constructor(config: SyncConfig, log: SyncLog, opts: { fetch?: typeof fetch } = {}) {
+    this.config = config;
+    this.#log = log;
+    this.#fetch = opts.fetch;
+  }
+
+  async start(): Promise<void> {
+    const c = this.config;
+    this.#conn = connectSyncDatabase(c.databaseUrl ? { kind: "postgres", url: c.databaseUrl } : { kind: "sqlite", file: c.db });
+    await migrateSyncDatabase(this.#conn.db);
+    this.store = new SyncStore(this.#conn.db);
+    this.clients = new PageClients(c, {
+      ...(this.#fetch ? { fetch: this.#fetch } : {}),
+      onRetry: (pageId, e) => this.#log.warn({ pageId, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code, status: e.error.status },
+        e.error.isRateLimit ? `rate limited on page ${pageId}; waiting ${e.delayMs} ms` : `retrying after ${e.error.message}`),
+    });
+    this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId });
+    const forward = Boolean(c.forwardUrl);
+    this.fetcher = new LeadFetcher({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, concurrency: c.concurrency, forward });
+    this.reconciler = new Reconciler({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward });
+    for (const p of c.pages) await this.store.setState(`page:${p.id}`, { configured: true }, Date.now());
+
+    this.#server = createSyncServer({
+      store: this.store, apiKey: c.apiKey, stats: this.webhookStats, status: () => this.status(),
+      webhook: c.webhooks ? { path: c.webhookPath, appSecret: c.appSecret!, verifyToken: c.verifyToken!, pageIds: new Set(c.pages.map((p) => p.id)), onQueued: () => this.fetcher.wake() } : undefined,
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.#server!.once("error", reject);
+      this.#server!.listen(c.port, c.host, () => resolve());
+    });
+    const port = (this.#server.address() as AddressInfo).port;
+    this.url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${port}`;
+    this.#log.info({ url: this.url, pages: c.pages.map((p) => p.id), webhooks: c.webhooks }, "sync listening");
+
+    this.fetcher.start();
+    if (c.forwardUrl) {
+      this.forwarder = new Forwarder({ store: this.store, log: this.#log, url: c.forwardUrl, secret: c.forwardSecret!, ...(this.#fetch ? { fetch: this.#fetch } : {}) });
+      this.forwarder.start();
+    }
+    this.#reconcileLoop = (async () => {
+      await this.tokens.checkAll().catch((e) => this.#log.warn({ err: String(e) }, "token check failed"));
+      await this.reconcileNow();
+    })();
+    this.#timers.push(setInterval(() => void this.reconcileNow(), c.reconcileInterval * 1000));
+    this.#timers.push(setInterval(() => void this.tokens.checkAll().catch(() => undefined), c.tokenCheckInterval * 1000));
+    for (const t of this.#timers) t.unref();
+  }
+
+  /** Runs a reconciliation unless one is running; resolves when it ends. */
+  async reconcileNow(): Promise<void> {
+    if (this.reconciler.running || this.#stopping) return;
+    try {
+      await this.reconciler.run(() => this.#stopping);
+      await this.store.setState("lastReconcile", this.reconciler.last, Date.now());
+    } catch (e) {
+      this.#log.error({ err: String(e) }, "reconciliation failed");
+    }
+  }
+
+  /** What /status answers. */
+  async status(): Promise<Record<string, unknown>> {
+    return {
+      leads: await this.store.countLeads(),
+      jobs: await this.store.jobCounts(),
+      forms: (await this.store.forms()).map((f) => ({ id: f.id, page_id: f.page_id, name: f.name, high_water: f.high_water, resume_below: f.pass_until, last_reconciled_at: f.last_reconciled_at, last_error: f.last_error })),
+      tokens: this.tokens.all(),
+      webhooks: this.webhookStats,
+      fetcher: this.fetcher.stats,
+      reconcile: { running: this.reconciler.running, last: this.reconciler.last ?? null },
+      rateLimit: { ...this.clients.stats, governor: this.clients.governorPauses() },
+      forward: this.forwarder ? { forwarded: this.forwarder.forwarded, failures: this.forwarder.failures } : null,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const t of this.#timers) clearInterval(t);
+    const closed = new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
+    this.#server?.closeAllConnections();
+    await closed;
+    await this.fetcher?.stop();
+    await this.forwarder?.stop();
+    await this.#reconcileLoop?.catch(() => undefined);
+    await this.#conn?.close();
+  }
+}
