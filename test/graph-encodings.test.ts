@@ -155,4 +155,25 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
     expect(res.body.error.code).toBe(803);
     expect((await inject({ url: `/9001?fields=id&access_token=${PAGE}` })).status).toBe(200);
   });
+
+  it("answers paths with broken percent-encoding in Graph's shape", async () => {
+    for (const url of ["/%", "/a%2", "/%E0%A4%A/leads"]) {
+      const res = await inject({ url: `${url}?access_token=${PAGE}` });
+      expectEnvelope(res);
+      expect(res.body.error.code, url).toBe(2500);
+    }
+  });
+
+  it("does not treat Object.prototype names as paths, and bracket keys cannot pollute prototypes", async () => {
+    for (const path of ["/toString", "/constructor", "/__proto__", "/9001/constructor", "/8001/__proto__"]) {
+      const res = await inject({ url: `${path}?access_token=${PAGE}` });
+      expectEnvelope(res);
+      expect([803, 2500], path).toContain(res.body.error.code);
+    }
+    const res = await inject({ url: `/9001?fields=id&access_token=${PAGE}&__proto__[polluted]=1&constructor[prototype][polluted]=1` });
+    expect(res.body).toEqual({ id: "9001" });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const json = await inject({ method: "POST", url: "/9001?method=get&fields=id", payload: '{"__proto__":{"access_token":"EAAB-page-acme"}}', headers: { "content-type": "application/json" } });
+    expect(json.body.error.code).toBe(104);
+  });
 });

@@ -28,6 +28,12 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     bodyLimit: runtime.config.bodyLimitBytes,
     genReqId: traceId,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+    // Errors raised before routing (a path with broken percent-encoding) still answer in Graph's shape.
+    frameworkErrors: (err, req, reply) => {
+      graphHeaders(reply, runtime.config.graphVersion);
+      const graphErr = err.code === "FST_ERR_BAD_URL" ? errors.unknownPath(req.url.split("?")[0] ?? "") : errors.invalidParam(err.message.replace(/^FST_\w+: /, ""));
+      return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
+    },
   });
 
   // JSON bodies may be empty (the SDKs send `{}` or nothing on GET/DELETE).
