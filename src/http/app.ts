@@ -69,8 +69,22 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     return sendGraph(reply, 400, errorBody(errors.unknownPath(req.url.split("?")[0] ?? "")), {});
   });
 
-  const publicUrl = (opts.publicUrl ?? runtime.config.publicUrl ?? `http://${runtime.config.host}:${runtime.config.port}`).replace(/\/+$/, "");
-  for (const register of httpModules) await register(app, runtime, { publicUrl });
-  registerGraphRoutes(app, runtime.services, { publicUrl, defaultVersion: runtime.config.graphVersion });
+  const configured = (opts.publicUrl ?? runtime.config.publicUrl)?.replace(/\/+$/, "");
+  // Without a configured public URL, links point at the socket actually bound (`--port 0` included),
+  // so the base is read per request rather than fixed before listen().
+  const links = {
+    get publicUrl(): string {
+      return configured ?? listeningUrl(app, runtime.config.host, runtime.config.port);
+    },
+  };
+  for (const register of httpModules) await register(app, runtime, links);
+  registerGraphRoutes(app, runtime.services, { get publicUrl() { return links.publicUrl; }, defaultVersion: runtime.config.graphVersion });
   return app;
+}
+
+function listeningUrl(app: FastifyInstance, host: string, port: number): string {
+  const address = app.server.address();
+  const boundPort = typeof address === "object" && address !== null ? address.port : port;
+  const name = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${boundPort}`;
 }
