@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
+import { fileURLToPath } from "node:url";
 import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
-import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
+import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import type { WorldInput } from "../src/world/world-schema.ts";
 import { BENCH_AD, BENCH_FORM, BENCH_PAGE_TOKEN, buildLeads } from "./build-leads.ts";
@@ -24,19 +25,20 @@ const benchWorld: WorldInput = {
   tokens: [{ token: BENCH_PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: SCOPES, expires_at: null }],
 };
 
-/** The leadgraph server under test: a real runtime on the benchmark's SQLite file, listening on loopback. */
+/** The leadgraph server under test, in its own process (as a deployment runs it), on loopback. */
 export interface BenchServer {
   url: string;
   file: string;
   token: string;
-  runtime: Runtime;
-  app: FastifyInstance;
   close(): Promise<void>;
 }
 
+const benchConfig = (file: string) => loadConfig({ db: file, logLevel: "silent", port: 0, adminKey: "bench-admin-key-0000" });
+
 /**
- * Opens (building it first when missing or `fresh`) a SQLite database with `leads` leads on one form.
- * Databases are kept in the temp directory by size, so a second run starts at once.
+ * Opens (building it first when missing or `fresh`) a SQLite database with `leads` leads on one form,
+ * then starts the server in a child process so the load generator and the server do not share a
+ * thread. Databases are kept in the temp directory by size, so a second run starts at once.
  */
 export async function startBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void }): Promise<BenchServer> {
   const dir = join(tmpdir(), "leadgraph-bench");
@@ -44,25 +46,43 @@ export async function startBenchServer(leads: number, opts: { fresh: boolean; lo
   const file = join(dir, `leads-${leads}.db`);
   const build = opts.fresh || !existsSync(file);
   if (build) {
-    for (const suffix of ["", "-wal", "-shm", ".key"]) if (existsSync(file + suffix)) (await import("node:fs")).rmSync(file + suffix);
-  }
-  const config = loadConfig({ db: file, logLevel: "silent", port: 0, adminKey: "bench-admin-key-0000" });
-  let runtime = await createRuntime(config);
-  if (build) {
+    for (const suffix of ["", "-wal", "-shm", ".key"]) rmSync(file + suffix, { force: true });
+    const runtime = await createRuntime(benchConfig(file));
     await loadWorld(runtime.services, benchWorld);
     await runtime.close();
     const started = Date.now();
     buildLeads(file, leads, Math.floor(Date.now() / 1000), (done) => opts.log(`  built ${done.toLocaleString("en-US")} leads`));
     opts.log(`built ${leads.toLocaleString("en-US")} leads in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
-    runtime = await createRuntime(config);
   }
-  const app = await buildApp(runtime);
-  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), file], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^listening (\S+)$/m.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
   return {
-    url, file, token: BENCH_PAGE_TOKEN, runtime, app,
+    url, file, token: BENCH_PAGE_TOKEN,
     async close() {
-      await app.close();
-      await runtime.close();
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
     },
   };
 }
+
+/** The child process: serve the file until told to stop. */
+async function serveFile(file: string): Promise<void> {
+  const runtime = await createRuntime(benchConfig(file));
+  const app = await buildApp(runtime);
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  process.stdout.write(`listening ${url}\n`);
+  process.once("SIGTERM", () => {
+    void app.close().then(() => runtime.close()).then(() => process.exit(0));
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await serveFile(process.argv[2]!);

@@ -1,6 +1,6 @@
-import Fastify from "fastify";
 import type { BenchModule } from "../bench-module.ts";
 import { leadId } from "../build-leads.ts";
+import { startHelloServer } from "../hello-server.ts";
 import { requestsPerSecond } from "../load.ts";
 
 const CONNECTIONS = 16;
@@ -10,9 +10,8 @@ export const singleGet: BenchModule = {
   name: "single-get",
   description: "GET /{lead-id} req/s vs a Fastify hello-world (16 keep-alive connections)",
   async run(ctx) {
-    const hello = Fastify({ logger: false });
-    hello.get("/", async () => ({ hello: "world" }));
-    const helloUrl = await hello.listen({ port: 0, host: "127.0.0.1" });
+    const hello = await startHelloServer();
+    const helloUrl = hello.url;
     const { server } = ctx;
     let n = 0;
     // Spread over the newest 80% so every id is inside retention; a fixed stride keeps runs comparable.
