@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadWorld } from "../src/world/load-world.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 import { DAY, readWorld, visibleLeadCount } from "./support/read-world.ts";
@@ -375,5 +376,25 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
     } finally {
       h.clock.set(TEST_NOW * 1000);
     }
+  });
+
+  it("pages /{page-id}/leadgen_forms newest first across pages (runs last: it adds forms)", async () => {
+    await loadWorld(h.runtime.services, {
+      forms: [1, 2, 3, 4].map((i) => ({
+        id: String(8100 + i), page_id: "3001", name: `Extra ${i}`, status: i === 4 ? "ARCHIVED" as const : "ACTIVE" as const,
+        created_time: `2026-07-0${i}T00:00:00+0000`, questions: [{ type: "EMAIL" }],
+      })),
+    });
+    const seen: string[] = [];
+    let page = (await get("/3001/leadgen_forms", { fields: "id", limit: "2", summary: "true" })).body;
+    expect(page.summary).toEqual({ total_count: 5 });
+    seen.push(...page.data.map((f: { id: string }) => f.id));
+    while (page.paging.next) {
+      page = await follow(page.paging.next);
+      seen.push(...page.data.map((f: { id: string }) => f.id));
+    }
+    expect(seen).toEqual(["8104", "8103", "8102", "8101", "8001"]);
+    const back = await follow(page.paging.previous);
+    expect(back.data.map((f: { id: string }) => f.id)).toEqual(["8102", "8101"]);
   });
 });
