@@ -16,7 +16,7 @@ export interface TimeFilter {
 /**
  * Parses the `filtering` parameter of leads edges. Meta documents only `time_created` with three
  * operators; anything else is a (#100) error naming the problem rather than Meta's silent ignore,
- * because an ignored filter makes a backfill read everything (see docs/choices.md).
+ * because an ignored filter makes a backfill read everything (see docs/compatibility.md).
  */
 export function parseLeadFiltering(raw: unknown): TimeFilter {
   if (raw === undefined || raw === null || raw === "") return {};

@@ -48,7 +48,7 @@ export function createGraphExecutor(services: Services, options: GraphOptions): 
       let ctx: GraphContext | undefined;
       try {
         const segments = req.path === "" ? [] : req.path.split("/");
-        const special = segments[0] !== undefined ? specialPaths[segments[0]] : undefined;
+        const special = segments[0] !== undefined && Object.hasOwn(specialPaths, segments[0]) ? specialPaths[segments[0]] : undefined;
         if (special) {
           const res = await special({ services, options, req, segments, executor, authenticate: () => auth() });
           return { status: 200, headers: { ...headers, ...res.headers }, body: res.body };

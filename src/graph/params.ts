@@ -13,15 +13,17 @@ export function foldBracketKeys(flat: Record<string, unknown>): Params {
   const out: Params = {};
   for (const [key, value] of Object.entries(flat)) {
     const m = BRACKET.exec(key);
+    const path = m ? [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)] : [key];
+    // `__proto__[x]=1` must not reach Object.prototype: such keys are dropped, like any unknown param.
+    if (path.some((seg) => UNSAFE_KEYS.has(seg))) continue;
     if (!m) {
       out[key] = value;
       continue;
     }
-    const path = [...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!);
     let node = out as Record<string, unknown>;
-    let k = m[1]!;
-    for (const seg of path) {
-      let child = node[k];
+    let k = path[0]!;
+    for (const seg of path.slice(1)) {
+      let child = Object.hasOwn(node, k) ? node[k] : undefined;
       if (typeof child !== "object" || child === null) {
         child = /^\d*$/.test(seg) ? [] : {};
         node[k] = child;
@@ -33,6 +35,8 @@ export function foldBracketKeys(flat: Record<string, unknown>): Params {
   }
   return out;
 }
+
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 export function mergeParams(query: unknown, body: unknown): Params {
   const q = typeof query === "object" && query !== null ? (query as Record<string, unknown>) : {};

@@ -30,6 +30,12 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     genReqId: traceId,
     logController: graphLogController(),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+    // Errors raised before routing (a path with broken percent-encoding) still answer in Graph's shape.
+    frameworkErrors: (err, req, reply) => {
+      graphHeaders(reply, runtime.config.graphVersion);
+      const graphErr = err.code === "FST_ERR_BAD_URL" ? errors.unknownPath(req.url.split("?")[0] ?? "") : errors.invalidParam(err.message.replace(/^FST_\w+: /, ""));
+      return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
+    },
   });
 
   // JSON bodies may be empty (the SDKs send `{}` or nothing on GET/DELETE).
@@ -65,8 +71,22 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     return sendGraph(reply, 400, errorBody(errors.unknownPath(req.url.split("?")[0] ?? "")), {});
   });
 
-  const publicUrl = (opts.publicUrl ?? runtime.config.publicUrl ?? `http://${runtime.config.host}:${runtime.config.port}`).replace(/\/+$/, "");
-  for (const register of httpModules) await register(app, runtime, { publicUrl });
-  registerGraphRoutes(app, runtime.services, { publicUrl, defaultVersion: runtime.config.graphVersion });
+  const configured = (opts.publicUrl ?? runtime.config.publicUrl)?.replace(/\/+$/, "");
+  // Without a configured public URL, links point at the socket actually bound (`--port 0` included),
+  // so the base is read per request rather than fixed before listen().
+  const links = {
+    get publicUrl(): string {
+      return configured ?? listeningUrl(app, runtime.config.host, runtime.config.port);
+    },
+  };
+  for (const register of httpModules) await register(app, runtime, links);
+  registerGraphRoutes(app, runtime.services, { get publicUrl() { return links.publicUrl; }, defaultVersion: runtime.config.graphVersion });
   return app;
+}
+
+function listeningUrl(app: FastifyInstance, host: string, port: number): string {
+  const address = app.server.address();
+  const boundPort = typeof address === "object" && address !== null ? address.port : port;
+  const name = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  return `http://${name}:${boundPort}`;
 }

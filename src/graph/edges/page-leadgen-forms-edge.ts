@@ -16,7 +16,7 @@ export const pageLeadgenFormsEdge: GraphEdge<PageRecord> = {
       (f) => ({ t: f.createdTime, id: f.id }),
     );
     const data = [];
-    for (const f of rows.filter((r) => r.status !== "DELETED")) data.push(await renderNode(ctx, formNode, f, f.id, req.selection));
+    for (const f of rows) data.push(await renderNode(ctx, formNode, f, f.id, req.selection));
     const result: EdgeResult = { data };
     if (paging) result.paging = paging;
     if (boolParam(req.params, "summary")) result.summary = { total_count: await ctx.services.store.forms.countByPage(page.id) };

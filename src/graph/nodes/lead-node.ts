@@ -4,7 +4,8 @@ import { isExpired } from "../../domain/retention.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import { LEAD_DEFAULT_FIELDS } from "../../contract/index.ts";
 import type { GraphContext } from "../context.ts";
-import type { GraphNode } from "../graph-node.ts";
+import { type GraphNode, renderNode } from "../graph-node.ts";
+import { adNode } from "./ad-node.ts";
 import { deleteOwnLead } from "./lead-delete.ts";
 import type { FieldResolver, ObjectShape } from "../selection.ts";
 
@@ -41,6 +42,14 @@ export const leadShape: ObjectShape<LeadView> = {
     adset_name: adField((a) => a.adsetName),
     campaign_id: adField((a) => a.campaignId),
     campaign_name: adField((a) => a.campaignName),
+    ad: async (ctx, v, sel) => {
+      // Expansion follows ad-field visibility: no attribution shown, no ad object either.
+      if (!v.ad) return undefined;
+      const ad = await ctx.services.store.directory.getAd(v.ad.adId);
+      if (!ad) return undefined;
+      const view = { ad, campaignId: v.ad.campaignId, accountId: v.ad.accountId, pageId: v.lead.pageId };
+      return renderNode(ctx, adNode, view, ad.id, sel.children);
+    },
     form_id: (_c, v) => v.lead.formId,
     field_data: (_c, v) => v.lead.fieldData,
     custom_disclaimer_responses: (_c, v) => v.lead.disclaimerResponses,

@@ -25,7 +25,8 @@ export class KyselyFormRepository implements FormRepository {
   }
 
   async listByPage(pageId: string, q: { olderThan?: KeysetPosition; newerThan?: KeysetPosition; limit: number }): Promise<FormRecord[]> {
-    let query = this.db.selectFrom("forms").selectAll().where("page_id", "=", pageId);
+    // Deleted forms are filtered here, not after paging, so pages stay full and counts agree.
+    let query = this.db.selectFrom("forms").selectAll().where("page_id", "=", pageId).where("status", "!=", "DELETED");
     const asc = q.newerThan !== undefined;
     if (q.olderThan) {
       const p = q.olderThan;
@@ -43,7 +44,7 @@ export class KyselyFormRepository implements FormRepository {
 
   async countByPage(pageId: string): Promise<number> {
     const r = await this.db.selectFrom("forms").select((eb) => eb.fn.countAll<number>().as("n")).where("page_id", "=", pageId)
-      .executeTakeFirstOrThrow();
+      .where("status", "!=", "DELETED").executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

@@ -1,6 +1,7 @@
 import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../../schema.ts";
+import { withStatementCache } from "./statement-cache.ts";
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
 export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void> } {
@@ -11,6 +12,6 @@ export function connectSqlite(file: string): { db: Kysely<Database>; close: () =
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, close: () => db.destroy() };
 }

@@ -1,0 +1,88 @@
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildApp } from "../src/http/app.ts";
+import { loadConfig } from "../src/runtime/config.ts";
+import { createRuntime } from "../src/runtime/runtime.ts";
+import { loadWorld } from "../src/world/load-world.ts";
+import type { WorldInput } from "../src/world/world-schema.ts";
+import { BENCH_AD, BENCH_FORM, BENCH_PAGE_TOKEN, buildLeads } from "./build-leads.ts";
+
+const SCOPES = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"];
+
+const benchWorld: WorldInput = {
+  apps: [{ id: "1001", name: "Bench CRM", secret: "bench-secret" }],
+  users: [{ id: "2001", name: "Bench Admin" }],
+  pages: [{ id: "3001", name: "Bench Page", roles: [{ user_id: "2001", tasks: ["MANAGE", "ADVERTISE"] }] }],
+  ad_accounts: [{ id: "act_4001", name: "Bench Ads", users: [{ user_id: "2001", role: "ADVERTISER" }] }],
+  campaigns: [{ id: "5001", account_id: "act_4001", name: "Bench campaign" }],
+  adsets: [{ id: "6001", campaign_id: "5001", name: "Bench ad set" }],
+  forms: [{ id: BENCH_FORM, page_id: "3001", name: "Bench form", created_time: "2026-01-01T00:00:00+0000",
+    questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }], tracking_parameters: { utm_source: "fb" } }],
+  ads: [{ id: BENCH_AD, adset_id: "6001", name: "Bench ad", form_id: BENCH_FORM }],
+  tokens: [{ token: BENCH_PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: SCOPES, expires_at: null }],
+};
+
+/** The leadgraph server under test, in its own process (as a deployment runs it), on loopback. */
+export interface BenchServer {
+  url: string;
+  file: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const benchConfig = (file: string) => loadConfig({ db: file, logLevel: "silent", port: 0, adminKey: "bench-admin-key-0000" });
+
+/**
+ * Opens (building it first when missing or `fresh`) a SQLite database with `leads` leads on one form,
+ * then starts the server in a child process so the load generator and the server do not share a
+ * thread. Databases are kept in the temp directory by size, so a second run starts at once.
+ */
+export async function startBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void }): Promise<BenchServer> {
+  const dir = join(tmpdir(), "leadgraph-bench");
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `leads-${leads}.db`);
+  const build = opts.fresh || !existsSync(file);
+  if (build) {
+    for (const suffix of ["", "-wal", "-shm", ".key"]) rmSync(file + suffix, { force: true });
+    const runtime = await createRuntime(benchConfig(file));
+    await loadWorld(runtime.services, benchWorld);
+    await runtime.close();
+    const started = Date.now();
+    buildLeads(file, leads, Math.floor(Date.now() / 1000), (done) => opts.log(`  built ${done.toLocaleString("en-US")} leads`));
+    opts.log(`built ${leads.toLocaleString("en-US")} leads in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
+  }
+  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), file], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /^listening (\S+)$/m.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return {
+    url, file, token: BENCH_PAGE_TOKEN,
+    async close() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** The child process: serve the file until told to stop. */
+async function serveFile(file: string): Promise<void> {
+  const runtime = await createRuntime(benchConfig(file));
+  const app = await buildApp(runtime);
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  process.stdout.write(`listening ${url}\n`);
+  process.once("SIGTERM", () => {
+    void app.close().then(() => runtime.close()).then(() => process.exit(0));
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await serveFile(process.argv[2]!);

@@ -1,0 +1,26 @@
+import type SQLite from "better-sqlite3";
+import type { SqliteDatabase, SqliteStatement } from "kysely";
+
+const MAX_STATEMENTS = 500;
+
+/**
+ * Kysely prepares every query anew; compiling SQL costs several times what running a keyed lookup
+ * does, so statements are kept by SQL text (the read paths use a few dozen shapes). A statement still
+ * iterating a stream is busy, so such a caller gets a fresh one.
+ */
+export function withStatementCache(db: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => void db.close(),
+    prepare(sql: string): SqliteStatement {
+      const cached = cache.get(sql);
+      if (cached && !cached.busy) return cached as unknown as SqliteStatement;
+      const stmt = db.prepare(sql);
+      if (!cached) {
+        if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt as unknown as SqliteStatement;
+    },
+  };
+}
