@@ -234,9 +234,6 @@ export const pageReadEngagementMissing = () =>
   });
 /** Webhook subscription errors (the app subscriptions edge). */
 export const webhookErrors = {
-  /** Meta's wording for app-token-only methods. */
-  appTokenRequired: () =>
-    new GraphError({ message: "(#15) This method must be called with an app access_token.", type: "OAuthException", code: 15, status: 400 }),
   callbackVerificationFailed: (detail: string) =>
     new GraphError({
       message: `(#2200) Callback verification failed with the following errors: ${detail}`,

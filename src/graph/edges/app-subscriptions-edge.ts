@@ -1,4 +1,4 @@
-import { errors, webhookErrors } from "../../domain/errors.ts";
+import { accessErrors, errors, webhookErrors } from "../../domain/errors.ts";
 import type { AppRecord } from "../../domain/model.ts";
 import { verifyCallback } from "../../dispatcher/verify-callback.ts";
 import type { GraphContext } from "../context.ts";
@@ -15,7 +15,7 @@ const VERIFY_TIMEOUT_MS = 10_000;
  * (#15), another app's app token (#10).
  */
 function assertAppToken(ctx: GraphContext, app: AppRecord): void {
-  if (ctx.caller.type !== "APP") throw webhookErrors.appTokenRequired();
+  if (ctx.caller.type !== "APP") throw accessErrors.appTokenRequired();
   if (ctx.caller.app.id !== app.id) throw errors.permissionDenied("Application does not have permission for this action");
 }
 
