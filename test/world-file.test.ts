@@ -124,7 +124,7 @@ describe.each(databaseKinds())("world file loading (%s)", (kind) => {
           { name: "work_mail", values: ["e@example.com"] }, { name: "utm_campaign", values: ["override"] },
         ],
       }],
-      tokens: [{ token: "EAAB-eve-page", type: "PAGE", app_id: "1101", user_id: "2101", page_id: "3101", scopes: [] }],
+      tokens: [{ token: "EAAB-eve-page", type: "PAGE", app_id: "1101", user_id: "2101", page_id: "3101", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement"] }],
     };
     await loadWorld(h.runtime.services, world);
     const form = await h.graph("GET", "/8101", { token: "EAAB-eve-page", query: { fields: "questions" } });
