@@ -20,6 +20,7 @@ export class SyncService {
   readonly config: SyncConfig;
   readonly #log: SyncLog;
   readonly #fetch: typeof fetch | undefined;
+  readonly #now: (() => number) | undefined;
   #conn: SyncConnection | undefined;
   #server: Server | undefined;
   #timers: NodeJS.Timeout[] = [];
@@ -34,10 +35,12 @@ export class SyncService {
   readonly webhookStats: WebhookStats = { posts: 0, changes: 0, queued: 0, duplicates: 0, ignoredPages: 0, rejected: 0 };
   url = "";
 
-  constructor(config: SyncConfig, log: SyncLog, opts: { fetch?: typeof fetch } = {}) {
+  /** `now` (unix ms) is for tests on a manual clock: token expiry is judged against it. */
+  constructor(config: SyncConfig, log: SyncLog, opts: { fetch?: typeof fetch; now?: () => number } = {}) {
     this.config = config;
     this.#log = log;
     this.#fetch = opts.fetch;
+    this.#now = opts.now;
   }
 
   async start(): Promise<void> {
@@ -50,7 +53,7 @@ export class SyncService {
       onRetry: (pageId, e) => this.#log.warn({ pageId, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code, status: e.error.status },
         e.error.isRateLimit ? `rate limited on page ${pageId}; waiting ${e.delayMs} ms` : `retrying after ${e.error.message}`),
     });
-    this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId });
+    this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId, ...(this.#now ? { now: this.#now } : {}) });
     const forward = Boolean(c.forwardUrl);
     this.fetcher = new LeadFetcher({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, concurrency: c.concurrency, forward });
     this.reconciler = new Reconciler({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward });

@@ -26,13 +26,16 @@ export class TokenWatch {
   readonly #log: SyncLog;
   readonly #warnDays: number;
   readonly #appId: string | undefined;
+  readonly #nowMs: () => number;
 
-  constructor(o: { clients: PageClients; store: SyncStore; log: SyncLog; warnDays: number; appId?: string | undefined }) {
+  /** `now` (unix ms) must be the clock `debug_token` answers by: expiry is a difference of the two. */
+  constructor(o: { clients: PageClients; store: SyncStore; log: SyncLog; warnDays: number; appId?: string | undefined; now?: () => number }) {
     this.#clients = o.clients;
     this.#store = o.store;
     this.#log = o.log;
     this.#warnDays = o.warnDays;
     this.#appId = o.appId;
+    this.#nowMs = o.now ?? Date.now;
   }
 
   all(): Record<string, TokenStatus> {
@@ -55,7 +58,7 @@ export class TokenWatch {
 
   async check(pageId: string): Promise<TokenStatus> {
     const client = this.#clients.for(pageId)!;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.#nowMs() / 1000);
     let s: TokenStatus;
     try {
       const d = await client.debugToken(this.#appId ? { appId: this.#appId } : {});
@@ -80,7 +83,7 @@ export class TokenWatch {
 
   /** Records a token error answered by any call (190/463 expired, 190/460/467 invalidated…). */
   async reportError(pageId: string, e: GraphApiError): Promise<TokenStatus> {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.#nowMs() / 1000);
     const expired = e.isTokenExpired;
     const s: TokenStatus = {
       state: expired ? "expired" : "invalid",
