@@ -380,9 +380,11 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     expect(duplicatesOf(received).size).toBe(0);
     expect(received).toHaveLength(WAVE_ONE);
     expect(new Set(received)).toEqual(new Set(created));
-    // Every POST came from one of the three instances and the work was shared by more than one.
+    // Every POST came from one of the three served instances.
     const senders = await query<{ instance: string }>(dbUrl, "select distinct instance from webhook_attempts where outcome = 'success'");
+    const pids = procs.map((p) => `:${p.proc.pid}:`);
     expect(senders.length).toBeGreaterThanOrEqual(1);
+    for (const s of senders) expect(pids.some((pid) => s.instance.includes(pid))).toBe(true);
     const pending = await query<{ n: string }>(dbUrl, "select count(*) as n from webhook_deliveries where status <> 'delivered'");
     expect(Number(pending[0]?.n)).toBe(0);
     // The instances' metrics add up to the POSTs the receiver answered (each counted once recorded).
