@@ -1,6 +1,7 @@
 import { Migrator } from "kysely/migration";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { bucketOf } from "../src/domain/rate-limit/lead-budget.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
 import { connect } from "../src/storage/index.ts";
@@ -8,6 +9,7 @@ import { migrations } from "../src/storage/migrations/index.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import { freshDatabase, type TestDatabase } from "./support/databases.ts";
 import { type ServeProcess, spawnServe, stopServe } from "./support/processes.ts";
+import { Receiver } from "./support/receiver.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 /*
@@ -268,4 +270,226 @@ describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", 
     const text = await writers[0]?.metrics.render();
     expect(text?.body).toMatch(/leadgraph_leads_created_total\{source="admin"\} 200\b/);
   });
+});
+
+/**
+ * Webhooks and the rate limit with three `serve` processes on one database, each running its
+ * dispatcher. The lease is short so a killed instance's batches come back within the test, yet far
+ * above the receiver's latency, and the POST timeout is below it (the start-up rule enforces that).
+ */
+const LEASE_MS = 8_000;
+const TIMEOUT_MS = 3_000;
+const RECEIVER_LATENCY_MS = 300;
+const WAVE_ONE = 10_000;
+const WAVE_ONE_CALLS = 8;
+const WAVE_TWO_CHUNK = 400;
+
+const newLeads = (n: number, tag: string) => ({
+  leads: Array.from({ length: n }, (_, i) => ({ field_data: [{ name: "full_name", values: [`${tag} ${i}`] }, { name: "email", values: [`${tag}-${i}@example.com`] }] })),
+});
+
+describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three instances (postgres)", () => {
+  let db: TestDatabase;
+  let dbUrl = "";
+  let seeder: Runtime | undefined;
+  let procs: ServeProcess[] = [];
+  let urls: string[] = [];
+  let adminKey = "";
+  const rx = new Receiver();
+
+  const admin = async (base: string, method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}/_leadgraph/admin/${path}`, {
+      method, headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: await res.json() as any };
+  };
+  const createLeads = async (base: string, n: number, tag: string): Promise<string[]> => {
+    const res = await admin(base, "POST", "forms/8001/leads", newLeads(n, tag));
+    expect(res.status).toBe(200);
+    expect(res.body.ids).toHaveLength(n);
+    return res.body.ids;
+  };
+  /** Reads on random instances while writes go on, each checked. */
+  const readAround = async (targets: readonly string[], ids: readonly string[], count: number) => {
+    for (let i = 0; i < count; i++) {
+      const id = ids.length > 0 && i % 2 === 0 ? pick(ids) : undefined;
+      const res = id
+        ? await getJson(`${pick(targets)}/v25.0/${id}?fields=id,form_id&access_token=${TOKEN}`)
+        : await getJson(`${pick(targets)}/v25.0/8001/leads?limit=25&fields=id&access_token=${TOKEN}`);
+      expect(res.status).toBe(200);
+      if (id) expect(res.body).toEqual({ id, form_id: "8001" });
+      else expect(res.body.data.length).toBeGreaterThan(0);
+    }
+  };
+  const duplicatesOf = (ids: readonly string[]) => {
+    const seen = new Set<string>();
+    const dup = new Set<string>();
+    for (const id of ids) (seen.has(id) ? dup : seen).add(id);
+    return dup;
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase("postgres");
+    dbUrl = (db.config as { databaseUrl: string }).databaseUrl;
+    await rx.start();
+    const world = exampleWorld();
+    // Subscribed in the world file, installed on page 3001 (taken as verified by the loader).
+    world.subscriptions = [{ app_id: "1001", object: "page", callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" }];
+    world.subscribed_apps = [{ page_id: "3001", app_id: "1001", subscribed_fields: ["leadgen"] }];
+    seeder = await createRuntime(loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", port: 0 }));
+    await loadWorld(seeder.services, world);
+    adminKey = seeder.adminKey;
+    const env = {
+      LEADGRAPH_WEBHOOK_LEASE_MS: String(LEASE_MS), LEADGRAPH_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+      LEADGRAPH_WEBHOOK_POLL_MS: "250", LEADGRAPH_WEBHOOK_LINGER_MS: "25",
+    };
+    procs = await Promise.all(Array.from({ length: 3 }, () =>
+      spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"], env)));
+    urls = procs.map((p) => p.url);
+  }, SPAWN_TIMEOUT_MS);
+  afterAll(async () => {
+    await Promise.all(procs.map(stopServe));
+    await seeder?.close();
+    await rx.close();
+    await db?.drop();
+  });
+
+  it("listens on three ports", () => {
+    expect(new Set(urls.map((u) => new URL(u).port)).size).toBe(3);
+  });
+
+  it("delivers each of 10,000 leads written across the instances exactly once while all are healthy", async () => {
+    rx.latencyMs = RECEIVER_LATENCY_MS;
+    const created: string[] = [];
+    const per = WAVE_ONE / WAVE_ONE_CALLS;
+    // Two writers at a time, each call to a random instance, reads on random instances in between.
+    for (let c = 0; c < WAVE_ONE_CALLS; c += 2) {
+      const [a, b] = await Promise.all([
+        createLeads(pick(urls), per, `one-${c}`),
+        createLeads(pick(urls), per, `one-${c + 1}`),
+        readAround(urls, created, 6),
+      ]);
+      created.push(...(a as string[]), ...(b as string[]));
+    }
+    expect(new Set(created).size).toBe(WAVE_ONE);
+    await rx.waitFor(() => new Set(rx.leadIds()).size >= WAVE_ONE, 150_000);
+    // Late extra POSTs would show up after the last lead arrived: give them a moment.
+    await new Promise((r) => setTimeout(r, 1_000));
+    const received = rx.leadIds();
+    expect(duplicatesOf(received).size).toBe(0);
+    expect(received).toHaveLength(WAVE_ONE);
+    expect(new Set(received)).toEqual(new Set(created));
+    // Every POST came from one of the three served instances.
+    const senders = await query<{ instance: string }>(dbUrl, "select distinct instance from webhook_attempts where outcome = 'success'");
+    const pids = procs.map((p) => `:${p.proc.pid}:`);
+    expect(senders.length).toBeGreaterThanOrEqual(1);
+    for (const s of senders) expect(pids.some((pid) => s.instance.includes(pid))).toBe(true);
+    const pending = await query<{ n: string }>(dbUrl, "select count(*) as n from webhook_deliveries where status <> 'delivered'");
+    expect(Number(pending[0]?.n)).toBe(0);
+    // The instances' metrics add up to the POSTs the receiver answered (each counted once recorded).
+    const deliveredCounted = async () => {
+      let delivered = 0;
+      for (const u of urls) {
+        const text = await (await fetch(`${u}/metrics`)).text();
+        const line = text.split("\n").find((l) => l.startsWith('leadgraph_webhook_deliveries_total{outcome="delivered"} '));
+        delivered += line ? Number(line.split(" ")[1]) : 0;
+        expect(text).toMatch(/^leadgraph_webhook_queue_depth 0$/m);
+      }
+      return delivered;
+    };
+    const until = Date.now() + 10_000;
+    while ((await deliveredCounted()) !== rx.posts.length && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    expect(await deliveredCounted()).toBe(rx.posts.length);
+  }, 200_000);
+
+  it("enforces one rate-limit budget to the call across the three instances", async () => {
+    // Page 3002 has no leads: the floor budget of one lead. Earlier calls are put in its window
+    // so that only a few remain; the instances then race for them.
+    const limits = await admin(pick(urls), "GET", "limits/3002");
+    expect(limits.status).toBe(200);
+    const budget = limits.body.budget as number;
+    expect(budget).toBe(200 * 24);
+    const LEFT = 20;
+    await seeder!.leadUsage.withPage("3002", (tx) => tx.add(bucketOf(Math.floor(Date.now() / 1000)), budget - limits.body.used - LEFT));
+    const reads = Array.from({ length: 60 }, (_, i) => getJson(`${urls[i % 3]}/v25.0/8002/leads?fields=id&access_token=EAAB-page-other`));
+    const answers = await Promise.all(reads);
+    const ok = answers.filter((a) => a.status === 200);
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(ok).toHaveLength(LEFT);
+    expect(refused).toHaveLength(60 - LEFT);
+    for (const r of refused) expect(r.body.error.code).toBe(80005);
+    const after = await admin(pick(urls), "GET", "limits/3002");
+    expect(after.body.used).toBe(budget);
+    // Each instance counted the refusals it answered.
+    let counted = 0;
+    for (const u of urls) {
+      const text = await (await fetch(`${u}/metrics`)).text();
+      const line = text.split("\n").find((l) => l.startsWith('leadgraph_rate_limit_refusals_total{limit="lead_read"} '));
+      counted += line ? Number(line.split(" ")[1]) : 0;
+    }
+    expect(counted).toBe(60 - LEFT);
+  }, 60_000);
+
+  it("delivers what a SIGKILLed instance had claimed once its lease expires; duplicates only from its in-flight batches", async () => {
+    const victim = procs[2] as ServeProcess;
+    const survivors = urls.slice(0, 2);
+    const victimPid = victim.proc.pid as number;
+    const before = rx.leadIds().length;
+    const created: string[] = [];
+    // Writes through the victim until its own dispatcher holds a lease (the writer wakes first).
+    let claimed: { lead_id: string; lease_owner: string; lease_until: string }[] = [];
+    for (let round = 0; round < 12 && claimed.length === 0; round++) {
+      created.push(...await createLeads(victim.url, WAVE_TWO_CHUNK, `two-v${round}`));
+      const deadline = Date.now() + 2_000;
+      while (claimed.length === 0 && Date.now() < deadline) {
+        claimed = await query(dbUrl, `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner like '%:${victimPid}:%'`);
+        if (claimed.length === 0) await new Promise((r) => setTimeout(r, 15));
+      }
+    }
+    expect(claimed.length).toBeGreaterThan(0);
+    victim.signal("SIGKILL");
+    expect(await victim.exited).toBe("SIGKILL");
+    const killedAt = Date.now();
+    // What it still held at its death (a batch it finished just before is not its to hand over).
+    claimed = await query(dbUrl, `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner = '${claimed[0]!.lease_owner}'`);
+    expect(claimed.length).toBeGreaterThan(0);
+    // The second half of the wave goes to the survivors, with reads between.
+    for (let c = 0; c < 3; c++) {
+      const [ids] = await Promise.all([createLeads(pick(survivors), WAVE_TWO_CHUNK, `two-s${c}`), readAround(survivors, created, 4)]);
+      created.push(...ids);
+    }
+    await rx.waitFor(() => {
+      const got = new Set(rx.leadIds().slice(before));
+      return created.every((id) => got.has(id));
+    }, 90_000);
+    // The victim's own POST may have reached the receiver before it died: the takeover is only
+    // done once the database shows every delivery delivered.
+    const undelivered = async () => Number((await query<{ n: string }>(dbUrl, "select count(*) as n from webhook_deliveries where status <> 'delivered'"))[0]?.n);
+    const until = Date.now() + LEASE_MS + 60_000;
+    while ((await undelivered()) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    expect(await undelivered()).toBe(0);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const received = rx.leadIds().slice(before);
+    expect(new Set(received)).toEqual(new Set(created));
+    // A duplicate can only be a lead the victim held when it died (its POST may have gone out).
+    const claimedIds = new Set(claimed.map((c) => c.lead_id));
+    for (const id of duplicatesOf(received)) expect(claimedIds.has(id)).toBe(true);
+    // The victim's leases were taken over only after they had expired, by a survivor.
+    const owner = claimed[0]!.lease_owner;
+    const leaseUntil = Math.max(...claimed.map((c) => Number(c.lease_until)));
+    expect(leaseUntil).toBeGreaterThan(killedAt - LEASE_MS);
+    const takeovers = await query<{ lead_id: string; instance: string; at_ms: string }>(dbUrl, `
+      select d.lead_id, a.instance, a.at_ms from webhook_deliveries d
+      join webhook_attempt_deliveries ad on ad.delivery_id = d.id
+      join webhook_attempts a on a.id = ad.attempt_id
+      where d.lead_id in (${[...claimedIds].map((id) => `'${id}'`).join(",")}) and a.outcome = 'success'`);
+    expect(new Set(takeovers.map((t) => t.lead_id))).toEqual(claimedIds);
+    for (const t of takeovers) {
+      expect(t.instance).not.toBe(owner);
+      expect(Number(t.at_ms)).toBeGreaterThanOrEqual(Number(claimed.find((c) => c.lead_id === t.lead_id)!.lease_until));
+    }
+    // After the takeover the receiver has every claimed lead (again, if the victim's POST got out).
+    for (const id of claimedIds) expect(received).toContain(id);
+  }, 150_000);
 });

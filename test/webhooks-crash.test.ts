@@ -35,7 +35,7 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
   const startServer = async (): Promise<ChildProcess> => {
     const proc = spawn(process.execPath, [BIN, "serve", "--db", file, "--secret-key", secretKey, "--port", "0", "--admin-key", "crash-test-admin-key-0001", "--log-level", "silent"], {
       env: {
-        ...process.env, LEADGRAPH_WEBHOOK_TIMEOUT_MS: "1000", LEADGRAPH_WEBHOOK_LEASE_MS: "1500", LEADGRAPH_WEBHOOK_POLL_MS: "100",
+        ...process.env, LEADGRAPH_WEBHOOK_TIMEOUT_MS: "1000", LEADGRAPH_WEBHOOK_LEASE_MS: "2500", LEADGRAPH_WEBHOOK_POLL_MS: "100",
         LEADGRAPH_WEBHOOK_LINGER_MS: "5",
       },
       stdio: ["ignore", "pipe", "pipe"],

@@ -4,6 +4,7 @@ import { nextAttempt } from "../domain/webhooks/retry-schedule.ts";
 import { type LeadgenChange, serializeLeadgenBody } from "../domain/webhooks/payload.ts";
 import { signWebhookBody } from "../domain/webhooks/signature.ts";
 import type { AttemptRecord, DeliveryOutcome, DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
+import type { DeliveryOutcome as MetricOutcome } from "../domain/metrics.ts";
 import { postWebhook, WEBHOOK_USER_AGENT } from "./post-webhook.ts";
 
 export interface SendContext {
@@ -34,12 +35,15 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   const sub = (await store.subscriptions.listForApp(first.appId)).find((s) => s.object === "page" && s.active);
   if (!app || !sub) {
     await store.webhooks.release(ctx.owner, batch.map((d) => d.id));
+    services.metrics.webhookDelivery("released", 0);
     return;
   }
   const settings = await store.webhooks.settings(app.id);
   const faults = settings.faults;
   const attempts: AttemptRecord[] = [];
   const outcomes: DeliveryOutcome[] = [];
+  // Reported once the outcomes are committed, so /metrics never counts a POST whose result was lost.
+  const observed: { outcome: MetricOutcome; seconds: number }[] = [];
   const nowMs = services.clock.nowMs();
   const nowSec = Math.floor(nowMs / 1000);
   const attempt = (kind: AttemptRecord["kind"], body: string, deliveries: readonly DeliveryRecord[]): AttemptRecord => {
@@ -60,6 +64,7 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
     a.error = "dropped by fault injection";
     attempts.push(a);
     for (const d of dropped) outcomes.push({ id: d.id, status: "dropped", httpStatus: null, error: "dropped by fault injection" });
+    observed.push({ outcome: "dropped", seconds: 0 });
   }
   let toSend = batch.filter((d) => !dropped.includes(d));
   if (faults.reorder) toSend = shuffle(toSend, ctx.random);
@@ -76,7 +81,9 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
       "x-hub-signature": a.signature1,
       "x-hub-signature-256": a.signature256,
     };
+    const started = performance.now();
     const res = await postWebhook(ctx.agent, sub.callbackUrl, body, headers, ctx.timeoutMs);
+    const seconds = (performance.now() - started) / 1000;
     Object.assign(a, { outcome: res.ok ? "success" : "failure", httpStatus: res.httpStatus, latencyMs: res.latencyMs, responseExcerpt: res.responseExcerpt, error: res.error });
     attempts.push(a);
     for (const d of group) {
@@ -91,9 +98,14 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
     }
     if (res.ok) anySuccess = true;
     else anyFailure = true;
+    // A failed POST is a retry unless every delivery in it has run out of attempts.
+    const groupOutcomes = outcomes.slice(-group.length);
+    observed.push({ outcome: res.ok ? "delivered" : groupOutcomes.every((o) => o.status === "expired") ? "failed" : "retry", seconds });
     if (res.ok && faults.duplicatePercent > 0 && ctx.random() * 100 < faults.duplicatePercent) {
       const dup = attempt("duplicate", body, group);
+      const againStarted = performance.now();
       const again = await postWebhook(ctx.agent, sub.callbackUrl, body, headers, ctx.timeoutMs);
+      observed.push({ outcome: again.ok ? "delivered" : "retry", seconds: (performance.now() - againStarted) / 1000 });
       Object.assign(dup, { outcome: again.ok ? "success" : "failure", httpStatus: again.httpStatus, latencyMs: again.latencyMs, responseExcerpt: again.responseExcerpt, error: again.error });
       attempts.push(dup);
     }
@@ -112,6 +124,7 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
       }
     }
   });
+  for (const o of observed) services.metrics.webhookDelivery(o.outcome, o.seconds);
 }
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {

@@ -9,12 +9,14 @@ export function createDispatcher(runtime: Runtime, overrides: Partial<Dispatcher
     lingerMs: c.webhookLingerMs,
     timeoutMs: c.webhookTimeoutMs,
     concurrency: c.webhookConcurrency,
-    leaseMs: Math.max(c.webhookLeaseMs, c.webhookTimeoutMs + 1000),
+    leaseMs: c.webhookLeaseMs,
     pollMs: c.webhookPollMs,
     retentionHours: c.webhookLogRetentionHours,
     autoDisableHours: c.webhookAutoDisableHours,
     ...overrides,
   });
+  const services = runtime.services;
+  services.metrics.webhookQueueProbe(() => services.store.webhooks.queueSnapshot(services.clock.nowMs()));
   if (c.databaseUrl) dispatcher.addWakeSource(listenOutbox(c.databaseUrl, () => dispatcher.wake(), overrides.onError));
   return dispatcher;
 }

@@ -34,6 +34,8 @@ export const DELIVERY_OUTCOMES = [
   "failed",
   /** Claimed but handed back unattempted (graceful shutdown) for another instance to take. */
   "released",
+  /** Not sent on purpose: the app's fault injection dropped it ("as if Meta never sent it"). */
+  "dropped",
 ] as const;
 export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 

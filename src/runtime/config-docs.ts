@@ -28,7 +28,7 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   webhookLingerMs: "How long the dispatcher gathers new leads of one app and page into one POST, in milliseconds.",
   webhookTimeoutMs: "How long a receiver may take to answer a delivery before it counts as failed, in milliseconds.",
   webhookConcurrency: "Deliveries in flight at once per instance.",
-  webhookLeaseMs: "How long a claimed batch stays with its instance; a dead instance's batches are taken over after this, in milliseconds.",
+  webhookLeaseMs: "How long a claimed batch stays with its instance; a dead instance's batches are taken over after this, in milliseconds. Must be more than `LEADGRAPH_WEBHOOK_TIMEOUT_MS` + max(1000, timeout / 4), or `serve` refuses to start.",
   webhookPollMs: "How often the dispatcher looks for due retries when nothing woke it, in milliseconds.",
   webhookLogRetentionHours: "Finished deliveries and their attempts older than this are pruned from the delivery log, in hours.",
   webhookAutoDisableHours: "Disable a subscription after this many hours of continuous failure (`0`: never, the default).",

@@ -70,5 +70,23 @@ export function loadConfig(...layers: ConfigInput[]): Config {
     const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid configuration: ${msg}`);
   }
+  const leaseProblem = webhookLeaseProblem(parsed.data);
+  if (leaseProblem) throw new Error(`invalid configuration: ${leaseProblem}`);
   return parsed.data;
+}
+
+/**
+ * What a claimed batch needs after its POST timed out at worst: recording the outcome. A lease
+ * that runs out before then lets another instance send the same batch while every instance is
+ * healthy, so the lease must outlast the timeout by this much.
+ */
+export const leaseMarginMs = (webhookTimeoutMs: number): number => Math.max(1_000, Math.ceil(webhookTimeoutMs / 4));
+
+/** Why the lease and timeout cannot work together, or undefined when they can. */
+export function webhookLeaseProblem(c: Pick<Config, "webhookLeaseMs" | "webhookTimeoutMs">): string | undefined {
+  const least = c.webhookTimeoutMs + leaseMarginMs(c.webhookTimeoutMs);
+  if (c.webhookLeaseMs > least) return undefined;
+  return `webhookLeaseMs (LEADGRAPH_WEBHOOK_LEASE_MS=${c.webhookLeaseMs}) must be more than webhookTimeoutMs `
+    + `(LEADGRAPH_WEBHOOK_TIMEOUT_MS=${c.webhookTimeoutMs}) + ${leaseMarginMs(c.webhookTimeoutMs)} ms, i.e. above ${least}: `
+    + "a lease that expires during a slow POST lets another instance send the same batch again";
 }

@@ -83,7 +83,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ids,
       cursors: new CursorCodec(cursorSecret),
       policy: new MetaAccessPolicy(store, clock, hashToken),
-      meter: new LeadRateMeter(leadUsage, clock),
+      meter: new LeadRateMeter(leadUsage, clock, { metrics }),
       intake: new LeadIntake(store, clock, ids, { metrics, onOutboxWritten: () => outbox.notify() }),
       hashToken,
       metrics,

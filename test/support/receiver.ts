@@ -20,6 +20,8 @@ export class Receiver {
       ? { status: 200, body: url.searchParams.get("hub.challenge") ?? "" }
       : { status: 403, body: "bad token" };
   verifyToken = "vt";
+  /** Milliseconds each POST is held before it is answered (recorded on arrival). */
+  latencyMs = 0;
   url = "";
   readonly #server: Server;
   #waiters: (() => void)[] = [];
@@ -47,8 +49,12 @@ export class Receiver {
         const status = typeof this.postStatus === "function" ? this.postStatus(post) : this.postStatus;
         if (status >= 200 && status < 300) this.posts.push(post);
         else this.failed.push(post);
-        res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "down for maintenance");
-        for (const w of this.#waiters.splice(0)) w();
+        const answer = () => {
+          res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "down for maintenance");
+          for (const w of this.#waiters.splice(0)) w();
+        };
+        if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
+        else answer();
       });
     });
   }

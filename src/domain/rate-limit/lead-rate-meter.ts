@@ -1,6 +1,7 @@
 import type { Caller } from "../access/caller.ts";
 import { type Clock, nowSeconds } from "../clock.ts";
 import { errors } from "../errors.ts";
+import { type Metrics, noMetrics } from "../metrics.ts";
 import { bucketOf, budgetFor, leadLookback, minutesToRegain, usagePercent, WINDOW_BUCKETS, windowStartBucket } from "./lead-budget.ts";
 import type { LeadReadMeter, UsageReport } from "./meter.ts";
 import type { LeadUsageStore } from "./usage-store.ts";
@@ -10,6 +11,8 @@ export interface LeadRateMeterOptions {
   budgetCacheMs?: number;
   /** Wall time source for the cache only (never for a rule). */
   wallMs?: () => number;
+  /** Counts refusals (`leadgraph_rate_limit_refusals_total{limit="lead_read"}`). */
+  metrics?: Metrics;
 }
 
 interface CachedCount {
@@ -37,6 +40,7 @@ export class LeadRateMeter implements LeadReadMeter {
   readonly #clock: Clock;
   readonly #cacheMs: number;
   readonly #wallMs: () => number;
+  readonly #metrics: Metrics;
   readonly #counts = new Map<string, CachedCount>();
   #prunedAt = 0;
 
@@ -45,6 +49,7 @@ export class LeadRateMeter implements LeadReadMeter {
     this.#clock = clock;
     this.#cacheMs = options.budgetCacheMs ?? 5_000;
     this.#wallMs = options.wallMs ?? Date.now;
+    this.#metrics = options.metrics ?? noMetrics;
   }
 
   async charge(_caller: Caller, pageId: string, calls: number, report: UsageReport): Promise<void> {
@@ -76,7 +81,10 @@ export class LeadRateMeter implements LeadReadMeter {
     report.record(pageId, {
       callCount: percent, totalCputime: percent, totalTime: percent, estimatedTimeToRegainAccess: outcome.regain,
     });
-    if (!outcome.allowed) throw errors.leadRateLimited();
+    if (!outcome.allowed) {
+      this.#metrics.rateLimitRefused("lead_read");
+      throw errors.leadRateLimited();
+    }
   }
 
   /** Forgets cached lead counts (after admin changes, so the next decision recounts). */

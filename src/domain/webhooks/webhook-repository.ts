@@ -1,3 +1,4 @@
+import type { WebhookQueueSnapshot } from "../metrics.ts";
 import type { LeadEvent } from "../model.ts";
 
 export const DELIVERY_STATUSES = ["pending", "delivered", "expired", "dropped"] as const;
@@ -114,6 +115,8 @@ export interface WebhookRepository {
   claimDue(opts: { nowMs: number; wallMs: number; owner: string; leaseUntil: number; max: number }): Promise<DeliveryRecord[]>;
   /** Earliest next_attempt_ms among pending deliveries of active subscriptions. */
   nextDueMs(): Promise<number | undefined>;
+  /** Pending deliveries (all apps) and the age at `nowMs` of the oldest, for the queue gauges. */
+  queueSnapshot(nowMs: number): Promise<WebhookQueueSnapshot>;
   recordAttempt(attempt: AttemptRecord): Promise<void>;
   /** Applies outcomes to deliveries still leased by `owner` and releases them. */
   finish(owner: string, atMs: number, outcomes: readonly DeliveryOutcome[]): Promise<void>;

@@ -1,5 +1,6 @@
 import { type Kysely, PostgresAdapter, type Selectable, type SelectQueryBuilder } from "kysely";
 import type { LeadEvent } from "../../domain/model.ts";
+import type { WebhookQueueSnapshot } from "../../domain/metrics.ts";
 import {
   type AppWebhookSettings, type AttemptRecord, type DeliveryListQuery, type DeliveryOutcome, type DeliveryRecord,
   type DeliveryStatus, type NewDelivery, NO_FAULTS, type SubscriptionHealth, type WebhookRepository,
@@ -93,6 +94,16 @@ export class KyselyWebhookRepository implements WebhookRepository {
       .where("app_id", "in", (eb) => eb.selectFrom("webhook_subscriptions").select("app_id").where("active", "=", 1))
       .executeTakeFirst();
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
+  }
+
+  async queueSnapshot(nowMs: number): Promise<WebhookQueueSnapshot> {
+    const r = await this.#db.selectFrom("webhook_deliveries")
+      .select((eb) => [eb.fn.countAll().as("n"), eb.fn.min("created_ms").as("oldest")])
+      .where("status", "=", "pending")
+      .executeTakeFirst();
+    const depth = Number(r?.n ?? 0);
+    const oldest = r?.oldest === null || r?.oldest === undefined ? undefined : Number(r.oldest);
+    return { depth, oldestAgeSeconds: depth === 0 || oldest === undefined ? 0 : Math.max(0, (nowMs - oldest) / 1000) };
   }
 
   async recordAttempt(a: AttemptRecord): Promise<void> {
