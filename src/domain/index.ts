@@ -11,7 +11,7 @@ export type * from "./ports.ts";
 export type { Services } from "./services.ts";
 export type { Caller } from "./access/caller.ts";
 export { hasScope } from "./access/caller.ts";
-export { type AccessPolicy, BasicAccessPolicy } from "./access/policy.ts";
+export type { AccessPolicy } from "./access/policy.ts";
 export { authenticate, appsecretProof, INVALIDATION_MESSAGES, type Credentials } from "./access/authenticate.ts";
 export { PAGE_TASKS, AD_ACCOUNT_ROLES, isAdvertiserOrAbove } from "./access/page-tasks.ts";
 export { canSeePage, canSeeAdFields, pageTasksOf } from "./access/page-access.ts";

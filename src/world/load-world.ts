@@ -10,8 +10,12 @@ import { type World, worldSchema } from "./world-schema.ts";
 
 /** A world file problem, naming the exact place: `forms[0].questions[2].type: must be one of …`. */
 export class WorldError extends Error {
-  constructor(readonly path: string, readonly detail: string) {
+  readonly path: string;
+  readonly detail: string;
+  constructor(path: string, detail: string) {
     super(path ? `${path}: ${detail}` : detail);
+    this.path = path;
+    this.detail = detail;
     this.name = "WorldError";
   }
 }

@@ -39,8 +39,10 @@ const TOP_KEYS = [
 ];
 
 class Invalid extends Error {
-  constructor(readonly issue: DefinitionIssue) {
+  readonly issue: DefinitionIssue;
+  constructor(issue: DefinitionIssue) {
     super(issue.message);
+    this.issue = issue;
   }
 }
 

@@ -38,8 +38,10 @@ export const PLATFORMS = ["fb", "ig", "msg", "wa", "an"] as const;
 
 /** Thrown with a path inside the submitted leads, e.g. `leads[3].field_data[1].values[0]`. */
 export class LeadInputError extends GraphError {
-  constructor(readonly path: string, detail: string) {
+  readonly path: string;
+  constructor(path: string, detail: string) {
     super({ message: `(#100) ${path}: ${detail}`, type: "OAuthException", code: 100, status: 400 });
+    this.path = path;
   }
 }
 
@@ -53,12 +55,19 @@ export class LeadIntake {
   readonly #metrics: Pick<Metrics, "leadsCreated">;
   readonly #onOutboxWritten: () => void;
 
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #ids: IdGenerator;
+
   constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
+    store: Store,
+    clock: Clock,
+    ids: IdGenerator,
     hooks: { metrics?: Pick<Metrics, "leadsCreated">; onOutboxWritten?: () => void } = {},
   ) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#ids = ids;
     this.#metrics = hooks.metrics ?? noMetrics;
     this.#onOutboxWritten = hooks.onOutboxWritten ?? (() => undefined);
   }
@@ -74,11 +83,11 @@ export class LeadIntake {
   }
 
   #write(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix: string): Promise<string[]> {
-    return (opts.store ?? this.store).transaction(async (tx) => {
+    return (opts.store ?? this.#store).transaction(async (tx) => {
       const forms = new Map<string, FormRecord>();
       const locations = new Map<string, Set<string>>();
       const ads = new Map<string, AdAttribution & { formId: string | null }>();
-      const now = nowSeconds(this.clock);
+      const now = nowSeconds(this.#clock);
       const leads: LeadRecord[] = [];
       const events: LeadEvent[] = [];
       for (const [i, input] of inputs.entries()) {
@@ -117,7 +126,7 @@ export class LeadIntake {
           throw new LeadInputError(`${at}.platform`, `must be one of ${PLATFORMS.join(", ")} - got "${platform}"`);
         }
         const createdTime = input.createdTime ?? now;
-        const id = input.id ?? this.ids.next();
+        const id = input.id ?? this.#ids.next();
         leads.push({
           id,
           formId: form.id,
@@ -142,7 +151,7 @@ export class LeadIntake {
         });
         if (opts.fireWebhooks) {
           events.push({
-            id: this.ids.next(), leadId: id, pageId: form.pageId, formId: form.id, adId: attribution?.adId ?? null,
+            id: this.#ids.next(), leadId: id, pageId: form.pageId, formId: form.id, adId: attribution?.adId ?? null,
             createdTime, enqueuedAt: now,
           });
         }

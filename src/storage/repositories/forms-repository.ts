@@ -17,16 +17,20 @@ const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
 });
 
 export class KyselyFormRepository implements FormRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
 
   async get(id: string): Promise<FormRecord | undefined> {
-    const row = await this.db.selectFrom("forms").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = await this.#db.selectFrom("forms").selectAll().where("id", "=", id).executeTakeFirst();
     return row && toRecord(row);
   }
 
   async listByPage(pageId: string, q: { olderThan?: KeysetPosition; newerThan?: KeysetPosition; limit: number }): Promise<FormRecord[]> {
     // Deleted forms are filtered here, not after paging, so pages stay full and counts agree.
-    let query = this.db.selectFrom("forms").selectAll().where("page_id", "=", pageId).where("status", "!=", "DELETED");
+    let query = this.#db.selectFrom("forms").selectAll().where("page_id", "=", pageId).where("status", "!=", "DELETED");
     const asc = q.newerThan !== undefined;
     if (q.olderThan) {
       const p = q.olderThan;
@@ -43,7 +47,7 @@ export class KyselyFormRepository implements FormRepository {
   }
 
   async countByPage(pageId: string): Promise<number> {
-    const r = await this.db.selectFrom("forms").select((eb) => eb.fn.countAll<number>().as("n")).where("page_id", "=", pageId)
+    const r = await this.#db.selectFrom("forms").select((eb) => eb.fn.countAll<number>().as("n")).where("page_id", "=", pageId)
       .where("status", "!=", "DELETED").executeTakeFirstOrThrow();
     return Number(r.n);
   }
@@ -55,10 +59,10 @@ export class KyselyFormRepository implements FormRepository {
     };
     // Counters belong to the leads that exist; re-loading a definition must not reset them.
     const { leads_count: _a, organic_leads_count: _b, ...definition } = row;
-    await this.db.insertInto("forms").values(row).onConflict((oc) => oc.column("id").doUpdateSet(definition)).execute();
+    await this.#db.insertInto("forms").values(row).onConflict((oc) => oc.column("id").doUpdateSet(definition)).execute();
   }
 
   async setStatus(id: string, status: FormStatus): Promise<void> {
-    await this.db.updateTable("forms").set({ status }).where("id", "=", id).execute();
+    await this.#db.updateTable("forms").set({ status }).where("id", "=", id).execute();
   }
 }

@@ -54,16 +54,20 @@ const toRow = (l: LeadRecord): LeadsTable => ({
 const INSERT_CHUNK = 400;
 
 export class KyselyLeadRepository implements LeadRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
 
   async get(id: string): Promise<LeadRecord | undefined> {
-    const row = await this.db.selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = await this.#db.selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirst();
     return row && toRecord(row);
   }
 
   async getMany(ids: readonly string[]): Promise<LeadRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.selectFrom("leads").selectAll().where("id", "in", [...ids]).execute();
+    const rows = await this.#db.selectFrom("leads").selectAll().where("id", "in", [...ids]).execute();
     return rows.map(toRecord);
   }
 
@@ -85,7 +89,7 @@ export class KyselyLeadRepository implements LeadRepository {
 
   async insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[]): Promise<void> {
     for (let i = 0; i < leads.length; i += INSERT_CHUNK) {
-      await this.db.insertInto("leads").values(leads.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
+      await this.#db.insertInto("leads").values(leads.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
     }
     const perForm = new Map<string, { all: number; organic: number }>();
     for (const l of leads) {
@@ -95,7 +99,7 @@ export class KyselyLeadRepository implements LeadRepository {
       perForm.set(l.formId, c);
     }
     for (const [formId, c] of perForm) {
-      await this.db.updateTable("forms")
+      await this.#db.updateTable("forms")
         .set({
           leads_count: sql`leads_count + ${c.all}`,
           organic_leads_count: sql`organic_leads_count + ${c.organic}`,
@@ -105,7 +109,7 @@ export class KyselyLeadRepository implements LeadRepository {
     }
     if (events && events.length > 0) {
       for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        await this.db.insertInto("lead_events").values(events.slice(i, i + INSERT_CHUNK).map((e) => ({
+        await this.#db.insertInto("lead_events").values(events.slice(i, i + INSERT_CHUNK).map((e) => ({
           id: e.id, lead_id: e.leadId, page_id: e.pageId, form_id: e.formId, ad_id: e.adId,
           created_time: e.createdTime, enqueued_at: e.enqueuedAt, fanned_out: 0,
         }))).execute();
@@ -116,7 +120,7 @@ export class KyselyLeadRepository implements LeadRepository {
   async findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (let i = 0; i < externalIds.length; i += 500) {
-      const rows = await this.db.selectFrom("leads").select(["id", "external_id"])
+      const rows = await this.#db.selectFrom("leads").select(["id", "external_id"])
         .where("form_id", "=", formId).where("external_id", "in", externalIds.slice(i, i + 500)).execute();
       for (const r of rows) if (r.external_id !== null) out.set(r.external_id, r.id);
     }
@@ -124,7 +128,7 @@ export class KyselyLeadRepository implements LeadRepository {
   }
 
   async testLeadsOf(formId: string): Promise<LeadRecord[]> {
-    const rows = await this.db.selectFrom("leads").selectAll().where("form_id", "=", formId).where("is_test", "=", 1)
+    const rows = await this.#db.selectFrom("leads").selectAll().where("form_id", "=", formId).where("is_test", "=", 1)
       .orderBy("created_time", "desc").execute();
     return rows.map(toRecord);
   }
@@ -132,8 +136,8 @@ export class KyselyLeadRepository implements LeadRepository {
   async delete(id: string): Promise<boolean> {
     const lead = await this.get(id);
     if (!lead) return false;
-    await this.db.deleteFrom("leads").where("id", "=", id).execute();
-    await this.db.updateTable("forms")
+    await this.#db.deleteFrom("leads").where("id", "=", id).execute();
+    await this.#db.updateTable("forms")
       .set({
         leads_count: sql`leads_count - 1`,
         organic_leads_count: sql`organic_leads_count - ${lead.isOrganic ? 1 : 0}`,
@@ -144,7 +148,7 @@ export class KyselyLeadRepository implements LeadRepository {
   }
 
   #filtered(q: Omit<LeadListQuery, "limit">) {
-    let query = this.db.selectFrom("leads");
+    let query = this.#db.selectFrom("leads");
     if (q.formId !== undefined) query = query.where("form_id", "=", q.formId);
     if (q.adId !== undefined) query = query.where("ad_id", "=", q.adId);
     if (q.pageId !== undefined) query = query.where("page_id", "=", q.pageId);

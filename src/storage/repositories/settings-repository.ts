@@ -3,18 +3,22 @@ import type { SettingsRepository } from "../../domain/ports.ts";
 import type { Database } from "../schema.ts";
 
 export class KyselySettingsRepository implements SettingsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
   async get(key: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+    const r = await this.#db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
     return r?.value;
   }
   async getOrInit(key: string, init: () => string): Promise<string> {
-    await this.db.insertInto("settings").values({ key, value: init() }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    await this.#db.insertInto("settings").values({ key, value: init() }).onConflict((oc) => oc.column("key").doNothing()).execute();
     const value = await this.get(key);
     if (value === undefined) throw new Error(`setting ${key} vanished`);
     return value;
   }
   async set(key: string, value: string): Promise<void> {
-    await this.db.insertInto("settings").values({ key, value }).onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
+    await this.#db.insertInto("settings").values({ key, value }).onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
   }
 }

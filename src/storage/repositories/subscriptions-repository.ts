@@ -3,9 +3,13 @@ import type { PageInstallRecord, SubscriptionRepository, WebhookSubscriptionReco
 import type { Database } from "../schema.ts";
 
 export class KyselySubscriptionRepository implements SubscriptionRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
   async listForApp(appId: string): Promise<WebhookSubscriptionRecord[]> {
-    const rows = await this.db.selectFrom("webhook_subscriptions").selectAll().where("app_id", "=", appId).orderBy("object").execute();
+    const rows = await this.#db.selectFrom("webhook_subscriptions").selectAll().where("app_id", "=", appId).orderBy("object").execute();
     return rows.map((r) => ({
       appId: r.app_id, object: r.object, callbackUrl: r.callback_url, fields: JSON.parse(r.fields), verifyToken: r.verify_token,
       includeValues: r.include_values === 1, active: r.active === 1, createdTime: Number(r.created_time),
@@ -18,26 +22,26 @@ export class KyselySubscriptionRepository implements SubscriptionRepository {
       // An active subscription starts healthy again (a re-subscribe after auto-disable).
       ...(s.active ? { failing_since_ms: null, disabled_ms: null, disabled_reason: null } : {}),
     };
-    await this.db.insertInto("webhook_subscriptions").values(row)
+    await this.#db.insertInto("webhook_subscriptions").values(row)
       .onConflict((oc) => oc.columns(["app_id", "object"]).doUpdateSet(row)).execute();
   }
   async remove(appId: string, object?: string): Promise<void> {
-    let q = this.db.deleteFrom("webhook_subscriptions").where("app_id", "=", appId);
+    let q = this.#db.deleteFrom("webhook_subscriptions").where("app_id", "=", appId);
     if (object !== undefined) q = q.where("object", "=", object);
     await q.execute();
   }
   async installsOfPage(pageId: string): Promise<PageInstallRecord[]> {
-    const rows = await this.db.selectFrom("page_installs").selectAll().where("page_id", "=", pageId).orderBy("app_id").execute();
+    const rows = await this.#db.selectFrom("page_installs").selectAll().where("page_id", "=", pageId).orderBy("app_id").execute();
     return rows.map((r) => ({
       pageId: r.page_id, appId: r.app_id, subscribedFields: JSON.parse(r.subscribed_fields), createdTime: Number(r.created_time),
     }));
   }
   async upsertInstall(i: PageInstallRecord): Promise<void> {
     const row = { page_id: i.pageId, app_id: i.appId, subscribed_fields: JSON.stringify(i.subscribedFields), created_time: i.createdTime };
-    await this.db.insertInto("page_installs").values(row)
+    await this.#db.insertInto("page_installs").values(row)
       .onConflict((oc) => oc.columns(["page_id", "app_id"]).doUpdateSet(row)).execute();
   }
   async removeInstall(pageId: string, appId: string): Promise<void> {
-    await this.db.deleteFrom("page_installs").where("page_id", "=", pageId).where("app_id", "=", appId).execute();
+    await this.#db.deleteFrom("page_installs").where("page_id", "=", pageId).where("app_id", "=", appId).execute();
   }
 }

@@ -12,10 +12,14 @@ const toRecord = (r: Selectable<TokensTable>): TokenRecord => ({
 });
 
 export class KyselyTokenRepository implements TokenRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
 
   async findByHash(hash: string): Promise<TokenRecord | undefined> {
-    const r = await this.db.selectFrom("tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
+    const r = await this.#db.selectFrom("tokens").selectAll().where("token_hash", "=", hash).executeTakeFirst();
     return r && toRecord(r);
   }
   async insert(t: TokenRecord, hash: string): Promise<void> {
@@ -27,17 +31,17 @@ export class KyselyTokenRepository implements TokenRepository {
     };
     // The same token text loaded twice (a world file re-seeded) updates in place.
     const { token_hash: _h, id: _i, ...rest } = row;
-    await this.db.insertInto("tokens").values(row).onConflict((oc) => oc.column("token_hash").doUpdateSet(rest)).execute();
+    await this.#db.insertInto("tokens").values(row).onConflict((oc) => oc.column("token_hash").doUpdateSet(rest)).execute();
   }
   async list(f: { appId?: string; userId?: string; pageId?: string }): Promise<TokenRecord[]> {
-    let q = this.db.selectFrom("tokens").selectAll();
+    let q = this.#db.selectFrom("tokens").selectAll();
     if (f.appId !== undefined) q = q.where("app_id", "=", f.appId);
     if (f.userId !== undefined) q = q.where("user_id", "=", f.userId);
     if (f.pageId !== undefined) q = q.where("page_id", "=", f.pageId);
     return (await q.orderBy("issued_at", "desc").orderBy("id", "desc").execute()).map(toRecord);
   }
   async invalidate(f: { id?: string; appId?: string; userId?: string; pageId?: string }, subcode: number, reason: string): Promise<number> {
-    let q = this.db.updateTable("tokens").set({ invalidated_subcode: subcode, invalidated_reason: reason })
+    let q = this.#db.updateTable("tokens").set({ invalidated_subcode: subcode, invalidated_reason: reason })
       .where("invalidated_subcode", "is", null);
     if (f.id !== undefined) q = q.where("id", "=", f.id);
     if (f.appId !== undefined) q = q.where("app_id", "=", f.appId);
@@ -47,7 +51,7 @@ export class KyselyTokenRepository implements TokenRepository {
     return Number(res.numUpdatedRows);
   }
   async delete(id: string): Promise<boolean> {
-    const res = await this.db.deleteFrom("tokens").where("id", "=", id).executeTakeFirst();
+    const res = await this.#db.deleteFrom("tokens").where("id", "=", id).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 }
