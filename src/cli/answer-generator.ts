@@ -1,3 +1,7 @@
+import { seededRandom } from "../domain/seeded-random.ts";
+
+export { seededRandom };
+
 /** The parts of a form document (GET /_leadgraph/admin/forms/{id}) answers are generated from. */
 export interface FormDocument {
   id: string;
@@ -18,17 +22,6 @@ export interface GeneratedLead {
   custom_disclaimer_responses: { checkbox_key: string; is_checked: string }[];
 }
 
-/** A small seeded PRNG (mulberry32), so `--seed` reproduces the same people. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const FIRST = ["Maria", "James", "Ana", "Lukas", "Sofia", "Wei", "Amara", "Mateo", "Chloé", "Noah", "Zoë", "Omar", "Yuki", "Ingrid", "Kwame", "Priya"];
 const LAST = ["Silva", "Smith", "Müller", "García", "Chen", "Okafor", "Rossi", "Nguyen", "Kowalski", "Dubois", "Haddad", "Tanaka", "Johansson", "Patel"];

@@ -1,16 +1,5 @@
+import { seededRandom } from "../domain/seeded-random.ts";
 import type { WorldInput } from "./world-schema.ts";
-
-/** Small deterministic PRNG so the demo world is the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const DEMO = {
   appId: "1001",
@@ -33,7 +22,7 @@ const LAST = ["Silva", "Example", "Tanaka", "Berg", "Haddad", "Wei", "Ivanova", 
  * 120 days (some already past the 90-day retention), organic and paid, Facebook and Instagram.
  */
 export function demoWorld(nowSeconds: number, leadCount = 10_000): WorldInput {
-  const rnd = mulberry32(20261128);
+  const rnd = seededRandom(20261128);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const allScopes = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_metadata", "pages_manage_ads", "ads_management", "ads_read", "business_management"];
   const leads: NonNullable<WorldInput["leads"]> = [];

@@ -1,4 +1,7 @@
 import { metaJson, signBody } from "../../../src/client/index.ts";
+import { seededRandom as prng } from "../../../src/domain/seeded-random.ts";
+
+export { prng };
 
 /** A lead as the webhook announces it. */
 export interface Announced {
@@ -19,17 +22,6 @@ export interface FaultPlan {
   seed: number;
 }
 
-/** Small deterministic PRNG (mulberry32), so a failing run can be replayed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Splits leads by the plan: which are announced, which twice, which dropped. */
 export function applyPlan<T>(leads: readonly T[], plan: FaultPlan): { sent: T[]; dropped: T[]; duplicated: T[] } {
