@@ -60,10 +60,12 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     let firstByteAt = 0;
     let lines = 0;
     let bytes = 0;
+    let resChunked = false;
     try {
       const res = await fetch(`${url}/ads/lead_gen/export_csv/?id=8001&type=form&access_token=EAAB-probe`);
       expect(res.status).toBe(200);
       expect(res.headers.get("x-leadgraph-row-count")).toBe(String(n));
+      resChunked = res.headers.get("content-length") === null;
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
         if (firstByteAt === 0) firstByteAt = performance.now() - started;
         bytes += chunk.length;
@@ -79,6 +81,9 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     // With 1,000,000 leads the file is larger than the bound itself, so a buffered response fails.
     if (n >= 1_000_000) expect(bytes).toBeGreaterThan(BOUND_BYTES);
     expect(peak - idle).toBeLessThan(BOUND_BYTES);
-    expect(firstByteAt).toBeLessThan(total / 10);
+    // Streaming, not buffering: a buffered file's first byte comes with its last. The margin is wide
+    // on purpose (a loaded machine must not make it flaky); memory is the real bound above.
+    expect(resChunked).toBe(true);
+    expect(firstByteAt).toBeLessThan(total / 2);
   }, 900_000);
 });
