@@ -2,7 +2,7 @@ import { z } from "zod";
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),
- * validated at start-up; every option has a documented default (docs/configuration.md).
+ * validated at start-up; every option has a documented default (the environment table in docs/deploy.md, from config-docs.ts).
  */
 export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
