@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +8,7 @@ import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import type { WorldInput } from "../src/world/world-schema.ts";
 import { BENCH_AD, BENCH_FORM, BENCH_PAGE_TOKEN, buildLeads } from "./build-leads.ts";
+import { startListeningProcess } from "./listening-process.ts";
 
 const SCOPES = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"];
 
@@ -54,24 +54,8 @@ export async function startBenchServer(leads: number, opts: { fresh: boolean; lo
     buildLeads(file, leads, Math.floor(Date.now() / 1000), (done) => opts.log(`  built ${done.toLocaleString("en-US")} leads`));
     opts.log(`built ${leads.toLocaleString("en-US")} leads in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
   }
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), file], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /^listening (\S+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
-  });
-  return {
-    url, file, token: BENCH_PAGE_TOKEN,
-    async close() {
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  const { url, close } = await startListeningProcess(fileURLToPath(import.meta.url), [file], "bench server");
+  return { url, file, token: BENCH_PAGE_TOKEN, close };
 }
 
 /** The child process: serve the file until told to stop. */

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
-import pg from "pg";
 import { Pool } from "undici";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { DEMO } from "../src/world/demo-world.ts";
 import { seedDemo } from "../src/world/seed-demo.ts";
 import { type ServeProcess, spawnServe, stopServe } from "../test/support/processes.ts";
+import { freshBenchDatabase } from "./pg-database.ts";
 
 export interface ScalingOptions {
   /** A PostgreSQL URL allowed to create and drop databases. */
@@ -52,11 +52,8 @@ export async function scalingBenchmark(opts: ScalingOptions = {}): Promise<Scali
   const adminUrl = opts.pgAdminUrl ?? process.env.LEADGRAPH_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const durationMs = opts.durationMs ?? 10_000;
   const concurrency = opts.concurrency ?? 16;
-  const dbName = `lg_bench_${randomBytes(5).toString("hex")}`;
-  await adminQuery(adminUrl, `create database ${dbName}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${dbName}`;
-  const databaseUrl = url.toString();
+  const db = await freshBenchDatabase(adminUrl);
+  const databaseUrl = db.url;
   const secretKey = randomBytes(24).toString("hex");
   const procs: ServeProcess[] = [];
   try {
@@ -81,7 +78,7 @@ export async function scalingBenchmark(opts: ScalingOptions = {}): Promise<Scali
     };
   } finally {
     await Promise.all(procs.map(stopServe));
-    await adminQuery(adminUrl, `drop database if exists ${dbName} with (force)`);
+    await db.drop();
   }
 }
 
@@ -116,15 +113,6 @@ async function measure(urls: string[], durationMs: number, concurrency: number):
   }
 }
 
-async function adminQuery(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 10);

@@ -14,7 +14,6 @@ export { hasScope } from "./access/caller.ts";
 export type { AccessPolicy } from "./access/policy.ts";
 export { authenticate, appsecretProof, INVALIDATION_MESSAGES, type Credentials } from "./access/authenticate.ts";
 export { PAGE_TASKS, AD_ACCOUNT_ROLES, isAdvertiserOrAbove } from "./access/page-tasks.ts";
-export { canSeePage, canSeeAdFields, pageTasksOf } from "./access/page-access.ts";
 export { type LeadReadMeter, type LeadgenUsage, UsageReport, unmeteredReads } from "./rate-limit/meter.ts";
 export { LeadIntake, LeadInputError, PLATFORMS, type NewLead, type IntakeOptions } from "./leads/lead-intake.ts";
 export { buildFormDefinition, FORM_LOCALES, THANK_YOU_BUTTON_TYPES, type DefinitionIssue } from "./forms/form-definition.ts";

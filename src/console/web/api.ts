@@ -3,6 +3,7 @@
  * and the Graph API (page tokens the console session hands out). When the admin endpoints settle
  * after merge, adapting the console means editing this file only.
  */
+import type { FieldDatum, Lead as ContractLead, Page as GraphPage } from "../../contract/index.ts";
 
 const KEY_STORAGE = "leadgraph.adminKey";
 export const GRAPH_VERSION = "v25.0";
@@ -42,11 +43,8 @@ export interface Paging {
   previous?: string;
 }
 
-export interface ListResult<T> {
-  data: T[];
-  paging?: Paging;
-  summary?: { total_count: number };
-}
+/** A Graph edge page (the console's paging type tolerates absent cursors on empty pages). */
+export type ListResult<T> = Omit<GraphPage<T>, "paging"> & { paging?: Paging };
 
 export interface SessionPage {
   id: string;
@@ -103,28 +101,10 @@ export interface FormDetail extends FormSummary {
   page?: { id: string; name: string };
 }
 
-export interface FieldDatum {
-  name: string;
-  values: string[];
-}
+export type { FieldDatum };
 
-export interface Lead {
-  id: string;
-  created_time: string;
-  form_id?: string;
-  ad_id?: string;
-  ad_name?: string;
-  adset_id?: string;
-  adset_name?: string;
-  campaign_id?: string;
-  campaign_name?: string;
-  field_data?: FieldDatum[];
-  custom_disclaimer_responses?: { checkbox_key: string; is_checked: string }[];
-  is_organic?: boolean;
-  platform?: string;
-  partner_name?: string;
-  retailer_item_id?: string;
-}
+/** A lead as the console reads it: the wire type, always with its time (the console asks for it). */
+export type Lead = ContractLead & { created_time: string };
 
 /** The webhook delivery log (webhooks issue: /_leadgraph/admin/webhooks/…); times in unix seconds. */
 export interface Delivery {
