@@ -102,6 +102,3 @@ export function selectionFromParam(value: unknown): FieldSelection[] | undefined
   const parsed = parseFields(value);
   return parsed.length === 0 ? undefined : parsed;
 }
-
-export const plainFields = (names: readonly string[]): FieldSelection[] =>
-  names.map((name) => ({ name, modifiers: {}, children: undefined }));

@@ -3,7 +3,7 @@ import type { ObjectKind } from "../domain/ports.ts";
 import { errors } from "../domain/errors.ts";
 import type { GraphContext } from "./context.ts";
 import type { Params } from "./params.ts";
-import { type ObjectShape, plain } from "./selection.ts";
+import { type ObjectShape, plain, serializeSelection } from "./selection.ts";
 import type { Paging } from "../contract/index.ts";
 
 /** A read of an edge, from `/{id}/{edge}` or from a nested `edge.limit(n){…}` field. */
@@ -84,7 +84,7 @@ export async function renderNode<R>(
     const edge = node.edges[s.name]!;
     const params: Params = { ...s.modifiers };
     const linkParams: Params = { ...s.modifiers };
-    if (s.children) linkParams.fields = serializeChildren(s.children);
+    if (s.children) linkParams.fields = serializeSelection(s.children);
     const result = await edge.read!(ctx, record, { params, selection: s.children, linkPath: `${id}/${s.name}`, linkParams });
     out[s.name] = result;
   }
@@ -94,9 +94,3 @@ export async function renderNode<R>(
   return out;
 }
 
-function serializeChildren(sel: readonly FieldSelection[]): string {
-  return sel.map((s) => {
-    const mods = Object.entries(s.modifiers).map(([k, v]) => `.${k}(${v})`).join("");
-    return `${s.name}${mods}${s.children ? `{${serializeChildren(s.children)}}` : ""}`;
-  }).join(",");
-}

@@ -1,4 +1,3 @@
-import { errors } from "../domain/errors.ts";
 import type { FieldSelection } from "../domain/fields.ts";
 import type { GraphContext } from "./context.ts";
 
@@ -14,36 +13,6 @@ export interface ObjectShape<R> {
 }
 
 export const plain = (names: readonly string[]): FieldSelection[] => names.map((name) => ({ name, modifiers: {}, children: undefined }));
-
-/** Checks every requested name exists before anything is read, so an error costs no work. */
-export function checkSelection<R>(shape: ObjectShape<R>, selection: readonly FieldSelection[]): void {
-  for (const sel of selection) {
-    if (!Object.hasOwn(shape.fields, sel.name)) throw errors.nonexistingField(sel.name, shape.typeName);
-  }
-}
-
-/**
- * Renders a record with the requested fields in the requested order; `id` always comes along
- * (appended when not asked for, as Graph does).
- */
-export async function renderObject<R>(
-  ctx: GraphContext,
-  shape: ObjectShape<R>,
-  record: R,
-  selection: readonly FieldSelection[] | undefined,
-): Promise<Record<string, unknown>> {
-  const sel = selection ?? plain(shape.defaultFields);
-  checkSelection(shape, sel);
-  const out: Record<string, unknown> = {};
-  let hasId = false;
-  for (const s of sel) {
-    if (s.name === "id") hasId = true;
-    const v = await shape.fields[s.name]!(ctx, record, s);
-    if (v !== undefined) out[s.name] = v;
-  }
-  if (!hasId && shape.fields.id) out.id = await shape.fields.id(ctx, record, { name: "id", modifiers: {}, children: undefined });
-  return out;
-}
 
 /** Writes a selection back as `fields` text, for nested paging links. */
 export function serializeSelection(sel: readonly FieldSelection[]): string {
