@@ -411,7 +411,7 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     const budget = limits.body.budget as number;
     expect(budget).toBe(200 * 24);
     const LEFT = 20;
-    await seeder!.leadUsage.withPage("3002", (tx) => tx.add(bucketOf(Math.floor(Date.now() / 1000)), budget - limits.body.used - LEFT));
+    await seeder!.leadUsage.add("3002", bucketOf(Math.floor(Date.now() / 1000)), budget - limits.body.used - LEFT);
     const reads = Array.from({ length: 60 }, (_, i) => getJson(`${urls[i % 3]}/v25.0/8002/leads?fields=id&access_token=EAAB-page-other`));
     const answers = await Promise.all(reads);
     const ok = answers.filter((a) => a.status === 200);

@@ -44,7 +44,7 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
 
   /** Spends calls as earlier reads would have, `agoSeconds` before now. */
   const prefill = (calls: number, agoSeconds = 0) =>
-    h.runtime.leadUsage.withPage(PAGE, (tx) => tx.add(bucketOf(nowSeconds(h.clock) - agoSeconds), calls));
+    h.runtime.leadUsage.add(PAGE, bucketOf(nowSeconds(h.clock) - agoSeconds), calls);
   const buc = (res: { headers: Record<string, unknown> }) => JSON.parse(String(res.headers["x-business-use-case-usage"]))[PAGE][0];
   const read = () => h.graph("GET", "/9001", { token: "EAAB-page-acme" });
 
@@ -92,7 +92,7 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
 
   it("gives a page without leads the floor budget of one lead (4,800 calls)", async () => {
     await h.runtime.leadUsage.reset("3002");
-    await h.runtime.leadUsage.withPage("3002", (tx) => tx.add(bucketOf(TEST_NOW), 4799));
+    await h.runtime.leadUsage.add("3002", bucketOf(TEST_NOW), 4799);
     const last = await h.graph("GET", "/8002/leads", { token: "EAAB-page-other" });
     expect(last.status).toBe(200);
     expect(JSON.parse(String(last.headers["x-business-use-case-usage"]))["3002"][0]).toMatchObject({ call_count: 100 });
@@ -157,7 +157,7 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("lead rate limit 
     const second = await createRuntime(config, { clock: h.clock });
     const app2 = await buildApp(second, { publicUrl: "http://leadgraph.test" });
     try {
-      await h.runtime.leadUsage.withPage(PAGE, (tx) => tx.add(bucketOf(TEST_NOW), BUDGET - 10));
+      await h.runtime.leadUsage.add(PAGE, bucketOf(TEST_NOW), BUDGET - 10);
       const calls = [];
       for (let i = 0; i < 30; i++) {
         const app = i % 2 === 0 ? h.app : app2;

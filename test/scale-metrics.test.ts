@@ -73,7 +73,7 @@ describe.each(databaseKinds())("webhook and rate-limit metrics at GET /metrics (
   it("counts each 80005 refusal of the lead rate limit", async () => {
     const before = sample(await scrape(), 'leadgraph_rate_limit_refusals_total{limit="lead_read"}') ?? 0;
     const budget = (await h.app.inject({ method: "GET", url: "/_leadgraph/admin/limits/3001", headers: { authorization: `Bearer ${h.runtime.adminKey}` } })).json().budget as number;
-    await h.runtime.leadUsage.withPage("3001", (tx) => tx.add(bucketOf(TEST_NOW), budget));
+    await h.runtime.leadUsage.add("3001", bucketOf(TEST_NOW), budget);
     for (let i = 0; i < 2; i++) {
       const refused = await h.graph("GET", "/9001", { token: "EAAB-page-acme" });
       expect(refused.body.error.code).toBe(80005);

@@ -2,7 +2,9 @@ import type { Caller } from "../access/caller.ts";
 import { type Clock, nowSeconds } from "../clock.ts";
 import { errors } from "../errors.ts";
 import { type Metrics, noMetrics } from "../metrics.ts";
-import { bucketOf, budgetFor, leadLookback, minutesToRegain, usagePercent, WINDOW_BUCKETS, windowStartBucket } from "./lead-budget.ts";
+import {
+  bucketOf, budgetFor, CALLS_PER_LEAD, leadLookback, MIN_BUDGET_LEADS, minutesToRegain, usagePercent, WINDOW_BUCKETS, windowStartBucket,
+} from "./lead-budget.ts";
 import type { LeadReadMeter, UsageReport } from "./meter.ts";
 import type { LeadUsageStore } from "./usage-store.ts";
 
@@ -22,8 +24,9 @@ interface CachedCount {
 }
 
 /**
- * Decisions closer to the budget than this fraction recount the page's leads inside the lock, so
- * the last allowed call and the first refused one are always decided on an exact budget.
+ * Usage above this fraction of the cached budget makes the charge recount the page's leads in the
+ * same atomic statement, so the last allowed call and the first refused one are always decided on
+ * an exact budget.
  */
 const RECOUNT_ABOVE = 0.9;
 
@@ -31,9 +34,10 @@ const RECOUNT_ABOVE = 0.9;
 const PRUNE_EVERY_MS = 10 * 60_000;
 
 /**
- * The real lead rate limit. Each charge runs under the page's lock (one transaction, shared by
- * every instance on the database): read the window's usage, decide, and only then add the calls,
- * so concurrent reads never overshoot the budget and refused calls are not counted.
+ * The real lead rate limit. Each charge is one atomic storage step (one statement on SQLite, the
+ * page's row lock plus that statement on PostgreSQL) that adds the calls only if the window can take
+ * them, so concurrent reads of every instance never overshoot the budget and refused calls are not
+ * counted.
  */
 export class LeadRateMeter implements LeadReadMeter {
   readonly #store: LeadUsageStore;
@@ -55,36 +59,41 @@ export class LeadRateMeter implements LeadReadMeter {
   async charge(_caller: Caller, pageId: string, calls: number, report: UsageReport): Promise<void> {
     const now = nowSeconds(this.#clock);
     const from = windowStartBucket(now);
-    const outcome = await this.#store.withPage(pageId, async (tx) => {
-      const used = await tx.used(from);
-      let leads = this.#cachedCount(pageId, now);
-      if (leads === undefined || used + calls > budgetFor(leads) * RECOUNT_ABOVE) {
-        const range = leadLookback(now);
-        leads = await tx.countLeads(range.from, range.to);
-        this.#counts.set(pageId, { leads, clockAt: now, wallAt: this.#wallMs() });
-      }
-      const budget = budgetFor(leads);
-      const forced = tx.forcedUntil !== null && tx.forcedUntil > now;
-      if (forced || used + calls > budget) {
-        const regain = forced
-          ? Math.max(1, Math.ceil((tx.forcedUntil! - now) / 60))
-          : minutesToRegain(await tx.buckets(from), budget, calls, now);
-        return { allowed: false, used, budget, regain };
-      }
-      await tx.add(bucketOf(now), calls);
-      return { allowed: true, used: used + calls, budget, regain: 0 };
+    const range = leadLookback(now);
+    let leads = this.#cachedCount(pageId, now) ?? await this.#recount(pageId, now);
+    let budget = budgetFor(leads);
+    const trustBudgetUpTo = Math.floor(budget * RECOUNT_ABOVE);
+    const used = await this.#store.tryCharge({
+      pageId, bucket: bucketOf(now), fromBucket: from, calls, now, budget, trustBudgetUpTo,
+      callsPerLead: CALLS_PER_LEAD, minLeads: MIN_BUDGET_LEADS, leadsFrom: range.from, leadsTo: range.to,
     });
-    this.#maybePrune(from);
-    const percent = usagePercent(outcome.used, outcome.budget, !outcome.allowed);
-    // We meter calls only; reporting time at the same percentage keeps max(call_count, total_cputime,
-    // total_time), which is what clients throttle on, equal to the real state.
-    report.record(pageId, {
-      callCount: percent, totalCputime: percent, totalTime: percent, estimatedTimeToRegainAccess: outcome.regain,
-    });
-    if (!outcome.allowed) {
-      this.#metrics.rateLimitRefused("lead_read");
-      throw errors.leadRateLimited();
+    // Near the boundary the statement decided on a fresh count; report against that same count.
+    if (used === undefined || used > trustBudgetUpTo) {
+      leads = await this.#recount(pageId, now);
+      budget = budgetFor(leads);
     }
+    this.#maybePrune(from);
+    if (used !== undefined) {
+      const percent = usagePercent(used, budget, false);
+      // We meter calls only; reporting time at the same percentage keeps max(call_count, total_cputime,
+      // total_time), which is what clients throttle on, equal to the real state.
+      report.record(pageId, { callCount: percent, totalCputime: percent, totalTime: percent, estimatedTimeToRegainAccess: 0 });
+      return;
+    }
+    const [forcedUntil, buckets] = await Promise.all([this.#store.forcedUntil(pageId), this.#store.buckets(pageId, from)]);
+    const regain = forcedUntil !== null && forcedUntil > now
+      ? Math.max(1, Math.ceil((forcedUntil - now) / 60))
+      : minutesToRegain(buckets, budget, calls, now);
+    report.record(pageId, { callCount: 100, totalCputime: 100, totalTime: 100, estimatedTimeToRegainAccess: regain });
+    this.#metrics.rateLimitRefused("lead_read");
+    throw errors.leadRateLimited();
+  }
+
+  async #recount(pageId: string, now: number): Promise<number> {
+    const range = leadLookback(now);
+    const leads = await this.#store.countLeads(pageId, range.from, range.to);
+    this.#counts.set(pageId, { leads, clockAt: now, wallAt: this.#wallMs() });
+    return leads;
   }
 
   /** Forgets cached lead counts (after admin changes, so the next decision recounts). */

@@ -4,31 +4,45 @@ export interface UsageBucket {
   calls: number;
 }
 
-/** What the meter may do while it holds a page's lock (one database transaction). */
-export interface PageUsageTx {
-  /** Until when the page is forced into the limited state (unix seconds), or null. */
-  readonly forcedUntil: number | null;
-  /** Calls in buckets >= fromBucket. */
-  used(fromBucket: number): Promise<number>;
-  buckets(fromBucket: number): Promise<UsageBucket[]>;
-  /** Leads created for the page with created_time in [from, to]. */
-  countLeads(from: number, to: number): Promise<number>;
-  add(bucket: number, calls: number): Promise<void>;
-}
-
 export interface PageUsageSummary {
   pageId: string;
   used: number;
   forcedUntil: number | null;
 }
 
+/** One conditional charge: add `calls` to `bucket` only if the window can take them. */
+export interface ChargeRequest {
+  pageId: string;
+  bucket: number;
+  /** First bucket of the rolling window. */
+  fromBucket: number;
+  calls: number;
+  /** Unix seconds: a page forced into the limited state until later than this refuses. */
+  now: number;
+  /** The budget from a recent lead count, trusted while usage stays at or below `trustBudgetUpTo`. */
+  budget: number;
+  trustBudgetUpTo: number;
+  /** Above `trustBudgetUpTo`, the budget is recounted inside the charge: calls per lead × max(leads, minLeads). */
+  callsPerLead: number;
+  minLeads: number;
+  /** `[from, to]` created_time range of the leads that count (the past 90 days). */
+  leadsFrom: number;
+  leadsTo: number;
+}
+
 /**
  * Storage of the lead rate limit's counters, shared by every instance on one database. The
- * domain decides; storage guarantees that decisions for one page are serialised.
+ * domain decides the numbers; storage guarantees that a charge is one atomic step.
  */
 export interface LeadUsageStore {
-  /** Runs fn holding the page's lock, so the check and the increment are one atomic step. */
-  withPage<T>(pageId: string, fn: (tx: PageUsageTx) => Promise<T>): Promise<T>;
+  /**
+   * Charges the calls when the page is not forced and the window's usage plus the calls stays
+   * within the budget, as one atomic step across connections and instances. Answers the window's
+   * usage including these calls, or undefined (nothing charged) when refused.
+   */
+  tryCharge(req: ChargeRequest): Promise<number | undefined>;
+  /** Adds calls unconditionally (tests and operators replaying usage). */
+  add(pageId: string, bucket: number, calls: number): Promise<void>;
   /** Usage since fromBucket and forced state of every page that has any. */
   summaries(fromBucket: number): Promise<PageUsageSummary[]>;
   buckets(pageId: string, fromBucket: number): Promise<UsageBucket[]>;

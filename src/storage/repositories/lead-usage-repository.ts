@@ -1,37 +1,49 @@
-import { type Kysely, sql } from "kysely";
-import type { LeadUsageStore, PageUsageSummary, PageUsageTx, UsageBucket } from "../../domain/rate-limit/usage-store.ts";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
+import type { ChargeRequest, LeadUsageStore, PageUsageSummary, UsageBucket } from "../../domain/rate-limit/usage-store.ts";
+import { serialiseCharge as pgSerialise, usedAfterCharge as pgUsedAfter } from "../dialects/postgres/charge-lead-usage.ts";
+import { serialiseCharge as sqliteSerialise, usedAfterCharge as sqliteUsedAfter } from "../dialects/sqlite/charge-lead-usage.ts";
 import type { Database } from "../schema.ts";
 
+const dialects = {
+  sqlite: { serialiseCharge: sqliteSerialise, usedAfterCharge: sqliteUsedAfter },
+  postgres: { serialiseCharge: pgSerialise, usedAfterCharge: pgUsedAfter },
+};
+
 /**
- * Counters of the lead rate limit. `withPage` opens a transaction whose first statement upserts the
- * page's row: on PostgreSQL that takes the row lock until commit, on SQLite it takes the write
- * lock, so the read-decide-increment of one page is serialised across connections and instances.
+ * Counters of the lead rate limit: one row per page per minute, and one row per page for its
+ * forced state (and, on PostgreSQL, as the lock that serialises the page's charges).
  */
 export class KyselyLeadUsageRepository implements LeadUsageStore {
   readonly #db: Kysely<Database>;
+  readonly #dialect: (typeof dialects)[keyof typeof dialects];
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#dialect = db.getExecutor().adapter instanceof PostgresAdapter ? dialects.postgres : dialects.sqlite;
   }
 
-  withPage<T>(pageId: string, fn: (tx: PageUsageTx) => Promise<T>): Promise<T> {
-    return this.#db.transaction().execute(async (trx) => {
-      const row = await trx.insertInto("lead_rate_pages").values({ page_id: pageId, forced_until: null })
-        .onConflict((oc) => oc.column("page_id").doUpdateSet({ page_id: (eb) => eb.ref("excluded.page_id") }))
-        .returning("forced_until")
-        .executeTakeFirstOrThrow();
-      const tx: PageUsageTx = {
-        forcedUntil: row.forced_until === null ? null : Number(row.forced_until),
-        used: (fromBucket) => usedSince(trx, pageId, fromBucket),
-        buckets: (fromBucket) => bucketsSince(trx, pageId, fromBucket),
-        countLeads: (from, to) => countLeads(trx, pageId, from, to),
-        async add(bucket, calls) {
-          await trx.insertInto("lead_rate_usage").values({ page_id: pageId, bucket, calls })
-            .onConflict((oc) => oc.columns(["page_id", "bucket"]).doUpdateSet({ calls: sql`lead_rate_usage.calls + excluded.calls` }))
-            .execute();
-        },
-      };
-      return fn(tx);
+  tryCharge(r: ChargeRequest): Promise<number | undefined> {
+    const { serialiseCharge, usedAfterCharge } = this.#dialect;
+    return serialiseCharge(this.#db, r.pageId, async (db) => {
+      // The lead count only runs when usage nears the cached budget (CASE evaluates lazily).
+      const exactBudget = sql<number>`(select ${r.callsPerLead} * case when count(*) < ${r.minLeads} then ${r.minLeads} else count(*) end
+        from leads where page_id = ${r.pageId} and created_time >= ${r.leadsFrom} and created_time <= ${r.leadsTo})`;
+      const res = await sql<{ used: number | string }>`
+        with w as (select coalesce(sum(calls), 0) as used from lead_rate_usage where page_id = ${r.pageId} and bucket >= ${r.fromBucket})
+        insert into lead_rate_usage (page_id, bucket, calls)
+        select ${r.pageId}, cast(${r.bucket} as bigint), cast(${r.calls} as bigint) from w
+        where not exists (select 1 from lead_rate_pages where page_id = ${r.pageId} and forced_until > ${r.now})
+          and w.used + ${r.calls} <= case when w.used + ${r.calls} <= ${r.trustBudgetUpTo} then ${r.budget} else ${exactBudget} end
+        on conflict (page_id, bucket) do update set calls = lead_rate_usage.calls + excluded.calls
+        returning ${usedAfterCharge(r.pageId, r.fromBucket, r.calls)} as used`.execute(db);
+      const row = res.rows[0];
+      return row === undefined ? undefined : Number(row.used);
     });
+  }
+
+  async add(pageId: string, bucket: number, calls: number): Promise<void> {
+    await this.#db.insertInto("lead_rate_usage").values({ page_id: pageId, bucket, calls })
+      .onConflict((oc) => oc.columns(["page_id", "bucket"]).doUpdateSet({ calls: sql`lead_rate_usage.calls + excluded.calls` }))
+      .execute();
   }
 
   async summaries(fromBucket: number): Promise<PageUsageSummary[]> {
@@ -78,12 +90,6 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
     const r = await this.#db.deleteFrom("lead_rate_usage").where("bucket", "<", beforeBucket).executeTakeFirst();
     return Number(r.numDeletedRows);
   }
-}
-
-async function usedSince(db: Kysely<Database>, pageId: string, fromBucket: number): Promise<number> {
-  const r = await db.selectFrom("lead_rate_usage").select((eb) => eb.fn.sum<number>("calls").as("used"))
-    .where("page_id", "=", pageId).where("bucket", ">=", fromBucket).executeTakeFirst();
-  return Number(r?.used ?? 0);
 }
 
 async function bucketsSince(db: Kysely<Database>, pageId: string, fromBucket: number): Promise<UsageBucket[]> {
