@@ -1,4 +1,5 @@
 import type { Caller } from "../domain/access/caller.ts";
+import type { LeadRecord } from "../domain/model.ts";
 import { UsageReport } from "../domain/rate-limit/meter.ts";
 import type { Services } from "../domain/services.ts";
 import type { Params } from "./params.ts";
@@ -7,6 +8,7 @@ import type { Params } from "./params.ts";
 export class GraphContext {
   readonly usage = new UsageReport();
   readonly #adVisibility = new Map<string, Promise<boolean>>();
+  readonly #leads = new Map<string, Promise<LeadRecord | undefined>>();
 
   constructor(
     readonly services: Services,
@@ -26,6 +28,16 @@ export class GraphContext {
       this.#adVisibility.set(accountId, v);
     }
     return v;
+  }
+
+  /** A lead by id, read once per request: routing probes it first and the lead node then loads it. */
+  lead(id: string): Promise<LeadRecord | undefined> {
+    let lead = this.#leads.get(id);
+    if (!lead) {
+      lead = this.services.store.leads.get(id);
+      this.#leads.set(id, lead);
+    }
+    return lead;
   }
 
   nowSeconds(): number {

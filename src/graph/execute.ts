@@ -1,4 +1,5 @@
 import type { Caller } from "../domain/access/caller.ts";
+import type { ObjectKind } from "../domain/ports.ts";
 import { errors, GraphError, isGraphError } from "../domain/errors.ts";
 import { selectionFromParam } from "../domain/fields.ts";
 import { isAdAccountId, isGraphId } from "../domain/ids.ts";
@@ -82,7 +83,7 @@ async function route(ctx: GraphContext, req: GraphRequest, segments: string[], e
   if (segments.length > 2) throw errors.unknownPath(`/${segments.slice(2).join("/")}`);
   const [id, edgeName] = segments as [string, string | undefined];
   if (!isGraphId(id) && !isAdAccountId(id)) throw errors.unknownAliases([id]);
-  const kind = await ctx.services.store.directory.kindOf(id);
+  const kind = await kindOfObject(ctx, id);
   const node = kind === undefined ? undefined : nodes[kind];
   const method = req.method.toLowerCase() as "get" | "post" | "delete";
   if (!node) throw errors.unknownObject(id, method);
@@ -115,6 +116,12 @@ async function route(ctx: GraphContext, req: GraphRequest, segments: string[], e
   return op(ctx, record, req.params);
 }
 
+/** Leads are by far the most looked-up objects: probing one loads it for the lead node as well. */
+async function kindOfObject(ctx: GraphContext, id: string): Promise<ObjectKind | undefined> {
+  if (isGraphId(id) && (await ctx.lead(id))) return "lead";
+  return ctx.services.store.directory.kindOf(id);
+}
+
 /** `GET /?ids=a,b` (object keyed by id; each id is its own call) and `POST /` with `batch`. */
 async function root(ctx: GraphContext, req: GraphRequest, executor: GraphExecutor): Promise<unknown> {
   if (req.method === "POST" && req.params.batch !== undefined) {
@@ -128,7 +135,7 @@ async function root(ctx: GraphContext, req: GraphRequest, executor: GraphExecuto
   const missing: string[] = [];
   const found: [string, NonNullable<(typeof nodes)[keyof typeof nodes]>][] = [];
   for (const id of ids) {
-    const kind = isGraphId(id) || isAdAccountId(id) ? await ctx.services.store.directory.kindOf(id) : undefined;
+    const kind = isGraphId(id) || isAdAccountId(id) ? await kindOfObject(ctx, id) : undefined;
     const node = kind === undefined ? undefined : nodes[kind];
     if (!node) missing.push(id);
     else found.push([id, node]);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -15,8 +15,21 @@ export interface AppOptions {
   publicUrl?: string;
 }
 
-/** Graph trace ids look like Meta's: 11 url-safe characters. */
-const traceId = () => randomBytes(8).toString("base64url").slice(0, 11);
+/**
+ * Graph trace ids look like Meta's: 11 url-safe characters. Random bytes are drawn 4 KiB at a time:
+ * one system call per request cost more than the rest of a cached lead read.
+ */
+const TRACE_BYTES = 8;
+const tracePool = Buffer.alloc(4096);
+let traceAt = tracePool.length;
+const traceId = (): string => {
+  if (traceAt + TRACE_BYTES > tracePool.length) {
+    randomFillSync(tracePool);
+    traceAt = 0;
+  }
+  traceAt += TRACE_BYTES;
+  return tracePool.toString("base64url", traceAt - TRACE_BYTES, traceAt).slice(0, 11);
+};
 
 /**
  * The whole HTTP surface as a Fastify instance, not yet listening: `serve` listens, tests inject.

@@ -56,7 +56,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   try {
     await migrateToLatest(connection.db);
     const box = new SecretBox(config.secretKey ?? localSecretKey(config));
-    const store = createStore(connection.db, box);
+    const store = createStore(connection.db, box, connection.generation);
     await verifySecretKey(store.settings, box, config.secretKey ? "LEADGRAPH_SECRET_KEY" : `key file ${localSecretKeyFile(config)}`);
     // Shared by every instance on one database: cursors made by one are valid on all.
     const cursorSecret = await store.settings.getOrInit("cursor_secret", () => randomBytes(32).toString("hex"));

@@ -4,6 +4,7 @@ import type { Kysely } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
 import type { Database } from "./schema.ts";
+import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
 export type DatabaseTarget =
   | { kind: "sqlite"; file: string }
@@ -19,6 +20,8 @@ export interface PoolStats {
 export interface Connection {
   db: Kysely<Database>;
   dialect: "sqlite" | "postgres";
+  /** Lets the store cache directory rows (SQLite); PostgreSQL reads through. */
+  generation: GenerationSource;
   poolStats(): PoolStats | undefined;
   close(): Promise<void>;
 }
@@ -27,12 +30,12 @@ export interface Connection {
 export function connect(target: DatabaseTarget): Connection {
   if (target.kind === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
-    const { db, close } = connectSqlite(target.file);
-    return { db, dialect: "sqlite", close, poolStats: () => undefined };
+    const { db, close, generation } = connectSqlite(target.file);
+    return { db, dialect: "sqlite", generation, close, poolStats: () => undefined };
   }
   const { db, pool, close } = connectPostgres(target);
   return {
-    db, dialect: "postgres", close,
+    db, dialect: "postgres", generation: noGeneration, close,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }

@@ -91,4 +91,11 @@ export interface Database {
   webhook_app_settings: WebhookAppSettingsTable;
   lead_rate_pages: LeadRatePagesTable;
   lead_rate_usage: LeadRateUsageTable;
+  directory_generation: DirectoryGenerationTable;
+}
+
+/** One row (id 1): bumped by triggers on every change to a table the SQLite read cache keeps. */
+export interface DirectoryGenerationTable {
+  id: number;
+  n: number;
 }

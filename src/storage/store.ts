@@ -10,14 +10,23 @@ import { KyselyTokenRepository } from "./repositories/tokens-repository.ts";
 import { KyselyWebhookRepository } from "./repositories/webhooks-repository.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secret-box.ts";
+import { CachingDirectoryRepository } from "./cache/caching-directory-repository.ts";
+import { CachingTokenRepository } from "./cache/caching-token-repository.ts";
+import { GenerationCache } from "./cache/generation-cache.ts";
+import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
-/** Builds the domain's Store over a Kysely handle (the pool, or one transaction). */
-export function createStore(db: Kysely<Database>, box: SecretBox): Store {
+/**
+ * Builds the domain's Store over a Kysely handle (the pool, or one transaction). With a generation
+ * source (SQLite), directory and token lookups are cached per generation; inside a transaction
+ * they always read through.
+ */
+export function createStore(db: Kysely<Database>, box: SecretBox, generation: GenerationSource = noGeneration): Store {
+  const cache = db.isTransaction ? undefined : new GenerationCache(generation);
   return {
     leads: new KyselyLeadRepository(db),
     forms: new KyselyFormRepository(db),
-    directory: new KyselyDirectoryRepository(db, box),
-    tokens: new KyselyTokenRepository(db),
+    directory: cache ? new CachingDirectoryRepository(db, box, cache) : new KyselyDirectoryRepository(db, box),
+    tokens: cache ? new CachingTokenRepository(db, cache) : new KyselyTokenRepository(db),
     settings: new KyselySettingsRepository(db),
     subscriptions: new KyselySubscriptionRepository(db),
     catalog: new KyselyCatalogRepository(db),

@@ -65,7 +65,7 @@ export const leadShape: ObjectShape<LeadView> = {
  * caller must be able to read the page's leads; the read is charged to the page's rate limit.
  */
 export async function loadVisibleLead(ctx: GraphContext, id: string, method: "get" | "post" | "delete"): Promise<LeadRecord> {
-  const lead = await ctx.services.store.leads.get(id);
+  const lead = await ctx.lead(id);
   if (!lead || isExpired(lead.createdTime, ctx.nowSeconds())) throw errors.unknownObject(id, method);
   await ctx.services.policy.assertCanReadLeads(ctx.caller, lead.pageId, id);
   if (!(await ctx.services.policy.leadVisible(ctx.caller, lead))) throw errors.unknownObject(id, method);

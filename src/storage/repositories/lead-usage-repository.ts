@@ -3,6 +3,32 @@ import type { ChargeRequest, LeadUsageStore, PageUsageSummary, UsageBucket } fro
 import { serialiseCharge as pgSerialise, usedAfterCharge as pgUsedAfter } from "../dialects/postgres/charge-lead-usage.ts";
 import { serialiseCharge as sqliteSerialise, usedAfterCharge as sqliteUsedAfter } from "../dialects/sqlite/charge-lead-usage.ts";
 import type { Database } from "../schema.ts";
+import { PreparedQuery } from "../prepared-query.ts";
+
+interface ChargeRow {
+  used: number | string;
+}
+
+/**
+ * The conditional upsert: add the calls only when the page is not forced and the window's usage
+ * plus the calls fits the budget. The page's leads are only counted when usage nears the cached
+ * budget (CASE evaluates lazily).
+ */
+function chargeStatement(db: Kysely<Database>, dialect: Dialect, p: (name: keyof ChargeRequest & string) => never) {
+  const exactBudget = sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end
+    from leads where page_id = ${p("pageId")} and created_time >= ${p("leadsFrom")} and created_time <= ${p("leadsTo")})`;
+  const used = sql<number>`(select used from w)`;
+  return sql<ChargeRow>`
+    with w as (select coalesce(sum(calls), 0) as used from lead_rate_usage where page_id = ${p("pageId")} and bucket >= ${p("fromBucket")})
+    insert into lead_rate_usage (page_id, bucket, calls)
+    select ${p("pageId")}, cast(${p("bucket")} as bigint), cast(${p("calls")} as bigint) from w
+    where not exists (select 1 from lead_rate_pages where page_id = ${p("pageId")} and forced_until > ${p("now")})
+      and ${used} + ${p("calls")} <= case when ${used} + ${p("calls")} <= ${p("trustBudgetUpTo")} then ${p("budget")} else ${exactBudget} end
+    on conflict (page_id, bucket) do update set calls = lead_rate_usage.calls + excluded.calls
+    returning ${dialect.usedAfterCharge(p("pageId"), p("fromBucket"), p("calls"))} as used`.compile(db);
+}
+
+type Dialect = (typeof dialects)[keyof typeof dialects];
 
 const dialects = {
   sqlite: { serialiseCharge: sqliteSerialise, usedAfterCharge: sqliteUsedAfter },
@@ -15,26 +41,17 @@ const dialects = {
  */
 export class KyselyLeadUsageRepository implements LeadUsageStore {
   readonly #db: Kysely<Database>;
-  readonly #dialect: (typeof dialects)[keyof typeof dialects];
+  readonly #dialect: Dialect;
+  readonly #charge: PreparedQuery<ChargeRequest, ChargeRow>;
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.#dialect = db.getExecutor().adapter instanceof PostgresAdapter ? dialects.postgres : dialects.sqlite;
+    this.#charge = new PreparedQuery(db, (param) => chargeStatement(db, this.#dialect, param));
   }
 
   tryCharge(r: ChargeRequest): Promise<number | undefined> {
-    const { serialiseCharge, usedAfterCharge } = this.#dialect;
-    return serialiseCharge(this.#db, r.pageId, async (db) => {
-      // The lead count only runs when usage nears the cached budget (CASE evaluates lazily).
-      const exactBudget = sql<number>`(select ${r.callsPerLead} * case when count(*) < ${r.minLeads} then ${r.minLeads} else count(*) end
-        from leads where page_id = ${r.pageId} and created_time >= ${r.leadsFrom} and created_time <= ${r.leadsTo})`;
-      const res = await sql<{ used: number | string }>`
-        with w as (select coalesce(sum(calls), 0) as used from lead_rate_usage where page_id = ${r.pageId} and bucket >= ${r.fromBucket})
-        insert into lead_rate_usage (page_id, bucket, calls)
-        select ${r.pageId}, cast(${r.bucket} as bigint), cast(${r.calls} as bigint) from w
-        where not exists (select 1 from lead_rate_pages where page_id = ${r.pageId} and forced_until > ${r.now})
-          and w.used + ${r.calls} <= case when w.used + ${r.calls} <= ${r.trustBudgetUpTo} then ${r.budget} else ${exactBudget} end
-        on conflict (page_id, bucket) do update set calls = lead_rate_usage.calls + excluded.calls
-        returning ${usedAfterCharge(r.pageId, r.fromBucket, r.calls)} as used`.execute(db);
+    return this.#dialect.serialiseCharge(this.#db, r.pageId, async (db) => {
+      const res = db === this.#db ? await this.#charge.execute(r) : await db.executeQuery(chargeStatement(db, this.#dialect, (k) => r[k] as never));
       const row = res.rows[0];
       return row === undefined ? undefined : Number(row.used);
     });

@@ -3,6 +3,7 @@ import type { KeysetPosition } from "../../domain/cursor.ts";
 import type { LeadEvent, LeadRecord, LeadSource } from "../../domain/model.ts";
 import type { LeadListQuery, LeadRepository } from "../../domain/ports.ts";
 import type { Database, LeadsTable } from "../schema.ts";
+import { PreparedQuery } from "../prepared-query.ts";
 
 const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
   id: r.id,
@@ -55,13 +56,15 @@ const INSERT_CHUNK = 400;
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
+  readonly #byId: PreparedQuery<{ id: string }, Selectable<LeadsTable>>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
+    this.#byId = new PreparedQuery(db, (param) => db.selectFrom("leads").selectAll().where("id", "=", param("id")).compile());
   }
 
   async get(id: string): Promise<LeadRecord | undefined> {
-    const row = await this.#db.selectFrom("leads").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = (await this.#byId.execute({ id })).rows[0];
     return row && toRecord(row);
   }
 

@@ -2,9 +2,11 @@ import SQLite from "better-sqlite3";
 import { Kysely, SqliteDialect } from "kysely";
 import type { Database } from "../../schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
+import { sqliteGeneration } from "./directory-generation.ts";
+import type { GenerationSource } from "../../cache/generation-source.ts";
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
-export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void> } {
+export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource } {
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
@@ -12,6 +14,7 @@ export function connectSqlite(file: string): { db: Kysely<Database>; close: () =
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, close: () => db.destroy() };
+  const generation = sqliteGeneration(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, generation.written) }) });
+  return { db, close: () => db.destroy(), generation };
 }

@@ -6,16 +6,21 @@ const MAX_STATEMENTS = 500;
 /**
  * Kysely prepares every query anew; compiling SQL costs several times what running a keyed lookup
  * does, so statements are kept by SQL text (the read paths use a few dozen shapes). A statement still
- * iterating a stream is busy, so such a caller gets a fresh one.
+ * iterating a stream is busy, so such a caller gets a fresh one. `onWrite` hears of every statement
+ * that may write, before it runs (caches keyed on the database's state need to know).
  */
-export function withStatementCache(db: SQLite.Database): SqliteDatabase {
+export function withStatementCache(db: SQLite.Database, onWrite: () => void = () => {}): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => void db.close(),
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql);
-      if (cached && !cached.busy) return cached as unknown as SqliteStatement;
+      if (cached && !cached.busy) {
+        if (!cached.reader) onWrite();
+        return cached as unknown as SqliteStatement;
+      }
       const stmt = db.prepare(sql);
+      if (!stmt.reader) onWrite();
       if (!cached) {
         if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
         cache.set(sql, stmt);

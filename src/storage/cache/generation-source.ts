@@ -1,0 +1,10 @@
+/**
+ * Tells whether cached directory rows may have changed: a number that every committed change to
+ * a cached table moves. `undefined` means "cannot tell right now": read through.
+ */
+export interface GenerationSource {
+  current(): number | undefined;
+}
+
+/** PostgreSQL: no cheap synchronous check, so nothing is cached. */
+export const noGeneration: GenerationSource = { current: () => undefined };
