@@ -64,7 +64,7 @@ export class LeadRateMeter implements LeadReadMeter {
     let budget = budgetFor(leads);
     const trustBudgetUpTo = Math.floor(budget * RECOUNT_ABOVE);
     const used = await this.#store.tryCharge({
-      pageId, bucket: bucketOf(now), fromBucket: from, calls, now, budget, trustBudgetUpTo,
+      pageId, bucket: bucketOf(now), fromBucket: from, calls, now, trustBudgetUpTo,
       callsPerLead: CALLS_PER_LEAD, minLeads: MIN_BUDGET_LEADS, leadsFrom: range.from, leadsTo: range.to,
     });
     // Near the boundary the statement decided on a fresh count; report against that same count.

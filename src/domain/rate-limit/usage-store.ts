@@ -19,10 +19,9 @@ export interface ChargeRequest {
   calls: number;
   /** Unix seconds: a page forced into the limited state until later than this refuses. */
   now: number;
-  /** The budget from a recent lead count, trusted while usage stays at or below `trustBudgetUpTo`. */
-  budget: number;
+  /** Usage a recent lead count allows without recounting (a safe fraction of that budget). */
   trustBudgetUpTo: number;
-  /** Above `trustBudgetUpTo`, the budget is recounted inside the charge: calls per lead × max(leads, minLeads). */
+  /** Beyond `trustBudgetUpTo`, the budget is counted inside the charge: calls per lead × max(leads, minLeads). */
   callsPerLead: number;
   minLeads: number;
   /** `[from, to]` created_time range of the leads that count (the past 90 days). */

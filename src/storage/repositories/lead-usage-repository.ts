@@ -11,19 +11,20 @@ interface ChargeRow {
 
 /**
  * The conditional upsert: add the calls only when the page is not forced and the window's usage
- * plus the calls fits the budget. The page's leads are only counted when usage nears the cached
- * budget (CASE evaluates lazily).
+ * plus the calls stays within a limit: the cached budget's trusted part, or ("exact") the budget
+ * from the page's leads counted in the same statement.
  */
-function chargeStatement(db: Kysely<Database>, dialect: Dialect, p: (name: keyof ChargeRequest & string) => never) {
-  const exactBudget = sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end
-    from leads where page_id = ${p("pageId")} and created_time >= ${p("leadsFrom")} and created_time <= ${p("leadsTo")})`;
-  const used = sql<number>`(select used from w)`;
+function chargeStatement(db: Kysely<Database>, dialect: Dialect, p: (name: keyof ChargeRequest & string) => never, limit: "trusted" | "exact") {
+  const bound = limit === "trusted"
+    ? sql<number>`${p("trustBudgetUpTo")}`
+    : sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end
+        from leads where page_id = ${p("pageId")} and created_time >= ${p("leadsFrom")} and created_time <= ${p("leadsTo")})`;
   return sql<ChargeRow>`
     with w as (select coalesce(sum(calls), 0) as used from lead_rate_usage where page_id = ${p("pageId")} and bucket >= ${p("fromBucket")})
     insert into lead_rate_usage (page_id, bucket, calls)
     select ${p("pageId")}, cast(${p("bucket")} as bigint), cast(${p("calls")} as bigint) from w
     where not exists (select 1 from lead_rate_pages where page_id = ${p("pageId")} and forced_until > ${p("now")})
-      and ${used} + ${p("calls")} <= case when ${used} + ${p("calls")} <= ${p("trustBudgetUpTo")} then ${p("budget")} else ${exactBudget} end
+      and w.used + ${p("calls")} <= ${bound}
     on conflict (page_id, bucket) do update set calls = lead_rate_usage.calls + excluded.calls
     returning ${dialect.usedAfterCharge(p("pageId"), p("fromBucket"), p("calls"))} as used`.compile(db);
 }
@@ -42,18 +43,30 @@ const dialects = {
 export class KyselyLeadUsageRepository implements LeadUsageStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: Dialect;
-  readonly #charge: PreparedQuery<ChargeRequest, ChargeRow>;
+  readonly #charge: Record<"trusted" | "exact", PreparedQuery<ChargeRequest, ChargeRow>>;
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.#dialect = db.getExecutor().adapter instanceof PostgresAdapter ? dialects.postgres : dialects.sqlite;
-    this.#charge = new PreparedQuery(db, (param) => chargeStatement(db, this.#dialect, param));
+    this.#charge = {
+      trusted: new PreparedQuery(db, (param) => chargeStatement(db, this.#dialect, param, "trusted")),
+      exact: new PreparedQuery(db, (param) => chargeStatement(db, this.#dialect, param, "exact")),
+    };
   }
 
+  /**
+   * Most charges fit the trusted part of the cached budget: one statement that counts no leads.
+   * One that does not (near the limit, or a forced page) is decided again on the exact budget.
+   */
   tryCharge(r: ChargeRequest): Promise<number | undefined> {
     return this.#dialect.serialiseCharge(this.#db, r.pageId, async (db) => {
-      const res = db === this.#db ? await this.#charge.execute(r) : await db.executeQuery(chargeStatement(db, this.#dialect, (k) => r[k] as never));
-      const row = res.rows[0];
-      return row === undefined ? undefined : Number(row.used);
+      const run = async (limit: "trusted" | "exact") => {
+        const res = db === this.#db
+          ? await this.#charge[limit].execute(r)
+          : await db.executeQuery(chargeStatement(db, this.#dialect, (k) => r[k] as never, limit));
+        const row = res.rows[0];
+        return row === undefined ? undefined : Number(row.used);
+      };
+      return (await run("trusted")) ?? run("exact");
     });
   }
 
