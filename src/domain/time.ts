@@ -1,6 +1,7 @@
 /** Graph formats datetimes as `2015-02-28T08:49:14+0000`: UTC, seconds, no colon in the offset. */
 export function formatGraphTime(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "+0000");
+  // toISOString always answers `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0–9999.
+  return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19)}+0000`;
 }
 
 const GRAPH_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/;
