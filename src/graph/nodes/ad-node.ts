@@ -1,4 +1,4 @@
-import { errors } from "../../domain/errors.ts";
+import { errors, isGraphError } from "../../domain/errors.ts";
 import type { AdRecord } from "../../domain/model.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import type { GraphContext } from "../context.ts";
@@ -45,8 +45,10 @@ export async function loadVisibleAd(ctx: GraphContext, id: string, method: "get"
     try {
       await ctx.services.policy.assertCanSeePage(ctx.caller, view.pageId, id);
       return view;
-    } catch {
-      // fall through: an advertiser on the account sees the ad even without the page
+    } catch (e) {
+      // An advertiser on the account sees the ad even without the page; any other answer (190/492
+      // for a page token whose user lost their role on the page) stands.
+      if (!isUnknownObject(e)) throw e;
     }
   }
   if (ctx.caller.userId !== null) {
@@ -64,3 +66,5 @@ export const adNode: GraphNode<AdView> = {
     leads: leadsEdgeOf((v: AdView) => ({ id: v.ad.id, pageId: v.pageId, column: "adId" })),
   },
 };
+
+const isUnknownObject = (e: unknown): boolean => isGraphError(e) && e.code === 100 && e.subcode === 33;
