@@ -25,3 +25,18 @@ describe.each(databaseKinds())("GET /{ad-id} when the page check fails (%s)", (k
     expect(res.body).toEqual({ id: "7001", name: "Test drive ad" });
   });
 });
+
+describe.each(databaseKinds())("DELETE /{lead-id} on a page the caller cannot see (%s)", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(kind, { world: exampleWorld() });
+  });
+  afterAll(async () => h?.close());
+
+  it("names the delete method in the 100/33 message and deletes nothing", async () => {
+    const res = await h.graph("DELETE", "/9001", { token: "EAAB-page-other" });
+    expect(res.body.error).toMatchObject({ code: 100, error_subcode: 33 });
+    expect(res.body.error.message).toMatch(/^Unsupported delete request\. Object with ID '9001'/);
+    expect((await h.graph("GET", "/9001", { token: "EAAB-page-acme" })).status).toBe(200);
+  });
+});

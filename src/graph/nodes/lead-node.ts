@@ -1,5 +1,5 @@
 import type { AdAttribution, LeadRecord } from "../../domain/model.ts";
-import { errors } from "../../domain/errors.ts";
+import { errors, isGraphError } from "../../domain/errors.ts";
 import { isExpired } from "../../domain/retention.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import { LEAD_DEFAULT_FIELDS } from "../../contract/index.ts";
@@ -67,7 +67,13 @@ export const leadShape: ObjectShape<LeadView> = {
 export async function loadVisibleLead(ctx: GraphContext, id: string, method: "get" | "post" | "delete"): Promise<LeadRecord> {
   const lead = await ctx.lead(id);
   if (!lead || isExpired(lead.createdTime, ctx.nowSeconds())) throw errors.unknownObject(id, method);
-  await ctx.services.policy.assertCanReadLeads(ctx.caller, lead.pageId, id);
+  try {
+    await ctx.services.policy.assertCanReadLeads(ctx.caller, lead.pageId, id);
+  } catch (e) {
+    // The policy answers as for a read; a POST or DELETE on an unseen lead names its own method.
+    if (method !== "get" && isGraphError(e) && e.code === 100 && e.subcode === 33) throw errors.unknownObject(id, method);
+    throw e;
+  }
   if (!(await ctx.services.policy.leadVisible(ctx.caller, lead))) throw errors.unknownObject(id, method);
   return lead;
 }
