@@ -86,10 +86,15 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
 
   const configured = (opts.publicUrl ?? runtime.config.publicUrl)?.replace(/\/+$/, "");
   // Without a configured public URL, links point at the socket actually bound (`--port 0` included),
-  // so the base is read per request rather than fixed before listen().
+  // so the base is read once listening rather than fixed before listen().
+  let bound: string | undefined;
   const links = {
     get publicUrl(): string {
-      return configured ?? listeningUrl(app, runtime.config.host, runtime.config.port);
+      if (configured !== undefined) return configured;
+      if (bound !== undefined) return bound;
+      const url = listeningUrl(app, runtime.config.host, runtime.config.port);
+      if (app.server.listening) bound = url;
+      return url;
     },
   };
   for (const register of httpModules) await register(app, runtime, links);
