@@ -1,5 +1,6 @@
 import SQLite from "better-sqlite3";
-import { Kysely, SqliteDialect } from "kysely";
+import { Kysely } from "kysely";
+import { ImmediateSqliteDialect } from "./immediate-dialect.ts";
 import type { Database } from "../../schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
@@ -15,6 +16,6 @@ export function connectSqlite(file: string): { db: Kysely<Database>; close: () =
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
   const generation = sqliteGeneration(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, generation.written) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, generation.written) }) });
   return { db, close: () => db.destroy(), generation };
 }

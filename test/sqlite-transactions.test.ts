@@ -1,0 +1,39 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { sql } from "kysely";
+import { afterAll, describe, expect, it } from "vitest";
+import { connectSqlite } from "../src/storage/dialects/sqlite/connect.ts";
+import { migrateToLatest } from "../src/storage/index.ts";
+
+/** Another process writing the same file, as a second server or the CLI does. */
+function writeFromAnotherProcess(file: string, key: string): Promise<number> {
+  const script = `const D = require("better-sqlite3"); const db = new D(process.argv[1]); db.pragma("busy_timeout = 10000");
+    db.prepare("insert into settings (key, value) values (?, 'other')").run(process.argv[2]); db.close();`;
+  const child = spawn(process.execPath, ["-e", script, file, key], { cwd: process.cwd(), stdio: "inherit" });
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code ?? -1)));
+}
+
+describe("SQLite transactions across processes", () => {
+  const dir = mkdtempSync(join(tmpdir(), "leadgraph-tx-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a transaction that reads, waits while another process writes, then writes, commits (no SQLITE_BUSY)", async () => {
+    const file = join(dir, "tx.db");
+    const { db, close } = connectSqlite(file);
+    await migrateToLatest(db);
+    let other: Promise<number> | undefined;
+    await db.transaction().execute(async (trx) => {
+      await trx.selectFrom("settings").selectAll().execute();
+      // With a deferred `begin` the other process commits now and our write below fails at once.
+      other = writeFromAnotherProcess(file, "written-by-other");
+      await new Promise((r) => setTimeout(r, 400));
+      await trx.insertInto("settings").values({ key: "written-in-tx", value: "tx" }).execute();
+    });
+    expect(await other).toBe(0);
+    const keys = (await sql<{ key: string }>`select key from settings where key like 'written-%' order by key`.execute(db)).rows.map((r) => r.key);
+    expect(keys).toEqual(["written-by-other", "written-in-tx"]);
+    await close();
+  });
+});
