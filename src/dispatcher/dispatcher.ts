@@ -3,7 +3,9 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "undici";
 import type { Services } from "../domain/services.ts";
 import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
+import { webhookConfigChanges } from "../domain/webhooks/config-changes.ts";
 import type { DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
+import { DeliverySettingsCache } from "./delivery-settings-cache.ts";
 import { fanOut } from "./fan-out.ts";
 import { webhookAgent } from "./post-webhook.ts";
 import { sendBatch } from "./send-batch.ts";
@@ -28,6 +30,8 @@ export interface WakeSource {
 
 const FAN_OUT_CHUNK = 500;
 const PRUNE_EVERY_MS = 60_000;
+/** How often pending deliveries are checked for a receiver that went away without this process seeing it. */
+export const SETTLE_EVERY_MS = 5_000;
 
 /**
  * Delivers the webhook outbox: fans lead events out into deliveries, claims due batches (one app
@@ -41,6 +45,9 @@ export class WebhookDispatcher {
   readonly #opts: DispatcherOptions;
   readonly #random: () => number;
   readonly #agent: Agent;
+  readonly #cache = new DeliverySettingsCache();
+  #settledVersion = -1;
+  #lastSettleWallMs = 0;
   #running = false;
   #stopped = false;
   #wakeup: (() => void) | undefined;
@@ -92,23 +99,25 @@ export class WebhookDispatcher {
    * number of batches sent. Tests under a manual clock call it after moving time.
    */
   async runOnce(): Promise<number> {
+    await this.#maybeSettle();
     let sent = 0;
-    let sentBefore = -1;
-    // A pass ends when a claim finds nothing; batches that failed into an immediate retry are due
-    // again by then, so passes repeat until one sends nothing.
-    while (sent > sentBefore) {
-      sentBefore = sent;
-      while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) === FAN_OUT_CHUNK) {
+    for (;;) {
+      while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random, this.#cache)) === FAN_OUT_CHUNK) {
         // a full chunk means more may be waiting
       }
-      sent += await this.#sendDue();
+      const pass = await this.#sendDue();
+      sent += pass.batches;
+      // A batch that failed is retried once at once: its deliveries are due again, so look again.
+      // Otherwise a pass that claimed until nothing was left has nothing more to find.
+      if (pass.batches === 0 || !pass.failed) break;
     }
     await this.#maybePrune();
     return sent;
   }
 
-  async #sendDue(): Promise<number> {
-    let sent = 0;
+  async #sendDue(): Promise<{ batches: number; failed: boolean }> {
+    let batches = 0;
+    let failed = false;
     const inFlight = new Set<Promise<void>>();
     for (;;) {
       if (this.#stopped && this.#running) break;
@@ -116,14 +125,32 @@ export class WebhookDispatcher {
       const batch = await this.#claim();
       if (batch.length === 0) break;
       const p: Promise<void> = sendBatch({
-        services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
+        services: this.#services, agent: this.#agent, cache: this.#cache, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
         autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
-      }, batch).catch((e) => this.#opts.onError?.(e)).finally(() => inFlight.delete(p));
+      }, batch).then((f) => {
+        if (f) failed = true;
+      }, (e) => {
+        failed = true;
+        this.#opts.onError?.(e);
+      }).finally(() => inFlight.delete(p));
       inFlight.add(p);
-      sent++;
+      batches++;
     }
     await Promise.all(inFlight);
-    return sent;
+    return { batches, failed };
+  }
+
+  /**
+   * Settles deliveries nobody receives any more: at once after this process changed a
+   * subscription, install or setting, and every SETTLE_EVERY_MS for changes made elsewhere.
+   */
+  async #maybeSettle(): Promise<void> {
+    const version = webhookConfigChanges.version;
+    const wall = Date.now();
+    if (version === this.#settledVersion && wall - this.#lastSettleWallMs < SETTLE_EVERY_MS) return;
+    this.#settledVersion = version;
+    this.#lastSettleWallMs = wall;
+    await this.#services.store.webhooks.cancelUnreceivable(this.#services.clock.nowMs(), wall);
   }
 
   /**
@@ -153,9 +180,11 @@ export class WebhookDispatcher {
         this.#woken = false;
         await this.runOnce();
         if (this.#stopped) break;
-        const next = await this.#services.store.webhooks.nextDueMs();
-        const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
-        await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
+        if (!this.#woken) {
+          const next = await this.#services.store.webhooks.nextDueMs();
+          const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
+          await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
+        }
         // Gather leads arriving close together into one POST: at most `lingerMs` after the first
         // of them woke us (time spent sending the previous batch counts).
         const linger = this.#opts.lingerMs - (performance.now() - this.#wokenAt);
