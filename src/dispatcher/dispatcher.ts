@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "undici";
 import type { Services } from "../domain/services.ts";
 import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
-import { webhookConfigChanges } from "../domain/webhooks/config-changes.ts";
+import { DELIVERY_SETTINGS_TTL_MS, webhookConfigChanges } from "../domain/webhooks/config-changes.ts";
 import type { DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
 import { DeliverySettingsCache } from "./delivery-settings-cache.ts";
 import { fanOut } from "./fan-out.ts";
@@ -30,8 +30,11 @@ export interface WakeSource {
 
 const FAN_OUT_CHUNK = 500;
 const PRUNE_EVERY_MS = 60_000;
-/** How often pending deliveries are checked for a receiver that went away without this process seeing it. */
-export const SETTLE_EVERY_MS = 5_000;
+/**
+ * How often pending deliveries are checked for a receiver that went away without this process's
+ * repositories seeing it (another instance's change, an app deleted with its subscription).
+ */
+export const SETTLE_EVERY_MS = DELIVERY_SETTINGS_TTL_MS;
 
 /**
  * Delivers the webhook outbox: fans lead events out into deliveries, claims due batches (one app
