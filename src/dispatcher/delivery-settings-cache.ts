@@ -29,6 +29,7 @@ interface Entry<T> {
 export class DeliverySettingsCache {
   readonly #apps = new Map<string, Entry<AppDeliverySettings>>();
   readonly #installs = new Map<string, Entry<PageInstallRecord[]>>();
+  readonly #healthyAt = new Map<string, number>();
   readonly #changes: WebhookConfigChanges;
   readonly #ttlMs: number;
 
@@ -48,6 +49,21 @@ export class DeliverySettingsCache {
 
   installs(store: Store, pageId: string): Promise<PageInstallRecord[]> {
     return this.#get(this.#installs, pageId, () => store.subscriptions.installsOfPage(pageId));
+  }
+
+  /**
+   * Whether this process cleared the app's failing mark less than a TTL ago: clearing it again
+   * after every successful batch would be a statement that changes nothing. (Another instance may
+   * mark it failing meanwhile; it is cleared again within a TTL of the next success.)
+   */
+  clearedRecently(appId: string): boolean {
+    const at = this.#healthyAt.get(appId);
+    return at !== undefined && performance.now() - at < this.#ttlMs;
+  }
+
+  noteHealthy(appId: string, healthy: boolean): void {
+    if (healthy) this.#healthyAt.set(appId, performance.now());
+    else this.#healthyAt.delete(appId);
   }
 
   async #get<T>(map: Map<string, Entry<T>>, key: string, read: () => Promise<T>): Promise<T> {

@@ -127,8 +127,9 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   await store.transaction(async (tx) => {
     for (const a of attempts) await tx.webhooks.recordAttempt(a);
     await tx.webhooks.finish(ctx.owner, nowMs, outcomes);
-    if (anySuccess) await tx.webhooks.setFailing(app.id, false, nowMs);
-    else if (anyFailure) {
+    if (anySuccess) {
+      if (!ctx.cache.clearedRecently(app.id)) await tx.webhooks.setFailing(app.id, false, nowMs);
+    } else if (anyFailure) {
       await tx.webhooks.setFailing(app.id, true, nowMs);
       const health = await tx.webhooks.health(app.id);
       if (disableAfterHours > 0 && health?.failingSinceMs != null && nowMs - health.failingSinceMs >= disableAfterHours * 3_600_000) {
@@ -136,6 +137,9 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
       }
     }
   });
+  if (anySuccess) {
+    if (!ctx.cache.clearedRecently(app.id)) ctx.cache.noteHealthy(app.id, true);
+  } else if (anyFailure) ctx.cache.noteHealthy(app.id, false);
   for (const o of observed) services.metrics.webhookDelivery(o.outcome, o.seconds);
   return anyFailure;
 }

@@ -75,13 +75,14 @@ export class KyselyWebhookRepository implements WebhookRepository {
   }
 
   async claimDue(o: { nowMs: number; wallMs: number; owner: string; leaseUntil: number; max: number }): Promise<DeliveryRecord[]> {
-    const first = await this.#lock(this.#due(o.nowMs, o.wallMs).select(["app_id", "page_id"])
-      .orderBy("next_attempt_ms").orderBy("id").limit(1)).executeTakeFirst();
-    if (!first) return [];
-    // Choosing the rows and leasing them is one statement (RETURNING): a batch costs two statements.
+    // One statement: the (app, page) of the oldest due row, its due rows up to `max`, leased and
+    // returned. Atomic on its own (SQLite runs it alone; on PostgreSQL the subqueries' SKIP LOCKED
+    // row locks are held until it commits), so a claim needs no transaction around it.
+    const group = this.#lock(this.#due(o.nowMs, o.wallMs).select(["app_id", "page_id"])
+      .orderBy("next_attempt_ms").orderBy("id").limit(1)).$asTuple("app_id", "page_id");
     const rows = await this.#db.updateTable("webhook_deliveries").set({ lease_owner: o.owner, lease_until: o.leaseUntil })
       .where("id", "in", this.#lock(this.#due(o.nowMs, o.wallMs).select("id")
-        .where("app_id", "=", first.app_id).where("page_id", "=", first.page_id)
+        .where((eb) => eb(eb.refTuple("app_id", "page_id"), "in", group))
         .orderBy("next_attempt_ms").orderBy("id").limit(o.max)))
       .returningAll().execute();
     // RETURNING gives no order; the batch goes out oldest first.
