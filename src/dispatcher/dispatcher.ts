@@ -3,7 +3,9 @@ import { randomBytes } from "node:crypto";
 import type { Agent } from "undici";
 import type { Services } from "../domain/services.ts";
 import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
+import { DELIVERY_SETTINGS_TTL_MS, webhookConfigChanges } from "../domain/webhooks/config-changes.ts";
 import type { DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
+import { DeliverySettingsCache } from "./delivery-settings-cache.ts";
 import { fanOut } from "./fan-out.ts";
 import { webhookAgent } from "./post-webhook.ts";
 import { sendBatch } from "./send-batch.ts";
@@ -28,6 +30,11 @@ export interface WakeSource {
 
 const FAN_OUT_CHUNK = 500;
 const PRUNE_EVERY_MS = 60_000;
+/**
+ * How often pending deliveries are checked for a receiver that went away without this process's
+ * repositories seeing it (another instance's change, an app deleted with its subscription).
+ */
+export const SETTLE_EVERY_MS = DELIVERY_SETTINGS_TTL_MS;
 
 /**
  * Delivers the webhook outbox: fans lead events out into deliveries, claims due batches (one app
@@ -41,6 +48,9 @@ export class WebhookDispatcher {
   readonly #opts: DispatcherOptions;
   readonly #random: () => number;
   readonly #agent: Agent;
+  readonly #cache = new DeliverySettingsCache();
+  #settledVersion = -1;
+  #lastSettleWallMs = 0;
   #running = false;
   #stopped = false;
   #wakeup: (() => void) | undefined;
@@ -50,6 +60,8 @@ export class WebhookDispatcher {
   #unsubscribe: (() => void) | undefined;
   #lastPruneWallMs = 0;
   #claimChain: Promise<void> = Promise.resolve();
+  /** Batches being sent (POST and outcome); the background loop does not wait for them. */
+  readonly #inFlight = new Set<Promise<void>>();
   readonly #wakeSources: WakeSource[] = [];
 
   constructor(services: Services, opts: DispatcherOptions) {
@@ -83,59 +95,98 @@ export class WebhookDispatcher {
     this.#unsubscribe?.();
     this.#wakeup?.();
     await this.#loop;
+    await Promise.all(this.#inFlight);
     for (const s of this.#wakeSources) await s.close().catch(() => undefined);
     await this.#agent.close().catch(() => undefined);
   }
 
   /**
-   * One full pass: fan out everything in the outbox, then send every due batch. Returns the
-   * number of batches sent. Tests under a manual clock call it after moving time.
+   * One full pass: fan out everything in the outbox, then send every due batch and wait for the
+   * outcomes. Returns the number of batches sent. Tests under a manual clock call it after moving time.
    */
   async runOnce(): Promise<number> {
+    await this.#maybeSettle();
     let sent = 0;
-    let sentBefore = -1;
-    // A pass ends when a claim finds nothing; batches that failed into an immediate retry are due
-    // again by then, so passes repeat until one sends nothing.
-    while (sent > sentBefore) {
-      sentBefore = sent;
-      while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random)) === FAN_OUT_CHUNK) {
-        // a full chunk means more may be waiting
-      }
-      sent += await this.#sendDue();
+    for (;;) {
+      await this.#fanOutAll();
+      const pass = await this.#sendDue();
+      await Promise.all(this.#inFlight);
+      sent += pass.batches;
+      // A batch that failed is retried once at once: its deliveries are due again, so look again.
+      // Otherwise a pass that claimed until nothing was left has nothing more to find.
+      if (pass.batches === 0 || !pass.failed.value) break;
     }
     await this.#maybePrune();
     return sent;
   }
 
-  async #sendDue(): Promise<number> {
-    let sent = 0;
-    const inFlight = new Set<Promise<void>>();
+  /**
+   * The background loop's pass: like runOnce, but it does not wait for the POSTs it started, so
+   * leads that arrive meanwhile are fanned out and sent beside them (up to `concurrency` batches
+   * in flight) instead of queueing behind a slow receiver. A failed batch wakes the loop, since
+   * its immediate retry is due.
+   */
+  async #pass(): Promise<void> {
+    await this.#maybeSettle();
+    await this.#fanOutAll();
+    await this.#sendDue();
+    await this.#maybePrune();
+  }
+
+  async #fanOutAll(): Promise<void> {
+    while ((await fanOut(this.#services, FAN_OUT_CHUNK, this.#random, this.#cache)) === FAN_OUT_CHUNK) {
+      // a full chunk means more may be waiting
+    }
+  }
+
+  async #sendDue(): Promise<{ batches: number; failed: { value: boolean } }> {
+    let batches = 0;
+    const failed = { value: false };
     for (;;) {
       if (this.#stopped && this.#running) break;
-      if (inFlight.size >= this.#opts.concurrency) await Promise.race(inFlight);
+      while (this.#inFlight.size >= this.#opts.concurrency) await Promise.race(this.#inFlight);
       const batch = await this.#claim();
       if (batch.length === 0) break;
       const p: Promise<void> = sendBatch({
-        services: this.#services, agent: this.#agent, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
+        services: this.#services, agent: this.#agent, cache: this.#cache, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
         autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
-      }, batch).catch((e) => this.#opts.onError?.(e)).finally(() => inFlight.delete(p));
-      inFlight.add(p);
-      sent++;
+      }, batch).then((f) => {
+        if (!f) return;
+        failed.value = true;
+        this.wake();
+      }, (e) => {
+        failed.value = true;
+        this.#opts.onError?.(e);
+      }).finally(() => this.#inFlight.delete(p));
+      this.#inFlight.add(p);
+      batches++;
     }
-    await Promise.all(inFlight);
-    return sent;
+    return { batches, failed };
+  }
+
+  /**
+   * Settles deliveries nobody receives any more: at once after this process changed a
+   * subscription, install or setting, and every SETTLE_EVERY_MS for changes made elsewhere.
+   */
+  async #maybeSettle(): Promise<void> {
+    const version = webhookConfigChanges.version;
+    const wall = Date.now();
+    if (version === this.#settledVersion && wall - this.#lastSettleWallMs < SETTLE_EVERY_MS) return;
+    this.#settledVersion = version;
+    this.#lastSettleWallMs = wall;
+    await this.#services.store.webhooks.cancelUnreceivable(this.#services.clock.nowMs(), wall);
   }
 
   /**
    * Claims are serialised inside one instance so its workers never split one app and page's due
    * changes between them; between instances the row locks (SKIP LOCKED on PostgreSQL, held for
-   * the claiming transaction) and leases keep every batch with one sender.
+   * the claiming statement) and leases keep every batch with one sender.
    */
   #claim(): Promise<DeliveryRecord[]> {
-    const run = this.#claimChain.then(() => this.#services.store.transaction((tx) => tx.webhooks.claimDue({
+    const run = this.#claimChain.then(() => this.#services.store.webhooks.claimDue({
       nowMs: this.#services.clock.nowMs(), wallMs: Date.now(), owner: this.owner,
       leaseUntil: Date.now() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
-    })));
+    }));
     this.#claimChain = run.then(() => undefined, () => undefined);
     return run;
   }
@@ -151,11 +202,16 @@ export class WebhookDispatcher {
     while (!this.#stopped) {
       try {
         this.#woken = false;
-        await this.runOnce();
+        await this.#pass();
         if (this.#stopped) break;
-        const next = await this.#services.store.webhooks.nextDueMs();
-        const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
-        await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
+        if (!this.#woken && this.#inFlight.size > 0) {
+          // The batches in flight hold leases on what is due now: look again once one is done.
+          await Promise.race([this.#sleep(this.#opts.pollMs), Promise.race(this.#inFlight)]);
+        } else if (!this.#woken) {
+          const next = await this.#services.store.webhooks.nextDueMs();
+          const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
+          await this.#sleep(Math.max(0, Math.min(this.#opts.pollMs, untilDue)));
+        }
         // Gather leads arriving close together into one POST: at most `lingerMs` after the first
         // of them woke us (time spent sending the previous batch counts).
         const linger = this.#opts.lingerMs - (performance.now() - this.#wokenAt);

@@ -3,13 +3,15 @@ import type { Services } from "../domain/services.ts";
 import { nextAttempt } from "../domain/webhooks/retry-schedule.ts";
 import { type LeadgenChange, serializeLeadgenBody } from "../domain/webhooks/payload.ts";
 import { signWebhookBody } from "../domain/webhooks/signature.ts";
-import type { AttemptRecord, DeliveryOutcome, DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
+import { type AttemptRecord, CANCEL_REASONS, type DeliveryOutcome, type DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
 import type { DeliveryOutcome as MetricOutcome } from "../domain/metrics.ts";
+import type { DeliverySettingsCache } from "./delivery-settings-cache.ts";
 import { postWebhook, WEBHOOK_USER_AGENT } from "./post-webhook.ts";
 
 export interface SendContext {
   services: Services;
   agent: Agent;
+  cache: DeliverySettingsCache;
   owner: string;
   timeoutMs: number;
   autoDisableHours: number;
@@ -24,21 +26,31 @@ const toChange = (d: DeliveryRecord): LeadgenChange => ({
  * Sends one claimed batch (one app, one page): applies the app's fault injection, POSTs the signed
  * body (or several, when split), then records every attempt and the deliveries' new state in one
  * transaction. A crash before that commit leaves the batch leased; it is sent again once the lease
- * expires — the only way a receiver sees a duplicate without fault injection.
+ * expires — the only way a receiver sees a duplicate without fault injection. Returns whether a
+ * POST failed (its deliveries may be due again at once).
  */
-export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord[]): Promise<void> {
+export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord[]): Promise<boolean> {
   const { services } = ctx;
   const store = services.store;
   const first = batch[0];
-  if (!first) return;
-  const app = await store.directory.getApp(first.appId);
-  const sub = (await store.subscriptions.listForApp(first.appId)).find((s) => s.object === "page" && s.active);
-  if (!app || !sub) {
+  if (!first) return false;
+  const { app, subscription: sub, settings } = await ctx.cache.app(store, first.appId);
+  const install = (await ctx.cache.installs(store, first.pageId)).find((i) => i.appId === first.appId);
+  const cancelled = !app ? CANCEL_REASONS.app
+    : !sub?.fields.includes("leadgen") ? CANCEL_REASONS.subscription
+    : !install?.subscribedFields.includes("leadgen") ? CANCEL_REASONS.install
+    : undefined;
+  if (cancelled) {
+    // Nothing receives these any more (Meta stops sending once a subscription or install is gone).
+    await store.webhooks.finish(ctx.owner, services.clock.nowMs(), batch.map((d) => ({ id: d.id, status: "cancelled", httpStatus: null, error: cancelled })));
+    return false;
+  }
+  if (!app || !sub?.active) {
+    // Disabled: held until the subscription is re-enabled.
     await store.webhooks.release(ctx.owner, batch.map((d) => d.id));
     services.metrics.webhookDelivery("released", 0);
-    return;
+    return false;
   }
-  const settings = await store.webhooks.settings(app.id);
   const faults = settings.faults;
   const attempts: AttemptRecord[] = [];
   const outcomes: DeliveryOutcome[] = [];
@@ -115,8 +127,9 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   await store.transaction(async (tx) => {
     for (const a of attempts) await tx.webhooks.recordAttempt(a);
     await tx.webhooks.finish(ctx.owner, nowMs, outcomes);
-    if (anySuccess) await tx.webhooks.setFailing(app.id, false, nowMs);
-    else if (anyFailure) {
+    if (anySuccess) {
+      if (!ctx.cache.clearedRecently(app.id)) await tx.webhooks.setFailing(app.id, false, nowMs);
+    } else if (anyFailure) {
       await tx.webhooks.setFailing(app.id, true, nowMs);
       const health = await tx.webhooks.health(app.id);
       if (disableAfterHours > 0 && health?.failingSinceMs != null && nowMs - health.failingSinceMs >= disableAfterHours * 3_600_000) {
@@ -124,7 +137,11 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
       }
     }
   });
+  if (anySuccess) {
+    if (!ctx.cache.clearedRecently(app.id)) ctx.cache.noteHealthy(app.id, true);
+  } else if (anyFailure) ctx.cache.noteHealthy(app.id, false);
   for (const o of observed) services.metrics.webhookDelivery(o.outcome, o.seconds);
+  return anyFailure;
 }
 
 function shuffle<T>(items: readonly T[], random: () => number): T[] {

@@ -8,6 +8,7 @@ import { installGracefulShutdown } from "../../ops/graceful-shutdown.ts";
 import { createRuntime } from "../../runtime/runtime.ts";
 import { seedDemo, demoBanner } from "../../world/seed-demo.ts";
 import { loadWorld } from "../../world/load-world.ts";
+import { withDeliveryOptions } from "../delivery-options.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 export function serveCommand(): Command {
@@ -22,6 +23,7 @@ export function serveCommand(): Command {
     .addOption(new Option("--admin-key <key>", "admin API key (generated and printed when absent)").env("LEADGRAPH_ADMIN_KEY"))
     .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"));
   withDatabaseOptions(cmd);
+  withDeliveryOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = configFrom(flags);
     const runtime = await createRuntime(config);

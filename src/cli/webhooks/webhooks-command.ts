@@ -10,7 +10,7 @@ export function webhooksCommand(): Command {
   cmd.addCommand(withAdminOptions(new Command("list")
     .description("list deliveries, newest first")
     .option("--app <id>").option("--page <id>").option("--form <id>").option("--lead <id>")
-    .addOption(new Option("--status <status>").choices(["pending", "delivered", "expired", "dropped"]))
+    .addOption(new Option("--status <status>").choices(["pending", "delivered", "expired", "dropped", "cancelled"]))
     .option("--since <time>", "unix seconds, ISO 8601 or -2h").option("--until <time>")
     .option("--limit <n>", "rows", "50").option("--json", "print the raw JSON"))
     .action(async (f: Record<string, string | boolean | undefined>) => {
@@ -37,7 +37,7 @@ export function webhooksCommand(): Command {
   cmd.addCommand(withAdminOptions(new Command("redeliver")
     .description("send one delivery again, or every delivery of an app in a time range (re-signed, with a new `time`)")
     .argument("[delivery-id]").option("--app <id>").option("--since <time>").option("--until <time>")
-    .addOption(new Option("--status <status>").choices(["pending", "delivered", "expired", "dropped"])))
+    .addOption(new Option("--status <status>").choices(["pending", "delivered", "expired", "dropped", "cancelled"])))
     .action(async (id: string | undefined, f: Record<string, string | undefined>) => {
       const t = adminTarget(f);
       if (id) {

@@ -116,7 +116,7 @@ export interface Delivery {
   ad_id: string | null;
   kind: "event" | "redelivery";
   redelivery_of: string | null;
-  status: "pending" | "delivered" | "expired" | "dropped";
+  status: "pending" | "delivered" | "expired" | "dropped" | "cancelled";
   attempts: number;
   created_time: number | null;
   next_attempt_time: number | null;

@@ -1,8 +1,19 @@
 import type { WebhookQueueSnapshot } from "../metrics.ts";
 import type { LeadEvent } from "../model.ts";
 
-export const DELIVERY_STATUSES = ["pending", "delivered", "expired", "dropped"] as const;
+/**
+ * `cancelled`: settled without a POST because nothing receives it any more (the app, its page
+ * subscription to leadgen, or its install on the page was removed while it waited).
+ */
+export const DELIVERY_STATUSES = ["pending", "delivered", "expired", "dropped", "cancelled"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+/** Why a delivery was cancelled (its last_error), as the delivery log shows it. */
+export const CANCEL_REASONS = {
+  app: "cancelled: the app was deleted",
+  subscription: "cancelled: the app no longer subscribes to leadgen for page",
+  install: "cancelled: the app is no longer installed on the page for leadgen",
+} as const;
 
 /** One lead to deliver to one app. */
 export interface DeliveryRecord {
@@ -54,7 +65,7 @@ export interface AttemptRecord {
 
 /** What happens to a claimed delivery after an attempt. */
 export type DeliveryOutcome =
-  | { id: string; status: "delivered" | "expired" | "dropped"; httpStatus: number | null; error: string | null }
+  | { id: string; status: "delivered" | "expired" | "dropped" | "cancelled"; httpStatus: number | null; error: string | null }
   | { id: string; status: "pending"; nextAttemptMs: number; httpStatus: number | null; error: string | null };
 
 export interface FaultSettings {
@@ -121,6 +132,12 @@ export interface WebhookRepository {
   /** Applies outcomes to deliveries still leased by `owner` and releases them. */
   finish(owner: string, atMs: number, outcomes: readonly DeliveryOutcome[]): Promise<void>;
   release(owner: string, ids: readonly string[]): Promise<void>;
+  /**
+   * Settles as `cancelled` (with the reason in last_error) every pending, unleased delivery whose
+   * app, page subscription to leadgen, or leadgen install on its page no longer exists. A disabled
+   * subscription still exists: its deliveries wait for it to be re-enabled. Returns rows settled.
+   */
+  cancelUnreceivable(atMs: number, wallMs: number): Promise<number>;
   get(id: string): Promise<DeliveryRecord | undefined>;
   list(q: DeliveryListQuery): Promise<DeliveryRecord[]>;
   attemptsOf(deliveryId: string): Promise<AttemptRecord[]>;

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { PageInstallRecord, SubscriptionRepository, WebhookSubscriptionRecord } from "../../domain/ports.ts";
+import { webhookConfigChanges } from "../../domain/webhooks/config-changes.ts";
 import type { Database } from "../schema.ts";
 
 export class KyselySubscriptionRepository implements SubscriptionRepository {
@@ -24,11 +25,13 @@ export class KyselySubscriptionRepository implements SubscriptionRepository {
     };
     await this.#db.insertInto("webhook_subscriptions").values(row)
       .onConflict((oc) => oc.columns(["app_id", "object"]).doUpdateSet(row)).execute();
+    webhookConfigChanges.bump();
   }
   async remove(appId: string, object?: string): Promise<void> {
     let q = this.#db.deleteFrom("webhook_subscriptions").where("app_id", "=", appId);
     if (object !== undefined) q = q.where("object", "=", object);
     await q.execute();
+    webhookConfigChanges.bump();
   }
   async installsOfPage(pageId: string): Promise<PageInstallRecord[]> {
     const rows = await this.#db.selectFrom("page_installs").selectAll().where("page_id", "=", pageId).orderBy("app_id").execute();
@@ -40,8 +43,10 @@ export class KyselySubscriptionRepository implements SubscriptionRepository {
     const row = { page_id: i.pageId, app_id: i.appId, subscribed_fields: JSON.stringify(i.subscribedFields), created_time: i.createdTime };
     await this.#db.insertInto("page_installs").values(row)
       .onConflict((oc) => oc.columns(["page_id", "app_id"]).doUpdateSet(row)).execute();
+    webhookConfigChanges.bump();
   }
   async removeInstall(pageId: string, appId: string): Promise<void> {
     await this.#db.deleteFrom("page_installs").where("page_id", "=", pageId).where("app_id", "=", appId).execute();
+    webhookConfigChanges.bump();
   }
 }

@@ -1,8 +1,9 @@
-import { type Kysely, PostgresAdapter, type Selectable, type SelectQueryBuilder } from "kysely";
+import { type ExpressionBuilder, type Kysely, PostgresAdapter, type Selectable, type SelectQueryBuilder } from "kysely";
 import type { LeadEvent } from "../../domain/model.ts";
 import type { WebhookQueueSnapshot } from "../../domain/metrics.ts";
+import { webhookConfigChanges } from "../../domain/webhooks/config-changes.ts";
 import {
-  type AppWebhookSettings, type AttemptRecord, type DeliveryListQuery, type DeliveryOutcome, type DeliveryRecord,
+  type AppWebhookSettings, type AttemptRecord, CANCEL_REASONS, type DeliveryListQuery, type DeliveryOutcome, type DeliveryRecord,
   type DeliveryStatus, type NewDelivery, NO_FAULTS, type SubscriptionHealth, type WebhookRepository,
 } from "../../domain/webhooks/webhook-repository.ts";
 import { lockForClaim as pgLock } from "../dialects/postgres/claim-deliveries.ts";
@@ -54,8 +55,9 @@ export class KyselyWebhookRepository implements WebhookRepository {
   }
 
   async insertDeliveries(rows: readonly NewDelivery[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 40) {
-      await this.#db.insertInto("webhook_deliveries").values(rows.slice(i, i + 40).map((d) => ({
+    // 14 parameters a row: 400 rows stay well under both drivers' parameter limits.
+    for (let i = 0; i < rows.length; i += CHUNK) {
+      await this.#db.insertInto("webhook_deliveries").values(rows.slice(i, i + CHUNK).map((d) => ({
         id: d.id, event_id: d.eventId, app_id: d.appId, page_id: d.pageId, form_id: d.formId, lead_id: d.leadId, ad_id: d.adId,
         lead_created_time: d.leadCreatedTime, kind: d.kind, redelivery_of: d.redeliveryOf, status: "pending", attempts: 0,
         created_ms: d.createdMs, next_attempt_ms: d.nextAttemptMs,
@@ -73,17 +75,18 @@ export class KyselyWebhookRepository implements WebhookRepository {
   }
 
   async claimDue(o: { nowMs: number; wallMs: number; owner: string; leaseUntil: number; max: number }): Promise<DeliveryRecord[]> {
-    const first = await this.#lock(this.#due(o.nowMs, o.wallMs).select(["app_id", "page_id"])
-      .orderBy("next_attempt_ms").orderBy("id").limit(1)).executeTakeFirst();
-    if (!first) return [];
-    const rows = await this.#lock(this.#due(o.nowMs, o.wallMs).selectAll()
-      .where("app_id", "=", first.app_id).where("page_id", "=", first.page_id)
-      .orderBy("next_attempt_ms").orderBy("id").limit(o.max)).execute();
-    const ids = rows.map((r) => r.id);
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await this.#db.updateTable("webhook_deliveries").set({ lease_owner: o.owner, lease_until: o.leaseUntil })
-        .where("id", "in", ids.slice(i, i + CHUNK)).execute();
-    }
+    // One statement: the (app, page) of the oldest due row, its due rows up to `max`, leased and
+    // returned. Atomic on its own (SQLite runs it alone; on PostgreSQL the subqueries' SKIP LOCKED
+    // row locks are held until it commits), so a claim needs no transaction around it.
+    const group = this.#lock(this.#due(o.nowMs, o.wallMs).select(["app_id", "page_id"])
+      .orderBy("next_attempt_ms").orderBy("id").limit(1)).$asTuple("app_id", "page_id");
+    const rows = await this.#db.updateTable("webhook_deliveries").set({ lease_owner: o.owner, lease_until: o.leaseUntil })
+      .where("id", "in", this.#lock(this.#due(o.nowMs, o.wallMs).select("id")
+        .where((eb) => eb(eb.refTuple("app_id", "page_id"), "in", group))
+        .orderBy("next_attempt_ms").orderBy("id").limit(o.max)))
+      .returningAll().execute();
+    // RETURNING gives no order; the batch goes out oldest first.
+    rows.sort((a, b) => Number(a.next_attempt_ms) - Number(b.next_attempt_ms) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return rows.map(toDelivery);
   }
 
@@ -130,11 +133,20 @@ export class KyselyWebhookRepository implements WebhookRepository {
     }
     for (const group of groups.values()) {
       const o = group[0]!;
+      const ids = group.map((g) => g.id);
+      if (o.status === "cancelled") {
+        // Settled without an attempt: the attempt columns keep what the last real one said.
+        for (let i = 0; i < ids.length; i += CHUNK) {
+          await this.#db.updateTable("webhook_deliveries")
+            .set({ status: "cancelled", finished_ms: atMs, last_error: o.error, lease_owner: null, lease_until: null })
+            .where("id", "in", ids.slice(i, i + CHUNK)).where("lease_owner", "=", owner).execute();
+        }
+        continue;
+      }
       const base = { last_attempt_ms: atMs, last_status: o.httpStatus, last_error: o.error, lease_owner: null, lease_until: null };
       const set = o.status === "pending"
         ? { ...base, status: "pending", next_attempt_ms: o.nextAttemptMs }
         : { ...base, status: o.status, finished_ms: atMs };
-      const ids = group.map((g) => g.id);
       for (let i = 0; i < ids.length; i += CHUNK) {
         await this.#db.updateTable("webhook_deliveries")
           .set((eb) => ({
@@ -152,6 +164,33 @@ export class KyselyWebhookRepository implements WebhookRepository {
       await this.#db.updateTable("webhook_deliveries").set({ lease_owner: null, lease_until: null })
         .where("id", "in", ids.slice(i, i + CHUNK)).where("lease_owner", "=", owner).execute();
     }
+  }
+
+  async cancelUnreceivable(atMs: number, wallMs: number): Promise<number> {
+    const noApp = (eb: ExpressionBuilder<Database, "webhook_deliveries">) => eb.not(eb.exists(eb.selectFrom("apps").select("apps.id")
+      .whereRef("apps.id", "=", "webhook_deliveries.app_id")));
+    const noSubscription = (eb: ExpressionBuilder<Database, "webhook_deliveries">) => eb.not(eb.exists(eb.selectFrom("webhook_subscriptions")
+      .select("webhook_subscriptions.app_id")
+      .whereRef("webhook_subscriptions.app_id", "=", "webhook_deliveries.app_id")
+      .where("webhook_subscriptions.object", "=", "page").where("webhook_subscriptions.fields", "like", '%"leadgen"%')));
+    const noInstall = (eb: ExpressionBuilder<Database, "webhook_deliveries">) => eb.not(eb.exists(eb.selectFrom("page_installs")
+      .select("page_installs.app_id")
+      .whereRef("page_installs.app_id", "=", "webhook_deliveries.app_id").whereRef("page_installs.page_id", "=", "webhook_deliveries.page_id")
+      .where("page_installs.subscribed_fields", "like", '%"leadgen"%')));
+    const r = await this.#db.updateTable("webhook_deliveries")
+      .set((eb) => ({
+        status: "cancelled", finished_ms: atMs,
+        last_error: eb.case()
+          .when(noApp(eb)).then(CANCEL_REASONS.app)
+          .when(noSubscription(eb)).then(CANCEL_REASONS.subscription)
+          .else(CANCEL_REASONS.install).end(),
+      }))
+      .where("status", "=", "pending")
+      // A batch in flight is left to finish: it was sent, and its outcome says so.
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", wallMs)]))
+      .where((eb) => eb.or([noApp(eb), noSubscription(eb), noInstall(eb)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async get(id: string): Promise<DeliveryRecord | undefined> {
@@ -197,6 +236,7 @@ export class KyselyWebhookRepository implements WebhookRepository {
     const row = { app_id: s.appId, faults: JSON.stringify(s.faults), auto_disable_hours: s.autoDisableHours };
     await this.#db.insertInto("webhook_app_settings").values(row)
       .onConflict((oc) => oc.column("app_id").doUpdateSet({ faults: row.faults, auto_disable_hours: row.auto_disable_hours })).execute();
+    webhookConfigChanges.bump();
   }
 
   async health(appId: string): Promise<SubscriptionHealth | undefined> {
@@ -214,6 +254,7 @@ export class KyselyWebhookRepository implements WebhookRepository {
   async disable(appId: string, atMs: number, reason: string): Promise<void> {
     await this.#db.updateTable("webhook_subscriptions").set({ active: 0, disabled_ms: atMs, disabled_reason: reason })
       .where("app_id", "=", appId).where("object", "=", "page").execute();
+    webhookConfigChanges.bump();
   }
 
   async listDisabled(): Promise<SubscriptionHealth[]> {

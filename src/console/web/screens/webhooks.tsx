@@ -8,7 +8,7 @@ import { fromLocalInput, showTime, toLocalInput } from "../components/format.ts"
 import { Link, navigate } from "../router.tsx";
 
 const POLL_MS = 3000;
-const STATUSES = ["", "pending", "delivered", "expired", "dropped"] as const;
+const STATUSES = ["", "pending", "delivered", "expired", "dropped", "cancelled"] as const;
 
 function Subscriptions({ onApps }: { onApps: (apps: AppSubscriptions[]) => void }) {
   const subs = useAsync(subscriptions, []);
