@@ -142,6 +142,12 @@ export interface Store {
   webhooks: WebhookRepository;
   /** Runs fn in one database transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Like transaction, but once it returns the commit survives an OS crash or power loss, not only a
+   * process crash: for writes acknowledged to a person (every lead). Everything else may commit
+   * without waiting for the disk. Nested in a transaction it joins it, and the outer one decides.
+   */
+  durableTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 }
 
 /** What the administration API needs beyond DirectoryRepository: full listings and removals. */

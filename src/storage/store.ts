@@ -1,5 +1,7 @@
-import type { Kysely } from "kysely";
+import { type Kysely, SqliteAdapter, type Transaction } from "kysely";
 import type { Store } from "../domain/ports.ts";
+import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
+import { sqliteDurableTransaction } from "./dialects/sqlite/durable-transaction.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
 import { KyselyFormRepository } from "./repositories/forms-repository.ts";
@@ -11,8 +13,11 @@ import { KyselyWebhookRepository } from "./repositories/webhooks-repository.ts";
 import type { Database } from "./schema.ts";
 import type { SecretBox } from "./secret-box.ts";
 
+type DurableTransaction = <T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
 /** Builds the domain's Store over a Kysely handle (the pool, or one transaction). */
 export function createStore(db: Kysely<Database>, box: SecretBox): Store {
+  const durable: DurableTransaction = db.getExecutor().adapter instanceof SqliteAdapter ? sqliteDurableTransaction : postgresDurableTransaction;
   return {
     leads: new KyselyLeadRepository(db),
     forms: new KyselyFormRepository(db),
@@ -25,6 +30,10 @@ export function createStore(db: Kysely<Database>, box: SecretBox): Store {
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
       return db.transaction().execute((trx) => fn(createStore(trx, box)));
+    },
+    async durableTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+      if (db.isTransaction) return fn(this);
+      return durable(db, (trx) => fn(createStore(trx, box)));
     },
   };
 }

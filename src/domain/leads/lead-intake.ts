@@ -83,7 +83,7 @@ export class LeadIntake {
   }
 
   #write(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix: string): Promise<string[]> {
-    return (opts.store ?? this.#store).transaction(async (tx) => {
+    return (opts.store ?? this.#store).durableTransaction(async (tx) => {
       const forms = new Map<string, FormRecord>();
       const locations = new Map<string, Set<string>>();
       const ads = new Map<string, AdAttribution & { formId: string | null }>();
