@@ -4,7 +4,8 @@ import { postgresDurableTransaction } from "./dialects/postgres/durable-transact
 import { sqliteDurableTransaction } from "./dialects/sqlite/durable-transaction.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
-import { KyselyFormRepository } from "./repositories/forms-repository.ts";
+import { FormDefinitionCache } from "./repositories/form-definition-cache.ts";
+import { type FormWrites, KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
 import { KyselySubscriptionRepository } from "./repositories/subscriptions-repository.ts";
@@ -15,12 +16,27 @@ import type { SecretBox } from "./secret-box.ts";
 
 type DurableTransaction = <T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
-/** Builds the domain's Store over a Kysely handle (the pool, or one transaction). */
+/** Builds the domain's Store over the pool's Kysely handle, with this process's form definition cache. */
 export function createStore(db: Kysely<Database>, box: SecretBox): Store {
+  return storeOver(db, box, new FormDefinitionCache());
+}
+
+/** The Store over the pool, or (with `formWrites`) over one transaction. */
+function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefinitionCache, formWrites?: FormWrites): Store {
   const durable: DurableTransaction = db.getExecutor().adapter instanceof SqliteAdapter ? sqliteDurableTransaction : postgresDurableTransaction;
+  // A form written in a transaction is invalidated at the write and again once the transaction ends,
+  // so a read that raced the commit (and saw the old row) cannot leave the old definition cached.
+  const inTransaction = async <T>(run: (body: (trx: Kysely<Database>) => Promise<T>) => Promise<T>, fn: (tx: Store) => Promise<T>): Promise<T> => {
+    const written: FormWrites = new Set();
+    try {
+      return await run((trx) => fn(storeOver(trx, box, formCache, written)));
+    } finally {
+      for (const id of written) formCache.invalidate(id);
+    }
+  };
   return {
     leads: new KyselyLeadRepository(db),
-    forms: new KyselyFormRepository(db),
+    forms: new KyselyFormRepository(db, formCache, formWrites),
     directory: new KyselyDirectoryRepository(db, box),
     tokens: new KyselyTokenRepository(db),
     settings: new KyselySettingsRepository(db),
@@ -29,11 +45,11 @@ export function createStore(db: Kysely<Database>, box: SecretBox): Store {
     webhooks: new KyselyWebhookRepository(db),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(createStore(trx, box)));
+      return inTransaction((body) => db.transaction().execute(body), fn);
     },
     async durableTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
-      return durable(db, (trx) => fn(createStore(trx, box)));
+      return inTransaction((body) => durable(db, body), fn);
     },
   };
 }
