@@ -31,15 +31,30 @@ export interface LeadRepository {
   /** Newest first: (created_time desc, id desc). */
   list(q: LeadListQuery): Promise<LeadRecord[]>;
   count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number>;
-  /** Inserts leads, bumps their forms' counters and, when `events` is given, writes the outbox rows. */
-  insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[]): Promise<void>;
+  /**
+   * Inserts leads, bumps their forms' counters and, when `events` is given, writes the outbox rows.
+   * With `activeFormsOnly`, a form that is not ACTIVE at this moment (read in the transaction, whatever
+   * a cached definition said) stops it before any lead is written: its id is answered, and the caller
+   * rolls the transaction back.
+   */
+  insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[], opts?: { activeFormsOnly?: boolean }): Promise<{ inactiveForms: string[] }>;
   findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>>;
   testLeadsOf(formId: string): Promise<LeadRecord[]>;
   delete(id: string): Promise<boolean>;
 }
 
+/** A form without its lead counters: what taking a lead needs, and what a process may cache. */
+export type FormDefinition = Omit<FormRecord, "leadsCount" | "organicLeadsCount">;
+
 export interface FormRepository {
   get(id: string): Promise<FormRecord | undefined>;
+  /**
+   * The form's definition, from a per-process cache when it can be: this process's form writes
+   * invalidate it at once (and again when their transaction ends), other processes' are seen within
+   * seconds. The value is frozen and shared. Lead intake relies on LeadRepository.insert to re-check
+   * the status in its transaction, so a stale ACTIVE never lets a lead into an archived form.
+   */
+  definition(id: string): Promise<FormDefinition | undefined>;
   listByPage(pageId: string, q: { olderThan?: KeysetPosition; newerThan?: KeysetPosition; limit: number }): Promise<FormRecord[]>;
   countByPage(pageId: string): Promise<number>;
   upsert(form: FormRecord): Promise<void>;
@@ -142,6 +157,12 @@ export interface Store {
   webhooks: WebhookRepository;
   /** Runs fn in one database transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Like transaction, but once it returns the commit survives an OS crash or power loss, not only a
+   * process crash: for writes acknowledged to a person (every lead). Everything else may commit
+   * without waiting for the disk. Nested in a transaction it joins it, and the outer one decides.
+   */
+  durableTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
 }
 
 /** What the administration API needs beyond DirectoryRepository: full listings and removals. */

@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js";
 import { NATIONAL_ID_TYPES, STORE_TYPES } from "../domain/forms/question-types.ts";
-import type { ConditionalChoice, DisclaimerResponse, FieldDatum, FormRecord, PageLocation, Question } from "../domain/model.ts";
+import type { ConditionalChoice, DisclaimerResponse, FieldDatum, PageLocation, Question } from "../domain/model.ts";
+import type { FormDefinition } from "../domain/ports.ts";
 import { validNationalId } from "./national-ids.ts";
 import { type FormStrings, phoneRegion } from "./strings.ts";
 
@@ -32,7 +33,7 @@ type Body = Record<string, unknown>;
 const first = (v: unknown): string => (Array.isArray(v) ? String(v[v.length - 1] ?? "") : typeof v === "string" ? v : "");
 
 /** Reads the posted answers (or, on first display, nothing and the default-checked boxes). */
-export function readAnswers(form: FormRecord, body: Body | undefined): Answers {
+export function readAnswers(form: FormDefinition, body: Body | undefined): Answers {
   const values = new Map<string, string>();
   const checked = new Set<string>();
   for (const q of form.spec.questions) {
@@ -46,7 +47,7 @@ export function readAnswers(form: FormRecord, body: Body | undefined): Answers {
 }
 
 /** Which question's answer decides the choices of a dependent (conditional) question. */
-export function conditionalParents(form: FormRecord): Map<string, Question> {
+export function conditionalParents(form: FormDefinition): Map<string, Question> {
   const parents = new Map<string, Question>();
   for (const q of form.spec.questions) {
     for (const d of q.dependent_conditional_questions ?? []) parents.set(d.field_key, q);
@@ -70,7 +71,7 @@ export function conditionalChoices(q: Question, parent: Question | undefined, pa
  * them: phone numbers in E.164, option questions as the option key, store locators as the store number.
  */
 export function checkAnswers(
-  form: FormRecord, locations: readonly PageLocation[], answers: Answers, s: FormStrings, nowSeconds: number,
+  form: FormDefinition, locations: readonly PageLocation[], answers: Answers, s: FormStrings, nowSeconds: number,
 ): CheckedAnswers {
   const today = new Date(nowSeconds * 1000).toISOString().slice(0, 10);
   const errors = new Map<string, string>();

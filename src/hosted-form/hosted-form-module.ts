@@ -4,7 +4,7 @@ import { nowSeconds } from "../domain/clock.ts";
 import { STORE_TYPES } from "../domain/forms/question-types.ts";
 import { isGraphId } from "../domain/ids.ts";
 import { LeadInputError } from "../domain/leads/lead-intake.ts";
-import type { FormRecord } from "../domain/model.ts";
+import type { FormDefinition } from "../domain/ports.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";
 import { FormTokens } from "./csrf.ts";
@@ -44,7 +44,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
 
   async function context(req: FastifyRequest, reply: FastifyReply, params: Body) {
     const { formId } = req.params as { formId: string };
-    const form = isGraphId(formId) ? await services.store.forms.get(formId) : undefined;
+    const form = isGraphId(formId) ? await services.store.forms.definition(formId) : undefined;
     const s = stringsFor(form?.locale ?? "en_US");
     if (!form || form.status === "DELETED" || form.status === "DRAFT") {
       send(reply, 404, messagePage(form, s.notFound, s.notFound));
@@ -81,7 +81,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     return { ...c, ...extra, action: `/forms/${c.form.id}${qs ? `?${qs}` : ""}` };
   }
 
-  async function thanks(reply: FastifyReply, form: FormRecord, c: { page: FormView["page"]; s: FormView["s"] }, leadId: string) {
+  async function thanks(reply: FastifyReply, form: FormDefinition, c: { page: FormView["page"]; s: FormView["s"] }, leadId: string) {
     return send(reply, 200, thankYouPage(form, c.page, c.s, leadId));
   }
 
@@ -107,10 +107,17 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
       return send(reply, 403, messagePage(c.form, c.s.expired, c.s.expired, { href: view(c, { answers: readAnswers(c.form, undefined), errors: new Map(), token: "", storeQuery: "" }).action, text: c.s.reload }));
     }
     // A replay of a submission that already made its lead shows that lead's thank-you page.
-    const done = await services.store.leads.findByExternalIds(c.form.id, [externalIdOf(nonce)]);
-    if (done.size > 0) return thanks(reply, c.form, c, [...done.values()][0]!);
-
+    const alreadyDone = async () => {
+      const done = await services.store.leads.findByExternalIds(c.form.id, [externalIdOf(nonce)]);
+      return done.size > 0 ? thanks(reply, c.form, c, [...done.values()][0]!) : undefined;
+    };
     const action = text(body._action) ?? "submit";
+    // A submit that passes the checks skips this look-up: the unique external id refuses its insert
+    // if it is a replay, and the catch below shows the first one's lead. Everything else looks first.
+    if (action !== "submit") {
+      const replay = await alreadyDone();
+      if (replay) return replay;
+    }
     const answers = readAnswers(c.form, body);
     const storeQuery = text(body.store_q) ?? "";
     if (action === "search" || action === "edit") {
@@ -118,7 +125,8 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     }
     const checked = checkAnswers(c.form, c.locations, answers, c.s, now);
     if (checked.errors.size > 0) {
-      return send(reply, 422, formPage(view(c, { answers, errors: checked.errors, token, storeQuery })));
+      return (action === "submit" ? await alreadyDone() : undefined)
+        ?? send(reply, 422, formPage(view(c, { answers, errors: checked.errors, token, storeQuery })));
     }
     if (action === "review" && c.form.spec.isOptimizedForQuality) {
       return send(reply, 200, reviewPage(view(c, { answers, errors: new Map(), token, storeQuery })));
@@ -130,9 +138,9 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
       }], { source: "hosted", fireWebhooks: true });
       return thanks(reply, c.form, c, leadId!);
     } catch (e) {
-      // Two submits racing: the unique external id let only one through; show its lead.
-      const raced = await services.store.leads.findByExternalIds(c.form.id, [externalIdOf(nonce)]);
-      if (raced.size > 0) return thanks(reply, c.form, c, [...raced.values()][0]!);
+      // A replay, or two submits racing: the unique external id let only one through; show its lead.
+      const replay = await alreadyDone();
+      if (replay) return replay;
       if (e instanceof LeadInputError) return send(reply, 410, messagePage(c.form, c.s.closedTitle, c.s.closedBody));
       throw e;
     }

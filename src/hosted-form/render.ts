@@ -1,12 +1,13 @@
 import { DEFAULT_LABELS, NATIONAL_ID_TYPES, STORE_TYPES } from "../domain/forms/question-types.ts";
-import type { FormRecord, PageLocation, PageRecord, Question } from "../domain/model.ts";
+import type { PageLocation, PageRecord, Question } from "../domain/model.ts";
+import type { FormDefinition } from "../domain/ports.ts";
 import { type Answers, answerField, checkboxField, conditionalChoices, conditionalParents, EMAIL_TYPES, PHONE_TYPES } from "./answers.ts";
 import { html, type SafeHtml } from "./html.ts";
 import { type FormStrings, langTag } from "./strings.ts";
 import { SCRIPT, STYLE } from "./style.ts";
 
 export interface FormView {
-  form: FormRecord;
+  form: FormDefinition;
   page: PageRecord;
   locations: readonly PageLocation[];
   s: FormStrings;
@@ -211,7 +212,7 @@ ${privacy(v)}
 }
 
 /** The thank-you screen with its call-to-action button, as configured on the form. */
-export function thankYouPage(form: FormRecord, page: PageRecord, s: FormStrings, leadId: string): SafeHtml {
+export function thankYouPage(form: FormDefinition, page: PageRecord, s: FormStrings, leadId: string): SafeHtml {
   const t = form.spec.thankYouPage;
   let button: SafeHtml = html``;
   if (t && t.button_type !== "NONE" && t.button_text) {
@@ -232,6 +233,6 @@ ${button}
 }
 
 /** Archived, missing and expired forms: a title, a sentence, optionally a link back. */
-export function messagePage(form: FormRecord | undefined, title: string, text: string, link?: { href: string; text: string }): SafeHtml {
+export function messagePage(form: FormDefinition | undefined, title: string, text: string, link?: { href: string; text: string }): SafeHtml {
   return layout(form, title, html`<section class="notice" role="status"><h1>${title}</h1><p>${text}</p>${link ? html`<p><a class="button" href="${link.href}">${link.text}</a></p>` : ""}</section>`);
 }

@@ -1,8 +1,11 @@
-import type { Kysely } from "kysely";
+import { type Kysely, SqliteAdapter, type Transaction } from "kysely";
 import type { Store } from "../domain/ports.ts";
+import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
+import { sqliteDurableTransaction } from "./dialects/sqlite/durable-transaction.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
-import { KyselyFormRepository } from "./repositories/forms-repository.ts";
+import { FormDefinitionCache } from "./repositories/form-definition-cache.ts";
+import { type FormWrites, KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
 import { KyselySubscriptionRepository } from "./repositories/subscriptions-repository.ts";
@@ -15,16 +18,35 @@ import { CachingTokenRepository } from "./cache/caching-token-repository.ts";
 import { GenerationCache } from "./cache/generation-cache.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
+type DurableTransaction = <T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+
 /**
- * Builds the domain's Store over a Kysely handle (the pool, or one transaction). With a generation
- * source (SQLite), directory and token lookups are cached per generation; inside a transaction
- * they always read through.
+ * Builds the domain's Store over the pool's Kysely handle, with this process's form definition
+ * cache and, given a generation source (SQLite), directory and token lookups cached per generation.
  */
 export function createStore(db: Kysely<Database>, box: SecretBox, generation: GenerationSource = noGeneration): Store {
-  const cache = db.isTransaction ? undefined : new GenerationCache(generation);
+  return storeOver(db, box, new FormDefinitionCache(), undefined, new GenerationCache(generation));
+}
+
+/**
+ * The Store over the pool, or (with `formWrites`) over one transaction. Inside a transaction the
+ * directory reads through: what it sees there could still roll back.
+ */
+function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefinitionCache, formWrites?: FormWrites, cache?: GenerationCache): Store {
+  const durable: DurableTransaction = db.getExecutor().adapter instanceof SqliteAdapter ? sqliteDurableTransaction : postgresDurableTransaction;
+  // A form written in a transaction is invalidated at the write and again once the transaction ends,
+  // so a read that raced the commit (and saw the old row) cannot leave the old definition cached.
+  const inTransaction = async <T>(run: (body: (trx: Kysely<Database>) => Promise<T>) => Promise<T>, fn: (tx: Store) => Promise<T>): Promise<T> => {
+    const written: FormWrites = new Set();
+    try {
+      return await run((trx) => fn(storeOver(trx, box, formCache, written)));
+    } finally {
+      for (const id of written) formCache.invalidate(id);
+    }
+  };
   return {
     leads: new KyselyLeadRepository(db),
-    forms: new KyselyFormRepository(db),
+    forms: new KyselyFormRepository(db, formCache, formWrites),
     directory: cache ? new CachingDirectoryRepository(db, box, cache) : new KyselyDirectoryRepository(db, box),
     tokens: cache ? new CachingTokenRepository(db, cache) : new KyselyTokenRepository(db),
     settings: new KyselySettingsRepository(db),
@@ -33,7 +55,11 @@ export function createStore(db: Kysely<Database>, box: SecretBox, generation: Ge
     webhooks: new KyselyWebhookRepository(db),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
-      return db.transaction().execute((trx) => fn(createStore(trx, box)));
+      return inTransaction((body) => db.transaction().execute(body), fn);
+    },
+    async durableTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+      if (db.isTransaction) return fn(this);
+      return inTransaction((body) => durable(db, body), fn);
     },
   };
 }

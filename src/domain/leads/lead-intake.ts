@@ -2,8 +2,8 @@ import { type Clock, nowSeconds } from "../clock.ts";
 import { GraphError } from "../errors.ts";
 import type { IdGenerator } from "../ids.ts";
 import { type Metrics, noMetrics } from "../metrics.ts";
-import type { AdAttribution, DisclaimerResponse, FieldDatum, FormRecord, LeadEvent, LeadRecord, LeadSource, PageLocation } from "../model.ts";
-import type { Store } from "../ports.ts";
+import type { AdAttribution, DisclaimerResponse, FieldDatum, LeadEvent, LeadRecord, LeadSource, PageLocation } from "../model.ts";
+import type { FormDefinition, Store } from "../ports.ts";
 import { STORE_TYPES } from "../forms/question-types.ts";
 
 /** A lead as any way in describes it, before it is checked against its form. */
@@ -49,7 +49,8 @@ export class LeadInputError extends GraphError {
  * The one way a lead is written, whatever it came from (world file, test lead, admin API, hosted
  * form, import): answers checked against the form, field data normalised into Meta's shape
  * (tracking parameters first, then answers in question order), attribution resolved from the ad,
- * form counters bumped and the leadgen outbox row written, all in one transaction.
+ * form counters bumped and the leadgen outbox row written, all in one durable transaction: when
+ * create() returns, the leads survive a power loss (docs/architecture.md, "Durability").
  */
 export class LeadIntake {
   readonly #metrics: Pick<Metrics, "leadsCreated">;
@@ -83,8 +84,8 @@ export class LeadIntake {
   }
 
   #write(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix: string): Promise<string[]> {
-    return (opts.store ?? this.#store).transaction(async (tx) => {
-      const forms = new Map<string, FormRecord>();
+    return (opts.store ?? this.#store).durableTransaction(async (tx) => {
+      const forms = new Map<string, FormDefinition>();
       const locations = new Map<string, Set<string>>();
       const ads = new Map<string, AdAttribution & { formId: string | null }>();
       const now = nowSeconds(this.#clock);
@@ -94,12 +95,12 @@ export class LeadIntake {
         const at = `${pathPrefix}[${i}]`;
         let form = forms.get(input.formId);
         if (!form) {
-          form = await tx.forms.get(input.formId);
+          form = await tx.forms.definition(input.formId);
           if (!form) throw new LeadInputError(`${at}.form_id`, `no form with id ${input.formId}`);
           forms.set(form.id, form);
         }
         if (form.status !== "ACTIVE" && !opts.allowArchived) {
-          throw new LeadInputError(at, `form ${form.id} is ${form.status.toLowerCase()} and accepts no new leads`);
+          throw new LeadInputError(at, notTakingLeads(form.id, form.status));
         }
         let stores = locations.get(form.pageId);
         if (!stores && form.spec.questions.some((q) => STORE_TYPES.includes(q.type))) {
@@ -156,13 +157,22 @@ export class LeadIntake {
           });
         }
       }
-      await tx.leads.insert(leads, events);
+      const { inactiveForms } = await tx.leads.insert(leads, events, { activeFormsOnly: !opts.allowArchived });
+      if (inactiveForms.length > 0) {
+        // The definition said ACTIVE but the form changed since (another instance archived it): the
+        // insert's own check in the transaction refused; throwing rolls everything back.
+        const formId = inactiveForms[0]!;
+        const status = (await tx.forms.get(formId))?.status ?? "DELETED";
+        throw new LeadInputError(`${pathPrefix}[${inputs.findIndex((l) => l.formId === formId)}]`, notTakingLeads(formId, status));
+      }
       return leads.map((l) => l.id);
     });
   }
 }
 
-function normaliseFieldData(form: FormRecord, data: readonly FieldDatum[], stores: Set<string> | undefined, at: string): FieldDatum[] {
+const notTakingLeads = (formId: string, status: string) => `form ${formId} is ${status.toLowerCase()} and accepts no new leads`;
+
+function normaliseFieldData(form: FormDefinition, data: readonly FieldDatum[], stores: Set<string> | undefined, at: string): FieldDatum[] {
   if (!Array.isArray(data)) throw new LeadInputError(`${at}.field_data`, "must be an array of {name, values}");
   const given = new Map<string, string[]>();
   data.forEach((d, j) => {
@@ -206,7 +216,7 @@ function normaliseFieldData(form: FormRecord, data: readonly FieldDatum[], store
   return out;
 }
 
-function normaliseDisclaimers(form: FormRecord, responses: readonly DisclaimerResponse[], at: string): DisclaimerResponse[] {
+function normaliseDisclaimers(form: FormDefinition, responses: readonly DisclaimerResponse[], at: string): DisclaimerResponse[] {
   if (!Array.isArray(responses)) throw new LeadInputError(`${at}.custom_disclaimer_responses`, "must be an array");
   const boxes = form.spec.customDisclaimer?.checkboxes ?? [];
   const given = new Map<string, string>();

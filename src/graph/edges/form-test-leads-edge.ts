@@ -1,4 +1,5 @@
 import { dummyAnswers } from "../../domain/forms/dummy-answers.ts";
+import { STORE_TYPES } from "../../domain/forms/question-types.ts";
 import { errors } from "../../domain/errors.ts";
 import type { DisclaimerResponse, FieldDatum, FormRecord } from "../../domain/model.ts";
 import type { GraphEdge } from "../graph-node.ts";
@@ -37,7 +38,9 @@ export const formTestLeadsEdge: GraphEdge<FormRecord> = {
     const given = listOf<FieldDatum>(params, "field_data");
     const disclaimers = listOf<DisclaimerResponse>(params, "custom_disclaimer_responses");
     if ((await ctx.services.store.leads.testLeadsOf(form.id)).length > 0) throw errors.testLeadExists();
-    const stores = (await ctx.services.store.directory.locations(form.pageId)).map((l) => l.storeNumber);
+    // Dummy answers need the page's store numbers only for a store question left unanswered.
+    const stores = given || !form.spec.questions.some((q) => STORE_TYPES.includes(q.type))
+      ? [] : (await ctx.services.store.directory.locations(form.pageId)).map((l) => l.storeNumber);
     try {
       const [id] = await ctx.services.intake.create([{
         formId: form.id, platform: "fb", isTest: true, externalId: TEST_LEAD_EXTERNAL_ID,

@@ -1,8 +1,9 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import type { FormRecord, FormStatus } from "../../domain/model.ts";
-import type { FormRepository } from "../../domain/ports.ts";
+import type { FormDefinition, FormRepository } from "../../domain/ports.ts";
 import type { KeysetPosition } from "../../domain/cursor.ts";
 import type { Database, FormsTable } from "../schema.ts";
+import type { FormDefinitionCache } from "./form-definition-cache.ts";
 
 const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
   id: r.id,
@@ -16,11 +17,36 @@ const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
   organicLeadsCount: Number(r.organic_leads_count),
 });
 
+/** Per-transaction note of the forms it wrote: their cache entries are dropped again when it ends. */
+export type FormWrites = Set<string>;
+
 export class KyselyFormRepository implements FormRepository {
   readonly #db: Kysely<Database>;
+  readonly #cache: FormDefinitionCache;
+  readonly #written: FormWrites | undefined;
 
-  constructor(db: Kysely<Database>) {
+  /** `written` is given for a transaction's repository, absent for the pool's. */
+  constructor(db: Kysely<Database>, cache: FormDefinitionCache, written?: FormWrites) {
     this.#db = db;
+    this.#cache = cache;
+    this.#written = written;
+  }
+
+  async definition(id: string): Promise<FormDefinition | undefined> {
+    const load = async (): Promise<FormDefinition | undefined> => {
+      const form = await this.get(id);
+      if (!form) return undefined;
+      const { leadsCount: _a, organicLeadsCount: _b, ...definition } = form;
+      return definition;
+    };
+    // What this transaction wrote is not committed yet: neither served from nor put into the cache.
+    if (this.#written?.has(id)) return load();
+    return this.#cache.get(id, load);
+  }
+
+  #invalidate(id: string): void {
+    this.#cache.invalidate(id);
+    this.#written?.add(id);
   }
 
   async get(id: string): Promise<FormRecord | undefined> {
@@ -59,10 +85,19 @@ export class KyselyFormRepository implements FormRepository {
     };
     // Counters belong to the leads that exist; re-loading a definition must not reset them.
     const { leads_count: _a, organic_leads_count: _b, ...definition } = row;
+    const epoch = this.#cache.epoch;
     await this.#db.insertInto("forms").values(row).onConflict((oc) => oc.column("id").doUpdateSet(definition)).execute();
+    if (this.#written) {
+      this.#invalidate(f.id);
+    } else {
+      // Committed already (no transaction): what was written is the definition.
+      const { leadsCount: _c, organicLeadsCount: _d, ...form } = f;
+      this.#cache.put(f.id, form, epoch);
+    }
   }
 
   async setStatus(id: string, status: FormStatus): Promise<void> {
     await this.#db.updateTable("forms").set({ status }).where("id", "=", id).execute();
+    this.#invalidate(id);
   }
 }

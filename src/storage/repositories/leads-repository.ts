@@ -4,6 +4,7 @@ import type { LeadEvent, LeadRecord, LeadSource } from "../../domain/model.ts";
 import type { LeadListQuery, LeadRepository } from "../../domain/ports.ts";
 import type { Database, LeadsTable } from "../schema.ts";
 import { PreparedQuery } from "../prepared-query.ts";
+import { insertLeads } from "./lead-writes.ts";
 
 const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
   id: r.id,
@@ -27,32 +28,6 @@ const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
   source: r.source as LeadSource,
   externalId: r.external_id,
 });
-
-const toRow = (l: LeadRecord): LeadsTable => ({
-  id: l.id,
-  form_id: l.formId,
-  page_id: l.pageId,
-  ad_id: l.adId,
-  adset_id: l.adsetId,
-  campaign_id: l.campaignId,
-  account_id: l.accountId,
-  created_time: l.createdTime,
-  platform: l.platform,
-  is_organic: l.isOrganic ? 1 : 0,
-  is_test: l.isTest ? 1 : 0,
-  field_data: JSON.stringify(l.fieldData),
-  disclaimer_responses: JSON.stringify(l.disclaimerResponses),
-  partner_name: l.partnerName,
-  retailer_item_id: l.retailerItemId,
-  created_by_app_id: l.createdByAppId,
-  created_by_user_id: l.createdByUserId,
-  submitter_user_id: l.submitterUserId,
-  source: l.source,
-  external_id: l.externalId,
-});
-
-// SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
-const INSERT_CHUNK = 400;
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
@@ -90,34 +65,8 @@ export class KyselyLeadRepository implements LeadRepository {
     return Number(row.n);
   }
 
-  async insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[]): Promise<void> {
-    for (let i = 0; i < leads.length; i += INSERT_CHUNK) {
-      await this.#db.insertInto("leads").values(leads.slice(i, i + INSERT_CHUNK).map(toRow)).execute();
-    }
-    const perForm = new Map<string, { all: number; organic: number }>();
-    for (const l of leads) {
-      const c = perForm.get(l.formId) ?? { all: 0, organic: 0 };
-      c.all++;
-      if (l.isOrganic) c.organic++;
-      perForm.set(l.formId, c);
-    }
-    for (const [formId, c] of perForm) {
-      await this.#db.updateTable("forms")
-        .set({
-          leads_count: sql`leads_count + ${c.all}`,
-          organic_leads_count: sql`organic_leads_count + ${c.organic}`,
-        })
-        .where("id", "=", formId)
-        .execute();
-    }
-    if (events && events.length > 0) {
-      for (let i = 0; i < events.length; i += INSERT_CHUNK) {
-        await this.#db.insertInto("lead_events").values(events.slice(i, i + INSERT_CHUNK).map((e) => ({
-          id: e.id, lead_id: e.leadId, page_id: e.pageId, form_id: e.formId, ad_id: e.adId,
-          created_time: e.createdTime, enqueued_at: e.enqueuedAt, fanned_out: 0,
-        }))).execute();
-      }
-    }
+  insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[], opts: { activeFormsOnly?: boolean } = {}): Promise<{ inactiveForms: string[] }> {
+    return insertLeads(this.#db, leads, events, opts);
   }
 
   async findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>> {

@@ -6,12 +6,21 @@ import { withStatementCache } from "./statement-cache.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
 import type { GenerationSource } from "../../cache/generation-source.ts";
 
+/**
+ * The commit level of ordinary writes. In WAL mode NORMAL survives any process crash; only an OS crash
+ * or power loss can drop the last few milliseconds of commits. That is harmless for what commits this
+ * way: rate-limit counters (a lost increment lets a few more reads through), token bookkeeping and
+ * webhook delivery logs (a lost "delivered" mark means one more delivery, which webhooks allow), and
+ * definitions an integrator made through the API and can make again. Leads, acknowledged to a person
+ * who will not fill the form twice, commit through sqliteDurableTransaction (FULL: fsynced at COMMIT).
+ */
+export const SYNCHRONOUS_DEFAULT = "NORMAL";
+
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
 export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource } {
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
-  // NORMAL is durable across process crashes in WAL mode (only an OS crash can lose the last commits).
-  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma(`synchronous = ${SYNCHRONOUS_DEFAULT}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");

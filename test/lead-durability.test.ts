@@ -1,0 +1,124 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import SQLite from "better-sqlite3";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { importLeads } from "../src/import/import-leads.ts";
+import { databaseKinds } from "./support/databases.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
+import { exampleWorld } from "./support/worlds.ts";
+
+/**
+ * Every COMMIT any better-sqlite3 connection of this process runs, with the connection's
+ * `PRAGMA synchronous` at that instant (2 = FULL: fsynced; 1 = NORMAL) and whether the transaction
+ * inserted a lead. Read at the commit itself, so a durable path that set FULL too late, reset it too
+ * early or never set it fails.
+ */
+interface Commit { level: number; wroteLead: boolean }
+const commits: Commit[] = [];
+const statementProto = Object.getPrototypeOf(new SQLite(":memory:").prepare("select 1")) as { run: (...a: unknown[]) => unknown };
+const originalRun = statementProto.run;
+const wroteLead = new WeakMap<object, boolean>();
+statementProto.run = function (this: { source: string; database: SQLite.Database }, ...args: unknown[]) {
+  const source = this.source.trim().toLowerCase();
+  if (source === "begin") wroteLead.set(this.database, false);
+  if (source.startsWith('insert into "leads"')) wroteLead.set(this.database, true);
+  if (source === "commit") commits.push({ level: Number(this.database.pragma("synchronous", { simple: true })), wroteLead: wroteLead.get(this.database) ?? false });
+  return originalRun.apply(this, args);
+};
+afterAll(() => {
+  statementProto.run = originalRun;
+});
+
+const FULL = 2;
+const NORMAL = 1;
+
+describe("lead writes are fsynced on SQLite, other writes are not", () => {
+  let h: Harness;
+  let dir: string;
+  beforeAll(async () => {
+    h = await startHarness("sqlite", { world: exampleWorld() });
+    dir = mkdtempSync(join(tmpdir(), "leadgraph-durable-"));
+    // The world file loads its history in one ordinary transaction (intake joins it): not counted.
+    commits.length = 0;
+  });
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    commits.length = 0;
+  });
+
+  const synchronousNow = async () => {
+    const { sql } = await import("kysely");
+    return Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(h.runtime.connection.db)).rows[0]!.synchronous);
+  };
+  const leadCommits = () => commits.filter((c) => c.wroteLead);
+
+  it("hosted-form POST commits its lead under synchronous=FULL and goes back to NORMAL", async () => {
+    const page = await h.app.inject({ method: "GET", url: "/forms/8002" });
+    const token = /name="_token" value="([^"]+)"/.exec(page.body)![1]!;
+    const res = await h.app.inject({
+      method: "POST", url: "/forms/8002", headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({ _token: token, "answer:email": "durable@example.com" }).toString(),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(leadCommits()).toEqual([{ level: FULL, wroteLead: true }]);
+    expect(await synchronousNow()).toBe(NORMAL);
+  });
+
+  it("test leads, admin leads and import commit under FULL too", async () => {
+    const test = await h.graph("POST", "/8002/test_leads", { token: "EAAB-page-other" });
+    expect(test.status).toBe(200);
+    const admin = await h.app.inject({
+      method: "POST", url: "/_leadgraph/admin/forms/8001/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      payload: { leads: [{ ad_id: "7001", field_data: [{ name: "email", values: ["a@example.com"] }] }] },
+    });
+    expect(admin.statusCode).toBe(200);
+    const file = join(dir, "rows.csv");
+    writeFileSync(file, "external_id,email\nd1,one@example.com\nd2,two@example.com\n");
+    expect((await importLeads(h.runtime.services, { file, formId: "8002", format: "csv" })).created).toBe(2);
+    expect(leadCommits().length).toBeGreaterThanOrEqual(3);
+    expect(leadCommits().every((c) => c.level === FULL)).toBe(true);
+    expect(await synchronousNow()).toBe(NORMAL);
+  });
+
+  it("an ordinary transaction still commits under NORMAL", async () => {
+    await h.runtime.services.store.transaction((tx) => tx.settings.set("durability-probe", "1"));
+    expect(commits).toEqual([{ level: NORMAL, wroteLead: false }]);
+  });
+
+  it("a durable transaction that throws rolls back and restores NORMAL", async () => {
+    await expect(h.runtime.services.store.durableTransaction(async (tx) => {
+      await tx.settings.set("durability-rollback", "1");
+      throw new Error("boom");
+    })).rejects.toThrow("boom");
+    expect(await h.runtime.services.store.settings.get("durability-rollback")).toBeUndefined();
+    expect(await synchronousNow()).toBe(NORMAL);
+  });
+});
+
+describe.each(databaseKinds())("durable transaction semantics (%s)", (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(kind);
+  });
+  afterAll(async () => h?.close());
+
+  it("commits, rolls back on error, and joins an outer transaction", async () => {
+    const store = h.runtime.services.store;
+    await store.durableTransaction((tx) => tx.settings.set("d-commit", "yes"));
+    expect(await store.settings.get("d-commit")).toBe("yes");
+    await expect(store.durableTransaction(async (tx) => {
+      await tx.settings.set("d-rollback", "yes");
+      throw new Error("no");
+    })).rejects.toThrow("no");
+    expect(await store.settings.get("d-rollback")).toBeUndefined();
+    await expect(store.transaction(async (outer) => {
+      await outer.durableTransaction((inner) => inner.settings.set("d-nested", "yes"));
+      throw new Error("outer fails");
+    })).rejects.toThrow("outer fails");
+    expect(await store.settings.get("d-nested")).toBeUndefined();
+  });
+});
