@@ -21,7 +21,7 @@ const originalRun = statementProto.run;
 const wroteLead = new WeakMap<object, boolean>();
 statementProto.run = function (this: { source: string; database: SQLite.Database }, ...args: unknown[]) {
   const source = this.source.trim().toLowerCase();
-  if (source === "begin") wroteLead.set(this.database, false);
+  if (source.startsWith("begin")) wroteLead.set(this.database, false);
   if (source.startsWith('insert into "leads"')) wroteLead.set(this.database, true);
   if (source === "commit") commits.push({ level: Number(this.database.pragma("synchronous", { simple: true })), wroteLead: wroteLead.get(this.database) ?? false });
   return originalRun.apply(this, args);
