@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Store } from "../domain/ports.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
+import { KyselyLeadExportRepository } from "./repositories/export-repository.ts";
 import { KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
@@ -15,6 +16,7 @@ import type { SecretBox } from "./secret-box.ts";
 export function createStore(db: Kysely<Database>, box: SecretBox): Store {
   return {
     leads: new KyselyLeadRepository(db),
+    leadExport: new KyselyLeadExportRepository(db),
     forms: new KyselyFormRepository(db),
     directory: new KyselyDirectoryRepository(db, box),
     tokens: new KyselyTokenRepository(db),
