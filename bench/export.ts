@@ -55,9 +55,11 @@ export async function runExportBench(opts: { leads?: number; reads?: number; dat
     let bytes = 0;
     const res = await fetch(`${url}/ads/lead_gen/export_csv/?id=8001&type=form&access_token=EAAB-bench`);
     if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`);
+    // Counting with indexOf (memchr) keeps the client's share of this one process small.
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       bytes += chunk.length;
-      for (let i = 0; i < chunk.length; i++) if (chunk[i] === 0x0a) lines++;
+      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+      for (let i = buf.indexOf(0x0a); i !== -1; i = buf.indexOf(0x0a, i + 1)) lines++;
     }
     const exportMs = performance.now() - t;
     clearInterval(sampler);

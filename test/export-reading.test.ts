@@ -37,7 +37,7 @@ describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
 
   it("reads every lead exactly once across chunk boundaries, ties and inclusive range ends included", async () => {
     const { services } = h.runtime;
-    const caller = await services.policy.authenticate({ token: "EAAB-page-acme" });
+    const caller = await services.policy.authenticate({ token: "EAAB-page-acme", appsecretProof: undefined });
     const form = (await services.store.forms.get("8001"))!;
     // Both ends fall inside a group of three leads with the same created_time.
     const range = { from: tiedTime(31), to: tiedTime(4) };

@@ -60,7 +60,9 @@ async function visibleLeads(src: LeadExportSource, leads: readonly ExportLead[])
   const out = new Array<boolean>(leads.length);
   for (let i = 0; i < leads.length; i++) {
     const l = leads[i]!;
-    const key = `${l.isTest ? 1 : 0}\u0000${l.submitterUserId ?? ""}\u0000${l.createdByUserId ?? ""}`;
+    // Most leads have neither submitter nor creator: one constant key, no string built per row.
+    const key = l.submitterUserId === null && l.createdByUserId === null ? (l.isTest ? "t" : "")
+      : `${l.isTest ? "t" : ""}\u0000${l.submitterUserId ?? ""}\u0000${l.createdByUserId ?? ""}`;
     let v = memo.get(key);
     if (v === undefined) {
       // createdByUserId too, as the Graph reads pass whole lead records: the Meta policy uses it for test leads.
