@@ -43,13 +43,15 @@ export class ExportRowBuilder {
   readonly #questionAt: Map<string, number>;
   readonly #checkboxAt: Map<string, number>;
   readonly #time = new DayCachedGraphTime();
+  #lastAd: AdAttribution | undefined;
+  #lastAdCells: readonly string[] = NO_AD;
 
   constructor(form: FormRecord) {
     this.columns = exportColumns(form);
     this.#formId = form.id;
     this.#formName = form.name;
     const first = FIXED_COLUMNS.length;
-    // Later keys win, as a Map built from the list would do should a form repeat a key.
+    // Question keys are unique within a form, as are checkbox keys (form-definition.ts refuses repeats).
     this.#questionAt = new Map(this.columns.questionKeys.map((k, i) => [k, first + i]));
     this.#checkboxAt = new Map(this.columns.checkboxKeys.map((k, i) => [k, first + this.columns.questionKeys.length + i]));
   }
@@ -58,14 +60,14 @@ export class ExportRowBuilder {
     const row = new Array<string>(this.columns.header.length).fill("");
     row[0] = lead.id;
     row[1] = this.#time.format(lead.createdTime);
-    const adCells = ad ? [ad.adId, ad.adName, ad.adsetId, ad.adsetName, ad.campaignId, ad.campaignName] : NO_AD;
+    const adCells = ad ? this.#adCells(ad) : NO_AD;
     for (let i = 0; i < adCells.length; i++) row[AD_AT + i] = adCells[i]!;
     row[8] = this.#formId;
     row[9] = this.#formName;
     row[10] = lead.isOrganic ? "1" : "0";
     row[11] = lead.platform;
-    // An answer to a question the form no longer has, or a repeated one, behaves as before: the
-    // former is dropped, the latter's last value wins.
+    // As before: an answer to a question the form does not have is dropped; a repeated answer's
+    // last value wins.
     for (const d of JSON.parse(lead.fieldData) as FieldDatum[]) {
       const at = this.#questionAt.get(d.name);
       if (at !== undefined) row[at] = d.values.join(VALUE_SEPARATOR);
@@ -75,6 +77,15 @@ export class ExportRowBuilder {
       if (at !== undefined) row[at] = r.is_checked;
     }
     return row;
+  }
+
+  /** Consecutive leads mostly come from the same ad: its six cells are built once per run of them. */
+  #adCells(ad: AdAttribution): readonly string[] {
+    if (ad !== this.#lastAd) {
+      this.#lastAd = ad;
+      this.#lastAdCells = [ad.adId, ad.adName, ad.adsetId, ad.adsetName, ad.campaignId, ad.campaignName];
+    }
+    return this.#lastAdCells;
   }
 }
 
