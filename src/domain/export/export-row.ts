@@ -93,7 +93,7 @@ const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
 /**
  * formatGraphTime for rows that come newest first: the date part is recomputed only when the day
- * changes, the time of day is arithmetic. Same output (test/export-units.test.ts checks it against
+ * changes, the time of day is arithmetic. Same output (test/export-format.property.test.ts checks it against
  * formatGraphTime); it saves most of a microsecond per row.
  */
 export class DayCachedGraphTime {
