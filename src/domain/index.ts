@@ -33,5 +33,6 @@ export type * from "./rate-limit/usage-store.ts";
 export { pageUsage, type PageUsage, type HourUsage } from "./rate-limit/page-usage.ts";
 export { type ClockControl, SharedManualClock, localClockControl, systemClockControl, MANUAL_CLOCK_KEY } from "./clock-control.ts";
 export { clampExportRange, parseExportDate, readableRange, type ExportRange } from "./export/export-range.ts";
-export { exportColumns, exportRow, FIXED_COLUMNS, type ExportColumns } from "./export/export-row.ts";
+export { exportColumns, ExportRowBuilder, FIXED_COLUMNS, type ExportColumns } from "./export/export-row.ts";
+export type * from "./export/export-source.ts";
 export { leadExportRows, EXPORT_CHUNK, type LeadExportSource } from "./export/lead-export.ts";

@@ -1,4 +1,5 @@
 import type { KeysetPosition } from "./cursor.ts";
+import type { LeadExportRepository } from "./export/export-source.ts";
 import type { WebhookRepository } from "./webhooks/webhook-repository.ts";
 import type {
   AdAccountRecord, AdAccountRole, AdAttribution, AdRecord, AdSetRecord, AppRecord, AppRole, CampaignRecord,
@@ -148,6 +149,8 @@ export interface SubscriptionRepository {
 /** Everything storage offers, scoped to one connection or one transaction. */
 export interface Store {
   leads: LeadRepository;
+  /** The date-range export's narrow, chunked reads. */
+  leadExport: LeadExportRepository;
   forms: FormRepository;
   directory: DirectoryRepository;
   tokens: TokenRepository;

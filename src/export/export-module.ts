@@ -1,5 +1,4 @@
 import { Readable } from "node:stream";
-import { stringify } from "csv-stringify/sync";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { nowSeconds } from "../domain/clock.ts";
 import { errors, GraphError, isGraphError } from "../domain/errors.ts";
@@ -11,6 +10,7 @@ import { graphHeaders, sendGraph, tokenFrom } from "../graph/http-route.ts";
 import { mergeParams, type Params, stringParam } from "../graph/params.ts";
 import type { HttpModule } from "../http/modules.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { DelimitedText } from "./delimited-text.ts";
 
 export const EXPORT_PATH = "/ads/lead_gen/export_csv";
 
@@ -44,7 +44,7 @@ async function handleExport(runtime: Runtime, req: FastifyRequest, reply: Fastif
     await services.meter.charge(caller, form.pageId, 1, usage);
     const readable = readableRange(range, now);
     const rowCount = readable.from > readable.to ? 0
-      : await services.store.leads.count({ formId: form.id, fromTime: readable.from, beforeTime: readable.to + 1 });
+      : await services.store.leadExport.count({ formId: form.id, fromTime: readable.from, beforeTime: readable.to + 1 });
 
     const format = FORMATS[request.format];
     for (const [k, v] of Object.entries(usageHeadersOf(usage))) reply.header(k, v);
@@ -55,11 +55,11 @@ async function handleExport(runtime: Runtime, req: FastifyRequest, reply: Fastif
     // An upper bound for progress bars: leads hidden from this caller are not written.
     reply.header("x-leadgraph-row-count", String(rowCount));
     const batches = leadExportRows({ store: services.store, policy: services.policy, caller }, form, readable);
-    const options = { delimiter: format.delimiter, record_delimiter: "\n" } as const;
+    const text = new DelimitedText(format.delimiter);
     // One string per batch of rows keeps per-row stream overhead out of the hot loop; the stream
     // pulls the next batch only when the socket has drained, so memory stays at about one batch.
     const out = Readable.from((async function* () {
-      for await (const rows of batches) yield stringify(rows, options);
+      for await (const rows of batches) yield text.format(rows);
     })(), { objectMode: false });
     out.on("error", (err) => req.log.error({ err }, "export stream failed"));
     return reply.code(200).send(out);

@@ -4,6 +4,7 @@ import { postgresDurableTransaction } from "./dialects/postgres/durable-transact
 import { sqliteDurableTransaction } from "./dialects/sqlite/durable-transaction.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
+import { KyselyLeadExportRepository } from "./repositories/export-repository.ts";
 import { FormDefinitionCache } from "./repositories/form-definition-cache.ts";
 import { type FormWrites, KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
@@ -46,6 +47,7 @@ function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefiniti
   };
   return {
     leads: new KyselyLeadRepository(db),
+    leadExport: new KyselyLeadExportRepository(db),
     forms: new KyselyFormRepository(db, formCache, formWrites),
     directory: cache ? new CachingDirectoryRepository(db, box, cache) : new KyselyDirectoryRepository(db, box),
     tokens: cache ? new CachingTokenRepository(db, cache) : new KyselyTokenRepository(db),
