@@ -51,7 +51,10 @@ export class KyselyLeadRepository implements LeadRepository {
 
   async list(q: LeadListQuery): Promise<LeadRecord[]> {
     const ascending = q.newerThan !== undefined;
-    let query = this.#filtered(q).selectAll();
+    // Below a cursor already under the filter's upper bound, that bound is implied; keeping both
+    // upper bounds makes SQLite seek the index at the filter's and walk down to the cursor.
+    const implied = q.olderThan !== undefined && q.beforeTime !== undefined && q.olderThan.t < q.beforeTime;
+    let query = this.#filtered(implied ? { ...q, beforeTime: undefined } : q).selectAll();
     if (q.olderThan) query = query.where(olderThan(q.olderThan));
     if (q.newerThan) query = query.where(newerThan(q.newerThan));
     const dir = ascending ? "asc" : "desc";
