@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /**
  * Row types for Kysely, one interface per table. Booleans are stored as 0/1 integers and JSON as
  * text on both dialects, so every query is the same on SQLite and PostgreSQL.
@@ -63,7 +65,8 @@ export interface WebhookAttemptsTable {
 export interface WebhookAttemptDeliveriesTable { attempt_id: string; delivery_id: string }
 export interface WebhookAppSettingsTable { app_id: string; faults: string; auto_disable_hours: number | null }
 export interface LeadRatePagesTable { page_id: string; forced_until: number | null }
-export interface LeadRateUsageTable { page_id: string; bucket: number; calls: number }
+/** `cum`: every call charged to the page up to and including this bucket (a running total). */
+export interface LeadRateUsageTable { page_id: string; bucket: number; calls: number; cum: Generated<number> }
 
 export interface Database {
   settings: SettingsTable;

@@ -3,6 +3,7 @@ import * as m0001 from "./0001-foundation.ts";
 import * as m0004 from "./0004-webhooks.ts";
 import * as m0005 from "./0005-rate-limit.ts";
 import * as m0007 from "./0007-directory-generation.ts";
+import * as m0008 from "./0008-rate-limit-running-total.ts";
 
 /** Numbered, forward-only. Add new files here in order; never edit one that has shipped. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   "0004-webhooks": m0004,
   "0005-rate-limit": m0005,
   "0007-directory-generation": m0007,
+  "0008-rate-limit-running-total": m0008,
 };
