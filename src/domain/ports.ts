@@ -99,7 +99,8 @@ export interface DirectoryRepository {
   attributions(adIds: readonly string[]): Promise<Map<string, AdAttribution>>;
 
   /** Which kind of object an id names, or undefined. */
-  kindOf(id: string): Promise<ObjectKind | undefined>;
+  /** Which table holds the id; `notLead` when the caller already looked for a lead. */
+  kindOf(id: string, opts?: { notLead?: boolean }): Promise<ObjectKind | undefined>;
 }
 
 export type ObjectKind = "lead" | "form" | "page" | "ad" | "adset" | "campaign" | "ad_account" | "app" | "user";

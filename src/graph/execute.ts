@@ -118,8 +118,9 @@ async function route(ctx: GraphContext, req: GraphRequest, segments: string[], e
 
 /** Leads are by far the most looked-up objects: probing one loads it for the lead node as well. */
 async function kindOfObject(ctx: GraphContext, id: string): Promise<ObjectKind | undefined> {
-  if (isGraphId(id) && (await ctx.lead(id))) return "lead";
-  return ctx.services.store.directory.kindOf(id);
+  if (!isGraphId(id)) return ctx.services.store.directory.kindOf(id);
+  if (await ctx.lead(id)) return "lead";
+  return ctx.services.store.directory.kindOf(id, { notLead: true });
 }
 
 /** `GET /?ids=a,b` (object keyed by id; each id is its own call) and `POST /` with `batch`. */

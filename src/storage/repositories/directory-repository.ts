@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type {
   AdAccountRecord, AdAccountRole, AdAccountRoleName, AdAttribution, AdRecord, AdSetRecord, AppMode, AppRecord, AppRole,
   CampaignRecord, PageLocation, PageRecord, PageRole, UserRecord,
@@ -158,18 +158,18 @@ export class KyselyDirectoryRepository implements DirectoryRepository {
     return out;
   }
 
-  async kindOf(id: string): Promise<ObjectKind | undefined> {
+  async kindOf(id: string, opts: { notLead?: boolean } = {}): Promise<ObjectKind | undefined> {
     if (id.startsWith("act_")) return (await this.getAdAccount(id)) ? "ad_account" : undefined;
-    // Leads first: they are by far the most looked-up objects.
-    const probes: [ObjectKind, "leads" | "forms" | "pages" | "ads" | "adsets" | "campaigns" | "apps" | "users"][] = [
+    // Leads first: they are by far the most looked-up objects. One statement probes every table in
+    // order and stops at the first hit.
+    const probes: [ObjectKind, string][] = [
       ["lead", "leads"], ["form", "forms"], ["page", "pages"], ["ad", "ads"], ["adset", "adsets"],
       ["campaign", "campaigns"], ["app", "apps"], ["user", "users"],
     ];
-    for (const [kind, table] of probes) {
-      const hit = await this.#db.selectFrom(table).select("id").where("id", "=", id).executeTakeFirst();
-      if (hit) return kind;
-    }
-    return undefined;
+    const parts = probes.filter(([kind]) => !(opts.notLead && kind === "lead"))
+      .map(([kind, table]) => sql`select ${kind} as kind from ${sql.table(table)} where id = ${id}`);
+    const res = await sql<{ kind: ObjectKind }>`select kind from (${sql.join(parts, sql` union all `)}) as hits limit 1`.execute(this.#db);
+    return res.rows[0]?.kind;
   }
 
   #app(r: { id: string; name: string; secret_enc: string; mode: string; created_time: number; require_appsecret_proof: number }): AppRecord {
