@@ -69,6 +69,16 @@ describe.each(databaseKinds())("shared manual clock (%s)", (kind) => {
     expect(a.services.clock.nowMs()).toBe((TEST_NOW + 2 * 86_400 + 3600) * 1000);
   });
 
+  it("counts every advance when instances advance at the same time", async () => {
+    const a = await open(`manual:${TEST_NOW}`);
+    const b = await open("manual");
+    await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? a : b).clockControl.advance(60_000)));
+    await a.clockControl.refresh();
+    await b.clockControl.refresh();
+    expect(a.services.clock.nowMs()).toBe((TEST_NOW + 20 * 60) * 1000);
+    expect(b.services.clock.nowMs()).toBe((TEST_NOW + 20 * 60) * 1000);
+  });
+
   it("refuses to move a system clock with a clear error", async () => {
     const s = await open("system");
     const app = await buildApp(s);

@@ -73,9 +73,11 @@ export class SharedManualClock implements ClockControl {
   }
 
   async advance(ms: number): Promise<void> {
-    // Read the shared value, not the local copy, so an advance builds on another instance's set.
-    await this.refresh();
-    await this.set(this.clock.nowMs() + ms);
+    // One atomic step on the shared value: it builds on another instance's set, and two instances
+    // advancing at once both count.
+    const now = await this.#settings.addToInteger(MANUAL_CLOCK_KEY, Math.round(ms));
+    if (now === undefined) await this.set(this.clock.nowMs() + ms);
+    else this.clock.set(now);
   }
 
   async refresh(): Promise<void> {

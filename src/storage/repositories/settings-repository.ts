@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { SettingsRepository } from "../../domain/ports.ts";
 import type { Database } from "../schema.ts";
 
@@ -17,6 +17,14 @@ export class KyselySettingsRepository implements SettingsRepository {
     const value = await this.get(key);
     if (value === undefined) throw new Error(`setting ${key} vanished`);
     return value;
+  }
+  async addToInteger(key: string, delta: number): Promise<number | undefined> {
+    const r = await this.#db.updateTable("settings")
+      .set({ value: sql<string>`cast(cast(value as bigint) + ${delta} as text)` })
+      .where("key", "=", key)
+      .returning("value")
+      .executeTakeFirst();
+    return r === undefined ? undefined : Number(r.value);
   }
   async set(key: string, value: string): Promise<void> {
     await this.#db.insertInto("settings").values({ key, value }).onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
