@@ -86,6 +86,11 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
   });
 
   it("cancels deliveries of a page whose install of the app was removed", async () => {
+    const cancelledMetric = async () => {
+      const text = await h.runtime.metrics.registry.metrics();
+      return Number(/^leadgraph_webhook_deliveries_cancelled_total (\d+)/m.exec(text)?.[1] ?? "0");
+    };
+    const before = await cancelledMetric();
     const id = await waitingLead();
     const del = await h.graph("DELETE", "/3001/subscribed_apps", { token: "EAAB-page-acme" });
     expect(del.body).toEqual({ success: true });
@@ -94,6 +99,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect(rx.posts).toHaveLength(0);
     const [row] = await deliveriesOf(id!);
     expect(row).toMatchObject({ status: "cancelled", attempts: 2, last_error: CANCEL_REASONS.install, last_http_status: 503 });
+    expect(await cancelledMetric()).toBe(before + 1);
   });
 
   it("cancels deliveries of a deleted app", async () => {

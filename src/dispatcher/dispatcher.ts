@@ -174,7 +174,8 @@ export class WebhookDispatcher {
     if (version === this.#settledVersion && wall - this.#lastSettleWallMs < SETTLE_EVERY_MS) return;
     this.#settledVersion = version;
     this.#lastSettleWallMs = wall;
-    await this.#services.store.webhooks.cancelUnreceivable(this.#services.clock.nowMs(), wall);
+    const cancelled = await this.#services.store.webhooks.cancelUnreceivable(this.#services.clock.nowMs(), wall);
+    this.#services.metrics.webhookDeliveriesCancelled(cancelled);
   }
 
   /**

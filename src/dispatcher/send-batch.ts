@@ -43,6 +43,7 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   if (cancelled) {
     // Nothing receives these any more (Meta stops sending once a subscription or install is gone).
     await store.webhooks.finish(ctx.owner, services.clock.nowMs(), batch.map((d) => ({ id: d.id, status: "cancelled", httpStatus: null, error: cancelled })));
+    services.metrics.webhookDeliveriesCancelled(batch.length);
     return false;
   }
   if (!app || !sub?.active) {

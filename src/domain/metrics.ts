@@ -18,6 +18,8 @@ export interface Metrics {
    * one delivery attempt (a POST to a receiver, or a claimed delivery released at shutdown).
    */
   webhookDelivery(outcome: DeliveryOutcome, durationSeconds: number): void;
+  /** `leadgraph_webhook_deliveries_cancelled_total`: deliveries settled unsent because nothing receives them any more. */
+  webhookDeliveriesCancelled(count: number): void;
   /**
    * `leadgraph_webhook_queue_depth` and `leadgraph_webhook_queue_oldest_age_seconds`: the probe is
    * called at every scrape, so the figures are fresh even while the dispatcher sleeps.
@@ -51,5 +53,6 @@ export const noMetrics: Metrics = {
   leadsCreated() {},
   rateLimitRefused() {},
   webhookDelivery() {},
+  webhookDeliveriesCancelled() {},
   webhookQueueProbe() {},
 };

@@ -17,6 +17,7 @@ export class PrometheusMetrics implements Metrics {
   readonly #leads: Counter<"source">;
   readonly #refusals: Counter<"limit">;
   readonly #deliveries: Counter<"outcome">;
+  readonly #cancelled: Counter;
   readonly #deliveryLatency: Histogram<"outcome">;
   #queueProbe: (() => Promise<WebhookQueueSnapshot>) | undefined;
   #queue: WebhookQueueSnapshot | undefined;
@@ -44,6 +45,11 @@ export class PrometheusMetrics implements Metrics {
     this.#deliveries = new Counter({
       name: "leadgraph_webhook_deliveries_total", help: "Webhook delivery attempts by outcome.",
       labelNames: ["outcome"], registers,
+    });
+    this.#cancelled = new Counter({
+      name: "leadgraph_webhook_deliveries_cancelled_total",
+      help: "Webhook deliveries settled unsent because nothing receives them any more (app, subscription or install gone).",
+      registers,
     });
     this.#deliveryLatency = new Histogram({
       name: "leadgraph_webhook_delivery_duration_seconds", help: "Time a webhook delivery attempt took.",
@@ -102,6 +108,10 @@ export class PrometheusMetrics implements Metrics {
   webhookDelivery(outcome: DeliveryOutcome, durationSeconds: number): void {
     this.#deliveries.inc({ outcome });
     this.#deliveryLatency.observe({ outcome }, durationSeconds);
+  }
+
+  webhookDeliveriesCancelled(count: number): void {
+    if (count > 0) this.#cancelled.inc(count);
   }
 
   webhookQueueProbe(probe: () => Promise<WebhookQueueSnapshot>): void {
