@@ -121,22 +121,22 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect(await deliveriesOf(id!, "1004")).toMatchObject([{ status: "cancelled", last_error: CANCEL_REASONS.app }]);
   });
 
-  it("redelivers a cancelled delivery to the subscription current at send time, or cancels the redelivery when there is none", async () => {
+  it("refuses to redeliver while nothing would receive it, and redelivers to the subscription current at send time once there is one", async () => {
     const id = await waitingLead();
     await h.graph("DELETE", "/1001/subscriptions", { token: APP_TOKEN });
     await d.runOnce();
     const [cancelled] = await deliveriesOf(id!);
     expect(cancelled.status).toBe("cancelled");
 
-    // Still no subscription: the redelivery is accepted, logged, and settled as cancelled too.
+    // Still no subscription: the redelivery is refused with the reason, and nothing is created.
     const again = await admin("POST", `/_leadgraph/admin/webhooks/deliveries/${cancelled.id}/redeliver`);
-    expect(again.status).toBe(200);
-    await d.runOnce();
-    // Never claimed (no subscription to claim for); settled by the next periodic look.
-    await new Promise((r) => setTimeout(r, SETTLE_EVERY_MS + 50));
-    await d.runOnce();
-    expect(rx.posts).toHaveLength(0);
-    expect((await admin("GET", `/_leadgraph/admin/webhooks/deliveries/${again.body.id}`)).body).toMatchObject({ status: "cancelled", last_error: CANCEL_REASONS.subscription });
+    expect(again.status).toBe(400);
+    expect(again.body.error).toMatchObject({ code: 100, type: "OAuthException" });
+    expect(again.body.error.message).toBe("(#100) Nothing would receive this redelivery: the app no longer subscribes to leadgen for page. Subscribe the app to leadgen for page and install it on the page, then redeliver.");
+    expect(await deliveriesOf(id!)).toHaveLength(1);
+    const bulk = await admin("POST", `/_leadgraph/admin/webhooks/redeliver?app_id=1001&since=0`);
+    expect(bulk.status).toBe(400);
+    expect(await deliveriesOf(id!)).toHaveLength(1);
 
     // Subscribed again (handshake through the Graph API): a redelivery goes to the new callback.
     const sub = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { object: "page", callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" } });

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
-import { DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery } from "../domain/webhooks/webhook-repository.ts";
+import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery } from "../domain/webhooks/webhook-repository.ts";
 import { verifyCallback } from "../dispatcher/verify-callback.ts";
 import { errorBody } from "../graph/execute.ts";
 import { sendGraph } from "../graph/http-route.ts";
@@ -87,6 +87,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
 
   route("POST", "/deliveries/:id/redeliver", async (p) => {
     const d = await mustGetDelivery(runtime, p.id as string);
+    const gone = await receiverGone(d.appId, d.pageId);
+    if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
     const [created] = await redeliver([d]);
     return { success: true, id: created!.id };
   });
@@ -109,9 +111,27 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
       beforeId = chunk.at(-1)!.id;
     }
     if (rows.length > MAX_REDELIVER) throw errors.invalidParam(`At most ${MAX_REDELIVER} deliveries can be redelivered at once; narrow since/until`);
+    // Pages vary in a bulk redelivery: one without the install is settled as cancelled when sent.
+    const gone = await receiverGone(appId);
+    if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
     const created = await redeliver(rows.reverse());
     return { success: true, count: created.length, ids: created.map((c) => c.id) };
   });
+
+  /**
+   * Why nothing would receive a redelivery (the dispatcher's reasons for cancelling, without the
+   * "cancelled:" prefix), or undefined when the app still subscribes (and, given a page, is installed).
+   */
+  async function receiverGone(appId: string, pageId?: string): Promise<string | undefined> {
+    const why = (reason: string) => reason.replace(/^cancelled: /, "");
+    if (!(await store.directory.getApp(appId))) return why(CANCEL_REASONS.app);
+    const subs = await store.subscriptions.listForApp(appId);
+    if (!subs.some((s) => s.object === "page" && s.fields.includes("leadgen"))) return why(CANCEL_REASONS.subscription);
+    if (pageId === undefined) return undefined;
+    const installs = await store.subscriptions.installsOfPage(pageId);
+    if (!installs.some((i) => i.appId === appId && i.subscribedFields.includes("leadgen"))) return why(CANCEL_REASONS.install);
+    return undefined;
+  }
 
   async function redeliver(originals: readonly DeliveryRecord[]): Promise<NewDelivery[]> {
     const now = clock.nowMs();

@@ -239,4 +239,9 @@ export const webhookErrors = {
       message: `(#2200) Callback verification failed with the following errors: ${detail}`,
       type: "OAuthException", code: 2200, status: 400,
     }),
+  redeliveryWithoutReceiver: (why: string) =>
+    new GraphError({
+      message: `(#100) Nothing would receive this redelivery: ${why}. Subscribe the app to leadgen for page and install it on the page, then redeliver.`,
+      type: "OAuthException", code: 100, status: 400,
+    }),
 } as const;
