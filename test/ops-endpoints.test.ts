@@ -130,3 +130,24 @@ describe.skipIf(!databaseKinds().includes("postgres"))("readiness without a data
     }
   });
 });
+
+describe("/metrics behind a token", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness("sqlite", { config: { metricsToken: "metrics-token-for-tests-01" } });
+  });
+  afterAll(async () => h?.close());
+
+  it("refuses without the token or with another, and answers with it", async () => {
+    const none = await h.app.inject({ method: "GET", url: "/metrics" });
+    expect(none.statusCode).toBe(401);
+    expect(none.headers["www-authenticate"]).toBe('Bearer realm="leadgraph metrics"');
+    expect(none.body).toContain("LEADGRAPH_METRICS_TOKEN");
+    expect(none.body).not.toContain("leadgraph_");
+    const wrong = await h.app.inject({ method: "GET", url: "/metrics", headers: { authorization: "Bearer metrics-token-for-tests-02" } });
+    expect(wrong.statusCode).toBe(401);
+    const right = await h.app.inject({ method: "GET", url: "/metrics", headers: { authorization: "Bearer metrics-token-for-tests-01" } });
+    expect(right.statusCode).toBe(200);
+    expect(right.body).toContain("leadgraph_http_requests_total");
+  });
+});

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { requireAdminKey } from "../http/admin-auth.ts";
 import type { HttpModule } from "../http/modules.ts";
@@ -37,7 +38,15 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
       .send({ status: ready ? "ok" : "unavailable", checks });
   });
 
-  app.get("/metrics", async (_req, reply) => {
+  const metricsToken = runtime.config.metricsToken === undefined ? undefined : Buffer.from(runtime.config.metricsToken);
+  app.get("/metrics", async (req, reply) => {
+    if (metricsToken !== undefined) {
+      const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? "")?.[1] ?? "");
+      if (given.length !== metricsToken.length || !timingSafeEqual(given, metricsToken)) {
+        return reply.code(401).header("www-authenticate", 'Bearer realm="leadgraph metrics"').header("content-type", "text/plain; charset=utf-8")
+          .send("/metrics needs the metrics token: send it as Authorization: Bearer <token> (LEADGRAPH_METRICS_TOKEN).\n");
+      }
+    }
     const { contentType, body } = await runtime.metrics.render();
     return reply.header("content-type", contentType).header("cache-control", "no-store").send(body);
   });

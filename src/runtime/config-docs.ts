@@ -20,6 +20,7 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   graphVersion: "Graph API version reported for unversioned paths.",
   clock: "`system`, `manual` or `manual:<unix seconds>` (a controllable clock for tests).",
   adminKey: "Admin API key. When absent, one is generated on first start, sealed in the database and printed once.",
+  metricsToken: "Bearer token /metrics requires. When absent, /metrics is open to whoever reaches the port (keep it on a private network).",
   secretKey: "Key material that seals app secrets and the admin key in the database. Every instance on one database must have the same value. Without it, a key file is created in `./.leadgraph/` (PostgreSQL) or beside the SQLite file.",
   logLevel: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are JSON lines on stdout.",
   bodyLimitBytes: "Largest request body accepted, in bytes.",

@@ -21,6 +21,8 @@ export const configSchema = z.object({
   clock: z.string().regex(/^(system|manual(:\d+)?)$/).default("system"),
   /** Admin API key; generated and printed by `serve` when absent. */
   adminKey: z.string().min(16).optional(),
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>`; open otherwise (scrapers on a private network). */
+  metricsToken: z.string().min(16).optional(),
   /** Key material for encrypting app secrets at rest; a key file next to the database when absent. */
   secretKey: z.string().min(16).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

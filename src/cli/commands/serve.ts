@@ -21,6 +21,7 @@ export function serveCommand(): Command {
     .addOption(new Option("--public-url <url>", "base URL of absolute paging links, as clients reach this server").env("LEADGRAPH_PUBLIC_URL"))
     .addOption(new Option("--clock <mode>", "system | manual | manual:<unix seconds>").env("LEADGRAPH_CLOCK"))
     .addOption(new Option("--admin-key <key>", "admin API key (generated and printed when absent)").env("LEADGRAPH_ADMIN_KEY"))
+    .addOption(new Option("--metrics-token <token>", "Bearer token /metrics requires (open when absent)").env("LEADGRAPH_METRICS_TOKEN"))
     .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"));
   withDatabaseOptions(cmd);
   withDeliveryOptions(cmd);
