@@ -1,5 +1,6 @@
 import { nowSeconds } from "../domain/clock.ts";
 import { issueToken } from "../domain/access/token-issuer.ts";
+import type { ConsoleSession, ConsoleSessionPage } from "../contract/index.ts";
 import type { AppRecord, PageRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { requireAdminKey } from "../http/admin-auth.ts";
@@ -9,23 +10,10 @@ import type { HttpModule } from "../http/modules.ts";
 export const CONSOLE_TOKEN_SECONDS = 3600;
 const CONSOLE_SCOPES = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_metadata", "pages_manage_ads", "ads_management"];
 
-interface ConsolePage {
-  id: string;
-  name: string;
-  category: string;
-  /** A page token the console reads this page's forms and leads with; absent when none can be made. */
-  access_token?: string;
-  app_id?: string;
-  user_id?: string;
-  expires_at?: number;
-  /** Why no token could be made, in plain words. */
-  unavailable_reason?: string;
-}
-
 /** Live apps first: a development-mode app only sees leads of people with a role on it. */
 const preferLive = (apps: AppRecord[]) => [...apps].sort((a, b) => Number(a.mode !== "live") - Number(b.mode !== "live") || a.id.localeCompare(b.id));
 
-async function pageSession(services: Services, page: PageRecord, app: AppRecord | undefined, now: number): Promise<ConsolePage> {
+async function pageSession(services: Services, page: PageRecord, app: AppRecord | undefined, now: number): Promise<ConsoleSessionPage> {
   const base = { id: page.id, name: page.name, category: page.category };
   if (!app) return { ...base, unavailable_reason: "No app exists, so no token can be issued to read this page." };
   const roles = await services.store.directory.pageRoles(page.id);
@@ -53,13 +41,13 @@ async function dropExpiredConsoleTokens(services: Services, now: number): Promis
  */
 export const consoleSessionRoutes: HttpModule = async (app, runtime) => {
   const guard = requireAdminKey(runtime.adminKey);
-  app.post("/_leadgraph/admin/console/session", { preHandler: guard }, async () => {
+  app.post("/_leadgraph/admin/console/session", { preHandler: guard }, async (): Promise<ConsoleSession> => {
     const services = runtime.services;
     const now = nowSeconds(services.clock);
     const [first] = preferLive(await services.store.directory.listApps());
     const pages = await services.store.directory.listPages();
     await dropExpiredConsoleTokens(services, now);
-    const data: ConsolePage[] = [];
+    const data: ConsoleSessionPage[] = [];
     for (const page of pages) data.push(await pageSession(services, page, first, now));
     return { data, now, clock: runtime.clockControl.mode, graph_version: runtime.config.graphVersion };
   });

@@ -174,3 +174,25 @@ export const RATE_LIMIT_CODES = [80005, 4, 17, 32, 613, 80001, 80000, 80003, 800
 
 /** Graph error codes that are transient by nature (unknown error, service unavailable). */
 export const TRANSIENT_CODES = [1, 2] as const;
+
+/** One page of `POST /_leadgraph/admin/console/session` (leadgraph's console, beyond Meta). */
+export interface ConsoleSessionPage {
+  id: string;
+  name: string;
+  category: string;
+  /** A page token the console reads this page's forms and leads with; absent when none can be made. */
+  access_token?: string;
+  app_id?: string;
+  user_id?: string;
+  expires_at?: number;
+  /** Why no token could be made, in plain words. */
+  unavailable_reason?: string;
+}
+
+/** `POST /_leadgraph/admin/console/session`: a token per page, and the server's clock and version. */
+export interface ConsoleSession {
+  data: ConsoleSessionPage[];
+  now: number;
+  clock: "manual" | "system";
+  graph_version: string;
+}

@@ -3,7 +3,7 @@
  * and the Graph API (page tokens the console session hands out). When the admin endpoints settle
  * after merge, adapting the console means editing this file only.
  */
-import type { FieldDatum, Lead as ContractLead, Page as GraphPage } from "../../contract/index.ts";
+import type { ConsoleSession, ConsoleSessionPage, FieldDatum, Lead as ContractLead, Page as GraphPage } from "../../contract/index.ts";
 
 const KEY_STORAGE = "leadgraph.adminKey";
 export const GRAPH_VERSION = "v25.0";
@@ -46,23 +46,8 @@ export interface Paging {
 /** A Graph edge page (the console's paging type tolerates absent cursors on empty pages). */
 export type ListResult<T> = Omit<GraphPage<T>, "paging"> & { paging?: Paging };
 
-export interface SessionPage {
-  id: string;
-  name: string;
-  category: string;
-  access_token?: string;
-  app_id?: string;
-  user_id?: string;
-  expires_at?: number;
-  unavailable_reason?: string;
-}
-
-export interface Session {
-  data: SessionPage[];
-  now: number;
-  clock: "manual" | "system";
-  graph_version: string;
-}
+export type SessionPage = ConsoleSessionPage;
+export type Session = ConsoleSession;
 
 export interface FormSummary {
   id: string;
