@@ -45,6 +45,9 @@ export class GraphError extends Error {
 
 export const isGraphError = (e: unknown): e is GraphError => e instanceof GraphError;
 
+/** 100/33, Meta's answer for an object that does not exist or that the caller may not see. */
+export const isUnknownObjectError = (e: unknown): e is GraphError => isGraphError(e) && e.code === 100 && e.subcode === 33;
+
 const GRAPH_DOCS = "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api";
 
 /** Constructors, one per catalogue entry. Names say the situation, not the code. */

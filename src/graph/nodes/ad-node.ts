@@ -1,4 +1,4 @@
-import { errors, isGraphError } from "../../domain/errors.ts";
+import { errors, isUnknownObjectError } from "../../domain/errors.ts";
 import type { AdRecord } from "../../domain/model.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import type { GraphContext } from "../context.ts";
@@ -48,7 +48,7 @@ export async function loadVisibleAd(ctx: GraphContext, id: string, method: "get"
     } catch (e) {
       // An advertiser on the account sees the ad even without the page; any other answer (190/492
       // for a page token whose user lost their role on the page) stands.
-      if (!isUnknownObject(e)) throw e;
+      if (!isUnknownObjectError(e)) throw e;
     }
   }
   if (ctx.caller.userId !== null) {
@@ -66,5 +66,3 @@ export const adNode: GraphNode<AdView> = {
     leads: leadsEdgeOf((v: AdView) => ({ id: v.ad.id, pageId: v.pageId, column: "adId" })),
   },
 };
-
-const isUnknownObject = (e: unknown): boolean => isGraphError(e) && e.code === 100 && e.subcode === 33;

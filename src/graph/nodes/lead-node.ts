@@ -1,5 +1,5 @@
 import type { AdAttribution, LeadRecord } from "../../domain/model.ts";
-import { errors, isGraphError } from "../../domain/errors.ts";
+import { errors, isUnknownObjectError } from "../../domain/errors.ts";
 import { isExpired } from "../../domain/retention.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import { LEAD_DEFAULT_FIELDS } from "../../contract/index.ts";
@@ -71,7 +71,7 @@ export async function loadVisibleLead(ctx: GraphContext, id: string, method: "ge
     await ctx.services.policy.assertCanReadLeads(ctx.caller, lead.pageId, id);
   } catch (e) {
     // The policy answers as for a read; a POST or DELETE on an unseen lead names its own method.
-    if (method !== "get" && isGraphError(e) && e.code === 100 && e.subcode === 33) throw errors.unknownObject(id, method);
+    if (method !== "get" && isUnknownObjectError(e)) throw errors.unknownObject(id, method);
     throw e;
   }
   if (!(await ctx.services.policy.leadVisible(ctx.caller, lead))) throw errors.unknownObject(id, method);
