@@ -1,7 +1,7 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
 import type { ChargeRequest, LeadUsageStore, PageUsageSummary, UsageBucket } from "../../domain/rate-limit/usage-store.ts";
-import { lockPage as pgLockPage, serialiseCharge as pgSerialise } from "../dialects/postgres/charge-lead-usage.ts";
-import { lockPage as sqliteLockPage, serialiseCharge as sqliteSerialise } from "../dialects/sqlite/charge-lead-usage.ts";
+import { CHARGE_IS_ONE_STEP as pgOneStep, lockPage as pgLockPage } from "../dialects/postgres/charge-lead-usage.ts";
+import { CHARGE_IS_ONE_STEP as sqliteOneStep, lockPage as sqliteLockPage } from "../dialects/sqlite/charge-lead-usage.ts";
 import type { Database } from "../schema.ts";
 import { PreparedQuery } from "../prepared-query.ts";
 
@@ -39,8 +39,13 @@ function chargeStatement(db: Kysely<Database>, p: (name: keyof ChargeRequest & s
 }
 
 const dialects = {
-  sqlite: { serialiseCharge: sqliteSerialise, lockPage: sqliteLockPage },
-  postgres: { serialiseCharge: pgSerialise, lockPage: pgLockPage },
+  sqlite: { chargeIsOneStep: sqliteOneStep, lockPage: sqliteLockPage },
+  postgres: { chargeIsOneStep: pgOneStep, lockPage: pgLockPage },
+};
+
+const charges = {
+  trusted: new PreparedQuery<ChargeRequest, ChargeRow>((db, param) => chargeStatement(db, param, "trusted")),
+  exact: new PreparedQuery<ChargeRequest, ChargeRow>((db, param) => chargeStatement(db, param, "exact")),
 };
 
 type Dialect = (typeof dialects)[keyof typeof dialects];
@@ -53,14 +58,9 @@ type Dialect = (typeof dialects)[keyof typeof dialects];
 export class KyselyLeadUsageRepository implements LeadUsageStore {
   readonly #db: Kysely<Database>;
   readonly #dialect: Dialect;
-  readonly #charge: Record<"trusted" | "exact", PreparedQuery<ChargeRequest, ChargeRow>>;
   constructor(db: Kysely<Database>) {
     this.#db = db;
     this.#dialect = db.getExecutor().adapter instanceof PostgresAdapter ? dialects.postgres : dialects.sqlite;
-    this.#charge = {
-      trusted: new PreparedQuery(db, (param) => chargeStatement(db, param, "trusted")),
-      exact: new PreparedQuery(db, (param) => chargeStatement(db, param, "exact")),
-    };
   }
 
   /**
@@ -68,16 +68,14 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
    * One that does not (near the limit, a forced page, or a clock moved back) is decided again.
    */
   async tryCharge(r: ChargeRequest): Promise<number | undefined> {
-    const used = await this.#dialect.serialiseCharge(this.#db, r.pageId, async (db) => {
-      const run = async (limit: "trusted" | "exact") => {
-        const res = db === this.#db
-          ? await this.#charge[limit].execute(r)
-          : await db.executeQuery(chargeStatement(db, (k) => r[k] as never, limit));
-        const row = res.rows[0];
+    const decide = async (db: Kysely<Database>) => {
+      const run = async (limit: keyof typeof charges) => {
+        const row = (await charges[limit].execute(db, r)).rows[0];
         return row === undefined ? undefined : Number(row.used);
       };
       return (await run("trusted")) ?? run("exact");
-    });
+    };
+    const used = this.#dialect.chargeIsOneStep ? await decide(this.#db) : await this.#serialised(r.pageId, decide);
     if (used !== undefined) return used;
     return this.#chargeIntoPast(r);
   }

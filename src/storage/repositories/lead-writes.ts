@@ -1,6 +1,7 @@
-import { type Compilable, CompiledQuery, type Kysely, PostgresAdapter, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { LeadEvent, LeadRecord } from "../../domain/model.ts";
 import type { Database, LeadsTable } from "../schema.ts";
+import { executeShaped } from "../prepared-query.ts";
 
 const toRow = (l: LeadRecord): LeadsTable => ({
   id: l.id,
@@ -28,30 +29,8 @@ const toRow = (l: LeadRecord): LeadsTable => ({
 // SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
 const INSERT_CHUNK = 400;
 
-const sqlByShape = new Map<string, string>();
 /** Multi-row inserts are kept for the two sizes that recur (one lead, a full chunk), not every remainder. */
 const rowsShape = (table: string, rows: number) => (rows === 1 || rows === INSERT_CHUNK ? `${table}:${rows}` : undefined);
-
-/**
- * Runs a query of a fixed shape with new parameters, building and compiling it with Kysely only the
- * first time per dialect and shape. Compiling the 20-column lead insert cost more CPU than SQLite
- * takes to run it, on every lead. The parameters must be what Kysely would bind, in its order; the
- * first run checks that, so a shape whose parameters are not just these values fails at once.
- */
-async function runShaped(db: Kysely<Database>, shape: string | undefined, parameters: readonly unknown[], build: () => Compilable) {
-  if (shape === undefined) return db.executeQuery(build().compile());
-  const key = `${db.getExecutor().adapter instanceof PostgresAdapter ? "pg" : "sqlite"}:${shape}`;
-  let text = sqlByShape.get(key);
-  if (text === undefined) {
-    const compiled = build().compile();
-    if (compiled.parameters.length !== parameters.length || compiled.parameters.some((p, i) => p !== parameters[i])) {
-      throw new Error(`lead-writes: parameters of ${shape} are not the values given`);
-    }
-    text = compiled.sql;
-    sqlByShape.set(key, text);
-  }
-  return db.executeQuery(CompiledQuery.raw(text, [...parameters]));
-}
 
 /**
  * LeadRepository.insert: the form counters first, so that the same UPDATE that bumps them checks, in
@@ -71,7 +50,7 @@ export async function insertLeads(
   const inactiveForms: string[] = [];
   for (const [formId, c] of perForm) {
     const params = opts.activeFormsOnly ? [c.all, c.organic, formId, "ACTIVE"] : [c.all, c.organic, formId];
-    const result = await runShaped(db, `forms-counters:${params.length}`, params, () => {
+    const result = await executeShaped(db, `forms-counters:${params.length}`, params, () => {
       const update = db.updateTable("forms")
         .set({ leads_count: sql`leads_count + ${c.all}`, organic_leads_count: sql`organic_leads_count + ${c.organic}` })
         .where("id", "=", formId);
@@ -82,14 +61,14 @@ export async function insertLeads(
   if (inactiveForms.length > 0) return { inactiveForms };
   for (let i = 0; i < leads.length; i += INSERT_CHUNK) {
     const rows = leads.slice(i, i + INSERT_CHUNK).map(toRow);
-    await runShaped(db, rowsShape("leads", rows.length), rows.flatMap(Object.values), () => db.insertInto("leads").values(rows));
+    await executeShaped(db, rowsShape("leads", rows.length), rows.flatMap(Object.values), () => db.insertInto("leads").values(rows));
   }
   for (let i = 0; i < (events?.length ?? 0); i += INSERT_CHUNK) {
     const rows = events!.slice(i, i + INSERT_CHUNK).map((e) => ({
       id: e.id, lead_id: e.leadId, page_id: e.pageId, form_id: e.formId, ad_id: e.adId,
       created_time: e.createdTime, enqueued_at: e.enqueuedAt, fanned_out: 0,
     }));
-    await runShaped(db, rowsShape("lead_events", rows.length), rows.flatMap(Object.values), () => db.insertInto("lead_events").values(rows));
+    await executeShaped(db, rowsShape("lead_events", rows.length), rows.flatMap(Object.values), () => db.insertInto("lead_events").values(rows));
   }
   return { inactiveForms };
 }

@@ -29,17 +29,18 @@ const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
   externalId: r.external_id,
 });
 
+const leadById = new PreparedQuery<{ id: string }, Selectable<LeadsTable>>((db, param) =>
+  db.selectFrom("leads").selectAll().where("id", "=", param("id")).compile());
+
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
-  readonly #byId: PreparedQuery<{ id: string }, Selectable<LeadsTable>>;
 
   constructor(db: Kysely<Database>) {
     this.#db = db;
-    this.#byId = new PreparedQuery(db, (param) => db.selectFrom("leads").selectAll().where("id", "=", param("id")).compile());
   }
 
   async get(id: string): Promise<LeadRecord | undefined> {
-    const row = (await this.#byId.execute({ id })).rows[0];
+    const row = (await leadById.execute(this.#db, { id })).rows[0];
     return row && toRecord(row);
   }
 
