@@ -6,6 +6,7 @@ import { loadConfig } from "../src/runtime/config.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
+import { subscribeToReceiver } from "./support/subscriptions.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const lead = (i: number) => ({ formId: "8001", fieldData: [{ name: "full_name", values: [`Metric ${i}`] }] });
@@ -29,7 +30,7 @@ describe.each(databaseKinds())("webhook and rate-limit metrics at GET /metrics (
     h = await startHarness(kind, { world: exampleWorld() });
     rx = new Receiver();
     await rx.start();
-    await h.runtime.services.store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await subscribeToReceiver(h.runtime.services.store, rx.url);
   });
   afterAll(async () => {
     await rx?.close();

@@ -6,6 +6,7 @@ import type { NewLead } from "../src/domain/leads/lead-intake.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
+import { subscribeToReceiver } from "./support/subscriptions.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const SECRET = "s3cr3t-acme";
@@ -35,12 +36,9 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     const store = h.runtime.services.store;
     await store.subscriptions.remove("1003");
     await store.subscriptions.removeInstall("3001", "1003");
-    await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
-    await store.subscriptions.upsertInstall({ pageId: "3001", appId: "1001", subscribedFields: ["leadgen"], createdTime: TEST_NOW });
+    await subscribeToReceiver(store, rx.url, { installOnPage: "3001" });
     await store.webhooks.saveSettings({ appId: "1001", faults: { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false }, autoDisableHours: null });
-    rx.posts.length = 0;
-    rx.failed.length = 0;
-    rx.postStatus = 200;
+    rx.reset();
     d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
   });
   afterEach(async () => {
@@ -107,7 +105,7 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     await create([lead()]);
     await d.runOnce();
     expect(rx.posts).toHaveLength(0);
-    await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await subscribeToReceiver(store, rx.url);
     const [ok] = await create([lead()]);
     await d.runOnce();
     expect(rx.leadIds()).toEqual([ok]);

@@ -3,8 +3,9 @@ import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
 import { databaseKinds } from "./support/databases.ts";
-import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
+import { subscribeToReceiver } from "./support/subscriptions.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const lead = (i: number) => ({ formId: "8001", fieldData: [{ name: "full_name", values: [`Many ${i}`] }] });
@@ -16,7 +17,7 @@ describe.each(databaseKinds())("dispatcher leases (%s)", (kind) => {
     h = await startHarness(kind, { world: exampleWorld() });
     rx = new Receiver();
     await rx.start();
-    await h.runtime.services.store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await subscribeToReceiver(h.runtime.services.store, rx.url);
   });
   afterAll(async () => {
     await rx?.close();
@@ -60,7 +61,7 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("two instances sh
     second = await createRuntime(loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent" }), { clock: h.clock });
     rx = new Receiver();
     await rx.start();
-    await h.runtime.services.store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await subscribeToReceiver(h.runtime.services.store, rx.url);
   });
   afterAll(async () => {
     await rx?.close();

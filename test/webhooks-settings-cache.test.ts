@@ -4,8 +4,9 @@ import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { DELIVERY_SETTINGS_TTL_MS } from "../src/domain/webhooks/config-changes.ts";
 import { databaseKinds } from "./support/databases.ts";
-import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
+import { subscribeToReceiver } from "./support/subscriptions.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const ADMIN = "admin-key-for-cache-tests";
@@ -35,7 +36,7 @@ describe.each(databaseKinds())("webhook delivery settings cache (%s)", (kind) =>
   });
   beforeEach(async () => {
     const store = h.runtime.services.store;
-    await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await subscribeToReceiver(store, rx.url);
     rx.posts.length = 0;
     other.posts.length = 0;
     d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });

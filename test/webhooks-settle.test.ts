@@ -6,6 +6,7 @@ import { CANCEL_REASONS } from "../src/domain/webhooks/webhook-repository.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
+import { subscribeToReceiver } from "./support/subscriptions.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const ADMIN = "admin-key-for-settle-tests";
@@ -34,11 +35,8 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
   });
   beforeEach(async () => {
     const store = h.runtime.services.store;
-    await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
-    await store.subscriptions.upsertInstall({ pageId: "3001", appId: "1001", subscribedFields: ["leadgen"], createdTime: TEST_NOW });
-    rx.posts.length = 0;
-    rx.failed.length = 0;
-    rx.postStatus = 200;
+    await subscribeToReceiver(store, rx.url, { installOnPage: "3001" });
+    rx.reset();
     d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
   });
   afterEach(async () => {
@@ -154,7 +152,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect(rx.posts).toHaveLength(0);
     expect(await deliveriesOf(id!)).toMatchObject([{ status: "pending" }]);
     h.clock.advance(3600_000);
-    await h.runtime.services.store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await subscribeToReceiver(h.runtime.services.store, rx.url);
     await d.runOnce();
     expect(rx.leadIds()).toEqual([id]);
   });

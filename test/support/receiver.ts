@@ -61,6 +61,13 @@ export class Receiver {
 
   readonly failed: ReceivedPost[] = [];
 
+  /** Forgets what was received and answers 200 again (between tests). */
+  reset(): void {
+    this.posts.length = 0;
+    this.failed.length = 0;
+    this.postStatus = 200;
+  }
+
   async start(): Promise<string> {
     await new Promise<void>((r) => this.#server.listen(0, "127.0.0.1", () => r()));
     this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/webhook`;
