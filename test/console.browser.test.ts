@@ -81,7 +81,8 @@ describe.skipIf(!chrome)("developer console in Chromium", () => {
     await signIn(p);
     await p.getByRole("link", { name: "Forms", exact: true }).click();
     await p.getByRole("heading", { name: "Forms", level: 1 }).waitFor();
-    expect(await p.getByRole("link", { name: "Test drive" }).count()).toBe(1);
+    // The heading renders before the list arrives: wait for the rows, then count them.
+    await expect.poll(() => p.getByRole("link", { name: "Test drive" }).count()).toBe(1);
     expect(await p.getByRole("link", { name: "Other form" }).count()).toBe(1);
     await screenshot(p, "forms");
     await p.getByRole("link", { name: "Test drive" }).click();
