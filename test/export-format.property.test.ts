@@ -2,8 +2,6 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DayCachedGraphTime } from "../src/domain/export/export-row.ts";
-import { formatGraphTime } from "../src/domain/time.ts";
 import { DelimitedText } from "../src/export/delimited-text.ts";
 
 /** Values that exercise every quoting rule: delimiters, quotes, CR, LF, CRLF, any Unicode. */
@@ -40,17 +38,5 @@ describe.each([["TSV", "\t"], ["CSV", ","]] as const)("the export writer (%s)", 
     );
     expect(text.format([["lone\rcr", "x"]])).toBe(`"lone\rcr"${delimiter}x\n`);
     expect(text.format([])).toBe("");
-  });
-});
-
-describe("day-cached Graph time", () => {
-  it("formats every time as formatGraphTime does, in any order", () => {
-    const time = fc.integer({ min: 0, max: 4_102_444_800 });
-    fc.assert(fc.property(fc.array(fc.oneof(time, fc.integer({ min: 1_795_000_000, max: 1_795_200_000 })), { maxLength: 50 }), (times) => {
-      const f = new DayCachedGraphTime();
-      for (const t of [...times, ...[...times].sort((a, b) => b - a)]) expect(f.format(t)).toBe(formatGraphTime(t));
-    }), { numRuns: 300 });
-    const f = new DayCachedGraphTime();
-    for (const t of [86_399, 86_400, 86_401, 0, 1.5]) expect(f.format(t)).toBe(formatGraphTime(t));
   });
 });

@@ -1,5 +1,23 @@
+const DAY = 86_400;
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
+let cachedDay = Number.NaN;
+let cachedDayPrefix = "";
+
 /** Graph formats datetimes as `2015-02-28T08:49:14+0000`: UTC, seconds, no colon in the offset. */
 export function formatGraphTime(unixSeconds: number): string {
+  // A page of leads formats hundreds of times from the same few days: the date part is reused and
+  // only the time of day is built (a Date and its ISO string per lead showed in read profiles).
+  if (Number.isInteger(unixSeconds)) {
+    const day = Math.floor(unixSeconds / DAY);
+    if (day !== cachedDay) {
+      cachedDayPrefix = new Date(day * DAY * 1000).toISOString().slice(0, 11);
+      cachedDay = day;
+    }
+    const t = unixSeconds - day * DAY;
+    const h = Math.floor(t / 3600);
+    const m = Math.floor((t % 3600) / 60);
+    return `${cachedDayPrefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[t % 60]}+0000`;
+  }
   // toISOString always answers `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0–9999.
   return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19)}+0000`;
 }

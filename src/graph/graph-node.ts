@@ -70,10 +70,75 @@ export async function renderNode<R>(
 ): Promise<Record<string, unknown>> {
   const sel = selection ?? plain(node.shape.defaultFields);
   validateSelection(node, sel);
+  return renderValidated(ctx, node, record, id, sel);
+}
+
+/**
+ * Renders many records of one node with one selection (a page of an edge): the selection is checked
+ * once, and a record whose fields all resolve synchronously costs no await.
+ */
+export async function renderNodes<R>(
+  ctx: GraphContext,
+  node: GraphNode<R>,
+  records: readonly R[],
+  idOf: (record: R) => string,
+  selection: readonly FieldSelection[] | undefined,
+): Promise<Record<string, unknown>[]> {
+  const sel = selection ?? plain(node.shape.defaultFields);
+  validateSelection(node, sel);
+  const out: Record<string, unknown>[] = [];
+  for (const record of records) {
+    const rendered = renderValidated(ctx, node, record, idOf(record), sel);
+    out.push(rendered instanceof Promise ? await rendered : rendered);
+  }
+  return out;
+}
+
+const ID_SELECTION: FieldSelection = { name: "id", modifiers: {}, children: undefined };
+
+/**
+ * Renders synchronously up to the first edge or asynchronous field, then goes on asynchronously
+ * from there (each field resolved exactly once either way).
+ */
+function renderValidated<R>(
+  ctx: GraphContext,
+  node: GraphNode<R>,
+  record: R,
+  id: string,
+  sel: readonly FieldSelection[],
+): Record<string, unknown> | Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
-  let hasId = false;
-  for (const s of sel) {
-    if (s.name === "id") hasId = true;
+  const fields = node.shape.fields;
+  for (let i = 0; i < sel.length; i++) {
+    const s = sel[i]!;
+    if (!Object.hasOwn(fields, s.name)) return renderRest(ctx, node, record, id, sel, i, out);
+    const value = fields[s.name]!(ctx, record, s);
+    if (value instanceof Promise) {
+      return value.then((v) => {
+        if (v !== undefined) out[s.name] = v;
+        return renderRest(ctx, node, record, id, sel, i + 1, out);
+      });
+    }
+    if (value !== undefined) out[s.name] = value;
+  }
+  if (!sel.some((s) => s.name === "id") && fields.id) {
+    const value = fields.id(ctx, record, ID_SELECTION);
+    if (value instanceof Promise) return value.then((v) => ({ ...out, id: v }));
+    out.id = value;
+  }
+  return out;
+}
+
+async function renderRest<R>(
+  ctx: GraphContext,
+  node: GraphNode<R>,
+  record: R,
+  id: string,
+  sel: readonly FieldSelection[],
+  from: number,
+  out: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  for (const s of sel.slice(from)) {
     const resolver = node.shape.fields[s.name];
     if (resolver && Object.hasOwn(node.shape.fields, s.name)) {
       const v = resolver(ctx, record, s);
@@ -85,12 +150,10 @@ export async function renderNode<R>(
     const params: Params = { ...s.modifiers };
     const linkParams: Params = { ...s.modifiers };
     if (s.children) linkParams.fields = serializeSelection(s.children);
-    const result = await edge.read!(ctx, record, { params, selection: s.children, linkPath: `${id}/${s.name}`, linkParams });
-    out[s.name] = result;
+    out[s.name] = await edge.read!(ctx, record, { params, selection: s.children, linkPath: `${id}/${s.name}`, linkParams });
   }
-  if (!hasId && node.shape.fields.id) {
-    out.id = await node.shape.fields.id(ctx, record, { name: "id", modifiers: {}, children: undefined });
+  if (!sel.some((s) => s.name === "id") && node.shape.fields.id) {
+    out.id = await node.shape.fields.id(ctx, record, ID_SELECTION);
   }
   return out;
 }
-

@@ -57,12 +57,22 @@ export class MetaAccessPolicy implements AccessPolicy {
 
   async leadVisible(caller: Caller, lead: { submitterUserId: string | null; isTest: boolean; createdByUserId?: string | null }): Promise<boolean> {
     if (caller.app.mode !== "development") return true;
+    return appMaySeeLead(caller.app, await this.#appRoles(caller), lead);
+  }
+
+  async visibleLeads<T extends { submitterUserId: string | null; isTest: boolean }>(caller: Caller, leads: readonly T[]): Promise<T[]> {
+    if (caller.app.mode !== "development") return [...leads];
+    const roles = await this.#appRoles(caller);
+    return leads.filter((lead) => appMaySeeLead(caller.app, roles, lead));
+  }
+
+  #appRoles(caller: Caller): Promise<AppRole[]> {
     let roles = this.#roles.get(caller);
     if (!roles) {
       roles = this.#store.directory.appRoles(caller.app.id);
       this.#roles.set(caller, roles);
     }
-    return appMaySeeLead(caller.app, await roles, lead);
+    return roles;
   }
 
   async assertCanAdvertiseOnPage(caller: Caller, pageId: string, objectId: string): Promise<void> {

@@ -16,6 +16,8 @@ export interface AccessPolicy {
   adFieldsVisible(caller: Caller, accountId: string): Promise<boolean>;
   /** Whether a lead is visible to this caller at all (development-mode apps see only their role users' leads). */
   leadVisible(caller: Caller, lead: { submitterUserId: string | null; isTest: boolean }): Promise<boolean>;
+  /** The leads of a page of results this caller may see, in order (leadVisible for many at once). */
+  visibleLeads<T extends { submitterUserId: string | null; isTest: boolean }>(caller: Caller, leads: readonly T[]): Promise<T[]>;
   /** Creating forms and test leads: page token with the ADVERTISE task. */
   assertCanAdvertiseOnPage(caller: Caller, pageId: string, objectId: string): Promise<void>;
 }

@@ -3,7 +3,7 @@ import type { LeadListQuery } from "../../domain/ports.ts";
 import { retentionFloor } from "../../domain/retention.ts";
 import type { GraphContext } from "../context.ts";
 import type { EdgeRequest, EdgeResult, GraphEdge } from "../graph-node.ts";
-import { renderNode, validateSelection } from "../graph-node.ts";
+import { renderNodes, validateSelection } from "../graph-node.ts";
 import { leadNode, prepareLeads } from "../nodes/lead-node.ts";
 import { boolParam, jsonParam } from "../params.ts";
 import { keysetPage } from "../paging.ts";
@@ -38,11 +38,8 @@ export async function readLeads(ctx: GraphContext, owner: LeadsOwner, req: EdgeR
     (q) => (owner.pageId === null ? Promise.resolve([]) : ctx.services.store.leads.list({ ...base, ...q })),
     (l) => ({ t: l.createdTime, id: l.id }),
   );
-  const visible = [];
-  for (const lead of rows) if (await ctx.services.policy.leadVisible(ctx.caller, lead)) visible.push(lead);
-  const views = await prepareLeads(ctx, visible);
-  const data = [];
-  for (const v of views) data.push(await renderNode(ctx, leadNode, v, v.lead.id, req.selection));
+  const views = await prepareLeads(ctx, await ctx.services.policy.visibleLeads(ctx.caller, rows));
+  const data = await renderNodes(ctx, leadNode, views, (v) => v.lead.id, req.selection);
   const result: EdgeResult = { data };
   if (paging) result.paging = paging;
   if (boolParam(req.params, "summary")) {

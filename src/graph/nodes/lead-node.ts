@@ -19,13 +19,13 @@ export interface LeadView {
 export async function prepareLeads(ctx: GraphContext, leads: readonly LeadRecord[]): Promise<LeadView[]> {
   const adIds = [...new Set(leads.map((l) => l.adId).filter((x): x is string => x !== null))];
   const attributions = adIds.length ? await ctx.services.store.directory.attributions(adIds) : new Map<string, AdAttribution>();
-  const views: LeadView[] = [];
-  for (const lead of leads) {
-    let ad = lead.adId === null ? undefined : attributions.get(lead.adId);
-    if (ad && !(await ctx.adFieldsVisible(ad.accountId))) ad = undefined;
-    views.push({ lead, ad });
-  }
-  return views;
+  const accounts = [...new Set([...attributions.values()].map((a) => a.accountId))];
+  const visible = new Set<string>();
+  for (const account of accounts) if (await ctx.adFieldsVisible(account)) visible.add(account);
+  return leads.map((lead) => {
+    const ad = lead.adId === null ? undefined : attributions.get(lead.adId);
+    return { lead, ad: ad && visible.has(ad.accountId) ? ad : undefined };
+  });
 }
 
 const adField = (pick: (a: AdAttribution) => string): FieldResolver<LeadView> => (_c, v) => (v.ad ? pick(v.ad) : undefined);

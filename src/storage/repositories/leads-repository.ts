@@ -4,7 +4,15 @@ import type { LeadEvent, LeadRecord, LeadSource } from "../../domain/model.ts";
 import type { LeadListQuery, LeadRepository } from "../../domain/ports.ts";
 import type { Database, LeadsTable } from "../schema.ts";
 import { PreparedQuery } from "../prepared-query.ts";
+import { asArrayRows } from "../array-rows.ts";
 import { insertLeads } from "./lead-writes.ts";
+
+/** Every column of a lead, in the order array rows hold them. */
+const LEAD_COLUMNS = [
+  "id", "form_id", "page_id", "ad_id", "adset_id", "campaign_id", "account_id", "created_time", "platform", "is_organic",
+  "is_test", "field_data", "disclaimer_responses", "partner_name", "retailer_item_id", "created_by_app_id",
+  "created_by_user_id", "submitter_user_id", "source", "external_id",
+] as const satisfies readonly (keyof LeadsTable)[];
 
 const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
   id: r.id,
@@ -29,8 +37,35 @@ const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
   externalId: r.external_id,
 });
 
-const leadById = new PreparedQuery<{ id: string }, Selectable<LeadsTable>>((db, param) =>
-  db.selectFrom("leads").selectAll().where("id", "=", param("id")).compile());
+/** A row of LEAD_COLUMNS as an array (SQLite) or an object (PostgreSQL). */
+const rowToRecord = (row: unknown): LeadRecord => {
+  if (!Array.isArray(row)) return toRecord(row as Selectable<LeadsTable>);
+  return {
+    id: row[0],
+    formId: row[1],
+    pageId: row[2],
+    adId: row[3],
+    adsetId: row[4],
+    campaignId: row[5],
+    accountId: row[6],
+    createdTime: Number(row[7]),
+    platform: row[8],
+    isOrganic: row[9] === 1,
+    isTest: row[10] === 1,
+    fieldData: JSON.parse(row[11]),
+    disclaimerResponses: JSON.parse(row[12]),
+    partnerName: row[13],
+    retailerItemId: row[14],
+    createdByAppId: row[15],
+    createdByUserId: row[16],
+    submitterUserId: row[17],
+    source: row[18],
+    externalId: row[19],
+  };
+};
+
+const leadById = new PreparedQuery<{ id: string }, unknown>((db, param) =>
+  asArrayRows(db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile()));
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
@@ -41,7 +76,7 @@ export class KyselyLeadRepository implements LeadRepository {
 
   async get(id: string): Promise<LeadRecord | undefined> {
     const row = (await leadById.execute(this.#db, { id })).rows[0];
-    return row && toRecord(row);
+    return row === undefined ? undefined : rowToRecord(row);
   }
 
   async getMany(ids: readonly string[]): Promise<LeadRecord[]> {
@@ -55,13 +90,14 @@ export class KyselyLeadRepository implements LeadRepository {
     // Below a cursor already under the filter's upper bound, that bound is implied; keeping both
     // upper bounds makes SQLite seek the index at the filter's and walk down to the cursor.
     const implied = q.olderThan !== undefined && q.beforeTime !== undefined && q.olderThan.t < q.beforeTime;
-    let query = this.#filtered(implied ? { ...q, beforeTime: undefined } : q).selectAll();
+    let query = this.#filtered(implied ? { ...q, beforeTime: undefined } : q).select(LEAD_COLUMNS);
     if (q.olderThan) query = query.where(olderThan(q.olderThan));
     if (q.newerThan) query = query.where(newerThan(q.newerThan));
     const dir = ascending ? "asc" : "desc";
-    const rows = await query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).execute();
+    const compiled = query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).compile();
+    const { rows } = await this.#db.executeQuery(asArrayRows(compiled));
     if (ascending) rows.reverse();
-    return rows.map(toRecord);
+    return rows.map(rowToRecord);
   }
 
   async count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number> {

@@ -1,5 +1,6 @@
 import type SQLite from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { ROWS_AS_ARRAYS } from "../../array-rows.ts";
 
 const MAX_STATEMENTS = 500;
 
@@ -21,6 +22,7 @@ export function withStatementCache(db: SQLite.Database, onWrite: () => void = ()
       }
       const stmt = db.prepare(sql);
       if (!stmt.reader) onWrite();
+      else if (sql.startsWith(ROWS_AS_ARRAYS)) stmt.raw(true);
       if (!cached) {
         if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
         cache.set(sql, stmt);
