@@ -25,6 +25,7 @@ export const limitsRoutes: HttpModule = async (app, runtime) => {
     const after = q.after ? Buffer.from(q.after, "base64url").toString() : undefined;
     const rest = after === undefined ? pages : pages.filter((p) => p.id > after);
     const slice = rest.slice(0, limit);
+    await runtime.services.meter.settle?.();
     const data = [];
     for (const p of slice) data.push({ ...usageJson(await pageUsage(runtime.leadUsage, runtime.services.clock, p.id), false), page_name: p.name });
     const paging: Record<string, unknown> = {
@@ -39,6 +40,7 @@ export const limitsRoutes: HttpModule = async (app, runtime) => {
 
   app.get(`${base}/:pageId`, { preHandler }, async (req, reply) => answer(reply, async () => {
     const pageId = await knownPage(runtime, req.params);
+    await runtime.services.meter.settle?.(pageId);
     return usageJson(await pageUsage(runtime.leadUsage, runtime.services.clock, pageId), true);
   }));
 
@@ -50,17 +52,21 @@ export const limitsRoutes: HttpModule = async (app, runtime) => {
       throw errors.invalidParam(`Param for must be a positive duration such as 30m, 1h or 2d - got ${JSON.stringify(body.for).slice(0, 60)}`);
     }
     await runtime.leadUsage.setForced(pageId, nowSeconds(runtime.services.clock) + seconds);
+    await runtime.services.meter.forget?.(pageId);
     return usageJson(await pageUsage(runtime.leadUsage, runtime.services.clock, pageId), false);
   }));
 
   app.delete(`${base}/:pageId/force`, { preHandler }, async (req, reply) => answer(reply, async () => {
     const pageId = await knownPage(runtime, req.params);
     await runtime.leadUsage.setForced(pageId, null);
+    await runtime.services.meter.forget?.(pageId);
     return usageJson(await pageUsage(runtime.leadUsage, runtime.services.clock, pageId), false);
   }));
 
   app.post(`${base}/:pageId/reset`, { preHandler }, async (req, reply) => answer(reply, async () => {
     const pageId = await knownPage(runtime, req.params);
+    // Reserved calls are given back before the counters go, so none is taken from the fresh start.
+    await runtime.services.meter.forget?.(pageId);
     await runtime.leadUsage.reset(pageId);
     await runtime.leadUsage.setForced(pageId, null);
     return usageJson(await pageUsage(runtime.leadUsage, runtime.services.clock, pageId), false);

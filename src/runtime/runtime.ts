@@ -97,6 +97,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
         closing ??= (async () => {
           try {
             await closeHooks.runAll();
+            // Calls reserved for reads that will not come are given back to the page's budget.
+            await services.meter.settle?.().catch(() => undefined);
           } finally {
             clockControl.close();
             await node.release();

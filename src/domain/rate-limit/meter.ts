@@ -22,6 +22,10 @@ export class UsageReport {
  */
 export interface LeadReadMeter {
   charge(caller: Caller, pageId: string, calls: number, report: UsageReport): Promise<void>;
+  /** Writes out what the meter holds in memory, so stored usage is exact (before it is shown, at stop). */
+  settle?(pageId?: string): Promise<void>;
+  /** The page's limits changed behind the meter (forced, reset): decide its next read on the stored state. */
+  forget?(pageId?: string): Promise<void>;
 }
 
 /** Counts nothing: used until a real meter is configured, and by internal reads. */

@@ -40,6 +40,11 @@ export interface LeadUsageStore {
    * usage including these calls, or undefined (nothing charged) when refused.
    */
   tryCharge(req: ChargeRequest): Promise<number | undefined>;
+  /**
+   * Takes back calls charged ahead of use to a bucket (a lease's unused part), never more than the
+   * bucket holds (it may have been reset or pruned meanwhile).
+   */
+  refund(pageId: string, bucket: number, calls: number): Promise<void>;
   /** Adds calls unconditionally (tests and operators replaying usage). */
   add(pageId: string, bucket: number, calls: number): Promise<void>;
   /** Usage since fromBucket and forced state of every page that has any. */

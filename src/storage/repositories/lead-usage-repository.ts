@@ -100,6 +100,15 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
     });
   }
 
+  refund(pageId: string, bucket: number, calls: number): Promise<void> {
+    return this.#serialised(pageId, async (trx) => {
+      const row = await trx.selectFrom("lead_rate_usage").select("calls").where("page_id", "=", pageId).where("bucket", "=", bucket)
+        .executeTakeFirst();
+      const n = Math.min(calls, Number(row?.calls ?? 0));
+      if (n > 0) await addAt(trx, pageId, bucket, -n);
+    });
+  }
+
   add(pageId: string, bucket: number, calls: number): Promise<void> {
     return this.#serialised(pageId, (trx) => addAt(trx, pageId, bucket, calls));
   }
