@@ -31,6 +31,10 @@ const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
 
 const leadById = new PreparedQuery<{ id: string }, Selectable<LeadsTable>>((db, param) =>
   db.selectFrom("leads").selectAll().where("id", "=", param("id")).compile());
+// Asked on every test-lead creation (one test lead per form at a time).
+const testLeadsOfForm = new PreparedQuery<{ formId: string }, Selectable<LeadsTable>>((db, param) =>
+  db.selectFrom("leads").selectAll().where("form_id", "=", param("formId")).where("is_test", "=", 1)
+    .orderBy("created_time", "desc").compile());
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
@@ -84,9 +88,7 @@ export class KyselyLeadRepository implements LeadRepository {
   }
 
   async testLeadsOf(formId: string): Promise<LeadRecord[]> {
-    const rows = await this.#db.selectFrom("leads").selectAll().where("form_id", "=", formId).where("is_test", "=", 1)
-      .orderBy("created_time", "desc").execute();
-    return rows.map(toRecord);
+    return (await testLeadsOfForm.execute(this.#db, { formId })).rows.map(toRecord);
   }
 
   async delete(id: string): Promise<boolean> {
