@@ -83,7 +83,8 @@ async function route(ctx: GraphContext, req: GraphRequest, segments: string[], e
   if (segments.length > 2) throw errors.unknownPath(`/${segments.slice(2).join("/")}`);
   const [id, edgeName] = segments as [string, string | undefined];
   if (!isGraphId(id) && !isAdAccountId(id)) throw errors.unknownAliases([id]);
-  const kind = await kindOfObject(ctx, id);
+  // Leads have no edges: on an edge path, loading the lead row to learn the kind would be wasted.
+  const kind = await kindOfObject(ctx, id, edgeName === undefined);
   const node = kind === undefined ? undefined : nodes[kind];
   const method = req.method.toLowerCase() as "get" | "post" | "delete";
   if (!node) throw errors.unknownObject(id, method);
@@ -116,9 +117,12 @@ async function route(ctx: GraphContext, req: GraphRequest, segments: string[], e
   return op(ctx, record, req.params);
 }
 
-/** Leads are by far the most looked-up objects: probing one loads it for the lead node as well. */
-async function kindOfObject(ctx: GraphContext, id: string): Promise<ObjectKind | undefined> {
-  if (!isGraphId(id)) return ctx.services.store.directory.kindOf(id);
+/**
+ * Leads are by far the most looked-up objects: probing one loads it for the lead node as well.
+ * `loadLead: false` only asks the kind (the lead is still probed first, as one table of the kind probe).
+ */
+async function kindOfObject(ctx: GraphContext, id: string, loadLead = true): Promise<ObjectKind | undefined> {
+  if (!isGraphId(id) || !loadLead) return ctx.services.store.directory.kindOf(id);
   if (await ctx.lead(id)) return "lead";
   return ctx.services.store.directory.kindOf(id, { notLead: true });
 }

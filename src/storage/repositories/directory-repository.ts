@@ -6,6 +6,22 @@ import type {
 import type { DirectoryRepository, ObjectKind } from "../../domain/ports.ts";
 import type { Database } from "../schema.ts";
 import type { SecretBox } from "../secret-box.ts";
+import { PreparedQuery } from "../prepared-query.ts";
+
+// Leads first: they are by far the most looked-up objects. One statement probes every table in
+// order and stops at the first hit. Compiled once (with and without the lead probe): every Graph
+// request on an id asks it.
+const PROBES: [ObjectKind, string][] = [
+  ["lead", "leads"], ["form", "forms"], ["page", "pages"], ["ad", "ads"], ["adset", "adsets"],
+  ["campaign", "campaigns"], ["app", "apps"], ["user", "users"],
+];
+const kindProbe = (withLead: boolean) => new PreparedQuery<{ id: string }, { kind: ObjectKind }>((db, param) => {
+  const parts = PROBES.filter(([kind]) => withLead || kind !== "lead")
+    .map(([kind, table]) => sql`select ${kind} as kind from ${sql.table(table)} where id = ${param("id")}`);
+  return sql<{ kind: ObjectKind }>`select kind from (${sql.join(parts, sql` union all `)}) as hits limit 1`.compile(db);
+});
+const kindOfAny = kindProbe(true);
+const kindOfNotLead = kindProbe(false);
 
 export class KyselyDirectoryRepository implements DirectoryRepository {
   readonly #db: Kysely<Database>;
@@ -160,15 +176,7 @@ export class KyselyDirectoryRepository implements DirectoryRepository {
 
   async kindOf(id: string, opts: { notLead?: boolean } = {}): Promise<ObjectKind | undefined> {
     if (id.startsWith("act_")) return (await this.getAdAccount(id)) ? "ad_account" : undefined;
-    // Leads first: they are by far the most looked-up objects. One statement probes every table in
-    // order and stops at the first hit.
-    const probes: [ObjectKind, string][] = [
-      ["lead", "leads"], ["form", "forms"], ["page", "pages"], ["ad", "ads"], ["adset", "adsets"],
-      ["campaign", "campaigns"], ["app", "apps"], ["user", "users"],
-    ];
-    const parts = probes.filter(([kind]) => !(opts.notLead && kind === "lead"))
-      .map(([kind, table]) => sql`select ${kind} as kind from ${sql.table(table)} where id = ${id}`);
-    const res = await sql<{ kind: ObjectKind }>`select kind from (${sql.join(parts, sql` union all `)}) as hits limit 1`.execute(this.#db);
+    const res = await (opts.notLead ? kindOfNotLead : kindOfAny).execute(this.#db, { id });
     return res.rows[0]?.kind;
   }
 

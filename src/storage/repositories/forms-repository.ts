@@ -4,6 +4,7 @@ import type { FormDefinition, FormRepository } from "../../domain/ports.ts";
 import type { KeysetPosition } from "../../domain/cursor.ts";
 import type { Database, FormsTable } from "../schema.ts";
 import type { FormDefinitionCache } from "./form-definition-cache.ts";
+import { PreparedQuery } from "../prepared-query.ts";
 
 const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
   id: r.id,
@@ -16,6 +17,10 @@ const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
   leadsCount: Number(r.leads_count),
   organicLeadsCount: Number(r.organic_leads_count),
 });
+
+// Every Graph request on a form (its node, its edges: test leads, leads) loads it by id.
+const formById = new PreparedQuery<{ id: string }, Selectable<FormsTable>>((db, param) =>
+  db.selectFrom("forms").selectAll().where("id", "=", param("id")).compile());
 
 /** Per-transaction note of the forms it wrote: their cache entries are dropped again when it ends. */
 export type FormWrites = Set<string>;
@@ -50,7 +55,7 @@ export class KyselyFormRepository implements FormRepository {
   }
 
   async get(id: string): Promise<FormRecord | undefined> {
-    const row = await this.#db.selectFrom("forms").selectAll().where("id", "=", id).executeTakeFirst();
+    const row = (await formById.execute(this.#db, { id })).rows[0];
     return row && toRecord(row);
   }
 

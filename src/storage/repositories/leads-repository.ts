@@ -66,6 +66,10 @@ const rowToRecord = (row: unknown): LeadRecord => {
 
 const leadById = new PreparedQuery<{ id: string }, unknown>((db, param) =>
   asArrayRows(db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile()));
+// Asked on every test-lead creation (one test lead per form at a time).
+const testLeadsOfForm = new PreparedQuery<{ formId: string }, unknown>((db, param) =>
+  asArrayRows(db.selectFrom("leads").select(LEAD_COLUMNS).where("form_id", "=", param("formId")).where("is_test", "=", 1)
+    .orderBy("created_time", "desc").compile()));
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
@@ -120,9 +124,7 @@ export class KyselyLeadRepository implements LeadRepository {
   }
 
   async testLeadsOf(formId: string): Promise<LeadRecord[]> {
-    const rows = await this.#db.selectFrom("leads").selectAll().where("form_id", "=", formId).where("is_test", "=", 1)
-      .orderBy("created_time", "desc").execute();
-    return rows.map(toRecord);
+    return (await testLeadsOfForm.execute(this.#db, { formId })).rows.map(rowToRecord);
   }
 
   async delete(id: string): Promise<boolean> {

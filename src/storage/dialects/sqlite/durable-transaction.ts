@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../../schema.ts";
 import { SYNCHRONOUS_DEFAULT } from "./connect.ts";
 
@@ -12,13 +12,17 @@ import { SYNCHRONOUS_DEFAULT } from "./connect.ts";
  * (none is lost to FULL's cost) and this one cannot commit under NORMAL. That hold plays the part of
  * an in-flight counter; there is nothing concurrent to count.
  */
+// Built once: they run around every lead's transaction.
+const FULL = CompiledQuery.raw("pragma synchronous = FULL");
+const DEFAULT = CompiledQuery.raw(`pragma synchronous = ${SYNCHRONOUS_DEFAULT}`);
+
 export function sqliteDurableTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   return db.connection().execute(async (conn) => {
-    await sql`pragma synchronous = FULL`.execute(conn);
+    await conn.executeQuery(FULL);
     try {
       return await conn.transaction().execute(fn);
     } finally {
-      await sql.raw(`pragma synchronous = ${SYNCHRONOUS_DEFAULT}`).execute(conn);
+      await conn.executeQuery(DEFAULT);
     }
   });
 }
