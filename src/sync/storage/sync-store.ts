@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { SyncDatabase, SyncFormsTable, SyncJobsTable, SyncLeadsTable } from "./schema.ts";
 
 /** A webhook notification waiting to be fetched. */
@@ -24,12 +24,25 @@ export interface LeadListQuery {
 // Rows per statement: 21 columns × 500 stays far below SQLite (32,766) and PostgreSQL (65,535) parameter limits.
 const CHUNK = 500;
 
+/** Every column of a stored lead, in the order the cached insert binds them. */
+const LEAD_COLUMNS = [
+  "id", "page_id", "form_id", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "created_time",
+  "is_organic", "platform", "partner_name", "retailer_item_id", "field_data", "custom_disclaimer_responses", "source",
+  "stored_at", "forward_pending", "forward_attempts", "forward_next_at",
+] as const satisfies readonly (keyof SyncLeadsTable)[];
+
 /**
  * Every query of the sync service, one set for SQLite and PostgreSQL. Dedupe lives in primary keys:
  * a lead id is stored once and queued once, whichever path (webhook, reconciliation, restart) saw it.
  */
 export class SyncStore {
   readonly #db: Kysely<SyncDatabase>;
+  /**
+   * SQL of the leads insert and the jobs settle by row count. A page of leads is always the same
+   * size, and building and compiling a 2,000-value insert with Kysely per page cost more than
+   * SQLite takes to run it (catch-up spent half its time storing).
+   */
+  readonly #sqlByRows = new Map<string, string>();
 
   constructor(db: Kysely<SyncDatabase>) {
     this.#db = db;
@@ -85,18 +98,52 @@ export class SyncStore {
     const added: string[] = [];
     await this.#db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
-        const res = await tx.insertInto("sync_leads").values(rows.slice(i, i + CHUNK)).onConflict((oc) => oc.column("id").doNothing()).returning("id").execute();
-        for (const r of res) added.push(r.id);
-      }
-      // A lead found by reconciliation settles any notification still queued for it.
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        await tx.updateTable("sync_jobs").set({ status: "done" }).where("status", "=", "pending").where("lead_id", "in", rows.slice(i, i + CHUNK).map((r) => r.id)).execute();
+        const chunk = rows.slice(i, i + CHUNK);
+        const res = await this.#insertLeadRows(tx, chunk);
+        for (const r of res.rows) added.push(r.id);
+        // A lead found by reconciliation settles any notification still queued for it.
+        await this.#settleJobs(tx, chunk.map((r) => r.id));
       }
       if (progress) {
         await tx.updateTable("sync_forms").set({ pass_since: progress.since, pass_until: progress.until, pass_newest: progress.newest }).where("id", "=", progress.formId).execute();
       }
     });
     return added;
+  }
+
+  #insertLeadRows(tx: Transaction<SyncDatabase>, rows: readonly StoredLead[]) {
+    const params: unknown[] = [];
+    for (const r of rows) for (const c of LEAD_COLUMNS) params.push(r[c] ?? null);
+    const sql = this.#sqlFor(`insert:${rows.length}`, params, () => {
+      // Rows with every column in LEAD_COLUMNS order compile to exactly these parameters.
+      const ordered = rows.map((r) => Object.fromEntries(LEAD_COLUMNS.map((c) => [c, r[c] ?? null])) as unknown as StoredLead);
+      return tx.insertInto("sync_leads").values(ordered).onConflict((oc) => oc.column("id").doNothing()).returning("id").compile();
+    });
+    return tx.executeQuery<{ id: string }>(CompiledQuery.raw(sql, params));
+  }
+
+  #settleJobs(tx: Transaction<SyncDatabase>, leadIds: readonly string[]) {
+    const params = ["done", "pending", ...leadIds];
+    const sql = this.#sqlFor(`settle:${leadIds.length}`, params, () =>
+      tx.updateTable("sync_jobs").set({ status: "done" }).where("status", "=", "pending").where("lead_id", "in", [...leadIds]).compile());
+    return tx.executeQuery(CompiledQuery.raw(sql, params));
+  }
+
+  /**
+   * The SQL of a statement shape, compiled the first time, when it is also checked to take exactly
+   * `params` in that order (a shape whose parameters differ fails at once, not with wrong rows).
+   */
+  #sqlFor(shape: string, params: readonly unknown[], compile: () => CompiledQuery): string {
+    let sql = this.#sqlByRows.get(shape);
+    if (sql === undefined) {
+      const compiled = compile();
+      if (compiled.parameters.length !== params.length || compiled.parameters.some((p, i) => p !== params[i])) {
+        throw new Error(`sync store: parameters of ${shape} are not in the expected order`);
+      }
+      sql = compiled.sql;
+      this.#sqlByRows.set(shape, sql);
+    }
+    return sql;
   }
 
   getLead(id: string): Promise<StoredLead | undefined> {
