@@ -39,7 +39,7 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
   beforeAll(async () => {
     h = await startHarness("sqlite", { world: exampleWorld() });
     dir = mkdtempSync(join(tmpdir(), "leadgraph-durable-"));
-    // The world file loads its history in one ordinary transaction (intake joins it): not counted.
+    // Loading the world committed its leads too; each test below counts only its own commits.
     commits.length = 0;
   });
   afterAll(async () => {
@@ -81,6 +81,16 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     expect((await importLeads(h.runtime.services, { file, formId: "8002", format: "csv" })).created).toBe(2);
     expect(leadCommits().length).toBeGreaterThanOrEqual(3);
     expect(leadCommits().every((c) => c.level === FULL)).toBe(true);
+    expect(await synchronousNow()).toBe(NORMAL);
+  });
+
+  it("a world file's leads commit under FULL, in the world's one transaction", async () => {
+    const { loadWorld } = await import("../src/world/load-world.ts");
+    const summary = await loadWorld(h.runtime.services, {
+      leads: [{ id: "9901", form_id: "8002", created_time: "2026-11-27T10:00:00+0000", field_data: [{ name: "email", values: ["w@example.com"] }] }],
+    });
+    expect(summary.leads).toBe(1);
+    expect(commits).toEqual([{ level: FULL, wroteLead: true }]);
     expect(await synchronousNow()).toBe(NORMAL);
   });
 

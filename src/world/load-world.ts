@@ -65,7 +65,9 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
   const world = parseWorld(input);
   const now = nowSeconds(services.clock);
   const { store } = services;
-  return store.transaction(async (tx) => {
+  // Durable like every lead commit: `seed` and `serve --world` report the world loaded, and a
+  // power loss right after must not take back leads that were reported.
+  return store.durableTransaction(async (tx) => {
     const dir = tx.directory;
     const summary: WorldSummary = { apps: 0, users: 0, pages: 0, forms: 0, ads: 0, leads: 0, leadsSkipped: 0, tokens: 0 };
     const userIds = new Set((await dir.listUsers()).map((u) => u.id));
