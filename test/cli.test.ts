@@ -145,4 +145,16 @@ describe("leadgraph CLI", { timeout: 300_000 }, () => {
     const again = await fetch(`${second.url}/v25.0/8001/leads?summary=true&limit=1&access_token=${token}`);
     expect(((await again.json()) as { summary: { total_count: number } }).summary.total_count).toBe(body.summary.total_count);
   });
+
+  it("prints a demo filter of the last day by the server's clock, a manual one included", async () => {
+    const started = await serve(["--demo", "--db", join(dir, "demo-clock.db"), "--clock", "manual:1795867200"]);
+    expect(started.stdout()).toContain(`"value":${1_795_867_200 - 86_400}}]`);
+    const curl = /curl -s '([^']+)' --data-urlencode '([^']+)' -G/.exec(started.stdout())!;
+    const url = new URL(curl[1]!);
+    url.searchParams.set("filtering", curl[2]!.replace(/^filtering=/, ""));
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
+    await stop(started.child);
+  });
 });

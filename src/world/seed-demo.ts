@@ -30,7 +30,7 @@ export function demoBanner(url: string, runtime: Runtime): string {
     "Try:",
     `  curl -s ${q(`${url}/${v}/8001/leads?fields=created_time,id,ad_id,form_id,field_data&limit=2&access_token=${DEMO.pageTokenCars}`)}`,
     `  curl -s ${q(`${url}/${v}/3001/leadgen_forms?fields=id,name,leads_count,questions&access_token=${DEMO.pageTokenCars}`)}`,
-    `  curl -s ${q(`${url}/${v}/7001/leads?access_token=${DEMO.userToken}`)} --data-urlencode 'filtering=[{"field":"time_created","operator":"GREATER_THAN","value":${Math.floor(Date.now() / 1000) - 86_400}}]' -G`,
+    `  curl -s ${q(`${url}/${v}/7001/leads?access_token=${DEMO.userToken}`)} --data-urlencode 'filtering=[{"field":"time_created","operator":"GREATER_THAN","value":${nowSeconds(runtime.services.clock) - 86_400}}]' -G`,
     "",
   ].join("\n");
 }
