@@ -18,6 +18,11 @@ export const singleGet: BenchModule = {
     const pick = () => leadId(Math.floor(ctx.leads * 0.2) + ((n++ * 7919) % Math.floor(ctx.leads * 0.8)));
     // Baseline before and after the subject, averaged: the machine's load drifts during a run.
     const half = { connections: CONNECTIONS, seconds: ctx.seconds / 2 };
+    // Both servers warm up untimed first (JIT, SQLite's page cache): a leadgraph server answers its
+    // first few seconds of reads a third slower than the next ones.
+    const warmup = { connections: CONNECTIONS, seconds: Math.min(3, ctx.seconds / 2) };
+    await requestsPerSecond(helloUrl, () => "/", warmup);
+    await requestsPerSecond(server.url, () => `/v25.0/${pick()}?access_token=${server.token}`, warmup);
     const before = await requestsPerSecond(helloUrl, () => "/", half);
     const value = await requestsPerSecond(server.url, () => `/v25.0/${pick()}?access_token=${server.token}`, { connections: CONNECTIONS, seconds: ctx.seconds });
     const after = await requestsPerSecond(helloUrl, () => "/", half);
