@@ -1,15 +1,14 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { GraphLeadsClient } from "../src/client/index.ts";
 import { ManualClock } from "../src/domain/clock.ts";
-import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadSyncConfig, SyncService } from "../src/sync/index.ts";
 import { loadWorld } from "../src/world/load-world.ts";
+import { startListeningProcess } from "./listening-process.ts";
 
 /** Options of {@link benchSyncCatchUp}. */
 export interface SyncBenchOptions {
@@ -43,31 +42,34 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const dir = mkdtempSync(join(tmpdir(), "leadgraph-bench-sync-"));
   const now = Math.floor(Date.now() / 1000);
-  const runtime = await createRuntime(loadConfig({ db: join(dir, "server.db"), secretKey: randomBytes(24).toString("hex"), logLevel: "silent", port: 0 }), { clock: new ManualClock(now * 1000) });
+  const file = join(dir, "server.db");
   try {
-    await loadWorld(runtime.services, {
-      apps: [{ id: "1001", name: "Bench", secret: "bench-secret", mode: "live" }],
-      users: [{ id: "2001", name: "Bench Admin" }],
-      pages: [{ id: "3001", name: "Bench Page", category: "Business", roles: [{ user_id: "2001", tasks: ["MANAGE", "ADVERTISE"] }] }],
-      forms: [{ id: "8001", page_id: "3001", name: "Bench form", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }], created_time: now - 30 * 86_400 }],
-      tokens: [{ token: PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"], expires_at: null }],
-    });
-    for (let i = 0; i < n; i += 1000) {
-      const batch = Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({
-        formId: "8001", createdTime: now - 86_400 + Math.floor(((i + j) / n) * 80_000),
-        fieldData: [{ name: "full_name", values: [`Bench ${i + j}`] }, { name: "email", values: [`b${i + j}@example.com`] }],
-      }));
-      await runtime.services.intake.create(batch, { source: "admin", fireWebhooks: false });
+    // The server's database is built here, then served by a server in its own process, as a sync
+    // meets a server in practice (and as the read benchmarks run theirs): the sync's own work and
+    // the server's do not share one thread. The key file next to the database is shared with it.
+    const runtime = await createRuntime(loadConfig({ db: file, logLevel: "silent", port: 0 }), { clock: new ManualClock(now * 1000) });
+    try {
+      await loadWorld(runtime.services, {
+        apps: [{ id: "1001", name: "Bench", secret: "bench-secret", mode: "live" }],
+        users: [{ id: "2001", name: "Bench Admin" }],
+        pages: [{ id: "3001", name: "Bench Page", category: "Business", roles: [{ user_id: "2001", tasks: ["MANAGE", "ADVERTISE"] }] }],
+        forms: [{ id: "8001", page_id: "3001", name: "Bench form", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }], created_time: now - 30 * 86_400 }],
+        tokens: [{ token: PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"], expires_at: null }],
+      });
+      for (let i = 0; i < n; i += 1000) {
+        const batch = Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({
+          formId: "8001", createdTime: now - 86_400 + Math.floor(((i + j) / n) * 80_000),
+          fieldData: [{ name: "full_name", values: [`Bench ${i + j}`] }, { name: "email", values: [`b${i + j}@example.com`] }],
+        }));
+        await runtime.services.intake.create(batch, { source: "admin", fireWebhooks: false });
+      }
+    } finally {
+      await runtime.close();
     }
     log(`sync bench: ${n} leads created`);
-    const probe = await buildApp(runtime);
-    await probe.listen({ port: 0, host: "127.0.0.1" });
-    const port = (probe.server.address() as AddressInfo).port;
-    await probe.close();
-    const app = await buildApp(runtime, { publicUrl: `http://127.0.0.1:${port}` });
-    await app.listen({ port, host: "127.0.0.1" });
-    const base = `http://127.0.0.1:${port}`;
+    const server = await startListeningProcess(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [file], "sync bench server");
     try {
+      const base = server.url;
       const client = new GraphLeadsClient({ accessToken: PAGE_TOKEN, baseUrl: base });
       // Warm the server (JIT, page cache) so the first measurement is not penalised for going first.
       let warm = 0;
@@ -94,10 +96,9 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
       log(`sync bench: catch-up ${result.syncLeadsPerSec.toFixed(0)} leads/s (start-up ${startMs.toFixed(0)} ms included), ratio ${result.ratio.toFixed(2)} (target ≥ 0.5)`);
       return result;
     } finally {
-      await app.close();
+      await server.close();
     }
   } finally {
-    await runtime.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
