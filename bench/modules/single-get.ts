@@ -2,6 +2,7 @@ import type { BenchModule } from "../bench-module.ts";
 import { leadId } from "../build-leads.ts";
 import { startHelloServer } from "../hello-server.ts";
 import { requestsPerSecond } from "../load.ts";
+import { primePageCache } from "../page-cache.ts";
 
 const CONNECTIONS = 16;
 
@@ -21,6 +22,7 @@ export const singleGet: BenchModule = {
     // Both servers warm up untimed first (JIT, SQLite's page cache): a leadgraph server answers its
     // first few seconds of reads a third slower than the next ones.
     const warmup = { connections: CONNECTIONS, seconds: Math.min(3, ctx.seconds / 2) };
+    primePageCache(server.file);
     await requestsPerSecond(helloUrl, () => "/", warmup);
     await requestsPerSecond(server.url, () => `/v25.0/${pick()}?access_token=${server.token}`, warmup);
     const before = await requestsPerSecond(helloUrl, () => "/", half);
