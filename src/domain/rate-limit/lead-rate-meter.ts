@@ -124,7 +124,7 @@ export class LeadRateMeter implements LeadReadMeter {
     const block = this.#blockSize(pageId, calls, trustBudgetUpTo);
     let used = block > 0 ? await charge(calls + block) : undefined;
     if (used !== undefined) {
-      this.#startLease(pageId, { bucket, left: block, usedAtGrant: used, budget, untilWall: this.#wallMs() + (this.#leaseOptions as LeaseOptions).lifetimeMs });
+      this.#startLease(pageId, { bucket, left: block, usedAtGrant: used, budget });
       used -= block;
     } else {
       used = await charge(calls);
@@ -171,10 +171,11 @@ export class LeadRateMeter implements LeadReadMeter {
     return block >= o.minCalls ? block : 0;
   }
 
-  #startLease(pageId: string, lease: Lease): void {
+  #startLease(pageId: string, block: Omit<Lease, "untilWall">): void {
+    const lifetimeMs = this.#leaseOptions === false ? 0 : this.#leaseOptions.lifetimeMs;
     // Two charges of the page may both have found no usable lease; the older block is given back.
     const previous = this.#leases.get(pageId);
-    this.#leases.set(pageId, lease);
+    this.#leases.set(pageId, { ...block, untilWall: this.#wallMs() + lifetimeMs });
     if (previous !== undefined) {
       const giving = this.#giveBack(pageId, previous).catch(() => undefined).finally(() => this.#givingBack.delete(giving));
       this.#givingBack.add(giving);

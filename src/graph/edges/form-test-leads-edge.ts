@@ -3,7 +3,7 @@ import { STORE_TYPES } from "../../domain/forms/question-types.ts";
 import { errors } from "../../domain/errors.ts";
 import type { DisclaimerResponse, FieldDatum, FormRecord } from "../../domain/model.ts";
 import type { GraphEdge } from "../graph-node.ts";
-import { renderNode, validateSelection } from "../graph-node.ts";
+import { renderNodes, validateSelection } from "../graph-node.ts";
 import { leadNode, prepareLeads } from "../nodes/lead-node.ts";
 import { jsonParam, type Params } from "../params.ts";
 
@@ -25,13 +25,9 @@ export const formTestLeadsEdge: GraphEdge<FormRecord> = {
   async read(ctx, form, req) {
     validateSelection(leadNode, req.selection);
     await ctx.services.policy.assertCanReadLeads(ctx.caller, form.pageId, form.id);
-    const views = await prepareLeads(ctx, await ctx.services.store.leads.testLeadsOf(form.id));
-    const data = [];
-    for (const v of views) {
-      if (!(await ctx.services.policy.leadVisible(ctx.caller, v.lead))) continue;
-      data.push(await renderNode(ctx, leadNode, v, v.lead.id, req.selection));
-    }
-    return { data };
+    const leads = await ctx.services.policy.visibleLeads(ctx.caller, await ctx.services.store.leads.testLeadsOf(form.id));
+    const views = await prepareLeads(ctx, leads);
+    return { data: await renderNodes(ctx, leadNode, views, (v) => v.lead.id, req.selection) };
   },
   async create(ctx, form, params) {
     await ctx.services.policy.assertCanAdvertiseOnPage(ctx.caller, form.pageId, form.id);

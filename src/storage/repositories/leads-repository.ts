@@ -14,53 +14,33 @@ const LEAD_COLUMNS = [
   "created_by_user_id", "submitter_user_id", "source", "external_id",
 ] as const satisfies readonly (keyof LeadsTable)[];
 
-const toRecord = (r: Selectable<LeadsTable>): LeadRecord => ({
-  id: r.id,
-  formId: r.form_id,
-  pageId: r.page_id,
-  adId: r.ad_id,
-  adsetId: r.adset_id,
-  campaignId: r.campaign_id,
-  accountId: r.account_id,
-  createdTime: Number(r.created_time),
-  platform: r.platform,
-  isOrganic: r.is_organic === 1,
-  isTest: r.is_test === 1,
-  fieldData: JSON.parse(r.field_data),
-  disclaimerResponses: JSON.parse(r.disclaimer_responses),
-  partnerName: r.partner_name,
-  retailerItemId: r.retailer_item_id,
-  createdByAppId: r.created_by_app_id,
-  createdByUserId: r.created_by_user_id,
-  submitterUserId: r.submitter_user_id,
-  source: r.source as LeadSource,
-  externalId: r.external_id,
-});
-
-/** A row of LEAD_COLUMNS as an array (SQLite) or an object (PostgreSQL). */
-const rowToRecord = (row: unknown): LeadRecord => {
-  if (!Array.isArray(row)) return toRecord(row as Selectable<LeadsTable>);
+/**
+ * A lead row as a record. Rows of LEAD_COLUMNS come as arrays on SQLite (array-rows.ts) and as
+ * objects on PostgreSQL; an object is read into the same order first.
+ */
+const toRecord = (row: unknown): LeadRecord => {
+  const v = Array.isArray(row) ? row : LEAD_COLUMNS.map((c) => (row as Selectable<LeadsTable>)[c]);
   return {
-    id: row[0],
-    formId: row[1],
-    pageId: row[2],
-    adId: row[3],
-    adsetId: row[4],
-    campaignId: row[5],
-    accountId: row[6],
-    createdTime: Number(row[7]),
-    platform: row[8],
-    isOrganic: row[9] === 1,
-    isTest: row[10] === 1,
-    fieldData: JSON.parse(row[11]),
-    disclaimerResponses: JSON.parse(row[12]),
-    partnerName: row[13],
-    retailerItemId: row[14],
-    createdByAppId: row[15],
-    createdByUserId: row[16],
-    submitterUserId: row[17],
-    source: row[18],
-    externalId: row[19],
+    id: v[0],
+    formId: v[1],
+    pageId: v[2],
+    adId: v[3],
+    adsetId: v[4],
+    campaignId: v[5],
+    accountId: v[6],
+    createdTime: Number(v[7]),
+    platform: v[8],
+    isOrganic: v[9] === 1,
+    isTest: v[10] === 1,
+    fieldData: JSON.parse(v[11]),
+    disclaimerResponses: JSON.parse(v[12]),
+    partnerName: v[13],
+    retailerItemId: v[14],
+    createdByAppId: v[15],
+    createdByUserId: v[16],
+    submitterUserId: v[17],
+    source: v[18] as LeadSource,
+    externalId: v[19],
   };
 };
 
@@ -80,7 +60,7 @@ export class KyselyLeadRepository implements LeadRepository {
 
   async get(id: string): Promise<LeadRecord | undefined> {
     const row = (await leadById.execute(this.#db, { id })).rows[0];
-    return row === undefined ? undefined : rowToRecord(row);
+    return row === undefined ? undefined : toRecord(row);
   }
 
   async getMany(ids: readonly string[]): Promise<LeadRecord[]> {
@@ -101,7 +81,7 @@ export class KyselyLeadRepository implements LeadRepository {
     const compiled = query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).compile();
     const { rows } = await this.#db.executeQuery(asArrayRows(compiled));
     if (ascending) rows.reverse();
-    return rows.map(rowToRecord);
+    return rows.map(toRecord);
   }
 
   async count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number> {
@@ -124,7 +104,7 @@ export class KyselyLeadRepository implements LeadRepository {
   }
 
   async testLeadsOf(formId: string): Promise<LeadRecord[]> {
-    return (await testLeadsOfForm.execute(this.#db, { formId })).rows.map(rowToRecord);
+    return (await testLeadsOfForm.execute(this.#db, { formId })).rows.map(toRecord);
   }
 
   async delete(id: string): Promise<boolean> {

@@ -38,11 +38,11 @@ const LEAD_COLUMNS = [
 export class SyncStore {
   readonly #db: Kysely<SyncDatabase>;
   /**
-   * SQL of the leads insert and the jobs settle by row count. A page of leads is always the same
+   * SQL of the leads insert and the jobs settle by shape (statement and row count). A page of leads is always the same
    * size, and building and compiling a 2,000-value insert with Kysely per page cost more than
    * SQLite takes to run it (catch-up spent half its time storing).
    */
-  readonly #sqlByRows = new Map<string, string>();
+  readonly #sqlByShape = new Map<string, string>();
 
   constructor(db: Kysely<SyncDatabase>) {
     this.#db = db;
@@ -134,14 +134,14 @@ export class SyncStore {
    * `params` in that order (a shape whose parameters differ fails at once, not with wrong rows).
    */
   #sqlFor(shape: string, params: readonly unknown[], compile: () => CompiledQuery): string {
-    let sql = this.#sqlByRows.get(shape);
+    let sql = this.#sqlByShape.get(shape);
     if (sql === undefined) {
       const compiled = compile();
       if (compiled.parameters.length !== params.length || compiled.parameters.some((p, i) => p !== params[i])) {
         throw new Error(`sync store: parameters of ${shape} are not in the expected order`);
       }
       sql = compiled.sql;
-      this.#sqlByRows.set(shape, sql);
+      this.#sqlByShape.set(shape, sql);
     }
     return sql;
   }
