@@ -11,7 +11,7 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
-import { connect, type Connection, createStore, hashToken, KyselyLeadUsageRepository, migrateToLatest, SecretBox } from "../storage/index.ts";
+import { connect, type Connection, createStore, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
@@ -77,6 +77,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const metrics = new PrometheusMetrics(() => connection.poolStats());
     const closeHooks = new CloseHooks();
     const outbox = new OutboxSignal();
+    const hashToken = recentTokenHasher();
     const services: Services = {
       store,
       clock,

@@ -1,5 +1,6 @@
 import { type Compilable, CompiledQuery, createQueryId, type Kysely, PostgresAdapter, type QueryResult } from "kysely";
 import type { Database } from "./schema.ts";
+import { immediateRead } from "./immediate-reads.ts";
 
 /**
  * Queries compiled once per dialect and run many times with new parameter values. Kysely builds and
@@ -33,15 +34,28 @@ export class PreparedQuery<P extends object, R> {
   }
 
   execute(db: Kysely<Database>, params: P): Promise<QueryResult<R>> {
+    const c = this.#compiledFor(db);
+    const parameters = c.slots.map((slot) => slot(params));
+    if (c.query.kind === "SelectQueryNode" || c.query.kind === "RawNode") {
+      const rows = immediateRead(db, c.sql, parameters);
+      if (rows !== undefined) return Promise.resolve({ rows: rows as R[] });
+    }
+    return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: createQueryId(), parameters });
+  }
+
+  /** The SQL text this query runs as on `db`'s dialect. */
+  sqlFor(db: Kysely<Database>): string {
+    return this.#compiledFor(db).sql;
+  }
+
+  #compiledFor(db: Kysely<Database>): Compiled<R> {
     const dialect = dialectOf(db);
     let c = this.#compiled.get(dialect);
     if (c === undefined) {
       c = this.#compile(db);
       this.#compiled.set(dialect, c);
     }
-    return db.executeQuery<R>({
-      sql: c.sql, query: c.query, queryId: createQueryId(), parameters: c.slots.map((slot) => slot(params)),
-    });
+    return c;
   }
 
   #compile(db: Kysely<Database>): Compiled<R> {

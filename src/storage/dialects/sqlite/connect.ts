@@ -3,6 +3,7 @@ import { Kysely } from "kysely";
 import { ImmediateSqliteDialect } from "./immediate-dialect.ts";
 import type { Database } from "../../schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
+import { allowImmediateReads } from "../../immediate-reads.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
 import type { GenerationSource } from "../../cache/generation-source.ts";
 
@@ -25,6 +26,8 @@ export function connectSqlite(file: string): { db: Kysely<Database>; close: () =
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
   const generation = sqliteGeneration(sqlite);
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite, generation.written) }) });
+  const statements = withStatementCache(sqlite, generation.written);
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
+  allowImmediateReads(db, statements.readNow);
   return { db, close: () => db.destroy(), generation };
 }

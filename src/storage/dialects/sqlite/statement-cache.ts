@@ -1,6 +1,7 @@
 import type SQLite from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
 import { ROWS_AS_ARRAYS } from "../../array-rows.ts";
+import type { ImmediateRead } from "../../immediate-reads.ts";
 
 const MAX_STATEMENTS = 500;
 
@@ -10,9 +11,15 @@ const MAX_STATEMENTS = 500;
  * iterating a stream is busy, so such a caller gets a fresh one. `onWrite` hears of every statement
  * that may write, before it runs (caches keyed on the database's state need to know).
  */
-export function withStatementCache(db: SQLite.Database, onWrite: () => void = () => {}): SqliteDatabase {
+export function withStatementCache(db: SQLite.Database, onWrite: () => void = () => {}): SqliteDatabase & { readNow: ImmediateRead } {
   const cache = new Map<string, SQLite.Statement>();
-  return {
+  const statements = {
+    readNow(sql: string, parameters: readonly unknown[]): unknown[] | undefined {
+      if (db.inTransaction) return undefined;
+      const cached = cache.get(sql);
+      const stmt = cached && !cached.busy ? cached : (statements.prepare(sql) as unknown as SQLite.Statement);
+      return stmt.reader ? stmt.all(...parameters) : undefined;
+    },
     close: () => void db.close(),
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql);
@@ -30,4 +37,5 @@ export function withStatementCache(db: SQLite.Database, onWrite: () => void = ()
       return stmt as unknown as SqliteStatement;
     },
   };
+  return statements;
 }
