@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildApp } from "../src/http/app.ts";
+import { buildApp, leanReadsOf } from "../src/http/app.ts";
 import { loggerOptions } from "../src/http/logger.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { exampleWorld } from "./support/worlds.ts";
@@ -53,6 +53,27 @@ describe("structured request logs", () => {
     expect(lines.length).toBeGreaterThan(10);
     expect(text).toContain("access_token=[redacted]");
     for (const s of [...secrets, "abc123proofvalue"]) expect(text).not.toContain(s);
+  });
+
+  it("lean reads over a socket log the same lines, with fbtrace_id and no token", async () => {
+    const base = await app.listen({ port: 0, host: "127.0.0.1" });
+    const before = leanReadsOf(app)!.served;
+    lines = [];
+    const ok = await fetch(`${base}/v25.0/9001?access_token=EAAB-page-acme`);
+    const bad = await fetch(`${base}/v25.0/9001`, { headers: { authorization: "Bearer not-a-real-token-123456" } });
+    expect([ok.status, bad.status]).toEqual([200, 400]);
+    await Promise.all([ok.text(), bad.text()]);
+    expect(leanReadsOf(app)!.served).toBe(before + 2);
+    const entries = await logged();
+    for (const res of [ok, bad]) {
+      const mine = entries.filter((e) => e.fbtrace_id === res.headers.get("x-fb-trace-id"));
+      expect(mine.map((e) => e.msg)).toEqual(["incoming request", "request completed"]);
+      expect((mine[1]!.res as { statusCode: number }).statusCode).toBe(res.status);
+      expect(typeof mine[1]!.responseTime).toBe("number");
+    }
+    const text = lines.join("\n");
+    expect(text).toContain("access_token=[redacted]");
+    for (const secret of ["EAAB-page-acme", "not-a-real-token-123456"]) expect(text).not.toContain(secret);
   });
 
   it("keeps probes out of the request log", async () => {

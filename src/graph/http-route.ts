@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { errors } from "../domain/errors.ts";
 import { createGraphExecutor, errorBody, type GraphExecutor, type GraphMethod, type GraphOptions } from "./execute.ts";
 import type { Services } from "../domain/services.ts";
@@ -6,23 +6,43 @@ import { boolParam, mergeParams, stringParam } from "./params.ts";
 
 const VERSION = /^v\d{1,2}\.\d$/;
 
+/** Headers Graph sends on every answer, besides its content type, version and trace ids. */
+const FIXED_HEADERS: readonly (readonly [string, string])[] = [
+  ["cache-control", "private, no-cache, no-store, must-revalidate"],
+  ["pragma", "no-cache"],
+  ["expires", "Sat, 01 Jan 2000 00:00:00 GMT"],
+  ["access-control-allow-origin", "*"],
+];
+const FIXED_LIST = FIXED_HEADERS.flat();
+
 /** Headers Graph sends on every answer. */
+export function graphHeaderValues(version: string, traceId: string): Record<string, string> {
+  return {
+    "content-type": "application/json; charset=UTF-8", "facebook-api-version": version,
+    "x-fb-trace-id": traceId, "x-fb-request-id": traceId, ...Object.fromEntries(FIXED_HEADERS),
+  };
+}
+
+/** The same headers as a flat name, value, name, value… list (Node's writeHead takes one). */
+export function graphHeaderList(version: string, traceId: string): string[] {
+  return ["content-type", "application/json; charset=UTF-8", "facebook-api-version", version,
+    "x-fb-trace-id", traceId, "x-fb-request-id", traceId, ...FIXED_LIST];
+}
+
 export function graphHeaders(reply: FastifyReply, version: string): void {
-  reply.header("content-type", "application/json; charset=UTF-8");
-  reply.header("facebook-api-version", version);
-  reply.header("x-fb-trace-id", reply.request.id);
-  reply.header("x-fb-request-id", reply.request.id);
-  reply.header("cache-control", "private, no-cache, no-store, must-revalidate");
-  reply.header("pragma", "no-cache");
-  reply.header("expires", "Sat, 01 Jan 2000 00:00:00 GMT");
-  reply.header("access-control-allow-origin", "*");
+  reply.headers(graphHeaderValues(version, reply.request.id));
+}
+
+/** Error bodies carry the request's trace id, as Meta's do. */
+export function stampTraceId(body: unknown, traceId: string): void {
+  if (typeof body === "object" && body !== null && "error" in body) {
+    (body as { error: Record<string, unknown> }).error.fbtrace_id = traceId;
+  }
 }
 
 /** Sends a Graph body, honouring `pretty` and `suppress_http_code`, with fbtrace_id in errors. */
 export function sendGraph(reply: FastifyReply, status: number, body: unknown, params: Record<string, unknown>): FastifyReply {
-  if (typeof body === "object" && body !== null && "error" in body) {
-    (body as { error: Record<string, unknown> }).error.fbtrace_id = reply.request.id;
-  }
+  stampTraceId(body, reply.request.id);
   let pretty = false;
   let suppress = false;
   try {
@@ -34,7 +54,7 @@ export function sendGraph(reply: FastifyReply, status: number, body: unknown, pa
   return reply.code(suppress ? 200 : status).send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
 }
 
-export function tokenFrom(req: FastifyRequest, params: Record<string, unknown>): string | undefined {
+export function tokenFrom(req: Pick<FastifyRequest, "headers">, params: Record<string, unknown>): string | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === "string") {
     const m = /^(?:Bearer|OAuth)\s+(.+)$/i.exec(auth.trim());
@@ -47,9 +67,14 @@ export function tokenFrom(req: FastifyRequest, params: Record<string, unknown>):
   }
 }
 
-/** The Graph surface: every path not claimed by another module is a Graph path. */
-export function registerGraphRoutes(app: FastifyInstance, services: Services, options: GraphOptions): GraphExecutor {
-  const executor = createGraphExecutor(services, options);
+/**
+ * The Graph surface: every path not claimed by another module is a Graph path, for `methods`.
+ * Called once per set of methods that needs its own Fastify context; the executor is shared.
+ */
+export function registerGraphRoutes(
+  app: FastifyInstance, services: Services, options: GraphOptions, methods: HTTPMethods[],
+  executor: GraphExecutor = createGraphExecutor(services, options),
+): GraphExecutor {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const params = mergeParams(req.query, req.body);
     let segments = (req.params as { "*"?: string })["*"]?.split("?")[0]?.split("/").filter((s) => s !== "") ?? [];
@@ -78,7 +103,7 @@ export function registerGraphRoutes(app: FastifyInstance, services: Services, op
     for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
     return sendGraph(reply, res.status, res.body, params);
   };
-  app.route({ method: ["GET", "POST", "DELETE", "PUT", "PATCH"], url: "/*", handler });
-  app.route({ method: ["GET", "POST", "DELETE", "PUT", "PATCH"], url: "/", handler });
+  app.route({ method: methods, url: "/*", handler });
+  app.route({ method: methods, url: "/", handler });
   return executor;
 }

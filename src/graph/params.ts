@@ -1,3 +1,4 @@
+import querystring from "fast-querystring";
 import { errors } from "../domain/errors.ts";
 
 /** Request parameters merged from the query string and the body, as Graph treats them. */
@@ -37,6 +38,9 @@ export function foldBracketKeys(flat: Record<string, unknown>): Params {
 }
 
 const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Query strings are parsed by this one function on every path (Fastify's router is given it too). */
+export const parseQuery = (query: string): Record<string, unknown> => (query.length === 0 ? {} : querystring.parse(query));
 
 export function mergeParams(query: unknown, body: unknown): Params {
   const q = typeof query === "object" && query !== null ? (query as Record<string, unknown>) : {};

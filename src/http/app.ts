@@ -1,10 +1,14 @@
 import { randomFillSync } from "node:crypto";
+import { createServer } from "node:http";
 import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { errors, GraphError } from "../domain/errors.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
+import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
+import { parseQuery } from "../graph/params.ts";
+import { routeLabel } from "../ops/route-label.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
@@ -37,12 +41,26 @@ const traceId = (): string => {
  * every other path is the Graph API.
  */
 export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
+  let lean: LeanGraphReads | undefined;
   const app = Fastify({
+    // Plain Graph reads are answered before Fastify routes them (graph/lean-reads.ts); the rest,
+    // and everything `inject` sends, goes through Fastify.
+    serverFactory: (handler, options) => {
+      const server = createServer((req, res) => {
+        if (lean === undefined || !lean.handle(req, res)) handler(req, res);
+      });
+      // What Fastify sets on a server it creates itself (its defaults are filled in by now).
+      const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
+      server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
+      server.requestTimeout = o.requestTimeout ?? 0;
+      server.setTimeout(o.connectionTimeout ?? 0);
+      return server;
+    },
     logger: opts.logger ?? false,
     bodyLimit: runtime.config.bodyLimitBytes,
     genReqId: traceId,
     logController: graphLogController(),
-    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000 },
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000, querystringParser: parseQuery },
     // Errors raised before routing (a path with broken percent-encoding) still answer in Graph's shape.
     frameworkErrors: (err, req, reply) => {
       graphHeaders(reply, runtime.config.graphVersion);
@@ -63,7 +81,6 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     }
   });
   await app.register(formbody, { bodyLimit: runtime.config.bodyLimitBytes });
-  await app.register(multipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 8 * 1024 * 1024, files: 4, fields: 1000 } });
   // Anything else (text/plain…) is read as a form body, which is what such clients usually send.
   app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))));
@@ -98,9 +115,28 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     },
   };
   for (const register of httpModules) await register(app, runtime, links);
-  registerGraphRoutes(app, runtime.services, { get publicUrl() { return links.publicUrl; }, defaultVersion: runtime.config.graphVersion });
+  // Only Graph calls that carry bodies take multipart ones (`curl -F`, the SDKs' form posts). The
+  // plugin hooks every request of its context (three promises and a listener each), so lead reads
+  // are routed outside it: Fastify never parses a GET body anyway.
+  const graph = { get publicUrl() { return links.publicUrl; }, defaultVersion: runtime.config.graphVersion };
+  const executor = registerGraphRoutes(app, runtime.services, graph, ["GET"]);
+  await app.register(async (withBodies) => {
+    await withBodies.register(multipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 8 * 1024 * 1024, files: 4, fields: 1000 } });
+    registerGraphRoutes(withBodies, runtime.services, graph, ["POST", "DELETE", "PUT", "PATCH"], executor);
+  });
+  lean = leanGraphReads({
+    executor, defaultVersion: runtime.config.graphVersion, traceId,
+    observe: (method, url, status, seconds) => runtime.metrics.observeRequest(method, routeLabel("/*", url, status), status, seconds),
+    log: opts.logger ? app.log : undefined,
+  });
+  leanReads.set(app, lean);
   return app;
 }
+
+const leanReads = new WeakMap<FastifyInstance, LeanGraphReads>();
+
+/** The app's lean read path (how many requests it answered), for tests. */
+export const leanReadsOf = (app: FastifyInstance): LeanGraphReads | undefined => leanReads.get(app);
 
 function listeningUrl(app: FastifyInstance, host: string, port: number): string {
   const address = app.server.address();

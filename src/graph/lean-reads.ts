@@ -1,0 +1,96 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { FastifyBaseLogger } from "fastify";
+import { errors } from "../domain/errors.ts";
+import { errorBody, type GraphExecutor, type GraphResponse } from "./execute.ts";
+import { graphHeaderList, stampTraceId, tokenFrom } from "./http-route.ts";
+import { mergeParams, parseQuery } from "./params.ts";
+
+/**
+ * `GET /{id}` and `GET /{id}/{edge}` with an optional version: what integrations call all day.
+ * Anything else (percent-encoded or doubled slashes, `me`, `act_` ids, the root) goes to Fastify.
+ */
+const LEAN_PATH = /^\/(?:(v\d{1,2}\.\d)\/)?(\d{1,20}(?:\/[a-z_]{1,40})?)\/?$/;
+
+/** Parameters that change the method or the framing of the answer are left to the Fastify route. */
+const FRAMING_PARAMS = ["method", "pretty", "suppress_http_code"] as const;
+
+export interface LeanGraphReads {
+  /** Answers `req` and returns true, or returns false and leaves it to Fastify. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Requests answered here: lets tests see which path served them. */
+  readonly served: number;
+}
+
+export interface LeanReadsDeps {
+  executor: GraphExecutor;
+  defaultVersion: string;
+  traceId: () => string;
+  /** What Fastify's `onResponse` hook records for every request. */
+  observe: (method: string, url: string, status: number, seconds: number) => void;
+  /** The app's logger when request logging is on: the same two lines Fastify writes per request. */
+  log: FastifyBaseLogger | undefined;
+}
+
+/**
+ * Plain Graph reads answered straight from Node's request, before Fastify routes it. Fastify's
+ * per-request work (route lookup, request and reply objects, hook chains, a promise per hook)
+ * cost more than the read itself: a lead by id takes tens of microseconds in the executor. The
+ * answer is the executor's, with the headers, trace id, metrics and request log lines of the
+ * Fastify route (test/graph-lean-reads.test.ts compares the two paths answer by answer).
+ */
+export function leanGraphReads(deps: LeanReadsDeps): LeanGraphReads {
+  let served = 0;
+  return {
+    handle(req, res) {
+      if (req.method !== "GET") return false;
+      const url = req.url ?? "";
+      const q = url.indexOf("?");
+      const m = LEAN_PATH.exec(q < 0 ? url : url.slice(0, q));
+      if (m === null) return false;
+      // Fastify ignores GET bodies; one announced here is odd enough to take the general path.
+      if (req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0") return false;
+      const params = mergeParams(q < 0 ? {} : parseQuery(url.slice(q + 1)), undefined);
+      for (const name of FRAMING_PARAMS) if (params[name] !== undefined) return false;
+
+      served++;
+      const call: LeanCall = { res, url, version: m[1] ?? deps.defaultVersion, traceId: deps.traceId(), started: performance.now(), log: undefined };
+      if (deps.log) {
+        call.log = deps.log.child({ fbtrace_id: call.traceId });
+        call.log.info({ req: { method: "GET", url, ip: req.socket.remoteAddress } }, "incoming request");
+      }
+      const appsecretProof = typeof params.appsecret_proof === "string" ? params.appsecret_proof : undefined;
+      // No closures are made per request (under tsx each named one costs a defineProperty).
+      deps.executor.execute({ method: "GET", path: m[2]!, params, version: call.version, token: tokenFrom(req, params), appsecretProof })
+        .then((r) => answer(deps, call, r), (e: unknown) => {
+          // The executor answers every Graph error itself; reaching here is a bug, answered as Graph does.
+          call.log?.error({ err: e }, "unhandled error");
+          answer(deps, call, { status: 500, headers: {}, body: errorBody(errors.unknown(e)) });
+        });
+      return true;
+    },
+    get served() {
+      return served;
+    },
+  };
+}
+
+interface LeanCall {
+  res: ServerResponse;
+  url: string;
+  version: string;
+  traceId: string;
+  started: number;
+  log: FastifyBaseLogger | undefined;
+}
+
+function answer(deps: LeanReadsDeps, call: LeanCall, r: GraphResponse): void {
+  stampTraceId(r.body, call.traceId);
+  const text = JSON.stringify(r.body);
+  const headers = graphHeaderList(call.version, call.traceId);
+  for (const k in r.headers) headers.push(k, r.headers[k]!);
+  headers.push("content-length", String(Buffer.byteLength(text)));
+  call.res.writeHead(r.status, headers).end(text);
+  const ms = performance.now() - call.started;
+  deps.observe("GET", call.url, r.status, ms / 1000);
+  call.log?.info({ res: { statusCode: r.status }, responseTime: ms }, "request completed");
+}
