@@ -51,11 +51,11 @@ export function createGraphExecutor(services: Services, options: GraphOptions): 
         const segments = req.path === "" ? [] : req.path.split("/");
         const special = segments[0] !== undefined && Object.hasOwn(specialPaths, segments[0]) ? specialPaths[segments[0]] : undefined;
         if (special) {
-          const res = await special({ services, options, req, segments, executor, authenticate: () => auth() });
+          const res = await special({ services, options, req, segments, executor, authenticate: () => authenticate(services, req) });
           return { status: 200, headers: { ...headers, ...res.headers }, body: res.body };
         }
         if (segments[0] === "me" && !req.token?.trim()) throw errors.noToken();
-        const caller = await auth();
+        const caller = await authenticate(services, req);
         if (segments[0] === "me") {
           // `/me` is the token's user, or its page for page tokens.
           const self = caller.type === "PAGE" ? caller.pageId : caller.userId;
@@ -69,13 +69,13 @@ export function createGraphExecutor(services: Services, options: GraphOptions): 
         const err = isGraphError(e) ? e : errors.unknown(e);
         return { status: err.status, body: errorBody(err), headers: { ...headers, ...(ctx ? usageHeaders(ctx) : {}), ...authHeader(err) } };
       }
-
-      function auth(): Promise<Caller> {
-        return services.policy.authenticate({ token: req.token, appsecretProof: req.appsecretProof });
-      }
     },
   };
   return executor;
+}
+
+function authenticate(services: Services, req: GraphRequest): Promise<Caller> {
+  return services.policy.authenticate({ token: req.token, appsecretProof: req.appsecretProof });
 }
 
 async function route(ctx: GraphContext, req: GraphRequest, segments: string[], executor: GraphExecutor): Promise<unknown> {
