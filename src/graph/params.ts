@@ -13,7 +13,7 @@ const BRACKET = /^([^[\]]+)((?:\[[^[\]]*\])+)$/;
 export function foldBracketKeys(flat: Record<string, unknown>): Params {
   const out: Params = {};
   for (const [key, value] of Object.entries(flat)) {
-    const m = BRACKET.exec(key);
+    const m = key.includes("[") ? BRACKET.exec(key) : null;
     const path = m ? [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)] : [key];
     // `__proto__[x]=1` must not reach Object.prototype: such keys are dropped, like any unknown param.
     if (path.some((seg) => UNSAFE_KEYS.has(seg))) continue;
