@@ -22,7 +22,7 @@ import { Pool } from "undici";
 import { importLeads } from "../src/import/import-leads.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
-import { SYNCHRONOUS_DEFAULT } from "../src/storage/dialects/sqlite/connect.ts";
+import { synchronousLevelOf } from "../src/storage/dialects/sqlite/synchronous-level.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import { startConfiguredServer } from "./bench-server.ts";
 
@@ -77,14 +77,22 @@ function leadRow(runtime: Runtime, i: number) {
   };
 }
 
-/** Runs a raw loop with the durability of a lead commit (fsynced), as LeadIntake's durable transaction has. */
+/**
+ * Runs a raw loop with the durability of a lead commit (fsynced): the connection's level switch is
+ * held at FULL for the whole loop, as it is for a durable transaction (a bare `pragma synchronous`
+ * would be undone by the switch at the loop's first BEGIN). PostgreSQL commits are durable already.
+ */
 async function durably<T>(runtime: Runtime, fn: () => Promise<T>): Promise<T> {
-  const sqlite = runtime.connection.dialect === "sqlite";
-  if (sqlite) await sql`pragma synchronous = FULL`.execute(runtime.connection.db);
+  if (runtime.connection.dialect !== "sqlite") return fn();
+  const level = synchronousLevelOf(runtime.connection.db);
+  level.enterDurable();
   try {
-    return await fn();
+    const result = await fn();
+    const now = (await sql<{ synchronous: number }>`pragma synchronous`.execute(runtime.connection.db)).rows[0]!.synchronous;
+    if (Number(now) !== 2) throw new Error(`raw loop ran under synchronous=${now}, not FULL`);
+    return result;
   } finally {
-    if (sqlite) await sql.raw(`pragma synchronous = ${SYNCHRONOUS_DEFAULT}`).execute(runtime.connection.db);
+    level.leaveDurable();
   }
 }
 
