@@ -143,6 +143,18 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     expect(switches).toEqual(["FULL", "NORMAL"]);
     expect(await synchronousNow()).toBe(NORMAL);
   });
+
+  it("a write that answers rows (UPDATE … RETURNING) after a lead runs under NORMAL too", async () => {
+    await h.runtime.services.store.settings.set("durability-counter", "1");
+    const res = await h.app.inject({
+      method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      payload: { leads: [{ field_data: [{ name: "email", values: ["r@example.com"] }] }] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await synchronousNow()).toBe(FULL);
+    expect(await h.runtime.services.store.settings.addToInteger("durability-counter", 1)).toBe(2);
+    expect(await synchronousNow()).toBe(NORMAL);
+  });
 });
 
 describe.each(databaseKinds())("durable transaction semantics (%s)", (kind) => {
