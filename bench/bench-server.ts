@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
+import type { Config, ConfigInput } from "../src/runtime/config.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import type { WorldInput } from "../src/world/world-schema.ts";
 import { BENCH_AD, BENCH_FORM, BENCH_PAGE_TOKEN, buildLeads } from "./build-leads.ts";
@@ -58,9 +59,17 @@ export async function startBenchServer(leads: number, opts: { fresh: boolean; lo
   return { url, file, token: BENCH_PAGE_TOKEN, close };
 }
 
-/** The child process: serve the file until told to stop. */
-async function serveFile(file: string): Promise<void> {
-  const runtime = await createRuntime(benchConfig(file));
+/**
+ * A leadgraph server on any configuration (a PostgreSQL URL, a secret key) in its own process, for
+ * benchmarks that build their database themselves and measure it as a deployment would serve it.
+ */
+export function startConfiguredServer(config: ConfigInput, label: string): Promise<{ url: string; close(): Promise<void> }> {
+  return startListeningProcess(fileURLToPath(import.meta.url), ["--config", JSON.stringify(config)], label);
+}
+
+/** The child process: serve until told to stop. */
+async function serve(config: Config): Promise<void> {
+  const runtime = await createRuntime(config);
   const app = await buildApp(runtime);
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   process.stdout.write(`listening ${url}\n`);
@@ -69,4 +78,6 @@ async function serveFile(file: string): Promise<void> {
   });
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await serveFile(process.argv[2]!);
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await serve(process.argv[2] === "--config" ? loadConfig(JSON.parse(process.argv[3]!) as ConfigInput) : benchConfig(process.argv[2]!));
+}

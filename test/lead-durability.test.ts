@@ -26,8 +26,18 @@ statementProto.run = function (this: { source: string; database: SQLite.Database
   if (source === "commit") commits.push({ level: Number(this.database.pragma("synchronous", { simple: true })), wroteLead: wroteLead.get(this.database) ?? false });
   return originalRun.apply(this, args);
 };
+// Every change of the level, by whatever connection: switches are counted, not only their outcome.
+const switches: string[] = [];
+const databaseProto = SQLite.prototype as unknown as { pragma: (source: string, ...a: unknown[]) => unknown };
+const originalPragma = databaseProto.pragma;
+databaseProto.pragma = function (this: SQLite.Database, source: string, ...args: unknown[]) {
+  const m = /^synchronous\s*=\s*(\w+)$/i.exec(source.trim());
+  if (m) switches.push(m[1]!.toUpperCase());
+  return originalPragma.call(this, source, ...args);
+};
 afterAll(() => {
   statementProto.run = originalRun;
+  databaseProto.pragma = originalPragma;
 });
 
 const FULL = 2;
@@ -55,8 +65,16 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     return Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(h.runtime.connection.db)).rows[0]!.synchronous);
   };
   const leadCommits = () => commits.filter((c) => c.wroteLead);
+  // FULL stays on after a durable transaction until the next ordinary write, which must find NORMAL.
+  let probes = 0;
+  const ordinaryWriteIsNormal = async () => {
+    commits.length = 0;
+    await h.runtime.services.store.transaction((tx) => tx.settings.set("durability-probe", String(++probes)));
+    expect(commits).toEqual([{ level: NORMAL, wroteLead: false }]);
+    expect(await synchronousNow()).toBe(NORMAL);
+  };
 
-  it("hosted-form POST commits its lead under synchronous=FULL and goes back to NORMAL", async () => {
+  it("hosted-form POST commits its lead under synchronous=FULL, and the next ordinary write under NORMAL", async () => {
     const page = await h.app.inject({ method: "GET", url: "/forms/8002" });
     const token = /name="_token" value="([^"]+)"/.exec(page.body)![1]!;
     const res = await h.app.inject({
@@ -65,7 +83,7 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     });
     expect(res.statusCode).toBe(200);
     expect(leadCommits()).toEqual([{ level: FULL, wroteLead: true }]);
-    expect(await synchronousNow()).toBe(NORMAL);
+    await ordinaryWriteIsNormal();
   });
 
   it("test leads, admin leads and import commit under FULL too", async () => {
@@ -81,7 +99,7 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     expect((await importLeads(h.runtime.services, { file, formId: "8002", format: "csv" })).created).toBe(2);
     expect(leadCommits().length).toBeGreaterThanOrEqual(3);
     expect(leadCommits().every((c) => c.level === FULL)).toBe(true);
-    expect(await synchronousNow()).toBe(NORMAL);
+    await ordinaryWriteIsNormal();
   });
 
   it("a world file's leads commit under FULL, in the world's one transaction", async () => {
@@ -91,7 +109,7 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     });
     expect(summary.leads).toBe(1);
     expect(commits).toEqual([{ level: FULL, wroteLead: true }]);
-    expect(await synchronousNow()).toBe(NORMAL);
+    await ordinaryWriteIsNormal();
   });
 
   it("an ordinary transaction still commits under NORMAL", async () => {
@@ -99,12 +117,42 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     expect(commits).toEqual([{ level: NORMAL, wroteLead: false }]);
   });
 
-  it("a durable transaction that throws rolls back and restores NORMAL", async () => {
+  it("a durable transaction that throws rolls back, and the next ordinary write is under NORMAL", async () => {
     await expect(h.runtime.services.store.durableTransaction(async (tx) => {
       await tx.settings.set("durability-rollback", "1");
       throw new Error("boom");
     })).rejects.toThrow("boom");
     expect(await h.runtime.services.store.settings.get("durability-rollback")).toBeUndefined();
+    await ordinaryWriteIsNormal();
+  });
+
+  it("consecutive leads switch to FULL once; an ordinary write outside a transaction switches back first", async () => {
+    await ordinaryWriteIsNormal();
+    switches.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const res = await h.app.inject({
+        method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+        payload: { leads: [{ field_data: [{ name: "email", values: [`c${i}@example.com`] }] }] },
+      });
+      expect(res.statusCode).toBe(200);
+    }
+    expect(leadCommits().map((c) => c.level)).toEqual([FULL, FULL, FULL]);
+    expect(switches).toEqual(["FULL"]);
+    // An autocommit write has no COMMIT statement to observe: its level is the connection's as it runs.
+    await h.runtime.services.store.settings.set("durability-autocommit", "1");
+    expect(switches).toEqual(["FULL", "NORMAL"]);
+    expect(await synchronousNow()).toBe(NORMAL);
+  });
+
+  it("a write that answers rows (UPDATE … RETURNING) after a lead runs under NORMAL too", async () => {
+    await h.runtime.services.store.settings.set("durability-counter", "1");
+    const res = await h.app.inject({
+      method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      payload: { leads: [{ field_data: [{ name: "email", values: ["r@example.com"] }] }] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(await synchronousNow()).toBe(FULL);
+    expect(await h.runtime.services.store.settings.addToInteger("durability-counter", 1)).toBe(2);
     expect(await synchronousNow()).toBe(NORMAL);
   });
 });

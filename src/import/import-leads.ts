@@ -36,10 +36,9 @@ export interface ImportOptions {
 const TRUE = new Set(["1", "true", "yes", "y", "x", "checked"]);
 
 /** Rows turn into intake inputs here; a row that cannot is a bad row with its reason. */
-function toLead(form: FormRecord, row: SourceRow): NewLead | BadRow {
+function toLead(form: FormRecord, boxes: ReadonlySet<string>, row: SourceRow): NewLead | BadRow {
   const fieldData: NewLead["fieldData"] = [];
   const disclaimers: NonNullable<NewLead["customDisclaimerResponses"]> = [];
-  const boxes = new Set((form.spec.customDisclaimer?.checkboxes ?? []).map((c) => c.key));
   const lead: NewLead = { formId: form.id, fieldData, customDisclaimerResponses: disclaimers };
   for (const [key, raw] of Object.entries(row.values)) {
     if (raw === null || raw === "" || (Array.isArray(raw) && raw.length === 0)) continue;
@@ -82,6 +81,7 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
   const summary: ImportSummary = { rows: 0, created: 0, skipped: 0, bad: [] };
   const known = new Set([...form.spec.questions.map((q) => q.key), ...Object.keys(form.spec.trackingParameters),
     ...(form.spec.customDisclaimer?.checkboxes ?? []).map((c) => c.key), ...SPECIAL_COLUMNS]);
+  const boxes = new Set((form.spec.customDisclaimer?.checkboxes ?? []).map((c) => c.key));
   const seenExternal = new Set<string>();
   let batch: { line: number; lead: NewLead }[] = [];
   let stop = false;
@@ -137,7 +137,7 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
         throw new Error(`unknown columns ${unknown.map((k) => `"${k}"`).join(", ")}: columns must be question keys of form ${form.id} (${form.spec.questions.map((q) => q.key).join(", ")}) or ${SPECIAL_COLUMNS.join(", ")}`);
       }
     }
-    const lead = toLead(form, row);
+    const lead = toLead(form, boxes, row);
     if (isBad(lead)) {
       bad(lead);
       continue;

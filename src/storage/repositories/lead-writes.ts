@@ -1,41 +1,58 @@
 import { type Kysely, sql } from "kysely";
 import type { LeadEvent, LeadRecord } from "../../domain/model.ts";
-import type { Database, LeadsTable } from "../schema.ts";
+import type { Database, LeadEventsTable } from "../schema.ts";
+import { LEAD_COLUMNS } from "./lead-columns.ts";
 import { executeShaped } from "../prepared-query.ts";
 
-const toRow = (l: LeadRecord): LeadsTable => ({
-  id: l.id,
-  form_id: l.formId,
-  page_id: l.pageId,
-  ad_id: l.adId,
-  adset_id: l.adsetId,
-  campaign_id: l.campaignId,
-  account_id: l.accountId,
-  created_time: l.createdTime,
-  platform: l.platform,
-  is_organic: l.isOrganic ? 1 : 0,
-  is_test: l.isTest ? 1 : 0,
-  field_data: JSON.stringify(l.fieldData),
-  disclaimer_responses: JSON.stringify(l.disclaimerResponses),
-  partner_name: l.partnerName,
-  retailer_item_id: l.retailerItemId,
-  created_by_app_id: l.createdByAppId,
-  created_by_user_id: l.createdByUserId,
-  submitter_user_id: l.submitterUserId,
-  source: l.source,
-  external_id: l.externalId,
-});
+/** A lead's values in LEAD_COLUMNS order: what its insert binds, without a row object per lead. */
+const pushLeadValues = (out: unknown[], l: LeadRecord): void => {
+  out.push(
+    l.id, l.formId, l.pageId, l.adId, l.adsetId, l.campaignId, l.accountId, l.createdTime, l.platform, l.isOrganic ? 1 : 0,
+    l.isTest ? 1 : 0, JSON.stringify(l.fieldData), JSON.stringify(l.disclaimerResponses), l.partnerName, l.retailerItemId,
+    l.createdByAppId, l.createdByUserId, l.submitterUserId, l.source, l.externalId,
+  );
+};
+
+const EVENT_COLUMNS = ["id", "lead_id", "page_id", "form_id", "ad_id", "created_time", "enqueued_at", "fanned_out"] as const satisfies readonly (keyof LeadEventsTable)[];
+
+const pushEventValues = (out: unknown[], e: LeadEvent): void => {
+  out.push(e.id, e.leadId, e.pageId, e.formId, e.adId, e.createdTime, e.enqueuedAt, 0);
+};
 
 // SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
 const INSERT_CHUNK = 400;
 
-/** Multi-row inserts are kept for the two sizes that recur (one lead, a full chunk), not every remainder. */
-const rowsShape = (table: string, rows: number) => (rows === 1 || rows === INSERT_CHUNK ? `${table}:${rows}` : undefined);
+/**
+ * The row counts of the inserts for `n` rows: full chunks, then the remainder as powers of two
+ * (200 = 128 + 64 + 8), so every statement has one of ten sizes, each compiled once, instead of
+ * Kysely building and compiling a remainder of a new size per batch (a third of an import batch).
+ */
+function chunkSizes(n: number): number[] {
+  const sizes: number[] = [];
+  for (; n >= INSERT_CHUNK; n -= INSERT_CHUNK) sizes.push(INSERT_CHUNK);
+  for (let p = 256; p >= 1; p >>= 1) if (n & p) sizes.push(p);
+  return sizes;
+}
+
+/** Inserts `items` in statements of chunkSizes(): parameters from `push`, the statement built (once per size) from `columns`. */
+async function insertChunked<T>(
+  db: Kysely<Database>, table: "leads" | "lead_events", columns: readonly string[], items: readonly T[], push: (out: unknown[], item: T) => void,
+): Promise<void> {
+  let at = 0;
+  for (const size of chunkSizes(items.length)) {
+    const params: unknown[] = [];
+    for (let i = at; i < at + size; i++) push(params, items[i]!);
+    const build = () => db.insertInto(table).values(Array.from({ length: size }, (_, r) =>
+      Object.fromEntries(columns.map((c, k) => [c, params[r * columns.length + k]])) as never));
+    await executeShaped(db, `${table}:${size}`, params, build);
+    at += size;
+  }
+}
 
 /**
  * LeadRepository.insert: the form counters first, so that the same UPDATE that bumps them checks, in
  * the transaction and with the row locked, that the form still takes leads; then the lead rows and the
- * outbox rows. One statement per form and per 400 rows: a single lead is three statements.
+ * outbox rows. One statement per form and per chunk of rows: a single lead is three statements.
  */
 export async function insertLeads(
   db: Kysely<Database>, leads: readonly LeadRecord[], events: readonly LeadEvent[] | undefined, opts: { activeFormsOnly?: boolean },
@@ -59,16 +76,7 @@ export async function insertLeads(
     if (Number(result.numAffectedRows ?? 0) === 0) inactiveForms.push(formId);
   }
   if (inactiveForms.length > 0) return { inactiveForms };
-  for (let i = 0; i < leads.length; i += INSERT_CHUNK) {
-    const rows = leads.slice(i, i + INSERT_CHUNK).map(toRow);
-    await executeShaped(db, rowsShape("leads", rows.length), rows.flatMap(Object.values), () => db.insertInto("leads").values(rows));
-  }
-  for (let i = 0; i < (events?.length ?? 0); i += INSERT_CHUNK) {
-    const rows = events!.slice(i, i + INSERT_CHUNK).map((e) => ({
-      id: e.id, lead_id: e.leadId, page_id: e.pageId, form_id: e.formId, ad_id: e.adId,
-      created_time: e.createdTime, enqueued_at: e.enqueuedAt, fanned_out: 0,
-    }));
-    await executeShaped(db, rowsShape("lead_events", rows.length), rows.flatMap(Object.values), () => db.insertInto("lead_events").values(rows));
-  }
+  await insertChunked(db, "leads", LEAD_COLUMNS, leads, pushLeadValues);
+  if (events) await insertChunked(db, "lead_events", EVENT_COLUMNS, events, pushEventValues);
   return { inactiveForms };
 }

@@ -6,13 +6,7 @@ import type { Database, LeadsTable } from "../schema.ts";
 import { PreparedQuery } from "../prepared-query.ts";
 import { asArrayRows } from "../array-rows.ts";
 import { insertLeads } from "./lead-writes.ts";
-
-/** Every column of a lead, in the order array rows hold them. */
-const LEAD_COLUMNS = [
-  "id", "form_id", "page_id", "ad_id", "adset_id", "campaign_id", "account_id", "created_time", "platform", "is_organic",
-  "is_test", "field_data", "disclaimer_responses", "partner_name", "retailer_item_id", "created_by_app_id",
-  "created_by_user_id", "submitter_user_id", "source", "external_id",
-] as const satisfies readonly (keyof LeadsTable)[];
+import { LEAD_COLUMNS } from "./lead-columns.ts";
 
 /**
  * A lead row as a record. Rows of LEAD_COLUMNS come as arrays on SQLite (array-rows.ts) and as

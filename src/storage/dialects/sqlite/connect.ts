@@ -6,6 +6,7 @@ import { withStatementCache } from "./statement-cache.ts";
 import { allowImmediateReads } from "../../immediate-reads.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
 import type { GenerationSource } from "../../cache/generation-source.ts";
+import { registerSynchronousLevel, SynchronousLevel } from "./synchronous-level.ts";
 
 /**
  * The commit level of ordinary writes. In WAL mode NORMAL survives any process crash; only an OS crash
@@ -13,7 +14,8 @@ import type { GenerationSource } from "../../cache/generation-source.ts";
  * way: rate-limit counters (a lost increment lets a few more reads through), token bookkeeping and
  * webhook delivery logs (a lost "delivered" mark means one more delivery, which webhooks allow), and
  * definitions an integrator made through the API and can make again. Leads, acknowledged to a person
- * who will not fill the form twice, commit through sqliteDurableTransaction (FULL: fsynced at COMMIT).
+ * who will not fill the form twice, commit through sqliteDurableTransaction (FULL: fsynced at COMMIT;
+ * SynchronousLevel switches between the two).
  */
 export const SYNCHRONOUS_DEFAULT = "NORMAL";
 
@@ -21,13 +23,17 @@ export const SYNCHRONOUS_DEFAULT = "NORMAL";
 export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource } {
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma(`synchronous = ${SYNCHRONOUS_DEFAULT}`);
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
+  const level = new SynchronousLevel(sqlite, SYNCHRONOUS_DEFAULT);
   const generation = sqliteGeneration(sqlite);
-  const statements = withStatementCache(sqlite, generation.written);
+  const statements = withStatementCache(sqlite, () => {
+    level.beforeWrite();
+    generation.written();
+  });
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   allowImmediateReads(db, statements.readNow);
+  registerSynchronousLevel(db, level);
   return { db, close: () => db.destroy(), generation };
 }

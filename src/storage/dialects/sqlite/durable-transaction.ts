@@ -1,28 +1,23 @@
-import { CompiledQuery, type Kysely, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../schema.ts";
-import { SYNCHRONOUS_DEFAULT } from "./connect.ts";
+import { synchronousLevelOf } from "./synchronous-level.ts";
 
 /**
- * A transaction whose COMMIT is fsynced: `synchronous = FULL` for its duration, the connection's
- * default (NORMAL, no fsync at commit in WAL mode) again afterwards.
- *
- * SQLite refuses to change the level inside a transaction, so it is set before BEGIN and reset after
- * COMMIT, all while this one connection is held: Kysely serialises every query of the process over
- * the single better-sqlite3 connection, so no other transaction can commit between the two pragmas
- * (none is lost to FULL's cost) and this one cannot commit under NORMAL. That hold plays the part of
- * an in-flight counter; there is nothing concurrent to count.
+ * A transaction whose COMMIT is fsynced: it runs under `synchronous = FULL`, which SQLite only lets
+ * change outside a transaction, so the level is set before BEGIN while this one connection is held:
+ * Kysely serialises every query of the process over the single better-sqlite3 connection, so no other
+ * transaction can start between the switch and this BEGIN, and this one cannot commit under NORMAL.
+ * FULL is left on afterwards until an ordinary write needs NORMAL back (SynchronousLevel): consecutive
+ * leads skip two pragma statements each, and no ordinary write commits under FULL.
  */
-// Built once: they run around every lead's transaction.
-const FULL = CompiledQuery.raw("pragma synchronous = FULL");
-const DEFAULT = CompiledQuery.raw(`pragma synchronous = ${SYNCHRONOUS_DEFAULT}`);
-
 export function sqliteDurableTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  const level = synchronousLevelOf(db);
   return db.connection().execute(async (conn) => {
-    await conn.executeQuery(FULL);
+    level.enterDurable();
     try {
       return await conn.transaction().execute(fn);
     } finally {
-      await conn.executeQuery(DEFAULT);
+      level.leaveDurable();
     }
   });
 }

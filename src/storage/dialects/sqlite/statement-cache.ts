@@ -6,10 +6,18 @@ import type { ImmediateRead } from "../../immediate-reads.ts";
 const MAX_STATEMENTS = 500;
 
 /**
+ * Whether a statement may write: one that answers no rows (INSERT, UPDATE, BEGIN…; SQLite calls a
+ * BEGIN read-only) or one that changes the database while answering rows (INSERT … RETURNING, which
+ * better-sqlite3 calls a reader).
+ */
+const mayWrite = (stmt: SQLite.Statement): boolean => !stmt.reader || !stmt.readonly;
+
+/**
  * Kysely prepares every query anew; compiling SQL costs several times what running a keyed lookup
  * does, so statements are kept by SQL text (the read paths use a few dozen shapes). A statement still
  * iterating a stream is busy, so such a caller gets a fresh one. `onWrite` hears of every statement
- * that may write, before it runs (caches keyed on the database's state need to know).
+ * that may write, before it runs (caches keyed on the database's state need to know, and the
+ * synchronous level is switched there).
  */
 export function withStatementCache(db: SQLite.Database, onWrite: () => void = () => {}): SqliteDatabase & { readNow: ImmediateRead } {
   const cache = new Map<string, SQLite.Statement>();
@@ -18,18 +26,21 @@ export function withStatementCache(db: SQLite.Database, onWrite: () => void = ()
       if (db.inTransaction) return undefined;
       const cached = cache.get(sql);
       const stmt = cached && !cached.busy ? cached : (statements.prepare(sql) as unknown as SQLite.Statement);
-      return stmt.reader ? stmt.all(...parameters) : undefined;
+      if (!stmt.reader) return undefined;
+      // A statement taken from the cache here did not pass prepare(), which tells onWrite.
+      if (stmt === cached && mayWrite(stmt)) onWrite();
+      return stmt.all(...parameters);
     },
     close: () => void db.close(),
     prepare(sql: string): SqliteStatement {
       const cached = cache.get(sql);
       if (cached && !cached.busy) {
-        if (!cached.reader) onWrite();
+        if (mayWrite(cached)) onWrite();
         return cached as unknown as SqliteStatement;
       }
       const stmt = db.prepare(sql);
-      if (!stmt.reader) onWrite();
-      else if (sql.startsWith(ROWS_AS_ARRAYS)) stmt.raw(true);
+      if (mayWrite(stmt)) onWrite();
+      if (stmt.reader && sql.startsWith(ROWS_AS_ARRAYS)) stmt.raw(true);
       if (!cached) {
         if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
         cache.set(sql, stmt);
