@@ -26,9 +26,8 @@ export function withStatementCache(db: SQLite.Database, onWrite: () => void = ()
       if (db.inTransaction) return undefined;
       const cached = cache.get(sql);
       const stmt = cached && !cached.busy ? cached : (statements.prepare(sql) as unknown as SQLite.Statement);
-      if (!stmt.reader) return undefined;
-      // A statement taken from the cache here did not pass prepare(), which tells onWrite.
-      if (stmt === cached && mayWrite(stmt)) onWrite();
+      // Only what cannot write runs here; a write (INSERT … RETURNING included) keeps Kysely's order.
+      if (mayWrite(stmt)) return undefined;
       return stmt.all(...parameters);
     },
     close: () => void db.close(),
