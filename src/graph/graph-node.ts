@@ -60,6 +60,20 @@ export function validateSelection<R>(node: GraphNode<R>, sel: readonly FieldSele
   }
 }
 
+const defaults = new WeakMap<object, readonly FieldSelection[]>();
+
+/** A node's default fields as a selection, built and checked once (most reads ask no `fields`). */
+function defaultSelection<R>(node: GraphNode<R>): readonly FieldSelection[] {
+  let sel = defaults.get(node);
+  if (sel === undefined) {
+    // Shared by every request: frozen, so a renderer that changed it would fail loudly.
+    sel = Object.freeze(plain(node.shape.defaultFields).map((f) => Object.freeze({ ...f, modifiers: Object.freeze(f.modifiers) })));
+    validateSelection(node, sel);
+    defaults.set(node, sel);
+  }
+  return sel;
+}
+
 /** Renders a node with edges usable as fields (`leadgen_forms{leads.limit(5){id}}`). */
 export async function renderNode<R>(
   ctx: GraphContext,
@@ -68,8 +82,8 @@ export async function renderNode<R>(
   id: string,
   selection: readonly FieldSelection[] | undefined,
 ): Promise<Record<string, unknown>> {
-  const sel = selection ?? plain(node.shape.defaultFields);
-  validateSelection(node, sel);
+  const sel = selection ?? defaultSelection(node);
+  if (selection) validateSelection(node, sel);
   return renderValidated(ctx, node, record, id, sel);
 }
 
@@ -84,8 +98,8 @@ export async function renderNodes<R>(
   idOf: (record: R) => string,
   selection: readonly FieldSelection[] | undefined,
 ): Promise<Record<string, unknown>[]> {
-  const sel = selection ?? plain(node.shape.defaultFields);
-  validateSelection(node, sel);
+  const sel = selection ?? defaultSelection(node);
+  if (selection) validateSelection(node, sel);
   const out: Record<string, unknown>[] = [];
   for (const record of records) {
     const rendered = renderValidated(ctx, node, record, idOf(record), sel);

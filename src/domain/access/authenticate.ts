@@ -4,6 +4,7 @@ import { errors } from "../errors.ts";
 import type { Store } from "../ports.ts";
 import { formatSessionTime } from "../time.ts";
 import type { Caller } from "./caller.ts";
+import type { TokenRecord } from "../model.ts";
 
 export interface Credentials {
   token: string | undefined;
@@ -68,8 +69,19 @@ export async function authenticate(
   }
   checkProof(app.secret, app.requireAppsecretProof, token, creds.appsecretProof);
   return {
-    type: record.type, app, token: record, userId: record.userId, pageId: record.pageId, scopes: new Set(record.scopes),
+    type: record.type, app, token: record, userId: record.userId, pageId: record.pageId, scopes: scopesOf(record),
   };
+}
+
+/** A cached token record is read by every request it authenticates: its scopes are a set once. */
+const scopeSets = new WeakMap<TokenRecord, ReadonlySet<string>>();
+function scopesOf(record: TokenRecord): ReadonlySet<string> {
+  let scopes = scopeSets.get(record);
+  if (scopes === undefined) {
+    scopes = new Set(record.scopes);
+    scopeSets.set(record, scopes);
+  }
+  return scopes;
 }
 
 function checkProof(secret: string, required: boolean, token: string, proof: string | undefined): void {

@@ -1,7 +1,5 @@
 import type { GenerationSource } from "./generation-source.ts";
 
-const MISSING = Symbol("missing");
-
 /**
  * Values read from cached tables, valid for one generation. Every read first asks the source for
  * the current generation (a committed change anywhere moves it) and drops everything when it
@@ -20,15 +18,17 @@ export class GenerationCache {
     this.#maxEntries = maxEntries;
   }
 
-  async through<T>(space: string, key: string, load: () => Promise<T>): Promise<T> {
+  through<T>(space: string, key: string, load: () => Promise<T>): Promise<T> {
     const g = this.#current();
     if (g === undefined) return load();
     const k = `${space}\u0000${key}`;
-    const hit = this.#entries.has(k) ? this.#entries.get(k) : MISSING;
-    if (hit !== MISSING) return hit as T;
-    const value = await load();
-    this.#keep(g, k, value);
-    return value;
+    // A hit costs one settled promise: every Graph request asks several of these.
+    const hit = this.#entries.get(k);
+    if (hit !== undefined || this.#entries.has(k)) return Promise.resolve(hit as T);
+    return load().then((value) => {
+      this.#keep(g, k, value);
+      return value;
+    });
   }
 
   /** Cached values for `keys`, and the keys that still need loading. */
