@@ -31,6 +31,8 @@ const LEAN = [
   "/v25.0/7001?access_token=EAAB-user-ann",
   "/v25.0/3001?fields=id,name&access_token=EAAB-page-acme",
   "/v25.0/3001/leadgen_forms?access_token=EAAB-page-acme",
+  "/v25.0/9001?access_token=EAAB-page-acme&a=%&b=%E0%A4%A&__proto__=x&fields[0]=id&fields[1]=platform",
+  "/v25.0/9001?access_token=EAAB-page-acme&access_token=EAAB-user-bob",
 ];
 /** Left to Fastify: framing parameters, aliases, odd paths. */
 const FASTIFY_ONLY = [

@@ -49,7 +49,12 @@ export function leanGraphReads(deps: LeanReadsDeps): LeanGraphReads {
       if (m === null) return false;
       // Fastify ignores GET bodies; one announced here is odd enough to take the general path.
       if (req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0") return false;
-      const params = mergeParams(q < 0 ? {} : parseQuery(url.slice(q + 1)), undefined);
+      let params: Record<string, unknown>;
+      try {
+        params = mergeParams(q < 0 ? {} : parseQuery(url.slice(q + 1)), undefined);
+      } catch {
+        return false; // whatever the parser cannot take, Fastify answers in Graph's error shape
+      }
       for (const name of FRAMING_PARAMS) if (params[name] !== undefined) return false;
 
       served++;
