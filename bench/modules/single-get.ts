@@ -17,6 +17,7 @@ export const singleGet: BenchModule = {
     let n = 0;
     // Spread over the newest 80% so every id is inside retention; a fixed stride keeps runs comparable.
     const pick = () => leadId(Math.floor(ctx.leads * 0.2) + ((n++ * 7919) % Math.floor(ctx.leads * 0.8)));
+    const leadPath = () => `/v25.0/${pick()}?access_token=${server.token}`;
     // Baseline before and after the subject, averaged: the machine's load drifts during a run.
     const half = { connections: CONNECTIONS, seconds: ctx.seconds / 2 };
     // Both servers warm up untimed first (JIT, SQLite's page cache): a leadgraph server answers its
@@ -24,9 +25,9 @@ export const singleGet: BenchModule = {
     const warmup = { connections: CONNECTIONS, seconds: Math.min(3, ctx.seconds / 2) };
     primePageCache(server.file);
     await requestsPerSecond(helloUrl, () => "/", warmup);
-    await requestsPerSecond(server.url, () => `/v25.0/${pick()}?access_token=${server.token}`, warmup);
+    await requestsPerSecond(server.url, leadPath, warmup);
     const before = await requestsPerSecond(helloUrl, () => "/", half);
-    const value = await requestsPerSecond(server.url, () => `/v25.0/${pick()}?access_token=${server.token}`, { connections: CONNECTIONS, seconds: ctx.seconds });
+    const value = await requestsPerSecond(server.url, leadPath, { connections: CONNECTIONS, seconds: ctx.seconds });
     const after = await requestsPerSecond(helloUrl, () => "/", half);
     await hello.close();
     const baseline = (before + after) / 2;

@@ -1,36 +1,27 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { errors } from "../domain/errors.ts";
-import { createGraphExecutor, errorBody, type GraphExecutor, type GraphMethod, type GraphOptions } from "./execute.ts";
-import type { Services } from "../domain/services.ts";
+import { errorBody, type GraphExecutor, type GraphMethod, type GraphRequest } from "./execute.ts";
 import { boolParam, mergeParams, stringParam } from "./params.ts";
 
 const VERSION = /^v\d{1,2}\.\d$/;
 
-/** Headers Graph sends on every answer, besides its content type, version and trace ids. */
-const FIXED_HEADERS: readonly (readonly [string, string])[] = [
-  ["cache-control", "private, no-cache, no-store, must-revalidate"],
-  ["pragma", "no-cache"],
-  ["expires", "Sat, 01 Jan 2000 00:00:00 GMT"],
-  ["access-control-allow-origin", "*"],
-];
-const FIXED_LIST = FIXED_HEADERS.flat();
-
-/** Headers Graph sends on every answer. */
-export function graphHeaderValues(version: string, traceId: string): Record<string, string> {
-  return {
-    "content-type": "application/json; charset=UTF-8", "facebook-api-version": version,
-    "x-fb-trace-id": traceId, "x-fb-request-id": traceId, ...Object.fromEntries(FIXED_HEADERS),
-  };
-}
-
-/** The same headers as a flat name, value, name, value… list (Node's writeHead takes one). */
+/** Headers Graph sends on every answer, as a flat name, value, name, value… list (Node's writeHead takes one). */
 export function graphHeaderList(version: string, traceId: string): string[] {
-  return ["content-type", "application/json; charset=UTF-8", "facebook-api-version", version,
-    "x-fb-trace-id", traceId, "x-fb-request-id", traceId, ...FIXED_LIST];
+  return [
+    "content-type", "application/json; charset=UTF-8",
+    "facebook-api-version", version,
+    "x-fb-trace-id", traceId,
+    "x-fb-request-id", traceId,
+    "cache-control", "private, no-cache, no-store, must-revalidate",
+    "pragma", "no-cache",
+    "expires", "Sat, 01 Jan 2000 00:00:00 GMT",
+    "access-control-allow-origin", "*",
+  ];
 }
 
 export function graphHeaders(reply: FastifyReply, version: string): void {
-  reply.headers(graphHeaderValues(version, reply.request.id));
+  const list = graphHeaderList(version, reply.request.id);
+  for (let i = 0; i < list.length; i += 2) reply.header(list[i]!, list[i + 1]!);
 }
 
 /** Error bodies carry the request's trace id, as Meta's do. */
@@ -54,6 +45,11 @@ export function sendGraph(reply: FastifyReply, status: number, body: unknown, pa
   return reply.code(suppress ? 200 : status).send(pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body));
 }
 
+/** The token and appsecret_proof of a Graph call, from where Graph takes them. */
+export function credentialsFrom(req: Pick<FastifyRequest, "headers">, params: Record<string, unknown>): Pick<GraphRequest, "token" | "appsecretProof"> {
+  return { token: tokenFrom(req, params), appsecretProof: typeof params.appsecret_proof === "string" ? params.appsecret_proof : undefined };
+}
+
 export function tokenFrom(req: Pick<FastifyRequest, "headers">, params: Record<string, unknown>): string | undefined {
   const auth = req.headers.authorization;
   if (typeof auth === "string") {
@@ -69,16 +65,13 @@ export function tokenFrom(req: Pick<FastifyRequest, "headers">, params: Record<s
 
 /**
  * The Graph surface: every path not claimed by another module is a Graph path, for `methods`.
- * Called once per set of methods that needs its own Fastify context; the executor is shared.
+ * Called once per set of methods that needs its own Fastify context, all with one executor.
  */
-export function registerGraphRoutes(
-  app: FastifyInstance, services: Services, options: GraphOptions, methods: HTTPMethods[],
-  executor: GraphExecutor = createGraphExecutor(services, options),
-): GraphExecutor {
+export function registerGraphRoutes(app: FastifyInstance, executor: GraphExecutor, defaultVersion: string, methods: HTTPMethods[]): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const params = mergeParams(req.query, req.body);
     let segments = (req.params as { "*"?: string })["*"]?.split("?")[0]?.split("/").filter((s) => s !== "") ?? [];
-    let version = options.defaultVersion;
+    let version = defaultVersion;
     if (segments[0] !== undefined && VERSION.test(segments[0])) {
       version = segments[0];
       segments = segments.slice(1);
@@ -96,14 +89,10 @@ export function registerGraphRoutes(
     } catch {
       return sendGraph(reply, 400, errorBody(errors.unknownPath(`/${segments.join("/")}`)), params);
     }
-    const proof = typeof params.appsecret_proof === "string" ? params.appsecret_proof : undefined;
-    const res = await executor.execute({
-      method: method as GraphMethod, path, params, version, token: tokenFrom(req, params), appsecretProof: proof,
-    });
+    const res = await executor.execute({ method: method as GraphMethod, path, params, version, ...credentialsFrom(req, params) });
     for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
     return sendGraph(reply, res.status, res.body, params);
   };
   app.route({ method: methods, url: "/*", handler });
   app.route({ method: methods, url: "/", handler });
-  return executor;
 }

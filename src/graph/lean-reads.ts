@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyBaseLogger } from "fastify";
 import { errors } from "../domain/errors.ts";
 import { errorBody, type GraphExecutor, type GraphResponse } from "./execute.ts";
-import { graphHeaderList, stampTraceId, tokenFrom } from "./http-route.ts";
+import { credentialsFrom, graphHeaderList, stampTraceId } from "./http-route.ts";
 import { mergeParams, parseQuery } from "./params.ts";
 
 /**
@@ -63,9 +63,8 @@ export function leanGraphReads(deps: LeanReadsDeps): LeanGraphReads {
         call.log = deps.log.child({ fbtrace_id: call.traceId });
         call.log.info({ req: { method: "GET", url, ip: req.socket.remoteAddress } }, "incoming request");
       }
-      const appsecretProof = typeof params.appsecret_proof === "string" ? params.appsecret_proof : undefined;
       // No closures are made per request (under tsx each named one costs a defineProperty).
-      deps.executor.execute({ method: "GET", path: m[2]!, params, version: call.version, token: tokenFrom(req, params), appsecretProof })
+      deps.executor.execute({ method: "GET", path: m[2]!, params, version: call.version, ...credentialsFrom(req, params) })
         .then((r) => answer(deps, call, r), (e: unknown) => {
           // The executor answers every Graph error itself; reaching here is a bug, answered as Graph does.
           call.log?.error({ err: e }, "unhandled error");

@@ -4,11 +4,11 @@ import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { errors, GraphError } from "../domain/errors.ts";
-import { errorBody } from "../graph/execute.ts";
+import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { parseQuery } from "../graph/params.ts";
-import { routeLabel } from "../ops/route-label.ts";
+import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
@@ -118,15 +118,16 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   // Only Graph calls that carry bodies take multipart ones (`curl -F`, the SDKs' form posts). The
   // plugin hooks every request of its context (three promises and a listener each), so lead reads
   // are routed outside it: Fastify never parses a GET body anyway.
-  const graph = { get publicUrl() { return links.publicUrl; }, defaultVersion: runtime.config.graphVersion };
-  const executor = registerGraphRoutes(app, runtime.services, graph, ["GET"]);
+  const defaultVersion = runtime.config.graphVersion;
+  const executor = createGraphExecutor(runtime.services, { get publicUrl() { return links.publicUrl; }, defaultVersion });
+  registerGraphRoutes(app, executor, defaultVersion, ["GET"]);
   await app.register(async (withBodies) => {
     await withBodies.register(multipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 8 * 1024 * 1024, files: 4, fields: 1000 } });
-    registerGraphRoutes(withBodies, runtime.services, graph, ["POST", "DELETE", "PUT", "PATCH"], executor);
+    registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"]);
   });
   lean = leanGraphReads({
-    executor, defaultVersion: runtime.config.graphVersion, traceId,
-    observe: (method, url, status, seconds) => runtime.metrics.observeRequest(method, routeLabel("/*", url, status), status, seconds),
+    executor, defaultVersion, traceId,
+    observe: (method, url, status, seconds) => recordRequest(runtime, method, "/*", url, status, seconds),
     log: opts.logger ? app.log : undefined,
   });
   leanReads.set(app, lean);

@@ -36,10 +36,8 @@ export class PreparedQuery<P extends object, R> {
   execute(db: Kysely<Database>, params: P): Promise<QueryResult<R>> {
     const c = this.#compiledFor(db);
     const parameters = c.slots.map((slot) => slot(params));
-    if (c.query.kind === "SelectQueryNode" || c.query.kind === "RawNode") {
-      const rows = immediateRead(db, c.sql, parameters);
-      if (rows !== undefined) return Promise.resolve({ rows: rows as R[] });
-    }
+    const rows = immediateRead(db, c.sql, parameters);
+    if (rows !== undefined) return Promise.resolve({ rows: rows as R[] });
     return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: createQueryId(), parameters });
   }
 

@@ -21,31 +21,29 @@ const mayWrite = (stmt: SQLite.Statement): boolean => !stmt.reader || !stmt.read
  */
 export function withStatementCache(db: SQLite.Database, onWrite: () => void = () => {}): SqliteDatabase & { readNow: ImmediateRead } {
   const cache = new Map<string, SQLite.Statement>();
-  const statements = {
-    readNow(sql: string, parameters: readonly unknown[]): unknown[] | undefined {
+  const statementFor = (sql: string): SQLite.Statement => {
+    const cached = cache.get(sql);
+    if (cached && !cached.busy) return cached;
+    const stmt = db.prepare(sql);
+    if (stmt.reader && sql.startsWith(ROWS_AS_ARRAYS)) stmt.raw(true);
+    if (!cached) {
+      if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
+      cache.set(sql, stmt);
+    }
+    return stmt;
+  };
+  return {
+    readNow(sql, parameters) {
       if (db.inTransaction) return undefined;
-      const cached = cache.get(sql);
-      const stmt = cached && !cached.busy ? cached : (statements.prepare(sql) as unknown as SQLite.Statement);
+      const stmt = statementFor(sql);
       // Only what cannot write runs here; a write (INSERT … RETURNING included) keeps Kysely's order.
-      if (mayWrite(stmt)) return undefined;
-      return stmt.all(...parameters);
+      return mayWrite(stmt) ? undefined : stmt.all(...parameters);
     },
     close: () => void db.close(),
     prepare(sql: string): SqliteStatement {
-      const cached = cache.get(sql);
-      if (cached && !cached.busy) {
-        if (mayWrite(cached)) onWrite();
-        return cached as unknown as SqliteStatement;
-      }
-      const stmt = db.prepare(sql);
+      const stmt = statementFor(sql);
       if (mayWrite(stmt)) onWrite();
-      if (stmt.reader && sql.startsWith(ROWS_AS_ARRAYS)) stmt.raw(true);
-      if (!cached) {
-        if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
-        cache.set(sql, stmt);
-      }
       return stmt as unknown as SqliteStatement;
     },
   };
-  return statements;
 }
