@@ -22,7 +22,7 @@ const standalone: { name: string; run: (small: boolean) => Promise<string[]> }[]
   {
     name: "ingest",
     run: async (small) => (await benchIngest({ scale: small ? 0.05 : 1 })).map((r) =>
-      `ingest ${r.name}: ${r.leadsPerSecond} leads/s (ratio ${r.ratio.toFixed(2)}, target >= ${r.target})`),
+      `ingest ${r.name}: ${r.leadsPerSecond} leads/s (ratio ${r.ratio.toFixed(2)}, target >= ${r.target}${r.leadsPerCommit ? `; ${r.leadsPerCommit.toFixed(1)} leads per fsync` : ""})`),
   },
   {
     name: "webhooks",

@@ -144,6 +144,21 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     expect(await synchronousNow()).toBe(NORMAL);
   });
 
+  it("leads posted at the same time share fsynced commits: every one is under FULL and every lead is kept", async () => {
+    const posts = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => h.app.inject({
+      method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      payload: { leads: [{ field_data: [{ name: "email", values: [`together${i}@example.com`] }] }] },
+    })));
+    expect(posts.map((p) => p.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(leadCommits().length).toBeGreaterThanOrEqual(1);
+    expect(leadCommits().length).toBeLessThanOrEqual(6);
+    expect(leadCommits().every((c) => c.level === FULL)).toBe(true);
+    const ids = posts.map((p) => (JSON.parse(p.body) as { ids: string[] }).ids[0]!);
+    const stored = await h.runtime.connection.db.selectFrom("leads").select("id").where("id", "in", ids).execute();
+    expect(stored).toHaveLength(6);
+    await ordinaryWriteIsNormal();
+  });
+
   it("a write that answers rows (UPDATE … RETURNING) after a lead runs under NORMAL too", async () => {
     await h.runtime.services.store.settings.set("durability-counter", "1");
     const res = await h.app.inject({

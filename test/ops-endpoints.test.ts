@@ -69,6 +69,22 @@ describe.each(databaseKinds())("operations endpoints (%s)", (kind) => {
     }
   });
 
+  it("counts SQLite's fsynced commits and the lead writes they held (group commit)", async () => {
+    const figure = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
+    const before = (await h.graph("GET", "/metrics")).body as string;
+    // Three writes asked for in one turn of the event loop share one commit on SQLite.
+    await Promise.all([1, 2, 3].map((i) => h.runtime.services.intake.create(
+      [{ formId: "8001", fieldData: [{ name: "full_name", values: [`G${i}`] }] }], { source: "admin", fireWebhooks: false })));
+    const after = (await h.graph("GET", "/metrics")).body as string;
+    const moved = (name: string) => figure(after, name) - figure(before, name);
+    if (kind === "sqlite") {
+      expect(moved("leadgraph_sqlite_durable_transactions_total")).toBe(3);
+      expect(moved("leadgraph_sqlite_durable_commits_total")).toBe(1);
+    } else {
+      expect(figure(after, "leadgraph_sqlite_durable_commits_total")).toBe(0);
+    }
+  });
+
   it("lists the instances on the database for the admin key only", async () => {
     expect((await h.graph("GET", "/_leadgraph/admin/instances")).status).toBe(401);
     const res = await h.graph("GET", "/_leadgraph/admin/instances", { headers: { authorization: `Bearer ${h.runtime.adminKey}` } });

@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { DeliveryOutcome, Metrics, WebhookQueueSnapshot } from "../domain/metrics.ts";
 import type { LeadSource } from "../domain/model.ts";
-import type { PoolStats } from "../storage/index.ts";
+import type { DurableCommitStats, PoolStats } from "../storage/index.ts";
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const DELIVERY_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -24,7 +24,7 @@ export class PrometheusMetrics implements Metrics {
   #queueRefresh: Promise<void> | undefined;
   #processMetrics = false;
 
-  constructor(poolStats: () => PoolStats | undefined) {
+  constructor(poolStats: () => PoolStats | undefined, durableCommits: () => DurableCommitStats | undefined = () => undefined) {
     const registers = [this.registry];
     this.#requests = new Counter({
       name: "leadgraph_http_requests_total", help: "HTTP requests answered, by route and status.",
@@ -87,6 +87,27 @@ export class PrometheusMetrics implements Metrics {
       collect() {
         const s = poolStats();
         if (s) this.set(s.waiting);
+      },
+    });
+    // Read from the group commit's own tallies at each scrape; a counter only moves forward.
+    const tallied = { commits: 0, bodies: 0 };
+    new Counter({
+      name: "leadgraph_sqlite_durable_commits_total", help: "Fsynced SQLite commits that held durable transactions (SQLite only).",
+      registers,
+      collect() {
+        const s = durableCommits();
+        if (s && s.commits > tallied.commits) this.inc(s.commits - tallied.commits);
+        if (s) tallied.commits = s.commits;
+      },
+    });
+    new Counter({
+      name: "leadgraph_sqlite_durable_transactions_total",
+      help: "Durable transactions (each a lead write) committed on SQLite; divided by the commits, leads per fsync.",
+      registers,
+      collect() {
+        const s = durableCommits();
+        if (s && s.bodies > tallied.bodies) this.inc(s.bodies - tallied.bodies);
+        if (s) tallied.bodies = s.bodies;
       },
     });
   }

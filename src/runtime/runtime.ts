@@ -74,7 +74,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const leadUsage = new KyselyLeadUsageRepository(connection.db);
     const node = await allocateNode(connection.db, Date.now());
     const ids = new SnowflakeIds(node.node);
-    const metrics = new PrometheusMetrics(() => connection.poolStats());
+    const metrics = new PrometheusMetrics(() => connection.poolStats(), () => connection.durableCommitStats());
     const closeHooks = new CloseHooks();
     const outbox = new OutboxSignal();
     const hashToken = recentTokenHasher();

@@ -3,6 +3,7 @@ import { dirname } from "node:path";
 import type { Kysely } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
+import { groupCommitOf } from "./dialects/sqlite/group-commit.ts";
 import type { Database } from "./schema.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
@@ -17,12 +18,20 @@ export interface PoolStats {
   waiting: number;
 }
 
+/** Durable transactions and the fsynced commits that held them (SQLite's group commit). */
+export interface DurableCommitStats {
+  commits: number;
+  bodies: number;
+}
+
 export interface Connection {
   db: Kysely<Database>;
   dialect: "sqlite" | "postgres";
   /** Lets the store cache directory rows (SQLite); PostgreSQL reads through. */
   generation: GenerationSource;
   poolStats(): PoolStats | undefined;
+  /** SQLite only: PostgreSQL groups commits itself, out of our sight. */
+  durableCommitStats(): DurableCommitStats | undefined;
   close(): Promise<void>;
 }
 
@@ -31,11 +40,13 @@ export function connect(target: DatabaseTarget): Connection {
   if (target.kind === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
     const { db, close, generation } = connectSqlite(target.file);
-    return { db, dialect: "sqlite", generation, close, poolStats: () => undefined };
+    const group = groupCommitOf(db);
+    return { db, dialect: "sqlite", generation, close, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
   const { db, pool, close } = connectPostgres(target);
   return {
     db, dialect: "postgres", generation: noGeneration, close,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    durableCommitStats: () => undefined,
   };
 }

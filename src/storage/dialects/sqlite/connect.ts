@@ -6,7 +6,8 @@ import { withStatementCache } from "./statement-cache.ts";
 import { allowImmediateReads } from "../../immediate-reads.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
 import type { GenerationSource } from "../../cache/generation-source.ts";
-import { registerSynchronousLevel, SynchronousLevel } from "./synchronous-level.ts";
+import { SynchronousLevel } from "./synchronous-level.ts";
+import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
 
 /**
  * The commit level of ordinary writes. In WAL mode NORMAL survives any process crash; only an OS crash
@@ -34,6 +35,6 @@ export function connectSqlite(file: string): { db: Kysely<Database>; close: () =
   });
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   allowImmediateReads(db, statements.readNow);
-  registerSynchronousLevel(db, level);
+  registerGroupCommit(db, new GroupCommit(db, sqlite, level));
   return { db, close: () => db.destroy(), generation };
 }

@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../schema.ts";
-import { synchronousLevelOf } from "./synchronous-level.ts";
+import { groupCommitOf } from "./group-commit.ts";
 
 /**
  * A transaction whose COMMIT is fsynced: it runs under `synchronous = FULL`, which SQLite only lets
@@ -8,16 +8,9 @@ import { synchronousLevelOf } from "./synchronous-level.ts";
  * Kysely serialises every query of the process over the single better-sqlite3 connection, so no other
  * transaction can start between the switch and this BEGIN, and this one cannot commit under NORMAL.
  * FULL is left on afterwards until an ordinary write needs NORMAL back (SynchronousLevel): consecutive
- * leads skip two pragma statements each, and no ordinary write commits under FULL.
+ * leads skip two pragma statements each, and no ordinary write commits under FULL. Durable
+ * transactions asked for together share one COMMIT (GroupCommit).
  */
 export function sqliteDurableTransaction<T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-  const level = synchronousLevelOf(db);
-  return db.connection().execute(async (conn) => {
-    level.enterDurable();
-    try {
-      return await conn.transaction().execute(fn);
-    } finally {
-      level.leaveDurable();
-    }
-  });
+  return groupCommitOf(db).run(fn);
 }

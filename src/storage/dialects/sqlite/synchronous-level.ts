@@ -51,16 +51,3 @@ export class SynchronousLevel {
     }
   }
 }
-
-const levels = new WeakMap<object, SynchronousLevel>();
-
-/** Registers the level switch of a Kysely handle's connection (connectSqlite does, for its one connection). */
-export function registerSynchronousLevel(db: object, level: SynchronousLevel): void {
-  levels.set(db, level);
-}
-
-export function synchronousLevelOf(db: object): SynchronousLevel {
-  const level = levels.get(db);
-  if (!level) throw new Error("no synchronous level registered for this SQLite handle (open it with connectSqlite)");
-  return level;
-}
