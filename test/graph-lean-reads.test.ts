@@ -1,3 +1,4 @@
+import { connect, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leanReadsOf } from "../src/http/app.ts";
 import { databaseKinds } from "./support/databases.ts";
@@ -130,5 +131,46 @@ describe.each(databaseKinds())("lean Graph reads answer as the Fastify route doe
     const before = await metric();
     for (let i = 0; i < 3; i++) expect((await overSocket("/v25.0/9001?access_token=EAAB-page-acme")).status).toBe(200);
     expect(await metric()).toBe(before + 3);
+  });
+
+  it("answers to requests read in the same turn of the event loop are written out together, each one whole", async () => {
+    const lean = leanReadsOf(h.app)!;
+    const { port } = new URL(base);
+    const paths = ["/v25.0/9001?access_token=EAAB-page-acme", "/v25.0/9002?access_token=EAAB-page-acme", "/v25.0/9001?access_token=EAAB-page-other",
+      "/v25.0/9001?fields=id,field_data&access_token=EAAB-page-acme", "/v25.0/99999999?access_token=EAAB-page-acme", "/v25.0/9002?access_token=EAAB-user-ann"];
+    const sockets = await Promise.all(paths.map(() => new Promise<Socket>((resolve, reject) => {
+      const s = connect(Number(port), "127.0.0.1", () => resolve(s)).once("error", reject);
+    })));
+    const replies = sockets.map((s) => new Promise<string>((resolve) => {
+      let text = "";
+      s.setEncoding("utf8").on("data", (d: string) => {
+        text += d;
+        const head = text.indexOf("\r\n\r\n");
+        const length = /content-length: (\d+)/i.exec(text)?.[1];
+        if (head >= 0 && length !== undefined && Buffer.byteLength(text.slice(head + 4)) >= Number(length)) resolve(text);
+      });
+    }));
+    // Let the server accept every connection first.
+    await new Promise((r) => setTimeout(r, 20));
+    const before = { served: lean.served, flushes: lean.flushes };
+    sockets.forEach((s, i) => s.write(`GET ${paths[i]} HTTP/1.1\r\nhost: 127.0.0.1\r\n\r\n`));
+    // Hold this (the server's) thread until every request is in the server's socket buffers: its
+    // next poll then reads them all in one turn.
+    const until = performance.now() + 50;
+    while (performance.now() < until);
+    const texts = await Promise.all(replies);
+    for (const s of sockets) s.destroy();
+    expect(lean.served - before.served).toBe(paths.length);
+    // SQLite reads finish within the turn; PostgreSQL answers arrive over their own sockets, turns later.
+    if (kind === "sqlite") expect(lean.flushes - before.flushes).toBe(1);
+    else expect(lean.flushes - before.flushes).toBeLessThanOrEqual(paths.length);
+    // Each socket got its own request's answer, whole, as the Fastify route gives it.
+    for (const [i, text] of texts.entries()) {
+      const split = text.indexOf("\r\n\r\n");
+      const [statusLine, ...lines] = text.slice(0, split).split("\r\n");
+      const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]));
+      const raw = { status: Number(/^HTTP\/1\.1 (\d+)/.exec(statusLine!)![1]), headers, body: JSON.parse(text.slice(split + 4)) as Record<string, unknown> };
+      expect(comparable(raw), paths[i]).toEqual(comparable(await injected(paths[i]!)));
+    }
   });
 });
