@@ -1,22 +1,24 @@
 const DAY = 86_400;
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
-let cachedDay = Number.NaN;
-let cachedDayPrefix = "";
+/** `YYYY-MM-DDT` by day number: leads come from a few months (retention is 90 days), so few days. */
+const dayPrefixes = new Map<number, string>();
 
 /** Graph formats datetimes as `2015-02-28T08:49:14+0000`: UTC, seconds, no colon in the offset. */
 export function formatGraphTime(unixSeconds: number): string {
-  // A page of leads formats hundreds of times from the same few days: the date part is reused and
+  // Reads format leads from the same few months over and over: the date part is kept per day and
   // only the time of day is built (a Date and its ISO string per lead showed in read profiles).
   if (Number.isInteger(unixSeconds)) {
     const day = Math.floor(unixSeconds / DAY);
-    if (day !== cachedDay) {
-      cachedDayPrefix = new Date(day * DAY * 1000).toISOString().slice(0, 11);
-      cachedDay = day;
+    let prefix = dayPrefixes.get(day);
+    if (prefix === undefined) {
+      prefix = new Date(day * DAY * 1000).toISOString().slice(0, 11);
+      if (dayPrefixes.size >= 1024) dayPrefixes.clear();
+      dayPrefixes.set(day, prefix);
     }
     const t = unixSeconds - day * DAY;
     const h = Math.floor(t / 3600);
     const m = Math.floor((t % 3600) / 60);
-    return `${cachedDayPrefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[t % 60]}+0000`;
+    return `${prefix}${TWO_DIGITS[h]}:${TWO_DIGITS[m]}:${TWO_DIGITS[t % 60]}+0000`;
   }
   // toISOString always answers `YYYY-MM-DDTHH:mm:ss.sssZ` for years 0–9999.
   return `${new Date(unixSeconds * 1000).toISOString().slice(0, 19)}+0000`;
