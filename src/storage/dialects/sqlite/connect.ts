@@ -7,6 +7,7 @@ import { allowImmediateReads } from "../../immediate-reads.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
 import type { GenerationSource } from "../../cache/generation-source.ts";
 import { SynchronousLevel } from "./synchronous-level.ts";
+import { TurnRead } from "./turn-read.ts";
 import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
 
 /**
@@ -21,20 +22,21 @@ import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
 export const SYNCHRONOUS_DEFAULT = "NORMAL";
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
-export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource } {
+export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource; turn: TurnRead } {
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
-  const level = new SynchronousLevel(sqlite, SYNCHRONOUS_DEFAULT);
-  const generation = sqliteGeneration(sqlite);
-  const statements = withStatementCache(sqlite, () => {
+  const turn = new TurnRead(sqlite);
+  const level = new SynchronousLevel(sqlite, SYNCHRONOUS_DEFAULT, turn);
+  const generation = sqliteGeneration(sqlite, turn);
+  const statements = withStatementCache(sqlite, turn, () => {
     level.beforeWrite();
     generation.written();
   });
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   allowImmediateReads(db, statements.readNow);
   registerGroupCommit(db, new GroupCommit(db, sqlite, level));
-  return { db, close: () => db.destroy(), generation };
+  return { db, close: () => db.destroy(), generation, turn };
 }

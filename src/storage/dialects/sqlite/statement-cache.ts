@@ -2,6 +2,7 @@ import type SQLite from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
 import { ROWS_AS_ARRAYS } from "../../array-rows.ts";
 import type { ImmediateRead } from "../../immediate-reads.ts";
+import type { TurnRead } from "./turn-read.ts";
 
 const MAX_STATEMENTS = 500;
 
@@ -17,9 +18,10 @@ const mayWrite = (stmt: SQLite.Statement): boolean => !stmt.reader || !stmt.read
  * does, so statements are kept by SQL text (the read paths use a few dozen shapes). A statement still
  * iterating a stream is busy, so such a caller gets a fresh one. `onWrite` hears of every statement
  * that may write, before it runs (caches keyed on the database's state need to know, and the
- * synchronous level is switched there).
+ * synchronous level is switched there). Immediate reads share the turn's read transaction (TurnRead),
+ * which ends before any statement that may write.
  */
-export function withStatementCache(db: SQLite.Database, onWrite: () => void = () => {}): SqliteDatabase & { readNow: ImmediateRead } {
+export function withStatementCache(db: SQLite.Database, turn: TurnRead, onWrite: () => void = () => {}): SqliteDatabase & { readNow: ImmediateRead } {
   const cache = new Map<string, SQLite.Statement>();
   const statementFor = (sql: string): SQLite.Statement => {
     const cached = cache.get(sql);
@@ -34,15 +36,20 @@ export function withStatementCache(db: SQLite.Database, onWrite: () => void = ()
   };
   return {
     readNow(sql, parameters) {
-      if (db.inTransaction) return undefined;
+      if (turn.othersOpen) return undefined;
       const stmt = statementFor(sql);
       // Only what cannot write runs here; a write (INSERT … RETURNING included) keeps Kysely's order.
-      return mayWrite(stmt) ? undefined : stmt.all(...parameters);
+      if (mayWrite(stmt) || !turn.enter()) return undefined;
+      return stmt.all(...parameters);
     },
     close: () => void db.close(),
     prepare(sql: string): SqliteStatement {
       const stmt = statementFor(sql);
-      if (mayWrite(stmt)) onWrite();
+      if (mayWrite(stmt)) {
+        // A write or a BEGIN must not join the turn's read transaction (its commit would wait for the turn).
+        turn.end();
+        onWrite();
+      }
       return stmt as unknown as SqliteStatement;
     },
   };

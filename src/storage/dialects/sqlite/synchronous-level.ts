@@ -1,4 +1,5 @@
 import type SQLite from "better-sqlite3";
+import type { TurnRead } from "./turn-read.ts";
 
 /**
  * The connection's `synchronous` level, switched only when it has to change. A durable transaction
@@ -16,17 +17,21 @@ import type SQLite from "better-sqlite3";
 export class SynchronousLevel {
   readonly #sqlite: SQLite.Database;
   readonly #defaultLevel: string;
+  readonly #turn: TurnRead;
   #full = false;
   #inDurable = false;
 
-  constructor(sqlite: SQLite.Database, defaultLevel: string) {
+  constructor(sqlite: SQLite.Database, defaultLevel: string, turn: TurnRead) {
     this.#sqlite = sqlite;
     this.#defaultLevel = defaultLevel;
+    this.#turn = turn;
     sqlite.pragma(`synchronous = ${defaultLevel}`);
   }
 
   /** Before a durable transaction's BEGIN: FULL, for every statement until leaveDurable(). */
   enterDurable(): void {
+    // Inside the turn's read transaction SQLite would ignore the switch.
+    this.#turn.end();
     if (!this.#full) {
       this.#sqlite.pragma("synchronous = FULL");
       this.#full = true;
