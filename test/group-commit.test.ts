@@ -100,6 +100,19 @@ describe("SQLite group commit of durable transactions", () => {
     expect(await put("after-lost")).toBe("after-lost");
   });
 
+  it("a body that leaves the group's savepoints broken fails its whole group, and nothing of it is kept", async () => {
+    const outcomes = await Promise.allSettled([
+      put("broken-1"),
+      sqliteDurableTransaction(conn.db, async (trx) => {
+        await trx.insertInto("settings").values({ key: "broken-2", value: "x" }).execute();
+        await sql`release leadgraph_durable`.execute(trx);
+      }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect([committedValue("broken-1"), committedValue("broken-2")]).toEqual([undefined, undefined]);
+    expect(await put("after-broken")).toBe("after-broken");
+  });
+
   it("commits at most MOST_BODIES_PER_COMMIT bodies at a time, and every one of a larger crowd", async () => {
     const stats = groupCommitOf(conn.db).stats;
     const before = { ...stats };

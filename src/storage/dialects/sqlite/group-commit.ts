@@ -72,8 +72,8 @@ export class GroupCommit {
             let taken = 0;
             for (let w = this.#waiting.shift(); w; w = taken < MOST_BODIES_PER_COMMIT ? this.#waiting.shift() : undefined) {
               taken++;
-              this.#sqlite.exec("SAVEPOINT leadgraph_durable");
               try {
+                this.#sqlite.exec("SAVEPOINT leadgraph_durable");
                 const value = await w.body(trx);
                 this.#sqlite.exec("RELEASE leadgraph_durable");
                 ran.push({ waiting: w, value });
