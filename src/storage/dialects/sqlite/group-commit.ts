@@ -62,6 +62,7 @@ export class GroupCommit {
     this.#scheduled = false;
     const ran: { waiting: Waiting; value: unknown }[] = [];
     let lost: { waiting: Waiting; error: unknown } | undefined;
+    let taken = 0;
     try {
       await this.#db.connection().execute(async (conn) => {
         // An earlier flush that waited for the connection may have taken everything.
@@ -69,7 +70,6 @@ export class GroupCommit {
         this.level.enterDurable();
         try {
           await conn.transaction().execute(async (trx) => {
-            let taken = 0;
             for (let w = this.#waiting.shift(); w; w = taken < MOST_BODIES_PER_COMMIT ? this.#waiting.shift() : undefined) {
               taken++;
               try {
@@ -96,9 +96,9 @@ export class GroupCommit {
       // Nothing in this transaction was committed: no caller may be told its writes are durable.
       if (lost) lost.waiting.reject(lost.error);
       for (const r of ran) r.waiting.reject(lost ? lost.error : error);
-      // A failure no body caused (BEGIN timed out on another process's lock, the handle is closed)
-      // fails everyone waiting, as it would have failed each of their own transactions.
-      if (!lost && ran.length === 0) for (const w of this.#waiting.splice(0)) w.reject(error);
+      // A failure before any body ran (BEGIN timed out on another process's lock, the handle is
+      // closed) fails everyone waiting, as it would have failed each of their own transactions.
+      if (taken === 0) for (const w of this.#waiting.splice(0)) w.reject(error);
       this.#scheduleLeftovers();
       return;
     }
