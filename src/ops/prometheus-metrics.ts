@@ -90,26 +90,21 @@ export class PrometheusMetrics implements Metrics {
       },
     });
     // Read from the group commit's own tallies at each scrape; a counter only moves forward.
-    const tallied = { commits: 0, bodies: 0 };
-    new Counter({
-      name: "leadgraph_sqlite_durable_commits_total", help: "Fsynced SQLite commits that held durable transactions (SQLite only).",
-      registers,
-      collect() {
-        const s = durableCommits();
-        if (s && s.commits > tallied.commits) this.inc(s.commits - tallied.commits);
-        if (s) tallied.commits = s.commits;
-      },
-    });
-    new Counter({
-      name: "leadgraph_sqlite_durable_transactions_total",
-      help: "Durable transactions (each a lead write) committed on SQLite; divided by the commits, leads per fsync.",
-      registers,
-      collect() {
-        const s = durableCommits();
-        if (s && s.bodies > tallied.bodies) this.inc(s.bodies - tallied.bodies);
-        if (s) tallied.bodies = s.bodies;
-      },
-    });
+    const tallyCounter = (name: string, help: string, read: (s: DurableCommitStats) => number) => {
+      let tallied = 0;
+      new Counter({
+        name, help, registers,
+        collect() {
+          const s = durableCommits();
+          if (s === undefined) return;
+          if (read(s) > tallied) this.inc(read(s) - tallied);
+          tallied = read(s);
+        },
+      });
+    };
+    tallyCounter("leadgraph_sqlite_durable_commits_total", "Fsynced SQLite commits that held durable transactions (SQLite only).", (s) => s.commits);
+    tallyCounter("leadgraph_sqlite_durable_transactions_total",
+      "Durable transactions (each a lead write) committed on SQLite; divided by the commits, leads per fsync.", (s) => s.bodies);
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

@@ -3,7 +3,6 @@ import { dirname } from "node:path";
 import type { Kysely } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
-import { groupCommitOf } from "./dialects/sqlite/group-commit.ts";
 import type { Database } from "./schema.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
@@ -39,8 +38,7 @@ export interface Connection {
 export function connect(target: DatabaseTarget): Connection {
   if (target.kind === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
-    const { db, close, generation } = connectSqlite(target.file);
-    const group = groupCommitOf(db);
+    const { db, close, generation, group } = connectSqlite(target.file);
     return { db, dialect: "sqlite", generation, close, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
   const { db, pool, close } = connectPostgres(target);

@@ -22,7 +22,9 @@ import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
 export const SYNCHRONOUS_DEFAULT = "NORMAL";
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
-export function connectSqlite(file: string): { db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource; turn: TurnRead } {
+export function connectSqlite(file: string): {
+  db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource; turn: TurnRead; group: GroupCommit;
+} {
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
@@ -37,6 +39,7 @@ export function connectSqlite(file: string): { db: Kysely<Database>; close: () =
   });
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
   allowImmediateReads(db, statements.readNow);
-  registerGroupCommit(db, new GroupCommit(db, sqlite, level));
-  return { db, close: () => db.destroy(), generation, turn };
+  const group = new GroupCommit(db, sqlite, level);
+  registerGroupCommit(db, group);
+  return { db, close: () => db.destroy(), generation, turn, group };
 }

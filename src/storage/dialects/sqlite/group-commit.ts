@@ -67,6 +67,8 @@ export class GroupCommit {
       await this.#db.connection().execute(async (conn) => {
         // An earlier flush that waited for the connection may have taken everything.
         if (this.#waiting.length === 0) return;
+        // SQLite changes `synchronous` only outside a transaction: FULL is set before BEGIN, while
+        // this flush holds the process's one connection, so nothing can commit under NORMAL between.
         this.level.enterDurable();
         try {
           await conn.transaction().execute(async (trx) => {

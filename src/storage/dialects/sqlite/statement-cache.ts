@@ -36,9 +36,9 @@ export function withStatementCache(db: SQLite.Database, turn: TurnRead, onWrite:
   };
   return {
     readNow(sql, parameters) {
-      if (turn.othersOpen) return undefined;
       const stmt = statementFor(sql);
-      // Only what cannot write runs here; a write (INSERT … RETURNING included) keeps Kysely's order.
+      // Only what cannot write runs here, and only outside others' transactions (enter() says); a
+      // write (INSERT … RETURNING included) keeps Kysely's order.
       if (mayWrite(stmt) || !turn.enter()) return undefined;
       return stmt.all(...parameters);
     },
