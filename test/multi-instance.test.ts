@@ -374,8 +374,15 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     }
     expect(new Set(created).size).toBe(WAVE_ONE);
     await rx.waitFor(() => new Set(rx.leadIds()).size >= WAVE_ONE, 150_000);
-    // Late extra POSTs would show up after the last lead arrived: give them a moment.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The receiver records a POST on arrival and answers it RECEIVER_LATENCY_MS later; the sender then
+    // records the outcome. Wait until every delivery is settled: from then on nothing is due, so no
+    // late extra POST can still be on its way, and a second copy of a lead would already be here.
+    const unsettled = async () => Number((await query<{ n: string }>(dbUrl,
+      "select count(*) as n from webhook_deliveries where status <> 'delivered' or lease_owner is not null"))[0]?.n);
+    const arrived = Date.now();
+    while ((await unsettled()) > 0 && Date.now() < arrived + 30_000) await new Promise((r) => setTimeout(r, 100));
+    console.log(`[multi-instance] every delivery settled ${Date.now() - arrived} ms after the last lead arrived`);
+    await new Promise((r) => setTimeout(r, 500));
     const received = rx.leadIds();
     // When a lead arrives twice, the attempts say why (a timed-out POST is retried: at-least-once).
     const outcomes = await query<{ outcome: string; n: string }>(dbUrl, "select outcome, count(*) as n from webhook_attempts group by outcome");
@@ -388,8 +395,10 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     const pids = procs.map((p) => `:${p.proc.pid}:`);
     expect(senders.length).toBeGreaterThanOrEqual(1);
     for (const s of senders) expect(pids.some((pid) => s.instance.includes(pid))).toBe(true);
-    const pending = await query<{ n: string }>(dbUrl, "select count(*) as n from webhook_deliveries where status <> 'delivered'");
-    expect(Number(pending[0]?.n)).toBe(0);
+    const stuck = await query<{ status: string; leased: boolean; attempts: number; last_error: string | null; n: string }>(dbUrl,
+      "select status, lease_owner is not null as leased, attempts, last_error, count(*) as n from webhook_deliveries"
+      + " where status <> 'delivered' or lease_owner is not null group by 1, 2, 3, 4");
+    expect(stuck, `deliveries not settled; attempts by outcome: ${why}`).toEqual([]);
     // The instances' metrics add up to the POSTs the receiver answered (each counted once recorded).
     const deliveredCounted = async () => {
       let delivered = 0;
