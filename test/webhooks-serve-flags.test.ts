@@ -66,7 +66,7 @@ describe("serve delivery flags (sqlite)", () => {
     const worldFile = join(dir, "world.json");
     writeFileSync(worldFile, JSON.stringify(world));
     child = run(["--db", join(dir, "flags.db"), "--secret-key", randomBytes(24).toString("hex"), "--port", "0", "--admin-key", ADMIN,
-      "--log-level", "silent", "--world", worldFile, "--webhook-linger-ms", "1500", "--webhook-poll-ms", "50"],
+      "--log-level", "silent", "--world", worldFile, "--webhook-linger-ms", "3000", "--webhook-poll-ms", "50"],
     { LEADGRAPH_WEBHOOK_LINGER_MS: "0" });
     const { out } = await output(child, (o) => /listening on \S+/.test(o));
     const base = /listening on (\S+)/.exec(out)![1]!;
