@@ -1,13 +1,13 @@
-// Rename to console-after-merge.browser.test.ts once the access, forms, webhooks and export branches
-// are merged: these drive console screens whose endpoints live in those branches (shapes read from
-// their src/admin/*-routes.ts on 2026-11-28). Kept out of the default run until then.
+// The console screens that drive the access, forms, webhooks and export endpoints, in Chromium
+// against a listening server with a real webhook receiver (written before those branches merged,
+// hence the name).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFile } from "node:fs/promises";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
 import { startDispatcher } from "../src/dispatcher/start-dispatcher.ts";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { chromiumPath, ensureConsoleBuilt, guardPage, launchChromium, screenshot } from "./support/browser.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { exampleWorld } from "./support/worlds.ts";
@@ -130,6 +130,31 @@ describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
     // The lead's own page lists both deliveries with their attempts.
     await p.goto(`${h.url}/console/leads/${leadId}?page=3001`);
     await expect.poll(() => p.locator(".delivery").count()).toBe(2);
+  });
+
+  it("redelivers a range from the log, naming the page the app is no longer installed on", async () => {
+    const graph = async (method: "POST" | "DELETE", path: string, token: string) =>
+      (await fetch(`${h.url}/v25.0/${path}${path.includes("?") ? "&" : "?"}access_token=${token}`, { method })).json();
+    expect(await graph("POST", "3002/subscribed_apps?subscribed_fields=leadgen", "EAAB-page-other")).toEqual({ success: true });
+    // A minute on, so that the range holds only this test's deliveries; the clock goes back after.
+    const was = h.clock.nowMs();
+    h.clock.advance(60_000);
+    onTestFinished(() => h.clock.set(was));
+    const since = Math.floor(h.clock.nowMs() / 1000);
+    const onAcme = (await admin("POST", "forms/8001/leads", { leads: [{ field_data: [{ name: "full_name", values: ["Range One"] }] }] })).body.ids[0] as string;
+    const onOther = (await admin("POST", "forms/8002/leads", { leads: [{ field_data: [{ name: "email", values: ["range@example.com"] }] }] })).body.ids[0] as string;
+    const copiesOf = (id: string) => receiver.bodies.filter((b) => b.includes(id)).length;
+    await expect.poll(() => copiesOf(onAcme) + copiesOf(onOther), { timeout: 30_000 }).toBe(2);
+    expect(await graph("DELETE", "3002/subscribed_apps", "EAAB-page-other")).toEqual({ success: true });
+
+    const p = await signedIn(`/console/webhooks?app_id=1001&since=${since}`);
+    await p.getByRole("button", { name: "Redeliver all matching" }).click();
+    const status = p.getByRole("status").filter({ hasText: "Queued" });
+    await status.waitFor();
+    expect(await status.textContent()).toBe("Queued 1 redeliveries. Skipped 1 of page 3002: the app is no longer installed on the page for leadgen.");
+    await expect.poll(() => copiesOf(onAcme), { timeout: 30_000 }).toBe(2);
+    expect(copiesOf(onOther)).toBe(1);
+    await screenshot(p, "webhooks-range-redelivery");
   });
 
   it("exports CSV from the form screen, identical to the API export", async () => {

@@ -100,6 +100,31 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect(await cancelledMetric()).toBe(before + 1);
   });
 
+  it("leaves out of a bulk redelivery the pages the app is no longer installed on, and names them", async () => {
+    const store = h.runtime.services.store;
+    await store.subscriptions.upsertInstall({ pageId: "3002", appId: "1001", subscribedFields: ["leadgen"], createdTime: TEST_NOW });
+    try {
+      const since = Math.floor(h.clock.nowMs() / 1000);
+      const [onAcme] = await create();
+      const [onOther] = await h.runtime.services.intake.create([{ formId: "8002", fieldData: [{ name: "email", values: ["o@example.com"] }] }], { source: "admin", fireWebhooks: true });
+      await d.runOnce();
+      expect(new Set(rx.leadIds())).toEqual(new Set([onAcme, onOther]));
+      expect((await h.graph("DELETE", "/3001/subscribed_apps", { token: "EAAB-page-acme" })).body).toEqual({ success: true });
+
+      const bulk = await admin("POST", `/_leadgraph/admin/webhooks/redeliver?app_id=1001&since=${since}`);
+      expect(bulk.status).toBe(200);
+      expect(bulk.body).toMatchObject({ success: true, count: 1, skipped: [{ page_id: "3001", reason: CANCEL_REASONS.install.replace(/^cancelled: /, ""), count: 1 }] });
+      // Nothing was queued for page 3001; page 3002's lead goes out again.
+      expect(await deliveriesOf(onAcme!)).toHaveLength(1);
+      expect(await deliveriesOf(onOther!)).toMatchObject([{ kind: "redelivery", id: bulk.body.ids[0] }, { kind: "event" }]);
+      rx.reset();
+      await d.runOnce();
+      expect(rx.leadIds()).toEqual([onOther]);
+    } finally {
+      await store.subscriptions.removeInstall("3002", "1001");
+    }
+  });
+
   it("cancels deliveries of a deleted app", async () => {
     const store = h.runtime.services.store;
     await store.subscriptions.upsert({ appId: "1004", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: false, active: true, createdTime: TEST_NOW });

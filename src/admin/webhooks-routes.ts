@@ -111,11 +111,16 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
       beforeId = chunk.at(-1)!.id;
     }
     if (rows.length > MAX_REDELIVER) throw errors.invalidParam(`At most ${MAX_REDELIVER} deliveries can be redelivered at once; narrow since/until`);
-    // Pages vary in a bulk redelivery: one without the install is settled as cancelled when sent.
     const gone = await receiverGone(appId);
     if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
-    const created = await redeliver(rows.reverse());
-    return { success: true, count: created.length, ids: created.map((c) => c.id) };
+    // Pages vary in a bulk redelivery: those the app is no longer installed on are left out and
+    // named, rather than queued only to be settled as cancelled.
+    const pageGone = new Map<string, string | undefined>();
+    for (const d of rows) if (!pageGone.has(d.pageId)) pageGone.set(d.pageId, await receiverGone(appId, d.pageId));
+    const skipped = [...pageGone].flatMap(([pageId, reason]) => reason === undefined ? []
+      : [{ page_id: pageId, reason, count: rows.filter((d) => d.pageId === pageId).length }]);
+    const created = await redeliver(rows.filter((d) => pageGone.get(d.pageId) === undefined).reverse());
+    return { success: true, count: created.length, ids: created.map((c) => c.id), skipped };
   });
 
   /**

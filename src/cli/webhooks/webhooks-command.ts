@@ -50,6 +50,7 @@ export function webhooksCommand(): Command {
       if (f.status) body.status = f.status;
       const res = await adminCall(t, "POST", "/redeliver", body);
       process.stdout.write(`queued ${res.count} redeliveries\n`);
+      for (const k of res.skipped ?? []) process.stdout.write(`skipped ${k.count} of page ${k.page_id}: ${k.reason}\n`);
     }));
 
   cmd.addCommand(withAdminOptions(new Command("faults")

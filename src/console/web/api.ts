@@ -479,7 +479,14 @@ export const delivery = (id: string) => admin<DeliveryDetail>("GET", `webhooks/d
 export const redeliver = (id: string) => admin<{ success: boolean; id: string }>("POST", `webhooks/deliveries/${id}/redeliver`, {});
 /** Redelivers an app's deliveries created since `since` (and before `until`), optionally of one status. */
 export const redeliverRange = (f: { app_id: string; since: number; until?: number; status?: string }) =>
-  admin<{ success: boolean; count: number; ids: string[] }>("POST", "webhooks/redeliver", f);
+  admin<{ success: boolean; count: number; ids: string[]; skipped: RedeliverySkipped[] }>("POST", "webhooks/redeliver", f);
+
+/** Deliveries a range redelivery left out: the app is no longer installed on their page. */
+export interface RedeliverySkipped {
+  page_id: string;
+  reason: string;
+  count: number;
+}
 export const subscriptions = () => admin<ListResult<AppSubscriptions>>("GET", "webhooks/subscriptions");
 export const installs = () => admin<ListResult<PageInstall>>("GET", "webhooks/installs");
 export const faults = (appId: string) => admin<FaultSettings>("GET", `webhooks/subscriptions/${appId}/faults`);

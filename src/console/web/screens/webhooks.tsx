@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import {
-  type AppSubscriptions, type DeliveryFilter, deliveries, disabledSubscriptions, faults, type FaultSettings, installs, redeliverRange,
+  type AppSubscriptions, type DeliveryFilter, deliveries, disabledSubscriptions, faults, type FaultSettings, installs, redeliverRange, type RedeliverySkipped,
   resubscribe, type Session, setFaults, subscriptions,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
@@ -152,7 +152,7 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
   const [live, setLive] = useState(true);
   const [draft, setDraft] = useState({ ...filter, sinceText: toLocalInput(filter.since), untilText: toLocalInput(filter.until) });
   const state = useAsync(() => deliveries({ ...filter, limit: 50 }), [query.toString()]);
-  const [rangeMsg, setRangeMsg] = useState<{ count?: number; error?: unknown }>();
+  const [rangeMsg, setRangeMsg] = useState<{ count?: number; skipped?: RedeliverySkipped[]; error?: unknown }>();
 
   useEffect(() => {
     if (!live) return;
@@ -176,7 +176,8 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
     if (!filter.app_id || filter.since === undefined) return;
     try {
       const range = { app_id: filter.app_id, since: filter.since, ...(filter.until !== undefined ? { until: filter.until } : {}), ...(filter.status ? { status: filter.status } : {}) };
-      setRangeMsg({ count: (await redeliverRange(range)).count });
+      const res = await redeliverRange(range);
+      setRangeMsg({ count: res.count, skipped: res.skipped });
       state.reload();
     } catch (e) {
       setRangeMsg({ error: e });
@@ -219,7 +220,8 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
         <button type="button" class="secondary" onClick={redeliverAll} disabled={!canRange} aria-describedby="range-help">Redeliver all matching</button>
         <span id="range-help" class="muted small">{canRange ? "Sends every delivery of this app since the chosen time again." : "Filter by an app id and a since time to redeliver a range."}</span>
       </div>
-      {rangeMsg?.count !== undefined && <p class="alert ok" role="status">Queued {rangeMsg.count} redeliveries.</p>}
+      {rangeMsg?.count !== undefined && <p class="alert ok" role="status">Queued {rangeMsg.count} redeliveries.
+        {rangeMsg.skipped?.map((k) => <span key={k.page_id}> Skipped {k.count} of page {k.page_id}: {k.reason}.</span>)}</p>}
       {rangeMsg?.error !== undefined && <ErrorBox error={rangeMsg.error} what="Range redelivery" />}
       <Async state={state} what="The webhook delivery log">
         {(list) => (
