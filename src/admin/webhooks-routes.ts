@@ -116,7 +116,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     // Pages vary in a bulk redelivery: those the app is no longer installed on are left out and
     // named, rather than queued only to be settled as cancelled.
     const pageGone = new Map<string, string | undefined>();
-    for (const d of rows) if (!pageGone.has(d.pageId)) pageGone.set(d.pageId, await receiverGone(appId, d.pageId));
+    for (const d of rows) if (!pageGone.has(d.pageId)) pageGone.set(d.pageId, await notInstalled(appId, d.pageId));
     const skipped = [...pageGone].flatMap(([pageId, reason]) => reason === undefined ? []
       : [{ page_id: pageId, reason, count: rows.filter((d) => d.pageId === pageId).length }]);
     const created = await redeliver(rows.filter((d) => pageGone.get(d.pageId) === undefined).reverse());
@@ -124,18 +124,26 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
   });
 
   /**
-   * Why nothing would receive a redelivery (the dispatcher's reasons for cancelling, without the
-   * "cancelled:" prefix), or undefined when the app still subscribes (and, given a page, is installed).
+   * Why nothing would receive a redelivery (the dispatcher's reasons for cancelling), or undefined
+   * when the app still subscribes (and, given a page, is installed there).
    */
   async function receiverGone(appId: string, pageId?: string): Promise<string | undefined> {
-    const why = (reason: string) => reason.replace(/^cancelled: /, "");
     if (!(await store.directory.getApp(appId))) return why(CANCEL_REASONS.app);
     const subs = await store.subscriptions.listForApp(appId);
     if (!subs.some((s) => s.object === "page" && s.fields.includes("leadgen"))) return why(CANCEL_REASONS.subscription);
-    if (pageId === undefined) return undefined;
+    return pageId === undefined ? undefined : notInstalled(appId, pageId);
+  }
+
+  /** Why the app would not receive a page's leadgen changes, or undefined when it is installed there. */
+  async function notInstalled(appId: string, pageId: string): Promise<string | undefined> {
     const installs = await store.subscriptions.installsOfPage(pageId);
-    if (!installs.some((i) => i.appId === appId && i.subscribedFields.includes("leadgen"))) return why(CANCEL_REASONS.install);
-    return undefined;
+    return installs.some((i) => i.appId === appId && i.subscribedFields.includes("leadgen"))
+      ? undefined : why(CANCEL_REASONS.install);
+  }
+
+  /** A cancel reason as a redelivery states it: without the "cancelled:" prefix. */
+  function why(reason: string): string {
+    return reason.replace(/^cancelled: /, "");
   }
 
   async function redeliver(originals: readonly DeliveryRecord[]): Promise<NewDelivery[]> {
