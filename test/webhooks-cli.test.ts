@@ -57,6 +57,14 @@ describe("leadgraph listen and leadgraph webhooks (sqlite)", () => {
     const deliveryId = line!.split(" ")[0]!;
     const redo = await run(process.execPath, [BIN, "webhooks", "redeliver", deliveryId, "--url", h.url], { env });
     expect(redo.stdout).toMatch(/^queued redelivery \d+/);
+    // A range redelivery names the page it left out: the app's install there is gone.
+    const store = h.runtime.services.store;
+    await store.subscriptions.upsertInstall({ pageId: "3002", appId: "1001", subscribedFields: ["leadgen"], createdTime: Math.floor(h.clock.nowMs() / 1000) });
+    const [other] = await h.runtime.services.intake.create([{ formId: "8002", fieldData: [{ name: "email", values: ["cli@example.com"] }] }], { source: "admin", fireWebhooks: true });
+    await expect.poll(async () => (await store.webhooks.list({ appId: "1001", leadId: other!, limit: 5 })).length, { timeout: 30_000 }).toBe(1);
+    await store.subscriptions.removeInstall("3002", "1001");
+    const range = await run(process.execPath, [BIN, "webhooks", "redeliver", "--app", "1001", "--since", String(Math.floor(h.clock.nowMs() / 1000)), "--url", h.url], { env });
+    expect(range.stdout).toMatch(/^queued [1-9]\d* redeliveries\nskipped 1 of page 3002: the app is no longer installed on the page for leadgen\n$/);
     const faults = await run(process.execPath, [BIN, "webhooks", "faults", "--app", "1001", "--drop", "25", "--split", "--url", h.url], { env });
     expect(JSON.parse(faults.stdout)).toMatchObject({ drop_percent: 25, split: true, duplicate_percent: 0 });
     const bad = await run(process.execPath, [BIN, "webhooks", "list", "--url", h.url, "--admin-key", "wrong-key-wrong-key"], { env }).catch((e) => e);
