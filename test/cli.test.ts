@@ -2,7 +2,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { databaseKinds, freshDatabase } from "./support/databases.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const BIN = new URL("../bin/leadgraph.js", import.meta.url).pathname;
@@ -10,9 +12,9 @@ const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) =>
 
 interface Run { code: number | null; stdout: string; stderr: string }
 
-function run(args: string[], timeoutMs = 240_000): Promise<Run> {
+function run(args: string[], timeoutMs = 240_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: CLEAN_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...CLEAN_ENV, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -156,5 +158,32 @@ describe("leadgraph CLI", { timeout: 300_000 }, () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { data: unknown[] }).data.length).toBeGreaterThan(0);
     await stop(started.child);
+  });
+});
+
+describe.each(databaseKinds().filter((k) => k === "postgres"))("leadgraph migrate (%s)", (kind) => {
+  it("migrates a fresh database with the pool settings serve uses (its statement timeout bounds a wait for the lock)", async () => {
+    const db = await freshDatabase(kind);
+    const url = (db.config as { databaseUrl: string }).databaseUrl;
+    // Another migrator holds the lock (Kysely's transaction-scoped advisory lock on PostgreSQL).
+    const holder = new pg.Client({ connectionString: url });
+    await holder.connect();
+    try {
+      await holder.query("begin");
+      await holder.query("select pg_advisory_xact_lock(3853314791062309107)");
+      const started = Date.now();
+      const blocked = await run(["migrate", "--database-url", url], 60_000, { LEADGRAPH_DB_STATEMENT_TIMEOUT_MS: "500" });
+      expect(blocked.code).not.toBe(0);
+      expect(blocked.stderr).toMatch(/statement timeout/);
+      expect(Date.now() - started).toBeLessThan(30_000); // not the 30 s default
+      await holder.query("rollback");
+      const first = await run(["migrate", "--database-url", url]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/^applied: 0001/);
+      expect((await run(["migrate", "--database-url", url])).stdout).toBe("schema is up to date\n");
+    } finally {
+      await holder.end();
+      await db.drop();
+    }
   });
 });

@@ -11,7 +11,7 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
-import { connect, type Connection, createStore, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
+import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
@@ -43,16 +43,19 @@ export interface RuntimeOverrides {
   clock?: Clock;
 }
 
+/** The database a configuration names, with its pool settings (every command connects the same way). */
+export function databaseTargetOf(config: Config): DatabaseTarget {
+  return config.databaseUrl
+    ? {
+      kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs,
+      connectionTimeoutMs: config.dbConnectionTimeoutMs, idleTimeoutMs: config.dbIdleTimeoutMs,
+    }
+    : { kind: "sqlite", file: config.db };
+}
+
 /** Connects, migrates under a lock, loads shared secrets and wires the domain services. */
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
-  const connection = connect(
-    config.databaseUrl
-      ? {
-        kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs,
-        connectionTimeoutMs: config.dbConnectionTimeoutMs, idleTimeoutMs: config.dbIdleTimeoutMs,
-      }
-      : { kind: "sqlite", file: config.db },
-  );
+  const connection = connect(databaseTargetOf(config));
   try {
     await migrateToLatest(connection.db);
     const box = new SecretBox(config.secretKey ?? localSecretKey(config));

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { connect, migrateToLatest } from "../../storage/index.ts";
+import { databaseTargetOf } from "../../runtime/runtime.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 export function migrateCommand(): Command {
@@ -7,7 +8,7 @@ export function migrateCommand(): Command {
   withDatabaseOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = configFrom(flags);
-    const conn = connect(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "sqlite", file: config.db });
+    const conn = connect(databaseTargetOf(config));
     try {
       const applied = await migrateToLatest(conn.db);
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "schema is up to date\n");
