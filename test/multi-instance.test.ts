@@ -379,8 +379,8 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     expect(new Set(created).size).toBe(WAVE_ONE);
     await rx.waitFor(() => new Set(rx.leadIds()).size >= WAVE_ONE, 150_000);
     // The receiver records a POST on arrival and answers it RECEIVER_LATENCY_MS later; the sender then
-    // records the outcome. Wait until every delivery is settled: from then on nothing is due, so no
-    // late extra POST can still be on its way, and a second copy of a lead would already be here.
+    // records the outcome. Wait until every delivery is settled: from then on nothing is due. The half
+    // second after lets a POST the sender gave up on (timed out, then resent) still land.
     const arrived = Date.now();
     while ((await undelivered()) > 0 && Date.now() < arrived + 30_000) await new Promise((r) => setTimeout(r, 100));
     console.log(`[multi-instance] every delivery settled ${Date.now() - arrived} ms after the last lead arrived`);

@@ -97,8 +97,9 @@ export class PrometheusMetrics implements Metrics {
         collect() {
           const s = durableCommits();
           if (s === undefined) return;
-          if (read(s) > tallied) this.inc(read(s) - tallied);
-          tallied = read(s);
+          const n = read(s);
+          if (n > tallied) this.inc(n - tallied);
+          tallied = n;
         },
       });
     };

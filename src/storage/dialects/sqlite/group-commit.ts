@@ -33,6 +33,7 @@ export const MOST_BODIES_PER_COMMIT = 64;
  *    of them is reported durable.
  */
 export class GroupCommit {
+  /** The connection's level switch (the ingest benchmark holds it at FULL for its raw baseline). */
   readonly level: SynchronousLevel;
   readonly #db: Kysely<Database>;
   readonly #sqlite: SQLite.Database;
@@ -50,11 +51,7 @@ export class GroupCommit {
   run<T>(body: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#waiting.push({ body, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        // setImmediate runs after the poll phase: every request read in this turn has asked by then.
-        setImmediate(() => void this.#flush());
-      }
+      this.#schedule();
     });
   }
 
@@ -101,15 +98,16 @@ export class GroupCommit {
       // A failure before any body ran (BEGIN timed out on another process's lock, the handle is
       // closed) fails everyone waiting, as it would have failed each of their own transactions.
       if (taken === 0) for (const w of this.#waiting.splice(0)) w.reject(error);
-      this.#scheduleLeftovers();
+      this.#schedule();
       return;
     }
     for (const r of ran) r.waiting.resolve(r.value);
-    this.#scheduleLeftovers();
+    // Bodies past the group's bound, or that arrived while it waited for the connection, commit next.
+    this.#schedule();
   }
 
-  /** Bodies past the group's bound, or that arrived while it waited for the connection, commit next. */
-  #scheduleLeftovers(): void {
+  /** A flush of what waits, once per turn: setImmediate runs after the poll phase, when every request read in the turn has asked. */
+  #schedule(): void {
     if (this.#waiting.length > 0 && !this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => void this.#flush());
