@@ -45,6 +45,8 @@ export class DatabaseFaults {
   readonly #listeners = new Set<(f: DatabaseFault, cause: unknown) => void>();
   /** Faults seen so far, by code (tests and the fault test's figures). */
   readonly counts = new Map<string, number>();
+  /** Errors translate() made (already reported: observe() skips them). */
+  readonly #made = new WeakSet<object>();
 
   listen(listener: (f: DatabaseFault, cause: unknown) => void): () => void {
     this.#listeners.add(listener);
@@ -71,11 +73,14 @@ export class DatabaseFaults {
     const fault = databaseFaultOf(e, during);
     if (fault === undefined) return e;
     this.report(fault, e);
-    return errors.serviceUnavailable(e);
+    const made = errors.serviceUnavailable(e);
+    this.#made.add(made);
+    return made;
   }
 
   /** For errors that have no caller to go to (an idle connection dying, a heartbeat): report only. */
   observe(e: unknown, during: string): void {
+    if (typeof e === "object" && e !== null && this.#made.has(e)) return;
     const fault = databaseFaultOf(e, during);
     this.report(fault ?? { code: codeOf(e), message: e instanceof Error ? e.message : String(e), connectionLost: false, during }, e);
   }
