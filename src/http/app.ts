@@ -8,6 +8,7 @@ import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { parseQuery } from "../graph/params.ts";
+import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { graphLogController } from "./logger.ts";
@@ -131,6 +132,10 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     log: opts.logger ? app.log : undefined,
   });
   leanReads.set(app, lean);
+  if (opts.logger) {
+    const stop = logDatabaseFaults(runtime, app.log);
+    app.addHook("onClose", async () => stop());
+  }
   return app;
 }
 
