@@ -11,6 +11,7 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
+import { type HostResolver, listensOnLoopbackOnly, OutboundPolicy } from "../domain/webhooks/outbound-policy.ts";
 import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
@@ -41,6 +42,21 @@ export interface Runtime {
 
 export interface RuntimeOverrides {
   clock?: Clock;
+  /** Resolves callback host names (tests inject one; the system resolver otherwise). */
+  resolveHost?: HostResolver;
+}
+
+/**
+ * The outbound policy a configuration asks for: private networks follow `outboundPrivateNetworks`,
+ * or under `auto` whether the server listens on loopback only (a local sandbox calls local receivers).
+ */
+export function outboundPolicyOf(config: Config, resolver?: HostResolver): OutboundPolicy {
+  const mode = config.outboundPrivateNetworks;
+  const privateNetworks = mode === "auto" ? (listensOnLoopbackOnly(config.host) ? "allow" : "deny") : mode;
+  const denyReason = mode === "deny"
+    ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny); LEADGRAPH_OUTBOUND_ALLOW lists exceptions"
+    : `this server listens on ${config.host}, not on loopback only; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
+  return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow, denyReason, ...(resolver ? { resolver } : {}) });
 }
 
 /** The database a configuration names, with its pool settings (every command connects the same way). */
@@ -92,6 +108,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       hashToken,
       metrics,
       outbox,
+      outbound: outboundPolicyOf(config, overrides.resolveHost),
     };
     let closing: Promise<void> | undefined;
     return {
