@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { allowlistProblem, classifyAddress, listensOnLoopbackOnly, OutboundPolicy } from "../src/domain/webhooks/outbound-policy.ts";
+import { loadConfig } from "../src/runtime/config.ts";
+import { outboundPolicyOf } from "../src/runtime/runtime.ts";
 
 const network = new OutboundPolicy({ privateNetworks: "deny", denyReason: "this server serves a network" });
 const sandbox = OutboundPolicy.sandbox();
@@ -116,5 +118,25 @@ describe("the outbound policy's rules (pure)", () => {
   it("a server listening on loopback only is a sandbox; any other listen address serves a network", () => {
     for (const h of ["127.0.0.1", "127.0.0.5", "::1", "localhost", "LOCALHOST."]) expect(listensOnLoopbackOnly(h), h).toBe(true);
     for (const h of ["0.0.0.0", "::", "10.0.0.4", "192.168.1.2", "leadgraph.internal"]) expect(listensOnLoopbackOnly(h), h).toBe(false);
+  });
+});
+
+describe("the policy a configuration asks for", () => {
+  const mode = (c: Parameters<typeof loadConfig>[0]) => outboundPolicyOf(loadConfig(c)).privateNetworks;
+
+  it("auto allows private networks only to a local sandbox: listening on loopback and not published elsewhere", () => {
+    expect(mode({})).toBe("allow");
+    expect(mode({ host: "localhost", publicUrl: "http://127.0.0.1:8080" })).toBe("allow");
+    expect(mode({ host: "0.0.0.0" })).toBe("deny");
+    expect(mode({ host: "::" })).toBe("deny");
+    // behind a reverse proxy on the same host: loopback listener, public URL
+    expect(mode({ host: "127.0.0.1", publicUrl: "https://leads.example.com" })).toBe("deny");
+  });
+
+  it("an explicit switch wins over the listen address, and the refusal says why", () => {
+    expect(mode({ host: "0.0.0.0", outboundPrivateNetworks: "allow" })).toBe("allow");
+    expect(mode({ outboundPrivateNetworks: "deny" })).toBe("deny");
+    const published = outboundPolicyOf(loadConfig({ publicUrl: "https://leads.example.com/base" })).checkUrl("http://10.0.0.1/");
+    expect(published).toMatchObject({ ok: false, rule: "private", reason: "10.0.0.1 is a private address, refused: this server is published at https://leads.example.com; LEADGRAPH_OUTBOUND_ALLOW lists exceptions" });
   });
 });

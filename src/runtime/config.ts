@@ -49,8 +49,8 @@ export const configSchema = z.object({
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
   /**
    * Whether handshakes and deliveries may go to loopback, private (RFC 1918, CGNAT, ULA),
-   * unspecified and reserved addresses. `auto`: yes when `host` is a loopback address (a local
-   * sandbox), no when the server serves a network.
+   * unspecified and reserved addresses. `auto`: yes when `host` (and `publicUrl`, if set) is a
+   * loopback address (a local sandbox), no when the server serves a network.
    */
   outboundPrivateNetworks: z.enum(["auto", "allow", "deny"]).default("auto"),
   /** Comma-separated CIDR ranges, addresses and host names (`*.corp.example`) always callable, metadata included. */

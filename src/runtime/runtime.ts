@@ -48,14 +48,18 @@ export interface RuntimeOverrides {
 
 /**
  * The outbound policy a configuration asks for: private networks follow `outboundPrivateNetworks`,
- * or under `auto` whether the server listens on loopback only (a local sandbox calls local receivers).
+ * or under `auto` whether this is a local sandbox — listening on loopback only and not published
+ * at another address (an instance behind a reverse proxy on its host listens on loopback too, but
+ * its public URL names the network it serves).
  */
 export function outboundPolicyOf(config: Config, resolver?: HostResolver): OutboundPolicy {
   const mode = config.outboundPrivateNetworks;
-  const privateNetworks = mode === "auto" ? (listensOnLoopbackOnly(config.host) ? "allow" : "deny") : mode;
-  const denyReason = mode === "deny"
-    ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny); LEADGRAPH_OUTBOUND_ALLOW lists exceptions"
-    : `this server listens on ${config.host}, not on loopback only; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
+  const published = config.publicUrl ? new URL(config.publicUrl) : undefined;
+  const servesNetwork = !listensOnLoopbackOnly(config.host)
+    ? `this server listens on ${config.host}, not on loopback only`
+    : published && !listensOnLoopbackOnly(published.hostname) ? `this server is published at ${published.origin}` : undefined;
+  const privateNetworks = mode === "auto" ? (servesNetwork ? "deny" : "allow") : mode;
+  const denyReason = `${mode === "deny" ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)" : servesNetwork}; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
   return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow, denyReason, ...(resolver ? { resolver } : {}) });
 }
 
