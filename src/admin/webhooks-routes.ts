@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
 import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery } from "../domain/webhooks/webhook-repository.ts";
 import { verifyCallback } from "../dispatcher/verify-callback.ts";
+import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { errorBody } from "../graph/execute.ts";
 import { sendGraph } from "../graph/http-route.ts";
 import { boolParam, intParam, listParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
@@ -239,8 +240,12 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     const verifyToken = stringParam(p, "verify_token") ?? "";
     const fields = listParam(p, "fields") ?? ["leadgen"];
     if (!(boolParam(p, "skip_verification") ?? false)) {
-      const result = await verifyCallback(callbackUrl, verifyToken, 10_000);
+      const result = await verifyCallback(runtime.services.outbound, callbackUrl, verifyToken, 10_000);
       if (!result.ok) throw webhookErrors.callbackVerificationFailed(result.detail);
+    } else {
+      // Not called now, but stored only if the policy could call it (its host's addresses are checked at delivery).
+      const verdict = runtime.services.outbound.checkUrl(callbackUrl);
+      if (!verdict.ok) throw webhookErrors.callbackVerificationFailed(describeRefusal(verdict));
     }
     const previous = (await store.subscriptions.listForApp(app.id)).find((s) => s.object === "page");
     await store.subscriptions.upsert({

@@ -68,7 +68,7 @@ export class WebhookDispatcher {
     this.#services = services;
     this.#opts = opts;
     this.#random = opts.random ?? Math.random;
-    this.#agent = webhookAgent();
+    this.#agent = webhookAgent(services.outbound);
   }
 
   /** Starts the background loop. */

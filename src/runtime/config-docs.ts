@@ -33,6 +33,8 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   webhookPollMs: "How often the dispatcher looks for due retries when nothing woke it, in milliseconds.",
   webhookLogRetentionHours: "Finished deliveries and their attempts older than this are pruned from the delivery log, in hours.",
   webhookAutoDisableHours: "Disable a subscription after this many hours of continuous failure (`0`: never, the default).",
+  outboundPrivateNetworks: "`auto`, `allow` or `deny`: whether handshakes and deliveries may go to loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), unspecified and reserved addresses. `auto` allows them when `LEADGRAPH_HOST` is a loopback address and `LEADGRAPH_PUBLIC_URL` (if set) names a loopback host too (a local sandbox), and refuses them otherwise. Link-local and cloud metadata addresses are refused whatever this says (see docs/webhooks.md, Outbound policy).",
+  outboundAllow: "Comma-separated CIDR ranges, addresses and host names (`10.1.0.0/16,hooks.internal,*.corp.example`) handshakes and deliveries may always reach, whatever the rules above say (metadata addresses included, so list only what you mean).",
 };
 
 interface JsonProp {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { allowlistProblem } from "../domain/webhooks/outbound-policy.ts";
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),
@@ -46,6 +47,17 @@ export const configSchema = z.object({
   webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
+  /**
+   * Whether handshakes and deliveries may go to loopback, private (RFC 1918, CGNAT, ULA),
+   * unspecified and reserved addresses. `auto`: yes when `host` (and `publicUrl`, if set) is a
+   * loopback address (a local sandbox), no when the server serves a network.
+   */
+  outboundPrivateNetworks: z.enum(["auto", "allow", "deny"]).default("auto"),
+  /** Comma-separated CIDR ranges, addresses and host names (`*.corp.example`) always callable, metadata included. */
+  outboundAllow: z.string().default("").superRefine((v, ctx) => {
+    const problem = allowlistProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 });
 
 export type Config = z.infer<typeof configSchema>;

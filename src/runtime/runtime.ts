@@ -11,6 +11,7 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
+import { type HostResolver, listensOnLoopbackOnly, OutboundPolicy } from "../domain/webhooks/outbound-policy.ts";
 import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
@@ -41,6 +42,25 @@ export interface Runtime {
 
 export interface RuntimeOverrides {
   clock?: Clock;
+  /** Resolves callback host names (tests inject one; the system resolver otherwise). */
+  resolveHost?: HostResolver;
+}
+
+/**
+ * The outbound policy a configuration asks for: private networks follow `outboundPrivateNetworks`,
+ * or under `auto` whether this is a local sandbox — listening on loopback only and not published
+ * at another address (an instance behind a reverse proxy on its host listens on loopback too, but
+ * its public URL names the network it serves).
+ */
+export function outboundPolicyOf(config: Config, resolver?: HostResolver): OutboundPolicy {
+  const mode = config.outboundPrivateNetworks;
+  const published = config.publicUrl ? new URL(config.publicUrl) : undefined;
+  const servesNetwork = !listensOnLoopbackOnly(config.host)
+    ? `this server listens on ${config.host}, not on loopback only`
+    : published && !listensOnLoopbackOnly(published.hostname) ? `this server is published at ${published.origin}` : undefined;
+  const privateNetworks = mode === "auto" ? (servesNetwork ? "deny" : "allow") : mode;
+  const denyReason = `${mode === "deny" ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)" : servesNetwork}; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
+  return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow, denyReason, ...(resolver ? { resolver } : {}) });
 }
 
 /** The database a configuration names, with its pool settings (every command connects the same way). */
@@ -92,6 +112,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       hashToken,
       metrics,
       outbox,
+      outbound: outboundPolicyOf(config, overrides.resolveHost),
     };
     let closing: Promise<void> | undefined;
     return {

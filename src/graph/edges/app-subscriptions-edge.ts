@@ -64,7 +64,7 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
     if (verifyToken === undefined || verifyToken === "") throw errors.paramRequired("verify_token");
     const includeValues = boolParam(params, "include_values") ?? true;
 
-    const result = await verifyCallback(callbackUrl, verifyToken, VERIFY_TIMEOUT_MS);
+    const result = await verifyCallback(ctx.services.outbound, callbackUrl, verifyToken, VERIFY_TIMEOUT_MS);
     if (!result.ok) throw webhookErrors.callbackVerificationFailed(result.detail);
 
     const store = ctx.services.store;
