@@ -33,6 +33,11 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   webhookPollMs: "How often the dispatcher looks for due retries when nothing woke it, in milliseconds.",
   webhookLogRetentionHours: "Finished deliveries and their attempts older than this are pruned from the delivery log, in hours.",
   webhookAutoDisableHours: "Disable a subscription after this many hours of continuous failure (`0`: never, the default).",
+  webhookMaxChangesPerPost: "Most changes (leads) in one webhook POST; a burst goes out as several POSTs.",
+  webhookMaxBodyBytes: "Most bytes in one webhook POST body (default 64 KiB, under the 100 kB that `express.json()` and Meta's sample receiver accept).",
+  intercept: "Interception mode: the server also acts as an HTTPS proxy (`HTTPS_PROXY`) answering for graph.facebook.com, www.facebook.com and graph-video.facebook.com (docs/intercept.md).",
+  interceptAllow: "Comma-separated hosts the interception proxy tunnels to unchanged; every other non-Meta host is refused.",
+  interceptCaDir: "Directory of the interception certificate authority (`leadgraph-ca.pem`, `leadgraph-ca.key`); beside the SQLite file, or `./.leadgraph` with PostgreSQL, when absent.",
 };
 
 interface JsonProp {
