@@ -13,7 +13,9 @@ export const configSchema = z.object({
   host: z.string().default("127.0.0.1"),
   /** SQLite file used when no database URL is given. */
   db: z.string().default("./leadgraph.db"),
-  databaseUrl: z.string().url().optional(),
+  databaseUrl: z.string().url().optional().refine((v) => v === undefined || /^postgres(?:ql)?:\/\//i.test(v), {
+    message: "leadgraph stores data in SQLite (--db FILE) or PostgreSQL: the URL must start with postgres:// or postgresql://",
+  }),
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
   dbStatementTimeoutMs: z.coerce.number().int().min(100).default(30_000),
   world: z.string().optional(),
@@ -86,6 +88,17 @@ export function configFromEnv(env: Record<string, string | undefined>): ConfigIn
   return out as ConfigInput;
 }
 
+/** How a person sets `key`: its command-line flag and its variable (`--port / LEADGRAPH_PORT`). */
+const settingName = (key: string): string => (key === "" ? "configuration" : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${envNameOf(key)}`);
+
+/** ` - got "abc"` for a value a person typed; secrets and long values are not echoed. */
+function givenValue(merged: Record<string, unknown>, key: PropertyKey | undefined): string {
+  if (typeof key !== "string" || !(key in merged) || /secret|key|token|url|password/i.test(key)) return "";
+  const v = merged[key];
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return text === undefined || text.length > 80 ? "" : ` - got ${JSON.stringify(text)}`;
+}
+
 /** `dbPoolSize` → `LEADGRAPH_DB_POOL_SIZE`. */
 export const envNameOf = (key: string): string => `LEADGRAPH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
@@ -94,7 +107,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
   for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const msg = parsed.error.issues.map((i) => `${settingName(String(i.path[0] ?? ""))}${i.path.length > 1 ? ` (${i.path.slice(1).join(".")})` : ""}: ${i.message}${givenValue(merged, i.path[0])}`).join("; ");
     throw new Error(`invalid configuration: ${msg}`);
   }
   const leaseProblem = webhookLeaseProblem(parsed.data);

@@ -15,6 +15,7 @@ import { type HostResolver, listensOnLoopbackOnly, OutboundPolicy } from "../dom
 import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
+import { explainConnectFailure } from "./connect-errors.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
 import { type CloseHook, CloseHooks } from "./close-hooks.ts";
 import { verifySecretKey } from "./secret-key-check.ts";
@@ -77,7 +78,9 @@ export function databaseTargetOf(config: Config): DatabaseTarget {
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const connection = connect(databaseTargetOf(config));
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection.db).catch((e: unknown) => {
+      throw explainConnectFailure(config, e);
+    });
     const box = new SecretBox(config.secretKey ?? localSecretKey(config));
     const store = createStore(connection.db, box, connection.generation);
     await verifySecretKey(store.settings, box, config.secretKey ? "LEADGRAPH_SECRET_KEY" : `key file ${localSecretKeyFile(config)}`);

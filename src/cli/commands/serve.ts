@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readWorldFile } from "../../world/read-world-file.ts";
 import { Command, Option } from "commander";
 import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
 import { buildApp, interceptCaOf } from "../../http/app.ts";
@@ -42,7 +42,7 @@ function serverCommand(name: string, description: string, intercepting: boolean)
     const config = configFrom(intercepting ? { ...flags, intercept: true } : flags);
     const runtime = await createRuntime(config);
     if (config.world) {
-      const summary = await loadWorld(runtime.services, JSON.parse(await readFile(config.world, "utf8")));
+      const summary = await loadWorld(runtime.services, await readWorldFile(config.world));
       process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
     }
     if (config.demo) await seedDemo(runtime.services);
