@@ -158,7 +158,7 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
 
     it("configuration refuses an allowlist entry that is not a range, an address or a host", () => {
       expect(() => loadConfig({ outboundAllow: "10.0.0.0/8,https://x" })).toThrow(/invalid configuration: --outbound-allow \/ LEADGRAPH_OUTBOUND_ALLOW: "https:\/\/x" is not a CIDR range/);
-      expect(() => loadConfig({ outboundPrivateNetworks: "sometimes" as never })).toThrow(/outboundPrivateNetworks/);
+      expect(() => loadConfig({ outboundPrivateNetworks: "sometimes" as never })).toThrow(/--outbound-private-networks \/ LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS/);
     });
   });
 
