@@ -130,9 +130,7 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
       return Math.max(lastOk.write, lastOk.read) - t;
     };
 
-    const loadAt = Date.now();
     await expect.poll(() => acked.length, { timeout: 30_000 }).toBeGreaterThan(20);
-    console.log(`warm-up: ${tally.requests} requests in ${Date.now() - loadAt} ms`);
     const recoveries: number[] = [];
     let terminated = 0;
     for (let round = 0; round < KILL_ROUNDS; round++) {
@@ -186,6 +184,5 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
     expect(tally.unexpected()).toEqual([]);
     expect(Math.max(...recoveries)).toBeLessThan(10_000);
     expect(server.output()).toMatch(/database (57P01|connection_lost)/);
-    console.log(server.output().split("\n").filter((l) => l.includes("database")).slice(0, 5).join("\n"));
   }, 300_000);
 });
