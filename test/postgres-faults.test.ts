@@ -142,7 +142,7 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
       const before = acked.length;
       await expect.poll(() => acked.length, { timeout: 30_000, interval: 20 }).toBeGreaterThan(before + 20);
     }
-    const killPhase = `${tally.requests} requests`;
+    const killPhase = `${tally.requests} requests ${JSON.stringify(Object.fromEntries(tally.byAnswer))}`;
     expect(terminated).toBeGreaterThanOrEqual(KILL_ROUNDS);
 
     // The longer outage: the database refuses every new connection, and the open ones are cut.
