@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { GraphError } from "../src/domain/errors.ts";
-import { connect, type Connection, type Database, migrateToLatest } from "../src/storage/index.ts";
+import { connect, type Connection, type Database, listenOutbox, migrateToLatest } from "../src/storage/index.ts";
 import { freshDatabase, type TestDatabase } from "./support/databases.ts";
 
 const pgAvailable = inject("pgAdminUrl") !== "";
@@ -75,5 +75,30 @@ describe.skipIf(!pgAvailable)("a pool connection losing its backend (postgres)",
     // The pool serves on.
     await conn.db.insertInto("settings").values({ key: "after", value: "y" }).execute();
     expect(await valueOf("after")).toBe("y");
+  });
+
+  it("the outbox LISTEN connection comes back by itself, listens again and looks once for what it missed", async () => {
+    const url = (db.config as { databaseUrl: string }).databaseUrl;
+    const dbName = new URL(url).pathname.slice(1);
+    let wakes = 0;
+    const errors: unknown[] = [];
+    const listener = listenOutbox(url, () => wakes++, (e) => errors.push(e));
+    try {
+      const listenerPid = async (): Promise<number | undefined> =>
+        (await admin.query("select pid from pg_stat_activity where datname = $1 and query ilike 'LISTEN %'", [dbName])).rows[0]?.pid;
+      await expect.poll(listenerPid, { timeout: 10_000, interval: 20 }).toBeDefined();
+      await expect.poll(() => wakes, { timeout: 10_000, interval: 20 }).toBe(1);
+      const first = await listenerPid();
+      await admin.query("select pg_terminate_backend($1)", [first]);
+      await expect.poll(async () => { const pid = await listenerPid(); return pid !== undefined && pid !== first; }, { timeout: 15_000, interval: 20 }).toBe(true);
+      // The reconnection looked once (a lead committed while nobody listened is not left waiting)…
+      await expect.poll(() => wakes, { timeout: 10_000, interval: 20 }).toBe(2);
+      expect(errors.length).toBeGreaterThan(0);
+      // …and the new connection hears NOTIFYs again.
+      await sql`notify leadgraph_outbox`.execute(conn.db);
+      await expect.poll(() => wakes, { timeout: 10_000, interval: 20 }).toBe(3);
+    } finally {
+      await listener.close();
+    }
   });
 });
