@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
-import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery } from "../domain/webhooks/webhook-repository.ts";
+import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
 import { verifyCallback } from "../dispatcher/verify-callback.ts";
 import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { errorBody } from "../graph/execute.ts";
@@ -203,7 +203,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     const pct = (name: string) => intParam(p, name, { min: 0, max: 100 });
     const ms = (name: string) => intParam(p, name, { min: 0, max: 36 * 3_600_000 });
     const reset = boolParam(p, "reset") ?? false;
-    const base: FaultSettings = reset ? { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false } : current.faults;
+    const base: FaultSettings = reset ? NO_FAULTS : current.faults;
     const faults: FaultSettings = {
       dropPercent: pct("drop_percent") ?? base.dropPercent,
       duplicatePercent: pct("duplicate_percent") ?? base.duplicatePercent,
@@ -211,6 +211,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
       delayJitterMs: ms("delay_jitter_ms") ?? base.delayJitterMs,
       split: boolParam(p, "split") ?? base.split,
       reorder: boolParam(p, "reorder") ?? base.reorder,
+      packEntries: boolParam(p, "pack_entries") ?? base.packEntries,
     };
     await store.webhooks.saveSettings({ ...current, faults });
     return faultsJson(faults);
@@ -292,7 +293,7 @@ function deliveryJson(d: DeliveryRecord) {
 function faultsJson(f: FaultSettings) {
   return {
     drop_percent: f.dropPercent, duplicate_percent: f.duplicatePercent, delay_ms: f.delayMs, delay_jitter_ms: f.delayJitterMs,
-    split: f.split, reorder: f.reorder,
+    split: f.split, reorder: f.reorder, pack_entries: f.packEntries,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { clockCommand } from "./commands/clock.ts";
+import { interceptCommand } from "./commands/serve.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
 import { limitsCommand } from "./commands/limits.ts";
@@ -20,4 +21,5 @@ export const extraCommands: (() => Command)[] = [
   clockCommand,
   limitsCommand,
   syncCommand,
+  interceptCommand,
 ];

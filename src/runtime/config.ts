@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { allowlistProblem } from "../domain/webhooks/outbound-policy.ts";
+import { DEFAULT_MAX_BODY_BYTES } from "../domain/webhooks/payload.ts";
+
+const booleanFlag = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean());
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),
@@ -32,7 +35,7 @@ export const configSchema = z.object({
   dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
   /** Whether `serve` runs the webhook dispatcher (instances may leave delivery to others). */
-  webhookDispatcher: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean()).default(true),
+  webhookDispatcher: booleanFlag.default(true),
   /** How long new leads are gathered into one POST per app and page before it goes out. */
   webhookLingerMs: z.coerce.number().int().min(0).max(60_000).default(25),
   /** A delivery POST that has not answered within this is a failure (and retried). */
@@ -58,6 +61,16 @@ export const configSchema = z.object({
     const problem = v === undefined ? undefined : allowlistProblem(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
+  /** Most changes in one delivery POST (Meta's own cap is 1,000). */
+  webhookMaxChangesPerPost: z.coerce.number().int().min(1).max(1000).default(1000),
+  /** Most bytes in one delivery POST body: below the 100 kB that common receivers accept by default. */
+  webhookMaxBodyBytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  /** Interception mode: also act as an HTTPS proxy that answers for graph.facebook.com and the other Meta hosts (docs/intercept.md). */
+  intercept: booleanFlag.default(false),
+  /** Hosts the interception proxy tunnels to unchanged (every other non-Meta host is refused). */
+  interceptAllow: z.preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.string().trim().toLowerCase().min(1))).default([]),
+  /** Where the interception certificate authority is kept; beside the SQLite file (or in ./.leadgraph) when absent. */
+  interceptCaDir: z.string().optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -95,7 +95,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const clockControl = await clockFrom(config.clock, overrides.clock, store);
     const clock = clockControl.clock;
     const leadUsage = new KyselyLeadUsageRepository(connection.db);
-    const node = await allocateNode(connection.db, Date.now());
+    const node = await allocateNode(connection.db, Date.now(), (e) => connection.faults.observe(e, "instance heartbeat"));
     const ids = new SnowflakeIds(node.node);
     const metrics = new PrometheusMetrics(() => connection.poolStats(), () => connection.durableCommitStats());
     const closeHooks = new CloseHooks();

@@ -152,6 +152,7 @@ export interface FaultSettings {
   delay_jitter_ms: number;
   split: boolean;
   reorder: boolean;
+  pack_entries: boolean;
 }
 
 export interface AppSubscriptions {

@@ -81,9 +81,11 @@ export interface FaultSettings {
   split: boolean;
   /** Shuffle the changes of a batch (and the order of split POSTs). */
   reorder: boolean;
+  /** Put a POST's changes in one `entry` instead of one entry per change. */
+  packEntries: boolean;
 }
 
-export const NO_FAULTS: FaultSettings = { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false };
+export const NO_FAULTS: FaultSettings = { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false, packEntries: false };
 
 export interface AppWebhookSettings {
   appId: string;
