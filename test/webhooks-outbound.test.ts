@@ -3,6 +3,7 @@ import { createServer as createTcpServer, type Server as TcpServer, type Socket 
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startRelay } from "../src/cli/webhooks/listen-relay.ts";
+import { postWebhook, webhookAgent } from "../src/dispatcher/post-webhook.ts";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import type { HostResolver } from "../src/domain/webhooks/outbound-policy.ts";
 import { loadConfig } from "../src/runtime/config.ts";
@@ -110,6 +111,21 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       const world = { subscriptions: [{ app_id: "1001", object: "page", callback_url: `http://127.1:${port}/hook`, fields: ["leadgen"], verify_token: "vt" }] };
       await expect(loadWorld(h.runtime.services, world)).rejects.toThrow(/^subscriptions\[0\]\.callback_url: refused by the outbound policy \(rule: loopback\)/);
       expect(await storedCallbacks(h)).toEqual([]);
+    });
+
+    it("the delivery agent refuses a literal address itself, whoever calls it (no socket)", async () => {
+      const agent = webhookAgent(h.runtime.services.outbound);
+      try {
+        for (const url of [`http://127.0.0.1:${port}/hook`, `http://[::ffff:7f00:1]:${port}/hook`, `http://0.0.0.0:${port}/hook`]) {
+          const { result, sockets } = await socketsOpenedDuring(() => postWebhook(agent, url, "{}", { "content-type": "application/json" }, 2000));
+          expect(result).toMatchObject({ ok: false, httpStatus: null });
+          expect(result.error, url).toMatch(/^refused by the outbound policy \(rule: (loopback|unspecified)\): /);
+          expect(sockets).toBe(0);
+        }
+        expect(trap.connections).toBe(0);
+      } finally {
+        await agent.close();
+      }
     });
 
     it("a delivery to a stored name that resolves to loopback is refused at connect time and logged with its rule", async () => {

@@ -59,8 +59,8 @@ export const configSchema = z.object({
    */
   outboundPrivateNetworks: z.enum(["auto", "allow", "deny"]).default("auto"),
   /** Comma-separated CIDR ranges, addresses and host names (`*.corp.example`) always callable, metadata included. */
-  outboundAllow: z.string().default("").superRefine((v, ctx) => {
-    const problem = allowlistProblem(v);
+  outboundAllow: z.string().optional().superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : allowlistProblem(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   }),
   /** Most changes in one delivery POST (Meta's own cap is 1,000). */

@@ -61,7 +61,7 @@ export function outboundPolicyOf(config: Config, resolver?: HostResolver): Outbo
     : published && !listensOnLoopbackOnly(published.hostname) ? `this server is published at ${published.origin}` : undefined;
   const privateNetworks = mode === "auto" ? (servesNetwork ? "deny" : "allow") : mode;
   const denyReason = `${mode === "deny" ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)" : servesNetwork}; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
-  return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow, denyReason, ...(resolver ? { resolver } : {}) });
+  return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow ?? "", denyReason, ...(resolver ? { resolver } : {}) });
 }
 
 /** The database a configuration names, with its pool settings (every command connects the same way). */
