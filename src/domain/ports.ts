@@ -131,6 +131,8 @@ export interface WebhookSubscriptionRecord {
   includeValues: boolean;
   active: boolean;
   createdTime: number;
+  /** The Graph version each field was subscribed with; absent for subscriptions made before it was kept (and in world files). */
+  fieldVersions?: Record<string, string>;
 }
 
 export interface PageInstallRecord {

@@ -46,6 +46,8 @@ export interface LeadEventsTable {
 export interface WebhookSubscriptionsTable {
   app_id: string; object: string; callback_url: string; fields: string; verify_token: string; include_values: number;
   active: number; created_time: number;
+  /** JSON `{field: "vNN.N"}`, the version each field was subscribed with; null on rows made before it was kept. */
+  field_versions?: string | null;
   failing_since_ms?: number | null; disabled_ms?: number | null; disabled_reason?: string | null;
 }
 export interface PageInstallsTable { page_id: string; app_id: string; subscribed_fields: string; created_time: number }

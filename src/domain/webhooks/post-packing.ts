@@ -31,7 +31,7 @@ export interface PackedPost<T> {
 export function packLeadgenPosts<T>(
   pageId: string, sentAtSeconds: number, items: readonly T[], changeOf: (item: T) => LeadgenChange, rules: PackingRules,
 ): PackedPost<T>[] {
-  const entryHead = `{"id":${JSON.stringify(pageId)},"time":${sentAtSeconds},"changes":[`;
+  const entryHead = `{"id":${escapedJson(pageId)},"time":${sentAtSeconds},"changes":[`;
   const entryTail = "]}";
   const change = (item: T) => escapedJson({ field: "leadgen", value: changeValue(changeOf(item)) });
   // Each piece goes between `open` and `close`, joined by commas.
