@@ -33,6 +33,8 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   webhookPollMs: "How often the dispatcher looks for due retries when nothing woke it, in milliseconds.",
   webhookLogRetentionHours: "Finished deliveries and their attempts older than this are pruned from the delivery log, in hours.",
   webhookAutoDisableHours: "Disable a subscription after this many hours of continuous failure (`0`: never, the default).",
+  leadRetentionDays: "Erase leads created more than this many days ago (by the product clock), with an audit record (`0`: keep them for ever, the default). See docs/data-protection.md.",
+  leadRetentionSweepMs: "How often each instance runs the retention purge, in milliseconds (only with `LEADGRAPH_LEAD_RETENTION_DAYS` above 0).",
 };
 
 interface JsonProp {

@@ -46,6 +46,10 @@ export const configSchema = z.object({
   webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
+  /** Leads older than this many days are erased by a scheduled purge; 0 = kept for ever (default). */
+  leadRetentionDays: z.coerce.number().int().min(0).default(0),
+  /** How often (wall time) each instance looks for leads past the retention period. */
+  leadRetentionSweepMs: z.coerce.number().int().min(10).default(600_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

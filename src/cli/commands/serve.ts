@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
 import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
+import { startRetentionJob } from "../../erasure/retention-job.ts";
 import { buildApp } from "../../http/app.ts";
 import { loggerOptions } from "../../http/logger.ts";
 import { freePort } from "../../ops/free-port.ts";
@@ -22,7 +23,8 @@ export function serveCommand(): Command {
     .addOption(new Option("--clock <mode>", "system | manual | manual:<unix seconds>").env("LEADGRAPH_CLOCK"))
     .addOption(new Option("--admin-key <key>", "admin API key (generated and printed when absent)").env("LEADGRAPH_ADMIN_KEY"))
     .addOption(new Option("--metrics-token <token>", "Bearer token /metrics requires (open when absent)").env("LEADGRAPH_METRICS_TOKEN"))
-    .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"));
+    .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"))
+    .addOption(new Option("--lead-retention-days <days>", "erase leads older than this many days (0 = keep for ever)").env("LEADGRAPH_LEAD_RETENTION_DAYS"));
   withDatabaseOptions(cmd);
   withDeliveryOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
@@ -40,6 +42,8 @@ export function serveCommand(): Command {
     const dispatcher = config.webhookDispatcher
       ? startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") })
       : undefined;
+    const retention = startRetentionJob(runtime, { onError: (err) => app.log.warn({ err }, "lead retention purge error") });
+    if (retention) runtime.onClose(() => retention.stop());
     const url = config.publicUrl ?? address;
     if (config.demo) process.stdout.write(demoBanner(url, runtime));
     else {
