@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { clockCommand } from "./commands/clock.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
+import { leadsCommand } from "./commands/leads.ts";
 import { limitsCommand } from "./commands/limits.ts";
 import { syncCommand } from "./commands/sync.ts";
 import { tokenCommand } from "./commands/token.ts";
@@ -20,4 +21,5 @@ export const extraCommands: (() => Command)[] = [
   clockCommand,
   limitsCommand,
   syncCommand,
+  leadsCommand,
 ];
