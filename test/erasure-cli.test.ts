@@ -8,7 +8,7 @@ import { type ServeProcess, spawnServe, stopServe } from "./support/processes.ts
 import { exampleWorld } from "./support/worlds.ts";
 
 const BIN = new URL("../bin/leadgraph.js", import.meta.url).pathname;
-const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LEADGRAPH_")));
+const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LEADGRAPH_"))) as Record<string, string>;
 const KEY = "erasure-cli-admin-key-0001";
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {

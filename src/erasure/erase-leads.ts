@@ -1,9 +1,7 @@
-import { createHmac } from "node:crypto";
 import type { ErasureAuditRecord, ErasureKind, ErasureVia } from "../domain/erasure/erasure-repository.ts";
-import type { FieldDatum } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { CANCEL_REASONS } from "../domain/webhooks/webhook-repository.ts";
-import { type PersonQuery, PersonMatcher } from "./person-match.ts";
+import { findPersonLeads, identifierHashes, type PersonMatches, type PersonQuery } from "./person-match.ts";
 
 /** Who asked for an erasure, as the audit log records it. */
 export interface ErasureRequester {
@@ -16,7 +14,6 @@ export interface ErasureRequester {
 
 /** Leads erased per transaction: a bounded write, so no erasure holds its locks for long. */
 export const ERASE_BATCH = 500;
-const SCAN_BATCH = 1000;
 
 interface AuditFacts {
   kind: ErasureKind;
@@ -66,55 +63,16 @@ export async function eraseLead(services: Services, id: string, who: ErasureRequ
   return eraseIds(services, [id], who, { kind: "lead", matchedBy: null, identifierHashes: [], detail: null });
 }
 
-export interface PersonMatches {
-  matcher: PersonMatcher;
-  leadIds: string[];
-  /** The identifiers that matched at least one lead. */
-  matchedBy: ("email" | "phone")[];
-}
-
-/** Every lead whose answers name the person, across all forms and pages (a scan of every lead, in id order). */
-export async function findPerson(services: Services, q: PersonQuery): Promise<PersonMatches> {
-  const matcher = new PersonMatcher(q);
-  const leadIds: string[] = [];
-  const matched = new Set<"email" | "phone">();
-  let after: string | null = null;
-  for (;;) {
-    const rows = await services.store.erasure.scan(after, SCAN_BATCH);
-    for (const r of rows) {
-      let fields: FieldDatum[];
-      try {
-        fields = JSON.parse(r.fieldData) as FieldDatum[];
-      } catch {
-        continue;
-      }
-      const m = Array.isArray(fields) ? matcher.matches(fields) : [];
-      if (m.length === 0) continue;
-      leadIds.push(r.id);
-      for (const k of m) matched.add(k);
-    }
-    if (rows.length < SCAN_BATCH) break;
-    after = rows[rows.length - 1]!.id;
-  }
-  return { matcher, leadIds, matchedBy: (["email", "phone"] as const).filter((k) => matched.has(k)) };
-}
-
-/**
- * Keyed hashes of the identifiers asked for: the audit log can answer "was this address erased?"
- * for someone who has the key and the address, and names nobody to someone who has neither.
- */
-async function identifierHashes(services: Services, m: PersonMatcher): Promise<string[]> {
-  const key = await services.store.erasure.identifierKey();
-  const hash = (kind: string, v: string) => `${kind}:hmac-sha256:${createHmac("sha256", key).update(`${kind}:${v}`).digest("hex")}`;
-  return [...(m.email !== undefined ? [hash("email", m.email)] : []), ...(m.phone !== undefined ? [hash("phone", m.phone)] : [])];
-}
+/** Every lead whose answers name the person, across all forms and pages. */
+export const findPerson = (services: Services, q: PersonQuery): Promise<PersonMatches> =>
+  findPersonLeads(q, (after, limit) => services.store.erasure.scan(after, limit));
 
 /** Erases every lead naming the person; the audit record is written even when nothing matched. */
 export async function erasePerson(services: Services, q: PersonQuery, who: ErasureRequester): Promise<ErasureAuditRecord> {
   const found = await findPerson(services, q);
   return eraseIds(services, found.leadIds, who, {
     kind: "person", matchedBy: found.matchedBy.length > 0 ? found.matchedBy.join(",") : null,
-    identifierHashes: await identifierHashes(services, found.matcher), detail: null,
+    identifierHashes: identifierHashes(found.matcher, await services.store.erasure.identifierKey()), detail: null,
   });
 }
 

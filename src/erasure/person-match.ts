@@ -1,5 +1,5 @@
+import { createHmac } from "node:crypto";
 import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js";
-import type { FieldDatum } from "../domain/model.ts";
 
 /** Who to erase: an email, a phone number, or both (a lead matching either is erased). */
 export interface PersonQuery {
@@ -16,6 +16,11 @@ export class PersonQueryError extends Error {
   }
 }
 
+/** A lead's answer as both the server and `leadgraph sync` store it (`field_data[]`). */
+export interface AnswerField {
+  values?: readonly unknown[];
+}
+
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
 
 // Longer than any address or number anyone types; bounds the work a hostile value can ask for.
@@ -26,7 +31,7 @@ const MAX_ANSWER_LENGTH = 320;
  * surrounding space), or an answer that is the same phone number once both are read as E.164 (the
  * hosted form stores E.164; imported and admin-created leads may hold any national spelling).
  * Every answer is looked at, not only EMAIL and PHONE questions, since a custom question or an
- * imported column may hold the same address.
+ * imported column may hold the same address. Imports no server code: `leadgraph sync` erases with it too.
  */
 export class PersonMatcher {
   readonly email: string | undefined;
@@ -58,7 +63,7 @@ export class PersonMatcher {
   }
 
   /** The identifiers that matched this lead's answers (empty when none did). */
-  matches(fieldData: readonly FieldDatum[]): ("email" | "phone")[] {
+  matches(fieldData: readonly AnswerField[]): ("email" | "phone")[] {
     let email = false;
     let phone = false;
     for (const f of fieldData) {
@@ -77,4 +82,51 @@ export class PersonMatcher {
     if (!raw.replace(/\D/g, "").endsWith(this.#nationalDigits!)) return false;
     return parsePhoneNumberFromString(raw, this.#region)?.number === this.phone;
   }
+}
+
+/**
+ * Keyed hashes of the identifiers a matcher was made from, for an audit log: with the key and an
+ * address one can tell whether that address was erased; without the key the hashes name nobody.
+ */
+export function identifierHashes(m: PersonMatcher, key: string): string[] {
+  const hash = (kind: string, v: string) => `${kind}:hmac-sha256:${createHmac("sha256", key).update(`${kind}:${v}`).digest("hex")}`;
+  return [...(m.email !== undefined ? [hash("email", m.email)] : []), ...(m.phone !== undefined ? [hash("phone", m.phone)] : [])];
+}
+
+export interface PersonMatches {
+  matcher: PersonMatcher;
+  leadIds: string[];
+  /** The identifiers that matched at least one lead. */
+  matchedBy: ("email" | "phone")[];
+}
+
+/** A slice of stored leads in id order after `afterId`: id and answers as stored (JSON text). */
+export type LeadScan = (afterId: string | null, limit: number) => Promise<{ id: string; fieldData: string }[]>;
+
+const SCAN_BATCH = 1000;
+
+/** Every lead whose answers name the person, read slice by slice (erasure is rare; no index serves it). */
+export async function findPersonLeads(q: PersonQuery, scan: LeadScan): Promise<PersonMatches> {
+  const matcher = new PersonMatcher(q);
+  const leadIds: string[] = [];
+  const matched = new Set<"email" | "phone">();
+  let after: string | null = null;
+  for (;;) {
+    const rows = await scan(after, SCAN_BATCH);
+    for (const r of rows) {
+      let fields: unknown;
+      try {
+        fields = JSON.parse(r.fieldData);
+      } catch {
+        continue;
+      }
+      const m = Array.isArray(fields) ? matcher.matches(fields as AnswerField[]) : [];
+      if (m.length === 0) continue;
+      leadIds.push(r.id);
+      for (const k of m) matched.add(k);
+    }
+    if (rows.length < SCAN_BATCH) break;
+    after = rows[rows.length - 1]!.id;
+  }
+  return { matcher, leadIds, matchedBy: (["email", "phone"] as const).filter((k) => matched.has(k)) };
 }
