@@ -3,6 +3,7 @@ import { clockCommand } from "./commands/clock.ts";
 import { interceptCommand } from "./commands/serve.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
+import { leadsCommand } from "./commands/leads.ts";
 import { limitsCommand } from "./commands/limits.ts";
 import { syncCommand } from "./commands/sync.ts";
 import { tokenCommand } from "./commands/token.ts";
@@ -22,4 +23,5 @@ export const extraCommands: (() => Command)[] = [
   limitsCommand,
   syncCommand,
   interceptCommand,
+  leadsCommand,
 ];

@@ -1,4 +1,5 @@
 import type { KeysetPosition } from "./cursor.ts";
+import type { ErasureRepository } from "./erasure/erasure-repository.ts";
 import type { LeadExportRepository } from "./export/export-source.ts";
 import type { WebhookRepository } from "./webhooks/webhook-repository.ts";
 import type {
@@ -163,6 +164,8 @@ export interface Store {
   subscriptions: SubscriptionRepository;
   catalog: CatalogRepository;
   webhooks: WebhookRepository;
+  /** Erasing leads for good, and the audit log of erasures. */
+  erasure: ErasureRepository;
   /** Runs fn in one database transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

@@ -40,6 +40,8 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   intercept: "Interception mode: the server also acts as an HTTPS proxy (`HTTPS_PROXY`) answering for graph.facebook.com, www.facebook.com and graph-video.facebook.com (docs/intercept.md).",
   interceptAllow: "Comma-separated hosts the interception proxy tunnels to unchanged; every other non-Meta host is refused.",
   interceptCaDir: "Directory of the interception certificate authority (`leadgraph-ca.pem`, `leadgraph-ca.key`); beside the SQLite file, or `./.leadgraph` with PostgreSQL, when absent.",
+  leadRetentionDays: "Erase leads created more than this many days ago (by the product clock), with an audit record (`0`: keep them for ever, the default). See docs/data-protection.md.",
+  leadRetentionSweepMs: "How often each instance runs the retention purge, in milliseconds (only with `LEADGRAPH_LEAD_RETENTION_DAYS` above 0).",
 };
 
 interface JsonProp {

@@ -73,6 +73,10 @@ export const configSchema = z.object({
   interceptAllow: z.preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.string().trim().toLowerCase().min(1))).default([]),
   /** Where the interception certificate authority is kept; beside the SQLite file (or in ./.leadgraph) when absent. */
   interceptCaDir: z.string().optional(),
+  /** Leads older than this many days are erased by a scheduled purge; 0 = kept for ever (default). */
+  leadRetentionDays: z.coerce.number().int().min(0).default(0),
+  /** How often (wall time) each instance looks for leads past the retention period. */
+  leadRetentionSweepMs: z.coerce.number().int().min(10).default(600_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

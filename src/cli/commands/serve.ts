@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
 import { buildApp, interceptCaOf } from "../../http/app.ts";
 import { interceptEnvironment } from "../../intercept/interception.ts";
+import { startRetentionJob } from "../../erasure/retention-job.ts";
 import { loggerOptions } from "../../http/logger.ts";
 import { freePort } from "../../ops/free-port.ts";
 import { installGracefulShutdown } from "../../ops/graceful-shutdown.ts";
@@ -34,7 +35,8 @@ function serverCommand(name: string, description: string, intercepting: boolean)
     .addOption(new Option("--metrics-token <token>", "Bearer token /metrics requires (open when absent)").env("LEADGRAPH_METRICS_TOKEN"))
     .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"))
     .addOption(new Option("--intercept-allow <hosts>", "comma-separated non-Meta hosts the interception proxy tunnels unchanged (others are refused)").env("LEADGRAPH_INTERCEPT_ALLOW"))
-    .addOption(new Option("--intercept-ca-dir <dir>", "where the interception certificate authority is kept").env("LEADGRAPH_INTERCEPT_CA_DIR"));
+    .addOption(new Option("--intercept-ca-dir <dir>", "where the interception certificate authority is kept").env("LEADGRAPH_INTERCEPT_CA_DIR"))
+    .addOption(new Option("--lead-retention-days <days>", "erase leads older than this many days (0 = keep for ever)").env("LEADGRAPH_LEAD_RETENTION_DAYS"));
   if (!intercepting) cmd.addOption(new Option("--intercept", "also act as an HTTPS proxy answering for graph.facebook.com (docs/intercept.md)").env("LEADGRAPH_INTERCEPT"));
   withDatabaseOptions(cmd);
   withDeliveryOptions(cmd);
@@ -53,6 +55,8 @@ function serverCommand(name: string, description: string, intercepting: boolean)
     const dispatcher = config.webhookDispatcher
       ? startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") })
       : undefined;
+    const retention = startRetentionJob(runtime, { onError: (err) => app.log.warn({ err }, "lead retention purge error") });
+    if (retention) runtime.onClose(() => retention.stop());
     const url = config.publicUrl ?? address;
     if (config.demo) process.stdout.write(demoBanner(url, runtime));
     else {

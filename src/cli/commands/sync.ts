@@ -4,6 +4,7 @@ import {
   connectSyncDatabase, createSyncLog, exportLeads, loadSyncConfig, migrateSyncDatabase, type SyncConfigInput,
   syncConfigFromEnv, syncConfigFromFile, SyncService, SyncStore,
 } from "../../sync/index.ts";
+import { addSyncErasureCommands } from "./sync-erasure-commands.ts";
 
 const META_SETUP = `
 Meta-side setup (once per app and page):
@@ -142,5 +143,6 @@ export function syncCommand(): Command {
         await conn.close();
       }
     });
+  addSyncErasureCommands(cmd);
   return cmd;
 }

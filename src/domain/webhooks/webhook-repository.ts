@@ -3,7 +3,7 @@ import type { LeadEvent } from "../model.ts";
 
 /**
  * `cancelled`: settled without a POST because nothing receives it any more (the app, its page
- * subscription to leadgen, or its install on the page was removed while it waited).
+ * subscription to leadgen, or its install on the page was removed while it waited), or its lead was erased.
  */
 export const DELIVERY_STATUSES = ["pending", "delivered", "expired", "dropped", "cancelled"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -13,6 +13,7 @@ export const CANCEL_REASONS = {
   app: "cancelled: the app was deleted",
   subscription: "cancelled: the app no longer subscribes to leadgen for page",
   install: "cancelled: the app is no longer installed on the page for leadgen",
+  erased: "cancelled: the lead was erased",
 } as const;
 
 /** One lead to deliver to one app. */
