@@ -55,6 +55,6 @@ describe.each(databaseKinds())("subscriptions keep the version they were made wi
   it("a subscription stored without versions (before they were kept) reports the path's", async () => {
     const store = h.runtime.services.store;
     await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: 1 });
-    expect(await versions("/v18.0/1001/subscriptions")).toEqual({ leadgen: "v18.0" });
+    expect(await versions("/v22.0/1001/subscriptions")).toEqual({ leadgen: "v22.0" });
   });
 });
