@@ -14,6 +14,8 @@ export interface InterceptOptions {
 }
 
 const MAX_TARGET_LENGTH = 300;
+const HANDSHAKE_TIMEOUT_MS = 30_000;
+const TUNNEL_CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Makes `server` an HTTPS proxy (the `HTTPS_PROXY` convention): a CONNECT to a Meta host on 443 is
@@ -38,6 +40,10 @@ export function attachInterceptProxy(server: Server, opts: InterceptOptions): vo
       if (head.length > 0) client.unshift(head);
       const tls = new TLSSocket(client as Socket, { isServer: true, secureContext: opts.ca.secureContextFor(host), ALPNProtocols: ["http/1.1"] });
       tls.on("error", () => tls.destroy());
+      // A client that opens the tunnel and never finishes the handshake would hold the socket forever.
+      const guard = setTimeout(() => tls.destroy(), HANDSHAKE_TIMEOUT_MS);
+      tls.once("secure", () => clearTimeout(guard));
+      tls.once("close", () => clearTimeout(guard));
       server.emit("connection", tls);
       return;
     }
@@ -92,10 +98,14 @@ function refuse(client: Duplex, status: number, reason: string, body: string): v
 }
 
 function tunnel(client: Duplex, head: Buffer, host: string, port: number, opts: InterceptOptions): void {
-  const upstream = connect({ host, port });
+  const upstream = connect({ host, port, timeout: TUNNEL_CONNECT_TIMEOUT_MS });
   let connected = false;
+  upstream.once("timeout", () => {
+    if (!connected) upstream.destroy(Object.assign(new Error("connect timeout"), { code: "ETIMEDOUT" }));
+  });
   upstream.once("connect", () => {
     connected = true;
+    upstream.setTimeout(0);
     client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
     if (head.length > 0) upstream.write(head);
     upstream.pipe(client);
