@@ -79,6 +79,7 @@ class FaultHandlingDriver implements Driver {
   readonly #inner: Driver;
   readonly faults: DatabaseFaults;
   readonly #retryReads: boolean;
+  readonly #wrappers = new WeakMap<DatabaseConnection, FaultHandlingConnection>();
 
   constructor(inner: Driver, faults: DatabaseFaults, retryReads: boolean) {
     this.#inner = inner;
@@ -112,7 +113,15 @@ class FaultHandlingDriver implements Driver {
 
   async acquireConnection(): Promise<DatabaseConnection> {
     try {
-      return new FaultHandlingConnection(await this.#inner.acquireConnection(), this);
+      // One wrapper per driver connection (a pg client, SQLite's one handle): the transaction state
+      // belongs to the connection, and the hot path allocates nothing.
+      const inner = await this.#inner.acquireConnection();
+      let wrapped = this.#wrappers.get(inner);
+      if (wrapped === undefined) {
+        wrapped = new FaultHandlingConnection(inner, this);
+        this.#wrappers.set(inner, wrapped);
+      }
+      return wrapped;
     } catch (e) {
       throw this.faults.translate(e, "connect");
     }
