@@ -18,6 +18,7 @@ export class PersonQueryError extends Error {
 
 /** A lead's answer as both the server and `leadgraph sync` store it (`field_data[]`). */
 export interface AnswerField {
+  name?: string;
   values?: readonly unknown[];
 }
 
