@@ -146,4 +146,11 @@ describe.each(databaseKinds())("erasure end to end (%s)", (kind) => {
     expect((await h.app.inject({ method: "POST", url: "/_leadgraph/admin/erasures", payload: { email: "a@b.c" } })).statusCode).toBe(401);
     expect((await h.app.inject({ method: "GET", url: "/_leadgraph/admin/erasures" })).statusCode).toBe(401);
   });
+  it("refuses to redeliver a delivery whose lead was erased", async () => {
+    // Delivery 771 announced lead B, which the person erasure above removed.
+    const res = await admin(h, "POST", "/webhooks/deliveries/771/redeliver", {});
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 100, type: "OAuthException" });
+    expect(res.body.error.message).toContain(`Lead ${ids.b} of this delivery was erased or deleted`);
+  });
 });

@@ -88,6 +88,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
 
   route("POST", "/deliveries/:id/redeliver", async (p) => {
     const d = await mustGetDelivery(runtime, p.id as string);
+    // An erased (or deleted) lead is not announced again: the receiver could only fail to read it.
+    if (!(await store.leads.get(d.leadId))) throw errors.invalidParam(`Lead ${d.leadId} of this delivery was erased or deleted: there is nothing to redeliver`);
     const gone = await receiverGone(d.appId, d.pageId);
     if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
     const [created] = await redeliver([d]);
@@ -120,7 +122,15 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     for (const d of rows) if (!pageGone.has(d.pageId)) pageGone.set(d.pageId, await notInstalled(appId, d.pageId));
     const skipped = [...pageGone].flatMap(([pageId, reason]) => reason === undefined ? []
       : [{ page_id: pageId, reason, count: rows.filter((d) => d.pageId === pageId).length }]);
-    const created = await redeliver(rows.filter((d) => pageGone.get(d.pageId) === undefined).reverse());
+    const installed = rows.filter((d) => pageGone.get(d.pageId) === undefined);
+    const existing = new Set<string>();
+    for (let i = 0; i < installed.length; i += 500) {
+      for (const lead of await store.leads.getMany([...new Set(installed.slice(i, i + 500).map((d) => d.leadId))])) existing.add(lead.id);
+    }
+    const erasedByPage = new Map<string, number>();
+    for (const d of installed) if (!existing.has(d.leadId)) erasedByPage.set(d.pageId, (erasedByPage.get(d.pageId) ?? 0) + 1);
+    for (const [pageId, count] of erasedByPage) skipped.push({ page_id: pageId, reason: why(CANCEL_REASONS.erased), count });
+    const created = await redeliver(installed.filter((d) => existing.has(d.leadId)).reverse());
     return { success: true, count: created.length, ids: created.map((c) => c.id), skipped };
   });
 
