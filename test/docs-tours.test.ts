@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { extractTours, tourFiles, type TourBlock } from "./support/doc-tours.ts";
+import { extractTours, tourFiles, type TourBlock, unmarkedShellBlocks } from "./support/doc-tours.ts";
 import { type ServeProcess, spawnServe, stopServe } from "./support/processes.ts";
 
 /*
@@ -35,7 +35,7 @@ const ADMIN = "docs-tours-admin-key-0001";
 const PAGE_TOKEN = "EAAB-demo-page-acme-cars";
 
 /** What a block's output (stdout then stderr) must show. */
-const CHECKS: Record<string, (out: string) => void> = {
+const CHECKS: Record<string, (out: string, files: string[]) => void> = {
   "readme-quick": (out) => {
     expect(out).not.toContain('"error"');
     // the 8001 leads page, one lead, the ad's leads, the page with its forms expanded
@@ -52,12 +52,20 @@ const CHECKS: Record<string, (out: string) => void> = {
   "forms-create": (out) => {
     expect(out).toMatch(/^\{"id":"\d+"\}/);
   },
-  "export-range": (out) => {
+  "export-range": (out, files) => {
     expect(out).not.toContain('"error"');
+    expect(files).toContain("leads.tsv");
+    expect(files.some((f) => /\.(csv|tsv)$/.test(f) && f !== "leads.tsv"), "curl -OJ saved the file under its own name").toBe(true);
     expect(out).toMatch(/[1-9][\d,]* leads? written/);
+  },
+  "webhooks-faults": (out) => {
+    expect(out).not.toContain('"error"');
+    expect(out).toContain('{"drop_percent":10,"duplicate_percent":5,"delay_ms":30000'); // set
+    expect(out).toContain('{"drop_percent":0,"duplicate_percent":0,"delay_ms":0'); // then reset
   },
   "rate-limits-clock": (out) => {
     expect(out).not.toContain('"error"');
+    expect(out).toContain('"mode":"manual"');
     expect(out).toContain("2026-12-01T00:00:00");
   },
 };
@@ -112,6 +120,8 @@ describe("the README and docs/ tours, run against a fresh demo server", () => {
     expect(blocks.map((b) => b.name)).toEqual(expect.arrayContaining(["readme-quick", "readme-form"]));
     expect(new Set(blocks.map((b) => b.name)).size).toBe(blocks.length);
     for (const b of blocks) expect(CHECKS[b.name], `${b.where}: tour "${b.name}" has no check in test/docs-tours.test.ts`).toBeTypeOf("function");
+    // every shell block of the README is either run or skipped with a reason
+    expect(unmarkedShellBlocks(REPO, "README.md")).toEqual([]);
     for (const s of skipped) process.stdout.write(`docs tour skipped at ${s.where}: ${s.reason}\n`);
   });
 
@@ -143,7 +153,7 @@ describe("the README and docs/ tours, run against a fresh demo server", () => {
       throw new Error(`${block.where}: tour "${block.name}" exited ${err.code}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`);
     }
     try {
-      CHECKS[block.name]!(out);
+      CHECKS[block.name]!(out, readdirSync(cwd));
     } catch (e) {
       throw new Error(`${block.where}: tour "${block.name}" ran, but its output is not what the doc says: ${(e as Error).message}\n--- output\n${out.slice(0, 4000)}\nfiles written: ${readdirSync(cwd).join(", ")}`);
     }

@@ -23,7 +23,7 @@ export interface SkippedBlock {
   reason: string;
 }
 
-const MARKER = /^<!--\s*tour:\s*(.*?)\s*-->\s*$/;
+const MARKER = /^<!--\s*tour:\s*(.*?)\s*-->$/;
 const FENCE = /^```/;
 
 /** The README and every Markdown file of docs/, as paths relative to the repository. */
@@ -39,11 +39,11 @@ export function extractTours(repo: string, files: string[]): { run: TourBlock[];
   for (const file of files) {
     const lines = readFileSync(join(repo, file), "utf8").split("\n");
     for (let i = 0; i < lines.length; i++) {
-      const m = MARKER.exec(lines[i]!);
+      const m = MARKER.exec(lines[i]!.trim());
       if (!m) continue;
       const where = `${relative(repo, join(repo, file))}:${i + 2}`;
-      if (!FENCE.test(lines[i + 1] ?? "")) throw new Error(`${relative(repo, join(repo, file))}:${i + 1}: a tour marker must be right before a code fence`);
-      const end = lines.findIndex((l, j) => j > i + 1 && FENCE.test(l));
+      if (!FENCE.test((lines[i + 1] ?? "").trimStart())) throw new Error(`${relative(repo, join(repo, file))}:${i + 1}: a tour marker must be right before a code fence`);
+      const end = lines.findIndex((l, j) => j > i + 1 && FENCE.test(l.trimStart()));
       if (end < 0) throw new Error(`${where}: unclosed code block`);
       const spec = m[1]!;
       const skip = /^skip\b\s*[—:-]?\s*(.*)$/.exec(spec);
@@ -63,4 +63,17 @@ export function extractTours(repo: string, files: string[]): { run: TourBlock[];
     }
   }
   return { run, skipped };
+}
+
+/** `file:line` of every ```sh block of the file that has no tour marker (run or skip). */
+export function unmarkedShellBlocks(repo: string, file: string): string[] {
+  const lines = readFileSync(join(repo, file), "utf8").split("\n");
+  const out: string[] = [];
+  let inside = false;
+  for (let i = 0; i < lines.length; i++) {
+    if (!FENCE.test(lines[i]!.trimStart())) continue;
+    if (!inside && /^```(sh|bash|shell)\s*$/.test(lines[i]!.trimStart()) && !MARKER.test((lines[i - 1] ?? "").trim())) out.push(`${file}:${i + 1}`);
+    inside = !inside;
+  }
+  return out;
 }
