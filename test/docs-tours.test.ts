@@ -105,11 +105,13 @@ describe("the README and docs/ tours, run against a fresh demo server", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "leadgraph-tours-"));
     shimDir = shims(join(dir, "bin"));
+    // every server a block needs, started one after the other before any block runs (two cores)
+    for (const flags of new Set(["", ...blocks.map((b) => b.serve)])) await serverFor(flags);
     const server = await serverFor("");
     const res = await fetch(`${server.url}/v25.0/8001/leads?fields=id&limit=1&access_token=${PAGE_TOKEN}`);
     const body = (await res.json()) as { data: { id: string }[] };
     leadId = body.data[0]!.id;
-  }, 180_000);
+  }, 420_000);
 
   afterAll(async () => {
     for (const s of servers.values()) await stopServe(await s.catch(() => undefined));
