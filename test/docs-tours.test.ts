@@ -24,6 +24,11 @@ import { type ServeProcess, spawnServe, stopServe } from "./support/processes.ts
  * - Placeholders in the text: `<admin key>` becomes that key, `<LEAD_ID>` the id of a lead of form 8001
  *   read from the server before the blocks run.
  *
+ * - A block that names fixed dates (the export's `--from 2026-11-01`) is marked
+ *   `serve: --clock manual:1795867200`: the demo world is seeded around that frozen time
+ *   (2026-11-28T12:00Z, the time the docs are written at), so the dates keep their leads as the real
+ *   date moves past the 90-day retention. Blocks with the same flags share one server.
+ *
  * Each block must exit 0 and pass the check named after it in CHECKS; a marked block without a check
  * fails, so a new tour cannot be added without saying what its output must show.
  */
