@@ -1,0 +1,154 @@
+import type { Socket } from "node:net";
+import querystring from "fast-querystring";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { errors, type GraphError, isGraphError } from "../domain/errors.ts";
+import { errorBody } from "../graph/execute.ts";
+import { graphHeaderList } from "../graph/http-route.ts";
+import { type InputLimits, jsonShapeProblem, moreThan, refusalOf, tooManyParams, valueTooLong } from "../graph/input-limits.ts";
+import type { Config } from "../runtime/config.ts";
+
+/** The request limits of every surface, from configuration (docs/errors.md, "Input limits"). */
+export interface SurfaceLimits extends InputLimits {
+  /** Graph calls and the administration API. */
+  bodyBytes: number;
+  /** `POST /_leadgraph/admin/forms/{id}/leads`, up to 10,000 leads a call. */
+  importBodyBytes: number;
+  /** The hosted form `/forms/{id}`. */
+  formBodyBytes: number;
+}
+
+export const surfaceLimits = (c: Config): SurfaceLimits => ({
+  bodyBytes: c.bodyLimitBytes, importBodyBytes: c.importBodyLimitBytes, formBodyBytes: c.formBodyLimitBytes,
+  maxParams: c.maxParams, maxStringLength: c.maxStringLength, maxJsonDepth: c.maxJsonDepth,
+});
+
+/**
+ * Body parsers that count before they build: a urlencoded body's parameters are counted before
+ * it is split, a JSON body's depth and strings are checked before JSON.parse, and both refuse
+ * with a Graph error (which the route's error handler renders) instead of building whatever was sent.
+ */
+export function registerBodyParsers(app: FastifyInstance, limits: SurfaceLimits): void {
+  // JSON bodies may be empty (the SDKs send `{}` or nothing on GET/DELETE).
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
+    const text = String(body).trim();
+    if (text === "") return done(null, {});
+    const problem = jsonShapeProblem(text, limits);
+    if (problem) return done(problem, undefined);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return done(errors.invalidParam("The request body is not valid JSON"), undefined);
+    }
+    if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) && Object.keys(parsed).length > limits.maxParams) {
+      return done(tooManyParams("body", limits.maxParams), undefined);
+    }
+    done(null, parsed);
+  });
+  // Anything else (text/plain…) is read as a form body, which is what such clients usually send.
+  const form = (_req: FastifyRequest, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseFormBody(String(body), limits));
+    } catch (e) {
+      done(e as Error, undefined);
+    }
+  };
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, form);
+  app.addContentTypeParser("*", { parseAs: "string" }, form);
+}
+
+/** A urlencoded body as a flat key → value(s) object, refused over the parameter and length limits. */
+export function parseFormBody(text: string, limits: Pick<InputLimits, "maxParams" | "maxStringLength">): Record<string, unknown> {
+  if (text === "") return {};
+  if (moreThan(text, "&", limits.maxParams - 1)) throw tooManyParams("body", limits.maxParams);
+  const out = querystring.parse(text) as Record<string, unknown>;
+  for (const key in out) {
+    const v = out[key];
+    if (typeof v === "string" ? v.length > limits.maxStringLength : Array.isArray(v) && v.some((x) => typeof x === "string" && x.length > limits.maxStringLength)) {
+      throw valueTooLong(key, limits.maxStringLength);
+    }
+  }
+  return out;
+}
+
+/**
+ * A refused query string (see queryParser) becomes its error before any route runs. The hook is
+ * synchronous and only looks for a symbol, so routes pay next to nothing for it.
+ */
+export function refuseOverLimitQueries(app: FastifyInstance): void {
+  app.addHook("preValidation", (req, _reply, done) => {
+    const refused = refusalOf(req.query);
+    done(refused);
+  });
+}
+
+/**
+ * Multipart bodies are read by the plugin straight from the socket, past Fastify's body limit: a
+ * declared length over the limit is refused before anything is read, and a chunked body is
+ * counted as it arrives and failed once it passes the limit.
+ */
+export function boundMultipart(app: FastifyInstance, bodyBytes: number): void {
+  app.addHook("onRequest", (req, _reply, done) => {
+    const type = req.headers["content-type"];
+    if (typeof type !== "string" || !/^\s*multipart\//i.test(type)) return done();
+    const declared = req.headers["content-length"];
+    if (declared !== undefined && Number(declared) > bodyBytes) return done(errors.requestTooLarge());
+    let seen = 0;
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > bodyBytes) {
+        req.raw.off("data", count);
+        tooLarge.add(req.raw);
+        // The plugin listens for the request's errors and fails its parse with this one.
+        req.raw.emit("error", errors.requestTooLarge());
+      }
+    };
+    req.raw.on("data", count);
+    done();
+  });
+}
+
+const tooLarge = new WeakSet<object>();
+
+/** What an error thrown while reading a body should answer: the parsers' Graph errors, or a 4xx for a malformed body. */
+export function bodyErrorToGraph(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest): GraphError | undefined {
+  if (tooLarge.has(req.raw)) return errors.requestTooLarge();
+  if (isGraphError(err)) return err;
+  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.code === "FST_REQ_FILE_TOO_LARGE" || err.code === "FST_FIELDS_LIMIT"
+    || err.code === "FST_PARTS_LIMIT" || err.code === "FST_FILES_LIMIT" || err.statusCode === 413) {
+    return errors.requestTooLarge();
+  }
+  // busboy's own errors (no boundary, truncated parts, malformed headers) carry no status.
+  if (isMultipartParseError(err)) return errors.invalidParam(`The multipart body could not be read: ${err.message.slice(0, 120)}`);
+  return undefined;
+}
+
+const isMultipartParseError = (err: Error) =>
+  /multipart|boundary|busboy|Unexpected end of form|Malformed part header|Part terminated early/i.test(err.message)
+  || (err.stack ?? "").includes("busboy");
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers over 16 KiB, bytes
+ * that are not HTTP). They answer in Graph's envelope too, then the connection is closed, as Node does.
+ */
+export function graphClientErrorHandler(version: string, traceId: () => string) {
+  return (err: Error & { code?: string }, socket: Socket) => {
+    if (err.code === "ECONNRESET" || socket.destroyed) return;
+    const graphErr = err.code === "HPE_HEADER_OVERFLOW" ? errors.headersTooLarge()
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? errors.requestTimeout()
+      : errors.invalidParam("The request is not valid HTTP/1.1");
+    const id = traceId();
+    const body = errorBody(graphErr);
+    (body.error as Record<string, unknown>).fbtrace_id = id;
+    const text = JSON.stringify(body);
+    const list = graphHeaderList(version, id);
+    let head = `HTTP/1.1 ${graphErr.status} ${STATUS_TEXT[graphErr.status] ?? "Bad Request"}\r\n`;
+    for (let i = 0; i < list.length; i += 2) head += `${list[i]}: ${list[i + 1]}\r\n`;
+    head += `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n`;
+    if (socket.writable) socket.write(head + text);
+    socket.destroy(err);
+  };
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 431: "Request Header Fields Too Large" };
