@@ -111,11 +111,13 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   const executor = createGraphExecutor(runtime.services, { get publicUrl() { return links.publicUrl; }, defaultVersion });
   registerGraphRoutes(app, executor, defaultVersion, ["GET"], limits.maxParams);
   await app.register(async (withBodies) => {
-    boundMultipart(withBodies, limits.bodyBytes);
+    const guard = boundMultipart(withBodies, limits);
     await withBodies.register(multipart, {
       attachFieldsToBody: "keyValues",
-      limits: { fileSize: limits.bodyBytes, files: 4, fields: limits.maxParams, parts: limits.maxParams, fieldSize: limits.maxStringLength, headerPairs: 100 },
+      // One more than the string limit: busboy cuts longer values short, the guard refuses them.
+      limits: { fileSize: limits.bodyBytes, files: 4, fields: limits.maxParams, parts: limits.maxParams, fieldSize: limits.maxStringLength + 1, headerPairs: 100 },
     });
+    guard.afterPlugin(withBodies);
     registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"], limits.maxParams);
   });
   lean = leanGraphReads({

@@ -84,36 +84,74 @@ export function refuseOverLimitQueries(app: FastifyInstance): void {
 }
 
 /**
- * Multipart bodies are read by the plugin straight from the socket, past Fastify's body limit: a
- * declared length over the limit is refused before anything is read, and a chunked body is
- * counted as it arrives and failed once it passes the limit.
+ * Multipart bodies are read by the plugin straight from the socket, past Fastify's body limit and
+ * without telling a truncated body from a whole one. So: a declared length over the limit is refused
+ * before anything is read; the bytes are counted as the plugin reads them (a chunked body is failed
+ * once it passes the limit) and the body must end with its closing boundary; values over the
+ * string limit are refused rather than cut short. `afterPlugin` runs once the plugin has read the body.
  */
-export function boundMultipart(app: FastifyInstance, bodyBytes: number): void {
+export function boundMultipart(app: FastifyInstance, limits: Pick<SurfaceLimits, "bodyBytes" | "maxStringLength">) {
   app.addHook("onRequest", (req, _reply, done) => {
     const type = req.headers["content-type"];
     if (typeof type !== "string" || !/^\s*multipart\//i.test(type)) return done();
+    const boundary = /;\s*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(type);
+    // Without a boundary the plugin would read nothing and let the call run with no body at all.
+    if (boundary === null) return done(errors.invalidParam("The multipart body could not be read: its Content-Type names no boundary"));
     const declared = req.headers["content-length"];
-    if (declared !== undefined && Number(declared) > bodyBytes) return done(errors.requestTooLarge());
-    let seen = 0;
-    const count = (chunk: Buffer) => {
-      seen += chunk.length;
-      if (seen > bodyBytes) {
-        req.raw.off("data", count);
-        tooLarge.add(req.raw);
-        // The plugin listens for the request's errors and fails its parse with this one.
-        req.raw.emit("error", errors.requestTooLarge());
-      }
-    };
-    req.raw.on("data", count);
+    if (declared !== undefined && Number(declared) > limits.bodyBytes) return done(errors.requestTooLarge());
+    const closing = Buffer.from(`--${boundary[1] ?? boundary[2]}--`);
+    const read: MultipartRead = { closing, tail: Buffer.alloc(0) };
+    multipartReads.set(req.raw, read);
+    const raw = req.raw;
+    const pipe = raw.pipe.bind(raw);
+    // The counter starts with the plugin's own reader, so not a byte flows before the plugin reads.
+    raw.pipe = ((dest, options) => {
+      let seen = 0;
+      const count = (chunk: Buffer) => {
+        seen += chunk.length;
+        read.tail = Buffer.concat([read.tail, chunk]).subarray(-(closing.length + 8));
+        if (seen > limits.bodyBytes) {
+          raw.off("data", count);
+          read.tooLarge = true;
+          // The plugin listens for the request's errors and fails its parse with this one.
+          raw.emit("error", errors.requestTooLarge());
+        }
+      };
+      raw.on("data", count);
+      return pipe(dest, options);
+    }) as typeof raw.pipe;
     done();
   });
+  return {
+    afterPlugin(target: FastifyInstance): void {
+      target.addHook("preValidation", (req, _reply, done) => {
+        const read = multipartReads.get(req.raw);
+        if (read === undefined) return done();
+        if (!read.tail.includes(read.closing)) return done(errors.invalidParam("The multipart body could not be read: it ends before its closing boundary"));
+        const body = req.body as Record<string, unknown> | undefined;
+        for (const key in body) {
+          const v = body[key];
+          if ((Array.isArray(v) ? v : [v]).some((x) => (typeof x === "string" || Buffer.isBuffer(x)) && x.length > limits.maxStringLength)) {
+            return done(valueTooLong(key, limits.maxStringLength));
+          }
+        }
+        done();
+      });
+    },
+  };
 }
 
-const tooLarge = new WeakSet<object>();
+interface MultipartRead {
+  closing: Buffer;
+  tail: Buffer;
+  tooLarge?: boolean;
+}
+
+const multipartReads = new WeakMap<object, MultipartRead>();
 
 /** What an error thrown while reading a body should answer: the parsers' Graph errors, or a 4xx for a malformed body. */
 export function bodyErrorToGraph(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest): GraphError | undefined {
-  if (tooLarge.has(req.raw)) return errors.requestTooLarge();
+  if (multipartReads.get(req.raw)?.tooLarge) return errors.requestTooLarge();
   if (isGraphError(err)) return err;
   if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.code === "FST_REQ_FILE_TOO_LARGE" || err.code === "FST_FIELDS_LIMIT"
     || err.code === "FST_PARTS_LIMIT" || err.code === "FST_FILES_LIMIT" || err.statusCode === 413) {
