@@ -56,9 +56,9 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
   });
 
   const get = (path: string, extraHeaders = "") =>
-    rawRequest(h.url, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${extraHeaders}\r\n`);
+    rawRequest(h.url, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extraHeaders}\r\n`);
   const post = (path: string, type: string | undefined, body: string | Buffer, extraHeaders = "") =>
-    rawRequest(h.url, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n${type ? `Content-Type: ${type}\r\n` : ""}Content-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n`, [Buffer.from(body)]);
+    rawRequest(h.url, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${type ? `Content-Type: ${type}\r\n` : ""}Content-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n`, [Buffer.from(body)]);
 
   const expectEnvelope = (res: RawAnswer, status: number, message?: RegExp) => {
     expect(res.status, res.body).toBe(status);
@@ -96,7 +96,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
   it("a 32 MB urlencoded body with 3 million keys and no token answers 413 without being read", async () => {
     const chunk = "a=1&".repeat(16_384); // 64 KiB
     const res = await rawRequest(h.url,
-      `POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${chunk.length * 512}\r\n\r\n`,
+      `POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${chunk.length * 512}\r\n\r\n`,
       repeated(chunk, 512));
     expectEnvelope(res, 413, /too large/);
   });
@@ -105,7 +105,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     const chunk = "a=1&".repeat(16_384);
     const framed = `${chunk.length.toString(16)}\r\n${chunk}\r\n`;
     const res = await rawRequest(h.url,
-      "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
       repeated(framed, 512));
     expectEnvelope(res, 413, /too large/);
   });
@@ -143,7 +143,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     const part = `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n${"y".repeat(60_000)}\r\n`;
     const framed = `${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`;
     const res = await rawRequest(h.url,
-      "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n",
       repeated(framed, 64));
     expectEnvelope(res, 413, /too large/);
   });
@@ -160,7 +160,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
       expect(JSON.parse(res.body).error.code).toBe(2500);
       expect(res.headers["x-fb-trace-id"]).toMatch(/^[\w-]{11}$/);
     }
-    const raw = await rawRequest(h.url, Buffer.concat([Buffer.from("GET /v25.0/"), Buffer.from([0xff, 0xfe]), Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")]));
+    const raw = await rawRequest(h.url, Buffer.concat([Buffer.from("GET /v25.0/"), Buffer.from([0xff, 0xfe]), Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")]));
     expect(raw.status).toBe(400);
     expect(JSON.parse(raw.body).error.type).toBe("OAuthException");
     const bytes = await rawRequest(h.url, "GARBAGE\r\n\r\n");
@@ -191,7 +191,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     expectEnvelope(page, 400, /locations\.0\.city/);
     const chunk = "x".repeat(65_536);
     const unauthenticated = await rawRequest(h.url,
-      `POST /_leadgraph/admin/forms/8001/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${chunk.length * 256}\r\n\r\n`,
+      `POST /_leadgraph/admin/forms/8001/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${chunk.length * 256}\r\n\r\n`,
       repeated(chunk, 256));
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.ms).toBeLessThan(PROMPT_MS);

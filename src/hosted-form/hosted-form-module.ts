@@ -6,7 +6,7 @@ import { STORE_TYPES } from "../domain/forms/question-types.ts";
 import { isGraphId } from "../domain/ids.ts";
 import { LeadInputError } from "../domain/leads/lead-intake.ts";
 import type { FormDefinition } from "../domain/ports.ts";
-import { bodyErrorToGraph } from "../http/body-limits.ts";
+import { bodyErrorToGraph, drainRefusedBody } from "../http/body-limits.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";
 import { FormTokens } from "./csrf.ts";
@@ -43,9 +43,10 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
    * A body or query refused by the input limits is answered with the form's own page, not Graph
    * JSON: the person filling the form sees it. The form is not loaded for it, so it is in English.
    */
-  const unreadable = (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+  const unreadable = async (err: Error, req: FastifyRequest, reply: FastifyReply) => {
     const refused = bodyErrorToGraph(err, req) ?? (isGraphError(err) ? err : undefined);
     if (refused === undefined || refused.status >= 500) throw err;
+    await drainRefusedBody(req.raw);
     const title = refused.status === 413 ? "Your answers are too long to send" : "This form could not read what was sent";
     return send(reply, refused.status, messagePage(undefined, title, "Your answers were not submitted. Go back, shorten or correct them, and send the form again."));
   };

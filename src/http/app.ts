@@ -9,7 +9,7 @@ import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { queryParser } from "../graph/params.ts";
 import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { bodyErrorToGraph, boundMultipart, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
+import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
 
@@ -75,13 +75,14 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   registerBodyParsers(app, limits);
   refuseOverLimitQueries(app);
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const graphErr = bodyErrorToGraph(err, req)
       ?? (err instanceof GraphError
       ? err
       : err.statusCode !== undefined && err.statusCode < 500 ? errors.invalidParam(err.message.replace(/^FST_\w+: /, ""))
       : errors.unknown(err));
     if (graphErr.status >= 500) req.log.error({ err }, "unhandled error");
+    else await drainRefusedBody(req.raw);
     graphHeaders(reply, runtime.config.graphVersion);
     return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
   });

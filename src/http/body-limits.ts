@@ -166,6 +166,39 @@ const isMultipartParseError = (err: Error) =>
   /multipart|boundary|busboy|Unexpected end of form|Malformed part header|Part terminated early/i.test(err.message)
   || (err.stack ?? "").includes("busboy");
 
+/** How much of a refused body is read and thrown away so the client gets its answer, and for how long. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_MS = 10_000;
+
+/**
+ * Before a refusal is sent for a body that was not read to its end, the rest is read and dropped:
+ * answered early, Node closes the connection with the body still arriving, and the kernel's reset
+ * can destroy the answer before the client reads it. Bounded in bytes and time; past either the
+ * answer goes out anyway (and the connection is closed after it).
+ */
+export function drainRefusedBody(raw: FastifyRequest["raw"]): Promise<void> {
+  if (raw.complete || raw.destroyed || raw.readableEnded) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      raw.off("data", count);
+      raw.off("end", finish);
+      raw.off("close", finish);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > DRAIN_BYTES) finish();
+    };
+    const timer = setTimeout(finish, DRAIN_MS);
+    raw.on("data", count);
+    raw.once("end", finish);
+    raw.once("close", finish);
+    raw.resume();
+  });
+}
+
 /**
  * Node's HTTP parser refuses some requests before Fastify sees them (headers over 16 KiB, bytes
  * that are not HTTP). They answer in Graph's envelope too, then the connection is closed, as Node does.
@@ -184,8 +217,13 @@ export function graphClientErrorHandler(version: string, traceId: () => string) 
     let head = `HTTP/1.1 ${graphErr.status} ${STATUS_TEXT[graphErr.status] ?? "Bad Request"}\r\n`;
     for (let i = 0; i < list.length; i += 2) head += `${list[i]}: ${list[i + 1]}\r\n`;
     head += `content-length: ${Buffer.byteLength(text)}\r\nconnection: close\r\n\r\n`;
-    if (socket.writable) socket.write(head + text);
-    socket.destroy(err);
+    if (!socket.writable) return socket.destroy();
+    // Ended, not destroyed: what the client is still sending is read and dropped (for a bounded
+    // time) so that no reset overtakes the answer.
+    socket.end(head + text);
+    socket.on("data", () => undefined);
+    socket.resume();
+    setTimeout(() => socket.destroy(), DRAIN_MS).unref();
   };
 }
 
