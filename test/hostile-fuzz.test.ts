@@ -34,6 +34,9 @@ interface Figures {
   byStatus: Map<number, number>;
   failures: string[];
   worstProbeMs: number;
+  /** The fuzz request in flight when the worst probe was sent. */
+  worstProbeDuring: string;
+  inFlight: string;
   probes: number;
   probeFailures: number;
 }
@@ -60,12 +63,13 @@ describe.each(databaseKinds())("hostile fuzz against a real server with a %s dat
 
   it(`answers every request with a 4xx or a documented answer, stays up and responsive (${SECONDS} s)`, async () => {
     const before = await memory(serve.url);
-    const figures: Figures = { tried: 0, byStatus: new Map(), failures: [], worstProbeMs: 0, probes: 0, probeFailures: 0 };
+    const figures: Figures = { tried: 0, byStatus: new Map(), failures: [], worstProbeMs: 0, worstProbeDuring: "", inFlight: "", probes: 0, probeFailures: 0 };
     const probing = probe(serve.url, figures);
     try {
       await fc.assert(
         fc.asyncProperty(hostileRequest(ADMIN_KEY), async (r) => {
           figures.tried++;
+          figures.inFlight = label(r);
           let answer: RawAnswer;
           try {
             answer = await send(serve.url, r);
@@ -93,7 +97,8 @@ describe.each(databaseKinds())("hostile fuzz against a real server with a %s dat
     const crashed = serve.proc.exitCode !== null || serve.proc.signalCode !== null;
     process.stdout.write(`hostile fuzz (${kind}, seed ${SEED}, ${SECONDS} s, heap ${HEAP_MB} MB): ${figures.tried} requests tried; answers ${statuses}; `
       + `worst /healthz ${figures.worstProbeMs.toFixed(0)} ms over ${figures.probes} probes (${figures.probeFailures} failed); `
-      + `heap growth ${heapGrowthMb.toFixed(1)} MB, RSS growth ${rssGrowthMb.toFixed(1)} MB; crashes ${crashed ? 1 : 0}\n`);
+      + `heap growth ${heapGrowthMb.toFixed(1)} MB, RSS growth ${rssGrowthMb.toFixed(1)} MB; crashes ${crashed ? 1 : 0}\n`
+      + `  (worst probe sent during: ${figures.worstProbeDuring.slice(0, 200)})\n`);
 
     expect(crashed, serve.output().slice(-2000)).toBe(false);
     expect(figures.failures.slice(0, 10)).toEqual([]);
@@ -155,6 +160,7 @@ function probe(url: string, figures: Figures) {
   const done = (async () => {
     while (running) {
       const started = performance.now();
+      const during = figures.inFlight;
       try {
         const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(10_000) });
         await res.text();
@@ -162,7 +168,11 @@ function probe(url: string, figures: Figures) {
       } catch {
         figures.probeFailures++;
       }
-      figures.worstProbeMs = Math.max(figures.worstProbeMs, performance.now() - started);
+      const ms = performance.now() - started;
+      if (ms > figures.worstProbeMs) {
+        figures.worstProbeMs = ms;
+        figures.worstProbeDuring = during;
+      }
       figures.probes++;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -70,7 +70,7 @@ function listsToArrays(v: unknown, lists: Set<Record<string, unknown>>): unknown
 const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
- * Query strings are parsed by one function on every path (Fastify's router is given it too). It
+ * Query strings are parsed by one function on every path (Fastify's router and the lean read path). It
  * must not throw (a throw inside Fastify's router ends the process): a query over the limits comes
  * back as a refusal that mergeParams, and the app's preValidation hook, turn into the error.
  */
@@ -81,8 +81,6 @@ export function queryParser(limits: Pick<InputLimits, "maxParams" | "maxStringLe
     return querystring.parse(query);
   };
 }
-
-export const parseQuery = queryParser();
 
 export function mergeParams(query: unknown, body: unknown, maxParams = DEFAULT_INPUT_LIMITS.maxParams): Params {
   const refused = refusalOf(query);

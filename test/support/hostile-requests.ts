@@ -37,7 +37,7 @@ const value: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom("1e309", "NaN", "99999999999999999999999", "-0", "0x10", "4294967295") },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => encodeURIComponent(JSON.stringify(v))) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 200 }).map((d) => encodeURIComponent(`${"[".repeat(d)}${"]".repeat(d)}`)) },
-  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 40_000 }).map((n) => "v".repeat(n)) },
+  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 12_000 }).map((n) => "v".repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 80 }).map((d) => encodeURIComponent(`${"leads{".repeat(d)}id${"}".repeat(d)}`)) },
 );
 
