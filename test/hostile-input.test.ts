@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { foldBracketKeys } from "../src/graph/params.ts";
 import { jsonShapeProblem } from "../src/graph/input-limits.ts";
@@ -106,7 +107,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     const framed = `${chunk.length.toString(16)}\r\n${chunk}\r\n`;
     const res = await rawRequest(h.url,
       "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
-      repeated(framed, 512));
+      [...repeated(framed, 512), Buffer.from("0\r\n\r\n")]);
     expectEnvelope(res, 413, /too large/);
   });
 
@@ -144,7 +145,7 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     const framed = `${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`;
     const res = await rawRequest(h.url,
       "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n",
-      repeated(framed, 64));
+      [...repeated(framed, 64), Buffer.from("0\r\n\r\n")]);
     expectEnvelope(res, 413, /too large/);
   });
 
@@ -195,6 +196,33 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
       repeated(chunk, 256));
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.ms).toBeLessThan(PROMPT_MS);
+  });
+
+  it("requests just inside every limit hold the event loop briefly", async () => {
+    const token = `access_token=${PAGE}`;
+    const at = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join("&");
+    const inside: (() => Promise<RawAnswer>)[] = [
+      // 999 parameters with list indexes up to 999, two levels deep, in a body of about 1 MiB.
+      () => post(`/v25.0/8001/test_leads?${token}`, "application/x-www-form-urlencoded", at(999, (i) => `field_data[${i}][values][${999 - i}]=${"v".repeat(1000)}`)),
+      // JSON of about 1 MiB: 999 keys, each an array nested 30 levels around a long string.
+      () => post(`/v25.0/3001/leadgen_forms?${token}`, "application/json", JSON.stringify(Object.fromEntries(Array.from({ length: 999 }, (_, i) => [`k${i}`, JSON.parse(`${"[".repeat(30)}"${"s".repeat(1000)}"${"]".repeat(30)}`)])))),
+      () => post(`/v25.0/?${token}`, "application/json", JSON.stringify({ batch: Array.from({ length: 50 }, () => ({ method: "GET", relative_url: `8001/leads?limit=100&${at(40, (i) => `x[${i * 24}]=1`)}` })) })),
+      () => get(`/v25.0/8001/leads?${token}&limit=100&${at(900, (i) => `x[${i}]=1`)}`),
+      () => post("/forms/8001", "application/x-www-form-urlencoded", at(999, (i) => `a${i}=${"v".repeat(40)}`)),
+    ];
+    const worst: number[] = [];
+    for (const send of inside) {
+      const delay = monitorEventLoopDelay({ resolution: 5 });
+      delay.enable();
+      const a = await send();
+      delay.disable();
+      expect(a.status, a.body.slice(0, 200)).toBeLessThan(500);
+      worst.push(delay.max / 1e6);
+    }
+    const worstMs = Math.max(...worst);
+    process.stdout.write(`requests at the limits: worst event-loop delay per request ${worst.map((ms) => ms.toFixed(0)).join(", ")} ms\n`);
+    // ~50 ms on an idle machine; generous here, as CI machines are shared.
+    expect(worstMs).toBeLessThan(2_000);
   });
 
   it("thank-you and follow-up URLs take http and https only", async () => {

@@ -18,9 +18,9 @@ export function foldBracketKeys(flat: Record<string, unknown>, maxParams = DEFAU
   const out: Params = {};
   const keys = Object.keys(flat);
   if (keys.length > maxParams) throw tooManyParams("request", maxParams);
-  // Lists are gathered as objects keyed by index (integer keys iterate in ascending order) and
-  // turned into arrays at the end, so no index ever sizes an allocation.
-  let lists: Set<Record<string, unknown>> | undefined;
+  // Lists are gathered in Maps keyed by index and turned into arrays at the end: an object with
+  // integer keys would give each one an elements store as long as its largest index.
+  let folded = false;
   for (const key of keys) {
     const value = flat[key];
     const m = key.includes("[") ? BRACKET.exec(key) : null;
@@ -34,37 +34,50 @@ export function foldBracketKeys(flat: Record<string, unknown>, maxParams = DEFAU
     if (path.length - 1 > MAX_KEY_DEPTH) throw errors.invalidParam(`Param ${m[1]} is nested deeper than ${MAX_KEY_DEPTH} brackets`);
     // `__proto__[x]=1` must not reach Object.prototype: such keys are dropped, like any unknown param.
     if (path.some((seg) => UNSAFE_KEYS.has(seg))) continue;
-    let node = out as Record<string, unknown>;
-    let k = path[0]!;
+    folded = true;
+    let node: FoldNode = out;
+    let k: string | number = path[0]!;
     for (const seg of path.slice(1)) {
-      let child = Object.hasOwn(node, k) ? node[k] : undefined;
-      if (typeof child !== "object" || child === null || Array.isArray(child)) {
-        child = {};
-        node[k] = child;
-        if (INDEX.test(seg)) (lists ??= new Set()).add(child as Record<string, unknown>);
+      let child = childOf(node, k);
+      const index = INDEX.test(seg);
+      if (!(child instanceof Map) && (typeof child !== "object" || child === null || Array.isArray(child))) {
+        child = index ? new Map<number, unknown>() : {};
+        setChild(node, k, child);
+      } else if (child instanceof Map && !index) {
+        // A list given a named key becomes an object, as `x[0]=a&x[k]=b` reads in JSON terms.
+        child = Object.fromEntries(child);
+        setChild(node, k, child);
       }
-      node = child as Record<string, unknown>;
-      if (seg === "") k = String(Object.keys(node).length);
-      else if (INDEX.test(seg)) {
+      node = child as FoldNode;
+      if (seg === "") k = node instanceof Map ? node.size : String(Object.keys(node).length);
+      else if (index) {
         if (seg.length > 3 || Number(seg) > MAX_LIST_INDEX) {
           throw errors.invalidParam(`Param ${key.slice(0, 60)}: a list index must be between 0 and ${MAX_LIST_INDEX}`);
         }
-        k = String(Number(seg));
-      } else {
-        lists?.delete(node);
-        k = seg;
-      }
+        k = node instanceof Map ? Number(seg) : String(Number(seg));
+      } else k = seg;
     }
-    node[k] = value;
+    setChild(node, k, value);
   }
-  return lists === undefined ? out : listsToArrays(out, lists) as Params;
+  return folded ? listsToArrays(out) as Params : out;
 }
 
-function listsToArrays(v: unknown, lists: Set<Record<string, unknown>>): unknown {
+type FoldNode = Record<string, unknown> | Map<number, unknown>;
+
+const childOf = (node: FoldNode, k: string | number): unknown =>
+  node instanceof Map ? node.get(k as number) : Object.hasOwn(node, k) ? node[k as string] : undefined;
+
+function setChild(node: FoldNode, k: string | number, v: unknown): void {
+  if (node instanceof Map) node.set(k as number, v);
+  else node[k as string] = v;
+}
+
+function listsToArrays(v: unknown): unknown {
+  if (v instanceof Map) return [...v.entries()].sort(([a], [b]) => a - b).map(([, x]) => listsToArrays(x));
   if (typeof v !== "object" || v === null || Array.isArray(v)) return v;
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) o[k] = listsToArrays(o[k], lists);
-  return lists.has(o) ? Object.values(o) : o;
+  for (const k of Object.keys(o)) o[k] = listsToArrays(o[k]);
+  return o;
 }
 
 const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
