@@ -66,14 +66,49 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
     expect(edge.body.error).toMatchObject({ code: 2500, message: "Unknown path components: /nope" });
   });
 
+  it("answers a version Meta never published as an unknown path, through both read paths", async () => {
+    for (const url of [`/v99.0/9001?access_token=${PAGE}`, `/v2.80/9001/leads?access_token=${PAGE}`, `/v27.1/9001?access_token=${PAGE}`]) {
+      const res = await inject({ url });
+      expectEnvelope(res);
+      expect(res.status, url).toBe(400);
+      expect(res.body.error, url).toMatchObject({ code: 2500, type: "OAuthException" });
+      expect(res.body.error.message, url).toMatch(/^Unknown path components: \/9001/);
+    }
+    // Over a socket, plain reads take the lean path before Fastify: the same answers.
+    const base = await h.listen();
+    const lean = await fetch(`${base}/v99.0/9001?access_token=${PAGE}`);
+    expect(lean.status).toBe(400);
+    expect(((await lean.json()) as { error: { code: number } }).error.code).toBe(2500);
+    const upgraded = await fetch(`${base}/v19.0/9001?access_token=${PAGE}`);
+    expect(upgraded.status).toBe(200);
+    expect(upgraded.headers.get("facebook-api-version")).toBe("v21.0");
+    const post = await inject({ method: "POST", url: "/v99.0/8001/test_leads", payload: { access_token: PAGE } });
+    expect(post.body.error).toMatchObject({ code: 2500 });
+    // Published after the server's clock (v27.0 appeared on 2026-11-04; the clock is moved before it).
+    const saved = h.clock.nowMs();
+    h.clock.set(Date.UTC(2026, 9, 1));
+    try {
+      expect((await inject({ url: `/v27.0/9001?access_token=${PAGE}` })).body.error).toMatchObject({ code: 2500 });
+    } finally {
+      h.clock.set(saved);
+    }
+    const served = await inject({ url: `/v2.12/9001?access_token=${PAGE}&fields=id` });
+    expect(served.body).toEqual({ id: "9001" });
+    expect(served.headers["facebook-api-version"]).toBe("v21.0");
+  });
+
   it("accepts /vNN.0/ or no prefix, and a trailing slash", async () => {
     for (const url of ["/v25.0/9001/", "/9001/", "/9001", "/v19.0/9001", "//9001"]) {
       const res = await inject({ url: `${url}?access_token=${PAGE}&fields=id` });
       expect(res.status, url).toBe(200);
       expect(res.body, url).toEqual({ id: "9001" });
     }
+    // At the harness's clock (2026-11-28) v19.0 is retired: Meta upgrades it to the oldest version
+    // still served, and says so in the header.
     const v = await inject({ url: `/v19.0/9001?access_token=${PAGE}` });
-    expect(v.headers["facebook-api-version"]).toBe("v19.0");
+    expect(v.headers["facebook-api-version"]).toBe("v21.0");
+    const current = await inject({ url: `/v23.0/9001?access_token=${PAGE}` });
+    expect(current.headers["facebook-api-version"]).toBe("v23.0");
     const batchRoot = await inject({ method: "POST", url: "/v25.0/", payload: { access_token: PAGE, batch: [{ method: "GET", relative_url: "9001?fields=id" }] } });
     expect(batchRoot.status).toBe(200);
     expect(JSON.parse(batchRoot.body[0].body)).toEqual({ id: "9001" });

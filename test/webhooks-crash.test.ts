@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { isGraphError } from "../src/domain/errors.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";
@@ -75,8 +76,9 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
             { source: "admin", fireWebhooks: true },
           );
         } catch (e) {
-          // Two processes share the file: a write can lose the race for the lock (and is rolled back).
-          if ((e as { code?: string }).code?.startsWith("SQLITE_BUSY")) continue;
+          // Two processes share the file: a write can lose the race for the lock (and is rolled back);
+          // it reaches the caller as Graph's transient error with SQLite's error as its cause.
+          if (isGraphError(e) && e.isTransient && String((e.cause as { code?: unknown } | undefined)?.code).startsWith("SQLITE_BUSY")) continue;
           throw e;
         }
         created.push(...ids);

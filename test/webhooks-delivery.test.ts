@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
 import type { NewLead } from "../src/domain/leads/lead-intake.ts";
+import { NO_FAULTS } from "../src/domain/webhooks/webhook-repository.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
@@ -37,7 +38,7 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     await store.subscriptions.remove("1003");
     await store.subscriptions.removeInstall("3001", "1003");
     await subscribeToReceiver(store, rx.url, { installOnPage: "3001" });
-    await store.webhooks.saveSettings({ appId: "1001", faults: { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false }, autoDisableHours: null });
+    await store.webhooks.saveSettings({ appId: "1001", faults: { ...NO_FAULTS }, autoDisableHours: null });
     rx.reset();
     d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
   });
@@ -60,7 +61,7 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
   };
   const hmac = (alg: "sha256" | "sha1", key: string, raw: Buffer) => createHmac(alg, key).update(raw).digest("hex");
 
-  it("sends paid and organic leads in one signed POST with Meta's exact bytes", async () => {
+  it("sends paid and organic leads in one signed POST, one change per entry, with Meta's exact bytes", async () => {
     const [paid, organic] = await create([lead({ adId: "7001" }), lead()]);
     expect(await d.runOnce()).toBe(1);
     expect(rx.posts).toHaveLength(1);
@@ -68,7 +69,8 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     const now = h.clock.nowMs() / 1000;
     expect(post.raw.toString("latin1")).toBe(
       `{"object":"page","entry":[{"id":"3001","time":${now},"changes":[` +
-      `{"field":"leadgen","value":{"leadgen_id":"${paid}","page_id":"3001","form_id":"8001","adgroup_id":"7001","ad_id":"7001","created_time":${now}}},` +
+      `{"field":"leadgen","value":{"leadgen_id":"${paid}","page_id":"3001","form_id":"8001","adgroup_id":"7001","ad_id":"7001","created_time":${now}}}]},` +
+      `{"id":"3001","time":${now},"changes":[` +
       `{"field":"leadgen","value":{"leadgen_id":"${organic}","page_id":"3001","form_id":"8001","created_time":${now}}}]}]}`,
     );
     expect(post.headers["x-hub-signature-256"]).toBe(`sha256=${hmac("sha256", SECRET, post.raw)}`);
@@ -85,10 +87,12 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     expect(one.body.attempts[0]).toMatchObject({ http_status: 200, outcome: "success", response_excerpt: "ok" });
   });
 
-  it("puts at most 1,000 changes in one POST", async () => {
+  it("puts at most 1,000 changes in one POST when the byte cap allows more", async () => {
+    await d.stop();
+    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5, maxBodyBytes: 1024 * 1024 });
     await create(Array.from({ length: 1203 }, () => lead()));
     await d.runOnce();
-    expect(rx.posts.map((p) => p.body.entry[0].changes.length)).toEqual([1000, 203]);
+    expect(rx.posts.map((p) => p.body.entry.length)).toEqual([1000, 203]);
     expect(new Set(rx.leadIds()).size).toBe(1203);
   });
 
@@ -234,12 +238,21 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
       expect(rx.posts).toHaveLength(1);
     });
 
+    it("packs a POST's changes into one entry when asked", async () => {
+      expect((await setFaults({ pack_entries: true })).body).toMatchObject({ pack_entries: true, split: false });
+      const ids = await create([lead(), lead(), lead()]);
+      await d.runOnce();
+      expect(rx.posts).toHaveLength(1);
+      expect(rx.posts[0]!.body.entry).toHaveLength(1);
+      expect(rx.posts[0]!.body.entry[0].changes.map((c: any) => c.value.leadgen_id)).toEqual(ids);
+    });
+
     it("splits and reorders batches", async () => {
       await setFaults({ split: true, reorder: true });
       const ids = await create([lead(), lead(), lead(), lead()]);
       await d.runOnce();
       expect(rx.posts).toHaveLength(4);
-      expect(rx.posts.every((p) => p.body.entry[0].changes.length === 1)).toBe(true);
+      expect(rx.posts.every((p) => p.body.entry.length === 1 && p.body.entry[0].changes.length === 1)).toBe(true);
       expect(rx.leadIds()).not.toEqual(ids);
       expect([...rx.leadIds()].sort()).toEqual([...ids].sort());
     });

@@ -67,7 +67,7 @@ describe.each(databaseKinds())("app subscriptions and page installs (%s)", (kind
   });
 
   it.each([
-    ["a non-2xx answer", () => ({ status: 500, body: "boom" }), /HTTP Status Code = 500; HTTP Message = "boom"/],
+    ["a non-2xx answer", () => ({ status: 500, body: "boom" }), /HTTP Status Code = 500; HTTP Message = Internal Server Error$/],
     ["a wrong body", () => ({ status: 200, body: "hello" }), /Response does not match challenge, expected \d+ but received "hello"/],
     ["a verify-token mismatch", (u: URL) => (u.searchParams.get("hub.verify_token") === "nope" ? { status: 200, body: "x" } : { status: 403, body: "bad token" }), /HTTP Status Code = 403/],
   ])("fails with (#2200) on %s and stores nothing", async (_name, onGet, message) => {
@@ -83,7 +83,7 @@ describe.each(databaseKinds())("app subscriptions and page installs (%s)", (kind
     expect(await subs()).toEqual({ data: [] });
   });
 
-  it("fails with (#2200) naming the connection error when nothing listens", async () => {
+  it("fails with (#2200) saying it could not connect when nothing listens", async () => {
     const dead = createServer();
     await new Promise<void>((r) => dead.listen(0, "127.0.0.1", () => r()));
     const port = (dead.address() as AddressInfo).port;
@@ -92,7 +92,7 @@ describe.each(databaseKinds())("app subscriptions and page installs (%s)", (kind
       token: APP_TOKEN, body: { object: "page", callback_url: `http://127.0.0.1:${port}/hook`, fields: ["leadgen"], verify_token: "vt" },
     });
     expect(res.body.error.code).toBe(2200);
-    expect(res.body.error.message).toMatch(/Couldn't connect to http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+    expect(res.body.error.message).toMatch(/Couldn't connect to http:\/\/127\.0\.0\.1:\d+ \(connection failed, or no HTTP answer within 10000 ms\)$/);
   });
 
   it("needs the app's own app token", async () => {

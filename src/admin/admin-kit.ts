@@ -15,6 +15,7 @@ export interface AdminRequest {
   body: unknown;
   /** Absolute URL of this request's path, for `paging.next`. */
   url: string;
+  headers: FastifyRequest["headers"];
 }
 
 type Handler = (req: AdminRequest) => Promise<unknown>;
@@ -36,6 +37,7 @@ export function adminRouter(app: FastifyInstance, runtime: Runtime, publicUrl: s
             query: Object.fromEntries(Object.entries((req.query ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(Array.isArray(v) ? v[v.length - 1] : v)])),
             body: req.body ?? {},
             url: `${publicUrl}${req.url.split("?")[0]}`,
+            headers: req.headers,
           });
           return sendGraph(reply, 200, out, {});
         } catch (e) {

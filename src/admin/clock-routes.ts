@@ -1,7 +1,7 @@
 import type { FastifyReply } from "fastify";
 import { nowSeconds } from "../domain/clock.ts";
 import { errors, isGraphError } from "../domain/errors.ts";
-import { formatGraphTime, parseDuration, parseTime } from "../domain/time.ts";
+import { formatGraphTime, parseDuration, parseUserTime, USER_TIME_FORMATS } from "../domain/time.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
 import { requireAdminKey } from "../http/admin-auth.ts";
@@ -24,8 +24,8 @@ export const clockRoutes: HttpModule = async (app, runtime) => {
       const hasAdvance = body.advance !== undefined && body.advance !== "";
       if (hasSet === hasAdvance) throw errors.invalidParam('Send exactly one of {"set": <unix seconds or ISO time>} or {"advance": "<duration like 36h, 90d, 1h30m or seconds>"}');
       if (hasSet) {
-        const at = parseTime(body.set);
-        if (at === undefined) throw errors.invalidParam(`Param set must be unix seconds or an ISO-8601 time - got ${JSON.stringify(body.set).slice(0, 60)}`);
+        const at = parseUserTime(body.set);
+        if (at === undefined) throw errors.invalidParam(`Param set must be ${USER_TIME_FORMATS} - got ${JSON.stringify(body.set).slice(0, 60)}`);
         await control.set(at * 1000);
       } else {
         const seconds = parseDuration(String(body.advance));

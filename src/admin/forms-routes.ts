@@ -3,7 +3,7 @@ import { createForm } from "../domain/forms/create-form.ts";
 import { errors, isGraphError } from "../domain/errors.ts";
 import type { NewLead } from "../domain/leads/lead-intake.ts";
 import type { DisclaimerResponse, FieldDatum } from "../domain/model.ts";
-import { parseTime } from "../domain/time.ts";
+import { parseUserTime, USER_TIME_FORMATS } from "../domain/time.ts";
 import { errorBody } from "../graph/execute.ts";
 import { definitionFromParams } from "../graph/forms/create-form-edge.ts";
 import { definitionError } from "../graph/forms/definition-error.ts";
@@ -41,8 +41,8 @@ export function leadsFromBody(formId: string, body: unknown): NewLead[] {
       lead.platform = l.platform;
     }
     if (l.created_time !== undefined) {
-      const t = parseTime(l.created_time);
-      if (t === undefined) throw errors.invalidParam(`Param ${at}[created_time] must be unix seconds or an ISO-8601 time - got ${JSON.stringify(l.created_time)}`);
+      const t = parseUserTime(l.created_time);
+      if (t === undefined) throw errors.invalidParam(`Param ${at}[created_time] must be ${USER_TIME_FORMATS} - got ${JSON.stringify(l.created_time)}`);
       lead.createdTime = t;
     }
     if (l.custom_disclaimer_responses !== undefined) lead.customDisclaimerResponses = l.custom_disclaimer_responses as DisclaimerResponse[];

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
-import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery } from "../domain/webhooks/webhook-repository.ts";
+import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
 import { verifyCallback } from "../dispatcher/verify-callback.ts";
+import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { errorBody } from "../graph/execute.ts";
 import { sendGraph } from "../graph/http-route.ts";
 import { boolParam, intParam, listParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
@@ -87,6 +88,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
 
   route("POST", "/deliveries/:id/redeliver", async (p) => {
     const d = await mustGetDelivery(runtime, p.id as string);
+    // An erased (or deleted) lead is not announced again: the receiver could only fail to read it.
+    if (!(await store.leads.get(d.leadId))) throw errors.invalidParam(`Lead ${d.leadId} of this delivery was erased or deleted: there is nothing to redeliver`);
     const gone = await receiverGone(d.appId, d.pageId);
     if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
     const [created] = await redeliver([d]);
@@ -119,7 +122,15 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     for (const d of rows) if (!pageGone.has(d.pageId)) pageGone.set(d.pageId, await notInstalled(appId, d.pageId));
     const skipped = [...pageGone].flatMap(([pageId, reason]) => reason === undefined ? []
       : [{ page_id: pageId, reason, count: rows.filter((d) => d.pageId === pageId).length }]);
-    const created = await redeliver(rows.filter((d) => pageGone.get(d.pageId) === undefined).reverse());
+    const installed = rows.filter((d) => pageGone.get(d.pageId) === undefined);
+    const existing = new Set<string>();
+    for (let i = 0; i < installed.length; i += 500) {
+      for (const lead of await store.leads.getMany([...new Set(installed.slice(i, i + 500).map((d) => d.leadId))])) existing.add(lead.id);
+    }
+    const erasedByPage = new Map<string, number>();
+    for (const d of installed) if (!existing.has(d.leadId)) erasedByPage.set(d.pageId, (erasedByPage.get(d.pageId) ?? 0) + 1);
+    for (const [pageId, count] of erasedByPage) skipped.push({ page_id: pageId, reason: why(CANCEL_REASONS.erased), count });
+    const created = await redeliver(installed.filter((d) => existing.has(d.leadId)).reverse());
     return { success: true, count: created.length, ids: created.map((c) => c.id), skipped };
   });
 
@@ -202,7 +213,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     const pct = (name: string) => intParam(p, name, { min: 0, max: 100 });
     const ms = (name: string) => intParam(p, name, { min: 0, max: 36 * 3_600_000 });
     const reset = boolParam(p, "reset") ?? false;
-    const base: FaultSettings = reset ? { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false } : current.faults;
+    const base: FaultSettings = reset ? NO_FAULTS : current.faults;
     const faults: FaultSettings = {
       dropPercent: pct("drop_percent") ?? base.dropPercent,
       duplicatePercent: pct("duplicate_percent") ?? base.duplicatePercent,
@@ -210,6 +221,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
       delayJitterMs: ms("delay_jitter_ms") ?? base.delayJitterMs,
       split: boolParam(p, "split") ?? base.split,
       reorder: boolParam(p, "reorder") ?? base.reorder,
+      packEntries: boolParam(p, "pack_entries") ?? base.packEntries,
     };
     await store.webhooks.saveSettings({ ...current, faults });
     return faultsJson(faults);
@@ -239,8 +251,12 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     const verifyToken = stringParam(p, "verify_token") ?? "";
     const fields = listParam(p, "fields") ?? ["leadgen"];
     if (!(boolParam(p, "skip_verification") ?? false)) {
-      const result = await verifyCallback(callbackUrl, verifyToken, 10_000);
+      const result = await verifyCallback(runtime.services.outbound, callbackUrl, verifyToken, 10_000);
       if (!result.ok) throw webhookErrors.callbackVerificationFailed(result.detail);
+    } else {
+      // Not called now, but stored only if the policy could call it (its host's addresses are checked at delivery).
+      const verdict = runtime.services.outbound.checkUrl(callbackUrl);
+      if (!verdict.ok) throw webhookErrors.callbackVerificationFailed(describeRefusal(verdict));
     }
     const previous = (await store.subscriptions.listForApp(app.id)).find((s) => s.object === "page");
     await store.subscriptions.upsert({
@@ -287,7 +303,7 @@ function deliveryJson(d: DeliveryRecord) {
 function faultsJson(f: FaultSettings) {
   return {
     drop_percent: f.dropPercent, duplicate_percent: f.duplicatePercent, delay_ms: f.delayMs, delay_jitter_ms: f.delayJitterMs,
-    split: f.split, reorder: f.reorder,
+    split: f.split, reorder: f.reorder, pack_entries: f.packEntries,
   };
 }
 

@@ -2,7 +2,8 @@ import { type Command, Option } from "commander";
 import { configSchema, envNameOf } from "../runtime/config.ts";
 
 /**
- * `serve` flags for the webhook dispatcher, one per delivery option of the configuration. Each
+ * `serve` flags for the webhook dispatcher, one per delivery option of the configuration
+ * (outbound policy included). Each
  * flag's name is its configuration key in kebab case, so `configFrom` maps it without a table;
  * a flag wins over its LEADGRAPH_* variable, which wins over the default.
  */
@@ -15,6 +16,8 @@ const DELIVERY_FLAGS: { key: keyof typeof configSchema.shape; arg: string; help:
   { key: "webhookPollMs", arg: "<ms>", help: "longest wait between two looks at the outbox when nothing wakes the dispatcher" },
   { key: "webhookLogRetentionHours", arg: "<hours>", help: "prune finished deliveries and attempts older than this" },
   { key: "webhookAutoDisableHours", arg: "<hours>", help: "disable a subscription after this many hours of continuous failure; 0 = never" },
+  { key: "outboundPrivateNetworks", arg: "<mode>", help: "may handshakes and deliveries reach loopback and private addresses: auto | allow | deny (auto: only when --host is loopback)" },
+  { key: "outboundAllow", arg: "<list>", help: "comma-separated CIDR ranges, addresses and host names always callable" },
 ];
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { migrateCommand } from "./commands/migrate.ts";
 import { seedCommand } from "./commands/seed.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { explainCliError } from "./explain-error.ts";
 import { extraCommands } from "./registry.ts";
 
 const program = new Command("leadgraph")
@@ -19,7 +20,7 @@ try {
   await program.parseAsync(process.argv);
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
-  process.stderr.write(`leadgraph: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.stderr.write(`leadgraph: ${explainCliError(e)}\n`);
   if (e instanceof Error && e.cause) process.stderr.write(`  cause: ${e.cause instanceof Error ? e.cause.message : String(e.cause)}\n`);
   process.exit(1);
 }

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { clockCommand } from "./commands/clock.ts";
+import { interceptCommand } from "./commands/serve.ts";
 import { exportCommand } from "./commands/export.ts";
 import { importCommand } from "./commands/import.ts";
+import { leadsCommand } from "./commands/leads.ts";
 import { limitsCommand } from "./commands/limits.ts";
 import { syncCommand } from "./commands/sync.ts";
 import { tokenCommand } from "./commands/token.ts";
@@ -20,4 +22,6 @@ export const extraCommands: (() => Command)[] = [
   clockCommand,
   limitsCommand,
   syncCommand,
+  interceptCommand,
+  leadsCommand,
 ];

@@ -2,13 +2,13 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Agent } from "undici";
 import type { Services } from "../domain/services.ts";
-import { MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
 import { DELIVERY_SETTINGS_TTL_MS, webhookConfigChanges } from "../domain/webhooks/config-changes.ts";
 import type { DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
 import { DeliverySettingsCache } from "./delivery-settings-cache.ts";
 import { fanOut } from "./fan-out.ts";
 import { webhookAgent } from "./post-webhook.ts";
 import { sendBatch } from "./send-batch.ts";
+import { DEFAULT_MAX_BODY_BYTES, MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
 
 export interface DispatcherOptions {
   lingerMs: number;
@@ -18,6 +18,10 @@ export interface DispatcherOptions {
   pollMs: number;
   retentionHours: number;
   autoDisableHours: number;
+  /** Most changes in one POST (and in one claimed batch). */
+  maxChangesPerPost?: number;
+  /** Most bytes in one POST body. */
+  maxBodyBytes?: number;
   /** Uniform [0, 1); injected so tests can fix jitter and fault injection. */
   random?: () => number;
   /** Called with errors the loop survives (database briefly down…). */
@@ -68,7 +72,7 @@ export class WebhookDispatcher {
     this.#services = services;
     this.#opts = opts;
     this.#random = opts.random ?? Math.random;
-    this.#agent = webhookAgent();
+    this.#agent = webhookAgent(services.outbound);
   }
 
   /** Starts the background loop. */
@@ -150,6 +154,7 @@ export class WebhookDispatcher {
       const p: Promise<void> = sendBatch({
         services: this.#services, agent: this.#agent, cache: this.#cache, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
         autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
+        maxChangesPerPost: this.#opts.maxChangesPerPost ?? MAX_CHANGES_PER_POST, maxBodyBytes: this.#opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       }, batch).then((f) => {
         if (!f) return;
         failed.value = true;

@@ -1,4 +1,6 @@
-import { Agent, request } from "undici";
+import { type Agent, request } from "undici";
+import type { OutboundPolicy } from "../domain/webhooks/outbound-policy.ts";
+import { outboundAgent, refusalOf } from "./outbound-agent.ts";
 
 export interface PostResult {
   httpStatus: number | null;
@@ -12,9 +14,9 @@ export const RESPONSE_EXCERPT_BYTES = 4096;
 
 export const WEBHOOK_USER_AGENT = "facebookexternalua";
 
-/** One shared keep-alive pool for every receiver. */
-export function webhookAgent(): Agent {
-  return new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+/** One shared keep-alive pool for every receiver; every connection it opens obeys the outbound policy. */
+export function webhookAgent(policy: OutboundPolicy): Agent {
+  return outboundAgent(policy, { keepAliveTimeout: 10_000, connections: 64 });
 }
 
 /** POSTs exactly `body`; any 2xx within the timeout is success, everything else a failure to retry. */
@@ -36,21 +38,25 @@ export async function postWebhook(agent: Agent, url: string, body: string, heade
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
+/** The first `limit` bytes of an answer, as text; the rest is never read. */
+export async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }, limit = RESPONSE_EXCERPT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     chunks.push(chunk);
     size += chunk.length;
-    if (size >= RESPONSE_EXCERPT_BYTES) {
+    if (size >= limit) {
       body.destroy();
       break;
     }
   }
-  return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString("utf8");
+  return Buffer.concat(chunks).subarray(0, limit).toString("utf8");
 }
 
+/** The delivery log's account of a failed POST (operators read it; Graph callers never do). */
 export function describeError(e: unknown, timeoutMs: number): string {
+  const refused = refusalOf(e);
+  if (refused) return refused.message;
   if (e instanceof Error) {
     if (e.name === "TimeoutError" || e.name === "AbortError" || /timeout/i.test((e as { code?: string }).code ?? "")) {
       return `no answer within ${timeoutMs} ms`;

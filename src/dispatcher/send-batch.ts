@@ -2,6 +2,7 @@ import type { Agent } from "undici";
 import type { Services } from "../domain/services.ts";
 import { nextAttempt } from "../domain/webhooks/retry-schedule.ts";
 import { type LeadgenChange, serializeLeadgenBody } from "../domain/webhooks/payload.ts";
+import { packLeadgenPosts } from "../domain/webhooks/post-packing.ts";
 import { signWebhookBody } from "../domain/webhooks/signature.ts";
 import { type AttemptRecord, CANCEL_REASONS, type DeliveryOutcome, type DeliveryRecord } from "../domain/webhooks/webhook-repository.ts";
 import type { DeliveryOutcome as MetricOutcome } from "../domain/metrics.ts";
@@ -16,6 +17,10 @@ export interface SendContext {
   timeoutMs: number;
   autoDisableHours: number;
   random: () => number;
+  /** Most changes in one POST. */
+  maxChangesPerPost: number;
+  /** Most bytes in one POST body. */
+  maxBodyBytes: number;
 }
 
 const toChange = (d: DeliveryRecord): LeadgenChange => ({
@@ -24,7 +29,7 @@ const toChange = (d: DeliveryRecord): LeadgenChange => ({
 
 /**
  * Sends one claimed batch (one app, one page): applies the app's fault injection, POSTs the signed
- * body (or several, when split), then records every attempt and the deliveries' new state in one
+ * bodies (one change per entry, each body within the size caps; see post-packing.ts), then records every attempt and the deliveries' new state in one
  * transaction. A crash before that commit leaves the batch leased; it is sent again once the lease
  * expires — the only way a receiver sees a duplicate without fault injection. Returns whether a
  * POST failed (its deliveries may be due again at once).
@@ -81,12 +86,13 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   }
   let toSend = batch.filter((d) => !dropped.includes(d));
   if (faults.reorder) toSend = shuffle(toSend, ctx.random);
-  const posts = faults.split ? toSend.map((d) => [d]) : toSend.length > 0 ? [toSend] : [];
+  const posts = packLeadgenPosts(first.pageId, nowSec, toSend, toChange, {
+    maxChanges: ctx.maxChangesPerPost, maxBytes: ctx.maxBodyBytes, packEntries: faults.packEntries, onePerPost: faults.split,
+  });
 
   let anySuccess = false;
   let anyFailure = false;
-  for (const group of posts) {
-    const body = serializeLeadgenBody(first.pageId, nowSec, group.map(toChange));
+  for (const { items: group, body } of posts) {
     const a = attempt("delivery", body, group);
     const headers = {
       "content-type": "application/json",

@@ -13,6 +13,8 @@ export function createDispatcher(runtime: Runtime, overrides: Partial<Dispatcher
     pollMs: c.webhookPollMs,
     retentionHours: c.webhookLogRetentionHours,
     autoDisableHours: c.webhookAutoDisableHours,
+    maxChangesPerPost: c.webhookMaxChangesPerPost,
+    maxBodyBytes: c.webhookMaxBodyBytes,
     ...overrides,
   });
   const services = runtime.services;

@@ -1,4 +1,5 @@
 import type { KeysetPosition } from "./cursor.ts";
+import type { ErasureRepository } from "./erasure/erasure-repository.ts";
 import type { LeadExportRepository } from "./export/export-source.ts";
 import type { WebhookRepository } from "./webhooks/webhook-repository.ts";
 import type {
@@ -131,6 +132,8 @@ export interface WebhookSubscriptionRecord {
   includeValues: boolean;
   active: boolean;
   createdTime: number;
+  /** The Graph version each field was subscribed with; absent for subscriptions made before it was kept (and in world files). */
+  fieldVersions?: Record<string, string>;
 }
 
 export interface PageInstallRecord {
@@ -161,6 +164,8 @@ export interface Store {
   subscriptions: SubscriptionRepository;
   catalog: CatalogRepository;
   webhooks: WebhookRepository;
+  /** Erasing leads for good, and the audit log of erasures. */
+  erasure: ErasureRepository;
   /** Runs fn in one database transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**

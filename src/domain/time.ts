@@ -52,6 +52,27 @@ export function formatSessionTime(unixSeconds: number): string {
   return `${get("weekday")}, ${get("day")}-${get("month")}-${get("year")} ${hour}:${get("minute")}:${get("second")} ${get("timeZoneName")}`;
 }
 
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** The time formats every leadgraph command and admin call takes, in the words its errors use. */
+export const USER_TIME_FORMATS = "unix seconds, a date (2026-11-01, midnight UTC) or an ISO-8601 time (2026-11-01T09:30:00Z)";
+
+/**
+ * What people type for a time, accepted the same way by import, export, the clock and the admin
+ * API: everything {@link parseTime} takes, plus a bare calendar date read as midnight UTC.
+ */
+export function parseUserTime(value: unknown): number | undefined {
+  if (typeof value === "string") {
+    const d = DATE_ONLY.exec(value.trim());
+    if (d) {
+      const ms = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]));
+      // Date.UTC rolls 2026-02-31 over into March: a date that does not exist is refused instead.
+      return new Date(ms).toISOString().startsWith(value.trim()) ? ms / 1000 : undefined;
+    }
+  }
+  return parseTime(value);
+}
+
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400, w: 604800 };
 
 /** Parses durations such as `36h`, `90d`, `1h30m` or plain seconds; undefined when malformed. */

@@ -2,6 +2,7 @@ import type { Caller } from "../domain/access/caller.ts";
 import type { ObjectKind } from "../domain/ports.ts";
 import { errors, GraphError, isGraphError } from "../domain/errors.ts";
 import { selectionFromParam } from "../domain/fields.ts";
+import { resolveGraphVersion } from "../domain/graph-versions.ts";
 import { isAdAccountId, isGraphId } from "../domain/ids.ts";
 import type { Services } from "../domain/services.ts";
 import { GraphContext } from "./context.ts";
@@ -36,6 +37,9 @@ export interface GraphOptions {
   defaultVersion: string;
 }
 
+/** The header Graph reports the version that served a call in; an executor's answer may set it. */
+export const VERSION_HEADER = "facebook-api-version";
+
 /** Hooks the Graph surface offers for things that wrap every request (batch, multi-id). */
 export interface GraphExecutor {
   execute(req: GraphRequest): Promise<GraphResponse>;
@@ -46,6 +50,19 @@ export function createGraphExecutor(services: Services, options: GraphOptions): 
   const executor: GraphExecutor = {
     async execute(req) {
       const headers: Record<string, string> = {};
+      // The configured default serves unversioned paths as it is; a version named in the path is
+      // checked against Meta's calendar on the server's clock.
+      if (req.version !== options.defaultVersion) {
+        const v = resolveGraphVersion(req.version, services.clock.nowMs());
+        if (v.kind === "unknown") {
+          const err = errors.unknownPath(`/${req.path}`);
+          return { status: err.status, body: errorBody(err), headers: {} };
+        }
+        if (v.upgraded) {
+          headers[VERSION_HEADER] = v.served;
+          req = { ...req, version: v.served };
+        }
+      }
       let ctx: GraphContext | undefined;
       try {
         const segments = req.path === "" ? [] : req.path.split("/");

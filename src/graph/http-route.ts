@@ -3,7 +3,7 @@ import { errors } from "../domain/errors.ts";
 import { errorBody, type GraphExecutor, type GraphMethod, type GraphRequest } from "./execute.ts";
 import { boolParam, mergeParams, stringParam } from "./params.ts";
 
-const VERSION = /^v\d{1,2}\.\d$/;
+const VERSION = /^v\d{1,2}\.\d{1,2}$/;
 
 /** Headers Graph sends on every answer, as a flat name, value, name, value… list (Node's writeHead takes one). */
 export function graphHeaderList(version: string, traceId: string): string[] {

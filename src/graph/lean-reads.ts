@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyBaseLogger } from "fastify";
 import { errors, type GraphError, isGraphError } from "../domain/errors.ts";
-import { errorBody, type GraphExecutor, type GraphResponse } from "./execute.ts";
+import { errorBody, type GraphExecutor, type GraphResponse, VERSION_HEADER } from "./execute.ts";
 import { credentialsFrom, graphHeaderList, stampTraceId } from "./http-route.ts";
 import { mergeParams } from "./params.ts";
 
@@ -9,7 +9,7 @@ import { mergeParams } from "./params.ts";
  * `GET /{id}` and `GET /{id}/{edge}` with an optional version: what integrations call all day.
  * Anything else (percent-encoded or doubled slashes, `me`, `act_` ids, the root) goes to Fastify.
  */
-const LEAN_PATH = /^\/(?:(v\d{1,2}\.\d)\/)?(\d{1,20}(?:\/[a-z_]{1,40})?)\/?$/;
+const LEAN_PATH = /^\/(?:(v\d{1,2}\.\d{1,2})\/)?(\d{1,20}(?:\/[a-z_]{1,40})?)\/?$/;
 
 /** Parameters that change the method or the framing of the answer are left to the Fastify route. */
 const FRAMING_PARAMS = ["method", "pretty", "suppress_http_code"] as const;
@@ -112,8 +112,8 @@ interface LeanCall {
 function answer(call: LeanCall, r: GraphResponse): void {
   stampTraceId(r.body, call.traceId);
   call.body = JSON.stringify(r.body);
-  const headers = graphHeaderList(call.version, call.traceId);
-  for (const k in r.headers) headers.push(k, r.headers[k]!);
+  const headers = graphHeaderList(r.headers[VERSION_HEADER] ?? call.version, call.traceId);
+  for (const k in r.headers) if (k !== VERSION_HEADER) headers.push(k, r.headers[k]!);
   headers.push("content-length", String(Buffer.byteLength(call.body)));
   // writeHead only records the head; it leaves with the body in end().
   call.res.writeHead(r.status, headers);

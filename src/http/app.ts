@@ -7,11 +7,16 @@ import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { queryParser } from "../graph/params.ts";
+import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
+import { answerAbsoluteForm } from "../intercept/intercept-proxy.ts";
+import { enableInterception } from "../intercept/interception.ts";
+import type { CertificateAuthority } from "../intercept/certificate-authority.ts";
+import { INTERCEPTED_GRAPH_URL } from "../intercept/meta-hosts.ts";
 
 export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
@@ -44,11 +49,13 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   let lean: LeanGraphReads | undefined;
   const limits = surfaceLimits(runtime.config);
   const parseQuery = queryParser(limits);
+  const intercept = runtime.config.intercept;
   const app = Fastify({
     // Plain Graph reads are answered before Fastify routes them (graph/lean-reads.ts); the rest,
     // and everything `inject` sends, goes through Fastify.
     serverFactory: (handler, options) => {
       const server = createServer((req, res) => {
+        if (intercept && answerAbsoluteForm(req, res)) return;
         if (lean === undefined || !lean.handle(req, res)) handler(req, res);
       });
       // What Fastify sets on a server it creates itself (its defaults are filled in by now).
@@ -109,7 +116,9 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   // plugin hooks every request of its context (three promises and a listener each), so lead reads
   // are routed outside it: Fastify never parses a GET body anyway.
   const defaultVersion = runtime.config.graphVersion;
-  const executor = createGraphExecutor(runtime.services, { get publicUrl() { return links.publicUrl; }, defaultVersion });
+  // In interception mode clients reach us as graph.facebook.com, so Graph links name it (and bring
+  // the client back through the proxy); the other surfaces keep the address they are reached at.
+  const executor = createGraphExecutor(runtime.services, { get publicUrl() { return intercept ? INTERCEPTED_GRAPH_URL : links.publicUrl; }, defaultVersion });
   registerGraphRoutes(app, executor, defaultVersion, ["GET"], limits.maxParams);
   await app.register(async (withBodies) => {
     const guard = boundMultipart(withBodies, limits);
@@ -127,10 +136,22 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     log: opts.logger ? app.log : undefined,
   });
   leanReads.set(app, lean);
+  if (opts.logger) {
+    const stop = logDatabaseFaults(runtime, app.log);
+    app.addHook("onClose", async () => stop());
+  }
+  if (intercept) {
+    const ca = enableInterception(app.server, runtime.config, (target, reason) => app.log.info({ target, reason }, "interception proxy refused a CONNECT"));
+    interceptCas.set(app, ca);
+  }
   return app;
 }
 
 const leanReads = new WeakMap<FastifyInstance, LeanGraphReads>();
+const interceptCas = new WeakMap<FastifyInstance, CertificateAuthority>();
+
+/** The interception authority of an app built in interception mode. */
+export const interceptCaOf = (app: FastifyInstance): CertificateAuthority | undefined => interceptCas.get(app);
 
 /** The app's lean read path (how many requests it answered), for tests. */
 export const leanReadsOf = (app: FastifyInstance): LeanGraphReads | undefined => leanReads.get(app);

@@ -7,6 +7,7 @@ import { exportModule } from "../export/export-module.ts";
 import { clockRoutes } from "../admin/clock-routes.ts";
 import { limitsRoutes } from "../admin/limits-routes.ts";
 import { adminFormsRoutes } from "../admin/forms-routes.ts";
+import { erasureRoutes } from "../admin/erasure-routes.ts";
 import { hostedFormModule } from "../hosted-form/hosted-form-module.ts";
 import { adminFallbackRoutes } from "../admin/admin-fallback-routes.ts";
 import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
@@ -28,6 +29,7 @@ export const httpModules: HttpModule[] = [
   clockRoutes,
   limitsRoutes,
   adminFormsRoutes,
+  erasureRoutes,
   hostedFormModule,
   consoleSessionRoutes,
   consoleModule(),

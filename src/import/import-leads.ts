@@ -1,7 +1,7 @@
 import { LeadInputError, type NewLead } from "../domain/leads/lead-intake.ts";
 import type { FormRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
-import { parseTime } from "../domain/time.ts";
+import { formatGraphTime, parseUserTime, USER_TIME_FORMATS } from "../domain/time.ts";
 import { readRows, RowSyntaxError, type ImportFormat, type SourceRow } from "./read-rows.ts";
 
 export const SPECIAL_COLUMNS = ["created_time", "ad_id", "platform", "external_id"] as const;
@@ -19,6 +19,8 @@ export interface ImportSummary {
   bad: BadRow[];
   /** Set when --strict stopped the import at the first bad row. */
   stoppedAt?: number;
+  /** Set when the signal stopped the import: rows up to this line were written (or reported bad). */
+  interruptedAfterLine?: number;
 }
 
 export interface ImportOptions {
@@ -28,15 +30,19 @@ export interface ImportOptions {
   batchSize?: number;
   strict?: boolean;
   fireWebhooks?: boolean;
+  /** Leads dated before their form was created are moved to its creation time instead of refused. */
+  moveEarlyLeads?: boolean;
   /** Called after each batch with the rows read so far. */
   onProgress?: (rowsRead: number, summary: ImportSummary) => void;
   stream?: Parameters<typeof readRows>[2];
+  /** Aborting stops the import between rows; the rows read so far are written first. */
+  signal?: AbortSignal;
 }
 
 const TRUE = new Set(["1", "true", "yes", "y", "x", "checked"]);
 
 /** Rows turn into intake inputs here; a row that cannot is a bad row with its reason. */
-function toLead(form: FormRecord, boxes: ReadonlySet<string>, row: SourceRow): NewLead | BadRow {
+function toLead(form: FormRecord, boxes: ReadonlySet<string>, row: SourceRow, moveEarly: boolean): NewLead | BadRow {
   const fieldData: NewLead["fieldData"] = [];
   const disclaimers: NonNullable<NewLead["customDisclaimerResponses"]> = [];
   const lead: NewLead = { formId: form.id, fieldData, customDisclaimerResponses: disclaimers };
@@ -45,9 +51,14 @@ function toLead(form: FormRecord, boxes: ReadonlySet<string>, row: SourceRow): N
     const text = Array.isArray(raw) ? raw.map(String) : [String(raw)];
     switch (key) {
       case "created_time": {
-        const t = parseTime(raw);
-        if (t === undefined) return { line: row.line, message: `created_time must be unix seconds or an ISO-8601 time - got "${text[0]}"` };
-        lead.createdTime = t;
+        const t = parseUserTime(raw);
+        if (t === undefined) return { line: row.line, message: `created_time must be ${USER_TIME_FORMATS} - got "${text[0]}"` };
+        // A lead older than its form would fall outside every export range (exports start at the
+        // form's creation) while Graph still counts it: refuse it, or move it when asked to.
+        if (t < form.createdTime && !moveEarly) {
+          return { line: row.line, message: `created_time ${formatGraphTime(t)} is before form ${form.id} was created (${formatGraphTime(form.createdTime)}); fix the date, or pass --move-early-leads to date such leads at the form's creation` };
+        }
+        lead.createdTime = Math.max(t, form.createdTime);
         break;
       }
       case "ad_id":
@@ -123,8 +134,14 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
   };
 
   let checkedHeader = false;
+  let lastLine = 0;
   for await (const row of readRows(opts.file, opts.format, opts.stream)) {
     if (stop) break;
+    if (opts.signal?.aborted) {
+      summary.interruptedAfterLine = lastLine;
+      break;
+    }
+    lastLine = row.line;
     summary.rows++;
     if (row instanceof RowSyntaxError) {
       bad({ line: row.line, message: row.message });
@@ -137,7 +154,7 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
         throw new Error(`unknown columns ${unknown.map((k) => `"${k}"`).join(", ")}: columns must be question keys of form ${form.id} (${form.spec.questions.map((q) => q.key).join(", ")}) or ${SPECIAL_COLUMNS.join(", ")}`);
       }
     }
-    const lead = toLead(form, boxes, row);
+    const lead = toLead(form, boxes, row, opts.moveEarlyLeads === true);
     if (isBad(lead)) {
       bad(lead);
       continue;

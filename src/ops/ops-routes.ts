@@ -31,7 +31,9 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
       checks.migrations = migrated ? "ok" : "pending";
       ready = migrated;
     } catch (e) {
-      checks.database = `unreachable: ${e instanceof Error ? e.message : String(e)}`;
+      // A database fault reaches here as Graph's transient error; the probe shows the driver's words.
+      const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+      checks.database = `unreachable: ${cause instanceof Error ? cause.message : String(cause)}`;
       ready = false;
     }
     return reply.code(ready ? 200 : 503).header("cache-control", "no-store")

@@ -38,6 +38,15 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   webhookPollMs: "How often the dispatcher looks for due retries when nothing woke it, in milliseconds.",
   webhookLogRetentionHours: "Finished deliveries and their attempts older than this are pruned from the delivery log, in hours.",
   webhookAutoDisableHours: "Disable a subscription after this many hours of continuous failure (`0`: never, the default).",
+  outboundPrivateNetworks: "`auto`, `allow` or `deny`: whether handshakes and deliveries may go to loopback, private (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7), unspecified and reserved addresses. `auto` allows them when `LEADGRAPH_HOST` is a loopback address and `LEADGRAPH_PUBLIC_URL` (if set) names a loopback host too (a local sandbox), and refuses them otherwise. Link-local and cloud metadata addresses are refused whatever this says (see docs/webhooks.md, Outbound policy).",
+  outboundAllow: "Comma-separated CIDR ranges, addresses and host names (`10.1.0.0/16,hooks.internal,*.corp.example`) handshakes and deliveries may always reach, whatever the rules above say (metadata addresses included, so list only what you mean).",
+  webhookMaxChangesPerPost: "Most changes (leads) in one webhook POST; a burst goes out as several POSTs.",
+  webhookMaxBodyBytes: "Most bytes in one webhook POST body (default 64 KiB, under the 100 kB that `express.json()` and Meta's sample receiver accept).",
+  intercept: "Interception mode: the server also acts as an HTTPS proxy (`HTTPS_PROXY`) answering for graph.facebook.com, www.facebook.com and graph-video.facebook.com (docs/intercept.md).",
+  interceptAllow: "Comma-separated hosts the interception proxy tunnels to unchanged; every other non-Meta host is refused.",
+  interceptCaDir: "Directory of the interception certificate authority (`leadgraph-ca.pem`, `leadgraph-ca.key`); beside the SQLite file, or `./.leadgraph` with PostgreSQL, when absent.",
+  leadRetentionDays: "Erase leads created more than this many days ago (by the product clock), with an audit record (`0`: keep them for ever, the default). See docs/data-protection.md.",
+  leadRetentionSweepMs: "How often each instance runs the retention purge, in milliseconds (only with `LEADGRAPH_LEAD_RETENTION_DAYS` above 0).",
 };
 
 interface JsonProp {

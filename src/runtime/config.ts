@@ -1,4 +1,8 @@
 import { z } from "zod";
+import { allowlistProblem } from "../domain/webhooks/outbound-policy.ts";
+import { DEFAULT_MAX_BODY_BYTES } from "../domain/webhooks/payload.ts";
+
+const booleanFlag = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean());
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),
@@ -9,7 +13,9 @@ export const configSchema = z.object({
   host: z.string().default("127.0.0.1"),
   /** SQLite file used when no database URL is given. */
   db: z.string().default("./leadgraph.db"),
-  databaseUrl: z.string().url().optional(),
+  databaseUrl: z.string().url().optional().refine((v) => v === undefined || /^postgres(?:ql)?:\/\//i.test(v), {
+    message: "leadgraph stores data in SQLite (--db FILE) or PostgreSQL: the URL must start with postgres:// or postgresql://",
+  }),
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
   dbStatementTimeoutMs: z.coerce.number().int().min(100).default(30_000),
   world: z.string().optional(),
@@ -36,7 +42,7 @@ export const configSchema = z.object({
   dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
   /** Whether `serve` runs the webhook dispatcher (instances may leave delivery to others). */
-  webhookDispatcher: z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean()).default(true),
+  webhookDispatcher: booleanFlag.default(true),
   /** How long new leads are gathered into one POST per app and page before it goes out. */
   webhookLingerMs: z.coerce.number().int().min(0).max(60_000).default(25),
   /** A delivery POST that has not answered within this is a failure (and retried). */
@@ -51,6 +57,31 @@ export const configSchema = z.object({
   webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
+  /**
+   * Whether handshakes and deliveries may go to loopback, private (RFC 1918, CGNAT, ULA),
+   * unspecified and reserved addresses. `auto`: yes when `host` (and `publicUrl`, if set) is a
+   * loopback address (a local sandbox), no when the server serves a network.
+   */
+  outboundPrivateNetworks: z.enum(["auto", "allow", "deny"]).default("auto"),
+  /** Comma-separated CIDR ranges, addresses and host names (`*.corp.example`) always callable, metadata included. */
+  outboundAllow: z.string().optional().superRefine((v, ctx) => {
+    const problem = v === undefined ? undefined : allowlistProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
+  /** Most changes in one delivery POST (Meta's own cap is 1,000). */
+  webhookMaxChangesPerPost: z.coerce.number().int().min(1).max(1000).default(1000),
+  /** Most bytes in one delivery POST body: below the 100 kB that common receivers accept by default. */
+  webhookMaxBodyBytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  /** Interception mode: also act as an HTTPS proxy that answers for graph.facebook.com and the other Meta hosts (docs/intercept.md). */
+  intercept: booleanFlag.default(false),
+  /** Hosts the interception proxy tunnels to unchanged (every other non-Meta host is refused). */
+  interceptAllow: z.preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.string().trim().toLowerCase().min(1))).default([]),
+  /** Where the interception certificate authority is kept; beside the SQLite file (or in ./.leadgraph) when absent. */
+  interceptCaDir: z.string().optional(),
+  /** Leads older than this many days are erased by a scheduled purge; 0 = kept for ever (default). */
+  leadRetentionDays: z.coerce.number().int().min(0).default(0),
+  /** How often (wall time) each instance looks for leads past the retention period. */
+  leadRetentionSweepMs: z.coerce.number().int().min(10).default(600_000),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -66,6 +97,17 @@ export function configFromEnv(env: Record<string, string | undefined>): ConfigIn
   return out as ConfigInput;
 }
 
+/** How a person sets `key`: its command-line flag and its variable (`--port / LEADGRAPH_PORT`). */
+const settingName = (key: string): string => (key === "" ? "configuration" : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${envNameOf(key)}`);
+
+/** ` - got "abc"` for a value a person typed; secrets and long values are not echoed. */
+function givenValue(merged: Record<string, unknown>, key: PropertyKey | undefined): string {
+  if (typeof key !== "string" || !(key in merged) || /secret|key|token|url|password/i.test(key)) return "";
+  const v = merged[key];
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return text === undefined || text.length > 80 ? "" : ` - got ${JSON.stringify(text)}`;
+}
+
 /** `dbPoolSize` → `LEADGRAPH_DB_POOL_SIZE`. */
 export const envNameOf = (key: string): string => `LEADGRAPH_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
 
@@ -74,7 +116,7 @@ export function loadConfig(...layers: ConfigInput[]): Config {
   for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    const msg = parsed.error.issues.map((i) => `${settingName(String(i.path[0] ?? ""))}${i.path.length > 1 ? ` (${i.path.slice(1).join(".")})` : ""}: ${i.message}${givenValue(merged, i.path[0])}`).join("; ");
     throw new Error(`invalid configuration: ${msg}`);
   }
   const leaseProblem = webhookLeaseProblem(parsed.data);

@@ -11,9 +11,11 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
+import { type HostResolver, listensOnLoopbackOnly, OutboundPolicy } from "../domain/webhooks/outbound-policy.ts";
 import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
+import { explainConnectFailure } from "./connect-errors.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
 import { type CloseHook, CloseHooks } from "./close-hooks.ts";
 import { verifySecretKey } from "./secret-key-check.ts";
@@ -41,6 +43,25 @@ export interface Runtime {
 
 export interface RuntimeOverrides {
   clock?: Clock;
+  /** Resolves callback host names (tests inject one; the system resolver otherwise). */
+  resolveHost?: HostResolver;
+}
+
+/**
+ * The outbound policy a configuration asks for: private networks follow `outboundPrivateNetworks`,
+ * or under `auto` whether this is a local sandbox — listening on loopback only and not published
+ * at another address (an instance behind a reverse proxy on its host listens on loopback too, but
+ * its public URL names the network it serves).
+ */
+export function outboundPolicyOf(config: Config, resolver?: HostResolver): OutboundPolicy {
+  const mode = config.outboundPrivateNetworks;
+  const published = config.publicUrl ? new URL(config.publicUrl) : undefined;
+  const servesNetwork = !listensOnLoopbackOnly(config.host)
+    ? `this server listens on ${config.host}, not on loopback only`
+    : published && !listensOnLoopbackOnly(published.hostname) ? `this server is published at ${published.origin}` : undefined;
+  const privateNetworks = mode === "auto" ? (servesNetwork ? "deny" : "allow") : mode;
+  const denyReason = `${mode === "deny" ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)" : servesNetwork}; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
+  return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow ?? "", denyReason, ...(resolver ? { resolver } : {}) });
 }
 
 /** The database a configuration names, with its pool settings (every command connects the same way). */
@@ -57,7 +78,9 @@ export function databaseTargetOf(config: Config): DatabaseTarget {
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const connection = connect(databaseTargetOf(config));
   try {
-    await migrateToLatest(connection.db);
+    await migrateToLatest(connection.db).catch((e: unknown) => {
+      throw explainConnectFailure(config, e);
+    });
     const box = new SecretBox(config.secretKey ?? localSecretKey(config));
     const store = createStore(connection.db, box, connection.generation);
     await verifySecretKey(store.settings, box, config.secretKey ? "LEADGRAPH_SECRET_KEY" : `key file ${localSecretKeyFile(config)}`);
@@ -75,7 +98,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const clockControl = await clockFrom(config.clock, overrides.clock, store);
     const clock = clockControl.clock;
     const leadUsage = new KyselyLeadUsageRepository(connection.db);
-    const node = await allocateNode(connection.db, Date.now());
+    const node = await allocateNode(connection.db, Date.now(), (e) => connection.faults.observe(e, "instance heartbeat"));
     const ids = new SnowflakeIds(node.node);
     const metrics = new PrometheusMetrics(() => connection.poolStats(), () => connection.durableCommitStats());
     const closeHooks = new CloseHooks();
@@ -92,6 +115,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       hashToken,
       metrics,
       outbox,
+      outbound: outboundPolicyOf(config, overrides.resolveHost),
     };
     let closing: Promise<void> | undefined;
     return {

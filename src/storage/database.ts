@@ -5,6 +5,7 @@ import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
 import type { Database } from "./schema.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
+import { DatabaseFaults } from "./faults.ts";
 
 export type DatabaseTarget =
   | { kind: "sqlite"; file: string }
@@ -31,19 +32,22 @@ export interface Connection {
   poolStats(): PoolStats | undefined;
   /** SQLite only: PostgreSQL groups commits itself, out of our sight. */
   durableCommitStats(): DurableCommitStats | undefined;
+  /** Lost connections, full disks, locks: each reported with the driver's code (serve logs them). */
+  faults: DatabaseFaults;
   close(): Promise<void>;
 }
 
 /** The single place that chooses a driver; everything else sees only Kysely<Database>. */
 export function connect(target: DatabaseTarget): Connection {
+  const faults = new DatabaseFaults();
   if (target.kind === "sqlite") {
     if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
-    const { db, close, generation, group } = connectSqlite(target.file);
-    return { db, dialect: "sqlite", generation, close, poolStats: () => undefined, durableCommitStats: () => group.stats };
+    const { db, close, generation, group } = connectSqlite(target.file, faults);
+    return { db, dialect: "sqlite", generation, close, faults, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
-  const { db, pool, close } = connectPostgres(target);
+  const { db, pool, close } = connectPostgres(target, faults);
   return {
-    db, dialect: "postgres", generation: noGeneration, close,
+    db, dialect: "postgres", generation: noGeneration, close, faults,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     durableCommitStats: () => undefined,
   };

@@ -7,9 +7,11 @@ const STALE_MS = 5 * 60_000;
 /**
  * Gives this process a node number (0–255) for id generation that no live instance on the same
  * database holds, so ids stay unique across instances. A heartbeat keeps the claim; a claim not
- * refreshed for five minutes is taken over.
+ * refreshed for five minutes is taken over. A heartbeat that fails goes to `onHeartbeatError`.
  */
-export async function allocateNode(db: Kysely<Database>, nowMs: number): Promise<{ node: number; release(): Promise<void> }> {
+export async function allocateNode(
+  db: Kysely<Database>, nowMs: number, onHeartbeatError: (e: unknown) => void = () => undefined,
+): Promise<{ node: number; release(): Promise<void> }> {
   for (let attempt = 0; attempt < 64; attempt++) {
     const node = Math.floor(Math.random() * NODES);
     const taken = await db.insertInto("instances").values({ node, started_at: nowMs, heartbeat_at: nowMs })
@@ -22,7 +24,8 @@ export async function allocateNode(db: Kysely<Database>, nowMs: number): Promise
     }
     if (!won) continue;
     const timer = setInterval(() => {
-      void db.updateTable("instances").set({ heartbeat_at: Date.now() }).where("node", "=", node).execute().catch(() => undefined);
+      // A missed beat is harmless (the claim lasts five minutes) but says the database is unwell.
+      void db.updateTable("instances").set({ heartbeat_at: Date.now() }).where("node", "=", node).execute().catch(onHeartbeatError);
     }, 60_000);
     timer.unref();
     return {

@@ -46,6 +46,8 @@ export interface LeadEventsTable {
 export interface WebhookSubscriptionsTable {
   app_id: string; object: string; callback_url: string; fields: string; verify_token: string; include_values: number;
   active: number; created_time: number;
+  /** JSON `{field: "vNN.N"}`, the version each field was subscribed with; null on rows made before it was kept. */
+  field_versions?: string | null;
   failing_since_ms?: number | null; disabled_ms?: number | null; disabled_reason?: string | null;
 }
 export interface PageInstallsTable { page_id: string; app_id: string; subscribed_fields: string; created_time: number }
@@ -95,10 +97,18 @@ export interface Database {
   lead_rate_pages: LeadRatePagesTable;
   lead_rate_usage: LeadRateUsageTable;
   directory_generation: DirectoryGenerationTable;
+  erasure_audit: ErasureAuditTable;
 }
 
 /** One row (id 1): bumped by triggers on every change to a table the SQLite read cache keeps. */
 export interface DirectoryGenerationTable {
   id: number;
   n: number;
+}
+
+/** One erasure: ids and counts as JSON arrays of text, identifiers as keyed hashes only. */
+export interface ErasureAuditTable {
+  id: string; at_ms: number; kind: string; matched_by: string | null; identifier_hashes: string; actor: string; via: string;
+  reference: string | null; lead_ids: string; form_ids: string; page_ids: string; lead_count: number;
+  deliveries_cancelled: number; already_delivered: number; detail: string | null;
 }

@@ -4,6 +4,7 @@ import { postgresDurableTransaction } from "./dialects/postgres/durable-transact
 import { sqliteDurableTransaction } from "./dialects/sqlite/durable-transaction.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
+import { KyselyErasureRepository } from "./repositories/erasure-repository.ts";
 import { KyselyLeadExportRepository } from "./repositories/export-repository.ts";
 import { FormDefinitionCache } from "./repositories/form-definition-cache.ts";
 import { type FormWrites, KyselyFormRepository } from "./repositories/forms-repository.ts";
@@ -55,6 +56,7 @@ function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefiniti
     subscriptions: new KyselySubscriptionRepository(db),
     catalog: new KyselyCatalogRepository(db),
     webhooks: new KyselyWebhookRepository(db),
+    erasure: new KyselyErasureRepository(db, box),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
       return inTransaction((body) => db.transaction().execute(body), fn);

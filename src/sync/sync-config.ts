@@ -20,7 +20,7 @@ export const syncConfigSchema = z.object({
   /** Verify token answered in the subscription handshake. */
   verifyToken: z.string().min(1).optional(),
   baseUrl: z.string().url().default("https://graph.facebook.com"),
-  graphVersion: z.string().regex(/^v\d+\.\d+$/).default("v21.0"),
+  graphVersion: z.string().regex(/^v\d+\.\d+$/).default("v25.0"),
   /** SQLite file of the sync database (ignored when databaseUrl is set). */
   db: z.string().default("./leadgraph-sync.db"),
   /** PostgreSQL URL of the sync database. */

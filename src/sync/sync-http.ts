@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { timingSafeEqual } from "node:crypto";
 import { handleWebhookRequest, type LeadgenChange, readRaw } from "../client/index.ts";
 import { rowToLead } from "./lead-row.ts";
+import { handleSyncErasure } from "./sync-erasure-http.ts";
 import type { SyncStore } from "./storage/sync-store.ts";
 
 /** Webhook counters, reported on /status. */
@@ -71,6 +72,7 @@ export function createSyncServer(o: SyncHttpOptions): Server {
         return;
       }
       if (url.pathname === "/healthz") return json(res, 200, { ok: true });
+      if (await handleSyncErasure(req, res, url, o)) return;
       if (req.method !== "GET") return json(res, 405, { error: "method not allowed" });
       if (!authorized(req, o.apiKey)) return json(res, 401, { error: "missing or wrong bearer key" });
       if (url.pathname === "/status") return json(res, 200, await o.status());

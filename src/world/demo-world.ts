@@ -161,7 +161,12 @@ export function demoWorld(nowSeconds: number, leadCount = 10_000): WorldInput {
       { token: DEMO.pageTokenHomes, type: "PAGE", app_id: DEMO.appId, user_id: "2001", page_id: DEMO.pages.homes, scopes: allScopes, expires_at: null, label: "Bella Homes page token" },
       { token: DEMO.analystToken, type: "USER", app_id: DEMO.appId, user_id: "2002", scopes: allScopes, expires_at: null, label: "Lee Leads (MANAGE_LEADS)" },
     ],
-    subscribed_apps: [],
+    // The demo app is installed on both pages so the README's webhook tour delivers as soon as
+    // `leadgraph listen` subscribes it; the subscription itself is left to the user.
+    subscribed_apps: [
+      { page_id: DEMO.pages.cars, app_id: DEMO.appId, subscribed_fields: ["leadgen"] },
+      { page_id: DEMO.pages.homes, app_id: DEMO.appId, subscribed_fields: ["leadgen"] },
+    ],
     subscriptions: [],
   };
 }

@@ -5,6 +5,7 @@ import type { FormRecord, TokenRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { parseTime } from "../domain/time.ts";
 import { LeadInputError } from "../domain/leads/lead-intake.ts";
+import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { stableId, stableIdGenerator } from "./stable-ids.ts";
 import { type World, worldSchema } from "./world-schema.ts";
 
@@ -215,6 +216,8 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
     }
     for (const [i, s] of world.subscriptions.entries()) {
       if (!appIds.has(s.app_id)) throw new WorldError(`subscriptions[${i}].app_id`, `no app with id ${s.app_id}`);
+      const verdict = services.outbound.checkUrl(s.callback_url);
+      if (!verdict.ok) throw new WorldError(`subscriptions[${i}].callback_url`, describeRefusal(verdict));
       await tx.subscriptions.upsert({
         appId: s.app_id, object: s.object, callbackUrl: s.callback_url, fields: s.fields, verifyToken: s.verify_token,
         includeValues: s.include_values, active: true, createdTime: now,

@@ -32,7 +32,7 @@ export async function spawnServe(args: string[], env: Record<string, string> = {
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`serve did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const check = () => {
-      const m = /leadgraph listening on (http:\/\/\S+)/.exec(out);
+      const m = /leadgraph (?:listening on|demo server:) (http:\/\/\S+)/.exec(out);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);

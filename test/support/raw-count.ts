@@ -24,3 +24,26 @@ export async function countRows(db: TestDatabase, table: "lead_events" | "leads"
     sqlite.close();
   }
 }
+
+/**
+ * Rows of a query run straight on the database, bypassing the product: what an erasure must have
+ * removed is looked for where it would be, not through the code that removed it. `?` placeholders.
+ */
+export async function rawRows(db: TestDatabase, text: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  if ("databaseUrl" in db.config) {
+    const client = new pg.Client({ connectionString: db.config.databaseUrl });
+    await client.connect();
+    try {
+      let n = 0;
+      return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows;
+    } finally {
+      await client.end();
+    }
+  }
+  const sqlite = new Database(db.config.db, { readonly: true, fileMustExist: true });
+  try {
+    return sqlite.prepare(text).all(...params) as Record<string, unknown>[];
+  } finally {
+    sqlite.close();
+  }
+}

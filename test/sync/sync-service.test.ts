@@ -139,7 +139,7 @@ describe("configuration", () => {
     const file = join(dir, "sync.json");
     writeFileSync(file, JSON.stringify({ pages: [{ id: "1", accessToken: "file-token" }], appSecret: "s", verifyToken: "v", port: 1000, overlap: 5 }));
     const c = loadSyncConfig(syncConfigFromFile(file), syncConfigFromEnv({ LEADGRAPH_SYNC_PORT: "2000", LEADGRAPH_SYNC_OVERLAP: "7", LEADGRAPH_SYNC_PAGES: "" }), { port: 3000 });
-    expect(c).toMatchObject({ port: 3000, overlap: 7, pages: [{ id: "1", accessToken: "file-token" }], baseUrl: "https://graph.facebook.com", graphVersion: "v21.0" });
+    expect(c).toMatchObject({ port: 3000, overlap: 7, pages: [{ id: "1", accessToken: "file-token" }], baseUrl: "https://graph.facebook.com", graphVersion: "v25.0" });
     expect(loadSyncConfig(syncConfigFromEnv({ LEADGRAPH_SYNC_PAGES: "1, 2", LEADGRAPH_SYNC_ACCESS_TOKEN: "t", LEADGRAPH_SYNC_WEBHOOKS: "false" })).pages).toEqual([{ id: "1" }, { id: "2" }]);
     expect(() => loadSyncConfig({ pages: [{ id: "1" }], accessToken: "t" })).toThrow(/appSecret: webhooks need --app-secret.*verifyToken/);
     expect(() => loadSyncConfig({ pages: [] })).toThrow(/give at least one page/);

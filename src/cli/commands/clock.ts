@@ -9,7 +9,7 @@ export function clockCommand(): Command {
   sub("show", "print the clock's mode and time").action(async (o: { url: string; adminKey?: string }) => {
     print(await adminCall(o.url, o.adminKey, "GET", "_leadgraph/admin/clock"));
   });
-  sub("set", "set the manual clock").argument("<time>", "unix seconds or an ISO-8601 time").action(async (time: string, o: { url: string; adminKey?: string }) => {
+  sub("set", "set the manual clock").argument("<time>", "unix seconds, a date (2026-11-01) or an ISO-8601 time").action(async (time: string, o: { url: string; adminKey?: string }) => {
     print(await adminCall(o.url, o.adminKey, "POST", "_leadgraph/admin/clock", { set: /^\d+$/.test(time) ? Number(time) : time }));
   });
   sub("advance", "move the manual clock forward").argument("<duration>", "e.g. 36h, 90d, 1h30m or seconds").action(async (d: string, o: { url: string; adminKey?: string }) => {

@@ -3,7 +3,7 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
-import { parseTime } from "../../domain/time.ts";
+import { parseUserTime, USER_TIME_FORMATS } from "../../domain/time.ts";
 import { urlOption, withSlash } from "../http-client.ts";
 
 /**
@@ -26,8 +26,8 @@ export class RecordCounter extends Transform {
 
 const unix = (name: string, v: string | undefined): string | undefined => {
   if (v === undefined) return undefined;
-  const t = parseTime(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
-  if (t === undefined) throw new Error(`${name} must be unix seconds, a date (2026-11-01) or an ISO-8601 time - got "${v}"`);
+  const t = parseUserTime(v);
+  if (t === undefined) throw new Error(`${name} must be ${USER_TIME_FORMATS} - got "${v}"`);
   return String(t);
 };
 

@@ -18,11 +18,12 @@ export function importCommand(): Command {
     .addOption(new Option("--format <format>", "file format (default: from the extension)").choices(["csv", "jsonl"]))
     .option("--batch-size <n>", "rows per transaction", "1000")
     .option("--strict", "stop at the first bad row instead of reporting it and going on")
+    .option("--move-early-leads", "date leads whose created_time is before their form's creation at that creation, instead of refusing them")
     .option("--fire-webhooks", "enqueue the leadgen webhook for every imported lead (off: imports are history)")
     .option("--no-progress", "no progress bar");
   withDatabaseOptions(cmd);
   cmd.action(async (file: string, flags: Record<string, unknown>) => {
-    const { form, format, batchSize, strict, fireWebhooks, progress, ...dbFlags } = flags;
+    const { form, format, batchSize, strict, fireWebhooks, progress, moveEarlyLeads, ...dbFlags } = flags;
     const size = Number(batchSize);
     if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new Error(`--batch-size must be from 1 to 10000 - got ${String(batchSize)}`);
     const total = statSync(file).size;
@@ -32,19 +33,31 @@ export function importCommand(): Command {
       ? new SingleBar({ stream: process.stderr, format: "importing [{bar}] {percentage}% | {rows} rows | {created} created | {bad} bad | {skipped} skipped", hideCursor: true })
       : undefined;
     bar?.start(total, 0, { rows: 0, created: 0, bad: 0, skipped: 0 });
+    // Ctrl-C stops between rows: what was read is written, then the summary says how to resume.
+    const interrupt = new AbortController();
+    const onSignal = () => interrupt.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
     try {
       const summary = await importLeads(runtime.services, {
         file, formId: String(form), format: formatOf(file, format as string | undefined), batchSize: size, strict: strict === true,
-        fireWebhooks: fireWebhooks === true, stream,
+        fireWebhooks: fireWebhooks === true, moveEarlyLeads: moveEarlyLeads === true, stream, signal: interrupt.signal,
         onProgress: (rows, s) => bar?.update(stream.bytesRead, { rows, created: s.created, bad: s.bad.length, skipped: s.skipped }),
       });
       bar?.update(total);
       bar?.stop();
       for (const b of summary.bad) process.stderr.write(`line ${b.line}: ${b.message}\n`);
       if (summary.stoppedAt !== undefined) process.stderr.write(`stopped at line ${summary.stoppedAt} (--strict)\n`);
+      if (summary.interruptedAfterLine !== undefined) {
+        process.stderr.write(`interrupted after line ${summary.interruptedAfterLine}: ${summary.created} leads written, ${summary.skipped} skipped, ${summary.bad.length} bad. `
+          + "Run the same command again to resume: rows whose external_id was imported are skipped (rows without an external_id would be imported twice).\n");
+        process.exitCode = 130;
+      }
       process.stdout.write(`${JSON.stringify({ rows: summary.rows, created: summary.created, skipped: summary.skipped, bad: summary.bad.length })}\n`);
-      if (summary.bad.length > 0) process.exitCode = 2;
+      if (summary.bad.length > 0 && process.exitCode === undefined) process.exitCode = 2;
     } finally {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
       bar?.stop();
       await runtime.close();
     }

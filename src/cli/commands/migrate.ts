@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { connect, migrateToLatest } from "../../storage/index.ts";
+import { explainConnectFailure } from "../../runtime/connect-errors.ts";
 import { databaseTargetOf } from "../../runtime/runtime.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
@@ -10,7 +11,9 @@ export function migrateCommand(): Command {
     const config = configFrom(flags);
     const conn = connect(databaseTargetOf(config));
     try {
-      const applied = await migrateToLatest(conn.db);
+      const applied = await migrateToLatest(conn.db).catch((e: unknown) => {
+        throw explainConnectFailure(config, e);
+      });
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "schema is up to date\n");
     } finally {
       await conn.close();

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readWorldFile } from "../../world/read-world-file.ts";
 import { Command } from "commander";
 import { createRuntime } from "../../runtime/runtime.ts";
 import { loadWorld } from "../../world/load-world.ts";
@@ -12,7 +12,7 @@ export function seedCommand(): Command {
   cmd.action(async (file: string, flags: Record<string, unknown>) => {
     const runtime = await createRuntime(configFrom({ ...flags, logLevel: "silent" }));
     try {
-      const summary = await loadWorld(runtime.services, JSON.parse(await readFile(file, "utf8")));
+      const summary = await loadWorld(runtime.services, await readWorldFile(file, "the seed command's file argument"));
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {
       await runtime.close();

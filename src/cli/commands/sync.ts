@@ -4,6 +4,7 @@ import {
   connectSyncDatabase, createSyncLog, exportLeads, loadSyncConfig, migrateSyncDatabase, type SyncConfigInput,
   syncConfigFromEnv, syncConfigFromFile, SyncService, SyncStore,
 } from "../../sync/index.ts";
+import { addSyncErasureCommands } from "./sync-erasure-commands.ts";
 
 const META_SETUP = `
 Meta-side setup (once per app and page):
@@ -74,7 +75,7 @@ export function syncCommand(): Command {
     .option("--app-secret <secret>", "app secret: webhook signatures, appsecret_proof")
     .option("--verify-token <token>", "verify token for the webhook handshake")
     .option("--base-url <url>", "Graph base URL (default https://graph.facebook.com)")
-    .option("--graph-version <v>", "Graph version (default v21.0)")
+    .option("--graph-version <v>", "Graph version (default v25.0, the version leadgraph serves by default)")
     .option("--db <file>", "SQLite file of the sync database (default ./leadgraph-sync.db)")
     .option("--database-url <url>", "PostgreSQL URL of the sync database (instead of --db)")
     .option("--host <host>", "listen address (default 127.0.0.1)")
@@ -142,5 +143,6 @@ export function syncCommand(): Command {
         await conn.close();
       }
     });
+  addSyncErasureCommands(cmd);
   return cmd;
 }

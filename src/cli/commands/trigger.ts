@@ -1,6 +1,7 @@
 import { Command, Option } from "commander";
 import { AdminClient } from "../admin-client.ts";
 import { type FormDocument, generateLead, seededRandom } from "../answer-generator.ts";
+import { installHintFor, pageReachProblems, readReach } from "../webhooks/lead-reach.ts";
 
 const PER_CALL = 10_000;
 
@@ -22,7 +23,7 @@ export function triggerCommand(): Command {
       if (!Number.isInteger(count) || count < 1 || count > 1_000_000) throw new Error(`--count must be an integer from 1 to 1000000 - got ${flags.count}`);
       if (!/^\d+$/.test(flags.form)) throw new Error(`--form must be a form id - got ${flags.form}`);
       const client = new AdminClient(flags.url, flags.adminKey);
-      const form = await client.request<FormDocument>("GET", `/_leadgraph/admin/forms/${flags.form}`);
+      const form = await client.request<FormDocument & { page_id: string }>("GET", `/_leadgraph/admin/forms/${flags.form}`);
       const rand = seededRandom(flags.seed !== undefined ? Number(flags.seed) : Date.now());
       for (let done = 0; done < count; done += PER_CALL) {
         const leads = Array.from({ length: Math.min(PER_CALL, count - done) }, () => ({
@@ -30,6 +31,10 @@ export function triggerCommand(): Command {
         }));
         const { ids } = await client.request<{ ids: string[] }>("POST", `/_leadgraph/admin/forms/${flags.form}/leads`, { leads });
         process.stdout.write(`${ids.join("\n")}\n`);
+      }
+      const target = { url: flags.url.replace(/\/+$/, ""), adminKey: flags.adminKey };
+      for (const line of pageReachProblems(await readReach(target), form.page_id, installHintFor(target.url, form.page_id))) {
+        process.stderr.write(`warning: ${line}\n`);
       }
     });
   trigger.addCommand(lead);

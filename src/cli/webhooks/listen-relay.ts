@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
+import { describeRefusal, OutboundPolicy } from "../../domain/webhooks/outbound-policy.ts";
+import { outboundAgent } from "../../dispatcher/outbound-agent.ts";
 import { type AdminTarget, adminCall } from "./admin-client.ts";
 
 export interface ListenOptions extends AdminTarget {
@@ -27,6 +29,12 @@ const FORWARDED_HEADERS = ["content-type", "user-agent", "x-hub-signature", "x-h
  * with the local endpoint's status (502 when unreachable), so the server's retries apply to it.
  */
 export async function startRelay(opts: ListenOptions): Promise<Relay> {
+  // The relay runs beside the developer's own endpoint: the sandbox policy (loopback and private
+  // networks allowed; link-local, metadata, other schemes and credentials refused).
+  const policy = OutboundPolicy.sandbox();
+  const verdict = policy.checkUrl(opts.forwardTo);
+  if (!verdict.ok) throw new Error(`--forward-to ${opts.forwardTo}: ${describeRefusal(verdict)}`);
+  const agent = outboundAgent(policy, { keepAliveTimeout: 10_000 });
   const appId = opts.appId ?? (await pickApp(opts));
   const verifyToken = randomBytes(12).toString("hex");
   const server: Server = createServer((req, res) => {
@@ -58,7 +66,7 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
     let outcome: string;
     try {
       const res = await request(opts.forwardTo, {
-        method: "POST", body: raw, headers: fwd, signal: AbortSignal.timeout(opts.forwardTimeoutMs ?? 15_000),
+        method: "POST", body: raw, headers: fwd, signal: AbortSignal.timeout(opts.forwardTimeoutMs ?? 15_000), dispatcher: agent,
       });
       await res.body.dump();
       status = res.statusCode;
@@ -82,6 +90,7 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
     previous = res.previous;
   } catch (e) {
     await new Promise<void>((r) => server.close(() => r()));
+    await agent.close().catch(() => undefined);
     throw e;
   }
   opts.print(`Ready! Forwarding leadgen webhooks of app ${appId} to ${opts.forwardTo} (relay ${callbackUrl}). Ctrl-C to stop.`);
@@ -97,6 +106,7 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
       }
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
+      await agent.close().catch(() => undefined);
     },
   };
 }

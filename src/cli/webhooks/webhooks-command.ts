@@ -61,6 +61,7 @@ export function webhooksCommand(): Command {
     .option("--delay <ms>", "delay first attempts by this long").option("--delay-jitter <ms>", "plus a random delay up to this long")
     .option("--split", "one POST per change").option("--no-split")
     .option("--reorder", "shuffle changes and POSTs").option("--no-reorder")
+    .option("--pack-entries", "several changes in one entry (Meta sends one per entry)").option("--no-pack-entries")
     .option("--reset", "turn every fault off first"))
     .action(async (f: Record<string, string | boolean | undefined>) => {
       const t = adminTarget(f);
@@ -71,6 +72,7 @@ export function webhooksCommand(): Command {
       if (f.delayJitter !== undefined) body.delay_jitter_ms = f.delayJitter;
       if (f.split !== undefined) body.split = f.split;
       if (f.reorder !== undefined) body.reorder = f.reorder;
+      if (f.packEntries !== undefined) body.pack_entries = f.packEntries;
       if (f.reset) body.reset = true;
       const path = `/subscriptions/${encodeURIComponent(String(f.app))}/faults`;
       const res = Object.keys(body).length === 0 ? await adminCall(t, "GET", path) : await adminCall(t, "POST", path, body);

@@ -152,6 +152,7 @@ export interface FaultSettings {
   delay_jitter_ms: number;
   split: boolean;
   reorder: boolean;
+  pack_entries: boolean;
 }
 
 export interface AppSubscriptions {
@@ -300,7 +301,8 @@ function query(params: Record<string, string | number | boolean | undefined | nu
 async function admin<T>(method: string, path: string, body?: unknown, key = storedKey()): Promise<T> {
   const res = await fetch(`/_leadgraph/admin/${path}`, {
     method,
-    headers: { authorization: `Bearer ${key ?? ""}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    // x-leadgraph-client: the erasure audit log records that a request came through the console.
+    headers: { authorization: `Bearer ${key ?? ""}`, "x-leadgraph-client": "console", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return (await parse(res, path)) as T;
@@ -537,3 +539,25 @@ export async function serverNow(): Promise<ClockState> {
     return { mode: s.clock, now: s.now + elapsed, estimated: true };
   }
 }
+
+// ---------- erasure (docs/data-protection.md) ----------
+
+export interface Erasure {
+  id: string;
+  time: string;
+  kind: "lead" | "person" | "retention";
+  matched_by: string | null;
+  leads_erased: number;
+  lead_ids: string[];
+  form_ids: string[];
+  page_ids: string[];
+  deliveries_cancelled: number;
+  already_delivered: number;
+}
+export interface ErasureAnswer { success: boolean; erasure: Erasure; not_recalled: string }
+export interface PersonQuery { email?: string; phone?: string }
+export interface ErasurePreview { leads_matched: number; lead_ids: string[]; form_ids: string[]; page_ids: string[]; matched_by: string | null }
+
+export const eraseLead = (leadId: string) => admin<ErasureAnswer>("DELETE", `leads/${leadId}`);
+export const previewPersonErasure = (q: PersonQuery) => admin<ErasurePreview>("POST", "erasures", { ...q, dry_run: true });
+export const erasePerson = (q: PersonQuery) => admin<ErasureAnswer>("POST", "erasures", q);

@@ -3,6 +3,7 @@ import { type Clock, nowSeconds } from "../clock.ts";
 import { errors } from "../errors.ts";
 import type { Store } from "../ports.ts";
 import { formatSessionTime } from "../time.ts";
+import { appIdOfAppToken, isAppOwnToken } from "./app-token.ts";
 import type { Caller } from "./caller.ts";
 import type { TokenRecord } from "../model.ts";
 
@@ -43,15 +44,16 @@ export async function authenticate(
   if (!token) throw errors.tokenRequired();
   if (token.length > 1024 || /\s/.test(token)) throw errors.malformedToken();
 
-  const literal = /^(\d{1,20})\|(.+)$/.exec(token);
-  if (literal) {
-    const app = await store.directory.getApp(literal[1]!);
-    if (!app || !sameText(app.secret, literal[2]!)) {
+  const appId = appIdOfAppToken(token);
+  if (appId !== undefined) {
+    const app = await store.directory.getApp(appId);
+    if (!app || !isAppOwnToken(app, token)) {
       // An app token whose secret does not match is one Meta cannot parse either.
       const issued = await store.tokens.findByHash(hash(token));
       if (!issued) throw errors.malformedToken();
     } else {
-      checkProof(app.secret, app.requireAppsecretProof, token, creds.appsecretProof);
+      // The token carries the secret (or stands for it): no proof is required, a proof sent is checked.
+      checkProof(app.secret, false, token, creds.appsecretProof);
       return { type: "APP", app, token: undefined, userId: null, pageId: null, scopes: new Set() };
     }
   }

@@ -3,7 +3,7 @@ import type { LeadEvent } from "../model.ts";
 
 /**
  * `cancelled`: settled without a POST because nothing receives it any more (the app, its page
- * subscription to leadgen, or its install on the page was removed while it waited).
+ * subscription to leadgen, or its install on the page was removed while it waited), or its lead was erased.
  */
 export const DELIVERY_STATUSES = ["pending", "delivered", "expired", "dropped", "cancelled"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -13,6 +13,7 @@ export const CANCEL_REASONS = {
   app: "cancelled: the app was deleted",
   subscription: "cancelled: the app no longer subscribes to leadgen for page",
   install: "cancelled: the app is no longer installed on the page for leadgen",
+  erased: "cancelled: the lead was erased",
 } as const;
 
 /** One lead to deliver to one app. */
@@ -81,9 +82,11 @@ export interface FaultSettings {
   split: boolean;
   /** Shuffle the changes of a batch (and the order of split POSTs). */
   reorder: boolean;
+  /** Put a POST's changes in one `entry` instead of one entry per change. */
+  packEntries: boolean;
 }
 
-export const NO_FAULTS: FaultSettings = { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false };
+export const NO_FAULTS: FaultSettings = { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false, packEntries: false };
 
 export interface AppWebhookSettings {
   appId: string;

@@ -29,6 +29,14 @@ function objectParam(params: Params, required: boolean): string | undefined {
   return object;
 }
 
+/** A `version` sent with the subscription (`v21.0`); the path's version otherwise. */
+function versionParam(params: Params): string | undefined {
+  const v = stringParam(params, "version")?.trim();
+  if (v === undefined || v === "") return undefined;
+  if (!/^v\d{1,3}\.\d{1,2}$/.test(v)) throw errors.invalidParam(`Param version must be a Graph API version like v25.0, got "${v.slice(0, 20)}"`);
+  return v;
+}
+
 export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
   async read(ctx, app) {
     assertAppToken(ctx, app);
@@ -38,7 +46,8 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
         object: s.object,
         callback_url: s.callbackUrl,
         active: s.active,
-        fields: s.fields.map((name) => ({ name, version: ctx.version })),
+        // As subscribed; a subscription made before versions were kept reports the path's.
+        fields: s.fields.map((name) => ({ name, version: s.fieldVersions?.[name] ?? ctx.version })),
       })),
     };
   },
@@ -63,17 +72,20 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
     const verifyToken = stringParam(params, "verify_token");
     if (verifyToken === undefined || verifyToken === "") throw errors.paramRequired("verify_token");
     const includeValues = boolParam(params, "include_values") ?? true;
+    const version = versionParam(params) ?? ctx.version;
 
-    const result = await verifyCallback(callbackUrl, verifyToken, VERIFY_TIMEOUT_MS);
+    const result = await verifyCallback(ctx.services.outbound, callbackUrl, verifyToken, VERIFY_TIMEOUT_MS);
     if (!result.ok) throw webhookErrors.callbackVerificationFailed(result.detail);
 
     const store = ctx.services.store;
     const existing = (await store.subscriptions.listForApp(app.id)).find((s) => s.object === object);
     // Posting again adds fields to the object's subscription and moves it to the new callback.
+    // The fields posted now take this call's version; the others keep theirs.
     const merged = [...new Set([...(existing?.fields ?? []), ...fields])];
+    const fieldVersions = { ...(existing?.fieldVersions ?? {}), ...Object.fromEntries(fields.map((f) => [f, version])) };
     await store.subscriptions.upsert({
       appId: app.id, object, callbackUrl, fields: merged, verifyToken, includeValues, active: true,
-      createdTime: existing?.createdTime ?? ctx.nowSeconds(),
+      createdTime: existing?.createdTime ?? ctx.nowSeconds(), fieldVersions,
     });
     return { success: true };
   },
@@ -91,7 +103,10 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
       if (object !== undefined && sub.object !== object) continue;
       const left = sub.fields.filter((f) => !fields.includes(f));
       if (left.length === 0) await store.subscriptions.remove(app.id, sub.object);
-      else await store.subscriptions.upsert({ ...sub, fields: left });
+      else {
+        const fieldVersions = sub.fieldVersions ? Object.fromEntries(Object.entries(sub.fieldVersions).filter(([f]) => left.includes(f))) : undefined;
+        await store.subscriptions.upsert({ ...sub, fields: left, ...(fieldVersions ? { fieldVersions } : {}) });
+      }
     }
     return { success: true };
   },

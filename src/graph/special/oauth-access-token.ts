@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { stableAppToken } from "../../domain/access/app-token.ts";
 import { issueToken } from "../../domain/access/token-issuer.ts";
 import { EXCHANGED_EXPIRES_IN } from "../../domain/access/token-lifetimes.ts";
 import { nowSeconds } from "../../domain/clock.ts";
@@ -27,7 +28,7 @@ async function clientApp(services: Services, params: Params): Promise<AppRecord>
 }
 
 /**
- * `GET|POST /oauth/access_token`: `client_credentials` (an app token `APP_ID|…`) and
+ * `GET|POST /oauth/access_token`: `client_credentials` (the app's one stable app token `APP_ID|…`) and
  * `fb_exchange_token` (short-lived user or page token → long-lived; an expired one cannot be exchanged).
  */
 export const oauthAccessToken: SpecialPathHandler = async ({ services, req, segments }) => {
@@ -36,8 +37,7 @@ export const oauthAccessToken: SpecialPathHandler = async ({ services, req, segm
   const app = await clientApp(services, req.params);
   const grant = stringParam(req.params, "grant_type") ?? (req.params.fb_exchange_token !== undefined ? "fb_exchange_token" : "");
   if (grant === "client_credentials") {
-    const { text } = await issueToken(services, { type: "APP", appId: app.id, scopes: [] });
-    return { body: { access_token: text, token_type: "bearer" } };
+    return { body: { access_token: stableAppToken(app), token_type: "bearer" } };
   }
   if (grant !== "fb_exchange_token") throw accessErrors.unsupportedGrantType(grant);
   const short = stringParam(req.params, "fb_exchange_token");

@@ -1,3 +1,4 @@
+import { appIdOfAppToken, isAppOwnToken } from "../../domain/access/app-token.ts";
 import { INVALIDATION_MESSAGES } from "../../domain/access/authenticate.ts";
 import { nowSeconds } from "../../domain/clock.ts";
 import { errors, type GraphError } from "../../domain/errors.ts";
@@ -19,10 +20,10 @@ export async function inspectToken(services: Services, text: string): Promise<To
   const { store } = services;
   const token = text.trim();
   if (token === "" || token.length > 1024 || /\s/.test(token)) return { type: undefined, app: undefined, record: undefined, error: errors.malformedToken() };
-  const literal = /^(\d{1,20})\|(.+)$/.exec(token);
-  if (literal) {
-    const app = await store.directory.getApp(literal[1]!);
-    if (app && app.secret === literal[2]) return { type: "APP", app, record: undefined, error: undefined };
+  const appId = appIdOfAppToken(token);
+  if (appId !== undefined) {
+    const app = await store.directory.getApp(appId);
+    if (app && isAppOwnToken(app, token)) return { type: "APP", app, record: undefined, error: undefined };
   }
   const record = await store.tokens.findByHash(services.hashToken(token));
   if (!record) return { type: undefined, app: undefined, record: undefined, error: errors.malformedToken() };

@@ -14,12 +14,14 @@ export class KyselySubscriptionRepository implements SubscriptionRepository {
     return rows.map((r) => ({
       appId: r.app_id, object: r.object, callbackUrl: r.callback_url, fields: JSON.parse(r.fields), verifyToken: r.verify_token,
       includeValues: r.include_values === 1, active: r.active === 1, createdTime: Number(r.created_time),
+      ...(r.field_versions ? { fieldVersions: JSON.parse(r.field_versions) as Record<string, string> } : {}),
     }));
   }
   async upsert(s: WebhookSubscriptionRecord): Promise<void> {
     const row = {
       app_id: s.appId, object: s.object, callback_url: s.callbackUrl, fields: JSON.stringify(s.fields),
       verify_token: s.verifyToken, include_values: s.includeValues ? 1 : 0, active: s.active ? 1 : 0, created_time: s.createdTime,
+      field_versions: s.fieldVersions ? JSON.stringify(s.fieldVersions) : null,
       // An active subscription starts healthy again (a re-subscribe after auto-disable).
       ...(s.active ? { failing_since_ms: null, disabled_ms: null, disabled_reason: null } : {}),
     };

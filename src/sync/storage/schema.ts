@@ -69,4 +69,27 @@ export interface SyncDatabase {
   sync_jobs: SyncJobsTable;
   sync_forms: SyncFormsTable;
   sync_state: SyncStateTable;
+  sync_erased: SyncErasedTable;
+  sync_erasure_audit: SyncErasureAuditTable;
+}
+
+/** An erased lead's id: its tombstone, so the lead is never stored again. */
+export interface SyncErasedTable {
+  lead_id: string;
+  erased_at: number;
+}
+
+/** One erasure; ids as a JSON array, identifiers as keyed hashes only. */
+export interface SyncErasureAuditTable {
+  id: string;
+  at_ms: number;
+  /** `lead` or `person`. */
+  kind: string;
+  matched_by: string | null;
+  identifier_hashes: string;
+  /** `api` (the sync read API) or `cli`. */
+  via: string;
+  reference: string | null;
+  lead_ids: string;
+  lead_count: number;
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { SyncDatabase, SyncFormsTable, SyncJobsTable, SyncLeadsTable } from "./schema.ts";
+import { SyncErasureStore } from "./sync-erasure-store.ts";
 
 /** A webhook notification waiting to be fetched. */
 export interface QueuedLead {
@@ -44,12 +45,20 @@ export class SyncStore {
    */
   readonly #sqlByShape = new Map<string, string>();
 
+  /** Erased leads' tombstones and the erasure audit log. */
+  readonly erasure: SyncErasureStore;
+
   constructor(db: Kysely<SyncDatabase>) {
     this.#db = db;
+    this.erasure = new SyncErasureStore(db);
   }
 
   /** Queues notifications durably; returns how many were new (duplicates and stored leads are skipped). */
-  async enqueue(items: readonly QueuedLead[], nowMs: number): Promise<number> {
+  async enqueue(all: readonly QueuedLead[], nowMs: number): Promise<number> {
+    if (all.length === 0) return 0;
+    // A notification of an erased lead (Meta retries, a redelivery) is acknowledged and dropped.
+    const erased = await this.erasure.erasedAmong(all.map((c) => c.leadId));
+    const items = erased.size === 0 ? all : all.filter((c) => !erased.has(c.leadId));
     if (items.length === 0) return 0;
     let added = 0;
     await this.#db.transaction().execute(async (tx) => {
@@ -99,8 +108,10 @@ export class SyncStore {
     await this.#db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         const chunk = rows.slice(i, i + CHUNK);
-        const res = await this.#insertLeadRows(tx, chunk);
-        for (const r of res.rows) added.push(r.id);
+        // An erased lead read again by a reconciliation pass stays erased.
+        const erased = await new SyncErasureStore(tx).erasedAmong(chunk.map((r) => r.id));
+        const kept = erased.size === 0 ? chunk : chunk.filter((r) => !erased.has(r.id));
+        if (kept.length > 0) for (const r of (await this.#insertLeadRows(tx, kept)).rows) added.push(r.id);
         // A lead found by reconciliation settles any notification still queued for it.
         await this.#settleJobs(tx, chunk.map((r) => r.id));
       }

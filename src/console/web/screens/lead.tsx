@@ -1,6 +1,7 @@
 import { deliveries, delivery, type DeliveryDetail, lead } from "../api.ts";
 import { Async, useAsync } from "../components/async.tsx";
 import { AttemptsTable } from "../components/attempts-table.tsx";
+import { EraseLead } from "../components/erase-lead.tsx";
 import { fieldValue, showTime } from "../components/format.ts";
 import { Link } from "../router.tsx";
 
@@ -53,6 +54,7 @@ export function LeadScreen({ leadId, pageHint }: { leadId: string; pageHint: str
                 {!l.ad_id && !l.is_organic && <p class="muted small">Ad fields are hidden when the token's user has no advertiser role on the ad account.</p>}
               </section>
             </div>
+            <EraseLead leadId={l.id} fields={l.field_data ?? []} />
           </>
         )}
       </Async>

@@ -49,7 +49,7 @@ function Subscriptions({ onApps }: { onApps: (apps: AppSubscriptions[]) => void 
   );
 }
 
-const NO_FAULTS: FaultSettings = { drop_percent: 0, duplicate_percent: 0, delay_ms: 0, delay_jitter_ms: 0, split: false, reorder: false };
+const NO_FAULTS: FaultSettings = { drop_percent: 0, duplicate_percent: 0, delay_ms: 0, delay_jitter_ms: 0, split: false, reorder: false, pack_entries: false };
 
 function Faults({ apps }: { apps: AppSubscriptions[] }) {
   const [appId, setAppId] = useState("");
@@ -97,6 +97,7 @@ function Faults({ apps }: { apps: AppSubscriptions[] }) {
               </div>
               <label class="choice"><input type="checkbox" checked={draft.split} onChange={(e) => setDraft({ ...draft, split: e.currentTarget.checked })} /> Split batches, one change per POST</label>
               <label class="choice"><input type="checkbox" checked={draft.reorder} onChange={(e) => setDraft({ ...draft, reorder: e.currentTarget.checked })} /> Reorder changes</label>
+              <label class="choice"><input type="checkbox" checked={draft.pack_entries} onChange={(e) => setDraft({ ...draft, pack_entries: e.currentTarget.checked })} /> Pack several changes into one entry</label>
               <div><button type="submit">Save fault settings</button></div>
             </form>
           )}

@@ -1,6 +1,8 @@
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import type { Database } from "../../schema.ts";
+import { FaultHandlingDialect } from "../../fault-handling-dialect.ts";
+import { DatabaseFaults } from "../../faults.ts";
 
 export interface PostgresOptions {
   url: string;
@@ -17,7 +19,7 @@ const types = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text"),
 };
 
-export function connectPostgres(opts: PostgresOptions): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
+export function connectPostgres(opts: PostgresOptions, faults: DatabaseFaults = new DatabaseFaults()): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
@@ -26,8 +28,12 @@ export function connectPostgres(opts: PostgresOptions): { db: Kysely<Database>; 
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
     types,
   });
-  // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on("error", () => undefined);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  // A client losing its connection emits 'error', and an 'error' nobody listens to ends the process.
+  // The pool listens only while a client is idle (and then replaces it); a client in use would have
+  // no listener, so every client gets one for its whole life. The query it was running, if any,
+  // fails on its own and reaches its caller; the pool drops the dead client when it is released.
+  pool.on("error", () => undefined); // reported by the client's own listener below
+  pool.on("connect", (client) => client.on("error", (e) => faults.observe(e, "connection")));
+  const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new PostgresDialect({ pool }), faults, { retryReads: true }) });
   return { db, pool, close: () => db.destroy() };
 }

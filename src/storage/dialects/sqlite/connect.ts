@@ -9,6 +9,8 @@ import type { GenerationSource } from "../../cache/generation-source.ts";
 import { SynchronousLevel } from "./synchronous-level.ts";
 import { TurnRead } from "./turn-read.ts";
 import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
+import { FaultHandlingDialect } from "../../fault-handling-dialect.ts";
+import { DatabaseFaults } from "../../faults.ts";
 
 /**
  * The commit level of ordinary writes. In WAL mode NORMAL survives any process crash; only an OS crash
@@ -22,7 +24,7 @@ import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
 export const SYNCHRONOUS_DEFAULT = "NORMAL";
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
-export function connectSqlite(file: string): {
+export function connectSqlite(file: string, faults: DatabaseFaults = new DatabaseFaults()): {
   db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource; turn: TurnRead; group: GroupCommit;
 } {
   const sqlite = new SQLite(file);
@@ -37,9 +39,16 @@ export function connectSqlite(file: string): {
     level.beforeWrite();
     generation.written();
   });
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: statements }) });
-  allowImmediateReads(db, statements.readNow);
-  const group = new GroupCommit(db, sqlite, level);
+  // One connection to a local file: nothing to reconnect, so reads are not tried twice.
+  const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new ImmediateSqliteDialect({ database: statements }), faults, { retryReads: false }) });
+  allowImmediateReads(db, (text, parameters) => {
+    try {
+      return statements.readNow(text, parameters);
+    } catch (e) {
+      throw faults.translate(e, "read");
+    }
+  });
+  const group = new GroupCommit(db, sqlite, level, faults);
   registerGroupCommit(db, group);
   return { db, close: () => db.destroy(), generation, turn, group };
 }

@@ -2,6 +2,7 @@ import type SQLite from "better-sqlite3";
 import type { Kysely, Transaction } from "kysely";
 import type { Database } from "../../schema.ts";
 import type { SynchronousLevel } from "./synchronous-level.ts";
+import type { DatabaseFaults } from "../../faults.ts";
 
 type Body = (trx: Transaction<Database>) => Promise<unknown>;
 
@@ -37,13 +38,15 @@ export class GroupCommit {
   readonly level: SynchronousLevel;
   readonly #db: Kysely<Database>;
   readonly #sqlite: SQLite.Database;
+  readonly #faults: DatabaseFaults;
   #waiting: Waiting[] = [];
   #scheduled = false;
   /** Fsynced commits so far and the bodies they held (for tests and the ingest benchmark). */
   readonly stats = { commits: 0, bodies: 0 };
 
-  constructor(db: Kysely<Database>, sqlite: SQLite.Database, level: SynchronousLevel) {
+  constructor(db: Kysely<Database>, sqlite: SQLite.Database, level: SynchronousLevel, faults: DatabaseFaults) {
     this.#db = db;
+    this.#faults = faults;
     this.#sqlite = sqlite;
     this.level = level;
   }
@@ -91,7 +94,10 @@ export class GroupCommit {
           this.level.leaveDurable();
         }
       });
-    } catch (error) {
+    } catch (raw) {
+      // SAVEPOINT and RELEASE run on the handle, not through Kysely: their faults are translated here.
+      const error = this.#faults.translate(raw, "durable commit");
+      if (lost) lost.error = this.#faults.translate(lost.error, "durable commit");
       // Nothing in this transaction was committed: no caller may be told its writes are durable.
       if (lost) lost.waiting.reject(lost.error);
       for (const r of ran) r.waiting.reject(lost ? lost.error : error);
