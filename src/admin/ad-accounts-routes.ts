@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { AdAccountRecord, AdAccountRole } from "../domain/model.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
-import { adAccountId, adAccountRoleName, numericId, strict } from "./schemas.ts";
+import { adAccountId, adAccountRoleName, nameText, numericId, strict } from "./schemas.ts";
 
 const renderAccount = (a: AdAccountRecord, roles: readonly AdAccountRole[]) => ({
   id: a.id, name: a.name, users: roles.map((r) => ({ user_id: r.userId, role: r.role })),
@@ -24,7 +24,7 @@ export const adAccountsRoutes: HttpModule = async (app, runtime, { publicUrl }) 
   });
   r.post("/ad_accounts", async (req) => {
     const b = parseBody(strict({
-      id: adAccountId, name: z.string().min(1),
+      id: adAccountId, name: nameText,
       users: z.array(strict({ user_id: numericId, role: adAccountRoleName })).default([]),
     }), req.body);
     if (await dir.getAdAccount(b.id)) throw conflict(`An ad account with id ${b.id} already exists`);
@@ -38,7 +38,7 @@ export const adAccountsRoutes: HttpModule = async (app, runtime, { publicUrl }) 
   r.get("/ad_accounts/:id", async (req) => full(await account(req.params.id!)));
   r.post("/ad_accounts/:id", async (req) => {
     await account(req.params.id!);
-    const b = parseBody(strict({ name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ name: nameText }), req.body);
     await dir.upsertAdAccount({ id: req.params.id!, name: b.name });
     return full({ id: req.params.id!, name: b.name });
   });

@@ -3,7 +3,7 @@ import { nowSeconds } from "../domain/clock.ts";
 import type { AdRecord } from "../domain/model.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
-import { numericId, strict, timeInput } from "./schemas.ts";
+import { nameText, numericId, strict, timeInput } from "./schemas.ts";
 
 const status = z.enum(["ACTIVE", "PAUSED", "DELETED", "ARCHIVED"]);
 const renderAd = (a: AdRecord) => ({
@@ -29,7 +29,7 @@ export const adsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
   });
   r.post("/ads", async (req) => {
     const b = parseBody(strict({
-      id: numericId.optional(), adset_id: numericId, name: z.string().min(1), form_id: numericId.nullable().default(null),
+      id: numericId.optional(), adset_id: numericId, name: nameText, form_id: numericId.nullable().default(null),
       status: status.default("ACTIVE"), created_time: timeInput.optional(),
     }), req.body);
     needRef(await dir.getAdSet(b.adset_id), "adset_id", "ad set", b.adset_id);
@@ -46,7 +46,7 @@ export const adsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
   r.get("/ads/:id", async (req) => renderAd(await ad(req.params.id!)));
   r.post("/ads/:id", async (req) => {
     const current = await ad(req.params.id!);
-    const b = parseBody(strict({ name: z.string().min(1).optional(), status: status.optional(), form_id: numericId.nullable().optional() }), req.body);
+    const b = parseBody(strict({ name: nameText.optional(), status: status.optional(), form_id: numericId.nullable().optional() }), req.body);
     await checkForm(b.form_id);
     const next: AdRecord = {
       ...current, name: b.name ?? current.name, status: b.status ?? current.status,

@@ -1,8 +1,7 @@
-import { z } from "zod";
 import type { AdSetRecord } from "../domain/model.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
-import { numericId, strict } from "./schemas.ts";
+import { nameText, numericId, strict } from "./schemas.ts";
 
 const renderAdSet = (s: AdSetRecord) => ({ id: s.id, campaign_id: s.campaignId, name: s.name });
 
@@ -18,7 +17,7 @@ export const adsetsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
     return pageOf(list, (s) => s.id, req, renderAdSet);
   });
   r.post("/adsets", async (req) => {
-    const b = parseBody(strict({ id: numericId.optional(), campaign_id: numericId, name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ id: numericId.optional(), campaign_id: numericId, name: nameText }), req.body);
     needRef(await dir.getCampaign(b.campaign_id), "campaign_id", "campaign", b.campaign_id);
     const id = b.id ?? services.ids.next();
     if (await dir.getAdSet(id)) throw conflict(`An ad set with id ${id} already exists`);
@@ -29,7 +28,7 @@ export const adsetsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
   r.get("/adsets/:id", async (req) => renderAdSet(await adset(req.params.id!)));
   r.post("/adsets/:id", async (req) => {
     const current = await adset(req.params.id!);
-    const b = parseBody(strict({ name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ name: nameText }), req.body);
     const next = { ...current, name: b.name };
     await dir.upsertAdSet(next);
     return renderAdSet(next);

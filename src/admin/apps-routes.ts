@@ -5,19 +5,19 @@ import { nowSeconds } from "../domain/clock.ts";
 import type { AppRecord, AppRole } from "../domain/model.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
-import { appRoleName, numericId, strict, timeInput } from "./schemas.ts";
+import { appRoleName, nameText, numericId, strict, timeInput } from "./schemas.ts";
 
 const createApp = strict({
   id: numericId.optional(),
-  name: z.string().min(1),
-  secret: z.string().min(8).optional(),
+  name: nameText,
+  secret: z.string().min(8).max(256).optional(),
   mode: z.enum(["live", "development"]).default("live"),
   created_time: timeInput.optional(),
   require_appsecret_proof: z.boolean().default(false),
   roles: z.array(strict({ user_id: numericId, role: appRoleName })).default([]),
 });
 const changeApp = strict({
-  name: z.string().min(1).optional(),
+  name: nameText.optional(),
   mode: z.enum(["live", "development"]).optional(),
   require_appsecret_proof: z.boolean().optional(),
 });

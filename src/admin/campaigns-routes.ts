@@ -1,8 +1,7 @@
-import { z } from "zod";
 import type { CampaignRecord } from "../domain/model.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
-import { adAccountId, numericId, strict } from "./schemas.ts";
+import { adAccountId, nameText, numericId, strict } from "./schemas.ts";
 
 const renderCampaign = (c: CampaignRecord) => ({ id: c.id, account_id: c.accountId, name: c.name });
 
@@ -18,7 +17,7 @@ export const campaignsRoutes: HttpModule = async (app, runtime, { publicUrl }) =
     return pageOf(list, (c) => c.id, req, renderCampaign);
   });
   r.post("/campaigns", async (req) => {
-    const b = parseBody(strict({ id: numericId.optional(), account_id: adAccountId, name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ id: numericId.optional(), account_id: adAccountId, name: nameText }), req.body);
     needRef(await dir.getAdAccount(b.account_id), "account_id", "ad account", b.account_id);
     const id = b.id ?? services.ids.next();
     if (await dir.getCampaign(id)) throw conflict(`A campaign with id ${id} already exists`);
@@ -29,7 +28,7 @@ export const campaignsRoutes: HttpModule = async (app, runtime, { publicUrl }) =
   r.get("/campaigns/:id", async (req) => renderCampaign(await campaign(req.params.id!)));
   r.post("/campaigns/:id", async (req) => {
     const current = await campaign(req.params.id!);
-    const b = parseBody(strict({ name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ name: nameText }), req.body);
     const next = { ...current, name: b.name };
     await dir.upsertCampaign(next);
     return renderCampaign(next);

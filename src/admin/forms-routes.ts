@@ -95,7 +95,8 @@ export const adminFormsRoutes: HttpModule = async (app, runtime) => {
     }
   });
 
-  app.post("/_leadgraph/admin/forms/:formId/leads", { preHandler, bodyLimit: 256 * 1024 * 1024 }, async (req, reply) => {
+  // The largest body the server takes: the admin key is checked before a byte of it is read.
+  app.post("/_leadgraph/admin/forms/:formId/leads", { onRequest: preHandler, bodyLimit: runtime.config.importBodyLimitBytes }, async (req, reply) => {
     json(reply);
     try {
       const { formId } = req.params as { formId: string };

@@ -6,25 +6,25 @@ import type { LeadAccess, PageLocation, PageRecord, PageRole } from "../domain/m
 import type { Store } from "../domain/ports.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
-import { numericId, strict, tasksInput, timeInput } from "./schemas.ts";
+import { nameText, numericId, shortText, strict, tasksInput, timeInput } from "./schemas.ts";
 
 const location = {
-  name: z.string().min(1), street: z.string().default(""), city: z.string().default(""), zip: z.string().default(""),
-  country: z.string().default(""), latitude: z.number().nullable().default(null), longitude: z.number().nullable().default(null),
+  name: nameText, street: shortText.default(""), city: shortText.default(""), zip: shortText.default(""),
+  country: shortText.default(""), latitude: z.number().nullable().default(null), longitude: z.number().nullable().default(null),
 };
 const leadAccessInput = strict({ user_ids: z.array(numericId).default([]), app_ids: z.array(numericId).default([]) });
 const createPage = strict({
   id: numericId.optional(),
-  name: z.string().min(1),
-  category: z.string().min(1).default("Business"),
+  name: nameText,
+  category: nameText.default("Business"),
   created_time: timeInput.optional(),
   roles: z.array(strict({ user_id: numericId, tasks: tasksInput })).default([]),
   lead_access: leadAccessInput.nullable().default(null),
-  locations: z.array(strict({ store_number: z.string().min(1), ...location })).default([]),
+  locations: z.array(strict({ store_number: nameText, ...location })).default([]),
 });
 const changePage = strict({
-  name: z.string().min(1).optional(),
-  category: z.string().min(1).optional(),
+  name: nameText.optional(),
+  category: nameText.optional(),
   lead_access: leadAccessInput.nullable().optional(),
 });
 

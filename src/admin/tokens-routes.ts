@@ -95,7 +95,7 @@ export const tokensRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
   });
   r.post("/tokens", async (req) => issue(services, req.body));
   r.post("/tokens/debug", async (req) => {
-    const b = parseBody(strict({ access_token: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ access_token: z.string().min(1).max(1024) }), req.body);
     return { data: await debugTokenData(services, await inspectToken(services, b.access_token)) };
   });
   r.get("/tokens/:id", async (req) => {

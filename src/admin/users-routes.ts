@@ -1,10 +1,9 @@
-import { z } from "zod";
 import { passwordChanged } from "../domain/access/invalidation.ts";
 import { INVALIDATION_MESSAGES } from "../domain/access/authenticate.ts";
 import type { UserRecord } from "../domain/model.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { adminRouter, conflict, need, pageOf, parseBody } from "./admin-kit.ts";
-import { numericId, strict } from "./schemas.ts";
+import { nameText, numericId, strict } from "./schemas.ts";
 
 export const renderUser = (u: UserRecord) => ({ id: u.id, name: u.name });
 
@@ -16,7 +15,7 @@ export const usersRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
 
   r.get("/users", async (req) => pageOf(await dir.listUsers(), (u) => u.id, req, renderUser));
   r.post("/users", async (req) => {
-    const b = parseBody(strict({ id: numericId.optional(), name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ id: numericId.optional(), name: nameText }), req.body);
     const id = b.id ?? services.ids.next();
     if (await dir.getUser(id)) throw conflict(`A user with id ${id} already exists`);
     await dir.upsertUser({ id, name: b.name });
@@ -29,7 +28,7 @@ export const usersRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
   });
   r.post("/users/:id", async (req) => {
     need(await dir.getUser(req.params.id!), "user", req.params.id!);
-    const b = parseBody(strict({ name: z.string().min(1) }), req.body);
+    const b = parseBody(strict({ name: nameText }), req.body);
     await dir.upsertUser({ id: req.params.id!, name: b.name });
     return renderUser({ id: req.params.id!, name: b.name });
   });

@@ -149,6 +149,13 @@ export const errors = {
     }),
   requestTooLarge: () =>
     new GraphError({ message: "(#100) The request body is too large", type: "OAuthException", code: 100, status: 413 }),
+  headersTooLarge: () =>
+    new GraphError({
+      message: "(#100) The request line and headers are too large (at most 16 KiB): send long parameters in a POST body",
+      type: "OAuthException", code: 100, status: 431,
+    }),
+  requestTimeout: () =>
+    new GraphError({ message: "(#100) The request was not received in time", type: "OAuthException", code: 100, status: 408 }),
   unknown: (cause?: unknown) =>
     new GraphError({ message: "An unknown error has occurred.", type: "OAuthException", code: 1, status: 500, isTransient: true, cause }),
   serviceUnavailable: (cause?: unknown) =>

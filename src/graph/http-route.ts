@@ -67,9 +67,9 @@ export function tokenFrom(req: Pick<FastifyRequest, "headers">, params: Record<s
  * The Graph surface: every path not claimed by another module is a Graph path, for `methods`.
  * Called once per set of methods that needs its own Fastify context, all with one executor.
  */
-export function registerGraphRoutes(app: FastifyInstance, executor: GraphExecutor, defaultVersion: string, methods: HTTPMethods[]): void {
+export function registerGraphRoutes(app: FastifyInstance, executor: GraphExecutor, defaultVersion: string, methods: HTTPMethods[], maxParams?: number): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
-    const params = mergeParams(req.query, req.body);
+    const params = mergeParams(req.query, req.body, maxParams);
     let segments = (req.params as { "*"?: string })["*"]?.split("?")[0]?.split("/").filter((s) => s !== "") ?? [];
     let version = defaultVersion;
     if (segments[0] !== undefined && VERSION.test(segments[0])) {

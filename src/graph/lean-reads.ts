@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FastifyBaseLogger } from "fastify";
-import { errors } from "../domain/errors.ts";
+import { errors, type GraphError, isGraphError } from "../domain/errors.ts";
 import { errorBody, type GraphExecutor, type GraphResponse, VERSION_HEADER } from "./execute.ts";
 import { credentialsFrom, graphHeaderList, stampTraceId } from "./http-route.ts";
-import { mergeParams, parseQuery } from "./params.ts";
+import { mergeParams } from "./params.ts";
 
 /**
  * `GET /{id}` and `GET /{id}/{edge}` with an optional version: what integrations call all day.
@@ -27,6 +27,9 @@ export interface LeanReadsDeps {
   executor: GraphExecutor;
   defaultVersion: string;
   traceId: () => string;
+  /** The app's query parser, with its limits. */
+  parseQuery: (query: string) => Record<string, unknown>;
+  maxParams: number;
   /** What Fastify's `onResponse` hook records for every request. */
   observe: (method: string, url: string, status: number, seconds: number) => void;
   /** The app's logger when request logging is on: the same two lines Fastify writes per request. */
@@ -52,13 +55,16 @@ export function leanGraphReads(deps: LeanReadsDeps): LeanGraphReads {
       if (m === null) return false;
       // Fastify ignores GET bodies; one announced here is odd enough to take the general path.
       if (req.headers["transfer-encoding"] !== undefined || (req.headers["content-length"] ?? "0") !== "0") return false;
-      let params: Record<string, unknown>;
+      let params: Record<string, unknown> | undefined;
+      let refused: unknown;
       try {
-        params = mergeParams(q < 0 ? {} : parseQuery(url.slice(q + 1)), undefined);
-      } catch {
-        return false; // whatever the parser cannot take, Fastify answers in Graph's error shape
+        params = mergeParams(q < 0 ? {} : deps.parseQuery(url.slice(q + 1)), undefined, deps.maxParams);
+      } catch (e) {
+        // Over the input limits: refused here, before any token is looked at, as Fastify's route would.
+        if (!isGraphError(e)) return false;
+        refused = e;
       }
-      for (const name of FRAMING_PARAMS) if (params[name] !== undefined) return false;
+      if (params !== undefined) for (const name of FRAMING_PARAMS) if (params[name] !== undefined) return false;
 
       served++;
       const call: LeanCall = {
@@ -67,6 +73,11 @@ export function leanGraphReads(deps: LeanReadsDeps): LeanGraphReads {
       if (deps.log) {
         call.log = deps.log.child({ fbtrace_id: call.traceId });
         call.log.info({ req: { method: "GET", url, ip: req.socket.remoteAddress } }, "incoming request");
+      }
+      if (params === undefined) {
+        const err = refused as GraphError;
+        answer(call, { status: err.status, headers: {}, body: errorBody(err) });
+        return true;
       }
       // No closures are made per request (under tsx each named one costs a defineProperty).
       deps.executor.execute({ method: "GET", path: m[2]!, params, version: call.version, ...credentialsFrom(req, params) })

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { nowSeconds } from "../domain/clock.ts";
+import { isGraphError } from "../domain/errors.ts";
 import { STORE_TYPES } from "../domain/forms/question-types.ts";
 import { isGraphId } from "../domain/ids.ts";
 import { LeadInputError } from "../domain/leads/lead-intake.ts";
 import type { FormDefinition } from "../domain/ports.ts";
+import { bodyErrorToGraph, drainRefusedBody } from "../http/body-limits.ts";
 import type { HttpModule } from "../http/modules.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";
 import { FormTokens } from "./csrf.ts";
@@ -37,6 +39,18 @@ function send(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply
  */
 export const hostedFormModule: HttpModule = async (app, runtime) => {
   const { services } = runtime;
+  /**
+   * A body or query refused by the input limits is answered with the form's own page, not Graph
+   * JSON: the person filling the form sees it. The form is not loaded for it, so it is in English.
+   */
+  const unreadable = async (err: Error, req: FastifyRequest, reply: FastifyReply) => {
+    const refused = bodyErrorToGraph(err, req) ?? (isGraphError(err) ? err : undefined);
+    if (refused === undefined || refused.status >= 500) throw err;
+    await drainRefusedBody(req.raw);
+    const title = refused.status === 413 ? "Your answers are too long to send" : "This form could not read what was sent";
+    return send(reply, refused.status, messagePage(undefined, title, "Your answers were not submitted. Go back, shorten or correct them, and send the form again."));
+  };
+  const routeOptions = { bodyLimit: runtime.config.formBodyLimitBytes, errorHandler: unreadable };
   let tokens: Promise<FormTokens> | undefined;
   const formTokens = () => (tokens ??= services.store.settings
     .getOrInit("hosted_form_secret", () => randomBytes(32).toString("hex"))
@@ -85,7 +99,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     return send(reply, 200, thankYouPage(form, c.page, c.s, leadId));
   }
 
-  app.get("/forms/:formId", async (req, reply) => {
+  app.get("/forms/:formId", { errorHandler: unreadable }, async (req, reply) => {
     const query = (req.query ?? {}) as Body;
     const c = await context(req, reply, query);
     if (!c) return reply;
@@ -95,7 +109,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     })));
   });
 
-  app.post("/forms/:formId", async (req, reply) => {
+  app.post("/forms/:formId", routeOptions, async (req, reply) => {
     const body = (typeof req.body === "object" && req.body !== null ? req.body : {}) as Body;
     const params = { ...((req.query ?? {}) as Body), ...body };
     const c = await context(req, reply, params);

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { GraphError } from "../domain/errors.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
+import { drainRefusedBody } from "./body-limits.ts";
 
 /** The admin key travels as `Authorization: Bearer <key>` or `X-Leadgraph-Admin-Key: <key>`. */
 export function adminKeyOf(req: FastifyRequest): string | undefined {
@@ -30,6 +31,7 @@ export function requireAdminKey(adminKey: string) {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       graphHeaders(reply, "v25.0");
       reply.header("www-authenticate", 'Bearer realm="leadgraph admin"');
+      await drainRefusedBody(req.raw);
       return sendGraph(reply, 401, errorBody(adminKeyMissing()), {});
     }
   };

@@ -1,16 +1,16 @@
 import { randomFillSync } from "node:crypto";
 import { createServer } from "node:http";
-import formbody from "@fastify/formbody";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { errors, GraphError } from "../domain/errors.ts";
 import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
-import { parseQuery } from "../graph/params.ts";
+import { queryParser } from "../graph/params.ts";
 import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
 import { answerAbsoluteForm } from "../intercept/intercept-proxy.ts";
@@ -47,6 +47,8 @@ const traceId = (): string => {
  */
 export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
   let lean: LeanGraphReads | undefined;
+  const limits = surfaceLimits(runtime.config);
+  const parseQuery = queryParser(limits);
   const intercept = runtime.config.intercept;
   const app = Fastify({
     // Plain Graph reads are answered before Fastify routes them (graph/lean-reads.ts); the rest,
@@ -64,9 +66,10 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
       return server;
     },
     logger: opts.logger ?? false,
-    bodyLimit: runtime.config.bodyLimitBytes,
+    bodyLimit: limits.bodyBytes,
     genReqId: traceId,
     logController: graphLogController(),
+    clientErrorHandler: graphClientErrorHandler(runtime.config.graphVersion, traceId),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 1000, querystringParser: parseQuery },
     // Errors raised before routing (a path with broken percent-encoding) still answer in Graph's shape.
     frameworkErrors: (err, req, reply) => {
@@ -76,30 +79,17 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     },
   });
 
-  // JSON bodies may be empty (the SDKs send `{}` or nothing on GET/DELETE).
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (_req, body, done) => {
-    const text = String(body).trim();
-    if (text === "") return done(null, {});
-    try {
-      done(null, JSON.parse(text));
-    } catch {
-      done(errors.invalidParam("The request body is not valid JSON"), undefined);
-    }
-  });
-  await app.register(formbody, { bodyLimit: runtime.config.bodyLimitBytes });
-  // Anything else (text/plain…) is read as a form body, which is what such clients usually send.
-  app.addContentTypeParser("*", { parseAs: "string" }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(String(body))));
-  });
+  registerBodyParsers(app, limits);
+  refuseOverLimitQueries(app);
 
-  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const graphErr = err instanceof GraphError
+  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const graphErr = bodyErrorToGraph(err, req)
+      ?? (err instanceof GraphError
       ? err
-      : err.code === "FST_ERR_CTP_BODY_TOO_LARGE" ? errors.requestTooLarge()
       : err.statusCode !== undefined && err.statusCode < 500 ? errors.invalidParam(err.message.replace(/^FST_\w+: /, ""))
-      : errors.unknown(err);
+      : errors.unknown(err));
     if (graphErr.status >= 500) req.log.error({ err }, "unhandled error");
+    else await drainRefusedBody(req.raw);
     graphHeaders(reply, runtime.config.graphVersion);
     return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
   });
@@ -129,13 +119,19 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   // In interception mode clients reach us as graph.facebook.com, so Graph links name it (and bring
   // the client back through the proxy); the other surfaces keep the address they are reached at.
   const executor = createGraphExecutor(runtime.services, { get publicUrl() { return intercept ? INTERCEPTED_GRAPH_URL : links.publicUrl; }, defaultVersion });
-  registerGraphRoutes(app, executor, defaultVersion, ["GET"]);
+  registerGraphRoutes(app, executor, defaultVersion, ["GET"], limits.maxParams);
   await app.register(async (withBodies) => {
-    await withBodies.register(multipart, { attachFieldsToBody: "keyValues", limits: { fileSize: 8 * 1024 * 1024, files: 4, fields: 1000 } });
-    registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"]);
+    const guard = boundMultipart(withBodies, limits);
+    await withBodies.register(multipart, {
+      attachFieldsToBody: "keyValues",
+      // One more than the string limit: busboy cuts longer values short, the guard refuses them.
+      limits: { fileSize: limits.bodyBytes, files: 4, fields: limits.maxParams, parts: limits.maxParams, fieldSize: limits.maxStringLength + 1, headerPairs: 100 },
+    });
+    guard.afterPlugin(withBodies);
+    registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"], limits.maxParams);
   });
   lean = leanGraphReads({
-    executor, defaultVersion, traceId,
+    executor, defaultVersion, traceId, parseQuery, maxParams: limits.maxParams,
     observe: (method, url, status, seconds) => recordRequest(runtime, method, "/*", url, status, seconds),
     log: opts.logger ? app.log : undefined,
   });

@@ -32,7 +32,12 @@ export const configSchema = z.object({
   /** Key material for encrypting app secrets at rest; a key file next to the database when absent. */
   secretKey: z.string().min(16).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  bodyLimitBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
+  importBodyLimitBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  formBodyLimitBytes: z.coerce.number().int().min(1024).default(64 * 1024),
+  maxParams: z.coerce.number().int().min(10).max(100_000).default(1000),
+  maxStringLength: z.coerce.number().int().min(1024).default(256 * 1024),
+  maxJsonDepth: z.coerce.number().int().min(4).max(1000).default(32),
   dbConnectionTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),

@@ -58,6 +58,19 @@ function str(v: unknown, path: (string | number)[], required: boolean, max = 200
   return v;
 }
 
+/** A URL a person is sent to from a page: http or https only (`javascript:` and `data:` would run in the page). */
+function httpUrl(v: unknown, path: (string | number)[], required: boolean): string | undefined {
+  const url = str(v, path, required);
+  if (url !== undefined && !/^https?:\/\/[^\s]+$/i.test(url)) throw new Invalid({ path, kind: "invalid", message: "must be an http(s) URL" });
+  return url;
+}
+
+/** Structures stored as given (conditional choices, url entities): bounded by their size as JSON. */
+function bounded<T>(v: T, path: (string | number)[], maxChars = 20_000): T {
+  if (JSON.stringify(v).length > maxChars) throw new Invalid({ path, kind: "invalid", message: `must be at most ${maxChars} characters as JSON` });
+  return v;
+}
+
 function bool(v: unknown, path: (string | number)[]): boolean | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v === "boolean") return v;
@@ -134,7 +147,7 @@ function build(input: unknown, ids: IdGenerator, context: { pageHasLocations: bo
   };
   const headline = str(input.question_page_custom_headline, ["question_page_custom_headline"], false, 200);
   if (headline !== undefined) spec.questionPageCustomHeadline = headline;
-  const followUp = str(input.follow_up_action_url, ["follow_up_action_url"], false);
+  const followUp = httpUrl(input.follow_up_action_url, ["follow_up_action_url"], false);
   if (followUp !== undefined) spec.followUpActionUrl = followUp;
   if (input.privacy_policy !== undefined && input.privacy_policy !== null) spec.privacyPolicy = privacyPolicy(input.privacy_policy);
   if (input.custom_disclaimer !== undefined && input.custom_disclaimer !== null) spec.customDisclaimer = disclaimer(input.custom_disclaimer, ids);
@@ -181,10 +194,13 @@ function question(q: unknown, i: number, ids: IdGenerator): Question {
       allowed: ["LOCATION_MANAGER"], got: String(q.context_provider_type),
     });
   }
-  if (typeof q.conditional_questions_group_id === "string") out.conditional_questions_group_id = q.conditional_questions_group_id;
-  if (Array.isArray(q.conditional_questions_choices)) out.conditional_questions_choices = q.conditional_questions_choices as Question["conditional_questions_choices"];
+  const groupId = str(q.conditional_questions_group_id, [...path, "conditional_questions_group_id"], false, 200);
+  if (groupId !== undefined) out.conditional_questions_group_id = groupId;
+  if (Array.isArray(q.conditional_questions_choices)) {
+    out.conditional_questions_choices = bounded(q.conditional_questions_choices, [...path, "conditional_questions_choices"], 200_000) as Question["conditional_questions_choices"];
+  }
   if (Array.isArray(q.dependent_conditional_questions)) {
-    out.dependent_conditional_questions = q.dependent_conditional_questions as Question["dependent_conditional_questions"];
+    out.dependent_conditional_questions = bounded(q.dependent_conditional_questions, [...path, "dependent_conditional_questions"]) as Question["dependent_conditional_questions"];
   }
   return out;
 }
@@ -199,11 +215,13 @@ function trackingParameters(v: unknown): Record<string, string> {
         return [e.key, e.value];
       })
     : isObject(v) ? Object.entries(v) : (() => { throw new Invalid({ path: ["tracking_parameters"], kind: "invalid", message: "must be an object of strings" }); })();
+  if (entries.length > 50) throw new Invalid({ path: ["tracking_parameters"], kind: "invalid", message: "must have at most 50 parameters" });
   for (const [k, val] of entries) {
     if (typeof val !== "string" && typeof val !== "number") {
-      throw new Invalid({ path: ["tracking_parameters", k], kind: "invalid", message: "must be a string" });
+      throw new Invalid({ path: ["tracking_parameters", k.slice(0, 100)], kind: "invalid", message: "must be a string" });
     }
-    out[k] = String(val);
+    if (k.length > 200) throw new Invalid({ path: ["tracking_parameters", k.slice(0, 100)], kind: "invalid", message: "must have a key of at most 200 characters" });
+    out[k] = str(String(val), ["tracking_parameters", k], false, 2000) ?? "";
   }
   return out;
 }
@@ -212,8 +230,7 @@ function privacyPolicy(v: unknown): NonNullable<FormSpec["privacyPolicy"]> {
   const path = ["privacy_policy"];
   if (!isObject(v)) throw new Invalid({ path, kind: "invalid", message: "must be an object" });
   noExtraKeys(v, ["url", "link_text"], path);
-  const url = str(v.url, [...path, "url"], true)!;
-  if (!/^https?:\/\/[^\s]+$/i.test(url)) throw new Invalid({ path: [...path, "url"], kind: "invalid", message: "must be an http(s) URL" });
+  const url = httpUrl(v.url, [...path, "url"], true)!;
   const linkText = str(v.link_text, [...path, "link_text"], false, 70);
   return linkText === undefined ? { url } : { url, link_text: linkText };
 }
@@ -229,7 +246,7 @@ function disclaimer(v: unknown, ids: IdGenerator): NonNullable<FormSpec["customD
     if (!isObject(v.body)) throw new Invalid({ path: [...path, "body"], kind: "invalid", message: "must be an object with text" });
     noExtraKeys(v.body, ["text", "url_entities"], [...path, "body"]);
     out.body = { text: str(v.body.text, [...path, "body", "text"], true, 5000)! };
-    if (Array.isArray(v.body.url_entities)) out.body.url_entities = v.body.url_entities as { offset: number; length: number; url: string }[];
+    if (Array.isArray(v.body.url_entities)) out.body.url_entities = bounded(v.body.url_entities, [...path, "body", "url_entities"]) as { offset: number; length: number; url: string }[];
   }
   if (v.checkboxes !== undefined && v.checkboxes !== null) {
     if (!Array.isArray(v.checkboxes)) throw new Invalid({ path: [...path, "checkboxes"], kind: "invalid", message: "must be an array" });
@@ -266,6 +283,8 @@ function contextCard(v: unknown, ids: IdGenerator): NonNullable<FormSpec["contex
     if (!Array.isArray(v.content) || v.content.some((c) => typeof c !== "string")) {
       throw new Invalid({ path: [...path, "content"], kind: "invalid", message: "must be an array of strings" });
     }
+    if (v.content.length > 20) throw new Invalid({ path: [...path, "content"], kind: "invalid", message: "must have at most 20 items" });
+    v.content.forEach((c, i) => str(c, [...path, "content", i], false, 1000));
     out.content = v.content as string[];
   }
   const button = str(v.button_text, [...path, "button_text"], false, 100);
@@ -289,7 +308,7 @@ function thankYou(v: unknown, ids: IdGenerator): NonNullable<FormSpec["thankYouP
   }
   if (buttonText !== undefined) out.button_text = buttonText;
   for (const k of ["title", "body", "website_url", "business_phone_number", "country_code"] as const) {
-    const s = str(v[k], [...path, k], false);
+    const s = k === "website_url" ? httpUrl(v[k], [...path, k], false) : str(v[k], [...path, k], false);
     if (s !== undefined) out[k] = s;
   }
   if (buttonType === "VIEW_WEBSITE" && out.website_url === undefined) {
