@@ -22,7 +22,7 @@ export function explainConnectFailure(config: Pick<Config, "databaseUrl" | "db">
   const code = typeof root === "object" && root !== null && "code" in root ? String((root as { code: unknown }).code) : "";
   const detail = root instanceof Error ? root.message : String(root);
   if (config.databaseUrl) {
-    const why = POSTGRES_CAUSES[code] ?? (/timeout/i.test(detail) ? POSTGRES_CAUSES.ETIMEDOUT : undefined);
+    const why = POSTGRES_CAUSES[code];
     if (!why) return e;
     return new Error(`cannot connect to PostgreSQL at ${whereOf(config.databaseUrl)} (from --database-url / LEADGRAPH_DATABASE_URL): ${why}`, { cause: e });
   }
