@@ -123,7 +123,8 @@ export function syncCommand(): Command {
     .option("--out <file>", "output file (default stdout)")
     .option("--page <id>", "only this page")
     .option("--form <id>", "only this form")
-    .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string }) => {
+    .option("--raw", "CSV cells exactly as stored: do not neutralise formula-like cells (=, +, -, @, tab, CR) with a leading quote")
+    .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string; raw?: boolean }) => {
       // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
       const parent = cmd.opts() as { config?: string; db?: string; databaseUrl?: string; page?: string[] };
       const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
@@ -135,7 +136,7 @@ export function syncCommand(): Command {
       try {
         await migrateSyncDatabase(conn.db);
         const out = o.out ? createWriteStream(o.out) : process.stdout;
-        const n = await exportLeads(new SyncStore(conn.db), o.format, out, { ...(o.page ? { pageId: o.page } : {}), ...(o.form ? { formId: o.form } : {}) });
+        const n = await exportLeads(new SyncStore(conn.db), o.format, out, { ...(o.page ? { pageId: o.page } : {}), ...(o.form ? { formId: o.form } : {}) }, { raw: o.raw === true });
         if (o.out) await new Promise<void>((r, j) => (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? j(e) : r())));
         process.stderr.write(`exported ${n} leads\n`);
       } finally {
