@@ -39,7 +39,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
   const { services } = runtime;
   let tokens: Promise<FormTokens> | undefined;
   const formTokens = () => (tokens ??= services.store.settings
-    .getOrInit("hosted_form_secret", () => randomBytes(32).toString("hex"))
+    .getOrInitSecret("hosted_form_secret", () => randomBytes(32).toString("hex"))
     .then((secret) => new FormTokens(secret)));
 
   async function context(req: FastifyRequest, reply: FastifyReply, params: Body) {

@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
 import type { Kysely } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
@@ -37,8 +36,9 @@ export interface Connection {
 /** The single place that chooses a driver; everything else sees only Kysely<Database>. */
 export function connect(target: DatabaseTarget): Connection {
   if (target.kind === "sqlite") {
-    if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
+    const created = preparePrivateDatabaseFile(target.file);
     const { db, close, generation, group } = connectSqlite(target.file);
+    privatiseSidecars(target.file, created);
     return { db, dialect: "sqlite", generation, close, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
   const { db, pool, close } = connectPostgres(target);

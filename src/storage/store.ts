@@ -51,8 +51,8 @@ function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefiniti
     forms: new KyselyFormRepository(db, formCache, formWrites),
     directory: cache ? new CachingDirectoryRepository(db, box, cache) : new KyselyDirectoryRepository(db, box),
     tokens: cache ? new CachingTokenRepository(db, cache) : new KyselyTokenRepository(db),
-    settings: new KyselySettingsRepository(db),
-    subscriptions: new KyselySubscriptionRepository(db),
+    settings: new KyselySettingsRepository(db, box),
+    subscriptions: new KyselySubscriptionRepository(db, box),
     catalog: new KyselyCatalogRepository(db),
     webhooks: new KyselyWebhookRepository(db),
     async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { connect, migrateToLatest } from "../../storage/index.ts";
-import { databaseTargetOf } from "../../runtime/runtime.ts";
+import { databaseTargetOf, secretBoxOf } from "../../runtime/runtime.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 export function migrateCommand(): Command {
@@ -10,7 +10,7 @@ export function migrateCommand(): Command {
     const config = configFrom(flags);
     const conn = connect(databaseTargetOf(config));
     try {
-      const applied = await migrateToLatest(conn.db);
+      const applied = await migrateToLatest(conn.db, secretBoxOf(config));
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "schema is up to date\n");
     } finally {
       await conn.close();
