@@ -22,9 +22,12 @@ Meta-side setup (once per app and page):
      (A system-user token from Business Settings works too and is the sturdier choice.)
      The person behind the token needs lead access on the page (Leads Access Manager).
 
-  3. Run this service where Meta can reach it over HTTPS (a reverse proxy in front of --port):
+  3. Run this service so that Meta reaches the webhook route over HTTPS, and only it: serve the
+     webhook alone with --webhook-listen and put a reverse proxy in front of that port only
+     (the read API on --port stays on 127.0.0.1):
        leadgraph sync --page PAGE_ID --access-token PAGE_TOKEN --app-id APP_ID \\
-         --app-secret APP_SECRET --verify-token SOME_RANDOM_STRING --db ./leads.db
+         --app-secret APP_SECRET --verify-token SOME_RANDOM_STRING --db ./leads.db \\
+         --webhook-listen 127.0.0.1:8788
 
   4. App subscription (app token APP_ID|APP_SECRET): Meta calls the callback with the verify
      token at once, so the service must be running:
@@ -40,7 +43,8 @@ Meta-side setup (once per app and page):
      reconciliation pass (at start and every --reconcile-interval seconds).
 
 Read API: GET /leads?page_id=&form_id=&limit=&after=, GET /leads/:id, GET /status
-(Authorization: Bearer API_KEY when --api-key is set). Every option also reads LEADGRAPH_SYNC_<NAME>
+(Authorization: Bearer API_KEY: --api-key, or the key printed on first start; --insecure-open
+serves it without one). Every option also reads LEADGRAPH_SYNC_<NAME>
 (e.g. LEADGRAPH_SYNC_ACCESS_TOKEN, LEADGRAPH_SYNC_PAGES=1,2) and --config FILE (JSON, same keys in
 camelCase: {"pages":[{"id":"1","accessToken":"…"}],"appSecret":"…"}). Flags > env > file > defaults.
 `;
@@ -51,10 +55,11 @@ function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   const out: Record<string, unknown> = {};
   const keys = ["accessToken", "appId", "appSecret", "verifyToken", "baseUrl", "graphVersion", "db", "databaseUrl", "host", "port", "webhookPath",
     "reconcileInterval", "overlap", "pageSize", "concurrency", "slowDownAt", "maxPauseMs", "maxBackoffMs", "maxRetries", "tokenWarnDays", "tokenCheckInterval",
-    "apiKey", "forwardUrl", "forwardSecret", "logLevel"];
+    "apiKey", "forwardUrl", "forwardSecret", "logLevel", "webhookListen"];
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   if (Array.isArray(o.page) && o.page.length > 0) out.pages = (o.page as string[]).map((id) => ({ id }));
   if (o.webhooks === false) out.webhooks = false;
+  if (o.insecureOpen === true) out.insecureOpen = true;
   return out as Partial<SyncConfigInput>;
 }
 
@@ -91,7 +96,9 @@ export function syncCommand(): Command {
     .option("--max-retries <n>", "retries per Graph call (default 5)")
     .option("--token-warn-days <d>", "warn this many days before a token expires (default 7)")
     .option("--token-check-interval <s>", "seconds between token checks (default 21600)")
-    .option("--api-key <key>", "bearer key protecting the read API")
+    .option("--api-key <key>", "bearer key protecting the read API (generated and printed once on first start when absent)")
+    .option("--insecure-open", "serve the read API (every stored lead) without a key: trusted networks only")
+    .option("--webhook-listen <host:port>", "serve the webhook route alone on this address (the only one to expose to Meta)")
     .option("--forward-url <url>", "POST each new lead as JSON here")
     .option("--forward-secret <secret>", "HMAC key of X-Leadgraph-Signature-256 on forwarded leads")
     .addOption(new Option("--log-level <level>", "log level").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
@@ -102,6 +109,11 @@ export function syncCommand(): Command {
       const service = new SyncService(config, log);
       await service.start();
       process.stdout.write(`leadgraph sync listening on ${service.url}\n`);
+      if (service.webhookUrl && service.webhookUrl !== service.url) process.stdout.write(`webhook route ${config.webhookPath} served alone on ${service.webhookUrl}\n`);
+      if (service.generatedApiKey) {
+        process.stdout.write(`read API key (generated now and shown only this once; its hash is kept in the sync database): ${service.generatedApiKey}\n`
+          + "  send it as Authorization: Bearer <key>; to choose your own, start with --api-key\n");
+      } else if (config.insecureOpen) process.stdout.write("read API open without a key (--insecure-open): every stored lead is readable by anyone who reaches this port\n");
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           // Everything is durable, so a stop stuck behind a long rate-limit wait may be cut short.
