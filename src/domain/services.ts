@@ -6,6 +6,7 @@ import type { LeadIntake } from "./leads/lead-intake.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Store } from "./ports.ts";
 import type { LeadReadMeter } from "./rate-limit/meter.ts";
+import type { AttemptThrottle } from "./rate-limit/attempt-throttle.ts";
 import type { OutboxSignal } from "./webhooks/outbox-signal.ts";
 
 /**
@@ -24,4 +25,6 @@ export interface Services {
   metrics: Metrics;
   /** Rung when leads with webhook outbox rows are committed. */
   outbox: OutboxSignal;
+  /** Failed credentials and hosted form submissions per client address (shared across instances). */
+  throttle: AttemptThrottle;
 }

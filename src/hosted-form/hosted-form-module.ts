@@ -131,6 +131,14 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     if (action === "review" && c.form.spec.isOptimizedForQuality) {
       return send(reply, 200, reviewPage(view(c, { answers, errors: new Map(), token, storeQuery })));
     }
+    // Counted once the lead is about to be made: each would fire webhooks. Over the limit the person
+    // sees a page asking to wait, with the answers kept in their browser's back history.
+    const wait = await services.throttle.formSubmission(c.form.id, req.ip);
+    if (wait !== undefined) {
+      req.log.warn({ formId: c.form.id, ip: req.ip, retryAfter: wait }, "hosted form submissions throttled");
+      reply.header("retry-after", String(wait));
+      return send(reply, 429, messagePage(c.form, c.s.busy, c.s.busy));
+    }
     try {
       const [leadId] = await services.intake.create([{
         formId: c.form.id, adId: c.adId ?? null, platform: c.platform ?? "fb", fieldData: checked.fieldData,

@@ -10,6 +10,7 @@ import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { parseQuery } from "../graph/params.ts";
 import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { provideThrottle } from "./admin-auth.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
 
@@ -114,6 +115,7 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
       return url;
     },
   };
+  provideThrottle(app, runtime.services.throttle);
   for (const register of httpModules) await register(app, runtime, links);
   // Only Graph calls that carry bodies take multipart ones (`curl -F`, the SDKs' form posts). The
   // plugin hooks every request of its context (three promises and a listener each), so lead reads

@@ -44,6 +44,14 @@ export const configSchema = z.object({
   webhookPollMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** Delivery log rows (finished deliveries and attempts) older than this are pruned. */
   webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
+  /** Failed admin keys (and, apart, failed client_secrets) an address may send per window before it gets 429. */
+  authFailureLimit: z.coerce.number().int().min(1).default(20),
+  authFailureWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Hosted form submissions per client address per window (all forms together); over it, a friendly 429 page. */
+  hostedFormSubmitsPerAddress: z.coerce.number().int().min(1).default(20),
+  /** Hosted form submissions per form per window, from every address together. */
+  hostedFormSubmitsPerForm: z.coerce.number().int().min(1).default(600),
+  hostedFormWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
 });

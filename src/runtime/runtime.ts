@@ -11,7 +11,11 @@ import { SnowflakeIds } from "../domain/ids.ts";
 import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
-import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
+import {
+  connect, type Connection, createStore, type DatabaseTarget, KyselyAttemptCounterRepository, KyselyLeadUsageRepository, migrateToLatest,
+  recentTokenHasher, SecretBox,
+} from "../storage/index.ts";
+import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
@@ -93,6 +97,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       hashToken,
       metrics,
       outbox,
+      // Wall time, not the product clock: under a frozen manual clock a throttled address would stay
+      // locked out, and moving the clock needs the very admin key it is locked out of.
+      throttle: new AttemptThrottle(new KyselyAttemptCounterRepository(connection.db), systemClock, {
+        authFailures: { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds },
+        formSubmitsPerAddress: { limit: config.hostedFormSubmitsPerAddress, windowSeconds: config.hostedFormWindowSeconds },
+        formSubmitsPerForm: { limit: config.hostedFormSubmitsPerForm, windowSeconds: config.hostedFormWindowSeconds },
+      }),
     };
     let closing: Promise<void> | undefined;
     return {

@@ -6,6 +6,7 @@ import * as m0005 from "./0005-rate-limit.ts";
 import * as m0007 from "./0007-directory-generation.ts";
 import * as m0008 from "./0008-rate-limit-running-total.ts";
 import { sealServerSecrets } from "./0012-seal-server-secrets.ts";
+import * as m0013 from "./0013-attempt-counters.ts";
 
 /**
  * Numbered, forward-only. Add new files here in order; never edit one that has shipped. Migrations
@@ -19,6 +20,7 @@ export const migrationsFor = (box?: SecretBox): Record<string, Migration> => ({
   "0007-directory-generation": m0007,
   "0008-rate-limit-running-total": m0008,
   "0012-seal-server-secrets": sealServerSecrets(box),
+  "0013-attempt-counters": m0013,
 });
 
 /** The migrations as a migrator without the secret key sees them (names, schema-only databases). */
