@@ -9,7 +9,8 @@ import type { HttpModule } from "../http/modules.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";
 import { FormTokens } from "./csrf.ts";
 import type { SafeHtml } from "./html.ts";
-import { type FormView, formPage, messagePage, reviewPage, thankYouPage } from "./render.ts";
+import { type FormView, formPage, messagePage, NONCE_SLOT, reviewPage, thankYouPage } from "./render.ts";
+import { hostedFormSecurityHeaders } from "../http/security-headers.ts";
 import { stringsFor } from "./strings.ts";
 
 const PLATFORMS = new Set(["fb", "ig"]);
@@ -19,15 +20,13 @@ const externalIdOf = (nonce: string) => `hosted:${nonce}`;
 type Body = Record<string, unknown>;
 const text = (v: unknown): string | undefined => (Array.isArray(v) ? text(v[v.length - 1]) : typeof v === "string" ? v : undefined);
 
-function send(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply {
+/** A page with the hosted form's headers and this response's nonce filled into its style and script tags. */
+function sendPage(reply: FastifyReply, status: number, page: SafeHtml, frameAncestors: string): FastifyReply {
+  const nonce = hostedFormSecurityHeaders(reply, frameAncestors);
   return reply.code(status)
     .header("content-type", "text/html; charset=utf-8")
     .header("cache-control", "no-store")
-    .header("x-content-type-options", "nosniff")
-    .header("referrer-policy", "no-referrer")
-    .header("content-security-policy",
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'")
-    .send(page.value);
+    .send(page.value.replaceAll(`nonce="${NONCE_SLOT}"`, `nonce="${nonce}"`));
 }
 
 /**
@@ -37,6 +36,8 @@ function send(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply
  */
 export const hostedFormModule: HttpModule = async (app, runtime) => {
   const { services } = runtime;
+  const frameAncestors = runtime.config.hostedFormFrameAncestors;
+  const send = (reply: FastifyReply, status: number, page: SafeHtml) => sendPage(reply, status, page, frameAncestors);
   let tokens: Promise<FormTokens> | undefined;
   const formTokens = () => (tokens ??= services.store.settings
     .getOrInitSecret("hosted_form_secret", () => randomBytes(32).toString("hex"))

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { frameAncestorsProblem } from "../http/security-headers.ts";
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),
@@ -52,6 +53,8 @@ export const configSchema = z.object({
   /** Hosted form submissions per form per window, from every address together. */
   hostedFormSubmitsPerForm: z.coerce.number().int().min(1).default(600),
   hostedFormWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Who may frame the hosted form (CSP frame-ancestors): 'none' (default), or 'self' and origins separated by spaces. */
+  hostedFormFrameAncestors: z.string().default("'none'").refine((v) => frameAncestorsProblem(v) === undefined, { message: "hostedFormFrameAncestors must be 'none', or 'self' and origins like https://www.example.com separated by spaces" }),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
 });
