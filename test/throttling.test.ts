@@ -61,6 +61,13 @@ describe.each(databaseKinds())("throttling failed credentials and form floods (%
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
     expect((await refused.json()).error.code).toBe(4);
     expect((await oauth("s3cr3t-acme")).status).toBe(429);
+    // A batch does not multiply guesses: its operations count against the same address.
+    const batch = await fetch(`${base}/`, {
+      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ access_token: "EAAB-page-acme", batch: JSON.stringify([{ method: "GET", relative_url: "oauth/access_token?grant_type=client_credentials&client_id=1001&client_secret=bad-secret-9" }]) }),
+    });
+    expect(batch.status).toBe(200);
+    expect((await batch.json())[0].code).toBe(429);
     const text = lines.join("\n");
     for (let i = 0; i < 4; i++) expect(text).not.toContain(`bad-secret-${i}`);
     expect(text).not.toContain("s3cr3t-acme");
