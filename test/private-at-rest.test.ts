@@ -95,7 +95,9 @@ describe.each(databaseKinds())("server secrets sealed at rest (%s)", (kind) => {
     await d.insertInto("settings").values({ key: "hosted_form_secret", value: "ab".repeat(32) })
       .onConflict((oc) => oc.column("key").doUpdateSet({ value: "ab".repeat(32) })).execute();
     await d.updateTable("webhook_subscriptions").set({ verify_token: "plain-vt" }).execute();
-    await sql`delete from leadgraph_migrations where name = '0012-seal-server-secrets'`.execute(d);
+    // Kysely applies migrations in order: the ones after 0012 are rolled back with it.
+    await sql`drop table attempt_counters`.execute(d);
+    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters')`.execute(d);
     await first.close();
 
     const second = await createRuntime(config());
