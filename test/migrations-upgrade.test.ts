@@ -23,7 +23,7 @@ describe.each(databaseKinds())("schema versions during a rolling upgrade (%s)", 
 
       const runtime = await createRuntime(loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent" }));
       expect(await isMigrated(runtime.connection.db)).toBe(true);
-      expect(await runtime.services.store.settings.get("cursor_secret")).toMatch(/^[0-9a-f]{64}$/);
+      expect(await runtime.services.store.settings.get("cursor_secret")).toMatch(/^v1:/);
       await runtime.close();
     } finally {
       await db.drop();

@@ -3,13 +3,14 @@ import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyReply } from "fastify";
 import type { HttpModule } from "../http/modules.ts";
+import { consoleSecurityHeaders } from "../http/security-headers.ts";
 
 /** Where `npm run build:console` writes the bundle (dist/ is not committed). */
 export const CONSOLE_DIST = fileURLToPath(new URL("../../dist/console/", import.meta.url));
 
 const NOT_BUILT = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>leadgraph console not built</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto; line-height: 1.5">
+<body>
 <h1>The console has not been built</h1>
 <p>The developer console is bundled at build time and this server has no bundle in <code>dist/console</code>.</p>
 <p>Run <code>npm run build:console</code> (or <code>npm start</code>, which builds it first), then reload this page.</p>
@@ -17,7 +18,7 @@ const NOT_BUILT = `<!doctype html>
 `;
 
 function notBuilt(reply: FastifyReply): FastifyReply {
-  return reply.code(503).header("content-type", "text/html; charset=utf-8").header("cache-control", "no-store").send(NOT_BUILT);
+  return consoleSecurityHeaders(reply).code(503).header("content-type", "text/html; charset=utf-8").header("cache-control", "no-store").send(NOT_BUILT);
 }
 
 /**
@@ -40,12 +41,13 @@ export function consoleModule(dist: string = CONSOLE_DIST): HttpModule {
       index: false,
       decorateReply: true,
       setHeaders(reply, path) {
+        consoleSecurityHeaders(reply);
         // Hashed asset names never change content; index.html must be revalidated to pick up a new build.
         reply.header("cache-control", path.includes("/assets/") ? "public, max-age=31536000, immutable" : "no-cache");
       },
     });
     const spa = (_req: unknown, reply: FastifyReply) =>
-      reply.header("cache-control", "no-cache").type("text/html; charset=utf-8").sendFile("index.html", dist);
+      consoleSecurityHeaders(reply).header("cache-control", "no-cache").type("text/html; charset=utf-8").sendFile("index.html", dist);
     app.get("/console", spa);
     app.get("/console/*", spa);
   };

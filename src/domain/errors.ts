@@ -16,6 +16,8 @@ export interface GraphErrorInit {
   isTransient?: boolean;
   /** Sets `WWW-Authenticate: OAuth "Facebook Platform" "<authError>" "<message>"`. */
   authError?: "invalid_token" | "invalid_request";
+  /** Sets `Retry-After: <seconds>` (throttled attempts). */
+  retryAfter?: number;
   cause?: unknown;
 }
 
@@ -28,6 +30,7 @@ export class GraphError extends Error {
   readonly userMsg: string | undefined;
   readonly isTransient: boolean;
   readonly authError: GraphErrorInit["authError"];
+  readonly retryAfter: number | undefined;
 
   constructor(init: GraphErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -40,6 +43,7 @@ export class GraphError extends Error {
     this.userMsg = init.userMsg;
     this.isTransient = init.isTransient ?? false;
     this.authError = init.authError;
+    this.retryAfter = init.retryAfter;
   }
 }
 
@@ -141,6 +145,11 @@ export const errors = {
       message:
         "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
       type: "OAuthException", code: 80005, status: 400, isTransient: true,
+    }),
+  tooManyFailedAttempts: (retryAfterSeconds: number) =>
+    new GraphError({
+      message: `(#4) Too many failed attempts from this address: try again in ${retryAfterSeconds} seconds.`,
+      type: "OAuthException", code: 4, status: 429, isTransient: true, retryAfter: retryAfterSeconds,
     }),
   clockNotManual: () =>
     new GraphError({

@@ -118,6 +118,8 @@ export interface SettingsRepository {
   get(key: string): Promise<string | undefined>;
   /** Sets the value only if absent and returns whichever value won: safe when instances race. */
   getOrInit(key: string, init: () => string): Promise<string>;
+  /** getOrInit for a server secret: stored sealed (AES-GCM under the secret key), answered plain. */
+  getOrInitSecret(key: string, init: () => string): Promise<string>;
   set(key: string, value: string): Promise<void>;
   /** Adds to an integer setting in one atomic step and answers the new value (undefined when absent). */
   addToInteger(key: string, delta: number): Promise<number | undefined>;

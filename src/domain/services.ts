@@ -7,6 +7,7 @@ import type { Metrics } from "./metrics.ts";
 import type { Store } from "./ports.ts";
 import type { LeadReadMeter } from "./rate-limit/meter.ts";
 import type { OutboundPolicy } from "./webhooks/outbound-policy.ts";
+import type { AttemptThrottle } from "./rate-limit/attempt-throttle.ts";
 import type { OutboxSignal } from "./webhooks/outbox-signal.ts";
 
 /**
@@ -27,4 +28,6 @@ export interface Services {
   outbox: OutboxSignal;
   /** Which URLs and addresses the server may call (handshakes, deliveries); docs/webhooks.md. */
   outbound: OutboundPolicy;
+  /** Failed credentials and hosted form submissions per client address (shared across instances). */
+  throttle: AttemptThrottle;
 }

@@ -3,11 +3,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { nowSeconds } from "../domain/clock.ts";
 import { errors, GraphError, isGraphError } from "../domain/errors.ts";
 import { clampExportRange, parseExportDate, readableRange } from "../domain/export/export-range.ts";
+import { neutraliseRows } from "../contract/formula-cells.ts";
 import { leadExportRows } from "../domain/export/lead-export.ts";
 import { UsageReport } from "../domain/rate-limit/meter.ts";
 import { errorBody, usageHeadersOf } from "../graph/execute.ts";
 import { graphHeaders, sendGraph, tokenFrom } from "../graph/http-route.ts";
-import { mergeParams, type Params, stringParam } from "../graph/params.ts";
+import { boolParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
 import type { HttpModule } from "../http/modules.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { DelimitedText } from "./delimited-text.ts";
@@ -59,7 +60,7 @@ async function handleExport(runtime: Runtime, req: FastifyRequest, reply: Fastif
     // One string per batch of rows keeps per-row stream overhead out of the hot loop; the stream
     // pulls the next batch only when the socket has drained, so memory stays at about one batch.
     const out = Readable.from((async function* () {
-      for await (const rows of batches) yield text.format(rows);
+      for await (const rows of batches) yield text.format(request.raw ? rows : neutraliseRows(rows));
     })(), { objectMode: false });
     out.on("error", (err) => req.log.error({ err }, "export stream failed"));
     return reply.code(200).send(out);
@@ -77,6 +78,8 @@ interface ExportRequest {
   fromDate?: number;
   toDate?: number;
   format: keyof typeof FORMATS;
+  /** `raw=true`: cells exactly as stored, formula-like ones included (byte-exact output). */
+  raw: boolean;
 }
 
 function readParams(params: Params): ExportRequest {
@@ -90,7 +93,8 @@ function readParams(params: Params): ExportRequest {
   if (format !== "tsv" && format !== "csv") throw errors.paramEnum("format", ["tsv", "csv"], format.slice(0, 40));
   const fromDate = parseExportDate("from_date", stringParam(params, "from_date"));
   const toDate = parseExportDate("to_date", stringParam(params, "to_date"));
-  return { id, format, ...(fromDate !== undefined ? { fromDate } : {}), ...(toDate !== undefined ? { toDate } : {}) };
+  const raw = boolParam(params, "raw") ?? false;
+  return { id, format, raw, ...(fromDate !== undefined ? { fromDate } : {}), ...(toDate !== undefined ? { toDate } : {}) };
 }
 
 const day = (unix: number) => new Date(unix * 1000).toISOString().slice(0, 10);

@@ -37,6 +37,8 @@ export async function runBatch(executor: GraphExecutor, req: GraphRequest): Prom
       version: req.version,
       token,
       appsecretProof: typeof params.appsecret_proof === "string" ? params.appsecret_proof : req.appsecretProof,
+      // Operations count against the sender's address too (a batch must not multiply guesses).
+      ...(req.clientAddress !== undefined ? { clientAddress: req.clientAddress } : {}),
     });
     const headers = [{ name: "Content-Type", value: "text/javascript; charset=UTF-8" }];
     for (const [name, value] of Object.entries(res.headers)) headers.push({ name, value });

@@ -23,6 +23,8 @@ export interface GraphRequest {
   version: string;
   token: string | undefined;
   appsecretProof: string | undefined;
+  /** The client's address, where a rule counts attempts per address (oauth/access_token's client_secret). */
+  clientAddress?: string;
 }
 
 export interface GraphResponse {
@@ -183,6 +185,7 @@ export function errorBody(err: GraphError): { error: Record<string, unknown> } {
 }
 
 function authHeader(err: GraphError): Record<string, string> {
+  if (err.retryAfter !== undefined) return { "retry-after": String(err.retryAfter) };
   if (!err.authError) return {};
   // The header value is a quoted string: quotes and non-Latin-1 text cannot appear in it.
   const msg = err.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?");

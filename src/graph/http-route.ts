@@ -89,7 +89,7 @@ export function registerGraphRoutes(app: FastifyInstance, executor: GraphExecuto
     } catch {
       return sendGraph(reply, 400, errorBody(errors.unknownPath(`/${segments.join("/")}`)), params);
     }
-    const res = await executor.execute({ method: method as GraphMethod, path, params, version, ...credentialsFrom(req, params) });
+    const res = await executor.execute({ method: method as GraphMethod, path, params, version, ...credentialsFrom(req, params), clientAddress: req.ip });
     for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
     return sendGraph(reply, res.status, res.body, params);
   };

@@ -11,7 +11,8 @@ import type { HttpModule } from "../http/modules.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";
 import { FormTokens } from "./csrf.ts";
 import type { SafeHtml } from "./html.ts";
-import { type FormView, formPage, messagePage, reviewPage, thankYouPage } from "./render.ts";
+import { type FormView, formPage, messagePage, NONCE_SLOT, reviewPage, thankYouPage } from "./render.ts";
+import { hostedFormSecurityHeaders } from "../http/security-headers.ts";
 import { stringsFor } from "./strings.ts";
 
 const PLATFORMS = new Set(["fb", "ig"]);
@@ -21,15 +22,13 @@ const externalIdOf = (nonce: string) => `hosted:${nonce}`;
 type Body = Record<string, unknown>;
 const text = (v: unknown): string | undefined => (Array.isArray(v) ? text(v[v.length - 1]) : typeof v === "string" ? v : undefined);
 
-function send(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply {
+/** A page with the hosted form's headers and this response's nonce filled into its style and script tags. */
+function sendPage(reply: FastifyReply, status: number, page: SafeHtml, frameAncestors: string): FastifyReply {
+  const nonce = hostedFormSecurityHeaders(reply, frameAncestors);
   return reply.code(status)
     .header("content-type", "text/html; charset=utf-8")
     .header("cache-control", "no-store")
-    .header("x-content-type-options", "nosniff")
-    .header("referrer-policy", "no-referrer")
-    .header("content-security-policy",
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'")
-    .send(page.value);
+    .send(page.value.replaceAll(`nonce="${NONCE_SLOT}"`, `nonce="${nonce}"`));
 }
 
 /**
@@ -39,6 +38,8 @@ function send(reply: FastifyReply, status: number, page: SafeHtml): FastifyReply
  */
 export const hostedFormModule: HttpModule = async (app, runtime) => {
   const { services } = runtime;
+  const frameAncestors = runtime.config.hostedFormFrameAncestors;
+  const send = (reply: FastifyReply, status: number, page: SafeHtml) => sendPage(reply, status, page, frameAncestors);
   /**
    * A body or query refused by the input limits is answered with the form's own page, not Graph
    * JSON: the person filling the form sees it. The form is not loaded for it, so it is in English.
@@ -53,7 +54,7 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
   const routeOptions = { bodyLimit: runtime.config.formBodyLimitBytes, errorHandler: unreadable };
   let tokens: Promise<FormTokens> | undefined;
   const formTokens = () => (tokens ??= services.store.settings
-    .getOrInit("hosted_form_secret", () => randomBytes(32).toString("hex"))
+    .getOrInitSecret("hosted_form_secret", () => randomBytes(32).toString("hex"))
     .then((secret) => new FormTokens(secret)));
 
   async function context(req: FastifyRequest, reply: FastifyReply, params: Body) {
@@ -144,6 +145,14 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     }
     if (action === "review" && c.form.spec.isOptimizedForQuality) {
       return send(reply, 200, reviewPage(view(c, { answers, errors: new Map(), token, storeQuery })));
+    }
+    // Counted once the lead is about to be made: each would fire webhooks. Over the limit the person
+    // sees a page asking to wait, with the answers kept in their browser's back history.
+    const wait = await services.throttle.formSubmission(c.form.id, req.ip);
+    if (wait !== undefined) {
+      req.log.warn({ formId: c.form.id, ip: req.ip, retryAfter: wait }, "hosted form submissions throttled");
+      reply.header("retry-after", String(wait));
+      return send(reply, 429, messagePage(c.form, c.s.busy, c.s.busy));
     }
     try {
       const [leadId] = await services.intake.create([{

@@ -27,6 +27,13 @@ const AUTOCOMPLETE: Record<string, string> = {
   COMPANY_NAME: "organization", JOB_TITLE: "organization-title", DOB: "bday",
 };
 
+/**
+ * Where each response's CSP nonce goes (hosted-form/security-headers.ts fills it in as the page is
+ * sent). Only the two attributes written here carry it: answers are escaped, so no `<script` or
+ * `<style` tag of theirs can hold one.
+ */
+export const NONCE_SLOT = "lg-nonce-slot";
+
 export function layout(form: { locale: string } | undefined, title: string, body: SafeHtml): SafeHtml {
   return html`<!doctype html>
 <html lang="${langTag(form?.locale ?? "en_US")}">
@@ -35,13 +42,13 @@ export function layout(form: { locale: string } | undefined, title: string, body
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
 <title>${title}</title>
-<style>${STYLE}</style>
+<style nonce="${NONCE_SLOT}">${STYLE}</style>
 </head>
 <body>
 <main>
 ${body}
 </main>
-<script>${SCRIPT}</script>
+<script nonce="${NONCE_SLOT}">${SCRIPT}</script>
 </body>
 </html>
 `;
@@ -97,7 +104,7 @@ function question(v: FormView, q: Question, i: number, parents: Map<string, Ques
     const needle = v.storeQuery.trim().toLowerCase();
     const matches = v.locations.filter((l) => needle === "" || searchText(l).includes(needle) || l.storeNumber === value);
     control = html`<div class="search" role="search">
-<label class="visually-hidden" for="${id}-search" style="position:absolute;left:-9999px">${v.s.searchStores}</label>
+<label class="visually-hidden" for="${id}-search">${v.s.searchStores}</label>
 <input type="search" id="${id}-search" name="store_q" value="${v.storeQuery}" placeholder="${v.s.searchStores}" data-store-search="${id}" autocomplete="off">
 <button type="submit" name="_action" value="search" class="secondary" formnovalidate>${v.s.search}</button>
 </div>

@@ -27,6 +27,8 @@ export interface FormStrings {
   notFound: string;
   expired: string;
   reload: string;
+  /** Too many submissions from one address or to one form: the throttle's friendly page. */
+  busy: string;
   thankYouTitle: string;
   thankYouBody: string;
   optional: string;
@@ -46,6 +48,7 @@ const en: FormStrings = {
   errorSummary: "Please fix the answers marked below.", closedTitle: "This form is no longer accepting responses",
   closedBody: "The business has stopped collecting answers with this form.", notFound: "This form does not exist.",
   expired: "This form expired before it was sent. Your answers were not submitted.", reload: "Open the form again",
+  busy: "Too many submissions just now. Your answers were not submitted: please wait a minute and try again.",
   thankYouTitle: "Thanks, you're all set.", thankYouBody: "Your info was sent.", optional: "optional",
   labels: {},
 };
@@ -62,7 +65,8 @@ const de: FormStrings = {
   checkboxRequired: "Du musst dieses Kästchen ankreuzen, um fortzufahren.", errorSummary: "Bitte korrigiere die markierten Antworten.",
   closedTitle: "Dieses Formular nimmt keine Antworten mehr an", closedBody: "Das Unternehmen sammelt mit diesem Formular keine Antworten mehr.",
   notFound: "Dieses Formular existiert nicht.", expired: "Das Formular ist abgelaufen. Deine Antworten wurden nicht gesendet.",
-  reload: "Formular erneut öffnen", thankYouTitle: "Danke, du bist fertig.", thankYouBody: "Deine Informationen wurden gesendet.",
+  reload: "Formular erneut öffnen",
+  busy: "Gerade kommen zu viele Einsendungen an. Deine Antworten wurden nicht gesendet: bitte warte eine Minute und versuche es erneut.", thankYouTitle: "Danke, du bist fertig.", thankYouBody: "Deine Informationen wurden gesendet.",
   optional: "optional",
   labels: {
     FULL_NAME: "Vollständiger Name", FIRST_NAME: "Vorname", LAST_NAME: "Nachname", EMAIL: "E-Mail-Adresse", WORK_EMAIL: "Geschäftliche E-Mail-Adresse",
@@ -85,7 +89,8 @@ const pt: FormStrings = {
   checkboxRequired: "Marque esta caixa para continuar.", errorSummary: "Corrija as respostas indicadas abaixo.",
   closedTitle: "Este formulário não aceita mais respostas", closedBody: "A empresa parou de coletar respostas com este formulário.",
   notFound: "Este formulário não existe.", expired: "O formulário expirou antes do envio. Suas respostas não foram enviadas.",
-  reload: "Abrir o formulário novamente", thankYouTitle: "Obrigado, tudo pronto.", thankYouBody: "Suas informações foram enviadas.",
+  reload: "Abrir o formulário novamente",
+  busy: "Muitos envios neste momento. Suas respostas não foram enviadas: aguarde um minuto e tente novamente.", thankYouTitle: "Obrigado, tudo pronto.", thankYouBody: "Suas informações foram enviadas.",
   optional: "opcional",
   labels: {
     FULL_NAME: "Nome completo", FIRST_NAME: "Nome", LAST_NAME: "Sobrenome", EMAIL: "Email", PHONE: "Número de telefone",
@@ -106,7 +111,8 @@ const es: FormStrings = {
   checkboxRequired: "Debes marcar esta casilla para continuar.", errorSummary: "Corrige las respuestas marcadas abajo.",
   closedTitle: "Este formulario ya no acepta respuestas", closedBody: "La empresa dejó de recopilar respuestas con este formulario.",
   notFound: "Este formulario no existe.", expired: "El formulario caducó antes de enviarse. Tus respuestas no se enviaron.",
-  reload: "Abrir el formulario de nuevo", thankYouTitle: "Gracias, ya terminaste.", thankYouBody: "Tu información se envió.",
+  reload: "Abrir el formulario de nuevo",
+  busy: "Demasiados envíos en este momento. Tus respuestas no se enviaron: espera un minuto y vuelve a intentarlo.", thankYouTitle: "Gracias, ya terminaste.", thankYouBody: "Tu información se envió.",
   optional: "opcional",
   labels: {
     FULL_NAME: "Nombre completo", FIRST_NAME: "Nombre", LAST_NAME: "Apellido", EMAIL: "Correo electrónico", PHONE: "Número de teléfono",

@@ -4,6 +4,7 @@ import { trusted } from "./html.ts";
 export const STYLE = trusted(`
 *{box-sizing:border-box}
 [hidden]{display:none!important}
+.visually-hidden{position:absolute;left:-9999px}
 body{margin:0;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;color:#1c1e21;background:#f0f2f5}
 main{max-width:480px;margin:0 auto;background:#fff;min-height:100vh;padding:16px 20px 32px}
 @media(min-width:520px){main{margin:24px auto;min-height:0;border-radius:12px;box-shadow:0 1px 3px rgba(0,0,0,.15)}}

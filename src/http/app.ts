@@ -11,6 +11,7 @@ import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
+import { provideThrottle } from "./admin-auth.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
 import { answerAbsoluteForm } from "../intercept/intercept-proxy.ts";
@@ -111,6 +112,7 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
       return url;
     },
   };
+  provideThrottle(app, runtime.services.throttle);
   for (const register of httpModules) await register(app, runtime, links);
   // Only Graph calls that carry bodies take multipart ones (`curl -F`, the SDKs' form posts). The
   // plugin hooks every request of its context (three promises and a listener each), so lead reads

@@ -1,4 +1,2 @@
-const SECRET_PARAMS = /([?&](?:access_token|input_token|fb_exchange_token|client_secret|appsecret_proof|admin_key)=)[^&]*/gi;
-
-/** Masks secrets carried in a URL so it can be logged. */
-export const redactUrl = (url: string): string => url.replace(SECRET_PARAMS, "$1[redacted]");
+/** Server logs mask credentials with the rule shared by the client and `leadgraph sync` (contract/redact-secrets.ts). */
+export { isSecretParam, redactLogArgs, redactQuery, redactText, redactUrl, SECRET_PARAMS, secretLogPaths } from "../contract/redact-secrets.ts";

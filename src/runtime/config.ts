@@ -3,6 +3,7 @@ import { allowlistProblem } from "../domain/webhooks/outbound-policy.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../domain/webhooks/payload.ts";
 
 const booleanFlag = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean());
+import { frameAncestorsProblem } from "../http/security-headers.ts";
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),
@@ -55,6 +56,16 @@ export const configSchema = z.object({
   webhookPollMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** Delivery log rows (finished deliveries and attempts) older than this are pruned. */
   webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
+  /** Failed admin keys (and, apart, failed client_secrets) an address may send per window before it gets 429. */
+  authFailureLimit: z.coerce.number().int().min(1).default(20),
+  authFailureWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Hosted form submissions per client address per window (all forms together); over it, a friendly 429 page. */
+  hostedFormSubmitsPerAddress: z.coerce.number().int().min(1).default(20),
+  /** Hosted form submissions per form per window, from every address together. */
+  hostedFormSubmitsPerForm: z.coerce.number().int().min(1).default(600),
+  hostedFormWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Who may frame the hosted form (CSP frame-ancestors): 'none' (default), or 'self' and origins separated by spaces. */
+  hostedFormFrameAncestors: z.string().default("'none'").refine((v) => frameAncestorsProblem(v) === undefined, { message: "hostedFormFrameAncestors must be 'none', or 'self' and origins like https://www.example.com separated by spaces" }),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
   /**

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { MetaAccessPolicy } from "../domain/access/meta-access-policy.ts";
 import { type Clock, ManualClock, systemClock } from "../domain/clock.ts";
@@ -12,13 +12,18 @@ import { LeadIntake } from "../domain/leads/lead-intake.ts";
 import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
 import { type HostResolver, listensOnLoopbackOnly, OutboundPolicy } from "../domain/webhooks/outbound-policy.ts";
-import { connect, type Connection, createStore, type DatabaseTarget, KyselyLeadUsageRepository, migrateToLatest, recentTokenHasher, SecretBox } from "../storage/index.ts";
+import {
+  connect, type Connection, createStore, type DatabaseTarget, KyselyAttemptCounterRepository, KyselyLeadUsageRepository, migrateToLatest,
+  recentTokenHasher, SecretBox,
+} from "../storage/index.ts";
+import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
 import { allocateNode } from "../storage/instance-node.ts";
 import type { Config } from "./config.ts";
 import { explainConnectFailure } from "./connect-errors.ts";
 import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
 import { type CloseHook, CloseHooks } from "./close-hooks.ts";
 import { verifySecretKey } from "./secret-key-check.ts";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../contract/private-files.ts";
 
 export interface Runtime {
   config: Config;
@@ -78,14 +83,14 @@ export function databaseTargetOf(config: Config): DatabaseTarget {
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const connection = connect(databaseTargetOf(config));
   try {
-    await migrateToLatest(connection.db).catch((e: unknown) => {
+    const box = secretBoxOf(config);
+    await migrateToLatest(connection.db, box).catch((e: unknown) => {
       throw explainConnectFailure(config, e);
     });
-    const box = new SecretBox(config.secretKey ?? localSecretKey(config));
     const store = createStore(connection.db, box, connection.generation);
     await verifySecretKey(store.settings, box, config.secretKey ? "LEADGRAPH_SECRET_KEY" : `key file ${localSecretKeyFile(config)}`);
     // Shared by every instance on one database: cursors made by one are valid on all.
-    const cursorSecret = await store.settings.getOrInit("cursor_secret", () => randomBytes(32).toString("hex"));
+    const cursorSecret = await store.settings.getOrInitSecret("cursor_secret", () => randomBytes(32).toString("hex"));
     let adminKey = config.adminKey;
     let adminKeyGenerated = false;
     if (!adminKey) {
@@ -116,6 +121,13 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       metrics,
       outbox,
       outbound: outboundPolicyOf(config, overrides.resolveHost),
+      // Wall time, not the product clock: under a frozen manual clock a throttled address would stay
+      // locked out, and moving the clock needs the very admin key it is locked out of.
+      throttle: new AttemptThrottle(new KyselyAttemptCounterRepository(connection.db), systemClock, {
+        authFailures: { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds },
+        formSubmitsPerAddress: { limit: config.hostedFormSubmitsPerAddress, windowSeconds: config.hostedFormWindowSeconds },
+        formSubmitsPerForm: { limit: config.hostedFormSubmitsPerForm, windowSeconds: config.hostedFormWindowSeconds },
+      }),
     };
     let closing: Promise<void> | undefined;
     return {
@@ -150,6 +162,9 @@ async function clockFrom(spec: string, injected: Clock | undefined, store: Retur
   return SharedManualClock.open(store.settings, { ...(at ? { startMs: Number(at) * 1000 } : {}), fallbackMs: Date.now() });
 }
 
+/** The box sealing server secrets: the configured key, or the local key file (created on first start). */
+export const secretBoxOf = (config: Config): SecretBox => new SecretBox(config.secretKey ?? localSecretKey(config));
+
 const localSecretKeyFile = (config: Config): string =>
   config.databaseUrl ? resolve(".leadgraph/secret.key") : `${resolve(config.db)}.key`;
 
@@ -160,8 +175,9 @@ const localSecretKeyFile = (config: Config): string =>
 function localSecretKey(config: Config): string {
   const file = localSecretKeyFile(config);
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
   const key = randomBytes(32).toString("base64url");
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: "wx" });
+  writeFileSync(file, `${key}\n`, { mode: PRIVATE_FILE_MODE, flag: "wx" });
+  chmodSync(file, PRIVATE_FILE_MODE);
   return key;
 }

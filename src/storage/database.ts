@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
 import type { Kysely } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
@@ -41,8 +40,9 @@ export interface Connection {
 export function connect(target: DatabaseTarget): Connection {
   const faults = new DatabaseFaults();
   if (target.kind === "sqlite") {
-    if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
+    const created = preparePrivateDatabaseFile(target.file);
     const { db, close, generation, group } = connectSqlite(target.file, faults);
+    privatiseSidecars(target.file, created);
     return { db, dialect: "sqlite", generation, close, faults, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
   const { db, pool, close } = connectPostgres(target, faults);

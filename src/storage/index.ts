@@ -9,3 +9,4 @@ export type { DurableCommitStats, PoolStats } from "./database.ts";
 export { listenOutbox } from "./dialects/postgres/outbox-listener.ts";
 export { KyselyLeadUsageRepository } from "./repositories/lead-usage-repository.ts";
 export { DatabaseFaults, databaseFaultOf, type DatabaseFault } from "./faults.ts";
+export { KyselyAttemptCounterRepository } from "./repositories/attempt-counter-repository.ts";

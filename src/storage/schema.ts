@@ -98,6 +98,14 @@ export interface Database {
   lead_rate_usage: LeadRateUsageTable;
   directory_generation: DirectoryGenerationTable;
   erasure_audit: ErasureAuditTable;
+  attempt_counters: AttemptCountersTable;
+}
+
+/** Failed credentials and form submissions per key per fixed window (migration 0013). */
+export interface AttemptCountersTable {
+  key: string;
+  window_start: number | string;
+  attempts: number | string;
 }
 
 /** One row (id 1): bumped by triggers on every change to a table the SQLite read cache keeps. */

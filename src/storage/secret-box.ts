@@ -24,6 +24,15 @@ export class SecretBox {
   }
 }
 
+/** Whether a stored value is in the sealed format (else it is a plain value from before sealing). */
+export const isSealed = (stored: string): boolean => stored.startsWith("v1:");
+
+/**
+ * A stored secret in plain: sealed values are opened; a plain one (written by the previous release
+ * during a rolling upgrade, after migration 0012 sealed the rest) is answered as it is.
+ */
+export const openSealed = (box: SecretBox, stored: string): string => (isSealed(stored) ? box.open(stored) : stored);
+
 /** Tokens are random and long, so an unsalted SHA-256 is enough to make a leaked table useless. */
 export const hashToken = (token: string): string => createHash("sha256").update(token, "utf8").digest("hex");
 

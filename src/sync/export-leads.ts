@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import { stringify } from "csv-stringify";
+import { neutraliseFormula } from "../contract/formula-cells.ts";
 import { rowToLead } from "./lead-row.ts";
 import type { StoredLead, SyncStore } from "./storage/sync-store.ts";
 
@@ -29,9 +30,12 @@ function write(out: Writable, chunk: string): Promise<void> {
 /**
  * Writes every stored lead, newest first. JSONL: one Graph-shaped lead per line. CSV: the fixed
  * attribution columns, then one column per answer name seen (multiple values joined with `|`),
- * then `custom_disclaimer_responses` as JSON. Returns the number of leads written.
+ * then `custom_disclaimer_responses` as JSON. CSV cells a spreadsheet would run as a formula get a
+ * leading `'` unless `raw` (byte-exact cells). Returns the number of leads written.
  */
-export async function exportLeads(store: SyncStore, format: "csv" | "jsonl", out: Writable, filter: { pageId?: string; formId?: string } = {}): Promise<number> {
+export async function exportLeads(
+  store: SyncStore, format: "csv" | "jsonl", out: Writable, filter: { pageId?: string; formId?: string } = {}, opts: { raw?: boolean } = {},
+): Promise<number> {
   let n = 0;
   if (format === "jsonl") {
     for await (const r of allLeads(store, filter)) {
@@ -44,7 +48,9 @@ export async function exportLeads(store: SyncStore, format: "csv" | "jsonl", out
   const names = new Set<string>();
   for await (const r of allLeads(store, filter)) for (const f of JSON.parse(r.field_data) as { name: string }[]) names.add(f.name);
   const answerCols = [...names];
-  const csv = stringify({ header: true, columns: [...FIXED, ...answerCols, "custom_disclaimer_responses"] });
+  const columns = [...FIXED, ...answerCols, "custom_disclaimer_responses"];
+  const cell = opts.raw ? (v: string) => v : neutraliseFormula;
+  const csv = stringify({ header: true, columns: columns.map((c) => ({ key: c, header: cell(c) })), cast: { string: cell } });
   csv.pipe(out, { end: false });
   const done = new Promise<void>((r, j) => {
     csv.on("end", r);

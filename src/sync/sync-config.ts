@@ -50,8 +50,12 @@ export const syncConfigSchema = z.object({
   tokenWarnDays: z.coerce.number().min(0).default(7),
   /** Seconds between token checks. */
   tokenCheckInterval: z.coerce.number().positive().default(21_600),
-  /** Bearer key protecting the read API (GET /leads, /status); open when unset. */
-  apiKey: z.string().optional(),
+  /** Bearer key protecting the read API (GET /leads, /status); generated on first start when unset. */
+  apiKey: z.string().min(16, "--api-key must be at least 16 characters").optional(),
+  /** Serve the read API without a key (trusted network only). */
+  insecureOpen: z.boolean().default(false),
+  /** `host:port` serving the webhook route alone, apart from the read API (the only address to expose). */
+  webhookListen: z.string().regex(/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/, "--webhook-listen takes host:port, e.g. 0.0.0.0:8788").optional(),
   /** POST each new lead as JSON to this URL. */
   forwardUrl: z.string().url().optional(),
   /** Key of the `X-Leadgraph-Signature-256` HMAC on forwarded leads. */
@@ -61,6 +65,8 @@ export const syncConfigSchema = z.object({
   if (!c.accessToken && c.pages.some((p) => !p.accessToken)) ctx.addIssue({ code: "custom", message: "give --access-token or a token per page", path: ["accessToken"] });
   if (c.webhooks && !c.appSecret) ctx.addIssue({ code: "custom", message: "webhooks need --app-secret to check signatures (or --no-webhooks)", path: ["appSecret"] });
   if (c.webhooks && !c.verifyToken) ctx.addIssue({ code: "custom", message: "webhooks need --verify-token for the handshake (or --no-webhooks)", path: ["verifyToken"] });
+  if (c.apiKey && c.insecureOpen) ctx.addIssue({ code: "custom", message: "give --api-key or --insecure-open, not both", path: ["insecureOpen"] });
+  if (c.webhookListen && !c.webhooks) ctx.addIssue({ code: "custom", message: "--webhook-listen needs webhooks (drop --no-webhooks)", path: ["webhookListen"] });
   if (c.forwardUrl && !c.forwardSecret) ctx.addIssue({ code: "custom", message: "--forward-url needs --forward-secret to sign what it sends", path: ["forwardSecret"] });
 });
 
@@ -75,7 +81,7 @@ const ENV: Record<string, keyof SyncConfigInput> = {
   LEADGRAPH_SYNC_PAGE_SIZE: "pageSize", LEADGRAPH_SYNC_CONCURRENCY: "concurrency", LEADGRAPH_SYNC_SLOW_DOWN_AT: "slowDownAt",
   LEADGRAPH_SYNC_MAX_BACKOFF_MS: "maxBackoffMs", LEADGRAPH_SYNC_MAX_PAUSE_MS: "maxPauseMs", LEADGRAPH_SYNC_MAX_RETRIES: "maxRetries", LEADGRAPH_SYNC_TOKEN_WARN_DAYS: "tokenWarnDays",
   LEADGRAPH_SYNC_TOKEN_CHECK_INTERVAL: "tokenCheckInterval", LEADGRAPH_SYNC_API_KEY: "apiKey", LEADGRAPH_SYNC_FORWARD_URL: "forwardUrl",
-  LEADGRAPH_SYNC_FORWARD_SECRET: "forwardSecret", LEADGRAPH_SYNC_LOG_LEVEL: "logLevel",
+  LEADGRAPH_SYNC_FORWARD_SECRET: "forwardSecret", LEADGRAPH_SYNC_LOG_LEVEL: "logLevel", LEADGRAPH_SYNC_WEBHOOK_LISTEN: "webhookListen",
 };
 
 /** `LEADGRAPH_SYNC_*` variables; `LEADGRAPH_SYNC_PAGES` is a comma-separated list of page ids. */
@@ -83,6 +89,7 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Part
   const out: Record<string, unknown> = {};
   for (const [name, key] of Object.entries(ENV)) if (env[name] !== undefined && env[name] !== "") out[key] = env[name];
   if (env.LEADGRAPH_SYNC_PAGES) out.pages = env.LEADGRAPH_SYNC_PAGES.split(",").map((s) => s.trim()).filter(Boolean).map((id) => ({ id }));
+  if (env.LEADGRAPH_SYNC_INSECURE_OPEN !== undefined) out.insecureOpen = /^(1|true|yes|on)$/i.test(env.LEADGRAPH_SYNC_INSECURE_OPEN);
   if (env.LEADGRAPH_SYNC_WEBHOOKS !== undefined) out.webhooks = !/^(0|false|no|off)$/i.test(env.LEADGRAPH_SYNC_WEBHOOKS);
   return out as Partial<SyncConfigInput>;
 }

@@ -1,22 +1,13 @@
-import { timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { readRaw } from "../client/index.ts";
 import { PersonQueryError } from "../erasure/person-match.ts";
+import { type ReadApiAccess, readApiAuthorized } from "./read-api-key.ts";
 import type { SyncStore } from "./storage/sync-store.ts";
 import { eraseSyncLead, eraseSyncPerson, findSyncPerson, renderSyncErasure, SYNC_NOT_RECALLED } from "./sync-erasure.ts";
 
 function json(res: ServerResponse, status: number, body: unknown): true {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
   return true;
-}
-
-/** Erasure always needs the API key, even when the read API was started open: it destroys data. */
-function keyMatches(req: IncomingMessage, key: string | undefined): boolean {
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
-  if (!key || !m) return false;
-  const a = Buffer.from(m[1]!);
-  const b = Buffer.from(key);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const text = (v: unknown, max: number): string | undefined => (typeof v === "string" && v.length > 0 && v.length <= max ? v : undefined);
@@ -26,12 +17,13 @@ const text = (v: unknown, max: number): string | undefined => (typeof v === "str
  * `POST /erasures` (`{email?, phone?, country?, reference?, dry_run?}`) and `GET /erasures` (the
  * audit log). Answers true when the request was one of them.
  */
-export async function handleSyncErasure(req: IncomingMessage, res: ServerResponse, url: URL, o: { store: SyncStore; apiKey?: string | undefined }): Promise<boolean> {
+export async function handleSyncErasure(req: IncomingMessage, res: ServerResponse, url: URL, o: { store: SyncStore; access: ReadApiAccess }): Promise<boolean> {
   const lead = /^\/leads\/(\d{1,20})$/.exec(url.pathname);
   const isErasures = url.pathname === "/erasures";
   if (!(req.method === "DELETE" && lead) && !isErasures) return false;
-  if (!o.apiKey) return json(res, 403, { error: "erasure over HTTP needs the read API's key (--api-key); or run `leadgraph sync erase` on the database" });
-  if (!keyMatches(req, o.apiKey)) return json(res, 401, { error: "missing or wrong bearer key" });
+  // An open read API (--insecure-open) lets anyone read; it must not let anyone erase.
+  if (o.access.open) return json(res, 403, { error: "erasure over HTTP needs the read API's key (start without --insecure-open); or run `leadgraph sync erase` on the database" });
+  if (!readApiAuthorized(req, o.access)) return json(res, 401, { error: "missing or wrong bearer key" });
   if (lead) {
     const erasure = await eraseSyncLead(o.store, lead[1]!, { via: "api", reference: null });
     return erasure ? json(res, 200, { success: true, erasure, not_recalled: SYNC_NOT_RECALLED }) : json(res, 404, { error: `no lead ${lead[1]} stored` });

@@ -1,7 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { timingSafeEqual } from "node:crypto";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import { handleWebhookRequest, type LeadgenChange, readRaw } from "../client/index.ts";
 import { rowToLead } from "./lead-row.ts";
+import { type ReadApiAccess, readApiAuthorized } from "./read-api-key.ts";
 import { handleSyncErasure } from "./sync-erasure-http.ts";
 import type { SyncStore } from "./storage/sync-store.ts";
 
@@ -18,22 +18,16 @@ export interface WebhookStats {
 export interface SyncHttpOptions {
   store: SyncStore;
   webhook?: { path: string; appSecret: string; verifyToken: string; onQueued: () => void; pageIds: ReadonlySet<string> } | undefined;
-  apiKey?: string | undefined;
+  /** Who may use every route but the webhook and /healthz. */
+  access: ReadApiAccess;
+  /** False for a server that serves only the webhook route (and /healthz), on its own address. */
+  readApi?: boolean;
   status: () => Promise<unknown>;
   stats: WebhookStats;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json; charset=utf-8" }).end(JSON.stringify(body));
-}
-
-function authorized(req: IncomingMessage, key: string | undefined): boolean {
-  if (!key) return true;
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
-  if (!m) return false;
-  const a = Buffer.from(m[1]!);
-  const b = Buffer.from(key);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 const cursorOf = (t: number, id: string): string => Buffer.from(`${t}:${id}`).toString("base64url");
@@ -44,8 +38,9 @@ function parseCursor(c: string | null): { createdTime: number; id: string } | un
 }
 
 /**
- * The sync service's one HTTP server: the webhook endpoint (answers 200 only once the
- * notification is committed to the queue) and the read API (`/leads`, `/leads/:id`, `/status`).
+ * The sync service's HTTP server: the webhook endpoint (answers 200 only once the notification is
+ * committed to the queue) and the read API (`/leads`, `/leads/:id`, `/status`) behind its key. With
+ * `--webhook-listen` the service runs two: one with the read API only, one with the webhook only.
  */
 export function createSyncServer(o: SyncHttpOptions): Server {
   const onLeadgen = async (changes: LeadgenChange[]): Promise<void> => {
@@ -72,9 +67,11 @@ export function createSyncServer(o: SyncHttpOptions): Server {
         return;
       }
       if (url.pathname === "/healthz") return json(res, 200, { ok: true });
+      if (o.readApi === false) return json(res, 404, { error: "not found" });
       if (await handleSyncErasure(req, res, url, o)) return;
+      // Every route from here on needs the key, whatever its method.
+      if (!readApiAuthorized(req, o.access)) return json(res, 401, { error: "missing or wrong bearer key" });
       if (req.method !== "GET") return json(res, 405, { error: "method not allowed" });
-      if (!authorized(req, o.apiKey)) return json(res, 401, { error: "missing or wrong bearer key" });
       if (url.pathname === "/status") return json(res, 200, await o.status());
       if (url.pathname === "/leads") {
         const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get("limit") ?? 100) || 100));

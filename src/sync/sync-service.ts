@@ -10,6 +10,17 @@ import type { SyncLog } from "./sync-log.ts";
 import { connectSyncDatabase, migrateSyncDatabase, type SyncConnection } from "./storage/connect.ts";
 import { SyncStore } from "./storage/sync-store.ts";
 import { TokenWatch } from "./token-watch.ts";
+import { readApiAccess } from "./read-api-key.ts";
+
+/** Listens and answers the server's URL. */
+async function listen(server: Server, host: string, port: number): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  return `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+}
 
 /**
  * `leadgraph sync`: webhook endpoint + durable fetch queue + periodic reconciliation + token watch
@@ -23,6 +34,7 @@ export class SyncService {
   readonly #now: (() => number) | undefined;
   #conn: SyncConnection | undefined;
   #server: Server | undefined;
+  #webhookServer: Server | undefined;
   #timers: NodeJS.Timeout[] = [];
   #stopping = false;
   #reconcileLoop: Promise<unknown> | undefined;
@@ -34,6 +46,10 @@ export class SyncService {
   forwarder: Forwarder | undefined;
   readonly webhookStats: WebhookStats = { posts: 0, changes: 0, queued: 0, duplicates: 0, ignoredPages: 0, rejected: 0 };
   url = "";
+  /** Where the webhook route is served: `url`, or its own address with `--webhook-listen` ("" without webhooks). */
+  webhookUrl = "";
+  /** The read API key generated on this start (printed once by the CLI); undefined when configured or already stored. */
+  generatedApiKey: string | undefined;
 
   /** `now` (unix ms) is for tests on a manual clock: token expiry is judged against it. */
   constructor(config: SyncConfig, log: SyncLog, opts: { fetch?: typeof fetch; now?: () => number } = {}) {
@@ -59,17 +75,18 @@ export class SyncService {
     this.reconciler = new Reconciler({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward });
     for (const p of c.pages) await this.store.setState(`page:${p.id}`, { configured: true }, Date.now());
 
-    this.#server = createSyncServer({
-      store: this.store, apiKey: c.apiKey, stats: this.webhookStats, status: () => this.status(),
-      webhook: c.webhooks ? { path: c.webhookPath, appSecret: c.appSecret!, verifyToken: c.verifyToken!, pageIds: new Set(c.pages.map((p) => p.id)), onQueued: () => this.fetcher.wake() } : undefined,
-    });
-    await new Promise<void>((resolve, reject) => {
-      this.#server!.once("error", reject);
-      this.#server!.listen(c.port, c.host, () => resolve());
-    });
-    const port = (this.#server.address() as AddressInfo).port;
-    this.url = `http://${c.host.includes(":") ? `[${c.host}]` : c.host}:${port}`;
-    this.#log.info({ url: this.url, pages: c.pages.map((p) => p.id), webhooks: c.webhooks }, "sync listening");
+    const { access, generatedKey } = await readApiAccess(this.store, c);
+    this.generatedApiKey = generatedKey;
+    const webhook = c.webhooks ? { path: c.webhookPath, appSecret: c.appSecret!, verifyToken: c.verifyToken!, pageIds: new Set(c.pages.map((p) => p.id)), onQueued: () => this.fetcher.wake() } : undefined;
+    const common = { store: this.store, access, stats: this.webhookStats, status: () => this.status() };
+    this.#server = createSyncServer({ ...common, webhook: c.webhookListen ? undefined : webhook });
+    this.url = await listen(this.#server, c.host, c.port);
+    if (c.webhookListen) {
+      const at = c.webhookListen.lastIndexOf(":");
+      this.#webhookServer = createSyncServer({ ...common, webhook, readApi: false });
+      this.webhookUrl = await listen(this.#webhookServer, c.webhookListen.slice(0, at).replace(/^\[|\]$/g, ""), Number(c.webhookListen.slice(at + 1)));
+    } else this.webhookUrl = c.webhooks ? this.url : "";
+    this.#log.info({ url: this.url, webhookUrl: this.webhookUrl, readApi: access.open ? "open" : "key", pages: c.pages.map((p) => p.id), webhooks: c.webhooks }, "sync listening");
 
     this.fetcher.start();
     if (c.forwardUrl) {
@@ -114,9 +131,11 @@ export class SyncService {
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const t of this.#timers) clearInterval(t);
-    const closed = new Promise<void>((r) => (this.#server ? this.#server.close(() => r()) : r()));
-    this.#server?.closeAllConnections();
-    await closed;
+    await Promise.all([this.#server, this.#webhookServer].map((server) => {
+      const closed = new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+      server?.closeAllConnections();
+      return closed;
+    }));
     await this.fetcher?.stop();
     await this.forwarder?.stop();
     await this.#reconcileLoop?.catch(() => undefined);

@@ -113,9 +113,9 @@ describe("forwarding", () => {
 describe("read API", () => {
   it("serves /leads with keyset paging, /leads/:id and /status behind the API key", async () => {
     debugAnswer = () => ({ status: 200, body: { data: { is_valid: true, expires_at: 0 } } });
-    const { s } = await run("read-api", { apiKey: "k3y" });
+    const { s } = await run("read-api", { apiKey: "k3y-long-enough-for-a-key" });
     expect((await fetch(`${s.url}/leads`)).status).toBe(401);
-    const auth = { authorization: "Bearer k3y" };
+    const auth = { authorization: "Bearer k3y-long-enough-for-a-key" };
     const list = await (await fetch(`${s.url}/leads?limit=1`, { headers: auth })).json();
     expect(list.data).toEqual([{ id: "9001", created_time: "2026-11-20T10:00:00+0000", page_id: "3001", form_id: "8001", is_organic: true, platform: "fb", field_data: [{ name: "email", values: ["a@b.c"] }] }]);
     expect(list.paging.next).toBeUndefined();

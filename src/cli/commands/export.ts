@@ -39,10 +39,11 @@ export function exportCommand(): Command {
     .option("--from <date>", "from this time (unix seconds, 2026-11-01 or ISO-8601); default: the form's creation")
     .option("--to <date>", "to this time (inclusive); default: now")
     .addOption(new Option("--format <format>", "tsv or csv").choices(["tsv", "csv"]).default("tsv"))
+    .option("--raw", "cells exactly as stored: do not neutralise formula-like cells (=, +, -, @, tab, CR) with a leading quote")
     .option("-o, --output <file>", "write to this file instead of stdout")
     .addOption(urlOption())
     .addOption(new Option("--token <token>", "access token (page or user token with lead access)").env("LEADGRAPH_TOKEN"))
-    .action(async (o: { form: string; from?: string; to?: string; format: string; output?: string; url: string; token?: string }) => {
+    .action(async (o: { form: string; from?: string; to?: string; format: string; output?: string; raw?: boolean; url: string; token?: string }) => {
       if (!o.token) throw new Error("an access token is required: pass --token or set LEADGRAPH_TOKEN");
       const url = new URL("ads/lead_gen/export_csv/", withSlash(o.url));
       url.searchParams.set("id", o.form);
@@ -52,6 +53,7 @@ export function exportCommand(): Command {
       if (from !== undefined) url.searchParams.set("from_date", from);
       if (to !== undefined) url.searchParams.set("to_date", to);
       url.searchParams.set("format", o.format);
+      if (o.raw) url.searchParams.set("raw", "true");
       const res = await fetch(url, { headers: { authorization: `Bearer ${o.token}` } });
       if (!res.ok || !res.body) {
         const json = await res.json().catch(() => undefined) as { error?: { message?: string } } | undefined;

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { connect, migrateToLatest } from "../../storage/index.ts";
 import { explainConnectFailure } from "../../runtime/connect-errors.ts";
-import { databaseTargetOf } from "../../runtime/runtime.ts";
+import { databaseTargetOf, secretBoxOf } from "../../runtime/runtime.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 export function migrateCommand(): Command {
@@ -11,7 +11,7 @@ export function migrateCommand(): Command {
     const config = configFrom(flags);
     const conn = connect(databaseTargetOf(config));
     try {
-      const applied = await migrateToLatest(conn.db).catch((e: unknown) => {
+      const applied = await migrateToLatest(conn.db, secretBoxOf(config)).catch((e: unknown) => {
         throw explainConnectFailure(config, e);
       });
       process.stdout.write(applied.length ? `applied: ${applied.join(", ")}\n` : "schema is up to date\n");

@@ -23,9 +23,12 @@ Meta-side setup (once per app and page):
      (A system-user token from Business Settings works too and is the sturdier choice.)
      The person behind the token needs lead access on the page (Leads Access Manager).
 
-  3. Run this service where Meta can reach it over HTTPS (a reverse proxy in front of --port):
+  3. Run this service so that Meta reaches the webhook route over HTTPS, and only it: serve the
+     webhook alone with --webhook-listen and put a reverse proxy in front of that port only
+     (the read API on --port stays on 127.0.0.1):
        leadgraph sync --page PAGE_ID --access-token PAGE_TOKEN --app-id APP_ID \\
-         --app-secret APP_SECRET --verify-token SOME_RANDOM_STRING --db ./leads.db
+         --app-secret APP_SECRET --verify-token SOME_RANDOM_STRING --db ./leads.db \\
+         --webhook-listen 127.0.0.1:8788
 
   4. App subscription (app token APP_ID|APP_SECRET): Meta calls the callback with the verify
      token at once, so the service must be running:
@@ -41,7 +44,8 @@ Meta-side setup (once per app and page):
      reconciliation pass (at start and every --reconcile-interval seconds).
 
 Read API: GET /leads?page_id=&form_id=&limit=&after=, GET /leads/:id, GET /status
-(Authorization: Bearer API_KEY when --api-key is set). Every option also reads LEADGRAPH_SYNC_<NAME>
+(Authorization: Bearer API_KEY: --api-key, or the key printed on first start; --insecure-open
+serves it without one). Every option also reads LEADGRAPH_SYNC_<NAME>
 (e.g. LEADGRAPH_SYNC_ACCESS_TOKEN, LEADGRAPH_SYNC_PAGES=1,2) and --config FILE (JSON, same keys in
 camelCase: {"pages":[{"id":"1","accessToken":"…"}],"appSecret":"…"}). Flags > env > file > defaults.
 `;
@@ -52,10 +56,11 @@ function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   const out: Record<string, unknown> = {};
   const keys = ["accessToken", "appId", "appSecret", "verifyToken", "baseUrl", "graphVersion", "db", "databaseUrl", "host", "port", "webhookPath",
     "reconcileInterval", "overlap", "pageSize", "concurrency", "slowDownAt", "maxPauseMs", "maxBackoffMs", "maxRetries", "tokenWarnDays", "tokenCheckInterval",
-    "apiKey", "forwardUrl", "forwardSecret", "logLevel"];
+    "apiKey", "forwardUrl", "forwardSecret", "logLevel", "webhookListen"];
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   if (Array.isArray(o.page) && o.page.length > 0) out.pages = (o.page as string[]).map((id) => ({ id }));
   if (o.webhooks === false) out.webhooks = false;
+  if (o.insecureOpen === true) out.insecureOpen = true;
   return out as Partial<SyncConfigInput>;
 }
 
@@ -92,7 +97,9 @@ export function syncCommand(): Command {
     .option("--max-retries <n>", "retries per Graph call (default 5)")
     .option("--token-warn-days <d>", "warn this many days before a token expires (default 7)")
     .option("--token-check-interval <s>", "seconds between token checks (default 21600)")
-    .option("--api-key <key>", "bearer key protecting the read API")
+    .option("--api-key <key>", "bearer key protecting the read API (generated and printed once on first start when absent)")
+    .option("--insecure-open", "serve the read API (every stored lead) without a key: trusted networks only")
+    .option("--webhook-listen <host:port>", "serve the webhook route alone on this address (the only one to expose to Meta)")
     .option("--forward-url <url>", "POST each new lead as JSON here")
     .option("--forward-secret <secret>", "HMAC key of X-Leadgraph-Signature-256 on forwarded leads")
     .addOption(new Option("--log-level <level>", "log level").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
@@ -103,6 +110,11 @@ export function syncCommand(): Command {
       const service = new SyncService(config, log);
       await service.start();
       process.stdout.write(`leadgraph sync listening on ${service.url}\n`);
+      if (service.webhookUrl && service.webhookUrl !== service.url) process.stdout.write(`webhook route ${config.webhookPath} served alone on ${service.webhookUrl}\n`);
+      if (service.generatedApiKey) {
+        process.stdout.write(`read API key (generated now and shown only this once; its hash is kept in the sync database): ${service.generatedApiKey}\n`
+          + "  send it as Authorization: Bearer <key>; to choose your own, start with --api-key\n");
+      } else if (config.insecureOpen) process.stdout.write("read API open without a key (--insecure-open): every stored lead is readable by anyone who reaches this port\n");
       await new Promise<void>((resolve) => {
         const stop = (): void => {
           // Everything is durable, so a stop stuck behind a long rate-limit wait may be cut short.
@@ -124,7 +136,8 @@ export function syncCommand(): Command {
     .option("--out <file>", "output file (default stdout)")
     .option("--page <id>", "only this page")
     .option("--form <id>", "only this form")
-    .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string }) => {
+    .option("--raw", "CSV cells exactly as stored: do not neutralise formula-like cells (=, +, -, @, tab, CR) with a leading quote")
+    .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string; raw?: boolean }) => {
       // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
       const parent = cmd.opts() as { config?: string; db?: string; databaseUrl?: string; page?: string[] };
       const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
@@ -136,7 +149,7 @@ export function syncCommand(): Command {
       try {
         await migrateSyncDatabase(conn.db);
         const out = o.out ? createWriteStream(o.out) : process.stdout;
-        const n = await exportLeads(new SyncStore(conn.db), o.format, out, { ...(o.page ? { pageId: o.page } : {}), ...(o.form ? { formId: o.form } : {}) });
+        const n = await exportLeads(new SyncStore(conn.db), o.format, out, { ...(o.page ? { pageId: o.page } : {}), ...(o.form ? { formId: o.form } : {}) }, { raw: o.raw === true });
         if (o.out) await new Promise<void>((r, j) => (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? j(e) : r())));
         process.stderr.write(`exported ${n} leads\n`);
       } finally {

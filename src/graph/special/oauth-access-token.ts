@@ -16,14 +16,23 @@ const sameText = (a: string, b: string): boolean => {
   return ab.length === bb.length && timingSafeEqual(ab, bb);
 };
 
-async function clientApp(services: Services, params: Params): Promise<AppRecord> {
+/**
+ * The app named by client_id, once client_secret matches. Wrong secrets are counted per client
+ * address (services.throttle); past the limit the address is refused with 429 until the window ends.
+ */
+async function clientApp(services: Services, params: Params, address: string | undefined): Promise<AppRecord> {
   const clientId = stringParam(params, "client_id");
   if (!clientId) throw accessErrors.missingParameter("client_id");
   const app = /^\d{1,20}$/.test(clientId) ? await services.store.directory.getApp(clientId) : undefined;
   if (!app) throw accessErrors.invalidApplication();
   const secret = stringParam(params, "client_secret");
   if (!secret) throw accessErrors.missingParameter("client_secret");
-  if (!sameText(secret, app.secret)) throw accessErrors.invalidClientSecret();
+  const wait = address === undefined ? undefined : await services.throttle.failuresExhausted("client_secret", address);
+  if (wait !== undefined) throw errors.tooManyFailedAttempts(wait);
+  if (!sameText(secret, app.secret)) {
+    if (address !== undefined) await services.throttle.failed("client_secret", address);
+    throw accessErrors.invalidClientSecret();
+  }
   return app;
 }
 
@@ -34,7 +43,7 @@ async function clientApp(services: Services, params: Params): Promise<AppRecord>
 export const oauthAccessToken: SpecialPathHandler = async ({ services, req, segments }) => {
   if (segments.length !== 2 || segments[1] !== "access_token") throw errors.unknownPath(`/${segments.slice(1).join("/")}`);
   if (req.method === "DELETE") throw errors.unsupportedMethod("delete", "/oauth/access_token");
-  const app = await clientApp(services, req.params);
+  const app = await clientApp(services, req.params, req.clientAddress);
   const grant = stringParam(req.params, "grant_type") ?? (req.params.fb_exchange_token !== undefined ? "fb_exchange_token" : "");
   if (grant === "client_credentials") {
     return { body: { access_token: stableAppToken(app), token_type: "bearer" } };

@@ -76,8 +76,7 @@ export class KyselyErasureRepository implements ErasureRepository {
   }
 
   async identifierKey(): Promise<string> {
-    const candidate = this.#box.seal(randomBytes(32).toString("base64url"));
-    return this.#box.open(await new KyselySettingsRepository(this.#db).getOrInit(IDENTIFIER_KEY, () => candidate));
+    return new KyselySettingsRepository(this.#db, this.#box).getOrInitSecret(IDENTIFIER_KEY, () => randomBytes(32).toString("base64url"));
   }
 
   async recordAudit(r: ErasureAuditRecord): Promise<void> {

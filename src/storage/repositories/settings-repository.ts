@@ -1,12 +1,18 @@
 import { type Kysely, sql } from "kysely";
 import type { SettingsRepository } from "../../domain/ports.ts";
 import type { Database } from "../schema.ts";
+import { openSealed, type SecretBox } from "../secret-box.ts";
 
 export class KyselySettingsRepository implements SettingsRepository {
   readonly #db: Kysely<Database>;
+  readonly #box: SecretBox;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, box: SecretBox) {
     this.#db = db;
+    this.#box = box;
+  }
+  async getOrInitSecret(key: string, init: () => string): Promise<string> {
+    return openSealed(this.#box, await this.getOrInit(key, () => this.#box.seal(init())));
   }
   async get(key: string): Promise<string | undefined> {
     const r = await this.#db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();

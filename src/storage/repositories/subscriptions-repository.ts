@@ -2,17 +2,21 @@ import type { Kysely } from "kysely";
 import type { PageInstallRecord, SubscriptionRepository, WebhookSubscriptionRecord } from "../../domain/ports.ts";
 import { webhookConfigChanges } from "../../domain/webhooks/config-changes.ts";
 import type { Database } from "../schema.ts";
+import { openSealed, type SecretBox } from "../secret-box.ts";
 
+/** Verify tokens are sealed at rest like app secrets (the handshake needs them back in plain). */
 export class KyselySubscriptionRepository implements SubscriptionRepository {
   readonly #db: Kysely<Database>;
+  readonly #box: SecretBox;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, box: SecretBox) {
     this.#db = db;
+    this.#box = box;
   }
   async listForApp(appId: string): Promise<WebhookSubscriptionRecord[]> {
     const rows = await this.#db.selectFrom("webhook_subscriptions").selectAll().where("app_id", "=", appId).orderBy("object").execute();
     return rows.map((r) => ({
-      appId: r.app_id, object: r.object, callbackUrl: r.callback_url, fields: JSON.parse(r.fields), verifyToken: r.verify_token,
+      appId: r.app_id, object: r.object, callbackUrl: r.callback_url, fields: JSON.parse(r.fields), verifyToken: openSealed(this.#box, r.verify_token),
       includeValues: r.include_values === 1, active: r.active === 1, createdTime: Number(r.created_time),
       ...(r.field_versions ? { fieldVersions: JSON.parse(r.field_versions) as Record<string, string> } : {}),
     }));
@@ -20,7 +24,7 @@ export class KyselySubscriptionRepository implements SubscriptionRepository {
   async upsert(s: WebhookSubscriptionRecord): Promise<void> {
     const row = {
       app_id: s.appId, object: s.object, callback_url: s.callbackUrl, fields: JSON.stringify(s.fields),
-      verify_token: s.verifyToken, include_values: s.includeValues ? 1 : 0, active: s.active ? 1 : 0, created_time: s.createdTime,
+      verify_token: this.#box.seal(s.verifyToken), include_values: s.includeValues ? 1 : 0, active: s.active ? 1 : 0, created_time: s.createdTime,
       field_versions: s.fieldVersions ? JSON.stringify(s.fieldVersions) : null,
       // An active subscription starts healthy again (a re-subscribe after auto-disable).
       ...(s.active ? { failing_since_ms: null, disabled_ms: null, disabled_reason: null } : {}),

@@ -1,5 +1,4 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { preparePrivateDatabaseFile, privatiseSidecars } from "../../contract/private-files.ts";
 import type { Kysely } from "kysely";
 import { Migrator } from "kysely/migration";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
@@ -17,8 +16,10 @@ export interface SyncConnection {
 /** The one place the sync service chooses a driver; everything else sees Kysely<SyncDatabase>. */
 export function connectSyncDatabase(target: SyncDatabaseTarget): SyncConnection {
   if (target.kind === "sqlite") {
-    if (target.file !== ":memory:") mkdirSync(dirname(target.file), { recursive: true });
-    return connectSqlite(target.file);
+    const created = preparePrivateDatabaseFile(target.file);
+    const conn = connectSqlite(target.file);
+    privatiseSidecars(target.file, created);
+    return conn;
   }
   return connectPostgres(target.url);
 }
