@@ -26,7 +26,12 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
 
   beforeAll(async () => {
     await ensureConsoleBuilt();
-    h = await startHarness("sqlite", { world: exampleWorld(120), config: { adminKey: ADMIN_KEY } });
+    // 1,202 leads within 90 days on form 8001, and 5 older ones: counted by the form, not readable.
+    const world = exampleWorld(1200);
+    for (let i = 0; i < 5; i++) {
+      world.leads!.push({ id: String(8_800 + i), form_id: "8001", created_time: `2026-08-${10 + i}T10:00:00+0000`, field_data: [{ name: "full_name", values: ["Old Lead"] }] });
+    }
+    h = await startHarness("sqlite", { world, config: { adminKey: ADMIN_KEY } });
     await h.listen();
     browser = await launchChromium(chrome!);
   });
@@ -73,5 +78,23 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     expect(await p.getByRole("navigation", { name: "Console" }).count()).toBe(1);
     expect(await consoleTokens()).toBe(tokensAfterSignIn);
     expect([await used("3001"), await used("3002")]).toEqual(usedBefore);
+  });
+
+  it("formats counts and explains why the form counts more leads than the table lists", async () => {
+    const p = await signedIn(undefined, "/console/forms/3001/8001");
+    await p.getByRole("heading", { name: /Test drive/ }).waitFor();
+    await expect.poll(() => p.getByText(/created .* · [\d,]+ leads/).textContent()).toContain("1,207 leads");
+    await expect.poll(() => p.getByTestId("lead-count").textContent()).toBe("1,202 leads match");
+    expect(await p.getByTestId("retention-note").textContent()).toMatch(/counts 1,207 leads; 5 of them are older than 90 days/);
+    // A time range is a different question: the note is about the whole form only.
+    await p.goto(`${h.url}/console/forms/3001/8001?from=${Date.parse("2026-11-27T00:00:00Z") / 1000}`);
+    await expect.poll(() => p.getByTestId("lead-count").textContent()).toBe("36 leads match");
+    expect(await p.getByTestId("retention-note").count()).toBe(0);
+
+    await p.goto(`${h.url}/console/`);
+    await expect.poll(() => p.getByRole("row", { name: /Acme Cars/ }).textContent()).toContain("1,202");
+    await p.goto(`${h.url}/console/limits`);
+    // 200 calls × 24 h × 1,202 leads of the last 90 days.
+    await expect.poll(() => p.locator(".usage-label").first().textContent()).toContain("/ 5,769,600");
   });
 });
