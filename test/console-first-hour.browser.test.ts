@@ -97,4 +97,28 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     // 200 calls × 24 h × 1,202 leads of the last 90 days.
     await expect.poll(() => p.locator(".usage-label").first().textContent()).toContain("/ 5,769,600");
   });
+
+  it("fits a 390 px wide phone: no screen scrolls the page sideways, the leads table scrolls in its own box", async () => {
+    const p = await signedIn({ width: 390, height: 844 });
+    const wide: string[] = [];
+    for (const screen of [...SCREENS, "/console/leads/9001?page=3001"]) {
+      await p.goto(`${h.url}${screen}`);
+      await p.getByRole("navigation", { name: "Console" }).waitFor();
+      await settled(p);
+      const width = await p.evaluate(() => document.documentElement.scrollWidth);
+      if (width > 390) {
+        const culprits = await p.evaluate(() => [...document.querySelectorAll("body *")]
+          .filter((e) => e.getBoundingClientRect().right > 391 && ![...e.children].some((c) => c.getBoundingClientRect().right > 391))
+          .slice(0, 4).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px "${(e.textContent ?? "").slice(0, 30)}"`));
+        wide.push(`${screen}: ${width}px (${culprits.join(", ")})`);
+      }
+    }
+    expect(wide).toEqual([]);
+    await p.goto(`${h.url}/console/forms/3001/8001`);
+    await settled(p);
+    // The leads table itself is wider than the phone and scrolls inside its container.
+    const box = await p.locator(".table-wrap").filter({ has: p.getByRole("columnheader", { name: "Answers" }) }).evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX }));
+    expect(box.client).toBeLessThanOrEqual(390);
+    expect(box.overflow).toBe("auto");
+  });
 });
