@@ -193,8 +193,8 @@ describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
 
   it("draws each page's leadgen calls against its budget", async () => {
     const p = await signedIn("/console/limits");
-    await expect.poll(() => p.locator("figure.chart svg").count()).toBe(2);
-    expect(await p.locator("figure.chart").first().textContent()).toMatch(/budget \d+ per rolling 24 h/);
+    await expect.poll(() => p.locator("figure.chart canvas").count()).toBe(2);
+    expect(await p.locator("figure.chart figcaption").first().textContent()).toMatch(/budget [\d,]+ per rolling 24 h/);
     await screenshot(p, "limits");
   });
 

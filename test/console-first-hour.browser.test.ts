@@ -1,6 +1,11 @@
 // The console as a new user meets it in the first hour: one session whose reads cost no page any
 // lead budget, formatted counts, a phone-width layout and charts. Chromium against a listening server.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
+import { startDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromiumPath, ensureConsoleBuilt, guardPage, launchChromium } from "./support/browser.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
@@ -8,6 +13,7 @@ import { exampleWorld } from "./support/worlds.ts";
 
 const ADMIN_KEY = "console-test-admin-key-0123456789";
 const chrome = chromiumPath();
+const DOCS = fileURLToPath(new URL("../docs/", import.meta.url));
 const SCREENS = ["/console/", "/console/forms", "/console/forms/3001/8001", "/console/webhooks", "/console/limits", "/console/access"];
 
 describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
@@ -15,6 +21,8 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
   let browser: Browser;
   let context: BrowserContext;
   let problems: string[];
+  let dispatcher: WebhookDispatcher;
+  let receiver: Server;
 
   const admin = async (path: string) => {
     const res = await fetch(`${h.url}/_leadgraph/admin/${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
@@ -33,10 +41,25 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     }
     h = await startHarness("sqlite", { world, config: { adminKey: ADMIN_KEY } });
     await h.listen();
+    // A webhook receiver that accepts every delivery, so the webhooks screen has deliveries to chart.
+    receiver = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.end(new URL(req.url ?? "/", "http://x").searchParams.get("hub.challenge") ?? "EVENT_RECEIVED"));
+    });
+    await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
+    const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const sub = await fetch(`${h.url}/_leadgraph/admin/webhooks/subscriptions/1001`, {
+      method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ callback_url: callback, verify_token: "vt" }),
+    });
+    expect(sub.status).toBe(200);
+    dispatcher = startDispatcher(h.runtime);
     browser = await launchChromium(chrome!);
   });
   afterAll(async () => {
     await browser?.close();
+    await dispatcher?.stop();
+    await new Promise<void>((ok) => (receiver ? (receiver.closeAllConnections(), receiver.close(() => ok())) : ok()));
     await h?.close();
   });
   afterEach(async () => {
@@ -107,8 +130,8 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
       await settled(p);
       const width = await p.evaluate(() => document.documentElement.scrollWidth);
       if (width > 390) {
-        const culprits = await p.evaluate(() => [...document.querySelectorAll("body *")]
-          .filter((e) => e.getBoundingClientRect().right > 391 && ![...e.children].some((c) => c.getBoundingClientRect().right > 391))
+        const culprits = await p.evaluate(() => Array.from(document.querySelectorAll("body *"))
+          .filter((e) => e.getBoundingClientRect().right > 391 && !Array.from(e.children).some((c) => c.getBoundingClientRect().right > 391))
           .slice(0, 4).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px "${(e.textContent ?? "").slice(0, 30)}"`));
         wide.push(`${screen}: ${width}px (${culprits.join(", ")})`);
       }
@@ -120,5 +143,41 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     const box = await p.locator(".table-wrap").filter({ has: p.getByRole("columnheader", { name: "Answers" }) }).evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX }));
     expect(box.client).toBeLessThanOrEqual(390);
     expect(box.overflow).toBe("auto");
+  });
+
+  it("charts leads per day, deliveries per minute by outcome and rate-limit use, at desktop and phone width", async () => {
+    const created = await fetch(`${h.url}/_leadgraph/admin/forms/8001/leads`, {
+      method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ leads: [1, 2, 3].map((i) => ({ field_data: [{ name: "full_name", values: [`Chart Lead ${i}`] }] })) }),
+    });
+    expect(created.status).toBe(200);
+    for (const [size, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
+      const p = await signedIn(viewport, "/console/forms/3001/8001");
+      const chart = (id: string) => p.getByTestId(id);
+
+      await chart("leads-per-day").locator("canvas").waitFor();
+      // 24 leads a day from exampleWorld's hourly leads; today: 12 before noon plus the 3 just created.
+      expect(await chart("leads-per-day").locator("figcaption").textContent()).toMatch(/^Test drive: [\d,]+ leads in the last 30 days \(UTC days\), 15 today\.$/);
+      await settled(p);
+      await p.screenshot({ path: `${DOCS}console-form-${size}.png` });
+
+      await p.goto(`${h.url}/console/webhooks`);
+      await expect.poll(async () => {
+        await p.goto(`${h.url}/console/webhooks`);
+        await chart("deliveries-per-minute").locator("canvas").waitFor();
+        return chart("deliveries-per-minute").locator("figcaption").textContent();
+      }, { timeout: 30_000 }).toMatch(/^3 deliveries created in the last 60 minutes, per minute by outcome: delivered 3, /);
+      await settled(p);
+      await p.screenshot({ path: `${DOCS}console-webhooks-${size}.png` });
+
+      await p.goto(`${h.url}/console/limits`);
+      await chart("usage-chart-3001").locator("canvas").waitFor();
+      expect(await chart("usage-chart-3001").locator("figcaption").textContent()).toMatch(/^Acme Cars: \d+ calls in the last 24 h .*budget [\d,]+ per rolling 24 h/);
+      await settled(p);
+      await p.screenshot({ path: `${DOCS}console-limits-${size}.png` });
+
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      await context.close();
+    }
   });
 });

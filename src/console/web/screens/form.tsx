@@ -3,6 +3,7 @@ import { createAttributedLead, createTestLead, type FieldDatum, form, type FormD
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
 import { FormPreview, labelOf } from "../components/form-preview.tsx";
 import { count, showTime } from "../components/format.ts";
+import { LeadsPerDayChart } from "../components/leads-per-day-chart.tsx";
 import { LeadsTable } from "../components/leads-table.tsx";
 import { Link, navigate } from "../router.tsx";
 
@@ -93,6 +94,7 @@ export function FormScreen({ pageId, formId, query }: { pageId: string; formId: 
               <button type="button" class="link" onClick={() => navigate(`/webhooks?page_id=${pageId}`)}>Webhook deliveries of this page</button>
             </div>
             {statusError !== undefined && <ErrorBox error={statusError} what="Archiving and activating forms" />}
+            <LeadsPerDayChart pageId={pageId} formId={f.id} formName={f.name} />
             <div class="grid">
               <section class="card" aria-labelledby="preview-h">
                 <h2 id="preview-h">Questions, as the person sees them</h2>

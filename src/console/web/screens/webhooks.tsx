@@ -4,6 +4,7 @@ import {
   resubscribe, type Session, setFaults, subscriptions,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
+import { DeliveriesChart } from "../components/deliveries-chart.tsx";
 import { count, fromLocalInput, showTime, toLocalInput } from "../components/format.ts";
 import { Link, navigate } from "../router.tsx";
 
@@ -269,6 +270,7 @@ export function WebhooksScreen({ session, query }: { session: Session; query: UR
   return (
     <section>
       <h1>Webhooks</h1>
+      <DeliveriesChart />
       <DeliveryLog session={session} query={query} />
       <div class="grid">
         <Subscriptions onApps={setApps} />
