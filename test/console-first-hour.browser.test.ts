@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
 import { startDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { chromiumPath, ensureConsoleBuilt, guardPage, launchChromium } from "./support/browser.ts";
+import { chromiumPath, ensureConsoleBuilt, launchChromium, signInConsole } from "./support/browser.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
@@ -69,14 +69,8 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
 
   async function signedIn(viewport = { width: 1280, height: 900 }, path = "/console/"): Promise<Page> {
     context = await browser.newContext({ viewport });
-    const p = await context.newPage();
     problems = [];
-    guardPage(p, problems);
-    await p.goto(`${h.url}${path}`);
-    await p.getByLabel("Admin key").fill(ADMIN_KEY);
-    await p.getByRole("button", { name: "Sign in" }).click();
-    await p.getByRole("navigation", { name: "Console" }).waitFor();
-    return p;
+    return signInConsole(context, `${h.url}${path}`, ADMIN_KEY, problems);
   }
 
   /** Waits until no panel of the screen is still loading. */

@@ -24,7 +24,7 @@ async function perMinute() {
     const o = OUTCOMES.findIndex((k) => k.of(d));
     if (i >= 0 && i < MINUTES && o >= 0) series[o]!.values[i]! += 1;
   }
-  return { x, series, total: list.data.length };
+  return { x, series, total: list.data.length, truncated: list.paging?.next !== undefined };
 }
 
 export function DeliveriesChart() {
@@ -33,11 +33,11 @@ export function DeliveriesChart() {
     <section class="card wide" aria-labelledby="per-minute-h">
       <h2 id="per-minute-h">Deliveries per minute</h2>
       <Async state={state} what="Deliveries per minute">
-        {({ x, series, total }) => (
+        {({ x, series, total, truncated }) => (
           <Chart
             x={x}
             series={series}
-            caption={`${count(total)} deliveries created in the last ${MINUTES} minutes, per minute by outcome: ${series.map((s) => `${s.label.toLowerCase()} ${count(s.values.reduce((a, b) => a + b, 0))}`).join(", ")}.`}
+            caption={`${count(total)} deliveries created in the last ${MINUTES} minutes, per minute by outcome: ${series.map((s) => `${s.label.toLowerCase()} ${count(s.values.reduce((a, b) => a + b, 0))}`).join(", ")}${truncated ? " (the newest 1,000 only: more were created)" : ""}.`}
             testId="deliveries-per-minute"
           />
         )}
