@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
 import { startDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
-import { chromiumPath, ensureConsoleBuilt, guardPage, launchChromium, screenshot } from "./support/browser.ts";
+import { chromiumPath, ensureConsoleBuilt, launchChromium, screenshot, signInConsole } from "./support/browser.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
@@ -88,14 +88,8 @@ describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
 
   async function signedIn(path = "/console/"): Promise<Page> {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const p = await context.newPage();
     problems = [];
-    guardPage(p, problems);
-    await p.goto(`${h.url}${path}`);
-    await p.getByLabel("Admin key").fill(ADMIN_KEY);
-    await p.getByRole("button", { name: "Sign in" }).click();
-    await p.getByRole("navigation", { name: "Console" }).waitFor();
-    return p;
+    return signInConsole(context, `${h.url}${path}`, ADMIN_KEY, problems);
   }
 
   it("shows a failed delivery while the receiver is down, and a successful redelivery once it is back", async () => {
@@ -193,8 +187,8 @@ describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
 
   it("draws each page's leadgen calls against its budget", async () => {
     const p = await signedIn("/console/limits");
-    await expect.poll(() => p.locator("figure.chart svg").count()).toBe(2);
-    expect(await p.locator("figure.chart").first().textContent()).toMatch(/budget \d+ per rolling 24 h/);
+    await expect.poll(() => p.locator("figure.chart canvas").count()).toBe(2);
+    expect(await p.locator("figure.chart figcaption").first().textContent()).toMatch(/budget [\d,]+ per rolling 24 h/);
     await screenshot(p, "limits");
   });
 

@@ -88,6 +88,25 @@ describe.each(databaseKinds())("console served by the app (%s)", (kind) => {
     h.clock.set(TEST_NOW * 1000);
   });
 
+  it("reserves the console label: a token made through the admin API cannot take it, and console reads are not metered", async () => {
+    const made = await h.graph("POST", "/_leadgraph/admin/tokens", {
+      headers: { authorization: `Bearer ${ADMIN_KEY}` },
+      body: { type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval"], label: "console" },
+    });
+    expect(made.status).toBe(400);
+    expect(made.body.error.message).toContain("reserved for the developer console");
+
+    const session = await h.graph("POST", "/_leadgraph/admin/console/session", { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    const token = (session.body.data as { id: string; access_token: string }[]).find((p) => p.id === "3001")!.access_token;
+    const usedOf = async () => (await h.graph("GET", "/_leadgraph/admin/limits/3001", { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).body.used as number;
+    const before = await usedOf();
+    for (let i = 0; i < 3; i++) expect((await h.graph("GET", "/v25.0/8001/leads", { token })).status).toBe(200);
+    expect(await usedOf()).toBe(before);
+    // The same read with the page's own token is counted.
+    expect((await h.graph("GET", "/v25.0/8001/leads", { token: "EAAB-page-acme" })).status).toBe(200);
+    expect(await usedOf()).toBe(before + 1);
+  });
+
   it("answers an unknown admin path with a Graph error after the key check, not a token error", async () => {
     const res = await h.graph("GET", "/_leadgraph/admin/no-such-thing", { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(400);

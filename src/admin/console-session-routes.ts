@@ -1,4 +1,5 @@
 import { nowSeconds } from "../domain/clock.ts";
+import { CONSOLE_TOKEN_LABEL } from "../domain/access/console-token.ts";
 import { issueToken } from "../domain/access/token-issuer.ts";
 import type { ConsoleSession, ConsoleSessionPage } from "../contract/index.ts";
 import type { AppRecord, PageRecord } from "../domain/model.ts";
@@ -22,7 +23,7 @@ async function pageSession(services: Services, page: PageRecord, app: AppRecord 
   if (!role) return { ...base, unavailable_reason: "Nobody has a role on this page, so no page token can be issued for it." };
   const issued = await issueToken(services, {
     type: "PAGE", appId: app.id, userId: role.userId, pageId: page.id, scopes: CONSOLE_SCOPES,
-    issuedAt: now, expiresIn: CONSOLE_TOKEN_SECONDS, label: "console",
+    issuedAt: now, expiresIn: CONSOLE_TOKEN_SECONDS, label: CONSOLE_TOKEN_LABEL,
   });
   return { ...base, access_token: issued.text, app_id: app.id, user_id: role.userId, expires_at: now + CONSOLE_TOKEN_SECONDS };
 }
@@ -30,7 +31,7 @@ async function pageSession(services: Services, page: PageRecord, app: AppRecord 
 /** Every sign-in mints tokens; the expired ones of earlier sessions are of no use to anyone. */
 async function dropExpiredConsoleTokens(services: Services, now: number): Promise<void> {
   for (const t of await services.store.tokens.list({})) {
-    if (t.label === "console" && t.expiresAt !== null && t.expiresAt <= now) await services.store.tokens.delete(t.id);
+    if (t.label === CONSOLE_TOKEN_LABEL && t.expiresAt !== null && t.expiresAt <= now) await services.store.tokens.delete(t.id);
   }
 }
 

@@ -1,3 +1,4 @@
+import { CONSOLE_TOKEN_LABEL } from "../domain/access/console-token.ts";
 import { z } from "zod";
 import { revokeToken } from "../domain/access/invalidation.ts";
 import { issueToken } from "../domain/access/token-issuer.ts";
@@ -20,7 +21,8 @@ const issueInput = strict({
   /** Seconds from now, or "never"/null; the kind's own lifetime when absent. */
   expires_in: z.union([z.number().int().positive(), z.literal("never"), z.null()]).optional(),
   long_lived: z.boolean().optional(),
-  label: z.string().max(200).optional(),
+  // Reserved: tokens with the console's label are not metered (src/domain/rate-limit/console-reads-unmetered.ts).
+  label: z.string().max(200).refine((l) => l !== CONSOLE_TOKEN_LABEL, `"${CONSOLE_TOKEN_LABEL}" is reserved for the developer console's own tokens; choose another label`).optional(),
   /** A chosen token text, as world files allow (otherwise a random one is made). */
   token: z.string().min(8).max(1024).regex(/^\S+$/, "must not contain white space").optional(),
   issued_at: timeInput.optional(),

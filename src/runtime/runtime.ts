@@ -4,6 +4,7 @@ import { dirname, resolve } from "node:path";
 import { MetaAccessPolicy } from "../domain/access/meta-access-policy.ts";
 import { type Clock, ManualClock, systemClock } from "../domain/clock.ts";
 import { type ClockControl, localClockControl, SharedManualClock, systemClockControl } from "../domain/clock-control.ts";
+import { exemptConsoleReads } from "../domain/rate-limit/console-reads-unmetered.ts";
 import { LeadRateMeter } from "../domain/rate-limit/lead-rate-meter.ts";
 import type { LeadUsageStore } from "../domain/rate-limit/usage-store.ts";
 import { CursorCodec } from "../domain/cursor.ts";
@@ -115,7 +116,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ids,
       cursors: new CursorCodec(cursorSecret),
       policy: new MetaAccessPolicy(store, clock, hashToken),
-      meter: new LeadRateMeter(leadUsage, clock, { metrics }),
+      meter: exemptConsoleReads(new LeadRateMeter(leadUsage, clock, { metrics })),
       intake: new LeadIntake(store, clock, ids, { metrics, onOutboxWritten: () => outbox.notify() }),
       hashToken,
       metrics,

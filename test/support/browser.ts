@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { CONSOLE_DIST } from "../../src/console/serve-console.ts";
 
 const CANDIDATES = [process.env.LEADGRAPH_CHROMIUM, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
@@ -41,4 +41,15 @@ export function guardPage(page: Page, problems: string[]): void {
     const u = new URL(r.url());
     if (u.protocol.startsWith("http") && u.hostname !== "127.0.0.1" && u.hostname !== "localhost") problems.push(`external request: ${r.url()}`);
   });
+}
+
+/** Goes to `url` in a fresh page of `context`, signs in with the admin key and waits for the console's navigation. */
+export async function signInConsole(context: BrowserContext, url: string, adminKey: string, problems: string[]): Promise<Page> {
+  const p = await context.newPage();
+  guardPage(p, problems);
+  await p.goto(url);
+  await p.getByLabel("Admin key").fill(adminKey);
+  await p.getByRole("button", { name: "Sign in" }).click();
+  await p.getByRole("navigation", { name: "Console" }).waitFor();
+  return p;
 }

@@ -269,12 +269,42 @@ export function storedKey(): string | null {
 
 export function forgetKey(): void {
   sessionStorage.removeItem(KEY_STORAGE);
+  sessionStorage.removeItem(SESSION_STORAGE);
   session = undefined;
 }
 
-let session: Session | undefined;
+/**
+ * The console session (its page tokens included) is kept for the tab beside the admin key, so
+ * reloads and new screens reuse its tokens instead of minting new ones. It is asked for again when
+ * a token is refused (code 190, e.g. the manual clock moved past it) or when it is close to its
+ * wall-clock hour.
+ */
+const SESSION_STORAGE = "leadgraph.consoleSession";
+const SESSION_REUSE_MS = 50 * 60 * 1000;
+
+interface StoredSession { session: Session; fetchedAt: number }
+
+function restoreSession(): StoredSession | undefined {
+  try {
+    const raw = sessionStorage.getItem(SESSION_STORAGE);
+    if (!raw) return undefined;
+    const stored = JSON.parse(raw) as StoredSession;
+    return Date.now() - stored.fetchedAt < SESSION_REUSE_MS ? stored : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function keepSession(s: Session): void {
+  session = s;
+  sessionFetchedAt = Date.now();
+  sessionStorage.setItem(SESSION_STORAGE, JSON.stringify({ session: s, fetchedAt: sessionFetchedAt } satisfies StoredSession));
+}
+
+const restored = restoreSession();
+let session: Session | undefined = restored?.session;
 let sessionLoading: Promise<Session> | undefined;
-let sessionFetchedAt = Date.now();
+let sessionFetchedAt = restored?.fetchedAt ?? Date.now();
 
 async function parse(res: Response, path: string): Promise<unknown> {
   const text = await res.text();
@@ -312,19 +342,17 @@ async function admin<T>(method: string, path: string, body?: unknown, key = stor
 export async function signIn(key: string): Promise<Session> {
   const s = await admin<Session>("POST", "console/session", undefined, key);
   sessionStorage.setItem(KEY_STORAGE, key);
-  session = s;
-  sessionFetchedAt = Date.now();
+  keepSession(s);
   return s;
 }
 
 export async function currentSession(refresh = false): Promise<Session> {
-  if (session && !refresh) return session;
+  if (session && !refresh && Date.now() - sessionFetchedAt < SESSION_REUSE_MS) return session;
   sessionLoading ??= admin<Session>("POST", "console/session").finally(() => {
     sessionLoading = undefined;
   });
-  session = await sessionLoading;
-  sessionFetchedAt = Date.now();
-  return session;
+  keepSession(await sessionLoading);
+  return session!;
 }
 
 export async function pageToken(pageId: string, refresh = false): Promise<string> {

@@ -1,5 +1,6 @@
 import { useRef, useState } from "preact/hooks";
 import { type ErasureAnswer, type ErasurePreview, eraseLead, erasePerson, type FieldDatum, type PersonQuery, previewPersonErasure } from "../api.ts";
+import { count } from "./format.ts";
 
 /** The person a lead names: its first email-looking and phone-looking answers. */
 export function personOf(fields: readonly FieldDatum[]): PersonQuery {
@@ -73,7 +74,7 @@ export function EraseLead({ leadId, fields }: { leadId: string; fields: readonly
         {step.kind === "confirm-lead" && <p>Lead <code>{leadId}</code> will be removed from the database for good: its answers, its webhook outbox rows and any pending delivery.</p>}
         {step.kind === "confirm-person" && (
           <p data-testid="erasure-preview">
-            {step.preview.leads_matched} lead{step.preview.leads_matched === 1 ? "" : "s"} with the answer {who}, on {step.preview.form_ids.length} form{step.preview.form_ids.length === 1 ? "" : "s"} of {step.preview.page_ids.length} page{step.preview.page_ids.length === 1 ? "" : "s"}, will be removed from the database for good.
+            {count(step.preview.leads_matched)} lead{step.preview.leads_matched === 1 ? "" : "s"} with the answer {who}, on {step.preview.form_ids.length} form{step.preview.form_ids.length === 1 ? "" : "s"} of {step.preview.page_ids.length} page{step.preview.page_ids.length === 1 ? "" : "s"}, will be removed from the database for good.
           </p>
         )}
         {(step.kind === "confirm-lead" || step.kind === "confirm-person") && (
@@ -83,7 +84,7 @@ export function EraseLead({ leadId, fields }: { leadId: string; fields: readonly
               <button type="button" onClick={() => void run(async () => ({
                 kind: "done", answer: step.kind === "confirm-person" ? await erasePerson(step.query) : await eraseLead(leadId),
               }))}>
-                {step.kind === "confirm-person" ? `Erase ${step.preview.leads_matched} lead${step.preview.leads_matched === 1 ? "" : "s"}` : "Erase lead"}
+                {step.kind === "confirm-person" ? `Erase ${count(step.preview.leads_matched)} lead${step.preview.leads_matched === 1 ? "" : "s"}` : "Erase lead"}
               </button>{" "}
               <button type="button" class="secondary" onClick={close}>Cancel</button>
             </p>

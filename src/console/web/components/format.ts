@@ -11,6 +11,11 @@ export const unixOf = (t: string): number => Math.floor(new Date(t.replace(/([+-
 export const fromLocalInput = (v: string): number | undefined => (v ? Math.floor(Date.parse(`${v}:00Z`) / 1000) : undefined);
 export const toLocalInput = (s: number | undefined): string => (s === undefined ? "" : new Date(s * 1000).toISOString().slice(0, 16));
 
+const COUNT = new Intl.NumberFormat("en-US");
+
+/** Counts with digit grouping (`21,830,400`), the same in every browser locale so tests and docs agree. */
+export const count = (n: number | null | undefined): string => (n === null || n === undefined ? "—" : COUNT.format(n));
+
 export const percent = (n: number, d: number): string => (d === 0 ? "—" : `${((100 * n) / d).toFixed(1)} %`);
 
 export const fieldValue = (values: string[] | undefined): string => (values ?? []).join(", ");

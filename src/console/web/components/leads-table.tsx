@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { exportUrl, type Lead, leads } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "./async.tsx";
-import { fieldValue, fromLocalInput, showTime, toLocalInput } from "./format.ts";
+import { count as showCount, fieldValue, fromLocalInput, showTime, toLocalInput } from "./format.ts";
 import { Link, navigate } from "../router.tsx";
 
 const PAGE_SIZE = 50;
@@ -17,7 +17,7 @@ function summaryOf(l: Lead): string {
  * The leads of a form, filtered by time range and ad, paged by the Graph cursors (keyset paging:
  * page 2,000 costs what page 1 costs). Filters and cursor live in the URL so back/forward work.
  */
-export function LeadsTable({ pageId, formId, query }: { pageId: string; formId: string; query: URLSearchParams }) {
+export function LeadsTable({ pageId, formId, query, formLeads }: { pageId: string; formId: string; query: URLSearchParams; formLeads?: number | undefined }) {
   const from = query.get("from") ? Number(query.get("from")) : undefined;
   const until = query.get("until") ? Number(query.get("until")) : undefined;
   const ad = query.get("ad") ?? "";
@@ -84,8 +84,15 @@ export function LeadsTable({ pageId, formId, query }: { pageId: string; formId: 
       <div class="row">
         <button type="button" class="secondary" onClick={() => download("csv")}>Export CSV</button>
         <button type="button" class="secondary" onClick={() => download("tsv")}>Export TSV</button>
-        {count?.key === filterKey && <span class="muted" data-testid="lead-count">{count.n} leads match</span>}
+        {count?.key === filterKey && <span class="muted" data-testid="lead-count">{showCount(count.n)} leads match</span>}
       </div>
+      {count?.key === filterKey && from === undefined && until === undefined && !ad && formLeads !== undefined && formLeads > count.n && (
+        <p class="alert note" data-testid="retention-note">
+          The form counts {showCount(formLeads)} leads; {showCount(formLeads - count.n)} of them are older than 90 days. Like Meta,
+          leadgraph keeps counting them but no longer returns them through the Graph API (leads are readable for 90 days after they
+          arrive), so they are not listed here.
+        </p>
+      )}
       {exportError !== undefined && <ErrorBox error={exportError} what="Lead export" />}
       <Async state={state}>
         {(page) => (

@@ -2,7 +2,8 @@ import { useState } from "preact/hooks";
 import { createAttributedLead, createTestLead, type FieldDatum, form, type FormDetail, hostedFormUrl, setFormStatus } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
 import { FormPreview, labelOf } from "../components/form-preview.tsx";
-import { showTime } from "../components/format.ts";
+import { count, showTime } from "../components/format.ts";
+import { LeadsPerDayChart } from "../components/leads-per-day-chart.tsx";
 import { LeadsTable } from "../components/leads-table.tsx";
 import { Link, navigate } from "../router.tsx";
 
@@ -86,13 +87,14 @@ export function FormScreen({ pageId, formId, query }: { pageId: string; formId: 
         {(f) => (
           <>
             <h1>{f.name} <span class={`badge ${f.status.toLowerCase()}`}>{f.status}</span></h1>
-            <p class="muted">Form <code>{f.id}</code> on {f.page?.name ?? pageId} · {f.locale} · created {showTime(f.created_time)} · {f.leads_count ?? 0} leads ({f.organic_leads_count ?? 0} organic)</p>
+            <p class="muted">Form <code>{f.id}</code> on {f.page?.name ?? pageId} · {f.locale} · created {showTime(f.created_time)} · {count(f.leads_count ?? 0)} leads ({count(f.organic_leads_count ?? 0)} organic)</p>
             <div class="row">
               <a class="button secondary" href={hostedFormUrl(f.id)} target="_blank" rel="noopener">Open the hosted form</a>
               <button type="button" class="secondary" onClick={() => toggle(f)}>{f.status === "ACTIVE" ? "Archive" : "Activate"}</button>
               <button type="button" class="link" onClick={() => navigate(`/webhooks?page_id=${pageId}`)}>Webhook deliveries of this page</button>
             </div>
             {statusError !== undefined && <ErrorBox error={statusError} what="Archiving and activating forms" />}
+            <LeadsPerDayChart pageId={pageId} formId={f.id} formName={f.name} />
             <div class="grid">
               <section class="card" aria-labelledby="preview-h">
                 <h2 id="preview-h">Questions, as the person sees them</h2>
@@ -100,7 +102,7 @@ export function FormScreen({ pageId, formId, query }: { pageId: string; formId: 
               </section>
               <NewLead pageId={pageId} f={f} />
             </div>
-            <LeadsTable pageId={pageId} formId={f.id} query={query} />
+            <LeadsTable pageId={pageId} formId={f.id} query={query} formLeads={f.leads_count} />
           </>
         )}
       </Async>

@@ -1,6 +1,6 @@
 import { formsOfPage, type Session } from "../api.ts";
 import { Async, useAsync } from "../components/async.tsx";
-import { showTime } from "../components/format.ts";
+import { count, showTime } from "../components/format.ts";
 import { Link } from "../router.tsx";
 
 export function FormsScreen({ session }: { session: Session }) {
@@ -26,7 +26,7 @@ export function FormsScreen({ session }: { session: Session }) {
                         <td><code>{f.id}</code></td>
                         <td><span class={`badge ${f.status.toLowerCase()}`}>{f.status}</span></td>
                         <td>{f.locale}</td>
-                        <td class="num">{f.leads_count ?? "—"}</td>
+                        <td class="num">{count(f.leads_count)}</td>
                         <td>{showTime(f.created_time)}</td>
                       </tr>
                     ))}

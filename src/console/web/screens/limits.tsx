@@ -13,7 +13,7 @@ export function LimitsScreen({ session }: { session: Session }) {
   return (
     <section>
       <h1>Limits</h1>
-      <p class="muted">Leadgen calls per page over the last 24 hours against the page's budget. The console's own reads count too.</p>
+      <p class="muted">Leadgen calls per page over the last 24 hours against the page's budget. The console's own reads are not counted.</p>
       <Async state={state} what="Rate-limit usage">
         {(list) => list.length === 0 ? <p class="muted">No pages.</p> : (
           <div class="grid">

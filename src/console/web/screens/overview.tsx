@@ -3,7 +3,7 @@ import {
   ApiError, type ClockState, currentSession, deliveries, formsOfPage, leadCount, limits, serverNow, type Session, setClock,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
-import { percent, showTime } from "../components/format.ts";
+import { count, percent, showTime } from "../components/format.ts";
 import { UsageBar } from "../components/usage-bar.tsx";
 import { Link } from "../router.tsx";
 
@@ -84,20 +84,20 @@ export function OverviewScreen({ session }: { session: Session }) {
                     {rows.map((r) => (
                       <tr key={r.page.id}>
                         <th scope="row">{r.page.name} <span class="muted">{r.page.id}</span></th>
-                        <td class="num">{r.forms} <span class="muted">({r.active} active)</span></td>
-                        <td class="num" data-testid={`leads-today-${r.page.id}`}>{r.today}</td>
-                        <td class="num">{r.week}</td>
-                        <td class="num">{r.quarter}</td>
+                        <td class="num">{count(r.forms)} <span class="muted">({count(r.active)} active)</span></td>
+                        <td class="num" data-testid={`leads-today-${r.page.id}`}>{count(r.today)}</td>
+                        <td class="num">{count(r.week)}</td>
+                        <td class="num">{count(r.quarter)}</td>
                       </tr>
                     ))}
                   </tbody>
                   <tfoot>
                     <tr>
                       <th scope="row">All pages</th>
-                      <td class="num">{rows.reduce((a, r) => a + r.forms, 0)}</td>
-                      <td class="num">{rows.reduce((a, r) => a + r.today, 0)}</td>
-                      <td class="num">{rows.reduce((a, r) => a + r.week, 0)}</td>
-                      <td class="num">{rows.reduce((a, r) => a + r.quarter, 0)}</td>
+                      <td class="num">{count(rows.reduce((a, r) => a + r.forms, 0))}</td>
+                      <td class="num">{count(rows.reduce((a, r) => a + r.today, 0))}</td>
+                      <td class="num">{count(rows.reduce((a, r) => a + r.week, 0))}</td>
+                      <td class="num">{count(rows.reduce((a, r) => a + r.quarter, 0))}</td>
                     </tr>
                   </tfoot>
                 </table>
@@ -120,7 +120,7 @@ export function OverviewScreen({ session }: { session: Session }) {
               return (
                 <>
                   <p class="big" data-testid="webhook-success">{percent(ok, done.length)}</p>
-                  <p class="muted">delivered, of the last {done.length} finished deliveries ({list.data.length - done.length} pending)</p>
+                  <p class="muted">delivered, of the last {count(done.length)} finished deliveries ({count(list.data.length - done.length)} pending)</p>
                   <h3>Latest failures</h3>
                   {failures.length === 0 ? <p class="muted">None.</p> : (
                     <ul class="plain">

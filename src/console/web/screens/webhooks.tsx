@@ -4,7 +4,8 @@ import {
   resubscribe, type Session, setFaults, subscriptions,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
-import { fromLocalInput, showTime, toLocalInput } from "../components/format.ts";
+import { DeliveriesChart } from "../components/deliveries-chart.tsx";
+import { count, fromLocalInput, showTime, toLocalInput } from "../components/format.ts";
 import { Link, navigate } from "../router.tsx";
 
 const POLL_MS = 3000;
@@ -221,8 +222,8 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
         <button type="button" class="secondary" onClick={redeliverAll} disabled={!canRange} aria-describedby="range-help">Redeliver all matching</button>
         <span id="range-help" class="muted small">{canRange ? "Sends every delivery of this app since the chosen time again." : "Filter by an app id and a since time to redeliver a range."}</span>
       </div>
-      {rangeMsg?.count !== undefined && <p class="alert ok" role="status">Queued {rangeMsg.count} redeliveries.
-        {rangeMsg.skipped?.map((k) => <span key={k.page_id}> Skipped {k.count} of page {k.page_id}: {k.reason}.</span>)}</p>}
+      {rangeMsg?.count !== undefined && <p class="alert ok" role="status">Queued {count(rangeMsg.count)} redeliveries.
+        {rangeMsg.skipped?.map((k) => <span key={k.page_id}> Skipped {count(k.count)} of page {k.page_id}: {k.reason}.</span>)}</p>}
       {rangeMsg?.error !== undefined && <ErrorBox error={rangeMsg.error} what="Range redelivery" />}
       <Async state={state} what="The webhook delivery log">
         {(list) => (
@@ -269,6 +270,7 @@ export function WebhooksScreen({ session, query }: { session: Session; query: UR
   return (
     <section>
       <h1>Webhooks</h1>
+      <DeliveriesChart />
       <DeliveryLog session={session} query={query} />
       <div class="grid">
         <Subscriptions onApps={setApps} />
