@@ -148,17 +148,17 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     expect(proxy.throttled).toBe(6);
     expect(st.rateLimit.rateLimitRetries).toBe(6);
     expect(st.rateLimit.governor.pauses).toBeGreaterThan(0);
-    expect(log.lines.some((l) => l.level === "warn" && /rate limited on page 3001/.test(l.msg))).toBe(true);
+    expect(log.lines.some((l) => l.level === "warn" && /rate limited on page 3001 \(Graph 80005: .*\); paused until \d{4}-\d\d-\d\dT/.test(l.msg))).toBe(true);
     expect(service.reconciler.last?.errors).toEqual([]);
     await service.stop();
     expectExact(await syncedLeads(config), await serverLeads(h));
   });
 
-  it("(e) an expired token is reported clearly, and the service keeps running", async () => {
+  it("(e) an expired token is reported clearly, and with --wait-for-fix the service keeps running", async () => {
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
     const p = new SyncProcess(["--page", "3001", "--access-token", EXPIRED_TOKEN, "--app-secret", APP_SECRET, "--verify-token", "vt",
-      "--base-url", h.url, "--port", "0", "--log-level", "info", ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])]);
+      "--base-url", h.url, "--port", "0", "--log-level", "info", "--wait-for-fix", ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])]);
     cleanups.push(() => p.kill());
     await p.ready;
     await waitFor(async () => (await p.status()).tokens["3001"]?.state === "expired", 60_000, "token reported expired");
