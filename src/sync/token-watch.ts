@@ -2,7 +2,7 @@ import { GraphApiError } from "../client/index.ts";
 import type { PageClients } from "./page-clients.ts";
 import type { SyncLog } from "./sync-log.ts";
 import type { SyncStore } from "./storage/sync-store.ts";
-import { describeProblem, diagnose, type ProblemKind, type SyncProblem } from "./sync-problem.ts";
+import { describeProblem, diagnose, NEW_TOKEN_ACTION, type ProblemKind, type SyncProblem } from "./sync-problem.ts";
 
 /** What the service knows about one page's token. */
 export interface TokenStatus {
@@ -81,8 +81,11 @@ export class TokenWatch {
       const d = await client.debugToken(this.#appId ? { appId: this.#appId } : {});
       if (!d.is_valid) {
         const expired = d.error?.subcode === 463 || (d.expires_at !== undefined && d.expires_at > 0 && d.expires_at <= now);
-        s = { state: expired ? "expired" : "invalid", message: `token for page ${pageId} is ${expired ? "expired" : "invalid"}${d.error?.message ? `: ${d.error.message}` : ""}`, checkedAt: now };
-        if (d.expires_at !== undefined) s.expiresAt = d.expires_at;
+        s = await this.report({
+          kind: expired ? "token-expired" : "token-invalid", pageId, needsPerson: true, action: NEW_TOKEN_ACTION, code: d.error?.code, subcode: d.error?.subcode,
+          message: `token for page ${pageId} is ${expired ? "expired" : "invalid"}${d.error?.message ? `: ${d.error.message}` : ""} (debug_token)`,
+        }, d.expires_at);
+        return s;
       } else if (d.expires_at && d.expires_at > 0 && d.expires_at - now <= this.#warnDays * DAY) {
         const days = Math.max(0, (d.expires_at - now) / DAY);
         s = { state: "expiring", expiresAt: d.expires_at, message: `token for page ${pageId} expires in ${days.toFixed(1)} days (${new Date(d.expires_at * 1000).toISOString()}); replace it with a long-lived page token`, checkedAt: now };
@@ -118,7 +121,7 @@ export class TokenWatch {
   }
 
   /** Records a problem that needs a person: the page's work pauses until it is fixed and sync restarted. */
-  async report(p: SyncProblem): Promise<TokenStatus> {
+  async report(p: SyncProblem, expiresAt?: number): Promise<TokenStatus> {
     const state = STATE_OF[p.kind];
     if (!state) throw new Error(`a ${p.kind} problem does not block a page`);
     this.#problems.set(p.pageId, p);
@@ -126,6 +129,7 @@ export class TokenWatch {
       state, checkedAt: Math.floor(this.#nowMs() / 1000), action: p.action,
       message: `${describeProblem(p)} Sync for page ${p.pageId} is paused.`,
     };
+    if (expiresAt !== undefined) s.expiresAt = expiresAt;
     await this.#set(p.pageId, s);
     return s;
   }
