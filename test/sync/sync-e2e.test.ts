@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadSyncConfig, type SyncConfigInput, type SyncLog, SyncService } from "../../src/sync/index.ts";
 import { signBody } from "../../src/client/index.ts";
 import { databaseKinds } from "../support/databases.ts";
-import { type Harness, startHarness } from "../support/harness.ts";
+import type { Harness } from "../support/harness.ts";
 import { applyPlan, leadgenBody, TestMeta } from "../support/sync/meta-webhooks.ts";
 import { RateLimitProxy } from "../support/sync/rate-limit-proxy.ts";
 import { SyncProcess, waitFor } from "../support/sync/sync-process.ts";
 import {
-  APP_SECRET, createLeads, EXPIRED_TOKEN, expectExact, PAGE_TOKEN, serverLeads, syncDatabase, syncedLeads, syncWorld,
+  APP_SECRET, createLeads, EXPIRED_TOKEN, expectExact, PAGE_TOKEN, serverLeads, syncDatabase, syncedLeads, syncServerPerSuite,
 } from "../support/sync/sync-fixtures.ts";
 
 /** Leads created for the reconciliation run; the figure is 5,000 (LEADGRAPH_E2E_LEADS=5000). */
@@ -21,16 +21,9 @@ function captureLog(): SyncLog & { lines: { level: string; msg: string }[] } {
 
 // The Graph server runs on SQLite; the sync database runs on each kind.
 describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", (kind) => {
-  let h: Harness;
-  const cleanups: (() => Promise<unknown>)[] = [];
-  beforeAll(async () => {
-    h = await startHarness("sqlite", { world: syncWorld() });
-    await h.listen();
-  });
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    await h?.close();
-  });
+  const { harness, cleanups } = syncServerPerSuite();
+  let h!: Harness;
+  beforeAll(() => void (h = harness()));
 
   async function inProcess(extra: Partial<SyncConfigInput> = {}) {
     const { db, config } = await syncDatabase(kind);

@@ -1,10 +1,10 @@
 import { createServer } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadSyncConfig, type SyncConfigInput, type SyncLog, SyncService } from "../../src/sync/index.ts";
 import { databaseKinds } from "../support/databases.ts";
-import { type Harness, startHarness } from "../support/harness.ts";
+import type { Harness } from "../support/harness.ts";
 import { SyncProcess, waitFor } from "../support/sync/sync-process.ts";
-import { APP_SECRET, createLeads, PAGE_TOKEN, serverLeads, syncDatabase, syncWorld } from "../support/sync/sync-fixtures.ts";
+import { APP_SECRET, createLeads, PAGE_TOKEN, serverLeads, syncDatabase, syncServerPerSuite } from "../support/sync/sync-fixtures.ts";
 
 const OTHER_PAGE_TOKEN = "EAAB-page-other";
 
@@ -24,16 +24,9 @@ async function closedPort(): Promise<number> {
 }
 
 describe.each(databaseKinds())("leadgraph sync tells what is wrong and how far it is (sync database: %s)", (kind) => {
-  let h: Harness;
-  const cleanups: (() => Promise<unknown>)[] = [];
-  beforeAll(async () => {
-    h = await startHarness("sqlite", { world: syncWorld() });
-    await h.listen();
-  });
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    await h?.close();
-  });
+  const { harness, cleanups } = syncServerPerSuite();
+  let h!: Harness;
+  beforeAll(() => void (h = harness()));
 
   async function inProcess(extra: Partial<SyncConfigInput>, opts: { waitForFix?: boolean; progressEveryMs?: number } = {}) {
     const { db, config } = await syncDatabase(kind);
