@@ -92,7 +92,7 @@ export class LeadFetcher {
         return;
       }
       if (tokens.blocked(job.page_id)) {
-        await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, "token expired or invalid");
+        await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, `page paused: ${tokens.problem(job.page_id)?.kind ?? "token expired or invalid"}`);
         return;
       }
       const lead = await client.getLead(job.lead_id, { fields: LEAD_FIELDS });
