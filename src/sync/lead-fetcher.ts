@@ -3,6 +3,7 @@ import { leadToRow } from "./lead-row.ts";
 import type { PageClients } from "./page-clients.ts";
 import type { SyncLog } from "./sync-log.ts";
 import type { JobRow, SyncStore } from "./storage/sync-store.ts";
+import { diagnose } from "./sync-problem.ts";
 import type { TokenWatch } from "./token-watch.ts";
 
 /** Counters reported on /status. */
@@ -91,7 +92,7 @@ export class LeadFetcher {
         return;
       }
       if (tokens.blocked(job.page_id)) {
-        await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, "token expired or invalid");
+        await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, `page paused: ${tokens.problem(job.page_id)?.kind ?? "token expired or invalid"}`);
         return;
       }
       const lead = await client.getLead(job.lead_id, { fields: LEAD_FIELDS });
@@ -99,8 +100,10 @@ export class LeadFetcher {
       this.stats.fetched += 1;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      if (e instanceof GraphApiError && e.isTokenError) {
-        await tokens.reportError(job.page_id, e);
+      const problem = e instanceof GraphApiError && !e.retryable ? diagnose(e, { pageId: job.page_id, what: `fetching lead ${job.lead_id}`, baseUrl: "the Graph base URL" }) : undefined;
+      // A wrong secret or a dead token fails every lead alike: pause the page instead of failing leads.
+      if (problem && (problem.kind === "app-secret" || problem.kind === "token-expired" || problem.kind === "token-invalid")) {
+        await tokens.report(problem);
         await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, msg);
         this.stats.rescheduled += 1;
         return;

@@ -16,8 +16,11 @@ export class PageClients {
   readonly #clients = new Map<string, GraphLeadsClient>();
   readonly stats: ClientStats = { retries: 0, rateLimitRetries: 0 };
   readonly governors = new Map<string, UsageGovernor>();
+  /** Whether calls carry appsecret_proof (and debug_token may use the app token). */
+  readonly appSecret: boolean;
 
   constructor(config: SyncConfig, opts: { fetch?: typeof fetch; onRetry?: (pageId: string, e: RetryEvent) => void } = {}) {
+    this.appSecret = Boolean(config.appSecret);
     for (const page of config.pages) {
       const governor = new UsageGovernor({ slowDownAt: config.slowDownAt, maxPauseMs: config.maxPauseMs, maxRegainWaitMs: config.maxBackoffMs });
       this.governors.set(page.id, governor);

@@ -1,8 +1,9 @@
-import { GraphApiError } from "../client/index.ts";
+import { CatchUpProgress } from "./catch-up-progress.ts";
 import { leadToRow } from "./lead-row.ts";
 import type { PageClients } from "./page-clients.ts";
 import type { SyncLog } from "./sync-log.ts";
 import type { FormState, SyncStore, StoredLead } from "./storage/sync-store.ts";
+import { describeProblem, diagnose } from "./sync-problem.ts";
 import type { TokenWatch } from "./token-watch.ts";
 
 /** Outcome of one reconciliation pass. */
@@ -23,13 +24,25 @@ export interface ReconcileReport {
  * moves only after a form was read to the end; an interrupted pass leaves a checkpoint (the range
  * still unread) that the next pass finishes first, so a restart during a long catch-up resumes.
  */
+type ReconcilerOptions = {
+  store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; overlap: number; pageSize: number; forward: boolean;
+  /** Named in network failures. */
+  baseUrl?: string;
+  /** Milliseconds between progress lines of a form being read (default 5000). */
+  progressEveryMs?: number;
+};
+
 export class Reconciler {
-  readonly #o: { store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; overlap: number; pageSize: number; forward: boolean };
+  readonly #o: ReconcilerOptions;
+  /** Graph's `leads_count` per form, from the last listing: the total of a catch-up. */
+  readonly #leadsCount = new Map<string, number>();
+  readonly progress: CatchUpProgress;
   last: ReconcileReport | undefined;
   running = false;
 
-  constructor(o: { store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; overlap: number; pageSize: number; forward: boolean }) {
+  constructor(o: ReconcilerOptions) {
     this.#o = o;
+    this.progress = new CatchUpProgress({ log: o.log, ...(o.progressEveryMs !== undefined ? { everyMs: o.progressEveryMs } : {}) });
   }
 
   async run(shouldStop: () => boolean = () => false): Promise<ReconcileReport> {
@@ -41,15 +54,18 @@ export class Reconciler {
         if (shouldStop()) break;
         const client = clients.for(pageId)!;
         try {
-          for await (const form of client.forms(pageId)) await store.upsertForm(form.id, pageId, form.name ?? null);
+          for await (const form of client.forms(pageId, { fields: ["id", "name", "leads_count"] })) {
+            await store.upsertForm(form.id, pageId, form.name ?? null);
+            if (typeof form.leads_count === "number") this.#leadsCount.set(form.id, form.leads_count);
+          }
         } catch (e) {
-          if (e instanceof GraphApiError && e.isTokenError) {
-            await tokens.reportError(pageId, e);
-            report.errors.push(`page ${pageId}: ${e.message}`);
+          const p = diagnose(e, { pageId, what: `listing forms of page ${pageId}`, baseUrl: this.#o.baseUrl ?? "the Graph base URL" });
+          report.errors.push(`page ${pageId} forms: ${p.message}`);
+          if (p.needsPerson) {
+            await tokens.report(p);
             continue;
           }
-          report.errors.push(`page ${pageId} forms: ${e instanceof Error ? e.message : String(e)}`);
-          log.warn({ pageId }, `listing forms of page ${pageId} failed; reconciling the forms already known`);
+          log.warn({ pageId, problem: p.kind, code: p.code, subcode: p.subcode }, `${describeProblem(p)} Reconciling the forms already known.`);
         }
         for (const form of await store.forms(pageId)) {
           if (shouldStop()) break;
@@ -57,14 +73,14 @@ export class Reconciler {
           try {
             await this.#form(form, report, shouldStop);
           } catch (e) {
-            const msg = e instanceof Error ? e.message : String(e);
-            report.errors.push(`form ${form.id}: ${msg}`);
-            await store.formFailed(form.id, msg);
-            if (e instanceof GraphApiError && e.isTokenError) {
-              await tokens.reportError(pageId, e);
+            const p = diagnose(e, { pageId, what: `reading leads of form ${form.id}`, baseUrl: this.#o.baseUrl ?? "the Graph base URL" });
+            report.errors.push(`form ${form.id}: ${p.message}`);
+            await store.formFailed(form.id, p.message);
+            if (p.needsPerson) {
+              await tokens.report(p);
               break;
             }
-            log.warn({ formId: form.id }, `reconciling form ${form.id} failed: ${msg}`);
+            log.warn({ formId: form.id, problem: p.kind, code: p.code, subcode: p.subcode }, describeProblem(p));
           }
         }
       }
@@ -107,6 +123,13 @@ export class Reconciler {
       report.leadsAdded += (await store.insertLeads(rows, progress)).length;
     };
     const opts = { pageSize, ...(range.since > 0 ? { since: range.since } : {}), ...(range.until !== undefined ? { until: range.until } : {}) };
+    // A read from the form's start has Graph's leads_count as its total; a resumed one has already
+    // stored the newer leads above `until`.
+    const fromStart = range.since === 0;
+    const total = fromStart ? this.#leadsCount.get(form.id) ?? null : null;
+    const done0 = fromStart && range.until !== undefined ? await store.countLeads(form.id) : 0;
+    this.progress.start(form.id, form.page_id, total, done0);
+    let ok = false;
     try {
       for await (const page of client.leadPages(form.id, opts)) {
         if (page.length === 0) continue;
@@ -116,6 +139,7 @@ export class Reconciler {
           oldest = Math.min(oldest, r.created_time);
         }
         report.leadsRead += rows.length;
+        this.progress.add(form.id, rows.length);
         await storing;
         if (shouldStop()) return undefined;
         storing = store1(rows, { formId: form.id, since: range.since, until: oldest + 1, newest })();
@@ -123,9 +147,11 @@ export class Reconciler {
         // it is still thrown by the next `await storing`.
         storing.catch(() => undefined);
       }
+      ok = true;
     } finally {
       // Never leave a store running behind an error or a stop.
       await storing.catch(() => undefined);
+      this.progress.finish(form.id, ok);
     }
     await storing;
     await store.formReconciled(form.id, newest, Date.now());

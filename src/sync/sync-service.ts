@@ -9,6 +9,7 @@ import { createSyncServer, type WebhookStats } from "./sync-http.ts";
 import type { SyncLog } from "./sync-log.ts";
 import { connectSyncDatabase, migrateSyncDatabase, type SyncConnection } from "./storage/connect.ts";
 import { SyncStore } from "./storage/sync-store.ts";
+import { describeProblem, diagnose, EXIT_CODES, type SyncProblem } from "./sync-problem.ts";
 import { TokenWatch } from "./token-watch.ts";
 import { readApiAccess } from "./read-api-key.ts";
 
@@ -22,6 +23,22 @@ async function listen(server: Server, host: string, port: number): Promise<strin
   return `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
 }
 
+/** Why the service gave up: every page needs a person. `exitCode` is the CLI's (docs/sync.md). */
+export interface GiveUp {
+  exitCode: number;
+  problems: SyncProblem[];
+}
+
+export interface SyncServiceOptions {
+  fetch?: typeof fetch;
+  /** Unix ms clock for tests on a manual clock: token expiry is judged against it. */
+  now?: () => number;
+  /** Keep running (paused) when every page needs a person, instead of giving up. */
+  waitForFix?: boolean;
+  /** Milliseconds between progress lines of a form being reconciled (default 5000). */
+  progressEveryMs?: number;
+}
+
 /**
  * `leadgraph sync`: webhook endpoint + durable fetch queue + periodic reconciliation + token watch
  * (+ optional forwarding), over its own database. Everything it must not lose is in the database
@@ -32,6 +49,12 @@ export class SyncService {
   readonly #log: SyncLog;
   readonly #fetch: typeof fetch | undefined;
   readonly #now: (() => number) | undefined;
+  readonly #opts: SyncServiceOptions;
+  #giveUp: ((g: GiveUp) => void) | undefined;
+  /** Resolves when every page needs a person and the service was not told to wait for a fix. */
+  readonly gaveUp: Promise<GiveUp>;
+  /** Latest rate-limit or network problem per page, for /status. */
+  readonly #transient = new Map<string, SyncProblem>();
   #conn: SyncConnection | undefined;
   #server: Server | undefined;
   #webhookServer: Server | undefined;
@@ -51,12 +74,13 @@ export class SyncService {
   /** The read API key generated on this start (printed once by the CLI); undefined when configured or already stored. */
   generatedApiKey: string | undefined;
 
-  /** `now` (unix ms) is for tests on a manual clock: token expiry is judged against it. */
-  constructor(config: SyncConfig, log: SyncLog, opts: { fetch?: typeof fetch; now?: () => number } = {}) {
+  constructor(config: SyncConfig, log: SyncLog, opts: SyncServiceOptions = {}) {
     this.config = config;
     this.#log = log;
     this.#fetch = opts.fetch;
     this.#now = opts.now;
+    this.#opts = opts;
+    this.gaveUp = new Promise((r) => (this.#giveUp = r));
   }
 
   async start(): Promise<void> {
@@ -66,13 +90,27 @@ export class SyncService {
     this.store = new SyncStore(this.#conn.db);
     this.clients = new PageClients(c, {
       ...(this.#fetch ? { fetch: this.#fetch } : {}),
-      onRetry: (pageId, e) => this.#log.warn({ pageId, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code, status: e.error.status },
-        e.error.isRateLimit ? `rate limited on page ${pageId}; waiting ${e.delayMs} ms` : `retrying after ${e.error.message}`),
+      onRetry: (pageId, e) => {
+        const p = diagnose(e.error, { pageId, what: `${e.method} ${e.path}`, baseUrl: c.baseUrl, delayMs: e.delayMs });
+        const obj = { pageId, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code, status: e.error.status, problem: p.kind };
+        if (p.kind === "rate-limit" || p.kind === "network") this.#transient.set(pageId, p);
+        if (p.kind === "rate-limit") {
+          this.reconciler.progress.paused(pageId, Date.now() + e.delayMs);
+          this.#log.warn({ ...obj, until: p.until }, `${p.message}; waiting ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`);
+        } else if (p.kind === "network") {
+          this.#log.warn(obj, `${p.message}; retrying in ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`);
+        } else {
+          this.#log.warn(obj, `retrying after ${e.error.message}`);
+        }
+      },
     });
-    this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId, ...(this.#now ? { now: this.#now } : {}) });
+    this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId, baseUrl: c.baseUrl, ...(this.#now ? { now: this.#now } : {}) });
     const forward = Boolean(c.forwardUrl);
     this.fetcher = new LeadFetcher({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, concurrency: c.concurrency, forward });
-    this.reconciler = new Reconciler({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward });
+    this.reconciler = new Reconciler({
+      store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward, baseUrl: c.baseUrl,
+      ...(this.#opts.progressEveryMs !== undefined ? { progressEveryMs: this.#opts.progressEveryMs } : {}),
+    });
     for (const p of c.pages) await this.store.setState(`page:${p.id}`, { configured: true }, Date.now());
 
     const { access, generatedKey } = await readApiAccess(this.store, c);
@@ -98,7 +136,7 @@ export class SyncService {
       await this.reconcileNow();
     })();
     this.#timers.push(setInterval(() => void this.reconcileNow(), c.reconcileInterval * 1000));
-    this.#timers.push(setInterval(() => void this.tokens.checkAll().catch(() => undefined), c.tokenCheckInterval * 1000));
+    this.#timers.push(setInterval(() => void this.tokens.checkAll().then(() => this.#checkGiveUp()).catch(() => undefined), c.tokenCheckInterval * 1000));
     for (const t of this.#timers) t.unref();
   }
 
@@ -111,6 +149,33 @@ export class SyncService {
     } catch (e) {
       this.#log.error({ err: String(e) }, "reconciliation failed");
     }
+    this.#checkGiveUp();
+  }
+
+  /** Problems that keep pages from syncing until a person acts, by page. */
+  problems(): SyncProblem[] {
+    return this.config.pages.map((p) => this.tokens.problem(p.id)).filter((p): p is SyncProblem => p !== undefined);
+  }
+
+  /**
+   * When no page can sync without a person, says so once and (unless told to wait) gives up, so a
+   * supervisor or a person sees a non-zero exit instead of a process idling forever.
+   */
+  #checkGiveUp(): void {
+    const problems = this.problems();
+    if (this.#stopping || problems.length === 0 || problems.length < this.config.pages.length || !this.#giveUp) return;
+    const kinds = new Set(problems.map((p) => p.kind));
+    const kind = kinds.has("app-secret") ? "app-secret" : kinds.has("token-expired") ? "token-expired" : kinds.has("token-invalid") ? "token-invalid" : "no-access";
+    const exitCode = EXIT_CODES[kind as keyof typeof EXIT_CODES];
+    const why = problems.map(describeProblem).join(" ");
+    if (this.#opts.waitForFix) {
+      this.#log.error({ problems: problems.map((p) => p.kind) }, `no page can sync until a person acts; waiting (--wait-for-fix). ${why}`);
+    } else {
+      this.#log.error({ problems: problems.map((p) => p.kind), exitCode }, `no page can sync until a person acts; stopping with exit code ${exitCode} (--wait-for-fix keeps it running). ${why}`);
+    }
+    const give = this.#giveUp;
+    this.#giveUp = undefined;
+    if (!this.#opts.waitForFix) give({ exitCode, problems });
   }
 
   /** What /status answers. */
@@ -122,7 +187,9 @@ export class SyncService {
       tokens: this.tokens.all(),
       webhooks: this.webhookStats,
       fetcher: this.fetcher.stats,
-      reconcile: { running: this.reconciler.running, last: this.reconciler.last ?? null },
+      reconcile: { running: this.reconciler.running, progress: this.reconciler.progress.snapshot(), last: this.reconciler.last ?? null },
+      problems: this.problems(),
+      lastTransientProblems: Object.fromEntries(this.#transient),
       rateLimit: { ...this.clients.stats, governor: this.clients.governorPauses() },
       forward: this.forwarder ? { forwarded: this.forwarder.forwarded, failures: this.forwarder.failures } : null,
     };

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadSyncConfig, type SyncConfigInput, type SyncLog, SyncService } from "../../src/sync/index.ts";
 import { signBody } from "../../src/client/index.ts";
 import { databaseKinds } from "../support/databases.ts";
-import { type Harness, startHarness } from "../support/harness.ts";
+import type { Harness } from "../support/harness.ts";
 import { applyPlan, leadgenBody, TestMeta } from "../support/sync/meta-webhooks.ts";
 import { RateLimitProxy } from "../support/sync/rate-limit-proxy.ts";
 import { SyncProcess, waitFor } from "../support/sync/sync-process.ts";
 import {
-  APP_SECRET, createLeads, EXPIRED_TOKEN, expectExact, PAGE_TOKEN, serverLeads, syncDatabase, syncedLeads, syncWorld,
+  APP_SECRET, createLeads, EXPIRED_TOKEN, expectExact, PAGE_TOKEN, serverLeads, syncDatabase, syncedLeads, syncServerPerSuite,
 } from "../support/sync/sync-fixtures.ts";
 
 /** Leads created for the reconciliation run; the figure is 5,000 (LEADGRAPH_E2E_LEADS=5000). */
@@ -21,16 +21,9 @@ function captureLog(): SyncLog & { lines: { level: string; msg: string }[] } {
 
 // The Graph server runs on SQLite; the sync database runs on each kind.
 describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", (kind) => {
-  let h: Harness;
-  const cleanups: (() => Promise<unknown>)[] = [];
-  beforeAll(async () => {
-    h = await startHarness("sqlite", { world: syncWorld() });
-    await h.listen();
-  });
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    await h?.close();
-  });
+  const { harness, cleanups } = syncServerPerSuite();
+  let h!: Harness;
+  beforeAll(() => void (h = harness()));
 
   async function inProcess(extra: Partial<SyncConfigInput> = {}) {
     const { db, config } = await syncDatabase(kind);
@@ -148,17 +141,17 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     expect(proxy.throttled).toBe(6);
     expect(st.rateLimit.rateLimitRetries).toBe(6);
     expect(st.rateLimit.governor.pauses).toBeGreaterThan(0);
-    expect(log.lines.some((l) => l.level === "warn" && /rate limited on page 3001/.test(l.msg))).toBe(true);
+    expect(log.lines.some((l) => l.level === "warn" && /rate limited on page 3001 \(Graph 80005: .*\); paused until \d{4}-\d\d-\d\dT/.test(l.msg))).toBe(true);
     expect(service.reconciler.last?.errors).toEqual([]);
     await service.stop();
     expectExact(await syncedLeads(config), await serverLeads(h));
   });
 
-  it("(e) an expired token is reported clearly, and the service keeps running", async () => {
+  it("(e) an expired token is reported clearly, and with --wait-for-fix the service keeps running", async () => {
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
     const p = new SyncProcess(["--page", "3001", "--access-token", EXPIRED_TOKEN, "--app-secret", APP_SECRET, "--verify-token", "vt",
-      "--base-url", h.url, "--port", "0", "--log-level", "info", ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])]);
+      "--base-url", h.url, "--port", "0", "--log-level", "info", "--wait-for-fix", ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])]);
     cleanups.push(() => p.kill());
     await p.ready;
     await waitFor(async () => (await p.status()).tokens["3001"]?.state === "expired", 60_000, "token reported expired");

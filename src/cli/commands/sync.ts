@@ -102,12 +102,14 @@ export function syncCommand(): Command {
     .option("--webhook-listen <host:port>", "serve the webhook route alone on this address (the only one to expose to Meta)")
     .option("--forward-url <url>", "POST each new lead as JSON here")
     .option("--forward-secret <secret>", "HMAC key of X-Leadgraph-Signature-256 on forwarded leads")
+    .option("--wait-for-fix", "when no page can sync until a person acts (wrong app secret, dead token, no access), keep running paused instead of exiting 3/4/5 (LEADGRAPH_SYNC_WAIT_FOR_FIX=1)")
     .addOption(new Option("--log-level <level>", "log level").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .addHelpText("after", META_SETUP)
     .action(async (o: Record<string, unknown>) => {
       const config = configFrom(o);
       const log = createSyncLog(config.logLevel);
-      const service = new SyncService(config, log);
+      const waitForFix = o.waitForFix === true || /^(1|true|yes)$/i.test(process.env.LEADGRAPH_SYNC_WAIT_FOR_FIX ?? "");
+      const service = new SyncService(config, log, { waitForFix });
       await service.start();
       process.stdout.write(`leadgraph sync listening on ${service.url}\n`);
       if (service.webhookUrl && service.webhookUrl !== service.url) process.stdout.write(`webhook route ${config.webhookPath} served alone on ${service.webhookUrl}\n`);
@@ -115,16 +117,20 @@ export function syncCommand(): Command {
         process.stdout.write(`read API key (generated now and shown only this once; its hash is kept in the sync database): ${service.generatedApiKey}\n`
           + "  send it as Authorization: Bearer <key>; to choose your own, start with --api-key\n");
       } else if (config.insecureOpen) process.stdout.write("read API open without a key (--insecure-open): every stored lead is readable by anyone who reaches this port\n");
-      await new Promise<void>((resolve) => {
+      const exitCode = await new Promise<number>((resolve) => {
         const stop = (): void => {
           // Everything is durable, so a stop stuck behind a long rate-limit wait may be cut short.
           setTimeout(() => process.exit(0), 10_000).unref();
-          resolve();
+          resolve(0);
         };
         process.once("SIGINT", stop);
         process.once("SIGTERM", stop);
+        // Every page needs a person (docs/sync.md, "Exit codes"): exit so a supervisor or a person notices.
+        void service.gaveUp.then((g) => resolve(g.exitCode));
       });
+      if (exitCode !== 0) setTimeout(() => process.exit(exitCode), 10_000).unref();
       await service.stop();
+      process.exitCode = exitCode;
     });
 
   cmd.command("export")

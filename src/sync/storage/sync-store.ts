@@ -173,8 +173,10 @@ export class SyncStore {
     return s.orderBy("created_time", "desc").orderBy("id", "desc").limit(q.limit).execute();
   }
 
-  async countLeads(): Promise<number> {
-    const r = await this.#db.selectFrom("sync_leads").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+  async countLeads(formId?: string): Promise<number> {
+    let s = this.#db.selectFrom("sync_leads").select((eb) => eb.fn.countAll().as("n"));
+    if (formId !== undefined) s = s.where("form_id", "=", formId);
+    const r = await s.executeTakeFirstOrThrow();
     return Number(r.n);
   }
 

@@ -1,9 +1,8 @@
-import { expect } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { LEAD_FIELDS, type Lead } from "../../../src/contract/index.ts";
 import { connectSyncDatabase, rowToLead, SyncStore } from "../../../src/sync/index.ts";
 import type { SyncConfigInput } from "../../../src/sync/index.ts";
-import type { Harness } from "../harness.ts";
-import { TEST_NOW } from "../harness.ts";
+import { type Harness, startHarness, TEST_NOW } from "../harness.ts";
 import { freshDatabase, type TestDatabase } from "../databases.ts";
 import type { Announced } from "./meta-webhooks.ts";
 import { exampleWorld, SCOPES } from "../worlds.ts";
@@ -78,4 +77,22 @@ export function expectExact(synced: { leads: Map<string, Lead>; rows: number }, 
   const missing = [...server.keys()].filter((id) => !synced.leads.has(id));
   expect(missing).toEqual([]);
   for (const [id, lead] of server) expect(synced.leads.get(id), `lead ${id}`).toEqual(lead);
+}
+
+/**
+ * For a describe block: a listening Graph server (SQLite) on {@link syncWorld}, and cleanups that
+ * run, newest first, before it closes. `harness()` is set once the block's first beforeAll ran.
+ */
+export function syncServerPerSuite(): { harness: () => Harness; cleanups: (() => Promise<unknown>)[] } {
+  let h: Harness | undefined;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    h = await startHarness("sqlite", { world: syncWorld() });
+    await h.listen();
+  });
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await h?.close();
+  });
+  return { harness: () => h!, cleanups };
 }
