@@ -8,3 +8,4 @@ export { listInstances, type InstanceRow } from "./instance-node.ts";
 export type { DurableCommitStats, PoolStats } from "./database.ts";
 export { listenOutbox } from "./dialects/postgres/outbox-listener.ts";
 export { KyselyLeadUsageRepository } from "./repositories/lead-usage-repository.ts";
+export { clearWorld } from "./clear-world.ts";

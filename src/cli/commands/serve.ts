@@ -1,13 +1,5 @@
 import { readFile } from "node:fs/promises";
 import { Command, Option } from "commander";
-import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
-import { buildApp } from "../../http/app.ts";
-import { loggerOptions } from "../../http/logger.ts";
-import { freePort } from "../../ops/free-port.ts";
-import { installGracefulShutdown } from "../../ops/graceful-shutdown.ts";
-import { createRuntime } from "../../runtime/runtime.ts";
-import { seedDemo, demoBanner } from "../../world/seed-demo.ts";
-import { loadWorld } from "../../world/load-world.ts";
 import { withDeliveryOptions } from "../delivery-options.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
@@ -27,6 +19,12 @@ export function serveCommand(): Command {
   withDeliveryOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = configFrom(flags);
+    // Loaded here rather than at the top so `leadgraph serve --help` does not load the server.
+    const [{ startDispatcher }, { buildApp }, { loggerOptions }, { installGracefulShutdown }, { createRuntime }, { seedDemo, demoBanner }, { loadWorld }] = await Promise.all([
+      import("../../dispatcher/start-dispatcher.ts"), import("../../http/app.ts"), import("../../http/logger.ts"),
+      import("../../ops/graceful-shutdown.ts"), import("../../runtime/runtime.ts"), import("../../world/seed-demo.ts"),
+      import("../../world/load-world.ts"),
+    ]);
     const runtime = await createRuntime(config);
     if (config.world) {
       const summary = await loadWorld(runtime.services, JSON.parse(await readFile(config.world, "utf8")));
@@ -34,7 +32,6 @@ export function serveCommand(): Command {
     }
     if (config.demo) await seedDemo(runtime.services);
     runtime.metrics.enableProcessMetrics();
-    if (config.port === 0) config.port = await freePort(config.host);
     const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
     const address = await app.listen({ port: config.port, host: config.host });
     const dispatcher = config.webhookDispatcher

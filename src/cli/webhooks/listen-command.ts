@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { adminTarget, withAdminOptions } from "./admin-client.ts";
-import { startRelay } from "./listen-relay.ts";
 
 /** `leadgraph listen --forward-to http://localhost:3000/webhook [--app ID]`, like `stripe listen`. */
 export function listenCommand(): Command {
@@ -9,6 +8,7 @@ export function listenCommand(): Command {
     .requiredOption("--forward-to <url>", "your local webhook endpoint")
     .option("--app <id>", "the app whose subscription to relay (default: the only subscribed app)"));
   cmd.action(async (f: Record<string, string>) => {
+    const { startRelay } = await import("./listen-relay.ts");
     const relay = await startRelay({ ...adminTarget(f), forwardTo: f.forwardTo!, ...(f.app ? { appId: f.app } : {}), print: (l) => process.stdout.write(`${l}\n`) });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
