@@ -20,33 +20,48 @@ export function serveCommand(): Command {
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = configFrom(flags);
     // Loaded here rather than at the top so `leadgraph serve --help` does not load the server.
-    const [{ startDispatcher }, { buildApp }, { loggerOptions }, { installGracefulShutdown }, { createRuntime }, { seedDemo, demoBanner }, { loadWorld }] = await Promise.all([
-      import("../../dispatcher/start-dispatcher.ts"), import("../../http/app.ts"), import("../../http/logger.ts"),
+    const [{ startDispatcher }, { buildApp }, { loggerOptions }, { ServerHost }, { installGracefulShutdown }, { createRuntime }, { seedDemo, demoBanner }, { loadWorld }] = await Promise.all([
+      import("../../dispatcher/start-dispatcher.ts"), import("../../http/app.ts"), import("../../http/logger.ts"), import("../../http/server-host.ts"),
       import("../../ops/graceful-shutdown.ts"), import("../../runtime/runtime.ts"), import("../../world/seed-demo.ts"),
       import("../../world/load-world.ts"),
     ]);
-    const runtime = await createRuntime(config);
-    if (config.world) {
-      const summary = await loadWorld(runtime.services, JSON.parse(await readFile(config.world, "utf8")));
-      process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
-    }
-    if (config.demo) await seedDemo(runtime.services);
-    runtime.metrics.enableProcessMetrics();
-    const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
-    const address = await app.listen({ port: config.port, host: config.host });
-    const dispatcher = config.webhookDispatcher
-      ? startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") })
-      : undefined;
-    const url = config.publicUrl ?? address;
-    if (config.demo) process.stdout.write(demoBanner(url, runtime));
+    let first = true;
+    // The socket is bound first (`--port 0` is read back from it); the runtime and app behind it are
+    // built once ready to answer, and again at each reset (POST /_leadgraph/admin/reset).
+    const host = await ServerHost.start({
+      host: config.host, port: config.port, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      build: async (publicUrl) => {
+        const runtime = await createRuntime(config);
+        try {
+          if (first && config.world) {
+            const summary = await loadWorld(runtime.services, JSON.parse(await readFile(config.world, "utf8")));
+            process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
+          }
+          if (first && config.demo) await seedDemo(runtime.services);
+          first = false;
+          runtime.metrics.enableProcessMetrics();
+          const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel), publicUrl });
+          if (config.webhookDispatcher) {
+            const dispatcher = startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") });
+            // Stop claiming and release in-flight deliveries while the database is still open.
+            runtime.onClose(() => dispatcher.stop());
+          }
+          return { runtime, app };
+        } catch (e) {
+          await runtime.close();
+          throw e;
+        }
+      },
+    });
+    const { runtime, app } = host.current;
+    if (config.demo) process.stdout.write(demoBanner(host.publicUrl, runtime));
     else {
       // The real address first (with --port 0, the port chosen); scripts and tests read this line.
-      process.stdout.write(`leadgraph listening on ${address}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
+      process.stdout.write(`leadgraph listening on ${host.url}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
       if (runtime.adminKeyGenerated) process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`);
     }
-    // Stop claiming and release in-flight deliveries while the database is still open.
-    if (dispatcher) runtime.onClose(() => dispatcher.stop());
-    installGracefulShutdown(app, runtime, config.shutdownTimeoutMs);
+    // The host closes whichever runtime it serves by then (a reset replaces the first one).
+    installGracefulShutdown({ log: app.log, close: () => host.close() }, runtime, config.shutdownTimeoutMs);
   });
   return cmd;
 }
