@@ -67,7 +67,7 @@ export interface RunningLeadgraph {
   /** The text of the world's token with this label, or of the first token of this type or page. */
   token(which: { label?: string; type?: string; page_id?: string; user_id?: string }): string;
   clock: LeadgraphClock;
-  /** Empties everything and loads `world` (the world it started with when absent). */
+  /** Empties everything, puts the clock back where it started and loads `world` (the world it started with when absent). */
   reset(world?: WorldInput | string): Promise<WorldSummary | undefined>;
   /** Creates leads on a form through the admin API (webhooks fire); answers their ids. */
   createLead(formId: string, ...leads: NewTestLead[]): Promise<string[]>;
@@ -98,7 +98,8 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
   let world = await worldOf(opts.world);
   const adminKey = opts.adminKey ?? `lgadm_${randomBytes(18).toString("base64url")}`;
   // One clock for the server's whole life: a reset builds a new runtime but keeps the time.
-  const clock = new ManualClock(toSeconds(opts.now ?? new Date()) * 1000);
+  const startMs = toSeconds(opts.now ?? new Date()) * 1000;
+  const clock = new ManualClock(startMs);
   const config = loadConfig({
     port: 0, logLevel: "silent", ...opts.config,
     host: opts.host ?? "127.0.0.1", db: ":memory:", databaseUrl: undefined, adminKey,
@@ -159,7 +160,9 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
     },
     async reset(next) {
       if (next !== undefined) world = await worldOf(next);
-      return host.reset(world ?? {});
+      const summary = await host.reset(world ?? {});
+      clock.set(startMs);
+      return summary;
     },
     async createLead(formId, ...leads) {
       const out = await admin("POST", `/forms/${encodeURIComponent(formId)}/leads`, { leads: leads.length > 0 ? leads : [{ field_data: [] }] });
