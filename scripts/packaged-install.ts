@@ -73,5 +73,7 @@ export async function typecheck(dir: string, compilerOptions: Record<string, unk
     compilerOptions: { strict: true, noEmit: true, typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"], ...compilerOptions },
     files,
   }));
-  await exec(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { cwd: dir });
+  await exec(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch((e: { stdout?: string; message: string }) => {
+    throw new Error(`tsc found errors:\n${e.stdout ?? e.message}`);
+  });
 }
