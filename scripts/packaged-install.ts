@@ -70,7 +70,7 @@ export async function installClient(dir: string, tarball: string, type: "module"
 /** The repository's TypeScript compiler, run on a project's tsconfig. */
 export async function typecheck(dir: string, compilerOptions: Record<string, unknown>, files: string[]): Promise<void> {
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({
-    compilerOptions: { strict: true, noEmit: true, typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"], ...compilerOptions },
+    compilerOptions: { strict: true, noEmit: true, target: "ES2022", typeRoots: [join(ROOT, "node_modules/@types")], types: ["node"], ...compilerOptions },
     files,
   }));
   await exec(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", join(dir, "tsconfig.json")], { cwd: dir }).catch((e: { stdout?: string; message: string }) => {
