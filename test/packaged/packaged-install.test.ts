@@ -21,7 +21,12 @@ let lg: RunningLeadgraph;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "lg-packaged-"));
-  await npm(["run", "build"], ROOT);
+  // The compiled lib/ and the client (incremental: no-ops after `npm ci` built them). The console
+  // is built by `pretest`; it is not rebuilt here, since Vite empties dist/console first and the
+  // console tests may be serving it at this moment.
+  await npm(["run", "build:lib"], ROOT);
+  if (!existsSync(join(ROOT, "dist/console/index.html"))) await npm(["run", "build:console"], ROOT);
+  await npm(["run", "build", "-w", "@leadgraph/client"], ROOT);
   const packs = join(work, "packs");
   mkdirSync(packs, { recursive: true });
   await npm(["pack", "--ignore-scripts", "--pack-destination", packs], ROOT);
