@@ -11,9 +11,14 @@ const NPM_CLI = process.env.npm_execpath?.endsWith(".js") ? process.env.npm_exec
 /** Runs npm with the node running the tests (so Node 22 and 24 runs install for themselves). */
 export async function npm(args: string[], cwd: string, env: Record<string, string> = {}): Promise<string> {
   const [file, argv] = NPM_CLI ? [process.execPath, [NPM_CLI, ...args]] : ["npm", args];
-  const { stdout } = await exec(file, argv, {
+  const run = exec(file, argv, {
     cwd, env: { ...process.env, npm_config_audit: "false", npm_config_fund: "false", npm_config_update_notifier: "false", ...env },
     maxBuffer: 64 << 20, timeout: 15 * 60_000,
+  });
+  const { stdout } = await run.catch((e: { stderr?: string; stdout?: string; message: string }) => {
+    // npm's own error lines, not its engine warnings.
+    const lines = `${e.stderr ?? ""}\n${e.stdout ?? ""}`.split("\n").filter((l) => /npm error|ERR!|error/i.test(l));
+    throw new Error(`npm ${args.join(" ")} failed in ${cwd}:\n${lines.slice(-20).join("\n") || e.message}`);
   });
   return stdout;
 }

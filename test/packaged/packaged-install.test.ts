@@ -68,7 +68,7 @@ main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); }
 const runNode = async (cwd: string, args: string[], env: Record<string, string> = {}) =>
   (await exec(process.execPath, args, { cwd, env: { ...process.env, ...env }, timeout: 120_000 })).stdout;
 
-describe("@leadgraph/client from its tarball", () => {
+describe("@leadgraph/client from its tarball", { timeout: 5 * 60_000 }, () => {
   // Each script makes a test lead, and a form takes one.
   beforeEach(() => lg.reset());
 
@@ -107,10 +107,10 @@ export const wrong: Lead = { id: 1 };
     writeFileSync(join(dir, "cjs.cts"), code);
     await typecheck(dir, { module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: false }, ["esm.mts", "cjs.cts"]);
     await typecheck(dir, { module: "ESNext", moduleResolution: "bundler", skipLibCheck: false }, ["esm.mts"]);
-  });
+  }, 5 * 60_000);
 });
 
-describe("leadgraph from its tarball", () => {
+describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
   let dir: string;
   beforeAll(async () => {
     dir = join(work, "server");
@@ -182,5 +182,5 @@ export async function go(): Promise<RunningLeadgraph> {
 }
 `);
     await typecheck(dir, { module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: true }, ["use.ts"]);
-  });
+  }, 5 * 60_000);
 });
