@@ -1,4 +1,4 @@
-// Run with: node --test examples/node-test/   (after `npm run build`; plain JavaScript, no build step)
+// Run with: node --test examples/node-test/leads.test.mjs   (after `npm run build`; plain JavaScript, no build step)
 import assert from "node:assert/strict";
 import { after, before, beforeEach, test } from "node:test";
 import { GraphLeadsClient } from "leadgraph/client";
