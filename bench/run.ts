@@ -10,6 +10,7 @@ import { startBenchServer } from "./bench-server.ts";
 import { runExportBench } from "./export.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchModules } from "./modules/index.ts";
+import { benchPackages } from "./packages.ts";
 import { runPostgresBenchmarks } from "./postgres-suite.ts";
 import { benchSyncCatchUp } from "./sync.ts";
 import { benchWebhooks } from "./webhooks.ts";
@@ -32,6 +33,10 @@ const standalone: { name: string; run: (small: boolean) => Promise<string[]> }[]
     name: "export",
     run: async (small) => (await runExportBench(small ? { leads: 2_000, reads: 100 } : {})).map((r) =>
       `export ${r.name}: ${r.value} ${r.unit}${r.note ? `  (${r.note})` : ""}`),
+  },
+  {
+    name: "packages",
+    run: async () => benchPackages(log),
   },
   {
     name: "sync",

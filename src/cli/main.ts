@@ -1,20 +1,22 @@
 import { Command, CommanderError } from "commander";
-import { migrateCommand } from "./commands/migrate.ts";
-import { seedCommand } from "./commands/seed.ts";
-import { serveCommand } from "./commands/serve.ts";
+import { version } from "../version.ts";
 import { explainCliError } from "./explain-error.ts";
-import { extraCommands } from "./registry.ts";
+import { commands } from "./registry.ts";
 
 const program = new Command("leadgraph")
   .description("A wire-compatible sandbox of Meta's Lead Ads lead retrieval, and the consumer side to go with it.")
-  .version("0.1.0")
+  .version(version)
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .configureHelp({ subcommandTerm: (cmd) => commands.find((c) => c.name === cmd.name())?.term ?? cmd.name() });
 
-program.addCommand(serveCommand());
-program.addCommand(seedCommand());
-program.addCommand(migrateCommand());
-for (const make of extraCommands) program.addCommand(make());
+// Only the command being run (or asked about with `help <command>`) is loaded; the others are
+// listed from the registry, so `leadgraph --help` loads no server code.
+const words = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+const wanted = words[0] === "help" ? words[1] : words[0];
+for (const entry of commands) {
+  program.addCommand(entry.name === wanted ? await entry.load() : new Command(entry.name).description(entry.description));
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -12,6 +12,7 @@ import { hostedFormModule } from "../hosted-form/hosted-form-module.ts";
 import { adminFallbackRoutes } from "../admin/admin-fallback-routes.ts";
 import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
 import { consoleModule } from "../console/serve-console.ts";
+import { resetRoutes } from "../admin/reset-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -33,6 +34,7 @@ export const httpModules: HttpModule[] = [
   hostedFormModule,
   consoleSessionRoutes,
   consoleModule(),
+  resetRoutes,
   // Last: unknown admin paths answer 2500 instead of falling into the Graph catch-all.
   adminFallbackRoutes,
 ];

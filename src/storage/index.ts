@@ -10,3 +10,4 @@ export { listenOutbox } from "./dialects/postgres/outbox-listener.ts";
 export { KyselyLeadUsageRepository } from "./repositories/lead-usage-repository.ts";
 export { DatabaseFaults, databaseFaultOf, type DatabaseFault } from "./faults.ts";
 export { KyselyAttemptCounterRepository } from "./repositories/attempt-counter-repository.ts";
+export { clearWorld } from "./clear-world.ts";

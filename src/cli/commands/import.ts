@@ -1,9 +1,6 @@
 import { createReadStream, statSync } from "node:fs";
 import { Command, Option } from "commander";
 import { SingleBar } from "cli-progress";
-import { importLeads } from "../../import/import-leads.ts";
-import { formatOf } from "../../import/read-rows.ts";
-import { createRuntime } from "../../runtime/runtime.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 /**
@@ -23,6 +20,9 @@ export function importCommand(): Command {
     .option("--no-progress", "no progress bar");
   withDatabaseOptions(cmd);
   cmd.action(async (file: string, flags: Record<string, unknown>) => {
+    const [{ importLeads }, { formatOf }, { createRuntime }] = await Promise.all([
+      import("../../import/import-leads.ts"), import("../../import/read-rows.ts"), import("../../runtime/runtime.ts"),
+    ]);
     const { form, format, batchSize, strict, fireWebhooks, progress, moveEarlyLeads, ...dbFlags } = flags;
     const size = Number(batchSize);
     if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new Error(`--batch-size must be from 1 to 10000 - got ${String(batchSize)}`);

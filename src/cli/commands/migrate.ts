@@ -1,13 +1,13 @@
 import { Command } from "commander";
-import { connect, migrateToLatest } from "../../storage/index.ts";
-import { explainConnectFailure } from "../../runtime/connect-errors.ts";
-import { databaseTargetOf, secretBoxOf } from "../../runtime/runtime.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 export function migrateCommand(): Command {
   const cmd = new Command("migrate").description("bring the database schema up to date (safe to run from many instances at once)");
   withDatabaseOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
+    const [{ connect, migrateToLatest }, { databaseTargetOf, secretBoxOf }, { explainConnectFailure }] = await Promise.all([
+      import("../../storage/index.ts"), import("../../runtime/runtime.ts"), import("../../runtime/connect-errors.ts"),
+    ]);
     const config = configFrom(flags);
     const conn = connect(databaseTargetOf(config));
     try {

@@ -1,7 +1,5 @@
 import { readWorldFile } from "../../world/read-world-file.ts";
 import { Command } from "commander";
-import { createRuntime } from "../../runtime/runtime.ts";
-import { loadWorld } from "../../world/load-world.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
 export function seedCommand(): Command {
@@ -10,6 +8,7 @@ export function seedCommand(): Command {
     .argument("<file>", "world file (JSON)");
   withDatabaseOptions(cmd);
   cmd.action(async (file: string, flags: Record<string, unknown>) => {
+    const [{ createRuntime }, { loadWorld }] = await Promise.all([import("../../runtime/runtime.ts"), import("../../world/load-world.ts")]);
     const runtime = await createRuntime(configFrom({ ...flags, logLevel: "silent" }));
     try {
       const summary = await loadWorld(runtime.services, await readWorldFile(file, "the seed command's file argument"));

@@ -1,15 +1,5 @@
 import { readWorldFile } from "../../world/read-world-file.ts";
 import { Command, Option } from "commander";
-import { startDispatcher } from "../../dispatcher/start-dispatcher.ts";
-import { buildApp, interceptCaOf } from "../../http/app.ts";
-import { interceptEnvironment } from "../../intercept/interception.ts";
-import { startRetentionJob } from "../../erasure/retention-job.ts";
-import { loggerOptions } from "../../http/logger.ts";
-import { freePort } from "../../ops/free-port.ts";
-import { installGracefulShutdown } from "../../ops/graceful-shutdown.ts";
-import { createRuntime } from "../../runtime/runtime.ts";
-import { seedDemo, demoBanner } from "../../world/seed-demo.ts";
-import { loadWorld } from "../../world/load-world.ts";
 import { withDeliveryOptions } from "../delivery-options.ts";
 import { configFrom, withDatabaseOptions } from "../options.ts";
 
@@ -42,33 +32,53 @@ function serverCommand(name: string, description: string, intercepting: boolean)
   withDeliveryOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = configFrom(intercepting ? { ...flags, intercept: true } : flags);
-    const runtime = await createRuntime(config);
-    if (config.world) {
-      const summary = await loadWorld(runtime.services, await readWorldFile(config.world));
-      process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
-    }
-    if (config.demo) await seedDemo(runtime.services);
-    runtime.metrics.enableProcessMetrics();
-    if (config.port === 0) config.port = await freePort(config.host);
-    const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel) });
-    const address = await app.listen({ port: config.port, host: config.host });
-    const dispatcher = config.webhookDispatcher
-      ? startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") })
-      : undefined;
-    const retention = startRetentionJob(runtime, { onError: (err) => app.log.warn({ err }, "lead retention purge error") });
-    if (retention) runtime.onClose(() => retention.stop());
-    const url = config.publicUrl ?? address;
-    if (config.demo) process.stdout.write(demoBanner(url, runtime));
+    // Loaded here rather than at the top so `leadgraph serve --help` does not load the server.
+    const [{ startDispatcher }, { buildApp, interceptCaOf }, { loggerOptions }, { ServerHost }, { installGracefulShutdown }, { createRuntime }, { seedDemo, demoBanner }, { loadWorld }, { interceptEnvironment }, { startRetentionJob }] = await Promise.all([
+      import("../../dispatcher/start-dispatcher.ts"), import("../../http/app.ts"), import("../../http/logger.ts"), import("../../http/server-host.ts"),
+      import("../../ops/graceful-shutdown.ts"), import("../../runtime/runtime.ts"), import("../../world/seed-demo.ts"),
+      import("../../world/load-world.ts"), import("../../intercept/interception.ts"), import("../../erasure/retention-job.ts"),
+    ]);
+    let first = true;
+    // The socket is bound first (`--port 0` is read back from it); the runtime and app behind it are
+    // built once ready to answer, and again at each reset (POST /_leadgraph/admin/reset).
+    const host = await ServerHost.start({
+      host: config.host, port: config.port, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      build: async (publicUrl) => {
+        const runtime = await createRuntime(config);
+        try {
+          if (first && config.world) {
+            const summary = await loadWorld(runtime.services, await readWorldFile(config.world));
+            process.stderr.write(`loaded world ${config.world}: ${JSON.stringify(summary)}\n`);
+          }
+          if (first && config.demo) await seedDemo(runtime.services);
+          first = false;
+          runtime.metrics.enableProcessMetrics();
+          const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel), publicUrl });
+          if (config.webhookDispatcher) {
+            const dispatcher = startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") });
+            // Stop claiming and release in-flight deliveries while the database is still open.
+            runtime.onClose(() => dispatcher.stop());
+          }
+          const retention = startRetentionJob(runtime, { onError: (err) => app.log.warn({ err }, "lead retention purge error") });
+          if (retention) runtime.onClose(() => retention.stop());
+          return { runtime, app };
+        } catch (e) {
+          await runtime.close();
+          throw e;
+        }
+      },
+    });
+    const { runtime, app } = host.current;
+    if (config.demo) process.stdout.write(demoBanner(host.publicUrl, runtime));
     else {
       // The real address first (with --port 0, the port chosen); scripts and tests read this line.
-      process.stdout.write(`leadgraph listening on ${address}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
+      process.stdout.write(`leadgraph listening on ${host.url}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
       if (runtime.adminKeyGenerated) process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`);
     }
     const ca = interceptCaOf(app);
-    if (ca) process.stdout.write(interceptEnvironment(address, ca.certPath));
-    // Stop claiming and release in-flight deliveries while the database is still open.
-    if (dispatcher) runtime.onClose(() => dispatcher.stop());
-    installGracefulShutdown(app, runtime, config.shutdownTimeoutMs);
+    if (ca) process.stdout.write(interceptEnvironment(host.url, ca.certPath));
+    // The host closes whichever runtime it serves by then (a reset replaces the first one).
+    installGracefulShutdown({ log: app.log, close: () => host.close() }, runtime, config.shutdownTimeoutMs);
   });
   return cmd;
 }

@@ -1,10 +1,10 @@
 import { createWriteStream } from "node:fs";
 import { Command, Option } from "commander";
-import {
-  connectSyncDatabase, createSyncLog, exportLeads, loadSyncConfig, migrateSyncDatabase, type SyncConfigInput,
-  syncConfigFromEnv, syncConfigFromFile, SyncService, SyncStore,
-} from "../../sync/index.ts";
+import type { SyncConfigInput } from "../../sync/index.ts";
 import { addSyncErasureCommands } from "./sync-erasure-commands.ts";
+
+// The sync service loads when a command runs, so `leadgraph sync --help` does not load it.
+const loadSync = () => import("../../sync/index.ts");
 
 const META_SETUP = `
 Meta-side setup (once per app and page):
@@ -64,7 +64,7 @@ function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   return out as Partial<SyncConfigInput>;
 }
 
-function configFrom(o: Record<string, unknown>) {
+function configFrom({ loadSyncConfig, syncConfigFromEnv, syncConfigFromFile }: Awaited<ReturnType<typeof loadSync>>, o: Record<string, unknown>) {
   const file = typeof o.config === "string" ? syncConfigFromFile(o.config) : {};
   return loadSyncConfig(file, syncConfigFromEnv(process.env), flagsToConfig(o));
 }
@@ -106,7 +106,9 @@ export function syncCommand(): Command {
     .addOption(new Option("--log-level <level>", "log level").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .addHelpText("after", META_SETUP)
     .action(async (o: Record<string, unknown>) => {
-      const config = configFrom(o);
+      const sync = await loadSync();
+      const { createSyncLog, SyncService } = sync;
+      const config = configFrom(sync, o);
       const log = createSyncLog(config.logLevel);
       const waitForFix = o.waitForFix === true || /^(1|true|yes)$/i.test(process.env.LEADGRAPH_SYNC_WAIT_FOR_FIX ?? "");
       const service = new SyncService(config, log, { waitForFix });
@@ -144,6 +146,7 @@ export function syncCommand(): Command {
     .option("--form <id>", "only this form")
     .option("--raw", "CSV cells exactly as stored: do not neutralise formula-like cells (=, +, -, @, tab, CR) with a leading quote")
     .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string; raw?: boolean }) => {
+      const { connectSyncDatabase, exportLeads, migrateSyncDatabase, syncConfigFromEnv, syncConfigFromFile, SyncStore } = await loadSync();
       // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
       const parent = cmd.opts() as { config?: string; db?: string; databaseUrl?: string; page?: string[] };
       const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
