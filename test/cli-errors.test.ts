@@ -72,4 +72,12 @@ describe("mistakes get errors a person can act on", () => {
     expect(r.stderr).toContain("--port / LEADGRAPH_PORT");
     expect(r.stderr).toContain('got "abc"');
   }, 60_000);
+  it("npm start reports a port in use before it builds anything", async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LEADGRAPH_") && !k.startsWith("npm_")));
+    const r = await promisify(execFile)("npm", ["start"], { cwd: join(import.meta.dirname, ".."), env: { ...env, LEADGRAPH_PORT: String(busyPort) } })
+      .then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
+    expect(r, "npm start succeeded on a busy port").toBeDefined();
+    expect(r!.stderr).toContain(`127.0.0.1:${busyPort} is already in use by another process`);
+    expect(r!.stdout + r!.stderr).not.toContain("vite");
+  }, 60_000);
 });

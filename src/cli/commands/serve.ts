@@ -73,7 +73,10 @@ function serverCommand(name: string, description: string, intercepting: boolean)
     else {
       // The real address first (with --port 0, the port chosen); scripts and tests read this line.
       process.stdout.write(`leadgraph listening on ${host.url}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
-      if (runtime.adminKeyGenerated) process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`);
+      if (runtime.adminKeyGenerated) {
+        process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`
+          + "  kept sealed in the database; to choose your own, or to replace a lost one, start with --admin-key <key> (LEADGRAPH_ADMIN_KEY)\n");
+      }
     }
     const ca = interceptCaOf(app);
     if (ca) process.stdout.write(interceptEnvironment(host.url, ca.certPath));
