@@ -130,7 +130,8 @@ describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
     expect(help.stdout).toContain("serve [options]");
     let child: ChildProcess | undefined;
     try {
-      child = spawn("npx", ["--offline", "leadgraph", "serve", "--demo", "--port", "0", "--db", join(dir, "demo.db")], { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PATH: `${join(process.execPath, "..")}:${process.env.PATH}` } });
+      // Its own process group: npx runs the server as a child, and both must stop at the end.
+      child = spawn("npx", ["--offline", "leadgraph", "serve", "--demo", "--port", "0", "--db", join(dir, "demo.db")], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PATH: `${join(process.execPath, "..")}:${process.env.PATH}` } });
       let out = "";
       child.stdout!.on("data", (b: Buffer) => (out += b));
       child.stderr!.on("data", (b: Buffer) => (out += b));
@@ -144,7 +145,21 @@ describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
       expect(console_.status).toBe(200);
       expect(await console_.text()).toMatch(/<script[^>]+src="\/console\/assets\//);
     } finally {
-      child?.kill("SIGTERM");
+      if (child?.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+        const group = -child.pid;
+        const exited = new Promise<void>((r) => child!.once("exit", () => r()));
+        const signal = (sig: NodeJS.Signals) => {
+          try {
+            process.kill(group, sig);
+          } catch {
+            // the group is gone already
+          }
+        };
+        signal("SIGTERM");
+        const hard = setTimeout(() => signal("SIGKILL"), 15_000);
+        await exited;
+        clearTimeout(hard);
+      }
     }
   });
 
