@@ -6,8 +6,7 @@ import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { errorBody } from "../graph/execute.ts";
 import { sendGraph } from "../graph/http-route.ts";
 import { boolParam, intParam, listParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
 const PREFIX = "/_leadgraph/admin/webhooks";

@@ -9,7 +9,7 @@ import { ManualClock } from "../domain/clock.ts";
 import { parseDuration, parseTime } from "../domain/time.ts";
 import { startDispatcher } from "../dispatcher/start-dispatcher.ts";
 import { buildApp } from "../http/app.ts";
-import { ServerHost } from "../http/server-host.ts";
+import { ServerHost } from "../http-kit/index.ts";
 import { type ConfigInput, loadConfig } from "../runtime/config.ts";
 import { createRuntime } from "../runtime/runtime.ts";
 import { loadWorld, type WorldSummary } from "../world/load-world.ts";
