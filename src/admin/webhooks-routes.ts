@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
 import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
-import { verifyCallback } from "../dispatcher/verify-callback.ts";
+import { verifyCallback } from "../dispatcher/index.ts";
 import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { errorBody } from "../graph/execute.ts";
 import { sendGraph } from "../graph/http-route.ts";

@@ -18,7 +18,7 @@ import {
   recentTokenHasher, SecretBox,
 } from "../storage/index.ts";
 import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
-import { allocateNode } from "../storage/instance-node.ts";
+import { allocateNode } from "../storage/index.ts";
 import type { Config } from "./config.ts";
 import { explainConnectFailure } from "./connect-errors.ts";
 import { PrometheusMetrics } from "./prometheus-metrics.ts";

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { ManualClock } from "../domain/clock.ts";
 import { parseDuration, parseTime } from "../domain/time.ts";
-import { startDispatcher } from "../dispatcher/start-dispatcher.ts";
+import { startDispatcher } from "../dispatcher/index.ts";
 import { buildApp } from "../http/app.ts";
 import { ServerHost } from "../http-kit/index.ts";
 import { type ConfigInput, loadConfig } from "../runtime/config.ts";
