@@ -1,4 +1,4 @@
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adAccountsRoutes } from "./ad-accounts-routes.ts";
 import { adsRoutes } from "./ads-routes.ts";
 import { adsetsRoutes } from "./adsets-routes.ts";

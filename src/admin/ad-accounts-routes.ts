@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AdAccountRecord, AdAccountRole } from "../domain/model.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
 import { adAccountId, adAccountRoleName, nameText, numericId, strict } from "./schemas.ts";
 

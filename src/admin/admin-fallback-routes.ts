@@ -1,8 +1,7 @@
 import { errors } from "../domain/errors.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 
 /**
  * Any `/_leadgraph/admin/…` path no admin route claims: after the admin-key check, the Graph

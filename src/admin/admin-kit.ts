@@ -4,7 +4,7 @@ import { accessErrors, errors, isGraphError } from "../domain/errors.ts";
 import { formatGraphTime, parseTime } from "../domain/time.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
+import { requireAdminKey } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
 export const ADMIN_PREFIX = "/_leadgraph/admin";

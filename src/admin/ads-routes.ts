@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { nowSeconds } from "../domain/clock.ts";
 import type { AdRecord } from "../domain/model.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
 import { nameText, numericId, strict, timeInput } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 import type { AdSetRecord } from "../domain/model.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
 import { nameText, numericId, strict } from "./schemas.ts";
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { appDeleted, appRemovedByUser } from "../domain/access/invalidation.ts";
 import { nowSeconds } from "../domain/clock.ts";
 import type { AppRecord, AppRole } from "../domain/model.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
 import { appRoleName, nameText, numericId, strict, timeInput } from "./schemas.ts";
 

@@ -1,5 +1,5 @@
 import type { CampaignRecord } from "../domain/model.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
 import { adAccountId, nameText, numericId, strict } from "./schemas.ts";
 

@@ -4,8 +4,7 @@ import { errors, isGraphError } from "../domain/errors.ts";
 import { formatGraphTime, parseDuration, parseUserTime, USER_TIME_FORMATS } from "../domain/time.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
 /**

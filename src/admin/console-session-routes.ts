@@ -4,8 +4,7 @@ import { issueToken } from "../domain/access/token-issuer.ts";
 import type { ConsoleSession, ConsoleSessionPage } from "../contract/index.ts";
 import type { AppRecord, PageRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 
 /** Console tokens are short: a signed-in console asks again when one expires (or the clock moves). */
 export const CONSOLE_TOKEN_SECONDS = 3600;

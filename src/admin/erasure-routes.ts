@@ -4,7 +4,7 @@ import type { ErasureAuditRecord, ErasureVia } from "../domain/erasure/erasure-r
 import { accessErrors } from "../domain/errors.ts";
 import { eraseLead, erasePerson, findPerson, type ErasureRequester } from "../erasure/erase-leads.ts";
 import { type PersonQuery, PersonQueryError } from "../erasure/person-match.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { type AdminRequest, adminRouter, graphTime, need, parseBody } from "./admin-kit.ts";
 import { numericId, strict } from "./schemas.ts";
 

@@ -8,8 +8,7 @@ import { errorBody } from "../graph/execute.ts";
 import { definitionFromParams } from "../graph/forms/create-form-edge.ts";
 import { definitionError } from "../graph/forms/definition-error.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 import { formDocument } from "./form-document.ts";
 
 /** The most leads one admin call may create; larger sets go through `leadgraph import`. */

@@ -2,8 +2,7 @@ import { nowSeconds } from "../domain/clock.ts";
 import { errors } from "../domain/errors.ts";
 import { pageUsage, type PageUsage } from "../domain/rate-limit/page-usage.ts";
 import { formatGraphTime, parseDuration } from "../domain/time.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { answer } from "./clock-routes.ts";
 

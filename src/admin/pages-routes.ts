@@ -4,7 +4,7 @@ import { LEAD_TASKS } from "../domain/access/lead-access.ts";
 import { nowSeconds } from "../domain/clock.ts";
 import type { LeadAccess, PageLocation, PageRecord, PageRole } from "../domain/model.ts";
 import type { Store } from "../domain/ports.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
 import { nameText, numericId, shortText, strict, tasksInput, timeInput } from "./schemas.ts";
 

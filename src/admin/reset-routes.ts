@@ -1,7 +1,5 @@
 import { errors } from "../domain/errors.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
-import { hostOf } from "../http/server-host.ts";
+import { hostOf, type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 import { WorldError } from "../world/load-world.ts";
 import { answer } from "./clock-routes.ts";
 

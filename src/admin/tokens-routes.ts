@@ -6,7 +6,7 @@ import { nowSeconds } from "../domain/clock.ts";
 import type { TokenRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { debugTokenData, inspectToken } from "../graph/special/token-inspection.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
 import { numericId, strict, timeInput } from "./schemas.ts";
 import { accessErrors } from "../domain/errors.ts";

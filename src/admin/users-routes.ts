@@ -1,7 +1,7 @@
 import { passwordChanged } from "../domain/access/invalidation.ts";
 import { INVALIDATION_MESSAGES } from "../domain/access/authenticate.ts";
 import type { UserRecord } from "../domain/model.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { adminRouter, conflict, need, pageOf, parseBody } from "./admin-kit.ts";
 import { nameText, numericId, strict } from "./schemas.ts";
 

@@ -1,13 +1,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
 import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
-import { verifyCallback } from "../dispatcher/verify-callback.ts";
+import { verifyCallback } from "../dispatcher/index.ts";
 import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { errorBody } from "../graph/execute.ts";
 import { sendGraph } from "../graph/http-route.ts";
 import { boolParam, intParam, listParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
-import { requireAdminKey } from "../http/admin-auth.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 
 const PREFIX = "/_leadgraph/admin/webhooks";

@@ -2,8 +2,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyReply } from "fastify";
-import type { HttpModule } from "../http/modules.ts";
-import { consoleSecurityHeaders } from "../http/security-headers.ts";
+import { consoleSecurityHeaders, type HttpModule } from "../http-kit/index.ts";
 
 /** Where `npm run build:console` writes the bundle (dist/ is not committed). */
 export const CONSOLE_DIST = fileURLToPath(new URL("../../dist/console/", import.meta.url));

@@ -2,6 +2,8 @@
  * Domain records: what the rules work on. Storage maps these to rows; the Graph layer maps them to
  * wire objects (src/contract). Times are unix seconds; ids are numeric strings.
  */
+import type { DisclaimerResponse, FieldDatum } from "../contract/index.ts";
+
 export type AppMode = "live" | "development";
 export type TokenType = "USER" | "PAGE" | "APP" | "SYSTEM_USER";
 export type Platform = "fb" | "ig" | "msg" | "wa" | "an";
@@ -178,16 +180,8 @@ export interface FormRecord {
   organicLeadsCount: number;
 }
 
-export interface FieldDatum {
-  name: string;
-  values: string[];
-}
-
-export interface DisclaimerResponse {
-  checkbox_key: string;
-  /** Meta sends a string: "1" or "". */
-  is_checked: string;
-}
+// Answers are kept in their wire shape, so the contract's declaration is the domain's too.
+export type { DisclaimerResponse, FieldDatum };
 
 export interface LeadRecord {
   id: string;

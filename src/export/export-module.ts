@@ -9,7 +9,7 @@ import { UsageReport } from "../domain/rate-limit/meter.ts";
 import { errorBody, usageHeadersOf } from "../graph/execute.ts";
 import { graphHeaders, sendGraph, tokenFrom } from "../graph/http-route.ts";
 import { boolParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
-import type { HttpModule } from "../http/modules.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { DelimitedText } from "./delimited-text.ts";
 

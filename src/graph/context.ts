@@ -2,7 +2,17 @@ import type { Caller } from "../domain/access/caller.ts";
 import type { LeadRecord } from "../domain/model.ts";
 import { UsageReport } from "../domain/rate-limit/meter.ts";
 import type { Services } from "../domain/services.ts";
+import type { FieldSelection } from "../domain/fields.ts";
+import type { ObjectKind } from "../domain/ports.ts";
 import type { Params } from "./params.ts";
+
+/**
+ * Renders a record as the node of its kind. Nodes nest into each other (a lead's `ad`, an ad's
+ * `leads`), so a node reaches another one through the context rather than by importing it.
+ */
+export type NodeRenderer = (
+  ctx: GraphContext, kind: ObjectKind, record: unknown, id: string, selection: readonly FieldSelection[] | undefined,
+) => Promise<Record<string, unknown>>;
 
 /** Everything one Graph request works with. Built once per request (and per batch item). */
 export class GraphContext {
@@ -18,7 +28,13 @@ export class GraphContext {
     readonly version: string,
     readonly publicUrl: string,
     readonly params: Params,
+    private readonly nodeRenderer: NodeRenderer,
   ) {}
+
+  /** Renders `record` as a node of `kind` (see NodeRenderer). */
+  renderKind(kind: ObjectKind, record: unknown, id: string, selection: readonly FieldSelection[] | undefined): Promise<Record<string, unknown>> {
+    return this.nodeRenderer(this, kind, record, id, selection);
+  }
 
   /** Whether ad-level fields of this ad account are visible to the caller; asked once per request. */
   adFieldsVisible(accountId: string): Promise<boolean> {

@@ -5,47 +5,25 @@ import { selectionFromParam } from "../domain/fields.ts";
 import { resolveGraphVersion } from "../domain/graph-versions.ts";
 import { isAdAccountId, isGraphId } from "../domain/ids.ts";
 import type { Services } from "../domain/services.ts";
-import { GraphContext } from "./context.ts";
+import { GraphContext, type NodeRenderer } from "./context.ts";
 import { renderNode } from "./graph-node.ts";
 import { nodes } from "./nodes/index.ts";
-import { type Params, stringParam } from "./params.ts";
+import { stringParam } from "./params.ts";
 import { specialPaths } from "./special-paths.ts";
 import { runBatch } from "./batch.ts";
+import type { GraphExecutor, GraphOptions, GraphRequest } from "./graph-request.ts";
 import type { UsageReport } from "../domain/rate-limit/meter.ts";
 
-export type GraphMethod = "GET" | "POST" | "DELETE";
-
-export interface GraphRequest {
-  method: GraphMethod;
-  /** Path without the version prefix and surrounding slashes: `123/leads`, `me`, `` (root). */
-  path: string;
-  params: Params;
-  version: string;
-  token: string | undefined;
-  appsecretProof: string | undefined;
-  /** The client's address, where a rule counts attempts per address (oauth/access_token's client_secret). */
-  clientAddress?: string;
-}
-
-export interface GraphResponse {
-  status: number;
-  body: unknown;
-  /** Headers beyond the standard ones (usage headers, WWW-Authenticate…). */
-  headers: Record<string, string>;
-}
-
-export interface GraphOptions {
-  publicUrl: string;
-  defaultVersion: string;
-}
+export type { GraphExecutor, GraphMethod, GraphOptions, GraphRequest, GraphResponse } from "./graph-request.ts";
 
 /** The header Graph reports the version that served a call in; an executor's answer may set it. */
 export const VERSION_HEADER = "facebook-api-version";
 
-/** Hooks the Graph surface offers for things that wrap every request (batch, multi-id). */
-export interface GraphExecutor {
-  execute(req: GraphRequest): Promise<GraphResponse>;
-}
+const renderOfKind: NodeRenderer = (ctx, kind, record, id, selection) => {
+  const node = nodes[kind];
+  if (!node) throw new Error(`no Graph node serves objects of kind ${kind}`);
+  return renderNode(ctx, node, record, id, selection);
+};
 
 /** Turns a Graph request into a response. Transport-free: the HTTP route, batch and tests all call it. */
 export function createGraphExecutor(services: Services, options: GraphOptions): GraphExecutor {
@@ -81,7 +59,7 @@ export function createGraphExecutor(services: Services, options: GraphOptions): 
           if (self === null) throw errors.noToken();
           segments[0] = self;
         }
-        ctx = new GraphContext(services, caller, req.token!.trim(), req.version, options.publicUrl, req.params);
+        ctx = new GraphContext(services, caller, req.token!.trim(), req.version, options.publicUrl, req.params, renderOfKind);
         const body = await route(ctx, req, segments, executor);
         return { status: 200, body, headers: { ...headers, ...usageHeaders(ctx) } };
       } catch (e) {

@@ -1,8 +1,8 @@
 import { debugToken } from "./special/debug-token.ts";
 import { oauthAccessToken } from "./special/oauth-access-token.ts";
-import type { SpecialPathHandler } from "./special-paths.ts";
+import type { SpecialPathHandler } from "./special-path-handler.ts";
 
-/** The token endpoints (access engineer), merged into `specialPaths`. */
+/** The token endpoints, merged into `specialPaths`. */
 export const accessSpecialPaths: Record<string, SpecialPathHandler> = {
   debug_token: debugToken,
   oauth: oauthAccessToken,

@@ -6,13 +6,11 @@ import { STORE_TYPES } from "../domain/forms/question-types.ts";
 import { isGraphId } from "../domain/ids.ts";
 import { LeadInputError } from "../domain/leads/lead-intake.ts";
 import type { FormDefinition } from "../domain/ports.ts";
-import { bodyErrorToGraph, drainRefusedBody } from "../http/body-limits.ts";
-import type { HttpModule } from "../http/modules.ts";
+import { bodyErrorToGraph, drainRefusedBody, hostedFormSecurityHeaders, type HttpModule } from "../http-kit/index.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";
 import { FormTokens } from "./csrf.ts";
 import type { SafeHtml } from "./html.ts";
 import { type FormView, formPage, messagePage, NONCE_SLOT, reviewPage, thankYouPage } from "./render.ts";
-import { hostedFormSecurityHeaders } from "../http/security-headers.ts";
 import { stringsFor } from "./strings.ts";
 
 const PLATFORMS = new Set(["fb", "ig"]);

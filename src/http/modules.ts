@@ -1,6 +1,5 @@
-import type { FastifyInstance } from "fastify";
 import { opsRoutes } from "../ops/ops-routes.ts";
-import type { Runtime } from "../runtime/runtime.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import { accessAdminModules } from "../admin/access-modules.ts";
 import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
 import { exportModule } from "../export/export-module.ts";
@@ -14,14 +13,7 @@ import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
 import { consoleModule } from "../console/serve-console.ts";
 import { resetRoutes } from "../admin/reset-routes.ts";
 
-export interface ModuleOptions {
-  publicUrl: string;
-}
-
-/** An HTTP module claims its own path prefix (admin API, hosted forms, console, export, operations). */
-export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: ModuleOptions) => Promise<void>;
-
-/** Registered before the Graph catch-all; each later issue adds its module here. */
+/** Registered in this order, before the Graph catch-all. */
 export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,

@@ -3,7 +3,7 @@ import { allowlistProblem } from "../domain/webhooks/outbound-policy.ts";
 import { DEFAULT_MAX_BODY_BYTES } from "../domain/webhooks/payload.ts";
 
 const booleanFlag = z.preprocess((v) => (v === "false" || v === "0" ? false : v === "true" || v === "1" ? true : v), z.boolean());
-import { frameAncestorsProblem } from "../http/security-headers.ts";
+import { frameAncestorsProblem } from "./frame-ancestors.ts";
 
 /**
  * The one typed configuration. Built at the edge (the CLI merges flags over LEADGRAPH_* env vars),

@@ -18,10 +18,10 @@ import {
   recentTokenHasher, SecretBox,
 } from "../storage/index.ts";
 import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
-import { allocateNode } from "../storage/instance-node.ts";
+import { allocateNode } from "../storage/index.ts";
 import type { Config } from "./config.ts";
 import { explainConnectFailure } from "./connect-errors.ts";
-import { PrometheusMetrics } from "../ops/prometheus-metrics.ts";
+import { PrometheusMetrics } from "./prometheus-metrics.ts";
 import { type CloseHook, CloseHooks } from "./close-hooks.ts";
 import { verifySecretKey } from "./secret-key-check.ts";
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../contract/private-files.ts";

@@ -34,7 +34,7 @@ function serverCommand(name: string, description: string, intercepting: boolean)
     const config = configFrom(intercepting ? { ...flags, intercept: true } : flags);
     // Loaded here rather than at the top so `leadgraph serve --help` does not load the server.
     const [{ startDispatcher }, { buildApp, interceptCaOf }, { loggerOptions }, { ServerHost }, { installGracefulShutdown }, { createRuntime }, { seedDemo, demoBanner }, { loadWorld }, { interceptEnvironment }, { startRetentionJob }] = await Promise.all([
-      import("../../dispatcher/start-dispatcher.ts"), import("../../http/app.ts"), import("../../http/logger.ts"), import("../../http/server-host.ts"),
+      import("../../dispatcher/index.ts"), import("../../http/app.ts"), import("../../http/logger.ts"), import("../../http-kit/index.ts"),
       import("../../ops/graceful-shutdown.ts"), import("../../runtime/runtime.ts"), import("../../world/seed-demo.ts"),
       import("../../world/load-world.ts"), import("../../intercept/interception.ts"), import("../../erasure/retention-job.ts"),
     ]);

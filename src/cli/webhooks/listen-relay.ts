@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { request } from "undici";
 import { describeRefusal, OutboundPolicy } from "../../domain/webhooks/outbound-policy.ts";
-import { outboundAgent } from "../../dispatcher/outbound-agent.ts";
+import { outboundAgent } from "../../dispatcher/index.ts";
 import { type AdminTarget, adminCall } from "./admin-client.ts";
 
 export interface ListenOptions extends AdminTarget {

@@ -1,6 +1,6 @@
 import { accessErrors, errors, webhookErrors } from "../../domain/errors.ts";
 import type { AppRecord } from "../../domain/model.ts";
-import { verifyCallback } from "../../dispatcher/verify-callback.ts";
+import { verifyCallback } from "../../dispatcher/index.ts";
 import type { GraphContext } from "../context.ts";
 import type { GraphEdge } from "../graph-node.ts";
 import { boolParam, listParam, type Params, stringParam } from "../params.ts";

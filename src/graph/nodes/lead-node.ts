@@ -4,8 +4,7 @@ import { isExpired } from "../../domain/retention.ts";
 import { formatGraphTime } from "../../domain/time.ts";
 import { LEAD_DEFAULT_FIELDS } from "../../contract/index.ts";
 import type { GraphContext } from "../context.ts";
-import { type GraphNode, renderNode } from "../graph-node.ts";
-import { adNode } from "./ad-node.ts";
+import type { GraphNode } from "../graph-node.ts";
 import { deleteOwnLead } from "./lead-delete.ts";
 import type { FieldResolver, ObjectShape } from "../selection.ts";
 
@@ -48,7 +47,7 @@ export const leadShape: ObjectShape<LeadView> = {
       const ad = await ctx.services.store.directory.getAd(v.ad.adId);
       if (!ad) return undefined;
       const view = { ad, campaignId: v.ad.campaignId, accountId: v.ad.accountId, pageId: v.lead.pageId };
-      return renderNode(ctx, adNode, view, ad.id, sel.children);
+      return ctx.renderKind("ad", view, ad.id, sel.children);
     },
     form_id: (_c, v) => v.lead.formId,
     field_data: (_c, v) => v.lead.fieldData,

@@ -1,6 +1,6 @@
 import { accessErrors, errors } from "../../domain/errors.ts";
 import { stringParam } from "../params.ts";
-import type { SpecialPathHandler } from "../special-paths.ts";
+import type { SpecialPathHandler } from "../special-path-handler.ts";
 import { debugTokenData, inspectToken } from "./token-inspection.ts";
 
 /**

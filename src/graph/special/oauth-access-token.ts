@@ -7,7 +7,7 @@ import { accessErrors, errors } from "../../domain/errors.ts";
 import type { AppRecord } from "../../domain/model.ts";
 import type { Services } from "../../domain/services.ts";
 import { stringParam, type Params } from "../params.ts";
-import type { SpecialPathHandler } from "../special-paths.ts";
+import type { SpecialPathHandler } from "../special-path-handler.ts";
 import { inspectToken } from "./token-inspection.ts";
 
 const sameText = (a: string, b: string): boolean => {
