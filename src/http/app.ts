@@ -5,10 +5,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastif
 import { errors, GraphError } from "../domain/errors.ts";
 import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
-import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { queryParser } from "../graph/params.ts";
 import { logDatabaseFaults } from "../ops/database-fault-log.ts";
-import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
 import { provideThrottle } from "./admin-auth.ts";
@@ -47,18 +45,16 @@ const traceId = (): string => {
  * every other path is the Graph API.
  */
 export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
-  let lean: LeanGraphReads | undefined;
   const limits = surfaceLimits(runtime.config);
   const parseQuery = queryParser(limits);
   const intercept = runtime.config.intercept;
   const app = Fastify({
-    // Plain Graph reads are answered before Fastify routes them (graph/lean-reads.ts); the rest,
-    // and everything `inject` sends, goes through Fastify.
+    // An interception proxy receives absolute-form targets (`GET http://graph.facebook.com/…`): they
+    // are turned into paths (or refused) before Fastify routes them.
     serverFactory: (handler, options) => {
-      const server = createServer((req, res) => {
-        if (intercept && answerAbsoluteForm(req, res)) return;
-        if (lean === undefined || !lean.handle(req, res)) handler(req, res);
-      });
+      const server = createServer(intercept ? (req, res) => {
+        if (!answerAbsoluteForm(req, res)) handler(req, res);
+      } : handler);
       // What Fastify sets on a server it creates itself (its defaults are filled in by now).
       const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
       server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
@@ -132,12 +128,6 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     guard.afterPlugin(withBodies);
     registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"], limits.maxParams);
   });
-  lean = leanGraphReads({
-    executor, defaultVersion, traceId, parseQuery, maxParams: limits.maxParams,
-    observe: (method, url, status, seconds) => recordRequest(runtime, method, "/*", url, status, seconds),
-    log: opts.logger ? app.log : undefined,
-  });
-  leanReads.set(app, lean);
   if (opts.logger) {
     const stop = logDatabaseFaults(runtime, app.log);
     app.addHook("onClose", async () => stop());
@@ -149,14 +139,10 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   return app;
 }
 
-const leanReads = new WeakMap<FastifyInstance, LeanGraphReads>();
 const interceptCas = new WeakMap<FastifyInstance, CertificateAuthority>();
 
 /** The interception authority of an app built in interception mode. */
 export const interceptCaOf = (app: FastifyInstance): CertificateAuthority | undefined => interceptCas.get(app);
-
-/** The app's lean read path (how many requests it answered), for tests. */
-export const leanReadsOf = (app: FastifyInstance): LeanGraphReads | undefined => leanReads.get(app);
 
 function listeningUrl(app: FastifyInstance, host: string, port: number): string {
   const address = app.server.address();
