@@ -12,6 +12,7 @@ import { type Params, stringParam } from "./params.ts";
 import { specialPaths } from "./special-paths.ts";
 import { runBatch } from "./batch.ts";
 import type { UsageReport } from "../domain/rate-limit/meter.ts";
+import { benchDisabled } from "../ops/bench-switches.ts";
 
 export type GraphMethod = "GET" | "POST" | "DELETE";
 
@@ -202,7 +203,7 @@ function usageHeaders(ctx: GraphContext): Record<string, string> {
  */
 export function usageHeadersOf(usage: UsageReport): Record<string, string> {
   if (usage.pages.size === 0) return {};
-  if (usage.pages.size === 1) {
+  if (usage.pages.size === 1 && !benchDisabled.has("usage-memo")) {
     // Almost every read touches one page whose figures move a percent at a time: the two JSON
     // strings are kept per page and figures rather than built on every request.
     const [pageId, u] = usage.pages.entries().next().value!;

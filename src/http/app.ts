@@ -1,4 +1,4 @@
-import { randomFillSync } from "node:crypto";
+import { randomBytes, randomFillSync } from "node:crypto";
 import { createServer } from "node:http";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -6,6 +6,7 @@ import { errors, GraphError } from "../domain/errors.ts";
 import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import { queryParser } from "../graph/params.ts";
+import { benchDisabled } from "../ops/bench-switches.ts";
 import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
@@ -31,6 +32,7 @@ const TRACE_BYTES = 8;
 const tracePool = Buffer.alloc(4096);
 let traceAt = tracePool.length;
 const traceId = (): string => {
+  if (benchDisabled.has("trace-pool")) return randomBytes(TRACE_BYTES).toString("base64url").slice(0, 11);
   if (traceAt + TRACE_BYTES > tracePool.length) {
     randomFillSync(tracePool);
     traceAt = 0;

@@ -1,6 +1,7 @@
 import { type Compilable, CompiledQuery, createQueryId, type Kysely, PostgresAdapter, type QueryResult } from "kysely";
 import type { Database } from "./schema.ts";
 import { immediateRead } from "./immediate-reads.ts";
+import { benchDisabled } from "../ops/bench-switches.ts";
 
 /**
  * Queries compiled once per dialect and run many times with new parameter values. Kysely builds and
@@ -34,9 +35,9 @@ export class PreparedQuery<P extends object, R> {
   }
 
   execute(db: Kysely<Database>, params: P): Promise<QueryResult<R>> {
-    const c = this.#compiledFor(db);
+    const c = benchDisabled.has("prepared-query") ? this.#compile(db) : this.#compiledFor(db);
     const parameters = c.slots.map((slot) => slot(params));
-    const rows = immediateRead(db, c.sql, parameters);
+    const rows = benchDisabled.has("immediate-reads") ? undefined : immediateRead(db, c.sql, parameters);
     if (rows !== undefined) return Promise.resolve({ rows: rows as R[] });
     return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: createQueryId(), parameters });
   }
@@ -78,7 +79,7 @@ const sqlByShape = new Map<string, string>();
  * shape the query is built as usual (sizes that do not recur are not worth keeping).
  */
 export async function executeShaped(db: Kysely<Database>, shape: string | undefined, parameters: readonly unknown[], build: () => Compilable) {
-  if (shape === undefined) return db.executeQuery(build().compile());
+  if (shape === undefined || benchDisabled.has("prepared-query")) return db.executeQuery(build().compile());
   const key = `${dialectOf(db)}:${shape}`;
   let text = sqlByShape.get(key);
   if (text === undefined) {

@@ -3,6 +3,7 @@ import type { LeadEvent, LeadRecord } from "../../domain/model.ts";
 import type { Database, LeadEventsTable } from "../schema.ts";
 import { LEAD_COLUMNS } from "./lead-columns.ts";
 import { executeShaped } from "../prepared-query.ts";
+import { benchDisabled } from "../../ops/bench-switches.ts";
 
 /** A lead's values in LEAD_COLUMNS order: what its insert binds, without a row object per lead. */
 const pushLeadValues = (out: unknown[], l: LeadRecord): void => {
@@ -30,6 +31,7 @@ const INSERT_CHUNK = 400;
 function chunkSizes(n: number): number[] {
   const sizes: number[] = [];
   for (; n >= INSERT_CHUNK; n -= INSERT_CHUNK) sizes.push(INSERT_CHUNK);
+  if (benchDisabled.has("insert-chunks")) return n > 0 ? [...sizes, n] : sizes;
   for (let p = 256; p >= 1; p >>= 1) if (n & p) sizes.push(p);
   return sizes;
 }

@@ -3,6 +3,7 @@ import type { SqliteDatabase, SqliteStatement } from "kysely";
 import { ROWS_AS_ARRAYS } from "../../array-rows.ts";
 import type { ImmediateRead } from "../../immediate-reads.ts";
 import type { TurnRead } from "./turn-read.ts";
+import { benchDisabled } from "../../../ops/bench-switches.ts";
 
 const MAX_STATEMENTS = 500;
 
@@ -24,11 +25,11 @@ const mayWrite = (stmt: SQLite.Statement): boolean => !stmt.reader || !stmt.read
 export function withStatementCache(db: SQLite.Database, turn: TurnRead, onWrite: () => void = () => {}): SqliteDatabase & { readNow: ImmediateRead } {
   const cache = new Map<string, SQLite.Statement>();
   const statementFor = (sql: string): SQLite.Statement => {
-    const cached = cache.get(sql);
+    const cached = benchDisabled.has("statement-cache") ? undefined : cache.get(sql);
     if (cached && !cached.busy) return cached;
     const stmt = db.prepare(sql);
-    if (stmt.reader && sql.startsWith(ROWS_AS_ARRAYS)) stmt.raw(true);
-    if (!cached) {
+    if (stmt.reader && sql.startsWith(ROWS_AS_ARRAYS) && !benchDisabled.has("array-rows")) stmt.raw(true);
+    if (!cached && !benchDisabled.has("statement-cache")) {
       if (cache.size >= MAX_STATEMENTS) cache.delete(cache.keys().next().value!);
       cache.set(sql, stmt);
     }

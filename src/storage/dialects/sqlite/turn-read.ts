@@ -1,4 +1,5 @@
 import type SQLite from "better-sqlite3";
+import { benchDisabled } from "../../../ops/bench-switches.ts";
 
 /**
  * One read transaction for the immediate reads of a turn of the event loop.
@@ -34,6 +35,7 @@ export class TurnRead {
   enter(): boolean {
     if (this.#open) return true;
     if (this.#sqlite.inTransaction) return false;
+    if (benchDisabled.has("turn-read")) return true;
     (this.#begin ??= this.#sqlite.prepare("BEGIN")).run();
     this.#open = true;
     this.opened++;
