@@ -5,7 +5,7 @@
  * between runs. Never set in production: every switch only takes a slower, equivalent path.
  */
 export const FAST_PATH_MECHANISMS = [
-  "immediate-reads", "turn-read", "array-rows", "prepared-query", "statement-cache", "insert-chunks", "trace-pool", "usage-memo",
+  "prepared-query", "statement-cache", "insert-chunks", "trace-pool", "usage-memo",
 ] as const;
 export type FastPathMechanism = (typeof FAST_PATH_MECHANISMS)[number];
 

@@ -1,6 +1,5 @@
 import { type Compilable, CompiledQuery, createQueryId, type Kysely, PostgresAdapter, type QueryResult } from "kysely";
 import type { Database } from "./schema.ts";
-import { immediateRead } from "./immediate-reads.ts";
 import { benchDisabled } from "../ops/bench-switches.ts";
 
 /**
@@ -37,8 +36,6 @@ export class PreparedQuery<P extends object, R> {
   execute(db: Kysely<Database>, params: P): Promise<QueryResult<R>> {
     const c = benchDisabled.has("prepared-query") ? this.#compile(db) : this.#compiledFor(db);
     const parameters = c.slots.map((slot) => slot(params));
-    const rows = benchDisabled.has("immediate-reads") ? undefined : immediateRead(db, c.sql, parameters);
-    if (rows !== undefined) return Promise.resolve({ rows: rows as R[] });
     return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: createQueryId(), parameters });
   }
 

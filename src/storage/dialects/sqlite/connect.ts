@@ -3,11 +3,9 @@ import { Kysely } from "kysely";
 import { ImmediateSqliteDialect } from "./immediate-dialect.ts";
 import type { Database } from "../../schema.ts";
 import { withStatementCache } from "./statement-cache.ts";
-import { allowImmediateReads } from "../../immediate-reads.ts";
 import { sqliteGeneration } from "./directory-generation.ts";
 import type { GenerationSource } from "../../cache/generation-source.ts";
 import { SynchronousLevel } from "./synchronous-level.ts";
-import { TurnRead } from "./turn-read.ts";
 import { GroupCommit, registerGroupCommit } from "./group-commit.ts";
 import { FaultHandlingDialect } from "../../fault-handling-dialect.ts";
 import { DatabaseFaults } from "../../faults.ts";
@@ -25,30 +23,22 @@ export const SYNCHRONOUS_DEFAULT = "NORMAL";
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */
 export function connectSqlite(file: string, faults: DatabaseFaults = new DatabaseFaults()): {
-  db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource; turn: TurnRead; group: GroupCommit;
+  db: Kysely<Database>; close: () => Promise<void>; generation: GenerationSource; group: GroupCommit;
 } {
   const sqlite = new SQLite(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 10000");
   sqlite.pragma("cache_size = -65536");
-  const turn = new TurnRead(sqlite);
-  const level = new SynchronousLevel(sqlite, SYNCHRONOUS_DEFAULT, turn);
-  const generation = sqliteGeneration(sqlite, turn);
-  const statements = withStatementCache(sqlite, turn, () => {
+  const level = new SynchronousLevel(sqlite, SYNCHRONOUS_DEFAULT);
+  const generation = sqliteGeneration(sqlite);
+  const statements = withStatementCache(sqlite, () => {
     level.beforeWrite();
     generation.written();
   });
   // One connection to a local file: nothing to reconnect, so reads are not tried twice.
   const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new ImmediateSqliteDialect({ database: statements }), faults, { retryReads: false }) });
-  allowImmediateReads(db, (text, parameters) => {
-    try {
-      return statements.readNow(text, parameters);
-    } catch (e) {
-      throw faults.translate(e, "read");
-    }
-  });
   const group = new GroupCommit(db, sqlite, level, faults);
   registerGroupCommit(db, group);
-  return { db, close: () => db.destroy(), generation, turn, group };
+  return { db, close: () => db.destroy(), generation, group };
 }
