@@ -4,7 +4,8 @@
  * driven through the app (bulk read by paging.next, CSV export, `leadgraph import`) plus single GETs;
  * each operation runs in on/off pairs per mechanism (A B, B A, …: drift in the machine's load hits
  * both alike), recording wall time and this process's CPU time per lead.
- * Run: `npx tsx bench/fast-path-worth.ts [--leads 30000] [--rounds 8] [--only mech1,mech2]`.
+ * Run: `npx tsx bench/fast-path-worth.ts [--leads 30000] [--rounds 8] [--only mech1,mech2] [--ops import,single GET]`
+ * (with `node --expose-gc` each run starts after a collection).
  */
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -20,7 +21,7 @@ import { insertManyLeads } from "../test/support/many-leads.ts";
 import { benchWorld } from "./export.ts";
 
 const NOW = 1_795_867_200;
-const { values } = parseArgs({ options: { leads: { type: "string", default: "30000" }, rounds: { type: "string", default: "8" }, only: { type: "string" } } });
+const { values } = parseArgs({ options: { leads: { type: "string", default: "30000" }, rounds: { type: "string", default: "8" }, only: { type: "string" }, ops: { type: "string" } } });
 const leads = Number(values.leads);
 const rounds = Number(values.rounds);
 const mechanisms = values.only ? values.only.split(",") : [...FAST_PATH_MECHANISMS];
@@ -82,7 +83,10 @@ const operations: Record<string, () => Promise<number>> = {
   },
 };
 
+const gc = (globalThis as { gc?: () => void }).gc;
 const measure = async (op: () => Promise<number>) => {
+  // Garbage left by the previous run is collected first (with --expose-gc), so no run pays for another's.
+  gc?.();
   const cpu = process.cpuUsage();
   const t = performance.now();
   const n = await op();
@@ -103,7 +107,7 @@ for (let i = 0; i < 2; i++) {
   benchDisabled.clear();
 }
 for (const mech of mechanisms) {
-  for (const [name, op] of Object.entries(operations)) {
+  for (const [name, op] of Object.entries(operations).filter(([n]) => !values.ops || values.ops.split(",").includes(n))) {
     const on = { r: [] as number[], c: [] as number[] };
     const off = { r: [] as number[], c: [] as number[] };
     // Each pair runs back to back, its order alternating, so load drifting on a shared machine hits both alike.
