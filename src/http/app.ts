@@ -1,4 +1,4 @@
-import { randomBytes, randomFillSync } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -6,7 +6,6 @@ import { errors, GraphError } from "../domain/errors.ts";
 import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
 import { queryParser } from "../graph/params.ts";
-import { benchDisabled } from "../ops/bench-switches.ts";
 import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "./body-limits.ts";
@@ -24,22 +23,8 @@ export interface AppOptions {
   publicUrl?: string;
 }
 
-/**
- * Graph trace ids look like Meta's: 11 url-safe characters. Random bytes are drawn 4 KiB at a time:
- * one system call per request cost more than the rest of a cached lead read.
- */
-const TRACE_BYTES = 8;
-const tracePool = Buffer.alloc(4096);
-let traceAt = tracePool.length;
-const traceId = (): string => {
-  if (benchDisabled.has("trace-pool")) return randomBytes(TRACE_BYTES).toString("base64url").slice(0, 11);
-  if (traceAt + TRACE_BYTES > tracePool.length) {
-    randomFillSync(tracePool);
-    traceAt = 0;
-  }
-  traceAt += TRACE_BYTES;
-  return tracePool.toString("base64url", traceAt - TRACE_BYTES, traceAt).slice(0, 11);
-};
+/** Graph trace ids look like Meta's: 11 url-safe characters. */
+const traceId = (): string => randomBytes(8).toString("base64url").slice(0, 11);
 
 /**
  * The whole HTTP surface as a Fastify instance, not yet listening: `serve` listens, tests inject.

@@ -4,9 +4,7 @@
  * LEADGRAPH_BENCH_DISABLE (comma-separated names); a benchmark driving one process may flip them
  * between runs. Never set in production: every switch only takes a slower, equivalent path.
  */
-export const FAST_PATH_MECHANISMS = [
-  "prepared-query", "statement-cache", "insert-chunks", "trace-pool", "usage-memo",
-] as const;
+export const FAST_PATH_MECHANISMS = ["prepared-query", "statement-cache"] as const;
 export type FastPathMechanism = (typeof FAST_PATH_MECHANISMS)[number];
 
 export const benchDisabled = new Set<string>(

@@ -9,7 +9,13 @@ import { benchDisabled } from "../ops/bench-switches.ts";
  * compiled SQL per dialect, so the pool and every transaction share it.
  */
 
-const MARK = "\u0000leadgraph-param:";
+/** Stands for a parameter in the query a PreparedQuery builds; found again by identity in the compiled parameters. */
+class Slot {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+}
 
 const dialectOf = (db: Kysely<Database>): "sqlite" | "postgres" =>
   (db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite");
@@ -55,10 +61,10 @@ export class PreparedQuery<P extends object, R> {
   }
 
   #compile(db: Kysely<Database>): Compiled<R> {
-    const compiled = this.#build(db, (name) => `${MARK}${name}` as never);
+    const compiled = this.#build(db, (name) => new Slot(name) as never);
     const slots = compiled.parameters.map((value) => {
-      if (typeof value === "string" && value.startsWith(MARK)) {
-        const name = value.slice(MARK.length);
+      if (value instanceof Slot) {
+        const { name } = value;
         return (p: object) => (p as Record<string, unknown>)[name];
       }
       return () => value;
