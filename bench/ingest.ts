@@ -22,7 +22,6 @@ import { Pool } from "undici";
 import { importLeads } from "../src/import/import-leads.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
-import { groupCommitOf } from "../src/storage/dialects/sqlite/group-commit.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import { startConfiguredServer } from "./bench-server.ts";
 
@@ -85,8 +84,8 @@ function leadRow(runtime: Runtime, i: number) {
  * would be undone by the switch at the loop's first BEGIN). PostgreSQL commits are durable already.
  */
 async function durably<T>(runtime: Runtime, fn: () => Promise<T>): Promise<T> {
-  if (runtime.connection.dialect !== "sqlite") return fn();
-  const level = groupCommitOf(runtime.connection.db).level;
+  if (runtime.connection.sqlite === undefined) return fn();
+  const level = runtime.connection.sqlite.group.level;
   level.enterDurable();
   try {
     const result = await fn();

@@ -5,8 +5,7 @@ import SQLite from "better-sqlite3";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectSqlite } from "../src/storage/dialects/sqlite/connect.ts";
-import { sqliteDurableTransaction } from "../src/storage/dialects/sqlite/durable-transaction.ts";
-import { groupCommitOf, MOST_BODIES_PER_COMMIT } from "../src/storage/dialects/sqlite/group-commit.ts";
+import { MOST_BODIES_PER_COMMIT } from "../src/storage/dialects/sqlite/group-commit.ts";
 import { migrateToLatest } from "../src/storage/index.ts";
 
 /** Durable transactions asked for in the same turn share one fsynced COMMIT; each caller sees its own outcome. */
@@ -30,13 +29,13 @@ describe("SQLite group commit of durable transactions", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const put = (key: string, value = "v") => sqliteDurableTransaction(conn.db, async (trx) => {
+  const put = (key: string, value = "v") => conn.durableTransaction(async (trx) => {
     await trx.insertInto("settings").values({ key, value }).execute();
     return key;
   });
 
   it("transactions asked for together commit once, and each caller learns of it only after the commit", async () => {
-    const stats = groupCommitOf(conn.db).stats;
+    const stats = conn.group.stats;
     const before = { ...stats };
     const seenAtResolve: (string | undefined)[] = [];
     const keys = ["g1", "g2", "g3", "g4", "g5"];
@@ -52,16 +51,16 @@ describe("SQLite group commit of durable transactions", () => {
 
   it("bodies run one after another in the order asked: a later one sees an earlier one's writes", async () => {
     const first = put("order-1", "first");
-    const second = sqliteDurableTransaction(conn.db, async (trx) =>
+    const second = conn.durableTransaction(async (trx) =>
       (await trx.selectFrom("settings").select("value").where("key", "=", "order-1").executeTakeFirst())?.value);
     await first;
     expect(await second).toBe("first");
   });
 
   it("a body that throws is undone alone; the others in its group commit", async () => {
-    const stats = groupCommitOf(conn.db).stats;
+    const stats = conn.group.stats;
     const before = stats.commits;
-    const failing = sqliteDurableTransaction(conn.db, async (trx) => {
+    const failing = conn.durableTransaction(async (trx) => {
       await trx.insertInto("settings").values({ key: "undone", value: "x" }).execute();
       throw new Error("this lead is refused");
     });
@@ -83,7 +82,7 @@ describe("SQLite group commit of durable transactions", () => {
   it("when the transaction itself is lost, every caller in it gets the error and nothing is kept", async () => {
     const outcomes = await Promise.allSettled([
       put("lost-1"),
-      sqliteDurableTransaction(conn.db, async (trx) => {
+      conn.durableTransaction(async (trx) => {
         await trx.insertInto("settings").values({ key: "lost-2", value: "x" }).execute();
         // Ends the whole transaction, as SQLite itself does on SQLITE_FULL or an I/O error.
         await sql`rollback`.execute(trx);
@@ -103,7 +102,7 @@ describe("SQLite group commit of durable transactions", () => {
   it("a body that leaves the group's savepoints broken fails its whole group, and nothing of it is kept", async () => {
     const outcomes = await Promise.allSettled([
       put("broken-1"),
-      sqliteDurableTransaction(conn.db, async (trx) => {
+      conn.durableTransaction(async (trx) => {
         await trx.insertInto("settings").values({ key: "broken-2", value: "x" }).execute();
         await sql`release leadgraph_durable`.execute(trx);
       }),
@@ -114,7 +113,7 @@ describe("SQLite group commit of durable transactions", () => {
   });
 
   it("commits at most MOST_BODIES_PER_COMMIT bodies at a time, and every one of a larger crowd", async () => {
-    const stats = groupCommitOf(conn.db).stats;
+    const stats = conn.group.stats;
     const before = { ...stats };
     const n = MOST_BODIES_PER_COMMIT * 2 + 3;
     await Promise.all(Array.from({ length: n }, (_, i) => put(`crowd-${i}`)));
@@ -126,7 +125,7 @@ describe("SQLite group commit of durable transactions", () => {
 
   it("each group commits under synchronous=FULL", async () => {
     const levels: number[] = [];
-    await Promise.all([1, 2, 3].map((i) => sqliteDurableTransaction(conn.db, async (trx) => {
+    await Promise.all([1, 2, 3].map((i) => conn.durableTransaction(async (trx) => {
       levels.push(Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(trx)).rows[0]!.synchronous));
       await trx.insertInto("settings").values({ key: `full-${i}`, value: "v" }).execute();
     })));
@@ -137,6 +136,6 @@ describe("SQLite group commit of durable transactions", () => {
     const other = connectSqlite(join(dir, "closed.db"));
     await migrateToLatest(other.db);
     await other.close();
-    await expect(sqliteDurableTransaction(other.db, (trx) => trx.selectFrom("settings").selectAll().execute())).rejects.toThrow();
+    await expect(other.durableTransaction((trx) => trx.selectFrom("settings").selectAll().execute())).rejects.toThrow();
   });
 });

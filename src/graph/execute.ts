@@ -180,25 +180,6 @@ function usageHeaders(ctx: GraphContext): Record<string, string> {
  */
 export function usageHeadersOf(usage: UsageReport): Record<string, string> {
   if (usage.pages.size === 0) return {};
-  if (usage.pages.size === 1) {
-    // Almost every read touches one page whose figures move a percent at a time: the two JSON
-    // strings are kept per page and figures rather than built on every request.
-    const [pageId, u] = usage.pages.entries().next().value!;
-    const key = `${pageId}:${u.callCount}:${u.totalCputime}:${u.totalTime}:${u.estimatedTimeToRegainAccess}`;
-    let headers = onePageHeaders.get(key);
-    if (headers === undefined) {
-      headers = buildUsageHeaders(usage);
-      if (onePageHeaders.size >= 1024) onePageHeaders.clear();
-      onePageHeaders.set(key, headers);
-    }
-    return headers;
-  }
-  return buildUsageHeaders(usage);
-}
-
-const onePageHeaders = new Map<string, Readonly<Record<string, string>>>();
-
-function buildUsageHeaders(usage: UsageReport): Record<string, string> {
   const buc: Record<string, unknown[]> = {};
   for (const [pageId, u] of usage.pages) {
     buc[pageId] = [{
@@ -207,12 +188,12 @@ function buildUsageHeaders(usage: UsageReport): Record<string, string> {
     }];
   }
   const all = [...usage.pages.values()];
-  return Object.freeze({
+  return {
     "x-business-use-case-usage": JSON.stringify(buc),
     "x-app-usage": JSON.stringify({
       call_count: Math.max(...all.map((u) => u.callCount)),
       total_time: Math.max(...all.map((u) => u.totalTime)),
       total_cputime: Math.max(...all.map((u) => u.totalCputime)),
     }),
-  });
+  };
 }

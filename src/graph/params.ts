@@ -83,7 +83,7 @@ function listsToArrays(v: unknown): unknown {
 const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /**
- * Query strings are parsed by one function on every path (Fastify's router and the lean read path). It
+ * Query strings are parsed by one function, given to Fastify's router. It
  * must not throw (a throw inside Fastify's router ends the process): a query over the limits comes
  * back as a refusal that mergeParams, and the app's preValidation hook, turn into the error.
  */

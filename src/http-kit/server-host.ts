@@ -139,7 +139,7 @@ export class ServerHost {
 
   async #install(hosted: Hosted): Promise<void> {
     await hosted.app.ready();
-    // The app's own request listener (its lean Graph reads, then Fastify), called for this socket.
+    // The app's own request listener (Fastify's, behind the interception proxy when on), called for this socket.
     const appListener = hosted.app.server.listeners("request")[0] as Listener;
     const slot: Slot = {
       hosted, active: 0,

@@ -1,14 +1,12 @@
-import { randomFillSync } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import multipart from "@fastify/multipart";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { errors, GraphError } from "../domain/errors.ts";
 import { createGraphExecutor, errorBody } from "../graph/execute.ts";
 import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-route.ts";
-import { type LeanGraphReads, leanGraphReads } from "../graph/lean-reads.ts";
 import { queryParser } from "../graph/params.ts";
 import { logDatabaseFaults } from "../ops/database-fault-log.ts";
-import { recordRequest } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, provideThrottle, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "../http-kit/index.ts";
 import { graphLogController } from "./logger.ts";
@@ -24,21 +22,8 @@ export interface AppOptions {
   publicUrl?: string;
 }
 
-/**
- * Graph trace ids look like Meta's: 11 url-safe characters. Random bytes are drawn 4 KiB at a time:
- * one system call per request cost more than the rest of a cached lead read.
- */
-const TRACE_BYTES = 8;
-const tracePool = Buffer.alloc(4096);
-let traceAt = tracePool.length;
-const traceId = (): string => {
-  if (traceAt + TRACE_BYTES > tracePool.length) {
-    randomFillSync(tracePool);
-    traceAt = 0;
-  }
-  traceAt += TRACE_BYTES;
-  return tracePool.toString("base64url", traceAt - TRACE_BYTES, traceAt).slice(0, 11);
-};
+/** Graph trace ids look like Meta's: 11 url-safe characters. */
+const traceId = (): string => randomBytes(8).toString("base64url").slice(0, 11);
 
 /**
  * The whole HTTP surface as a Fastify instance, not yet listening: `serve` listens, tests inject.
@@ -46,18 +31,16 @@ const traceId = (): string => {
  * every other path is the Graph API.
  */
 export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise<FastifyInstance> {
-  let lean: LeanGraphReads | undefined;
   const limits = surfaceLimits(runtime.config);
   const parseQuery = queryParser(limits);
   const intercept = runtime.config.intercept;
   const app = Fastify({
-    // Plain Graph reads are answered before Fastify routes them (graph/lean-reads.ts); the rest,
-    // and everything `inject` sends, goes through Fastify.
+    // An interception proxy receives absolute-form targets (`GET http://graph.facebook.com/…`): they
+    // are turned into paths (or refused) before Fastify routes them.
     serverFactory: (handler, options) => {
-      const server = createServer((req, res) => {
-        if (intercept && answerAbsoluteForm(req, res)) return;
-        if (lean === undefined || !lean.handle(req, res)) handler(req, res);
-      });
+      const server = createServer(intercept ? (req, res) => {
+        if (!answerAbsoluteForm(req, res)) handler(req, res);
+      } : handler);
       // What Fastify sets on a server it creates itself (its defaults are filled in by now).
       const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
       server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
@@ -131,12 +114,6 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     guard.afterPlugin(withBodies);
     registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"], limits.maxParams);
   });
-  lean = leanGraphReads({
-    executor, defaultVersion, traceId, parseQuery, maxParams: limits.maxParams,
-    observe: (method, url, status, seconds) => recordRequest(runtime, method, "/*", url, status, seconds),
-    log: opts.logger ? app.log : undefined,
-  });
-  leanReads.set(app, lean);
   if (opts.logger) {
     const stop = logDatabaseFaults(runtime, app.log);
     app.addHook("onClose", async () => stop());
@@ -148,14 +125,10 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   return app;
 }
 
-const leanReads = new WeakMap<FastifyInstance, LeanGraphReads>();
 const interceptCas = new WeakMap<FastifyInstance, CertificateAuthority>();
 
 /** The interception authority of an app built in interception mode. */
 export const interceptCaOf = (app: FastifyInstance): CertificateAuthority | undefined => interceptCas.get(app);
-
-/** The app's lean read path (how many requests it answered), for tests. */
-export const leanReadsOf = (app: FastifyInstance): LeanGraphReads | undefined => leanReads.get(app);
 
 function listeningUrl(app: FastifyInstance, host: string, port: number): string {
   const address = app.server.address();

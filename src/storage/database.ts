@@ -1,7 +1,8 @@
 import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
-import { connectSqlite } from "./dialects/sqlite/connect.ts";
+import { connectSqlite, type SqliteSession } from "./dialects/sqlite/connect.ts";
+import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
 import type { Database } from "./schema.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 import { DatabaseFaults } from "./faults.ts";
@@ -28,6 +29,10 @@ export interface Connection {
   dialect: "sqlite" | "postgres";
   /** Lets the store cache directory rows (SQLite); PostgreSQL reads through. */
   generation: GenerationSource;
+  /** A transaction whose commit is on disk when it resolves (a lead's). */
+  durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /** SQLite only: the session of the process's one connection. */
+  sqlite?: SqliteSession;
   poolStats(): PoolStats | undefined;
   /** SQLite only: PostgreSQL groups commits itself, out of our sight. */
   durableCommitStats(): DurableCommitStats | undefined;
@@ -41,13 +46,17 @@ export function connect(target: DatabaseTarget): Connection {
   const faults = new DatabaseFaults();
   if (target.kind === "sqlite") {
     const created = preparePrivateDatabaseFile(target.file);
-    const { db, close, generation, group } = connectSqlite(target.file, faults);
+    const session = connectSqlite(target.file, faults);
     privatiseSidecars(target.file, created);
-    return { db, dialect: "sqlite", generation, close, faults, poolStats: () => undefined, durableCommitStats: () => group.stats };
+    const { db, close, generation, group } = session;
+    return {
+      db, dialect: "sqlite", generation, close, faults, sqlite: session, durableTransaction: session.durableTransaction,
+      poolStats: () => undefined, durableCommitStats: () => group.stats,
+    };
   }
   const { db, pool, close } = connectPostgres(target, faults);
   return {
-    db, dialect: "postgres", generation: noGeneration, close, faults,
+    db, dialect: "postgres", generation: noGeneration, close, faults, durableTransaction: (fn) => postgresDurableTransaction(db, fn),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     durableCommitStats: () => undefined,
   };

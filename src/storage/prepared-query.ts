@@ -1,6 +1,6 @@
 import { type Compilable, CompiledQuery, createQueryId, type Kysely, PostgresAdapter, type QueryResult } from "kysely";
 import type { Database } from "./schema.ts";
-import { immediateRead } from "./immediate-reads.ts";
+import { benchDisabled } from "../ops/bench-switches.ts";
 
 /**
  * Queries compiled once per dialect and run many times with new parameter values. Kysely builds and
@@ -9,7 +9,13 @@ import { immediateRead } from "./immediate-reads.ts";
  * compiled SQL per dialect, so the pool and every transaction share it.
  */
 
-const MARK = "\u0000leadgraph-param:";
+/** Stands for a parameter in the query a PreparedQuery builds; found again by identity in the compiled parameters. */
+class Slot {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+}
 
 const dialectOf = (db: Kysely<Database>): "sqlite" | "postgres" =>
   (db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite");
@@ -34,10 +40,8 @@ export class PreparedQuery<P extends object, R> {
   }
 
   execute(db: Kysely<Database>, params: P): Promise<QueryResult<R>> {
-    const c = this.#compiledFor(db);
+    const c = benchDisabled.has("prepared-query") ? this.#compile(db) : this.#compiledFor(db);
     const parameters = c.slots.map((slot) => slot(params));
-    const rows = immediateRead(db, c.sql, parameters);
-    if (rows !== undefined) return Promise.resolve({ rows: rows as R[] });
     return db.executeQuery<R>({ sql: c.sql, query: c.query, queryId: createQueryId(), parameters });
   }
 
@@ -57,10 +61,10 @@ export class PreparedQuery<P extends object, R> {
   }
 
   #compile(db: Kysely<Database>): Compiled<R> {
-    const compiled = this.#build(db, (name) => `${MARK}${name}` as never);
+    const compiled = this.#build(db, (name) => new Slot(name) as never);
     const slots = compiled.parameters.map((value) => {
-      if (typeof value === "string" && value.startsWith(MARK)) {
-        const name = value.slice(MARK.length);
+      if (value instanceof Slot) {
+        const { name } = value;
         return (p: object) => (p as Record<string, unknown>)[name];
       }
       return () => value;
@@ -78,7 +82,7 @@ const sqlByShape = new Map<string, string>();
  * shape the query is built as usual (sizes that do not recur are not worth keeping).
  */
 export async function executeShaped(db: Kysely<Database>, shape: string | undefined, parameters: readonly unknown[], build: () => Compilable) {
-  if (shape === undefined) return db.executeQuery(build().compile());
+  if (shape === undefined || benchDisabled.has("prepared-query")) return db.executeQuery(build().compile());
   const key = `${dialectOf(db)}:${shape}`;
   let text = sqlByShape.get(key);
   if (text === undefined) {

@@ -1,7 +1,5 @@
-import { type Kysely, SqliteAdapter, type Transaction } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import type { Store } from "../domain/ports.ts";
-import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
-import { sqliteDurableTransaction } from "./dialects/sqlite/durable-transaction.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
 import { KyselyErasureRepository } from "./repositories/erasure-repository.ts";
@@ -20,28 +18,28 @@ import { CachingTokenRepository } from "./cache/caching-token-repository.ts";
 import { GenerationCache } from "./cache/generation-cache.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
-type DurableTransaction = <T>(db: Kysely<Database>, fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+/** A transaction committed durably on the connection (Connection.durableTransaction). */
+export type DurableTransaction = <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
 
 /**
  * Builds the domain's Store over the pool's Kysely handle, with this process's form definition
  * cache and, given a generation source (SQLite), directory and token lookups cached per generation.
  */
-export function createStore(db: Kysely<Database>, box: SecretBox, generation: GenerationSource = noGeneration): Store {
-  return storeOver(db, box, new FormDefinitionCache(), undefined, new GenerationCache(generation));
+export function createStore(db: Kysely<Database>, box: SecretBox, durable: DurableTransaction, generation: GenerationSource = noGeneration): Store {
+  return storeOver(db, box, durable, new FormDefinitionCache(), undefined, new GenerationCache(generation));
 }
 
 /**
  * The Store over the pool, or (with `formWrites`) over one transaction. Inside a transaction the
  * directory reads through: what it sees there could still roll back.
  */
-function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefinitionCache, formWrites?: FormWrites, cache?: GenerationCache): Store {
-  const durable: DurableTransaction = db.getExecutor().adapter instanceof SqliteAdapter ? sqliteDurableTransaction : postgresDurableTransaction;
+function storeOver(db: Kysely<Database>, box: SecretBox, durable: DurableTransaction, formCache: FormDefinitionCache, formWrites?: FormWrites, cache?: GenerationCache): Store {
   // A form written in a transaction is invalidated at the write and again once the transaction ends,
   // so a read that raced the commit (and saw the old row) cannot leave the old definition cached.
   const inTransaction = async <T>(run: (body: (trx: Kysely<Database>) => Promise<T>) => Promise<T>, fn: (tx: Store) => Promise<T>): Promise<T> => {
     const written: FormWrites = new Set();
     try {
-      return await run((trx) => fn(storeOver(trx, box, formCache, written)));
+      return await run((trx) => fn(storeOver(trx, box, durable, formCache, written)));
     } finally {
       for (const id of written) formCache.invalidate(id);
     }
@@ -63,7 +61,7 @@ function storeOver(db: Kysely<Database>, box: SecretBox, formCache: FormDefiniti
     },
     async durableTransaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
       if (db.isTransaction) return fn(this);
-      return inTransaction((body) => durable(db, body), fn);
+      return inTransaction((body) => durable(body), fn);
     },
   };
 }

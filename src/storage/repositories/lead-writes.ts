@@ -22,15 +22,11 @@ const pushEventValues = (out: unknown[], e: LeadEvent): void => {
 // SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
 const INSERT_CHUNK = 400;
 
-/**
- * The row counts of the inserts for `n` rows: full chunks, then the remainder as powers of two
- * (200 = 128 + 64 + 8), so every statement has one of ten sizes, each compiled once, instead of
- * Kysely building and compiling a remainder of a new size per batch (a third of an import batch).
- */
+/** The row counts of the inserts for `n` rows: full chunks, then the remainder. */
 function chunkSizes(n: number): number[] {
   const sizes: number[] = [];
   for (; n >= INSERT_CHUNK; n -= INSERT_CHUNK) sizes.push(INSERT_CHUNK);
-  for (let p = 256; p >= 1; p >>= 1) if (n & p) sizes.push(p);
+  if (n > 0) sizes.push(n);
   return sizes;
 }
 

@@ -4,46 +4,41 @@ import type { LeadEvent, LeadRecord, LeadSource } from "../../domain/model.ts";
 import type { LeadListQuery, LeadRepository } from "../../domain/ports.ts";
 import type { Database, LeadsTable } from "../schema.ts";
 import { PreparedQuery } from "../prepared-query.ts";
-import { asArrayRows } from "../array-rows.ts";
 import { insertLeads } from "./lead-writes.ts";
 import { LEAD_COLUMNS } from "./lead-columns.ts";
 
-/**
- * A lead row as a record. Rows of LEAD_COLUMNS come as arrays on SQLite (array-rows.ts) and as
- * objects on PostgreSQL; an object is read into the same order first.
- */
-const toRecord = (row: unknown): LeadRecord => {
-  const v = Array.isArray(row) ? row : LEAD_COLUMNS.map((c) => (row as Selectable<LeadsTable>)[c]);
-  return {
-    id: v[0],
-    formId: v[1],
-    pageId: v[2],
-    adId: v[3],
-    adsetId: v[4],
-    campaignId: v[5],
-    accountId: v[6],
-    createdTime: Number(v[7]),
-    platform: v[8],
-    isOrganic: v[9] === 1,
-    isTest: v[10] === 1,
-    fieldData: JSON.parse(v[11]),
-    disclaimerResponses: JSON.parse(v[12]),
-    partnerName: v[13],
-    retailerItemId: v[14],
-    createdByAppId: v[15],
-    createdByUserId: v[16],
-    submitterUserId: v[17],
-    source: v[18] as LeadSource,
-    externalId: v[19],
-  };
-};
+type LeadRow = Selectable<LeadsTable>;
 
-const leadById = new PreparedQuery<{ id: string }, unknown>((db, param) =>
-  asArrayRows(db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile()));
+/** A lead row as the domain's record (PostgreSQL answers bigint columns as strings, hence Number()). */
+const toRecord = (row: LeadRow): LeadRecord => ({
+  id: row.id,
+  formId: row.form_id,
+  pageId: row.page_id,
+  adId: row.ad_id,
+  adsetId: row.adset_id,
+  campaignId: row.campaign_id,
+  accountId: row.account_id,
+  createdTime: Number(row.created_time),
+  platform: row.platform,
+  isOrganic: Number(row.is_organic) === 1,
+  isTest: Number(row.is_test) === 1,
+  fieldData: JSON.parse(row.field_data) as LeadRecord["fieldData"],
+  disclaimerResponses: JSON.parse(row.disclaimer_responses) as LeadRecord["disclaimerResponses"],
+  partnerName: row.partner_name,
+  retailerItemId: row.retailer_item_id,
+  createdByAppId: row.created_by_app_id,
+  createdByUserId: row.created_by_user_id,
+  submitterUserId: row.submitter_user_id,
+  source: row.source as LeadSource,
+  externalId: row.external_id,
+});
+
+const leadById = new PreparedQuery<{ id: string }, LeadRow>((db, param) =>
+  db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile());
 // Asked on every test-lead creation (one test lead per form at a time).
-const testLeadsOfForm = new PreparedQuery<{ formId: string }, unknown>((db, param) =>
-  asArrayRows(db.selectFrom("leads").select(LEAD_COLUMNS).where("form_id", "=", param("formId")).where("is_test", "=", 1)
-    .orderBy("created_time", "desc").compile()));
+const testLeadsOfForm = new PreparedQuery<{ formId: string }, LeadRow>((db, param) =>
+  db.selectFrom("leads").select(LEAD_COLUMNS).where("form_id", "=", param("formId")).where("is_test", "=", 1)
+    .orderBy("created_time", "desc").compile());
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
@@ -72,8 +67,7 @@ export class KyselyLeadRepository implements LeadRepository {
     if (q.olderThan) query = query.where(olderThan(q.olderThan));
     if (q.newerThan) query = query.where(newerThan(q.newerThan));
     const dir = ascending ? "asc" : "desc";
-    const compiled = query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).compile();
-    const { rows } = await this.#db.executeQuery(asArrayRows(compiled));
+    const rows = await query.orderBy("created_time", dir).orderBy("id", dir).limit(q.limit).execute();
     if (ascending) rows.reverse();
     return rows.map(toRecord);
   }

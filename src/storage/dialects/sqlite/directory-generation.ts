@@ -1,6 +1,5 @@
 import type SQLite from "better-sqlite3";
 import type { GenerationSource } from "../../cache/generation-source.ts";
-import type { TurnRead } from "./turn-read.ts";
 
 export interface SqliteGeneration extends GenerationSource {
   /** Told by the statement cache whenever this connection runs a statement that may write. */
@@ -12,10 +11,10 @@ export interface SqliteGeneration extends GenerationSource {
  * against tens of microseconds for a query through Kysely), and keeps the answer until this
  * connection writes or the event loop turns: one Graph request, whose lookups run in one turn,
  * reads it once, while a change committed by another process is seen from the next turn on.
- * While a transaction other than the turn's read (TurnRead) is open on the connection the answer
- * could be one that rolls back, so it answers undefined and the cache reads through.
+ * While a transaction is open on the connection the answer could be one that rolls back, so it
+ * answers undefined and the cache reads through.
  */
-export function sqliteGeneration(sqlite: SQLite.Database, turn: TurnRead): SqliteGeneration {
+export function sqliteGeneration(sqlite: SQLite.Database): SqliteGeneration {
   let stmt: SQLite.Statement | undefined;
   let kept: number | undefined;
   const forget = () => {
@@ -23,10 +22,8 @@ export function sqliteGeneration(sqlite: SQLite.Database, turn: TurnRead): Sqlit
   };
   return {
     current() {
-      if (!sqlite.open || turn.othersOpen) return undefined;
+      if (!sqlite.open || sqlite.inTransaction) return undefined;
       if (kept !== undefined) return kept;
-      // Read in the turn's read transaction, with the reads it answers for.
-      if (!turn.enter()) return undefined;
       try {
         stmt ??= sqlite.prepare("select n from directory_generation where id = 1").pluck();
         const n = stmt.get() as number | bigint | undefined;

@@ -131,16 +131,3 @@ export class GroupCommit {
     }
   }
 }
-
-const groups = new WeakMap<object, GroupCommit>();
-
-/** Registers the group commit of a Kysely handle's connection (connectSqlite does, for its one connection). */
-export function registerGroupCommit(db: object, group: GroupCommit): void {
-  groups.set(db, group);
-}
-
-export function groupCommitOf(db: object): GroupCommit {
-  const group = groups.get(db);
-  if (!group) throw new Error("no group commit registered for this SQLite handle (open it with connectSqlite)");
-  return group;
-}

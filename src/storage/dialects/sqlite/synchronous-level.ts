@@ -1,5 +1,4 @@
 import type SQLite from "better-sqlite3";
-import type { TurnRead } from "./turn-read.ts";
 
 /**
  * The connection's `synchronous` level, switched only when it has to change. A durable transaction
@@ -17,21 +16,17 @@ import type { TurnRead } from "./turn-read.ts";
 export class SynchronousLevel {
   readonly #sqlite: SQLite.Database;
   readonly #defaultLevel: string;
-  readonly #turn: TurnRead;
   #full = false;
   #inDurable = false;
 
-  constructor(sqlite: SQLite.Database, defaultLevel: string, turn: TurnRead) {
+  constructor(sqlite: SQLite.Database, defaultLevel: string) {
     this.#sqlite = sqlite;
     this.#defaultLevel = defaultLevel;
-    this.#turn = turn;
     sqlite.pragma(`synchronous = ${defaultLevel}`);
   }
 
   /** Before a durable transaction's BEGIN: FULL, for every statement until leaveDurable(). */
   enterDurable(): void {
-    // Inside the turn's read transaction SQLite would ignore the switch.
-    this.#turn.end();
     if (!this.#full) {
       this.#sqlite.pragma("synchronous = FULL");
       this.#full = true;
