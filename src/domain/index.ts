@@ -15,7 +15,7 @@ export type { AccessPolicy } from "./access/policy.ts";
 export { authenticate, appsecretProof, INVALIDATION_MESSAGES, type Credentials } from "./access/authenticate.ts";
 export { PAGE_TASKS, AD_ACCOUNT_ROLES, isAdvertiserOrAbove } from "./access/page-tasks.ts";
 export { type LeadReadMeter, type LeadgenUsage, UsageReport, unmeteredReads } from "./rate-limit/meter.ts";
-export { LeadIntake, LeadInputError, PLATFORMS, type NewLead, type IntakeOptions } from "./leads/lead-intake.ts";
+export { LeadIntake, PLATFORMS, type NewLead, type IntakeOptions } from "./leads/lead-intake.ts";
 export { buildFormDefinition, FORM_LOCALES, THANK_YOU_BUTTON_TYPES, type DefinitionIssue } from "./forms/form-definition.ts";
 export * from "./forms/question-types.ts";
 export { MetaAccessPolicy } from "./access/meta-access-policy.ts";
