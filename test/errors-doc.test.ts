@@ -1,52 +1,48 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { accessErrors, errors, type GraphError, webhookErrors } from "../src/domain/errors.ts";
+import { errorTablesMarkdown, withErrorTables } from "../scripts/error-tables.ts";
+import { type ErrorSpec, errorFamilies, GraphError, leadErrors, LeadInputError } from "../src/domain/errors.ts";
 
 const doc = readFileSync(new URL("../docs/errors.md", import.meta.url), "utf8");
 
-/** Builds an entry with placeholder arguments (strings, or lists where a list is expected). */
-function sample(make: (...args: never[]) => GraphError): GraphError {
-  const attempts: unknown[][] = [
-    Array.from({ length: make.length }, () => "x"),
-    Array.from({ length: make.length }, () => ["x"]),
-    Array.from({ length: make.length }, (_, i) => (i === 0 ? 467 : "x")),
-    Array.from({ length: make.length }, (_, i) => (i === 1 ? ["x"] : "x")),
-  ];
-  for (const args of attempts) {
-    try {
-      return (make as (...a: unknown[]) => GraphError)(...args);
-    } catch {
-      // try the next argument shape
-    }
-  }
-  throw new Error("cannot build a sample of this entry");
-}
-
-function rowOf(name: string): string[] | undefined {
-  const line = doc.split("\n").find((l) => l.startsWith(`| \`${name}\` |`));
-  return line?.split("|").slice(1, -1).map((c) => c.trim());
-}
-
-const catalogue: Record<string, unknown> = { ...errors, ...accessErrors, ...webhookErrors };
+const entries = errorFamilies.flatMap((f) =>
+  Object.entries(f.entries).map(([name, e]) => ({ name, family: f.name, build: e as unknown as (...a: unknown[]) => GraphError, spec: e.spec as ErrorSpec<unknown[]> })),
+);
 
 describe("docs/errors.md", () => {
-  it.each(Object.keys(catalogue))("has a row for %s with the catalogue's code, subcode, type and status", (name) => {
-    const err = sample(catalogue[name] as (...args: never[]) => GraphError);
-    const row = rowOf(name);
-    expect(row, `add a row for ${name} to docs/errors.md`).toBeDefined();
-    const [, code, subcode, type, status, auth] = row!;
-    expect(Number(code)).toBe(err.code);
-    expect(type).toBe(err.type);
-    expect(Number(status)).toBe(err.status);
-    expect(auth).toBe(err.authError ?? "");
-    if (err.subcode === undefined) expect(subcode).toBe("");
-    // an entry whose subcode is an argument lists the subcodes it is used with
-    else if (typeof err.subcode !== "number") expect(subcode).toMatch(/^\d+(, \d+)*$/);
-    else expect(subcode!.split(/,\s*/).map(Number)).toContain(err.subcode);
+  it("holds the tables generated from the current catalogue", () => {
+    expect(doc, "run `npm run docs:errors`").toBe(withErrorTables(doc));
   });
 
-  it("has no rows for entries that no longer exist", () => {
-    const names = [...doc.matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
-    expect(names.filter((n) => !Object.hasOwn(catalogue, n!))).toEqual([]);
+  it("keeps its hand-written sections around the generated one", () => {
+    expect(doc).toMatch(/^# Errors\n/);
+    expect(doc).toContain("## Input limits");
+    expect(() => withErrorTables("# Errors\n\nno markers\n")).toThrow(/markers/);
+  });
+
+  it("has one row per entry, each name once", () => {
+    const rows = [...errorTablesMarkdown().matchAll(/^\| `(\w+)` \|/gm)].map((m) => m[1]);
+    expect(rows).toEqual(entries.map((e) => e.name));
+    expect(new Set(rows).size, "entry names must be unique across families").toBe(rows.length);
+  });
+});
+
+describe("the catalogue", () => {
+  it.each(entries.map((e) => [`${e.family}.${e.name}`, e] as const))("%s builds the error its spec describes", (_, { build, spec }) => {
+    const err = build(...spec.docArgs);
+    expect(err).toBeInstanceOf(GraphError);
+    expect([err.code, err.type, err.status, err.authError, err.isTransient]).toEqual([spec.code, spec.type, spec.status, spec.authError, spec.transient ?? false]);
+    if (typeof spec.subcode === "function") expect(spec.subcodes).toContain(err.subcode);
+    else expect(err.subcode).toBe(spec.subcode);
+    expect(err.message).not.toMatch(/undefined|\[object Object\]/);
+    expect(spec.when.trim()).not.toBe("");
+    expect(spec.when).not.toContain("\n");
+  });
+
+  it("builds a LeadInputError that names where the lead went wrong", () => {
+    const err = leadErrors.leadInput("leads[2].field_data[0].name", '"x" is answered twice');
+    expect(err).toBeInstanceOf(LeadInputError);
+    expect(err.path).toBe("leads[2].field_data[0].name");
+    expect(err.message).toBe('(#100) leads[2].field_data[0].name: "x" is answered twice');
   });
 });

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { nowSeconds } from "../domain/clock.ts";
-import { isGraphError } from "../domain/errors.ts";
+import { isGraphError, LeadInputError } from "../domain/errors.ts";
 import { STORE_TYPES } from "../domain/forms/question-types.ts";
 import { isGraphId } from "../domain/ids.ts";
-import { LeadInputError } from "../domain/leads/lead-intake.ts";
 import type { FormDefinition } from "../domain/ports.ts";
 import { bodyErrorToGraph, drainRefusedBody, hostedFormSecurityHeaders, type HttpModule } from "../http-kit/index.ts";
 import { checkAnswers, readAnswers } from "./answers.ts";

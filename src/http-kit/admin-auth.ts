@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { errors, GraphError } from "../domain/errors.ts";
+import { accessErrors, errors } from "../domain/errors.ts";
 import type { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
 import { errorBody } from "../graph/execute.ts";
 import { graphHeaders, sendGraph } from "../graph/http-route.ts";
@@ -14,12 +14,6 @@ export function adminKeyOf(req: FastifyRequest): string | undefined {
   const m = typeof auth === "string" ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
   return m?.[1];
 }
-
-export const adminKeyMissing = () =>
-  new GraphError({
-    message: "(#190) The administration API needs the admin key: send it as Authorization: Bearer <admin key>.",
-    type: "OAuthException", code: 190, status: 401, authError: "invalid_token",
-  });
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -60,7 +54,7 @@ export function requireAdminKey(adminKey: string) {
       graphHeaders(reply, "v25.0");
       reply.header("www-authenticate", 'Bearer realm="leadgraph admin"');
       await drainRefusedBody(req.raw);
-      return sendGraph(reply, 401, errorBody(adminKeyMissing()), {});
+      return sendGraph(reply, 401, errorBody(accessErrors.adminKeyMissing()), {});
     }
   };
 }

@@ -1,4 +1,5 @@
-import { LeadInputError, type NewLead } from "../domain/leads/lead-intake.ts";
+import { LeadInputError } from "../domain/errors.ts";
+import type { NewLead } from "../domain/leads/lead-intake.ts";
 import type { FormRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { formatGraphTime, parseUserTime, USER_TIME_FORMATS } from "../domain/time.ts";

@@ -1,10 +1,10 @@
 import type { ZodError } from "zod";
 import { nowSeconds } from "../domain/clock.ts";
+import { LeadInputError } from "../domain/errors.ts";
 import { buildFormDefinition, type DefinitionIssue } from "../domain/forms/form-definition.ts";
 import type { FormRecord, TokenRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { parseTime } from "../domain/time.ts";
-import { LeadInputError } from "../domain/leads/lead-intake.ts";
 import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import { stableId, stableIdGenerator } from "./stable-ids.ts";
 import { type World, worldSchema } from "./world-schema.ts";

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.ts";
-import { accessErrors, errors, pageReadEngagementMissing } from "../errors.ts";
+import { accessErrors, errors } from "../errors.ts";
 import type { AppRole } from "../model.ts";
 import type { Store } from "../ports.ts";
 import { type Credentials, authenticate } from "./authenticate.ts";
@@ -40,7 +40,7 @@ export class MetaAccessPolicy implements AccessPolicy {
     const tasks = await requirePageTasks(this.#store, caller, pageId, objectId);
     if (caller.app.createdTime > LEADS_RETRIEVAL_REQUIRED_AFTER) assertScope(caller, "leads_retrieval");
     assertScope(caller, "pages_show_list");
-    if (!caller.scopes.has("pages_read_engagement")) throw pageReadEngagementMissing();
+    if (!caller.scopes.has("pages_read_engagement")) throw accessErrors.pageReadEngagementMissing();
     const page = await this.#store.directory.getPage(pageId);
     if (!page) throw errors.unknownObject(objectId);
     const decision = leadAccessDecision(page, caller.userId, caller.app.id, tasks);

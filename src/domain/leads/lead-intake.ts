@@ -1,5 +1,5 @@
 import { type Clock, nowSeconds } from "../clock.ts";
-import { GraphError } from "../errors.ts";
+import { leadErrors } from "../errors.ts";
 import type { IdGenerator } from "../ids.ts";
 import { type Metrics, noMetrics } from "../metrics.ts";
 import type { AdAttribution, DisclaimerResponse, FieldDatum, LeadEvent, LeadRecord, LeadSource, PageLocation } from "../model.ts";
@@ -35,15 +35,6 @@ export interface IntakeOptions {
 }
 
 export const PLATFORMS = ["fb", "ig", "msg", "wa", "an"] as const;
-
-/** Thrown with a path inside the submitted leads, e.g. `leads[3].field_data[1].values[0]`. */
-export class LeadInputError extends GraphError {
-  readonly path: string;
-  constructor(path: string, detail: string) {
-    super({ message: `(#100) ${path}: ${detail}`, type: "OAuthException", code: 100, status: 400 });
-    this.path = path;
-  }
-}
 
 /**
  * The one way a lead is written, whatever it came from (world file, test lead, admin API, hosted
@@ -96,11 +87,11 @@ export class LeadIntake {
         let form = forms.get(input.formId);
         if (!form) {
           form = await tx.forms.definition(input.formId);
-          if (!form) throw new LeadInputError(`${at}.form_id`, `no form with id ${input.formId}`);
+          if (!form) throw leadErrors.leadInput(`${at}.form_id`, `no form with id ${input.formId}`);
           forms.set(form.id, form);
         }
         if (form.status !== "ACTIVE" && !opts.allowArchived) {
-          throw new LeadInputError(at, notTakingLeads(form.id, form.status));
+          throw leadErrors.leadInput(at, notTakingLeads(form.id, form.status));
         }
         let stores = locations.get(form.pageId);
         if (!stores && form.spec.questions.some((q) => STORE_TYPES.includes(q.type))) {
@@ -114,17 +105,17 @@ export class LeadIntake {
           if (!attribution) {
             const ad = await tx.directory.getAd(input.adId);
             const attr = ad && (await tx.directory.attributions([ad.id])).get(ad.id);
-            if (!ad || !attr) throw new LeadInputError(`${at}.ad_id`, `no ad with id ${input.adId}`);
+            if (!ad || !attr) throw leadErrors.leadInput(`${at}.ad_id`, `no ad with id ${input.adId}`);
             attribution = { ...attr, formId: ad.formId };
             ads.set(ad.id, attribution);
           }
           if (attribution.formId !== form.id) {
-            throw new LeadInputError(`${at}.ad_id`, `ad ${input.adId} does not use form ${form.id}`);
+            throw leadErrors.leadInput(`${at}.ad_id`, `ad ${input.adId} does not use form ${form.id}`);
           }
         }
         const platform = input.platform ?? "fb";
         if (!(PLATFORMS as readonly string[]).includes(platform)) {
-          throw new LeadInputError(`${at}.platform`, `must be one of ${PLATFORMS.join(", ")} - got "${platform}"`);
+          throw leadErrors.leadInput(`${at}.platform`, `must be one of ${PLATFORMS.join(", ")} - got "${platform}"`);
         }
         const createdTime = input.createdTime ?? now;
         const id = input.id ?? this.#ids.next();
@@ -163,7 +154,7 @@ export class LeadIntake {
         // insert's own check in the transaction refused; throwing rolls everything back.
         const formId = inactiveForms[0]!;
         const status = (await tx.forms.get(formId))?.status ?? "DELETED";
-        throw new LeadInputError(`${pathPrefix}[${inputs.findIndex((l) => l.formId === formId)}]`, notTakingLeads(formId, status));
+        throw leadErrors.leadInput(`${pathPrefix}[${inputs.findIndex((l) => l.formId === formId)}]`, notTakingLeads(formId, status));
       }
       return leads.map((l) => l.id);
     });
@@ -173,33 +164,33 @@ export class LeadIntake {
 const notTakingLeads = (formId: string, status: string) => `form ${formId} is ${status.toLowerCase()} and accepts no new leads`;
 
 function normaliseFieldData(form: FormDefinition, data: readonly FieldDatum[], stores: Set<string> | undefined, at: string): FieldDatum[] {
-  if (!Array.isArray(data)) throw new LeadInputError(`${at}.field_data`, "must be an array of {name, values}");
+  if (!Array.isArray(data)) throw leadErrors.leadInput(`${at}.field_data`, "must be an array of {name, values}");
   const given = new Map<string, string[]>();
   data.forEach((d, j) => {
     const p = `${at}.field_data[${j}]`;
-    if (typeof d !== "object" || d === null || typeof d.name !== "string") throw new LeadInputError(p, "must be {name, values}");
+    if (typeof d !== "object" || d === null || typeof d.name !== "string") throw leadErrors.leadInput(p, "must be {name, values}");
     const rawValues: unknown = d.values;
     if (!Array.isArray(rawValues) || rawValues.some((v) => typeof v !== "string")) {
-      throw new LeadInputError(`${p}.values`, "must be an array of strings");
+      throw leadErrors.leadInput(`${p}.values`, "must be an array of strings");
     }
     const values = rawValues as string[];
-    if (values.length > 20) throw new LeadInputError(`${p}.values`, "has too many values (at most 20)");
-    if (values.some((v) => v.length > 10_000)) throw new LeadInputError(`${p}.values`, "a value is longer than 10000 characters");
-    if (given.has(d.name)) throw new LeadInputError(`${p}.name`, `"${d.name}" is answered twice`);
+    if (values.length > 20) throw leadErrors.leadInput(`${p}.values`, "has too many values (at most 20)");
+    if (values.some((v) => v.length > 10_000)) throw leadErrors.leadInput(`${p}.values`, "a value is longer than 10000 characters");
+    if (given.has(d.name)) throw leadErrors.leadInput(`${p}.name`, `"${d.name}" is answered twice`);
     const question = form.spec.questions.find((q) => q.key === d.name);
     if (!question && !(d.name in form.spec.trackingParameters)) {
       const keys = [...form.spec.questions.map((q) => q.key), ...Object.keys(form.spec.trackingParameters)];
-      throw new LeadInputError(`${p}.name`, `"${d.name}" is not a question key of form ${form.id} (one of ${keys.join(", ")})`);
+      throw leadErrors.leadInput(`${p}.name`, `"${d.name}" is not a question key of form ${form.id} (one of ${keys.join(", ")})`);
     }
     if (question?.options) {
       const allowed = question.options.map((o) => o.key);
       values.forEach((v, k) => {
-        if (!allowed.includes(v)) throw new LeadInputError(`${p}.values[${k}]`, `must be an option key of "${question.key}" (${allowed.join(", ")}) - got "${v}"`);
+        if (!allowed.includes(v)) throw leadErrors.leadInput(`${p}.values[${k}]`, `must be an option key of "${question.key}" (${allowed.join(", ")}) - got "${v}"`);
       });
     }
     if (question && STORE_TYPES.includes(question.type)) {
       values.forEach((v, k) => {
-        if (!stores?.has(v)) throw new LeadInputError(`${p}.values[${k}]`, `"${v}" is not a store number of page ${form.pageId}`);
+        if (!stores?.has(v)) throw leadErrors.leadInput(`${p}.values[${k}]`, `"${v}" is not a store number of page ${form.pageId}`);
       });
     }
     given.set(d.name, [...values]);
@@ -217,19 +208,19 @@ function normaliseFieldData(form: FormDefinition, data: readonly FieldDatum[], s
 }
 
 function normaliseDisclaimers(form: FormDefinition, responses: readonly DisclaimerResponse[], at: string): DisclaimerResponse[] {
-  if (!Array.isArray(responses)) throw new LeadInputError(`${at}.custom_disclaimer_responses`, "must be an array");
+  if (!Array.isArray(responses)) throw leadErrors.leadInput(`${at}.custom_disclaimer_responses`, "must be an array");
   const boxes = form.spec.customDisclaimer?.checkboxes ?? [];
   const given = new Map<string, string>();
   responses.forEach((r, j) => {
     const p = `${at}.custom_disclaimer_responses[${j}]`;
-    if (typeof r !== "object" || r === null || typeof r.checkbox_key !== "string") throw new LeadInputError(p, "must be {checkbox_key, is_checked}");
+    if (typeof r !== "object" || r === null || typeof r.checkbox_key !== "string") throw leadErrors.leadInput(p, "must be {checkbox_key, is_checked}");
     if (!boxes.some((b) => b.key === r.checkbox_key)) {
-      throw new LeadInputError(`${p}.checkbox_key`, `"${r.checkbox_key}" is not a checkbox of form ${form.id}`);
+      throw leadErrors.leadInput(`${p}.checkbox_key`, `"${r.checkbox_key}" is not a checkbox of form ${form.id}`);
     }
     const raw = r.is_checked as unknown;
     const checked = raw === true || raw === "1" || raw === 1 || raw === "true";
     const unchecked = raw === false || raw === "" || raw === 0 || raw === "0" || raw === "false" || raw === null;
-    if (!checked && !unchecked) throw new LeadInputError(`${p}.is_checked`, `must be "1" or "" - got ${JSON.stringify(raw)}`);
+    if (!checked && !unchecked) throw leadErrors.leadInput(`${p}.is_checked`, `must be "1" or "" - got ${JSON.stringify(raw)}`);
     given.set(r.checkbox_key, checked ? "1" : "");
   });
   // Every checkbox gets an answer, in form order, as Meta reports them.
