@@ -38,7 +38,7 @@ export function adminRoutes(app: FastifyInstance, runtime: Runtime, links: Modul
       method: spec.method,
       url: `${ADMIN_PREFIX}${spec.path}`,
       // A large body is refused before a byte of it is read when the key is wrong.
-      ...(spec.bodyLimit !== undefined ? { onRequest: guard, bodyLimit: spec.bodyLimit } : { preHandler: guard }),
+      ...(spec.bodyLimit !== undefined ? { onRequest: guard, bodyLimit: spec.bodyLimit(runtime.config) } : { preHandler: guard }),
       handler: async (req, reply) => {
         const call = {
           params: parseInput(spec.params, req.params, ""),

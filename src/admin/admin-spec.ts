@@ -21,7 +21,7 @@ export interface AdminRouteSpec {
   body?: z.ZodType;
   response: z.ZodType;
   /** A body larger than the server-wide limit; the admin key is then checked before the body is read. */
-  bodyLimit?: number;
+  bodyLimit?: (limits: { importBodyLimitBytes: number }) => number;
 }
 
 /** Keeps the literal types of a declaration (for the handler's and the console's types). */
