@@ -77,7 +77,8 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, whole = "body
   let detail = issue.message;
   if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) detail = "is required";
   else if (issue.code === "unrecognized_keys" && "keys" in issue) {
-    throw accessErrors.adminInvalid((issue.keys as string[]).join(", "), "is not a known field");
+    const prefix = issue.path.length > 0 ? `${field}.` : "";
+    throw accessErrors.adminInvalid((issue.keys as string[]).map((k) => `${prefix}${k}`).join(", "), "is not a known field");
   } else if (issue.code === "invalid_value" && "values" in issue) detail = `must be one of ${(issue.values as unknown[]).join(", ")}`;
   else detail = `is invalid: ${detail}`;
   throw accessErrors.adminInvalid(field, detail);

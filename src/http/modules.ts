@@ -13,6 +13,7 @@ import { adminFallbackRoutes } from "../admin/admin-fallback-routes.ts";
 import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
 import { consoleModule } from "../console/serve-console.ts";
 import { resetRoutes } from "../admin/reset-routes.ts";
+import { openApiRoutes } from "../admin/openapi-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -35,6 +36,7 @@ export const httpModules: HttpModule[] = [
   consoleSessionRoutes,
   consoleModule(),
   resetRoutes,
+  openApiRoutes,
   // Last: unknown admin paths answer 2500 instead of falling into the Graph catch-all.
   adminFallbackRoutes,
 ];
