@@ -14,6 +14,7 @@ import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
 import { consoleModule } from "../console/serve-console.ts";
 import { resetRoutes } from "../admin/reset-routes.ts";
 import { openApiRoutes } from "../admin/openapi-routes.ts";
+import { instancesRoutes } from "../admin/instances-routes.ts";
 
 export interface ModuleOptions {
   publicUrl: string;
@@ -26,6 +27,7 @@ export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: Modul
 export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,
+  instancesRoutes,
   webhooksAdminRoutes,
   exportModule,
   clockRoutes,
