@@ -57,6 +57,7 @@ describe("admin API OpenAPI document", () => {
     expect(create.requestBody.content["application/json"].schema.additionalProperties).toBe(false);
     const list = doc.paths["/_leadgraph/admin/apps"].get;
     expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(["limit", "after"]);
+    expect(list.parameters[0].schema).toMatchObject({ type: "integer", minimum: 1, maximum: 1000 });
     expect(list.responses["200"].content["application/json"].schema.properties.data.type).toBe("array");
     expect(doc.paths["/_leadgraph/admin/apps/{id}"].get.parameters[0]).toMatchObject({ name: "id", in: "path", required: true });
   });

@@ -69,7 +69,11 @@ export const limitParam = z
     ctx.addIssue({ code: "custom", message, params: { phrase: true } });
     return z.NEVER;
   })
-  .meta({ description: `Rows per page: 1 to ${MAX_ADMIN_LIMIT}, ${DEFAULT_ADMIN_LIMIT} when absent; above ${MAX_ADMIN_LIMIT} is an error.` });
+  // Described as the integer it means (a query string carries it as text).
+  .meta({
+    type: "integer", minimum: 1, maximum: MAX_ADMIN_LIMIT, default: DEFAULT_ADMIN_LIMIT,
+    description: `Rows per page: 1 to ${MAX_ADMIN_LIMIT}, ${DEFAULT_ADMIN_LIMIT} when absent; above ${MAX_ADMIN_LIMIT} is an error.`,
+  });
 
 /** The query every list takes; lists add their own filters with `.extend`. */
 export const pageQuery = z.object({
