@@ -44,8 +44,8 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
   });
 
   const create = () => h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Settle Me"] }] }], { source: "admin", fireWebhooks: true });
-  const admin = async (method: "GET" | "POST" | "DELETE", url: string) => {
-    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` } });
+  const admin = async (method: "GET" | "POST" | "DELETE", url: string, payload?: object) => {
+    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
   /** A lead whose delivery failed twice (first attempt, immediate retry) and waits for its next try. */
@@ -111,7 +111,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
       expect(new Set(rx.leadIds())).toEqual(new Set([onAcme, onOther]));
       expect((await h.graph("DELETE", "/3001/subscribed_apps", { token: "EAAB-page-acme" })).body).toEqual({ success: true });
 
-      const bulk = await admin("POST", `/_leadgraph/admin/webhooks/redeliver?app_id=1001&since=${since}`);
+      const bulk = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", { app_id: "1001", since });
       expect(bulk.status).toBe(200);
       expect(bulk.body).toMatchObject({ success: true, count: 1, skipped: [{ page_id: "3001", reason: CANCEL_REASONS.install.replace(/^cancelled: /, ""), count: 1 }] });
       // Nothing was queued for page 3001; page 3002's lead goes out again.
@@ -157,7 +157,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect(again.body.error).toMatchObject({ code: 100, type: "OAuthException" });
     expect(again.body.error.message).toBe("(#100) Nothing would receive this redelivery: the app no longer subscribes to leadgen for page. Subscribe the app to leadgen for page and install it on the page, then redeliver.");
     expect(await deliveriesOf(id!)).toHaveLength(1);
-    const bulk = await admin("POST", `/_leadgraph/admin/webhooks/redeliver?app_id=1001&since=0`);
+    const bulk = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", { app_id: "1001", since: 0 });
     expect(bulk.status).toBe(400);
     expect(await deliveriesOf(id!)).toHaveLength(1);
 

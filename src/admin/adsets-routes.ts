@@ -1,23 +1,22 @@
 import type { AdSetRecord } from "../domain/model.ts";
 import type { HttpModule } from "../http-kit/index.ts";
-import { adminRouter, conflict, need, needRef, pageOf, parseBody } from "./admin-kit.ts";
-import { nameText, numericId, strict } from "./schemas.ts";
+import { adminRoutes, conflict, need, needRef, pageOf } from "./admin-kit.ts";
+import { adsetsApi } from "./adsets-api.ts";
 
 const renderAdSet = (s: AdSetRecord) => ({ id: s.id, campaign_id: s.campaignId, name: s.name });
 
-export const adsetsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
-  const r = adminRouter(app, runtime, publicUrl);
+export const adsetsRoutes: HttpModule = async (app, runtime, links) => {
+  const add = adminRoutes(app, runtime, links);
   const services = runtime.services;
   const store = services.store;
   const dir = store.directory;
   const adset = async (id: string) => need(await dir.getAdSet(id), "ad set", id);
 
-  r.get("/adsets", async (req) => {
-    const list = await store.catalog.listAdSets(req.query.campaign_id ? { campaignId: req.query.campaign_id } : {});
-    return pageOf(list, (s) => s.id, req, renderAdSet);
+  add(adsetsApi.list, async (call) => {
+    const list = await store.catalog.listAdSets(call.query.campaign_id ? { campaignId: call.query.campaign_id } : {});
+    return pageOf(list, (s) => s.id, call, renderAdSet);
   });
-  r.post("/adsets", async (req) => {
-    const b = parseBody(strict({ id: numericId.optional(), campaign_id: numericId, name: nameText }), req.body);
+  add(adsetsApi.create, async ({ body: b }) => {
     needRef(await dir.getCampaign(b.campaign_id), "campaign_id", "campaign", b.campaign_id);
     const id = b.id ?? services.ids.next();
     if (await dir.getAdSet(id)) throw conflict(`An ad set with id ${id} already exists`);
@@ -25,19 +24,17 @@ export const adsetsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
     await dir.upsertAdSet(s);
     return renderAdSet(s);
   });
-  r.get("/adsets/:id", async (req) => renderAdSet(await adset(req.params.id!)));
-  r.post("/adsets/:id", async (req) => {
-    const current = await adset(req.params.id!);
-    const b = parseBody(strict({ name: nameText }), req.body);
-    const next = { ...current, name: b.name };
+  add(adsetsApi.get, async ({ params }) => renderAdSet(await adset(params.id)));
+  add(adsetsApi.rename, async ({ params, body }) => {
+    const next = { ...(await adset(params.id)), name: body.name };
     await dir.upsertAdSet(next);
     return renderAdSet(next);
   });
-  r.delete("/adsets/:id", async (req) => {
-    await adset(req.params.id!);
-    const n = await store.catalog.countChildren("ads", "adset_id", req.params.id!);
-    if (n > 0) throw conflict(`Ad set ${req.params.id} still has ${n} ad(s); delete them first`);
-    await store.catalog.deleteAdSet(req.params.id!);
+  add(adsetsApi.delete, async ({ params }) => {
+    await adset(params.id);
+    const n = await store.catalog.countChildren("ads", "adset_id", params.id);
+    if (n > 0) throw conflict(`Ad set ${params.id} still has ${n} ad(s); delete them first`);
+    await store.catalog.deleteAdSet(params.id);
     return { success: true };
   });
 };

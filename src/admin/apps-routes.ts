@@ -1,26 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { z } from "zod";
 import { appDeleted, appRemovedByUser } from "../domain/access/invalidation.ts";
 import { nowSeconds } from "../domain/clock.ts";
 import type { AppRecord, AppRole } from "../domain/model.ts";
 import type { HttpModule } from "../http-kit/index.ts";
-import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
-import { appRoleName, nameText, numericId, strict, timeInput } from "./schemas.ts";
-
-const createApp = strict({
-  id: numericId.optional(),
-  name: nameText,
-  secret: z.string().min(8).max(256).optional(),
-  mode: z.enum(["live", "development"]).default("live"),
-  created_time: timeInput.optional(),
-  require_appsecret_proof: z.boolean().default(false),
-  roles: z.array(strict({ user_id: numericId, role: appRoleName })).default([]),
-});
-const changeApp = strict({
-  name: nameText.optional(),
-  mode: z.enum(["live", "development"]).optional(),
-  require_appsecret_proof: z.boolean().optional(),
-});
+import { adminRoutes, conflict, graphTime, need, needRef, pageOf, timeField } from "./admin-kit.ts";
+import { appsApi } from "./apps-api.ts";
 
 export const renderApp = (a: AppRecord, roles: readonly AppRole[]) => ({
   id: a.id, name: a.name, mode: a.mode, require_appsecret_proof: a.requireAppsecretProof,
@@ -31,20 +15,19 @@ export const renderApp = (a: AppRecord, roles: readonly AppRole[]) => ({
  * Apps: the secret is shown once, in the answer that generated it (create without `secret`, or
  * `POST /apps/{id}/secret`); it is stored sealed and never returned otherwise.
  */
-export const appsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
-  const r = adminRouter(app, runtime, publicUrl);
+export const appsRoutes: HttpModule = async (app, runtime, links) => {
+  const add = adminRoutes(app, runtime, links);
   const services = runtime.services;
   const dir = services.store.directory;
   const full = async (a: AppRecord) => renderApp(a, await dir.appRoles(a.id));
 
-  r.get("/apps", async (req) => {
+  add(appsApi.list, async (call) => {
     const apps = await dir.listApps();
     const roles = new Map<string, AppRole[]>();
     for (const a of apps) roles.set(a.id, await dir.appRoles(a.id));
-    return pageOf(apps, (a) => a.id, req, (a) => renderApp(a, roles.get(a.id) ?? []));
+    return pageOf(apps, (a) => a.id, call, (a) => renderApp(a, roles.get(a.id) ?? []));
   });
-  r.post("/apps", async (req) => {
-    const b = parseBody(createApp, req.body);
+  add(appsApi.create, async ({ body: b }) => {
     const id = b.id ?? services.ids.next();
     if (await dir.getApp(id)) throw conflict(`An app with id ${id} already exists`);
     for (const [i, role] of b.roles.entries()) needRef(await dir.getUser(role.user_id), `roles.${i}.user_id`, "user", role.user_id);
@@ -57,14 +40,12 @@ export const appsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
       await tx.directory.upsertApp(record);
       await tx.directory.setAppRoles(id, b.roles.map((x) => ({ appId: id, userId: x.user_id, role: x.role })));
     });
-    const out: Record<string, unknown> = await full(record);
-    if (b.secret === undefined) out.secret = secret;
-    return out;
+    const out = await full(record);
+    return b.secret === undefined ? { ...out, secret } : out;
   });
-  r.get("/apps/:id", async (req) => full(need(await dir.getApp(req.params.id!), "app", req.params.id!)));
-  r.post("/apps/:id", async (req) => {
-    const current = need(await dir.getApp(req.params.id!), "app", req.params.id!);
-    const b = parseBody(changeApp, req.body);
+  add(appsApi.get, async ({ params }) => full(need(await dir.getApp(params.id), "app", params.id)));
+  add(appsApi.change, async ({ params, body: b }) => {
+    const current = need(await dir.getApp(params.id), "app", params.id);
     const next: AppRecord = {
       ...current, name: b.name ?? current.name, mode: b.mode ?? current.mode,
       requireAppsecretProof: b.require_appsecret_proof ?? current.requireAppsecretProof,
@@ -72,38 +53,38 @@ export const appsRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
     await dir.upsertApp(next);
     return full(next);
   });
-  r.post("/apps/:id/secret", async (req) => {
-    const current = need(await dir.getApp(req.params.id!), "app", req.params.id!);
+  add(appsApi.newSecret, async ({ params }) => {
+    const current = need(await dir.getApp(params.id), "app", params.id);
     const secret = randomBytes(16).toString("hex");
     await dir.upsertApp({ ...current, secret });
     return { ...(await full(current)), secret };
   });
-  r.delete("/apps/:id", async (req) => {
-    need(await dir.getApp(req.params.id!), "app", req.params.id!);
+  add(appsApi.delete, async ({ params }) => {
+    need(await dir.getApp(params.id), "app", params.id);
     const invalidated = await services.store.transaction(async (tx) => {
-      const n = await appDeleted(tx, req.params.id!);
-      await tx.directory.deleteApp(req.params.id!);
+      const n = await appDeleted(tx, params.id);
+      await tx.directory.deleteApp(params.id);
       return n;
     });
     return { success: true, tokens_invalidated: invalidated };
   });
-  r.put("/apps/:id/roles/:userId", async (req) => {
-    const a = need(await dir.getApp(req.params.id!), "app", req.params.id!);
-    need(await dir.getUser(req.params.userId!), "user", req.params.userId!);
-    const { role } = parseBody(strict({ role: appRoleName }), req.body);
-    const roles = (await dir.appRoles(a.id)).filter((x) => x.userId !== req.params.userId);
-    await dir.setAppRoles(a.id, [...roles, { appId: a.id, userId: req.params.userId!, role }]);
+  add(appsApi.setRole, async ({ params, body }) => {
+    const a = need(await dir.getApp(params.id), "app", params.id);
+    need(await dir.getUser(params.userId), "user", params.userId);
+    const { role } = body;
+    const roles = (await dir.appRoles(a.id)).filter((x) => x.userId !== params.userId);
+    await dir.setAppRoles(a.id, [...roles, { appId: a.id, userId: params.userId, role }]);
     return full(a);
   });
-  r.delete("/apps/:id/roles/:userId", async (req) => {
-    const a = need(await dir.getApp(req.params.id!), "app", req.params.id!);
-    await dir.setAppRoles(a.id, (await dir.appRoles(a.id)).filter((x) => x.userId !== req.params.userId));
+  add(appsApi.removeRole, async ({ params }) => {
+    const a = need(await dir.getApp(params.id), "app", params.id);
+    await dir.setAppRoles(a.id, (await dir.appRoles(a.id)).filter((x) => x.userId !== params.userId));
     return full(a);
   });
   /** The person removes the app from their account: their tokens of it answer 190/458. */
-  r.delete("/users/:userId/apps/:id", async (req) => {
-    need(await dir.getApp(req.params.id!), "app", req.params.id!);
-    need(await dir.getUser(req.params.userId!), "user", req.params.userId!);
-    return { success: true, tokens_invalidated: await appRemovedByUser(services.store, req.params.id!, req.params.userId!) };
+  add(appsApi.removedByUser, async ({ params }) => {
+    need(await dir.getApp(params.id), "app", params.id);
+    need(await dir.getUser(params.userId), "user", params.userId);
+    return { success: true, tokens_invalidated: await appRemovedByUser(services.store, params.id, params.userId) };
   });
 };

@@ -4,7 +4,9 @@ import { issueToken } from "../domain/access/token-issuer.ts";
 import type { ConsoleSession, ConsoleSessionPage } from "../contract/index.ts";
 import type { AppRecord, PageRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
-import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
+import type { HttpModule } from "../http-kit/index.ts";
+import { adminRoutes } from "./admin-kit.ts";
+import { consoleSessionApi } from "./console-session-api.ts";
 
 /** Console tokens are short: a signed-in console asks again when one expires (or the clock moves). */
 export const CONSOLE_TOKEN_SECONDS = 3600;
@@ -39,9 +41,8 @@ async function dropExpiredConsoleTokens(services: Services, now: number): Promis
  * page token so the console reads forms and leads through the Graph API like any integration does.
  * Tokens are issued like any other (domain token issuer) and labelled `console`.
  */
-export const consoleSessionRoutes: HttpModule = async (app, runtime) => {
-  const guard = requireAdminKey(runtime.adminKey);
-  app.post("/_leadgraph/admin/console/session", { preHandler: guard }, async (): Promise<ConsoleSession> => {
+export const consoleSessionRoutes: HttpModule = async (app, runtime, links) => {
+  adminRoutes(app, runtime, links)(consoleSessionApi.open, async (): Promise<ConsoleSession> => {
     const services = runtime.services;
     const now = nowSeconds(services.clock);
     const [first] = preferLive(await services.store.directory.listApps());

@@ -1,26 +1,18 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ErasureAuditRecord, ErasureVia } from "../domain/erasure/erasure-repository.ts";
 import { accessErrors } from "../domain/errors.ts";
 import { eraseLead, erasePerson, findPerson, type ErasureRequester } from "../erasure/erase-leads.ts";
 import { type PersonQuery, PersonQueryError } from "../erasure/person-match.ts";
 import type { HttpModule } from "../http-kit/index.ts";
-import { type AdminRequest, adminRouter, graphTime, need, parseBody } from "./admin-kit.ts";
-import { numericId, strict } from "./schemas.ts";
+import { adminRoutes, decodeCursor, graphTime, need, pageFrom } from "./admin-kit.ts";
+import type { AdminCall, AdminRouteSpec } from "./admin-spec.ts";
+import { erasureApi, type personInput } from "./erasure-api.ts";
+import { numericId } from "./schemas.ts";
 
 /** Said with every erasure: what erasing here cannot undo. */
 export const NOT_RECALLED =
   "Leads already delivered by webhook, fetched through the Graph API or exported are not recalled: whoever received them keeps their copy. Backups keep erased leads until they expire.";
-
-const personInput = strict({
-  email: z.string().min(1).max(320).optional(),
-  phone: z.string().min(1).max(64).optional(),
-  country: z.string().max(8).optional(),
-  /** The operator's own reference (a ticket number); stored in the audit log, so no personal data. */
-  reference: z.string().max(200).regex(/^[^\p{Cc}]*$/u, "must not contain control characters").optional(),
-  /** Answers which leads would be erased, and erases nothing (the console's confirmation step). */
-  dry_run: z.boolean().optional(),
-});
 
 const VIA: readonly ErasureVia[] = ["console", "cli"];
 
@@ -28,7 +20,7 @@ const VIA: readonly ErasureVia[] = ["console", "cli"];
  * Who is asking: the admin key (by a fingerprint: the audit log names which key, never the key)
  * and the surface it came through (`X-Leadgraph-Client: console|cli`, else the API itself).
  */
-function requesterOf(req: AdminRequest, adminKey: string, reference: string | null): ErasureRequester {
+function requesterOf(req: AdminCall<AdminRouteSpec>, adminKey: string, reference: string | null): ErasureRequester {
   const client = String(req.headers["x-leadgraph-client"] ?? "");
   const via = VIA.find((v) => v === client) ?? "api";
   const fingerprint = createHash("sha256").update(adminKey).digest("hex").slice(0, 12);
@@ -60,31 +52,29 @@ async function asParamError<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-const MAX_AUDIT_LIMIT = 100;
-
 /**
  * Erasure (docs/data-protection.md): one lead by id, or a person (every lead whose answers hold
  * their email or phone number, across forms and pages), and the read-only audit log of erasures.
  */
-export const erasureRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
-  const r = adminRouter(app, runtime, publicUrl);
+export const erasureRoutes: HttpModule = async (app, runtime, links) => {
+  const add = adminRoutes(app, runtime, links);
   const services = runtime.services;
 
-  r.delete("/leads/:id", async (req) => {
-    const id = req.params.id!;
+  add(erasureApi.eraseLead, async (req) => {
+    const id = req.params.id;
     if (!numericId.safeParse(id).success) throw accessErrors.adminNotFound("lead", id.slice(0, 40));
     const audit = need(await eraseLead(services, id, requesterOf(req, runtime.adminKey, null)), "lead", id);
     return { success: true, erasure: renderErasure(audit), not_recalled: NOT_RECALLED };
   });
 
-  r.post("/erasures", async (req) => {
-    const b = parseBody(personInput, req.body);
+  add(erasureApi.erasePerson, async (req) => {
+    const b = req.body;
     const q = personQuery(b);
     if (b.dry_run) {
       const found = await asParamError(() => findPerson(services, q));
       const leads = await services.store.leads.getMany(found.leadIds);
       return {
-        dry_run: true, leads_matched: found.leadIds.length, lead_ids: found.leadIds, matched_by: found.matchedBy.join(",") || null,
+        dry_run: true as const, leads_matched: found.leadIds.length, lead_ids: found.leadIds, matched_by: found.matchedBy.join(",") || null,
         form_ids: [...new Set(leads.map((l) => l.formId))].sort(), page_ids: [...new Set(leads.map((l) => l.pageId))].sort(),
       };
     }
@@ -92,20 +82,11 @@ export const erasureRoutes: HttpModule = async (app, runtime, { publicUrl }) => 
     return { success: true, erasure: renderErasure(audit), not_recalled: NOT_RECALLED };
   });
 
-  r.get("/erasures", async (req) => {
-    const raw = req.query.limit;
-    if (raw !== undefined && (!/^\d{1,4}$/.test(raw) || Number(raw) < 1)) throw accessErrors.adminInvalid("limit", `must be a positive integer - got "${raw.slice(0, 20)}"`);
-    const limit = Math.min(Number(raw ?? 25), MAX_AUDIT_LIMIT);
-    const before = req.query.after ? Buffer.from(req.query.after, "base64url").toString("utf8") : undefined;
-    const rows = await services.store.erasure.listAudit({ ...(before !== undefined ? { beforeId: before } : {}), limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    const out: { data: unknown[]; paging?: Record<string, unknown> } = { data: page.map(renderErasure) };
-    if (rows.length > limit) {
-      const after = Buffer.from(page[page.length - 1]!.id, "utf8").toString("base64url");
-      out.paging = { cursors: { after }, next: `${req.url}?${new URLSearchParams({ limit: String(limit), after }).toString()}` };
-    }
-    return out;
+  add(erasureApi.audit, async (call) => {
+    const before = call.query.after ? decodeCursor(call.query.after) : undefined;
+    const rows = await services.store.erasure.listAudit({ ...(before !== undefined ? { beforeId: before } : {}), limit: call.query.limit + 1 });
+    return pageFrom(rows, (a) => a.id, call, renderErasure);
   });
 
-  r.get("/erasures/:id", async (req) => renderErasure(need(await services.store.erasure.getAudit(req.params.id!), "erasure", req.params.id!)));
+  add(erasureApi.get, async ({ params }) => renderErasure(need(await services.store.erasure.getAudit(params.id), "erasure", params.id)));
 };

@@ -1,32 +1,11 @@
-import { z } from "zod";
 import { removePageRole } from "../domain/access/invalidation.ts";
 import { LEAD_TASKS } from "../domain/access/lead-access.ts";
 import { nowSeconds } from "../domain/clock.ts";
 import type { LeadAccess, PageLocation, PageRecord, PageRole } from "../domain/model.ts";
 import type { Store } from "../domain/ports.ts";
 import type { HttpModule } from "../http-kit/index.ts";
-import { adminRouter, conflict, graphTime, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
-import { nameText, numericId, shortText, strict, tasksInput, timeInput } from "./schemas.ts";
-
-const location = {
-  name: nameText, street: shortText.default(""), city: shortText.default(""), zip: shortText.default(""),
-  country: shortText.default(""), latitude: z.number().nullable().default(null), longitude: z.number().nullable().default(null),
-};
-const leadAccessInput = strict({ user_ids: z.array(numericId).default([]), app_ids: z.array(numericId).default([]) });
-const createPage = strict({
-  id: numericId.optional(),
-  name: nameText,
-  category: nameText.default("Business"),
-  created_time: timeInput.optional(),
-  roles: z.array(strict({ user_id: numericId, tasks: tasksInput })).default([]),
-  lead_access: leadAccessInput.nullable().default(null),
-  locations: z.array(strict({ store_number: nameText, ...location })).default([]),
-});
-const changePage = strict({
-  name: nameText.optional(),
-  category: nameText.optional(),
-  lead_access: leadAccessInput.nullable().optional(),
-});
+import { adminRoutes, conflict, graphTime, need, needRef, pageOf, timeField } from "./admin-kit.ts";
+import { pagesApi } from "./pages-api.ts";
 
 const renderLeadAccess = (la: LeadAccess | null) => (la === null ? null : { user_ids: la.userIds, app_ids: la.appIds });
 const renderRole = (r: PageRole) => ({ user_id: r.userId, tasks: r.tasks });
@@ -67,21 +46,20 @@ async function checkLeadAccessRefs(store: Store, la: { user_ids: string[]; app_i
  * customised (admins and MANAGE_LEADS users read leads); an object lists the only people and apps
  * that may. Removing a role invalidates that person's page tokens for the page (190/492).
  */
-export const pagesRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
-  const r = adminRouter(app, runtime, publicUrl);
+export const pagesRoutes: HttpModule = async (app, runtime, links) => {
+  const add = adminRoutes(app, runtime, links);
   const services = runtime.services;
   const store = services.store;
   const dir = store.directory;
   const page = async (id: string) => need(await dir.getPage(id), "page", id);
 
-  r.get("/pages", async (req) => {
+  add(pagesApi.list, async (call) => {
     const pages = await dir.listPages();
-    const rendered = new Map<string, unknown>();
+    const rendered = new Map<string, Awaited<ReturnType<typeof renderPage>>>();
     for (const p of pages) rendered.set(p.id, await renderPage(store, p));
-    return pageOf(pages, (p) => p.id, req, (p) => rendered.get(p.id));
+    return pageOf(pages, (p) => p.id, call, (p) => rendered.get(p.id)!);
   });
-  r.post("/pages", async (req) => {
-    const b = parseBody(createPage, req.body);
+  add(pagesApi.create, async ({ body: b }) => {
     const id = b.id ?? services.ids.next();
     if (await dir.getPage(id)) throw conflict(`A page with id ${id} already exists`);
     for (const [i, role] of b.roles.entries()) needRef(await dir.getUser(role.user_id), `roles.${i}.user_id`, "user", role.user_id);
@@ -102,10 +80,9 @@ export const pagesRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
     });
     return renderPage(store, record);
   });
-  r.get("/pages/:id", async (req) => renderPage(store, await page(req.params.id!)));
-  r.post("/pages/:id", async (req) => {
-    const current = await page(req.params.id!);
-    const b = parseBody(changePage, req.body);
+  add(pagesApi.get, async ({ params }) => renderPage(store, await page(params.id)));
+  add(pagesApi.change, async ({ params, body: b }) => {
+    const current = await page(params.id);
     await checkLeadAccessRefs(store, b.lead_access, "lead_access");
     const next: PageRecord = {
       ...current, name: b.name ?? current.name, category: b.category ?? current.category,
@@ -115,86 +92,84 @@ export const pagesRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
     await dir.upsertPage(next);
     return renderPage(store, next);
   });
-  r.delete("/pages/:id", async (req) => {
-    await page(req.params.id!);
-    const forms = await store.catalog.countChildren("forms", "page_id", req.params.id!);
-    if (forms > 0) throw conflict(`Page ${req.params.id} still has ${forms} lead form(s); archive or remove them first`);
+  add(pagesApi.delete, async ({ params }) => {
+    await page(params.id);
+    const forms = await store.catalog.countChildren("forms", "page_id", params.id);
+    if (forms > 0) throw conflict(`Page ${params.id} still has ${forms} lead form(s); archive or remove them first`);
     await store.transaction(async (tx) => {
-      await tx.tokens.invalidate({ pageId: req.params.id! }, 492, "The session is invalid because the page was removed.");
-      await tx.catalog.deletePage(req.params.id!);
+      await tx.tokens.invalidate({ pageId: params.id }, 492, "The session is invalid because the page was removed.");
+      await tx.catalog.deletePage(params.id);
     });
     return { success: true };
   });
 
-  r.get("/pages/:id/roles", async (req) => {
-    await page(req.params.id!);
-    const roles = await dir.pageRoles(req.params.id!);
-    return pageOf(roles, (x) => x.userId, req, renderRole);
+  add(pagesApi.roles, async (call) => {
+    const { params } = call;
+    await page(params.id);
+    const roles = await dir.pageRoles(params.id);
+    return pageOf(roles, (x) => x.userId, call, renderRole);
   });
-  r.put("/pages/:id/roles/:userId", async (req) => {
-    await page(req.params.id!);
-    need(await dir.getUser(req.params.userId!), "user", req.params.userId!);
-    const { tasks } = parseBody(strict({ tasks: tasksInput }), req.body);
-    await dir.setPageRole({ pageId: req.params.id!, userId: req.params.userId!, tasks });
-    return { user_id: req.params.userId, tasks };
+  add(pagesApi.setRole, async ({ params, body }) => {
+    await page(params.id);
+    need(await dir.getUser(params.userId), "user", params.userId);
+    const { tasks } = body;
+    await dir.setPageRole({ pageId: params.id, userId: params.userId, tasks });
+    return { user_id: params.userId, tasks };
   });
-  r.delete("/pages/:id/roles/:userId", async (req) => {
-    await page(req.params.id!);
-    const had = (await dir.pageRoles(req.params.id!)).some((x) => x.userId === req.params.userId);
-    if (!had) need(undefined, "role on this page for user", req.params.userId!);
-    return { success: true, tokens_invalidated: await removePageRole(store, req.params.id!, req.params.userId!) };
+  add(pagesApi.removeRole, async ({ params }) => {
+    await page(params.id);
+    const had = (await dir.pageRoles(params.id)).some((x) => x.userId === params.userId);
+    if (!had) need(undefined, "role on this page for user", params.userId);
+    return { success: true, tokens_invalidated: await removePageRole(store, params.id, params.userId) };
   });
 
-  r.get("/pages/:id/locations", async (req) => {
-    await page(req.params.id!);
-    return pageOf(await dir.locations(req.params.id!), (l) => l.storeNumber, req, renderLocation);
+  add(pagesApi.locations, async (call) => {
+    const { params } = call;
+    await page(params.id);
+    return pageOf(await dir.locations(params.id), (l) => l.storeNumber, call, renderLocation);
   });
-  r.put("/pages/:id/locations/:store", async (req) => {
-    await page(req.params.id!);
-    const b = parseBody(strict(location), req.body);
-    const loc: PageLocation = { pageId: req.params.id!, storeNumber: req.params.store!, ...b };
+  add(pagesApi.setLocation, async ({ params, body: b }) => {
+    await page(params.id);
+    const loc: PageLocation = { pageId: params.id, storeNumber: params.store, ...b };
     await dir.upsertLocation(loc);
     return renderLocation(loc);
   });
-  r.delete("/pages/:id/locations/:store", async (req) => {
-    await page(req.params.id!);
-    await store.catalog.removeLocation(req.params.id!, req.params.store!);
+  add(pagesApi.removeLocation, async ({ params }) => {
+    await page(params.id);
+    await store.catalog.removeLocation(params.id, params.store);
     return { success: true };
   });
 
-  r.get("/pages/:id/lead_access", async (req) => ({ lead_access: renderLeadAccess((await page(req.params.id!)).leadAccess) }));
-  r.put("/pages/:id/lead_access", async (req) => {
-    const current = await page(req.params.id!);
-    const b = parseBody(leadAccessInput, req.body);
+  add(pagesApi.leadAccess, async ({ params }) => ({ lead_access: renderLeadAccess((await page(params.id)).leadAccess) }));
+  add(pagesApi.setLeadAccess, async ({ params, body: b }) => {
+    const current = await page(params.id);
     await checkLeadAccessRefs(store, b, "lead_access");
     const la = { userIds: b.user_ids, appIds: b.app_ids };
     await dir.upsertPage({ ...current, leadAccess: la });
     return { lead_access: renderLeadAccess(la) };
   });
-  r.delete("/pages/:id/lead_access", async (req) => {
-    const current = await page(req.params.id!);
+  add(pagesApi.resetLeadAccess, async ({ params }) => {
+    const current = await page(params.id);
     await dir.upsertPage({ ...current, leadAccess: null });
     return { lead_access: null };
   });
-  for (const kind of ["users", "apps"] as const) {
-    r.put(`/pages/:id/lead_access/${kind}/:target`, async (req) => {
-      const current = await page(req.params.id!);
-      const target = req.params.target!;
-      if (kind === "users") need(await dir.getUser(target), "user", target);
-      else need(await dir.getApp(target), "app", target);
-      const la = current.leadAccess ?? (await defaultLeadAccess(store, current.id));
-      const key = kind === "users" ? "userIds" : "appIds";
-      const next = { ...la, [key]: [...new Set([...la[key], target])] };
-      await dir.upsertPage({ ...current, leadAccess: next });
-      return { lead_access: renderLeadAccess(next) };
-    });
-    r.delete(`/pages/:id/lead_access/${kind}/:target`, async (req) => {
-      const current = await page(req.params.id!);
-      const la = current.leadAccess ?? (await defaultLeadAccess(store, current.id));
-      const key = kind === "users" ? "userIds" : "appIds";
-      const next = { ...la, [key]: la[key].filter((x) => x !== req.params.target) };
-      await dir.upsertPage({ ...current, leadAccess: next });
-      return { lead_access: renderLeadAccess(next) };
-    });
-  }
+  add(pagesApi.allowInLeadAccess, async ({ params }) => {
+    const current = await page(params.id);
+    const { kind, target } = params;
+    if (kind === "users") need(await dir.getUser(target), "user", target);
+    else need(await dir.getApp(target), "app", target);
+    const la = current.leadAccess ?? (await defaultLeadAccess(store, current.id));
+    const key = kind === "users" ? "userIds" : "appIds";
+    const next = { ...la, [key]: [...new Set([...la[key], target])] };
+    await dir.upsertPage({ ...current, leadAccess: next });
+    return { lead_access: renderLeadAccess(next) };
+  });
+  add(pagesApi.denyInLeadAccess, async ({ params }) => {
+    const current = await page(params.id);
+    const la = current.leadAccess ?? (await defaultLeadAccess(store, current.id));
+    const key = params.kind === "users" ? "userIds" : "appIds";
+    const next = { ...la, [key]: la[key].filter((x) => x !== params.target) };
+    await dir.upsertPage({ ...current, leadAccess: next });
+    return { lead_access: renderLeadAccess(next) };
+  });
 };

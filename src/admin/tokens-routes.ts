@@ -1,5 +1,4 @@
-import { CONSOLE_TOKEN_LABEL } from "../domain/access/console-token.ts";
-import { z } from "zod";
+import type { z } from "zod";
 import { revokeToken } from "../domain/access/invalidation.ts";
 import { issueToken } from "../domain/access/token-issuer.ts";
 import { nowSeconds } from "../domain/clock.ts";
@@ -7,26 +6,9 @@ import type { TokenRecord } from "../domain/model.ts";
 import type { Services } from "../domain/services.ts";
 import { debugTokenData, inspectToken } from "../graph/special/token-inspection.ts";
 import type { HttpModule } from "../http-kit/index.ts";
-import { adminRouter, conflict, need, needRef, pageOf, parseBody, timeField } from "./admin-kit.ts";
-import { numericId, strict, timeInput } from "./schemas.ts";
+import { adminRoutes, conflict, need, needRef, pageOf, timeField } from "./admin-kit.ts";
+import { type issueTokenInput, tokensApi } from "./tokens-api.ts";
 import { accessErrors } from "../domain/errors.ts";
-
-const tokenType = z.enum(["USER", "PAGE", "APP", "SYSTEM_USER"]);
-const issueInput = strict({
-  type: tokenType,
-  app_id: numericId,
-  user_id: numericId.optional(),
-  page_id: numericId.optional(),
-  scopes: z.array(z.string().regex(/^[a-z_]{2,64}$/, "must be permission names such as leads_retrieval")).default([]),
-  /** Seconds from now, or "never"/null; the kind's own lifetime when absent. */
-  expires_in: z.union([z.number().int().positive(), z.literal("never"), z.null()]).optional(),
-  long_lived: z.boolean().optional(),
-  // Reserved: tokens with the console's label are not metered (src/domain/rate-limit/console-reads-unmetered.ts).
-  label: z.string().max(200).refine((l) => l !== CONSOLE_TOKEN_LABEL, `"${CONSOLE_TOKEN_LABEL}" is reserved for the developer console's own tokens; choose another label`).optional(),
-  /** A chosen token text, as world files allow (otherwise a random one is made). */
-  token: z.string().min(8).max(1024).regex(/^\S+$/, "must not contain white space").optional(),
-  issued_at: timeInput.optional(),
-});
 
 export function renderToken(t: TokenRecord, now: number, appExists: boolean) {
   const expired = t.expiresAt !== null && t.expiresAt <= now;
@@ -39,8 +21,7 @@ export function renderToken(t: TokenRecord, now: number, appExists: boolean) {
   };
 }
 
-async function issue(services: Services, body: unknown) {
-  const b = parseBody(issueInput, body);
+async function issue(services: Services, b: z.output<typeof issueTokenInput>) {
   const dir = services.store.directory;
   needRef(await dir.getApp(b.app_id), "app_id", "app", b.app_id);
   if (b.type !== "APP") {
@@ -78,34 +59,34 @@ async function issue(services: Services, body: unknown) {
  * Tokens: issued here (the text is in this one answer only; storage keeps a hash), listed,
  * revoked (190/467) and debugged (the `debug_token` view, for any app).
  */
-export const tokensRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
-  const r = adminRouter(app, runtime, publicUrl);
+export const tokensRoutes: HttpModule = async (app, runtime, links) => {
+  const add = adminRoutes(app, runtime, links);
   const services = runtime.services;
   const store = services.store;
   const appIds = async () => new Set((await store.directory.listApps()).map((a) => a.id));
 
-  r.get("/tokens", async (req) => {
+  add(tokensApi.list, async (call) => {
+    const { query } = call;
     const f: { appId?: string; userId?: string; pageId?: string } = {};
-    if (req.query.app_id) f.appId = req.query.app_id;
-    if (req.query.user_id) f.userId = req.query.user_id;
-    if (req.query.page_id) f.pageId = req.query.page_id;
+    if (query.app_id) f.appId = query.app_id;
+    if (query.user_id) f.userId = query.user_id;
+    if (query.page_id) f.pageId = query.page_id;
     let list = await store.tokens.list(f);
-    if (req.query.type) list = list.filter((t) => t.type === req.query.type);
+    if (query.type) list = list.filter((t) => t.type === query.type);
     const apps = await appIds();
     const now = nowSeconds(services.clock);
-    return pageOf(list, (t) => t.id, req, (t) => renderToken(t, now, apps.has(t.appId)));
+    return pageOf(list, (t) => t.id, call, (t) => renderToken(t, now, apps.has(t.appId)));
   });
-  r.post("/tokens", async (req) => issue(services, req.body));
-  r.post("/tokens/debug", async (req) => {
-    const b = parseBody(strict({ access_token: z.string().min(1).max(1024) }), req.body);
+  add(tokensApi.issue, async ({ body }) => issue(services, body));
+  add(tokensApi.debug, async ({ body: b }) => {
     return { data: await debugTokenData(services, await inspectToken(services, b.access_token)) };
   });
-  r.get("/tokens/:id", async (req) => {
-    const t = need(await store.catalog.getToken(req.params.id!), "token", req.params.id!);
+  add(tokensApi.get, async ({ params }) => {
+    const t = need(await store.catalog.getToken(params.id), "token", params.id);
     return renderToken(t, nowSeconds(services.clock), (await appIds()).has(t.appId));
   });
-  r.delete("/tokens/:id", async (req) => {
-    const t = need(await store.catalog.getToken(req.params.id!), "token", req.params.id!);
+  add(tokensApi.revoke, async ({ params }) => {
+    const t = need(await store.catalog.getToken(params.id), "token", params.id);
     const revoked = await revokeToken(store, t.id);
     return { success: true, revoked, ...(revoked ? {} : { already_invalid_subcode: t.invalidatedSubcode }) };
   });

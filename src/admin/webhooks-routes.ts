@@ -1,75 +1,35 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
-import { errors, isGraphError, webhookErrors } from "../domain/errors.ts";
-import { CANCEL_REASONS, DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
+import { errors, webhookErrors } from "../domain/errors.ts";
+import { CANCEL_REASONS, type DeliveryRecord, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
 import { verifyCallback } from "../dispatcher/index.ts";
 import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
-import { errorBody } from "../graph/execute.ts";
-import { sendGraph } from "../graph/http-route.ts";
-import { boolParam, intParam, listParam, mergeParams, type Params, stringParam } from "../graph/params.ts";
-import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
+import { adminRoutes, decodeCursor, pageFrom, pageOf } from "./admin-kit.ts";
+import { webhooksApi } from "./webhooks-api.ts";
 
-const PREFIX = "/_leadgraph/admin/webhooks";
-const DEFAULT_LIMIT = 50;
 const MAX_REDELIVER = 10_000;
-
-type Handler = (params: Params, req: FastifyRequest) => Promise<unknown>;
 
 /**
  * Delivery log, redelivery, subscriptions and installs, fault injection and auto-disable policy.
  * Times in and out are unix seconds like the rest of the API; ids are strings.
  */
-export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl }) => {
+export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
   const { store, clock, ids } = runtime.services;
-  const guard = requireAdminKey(runtime.adminKey);
-  const route = (method: "GET" | "POST" | "DELETE", url: string, handler: Handler) => {
-    app.route({
-      method, url: `${PREFIX}${url}`, preHandler: guard,
-      handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const params = { ...mergeParams(req.query, req.body), ...(req.params as Record<string, string>) };
-        reply.header("content-type", "application/json; charset=UTF-8");
-        try {
-          return sendGraph(reply, 200, await handler(params, req), {});
-        } catch (e) {
-          const err = isGraphError(e) ? e : errors.unknown(e);
-          if (err.status >= 500) req.log.error({ err: e }, "admin webhooks error");
-          return sendGraph(reply, err.status, errorBody(err), {});
-        }
-      },
-    });
-  };
+  const add = adminRoutes(app, runtime, links);
 
-  route("GET", "/deliveries", async (p) => {
-    const limit = intParam(p, "limit", { min: 1, max: 1000 }) ?? DEFAULT_LIMIT;
-    const after = stringParam(p, "after");
-    const status = stringParam(p, "status") as DeliveryStatus | undefined;
-    if (status !== undefined && !DELIVERY_STATUSES.includes(status)) throw errors.paramEnum("status", DELIVERY_STATUSES, status);
-    const since = intParam(p, "since", { min: 0, max: 1e11 });
-    const until = intParam(p, "until", { min: 0, max: 1e11 });
+  add(webhooksApi.deliveries, async (call) => {
+    const { query: q } = call;
     const query = {
-      appId: stringParam(p, "app_id"), pageId: stringParam(p, "page_id"), formId: stringParam(p, "form_id"),
-      leadId: stringParam(p, "lead_id"), status, fromMs: since === undefined ? undefined : since * 1000,
-      toMs: until === undefined ? undefined : until * 1000, beforeId: after ? decodeCursor(after) : undefined, limit: limit + 1,
+      appId: q.app_id, pageId: q.page_id, formId: q.form_id, leadId: q.lead_id, status: q.status,
+      fromMs: q.since === undefined ? undefined : q.since * 1000, toMs: q.until === undefined ? undefined : q.until * 1000,
+      beforeId: q.after ? deliveryCursor(q.after) : undefined, limit: q.limit + 1,
     };
     const rows = await store.webhooks.list(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as typeof query);
-    const more = rows.length > limit;
-    const page = rows.slice(0, limit);
-    const out: Record<string, unknown> = { data: page.map(deliveryJson) };
-    if (page.length > 0) {
-      const paging: Record<string, unknown> = { cursors: { before: encodeCursor(page[0]!.id), after: encodeCursor(page.at(-1)!.id) } };
-      if (more) {
-        const qs = new URLSearchParams();
-        for (const [k, v] of Object.entries(p)) if (k !== "after" && typeof v === "string") qs.set(k, v);
-        qs.set("after", encodeCursor(page.at(-1)!.id));
-        paging.next = `${publicUrl}${PREFIX}/deliveries?${qs}`;
-      }
-      out.paging = paging;
-    }
-    return out;
+    return pageFrom(rows, (d) => d.id, call, deliveryJson);
   });
 
-  route("GET", "/deliveries/:id", async (p) => {
-    const d = await mustGetDelivery(runtime, p.id as string);
+  add(webhooksApi.delivery, async ({ params }) => {
+    const d = await mustGetDelivery(runtime, params.id);
     const attempts = await store.webhooks.attemptsOf(d.id);
     return {
       ...deliveryJson(d),
@@ -85,8 +45,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     };
   });
 
-  route("POST", "/deliveries/:id/redeliver", async (p) => {
-    const d = await mustGetDelivery(runtime, p.id as string);
+  add(webhooksApi.redeliverOne, async ({ params }) => {
+    const d = await mustGetDelivery(runtime, params.id);
     // An erased (or deleted) lead is not announced again: the receiver could only fail to read it.
     if (!(await store.leads.get(d.leadId))) throw errors.invalidParam(`Lead ${d.leadId} of this delivery was erased or deleted: there is nothing to redeliver`);
     const gone = await receiverGone(d.appId, d.pageId);
@@ -95,14 +55,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     return { success: true, id: created!.id };
   });
 
-  route("POST", "/redeliver", async (p) => {
-    const appId = stringParam(p, "app_id");
-    if (!appId) throw errors.paramRequired("app_id");
-    const since = intParam(p, "since", { min: 0, max: 1e11 });
-    const until = intParam(p, "until", { min: 0, max: 1e11 });
-    if (since === undefined) throw errors.paramRequired("since");
-    const status = stringParam(p, "status") as DeliveryStatus | undefined;
-    if (status !== undefined && !DELIVERY_STATUSES.includes(status)) throw errors.paramEnum("status", DELIVERY_STATUSES, status);
+  add(webhooksApi.redeliverRange, async ({ body }) => {
+    const { app_id: appId, since, until, status } = body;
     const rows: DeliveryRecord[] = [];
     let beforeId: string | undefined;
     for (;;) {
@@ -167,7 +121,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     return rows;
   }
 
-  route("GET", "/subscriptions", async () => {
+  add(webhooksApi.subscriptions, async (call) => {
     const data = [];
     for (const a of await store.directory.listApps()) {
       const subs = await store.subscriptions.listForApp(a.id);
@@ -181,56 +135,51 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
         faults: faultsJson(settings.faults), auto_disable_hours: settings.autoDisableHours ?? runtime.config.webhookAutoDisableHours,
       });
     }
-    return { data };
+    return pageOf(data, (s) => s.app_id, call, (s) => s);
   });
 
-  route("GET", "/installs", async () => {
+  add(webhooksApi.installs, async (call) => {
     const data = [];
     for (const page of await store.directory.listPages()) {
       for (const i of await store.subscriptions.installsOfPage(page.id)) {
         data.push({ page_id: i.pageId, app_id: i.appId, subscribed_fields: i.subscribedFields, created_time: i.createdTime });
       }
     }
-    return { data };
+    // Keyed page then app, so a cursor is one install.
+    return pageOf(data, (i) => `${i.page_id}:${i.app_id}`, call, (i) => i);
   });
 
-  route("GET", "/disabled", async () => ({
-    data: (await store.webhooks.listDisabled()).map((h) => ({
-      app_id: h.appId, disabled_time: secs(h.disabledMs), disabled_reason: h.disabledReason, failing_since: secs(h.failingSinceMs),
-    })),
-  }));
+  add(webhooksApi.disabled, async (call) => pageOf(await store.webhooks.listDisabled(), (h) => h.appId, call, (h) => ({
+    app_id: h.appId, disabled_time: secs(h.disabledMs), disabled_reason: h.disabledReason, failing_since: secs(h.failingSinceMs),
+  })));
 
-  route("GET", "/subscriptions/:app_id/faults", async (p) => {
-    await mustGetApp(runtime, p.app_id as string);
-    return faultsJson((await store.webhooks.settings(p.app_id as string)).faults);
+  add(webhooksApi.faults, async ({ params }) => {
+    await mustGetApp(runtime, params.app_id);
+    return faultsJson((await store.webhooks.settings(params.app_id)).faults);
   });
 
-  route("POST", "/subscriptions/:app_id/faults", async (p) => {
-    const appId = p.app_id as string;
+  add(webhooksApi.setFaults, async ({ params, body: b }) => {
+    const appId = params.app_id;
     await mustGetApp(runtime, appId);
     const current = await store.webhooks.settings(appId);
-    const pct = (name: string) => intParam(p, name, { min: 0, max: 100 });
-    const ms = (name: string) => intParam(p, name, { min: 0, max: 36 * 3_600_000 });
-    const reset = boolParam(p, "reset") ?? false;
-    const base: FaultSettings = reset ? NO_FAULTS : current.faults;
+    const base: FaultSettings = b.reset ? NO_FAULTS : current.faults;
     const faults: FaultSettings = {
-      dropPercent: pct("drop_percent") ?? base.dropPercent,
-      duplicatePercent: pct("duplicate_percent") ?? base.duplicatePercent,
-      delayMs: ms("delay_ms") ?? base.delayMs,
-      delayJitterMs: ms("delay_jitter_ms") ?? base.delayJitterMs,
-      split: boolParam(p, "split") ?? base.split,
-      reorder: boolParam(p, "reorder") ?? base.reorder,
-      packEntries: boolParam(p, "pack_entries") ?? base.packEntries,
+      dropPercent: b.drop_percent ?? base.dropPercent,
+      duplicatePercent: b.duplicate_percent ?? base.duplicatePercent,
+      delayMs: b.delay_ms ?? base.delayMs,
+      delayJitterMs: b.delay_jitter_ms ?? base.delayJitterMs,
+      split: b.split ?? base.split,
+      reorder: b.reorder ?? base.reorder,
+      packEntries: b.pack_entries ?? base.packEntries,
     };
     await store.webhooks.saveSettings({ ...current, faults });
     return faultsJson(faults);
   });
 
-  route("POST", "/subscriptions/:app_id/policy", async (p) => {
-    const appId = p.app_id as string;
+  add(webhooksApi.setPolicy, async ({ params, body }) => {
+    const appId = params.app_id;
     await mustGetApp(runtime, appId);
-    const raw = stringParam(p, "auto_disable_hours");
-    if (raw === undefined) throw errors.paramRequired("auto_disable_hours");
+    const raw = String(body.auto_disable_hours);
     const hours = raw === "" || raw === "default" ? null : Number(raw);
     if (hours !== null && (!Number.isFinite(hours) || hours < 0)) throw errors.invalidParam("Param auto_disable_hours must be a number of hours (0 = never) or \"default\"");
     const current = await store.webhooks.settings(appId);
@@ -243,13 +192,10 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
    * included unless `skip_verification` (used to restore a previous callback that may be down).
    * Answers the subscription it replaced.
    */
-  route("POST", "/subscriptions/:app_id", async (p) => {
-    const app = await mustGetApp(runtime, p.app_id as string);
-    const callbackUrl = stringParam(p, "callback_url");
-    if (!callbackUrl) throw errors.paramRequired("callback_url");
-    const verifyToken = stringParam(p, "verify_token") ?? "";
-    const fields = listParam(p, "fields") ?? ["leadgen"];
-    if (!(boolParam(p, "skip_verification") ?? false)) {
+  add(webhooksApi.subscribe, async ({ params, body }) => {
+    const app = await mustGetApp(runtime, params.app_id);
+    const { callback_url: callbackUrl, verify_token: verifyToken, fields } = body;
+    if (!body.skip_verification) {
       const result = await verifyCallback(runtime.services.outbound, callbackUrl, verifyToken, 10_000);
       if (!result.ok) throw webhookErrors.callbackVerificationFailed(result.detail);
     } else {
@@ -268,8 +214,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, { publicUrl 
     };
   });
 
-  route("DELETE", "/subscriptions/:app_id", async (p) => {
-    const app = await mustGetApp(runtime, p.app_id as string);
+  add(webhooksApi.unsubscribe, async ({ params }) => {
+    const app = await mustGetApp(runtime, params.app_id);
     await store.subscriptions.remove(app.id, "page");
     return { success: true };
   });
@@ -306,9 +252,9 @@ function faultsJson(f: FaultSettings) {
   };
 }
 
-const encodeCursor = (id: string) => Buffer.from(id).toString("base64url");
-function decodeCursor(c: string): string {
-  const id = Buffer.from(c, "base64url").toString("utf8");
+/** Deliveries page by id, newest first: the cursor is a delivery id. */
+function deliveryCursor(c: string): string {
+  const id = decodeCursor(c);
   if (!/^\d{1,20}$/.test(id)) throw errors.invalidParam("Param after is not a valid cursor");
   return id;
 }

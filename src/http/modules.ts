@@ -12,11 +12,14 @@ import { adminFallbackRoutes } from "../admin/admin-fallback-routes.ts";
 import { consoleSessionRoutes } from "../admin/console-session-routes.ts";
 import { consoleModule } from "../console/serve-console.ts";
 import { resetRoutes } from "../admin/reset-routes.ts";
+import { openApiRoutes } from "../admin/openapi-routes.ts";
+import { instancesRoutes } from "../admin/instances-routes.ts";
 
 /** Registered in this order, before the Graph catch-all. */
 export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,
+  instancesRoutes,
   webhooksAdminRoutes,
   exportModule,
   clockRoutes,
@@ -27,6 +30,7 @@ export const httpModules: HttpModule[] = [
   consoleSessionRoutes,
   consoleModule(),
   resetRoutes,
+  openApiRoutes,
   // Last: unknown admin paths answer 2500 instead of falling into the Graph catch-all.
   adminFallbackRoutes,
 ];

@@ -1,8 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { type HttpModule, requireAdminKey } from "../http-kit/index.ts";
+import type { HttpModule } from "../http-kit/index.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { isMigrated, listInstances, pingDatabase } from "../storage/index.ts";
+import { isMigrated, pingDatabase } from "../storage/index.ts";
 import { routeLabel } from "./route-label.ts";
 
 /** A load balancer marks an instance down quickly; a slow database counts as unreachable. */
@@ -10,7 +10,7 @@ const READY_DB_TIMEOUT_MS = 2000;
 
 /**
  * Operations surface: `/healthz` (the process answers), `/readyz` (database reachable, schema
- * migrated), `/metrics` (Prometheus text), `/_leadgraph/admin/instances` (who shares the database),
+ * migrated), `/metrics` (Prometheus text),
  * and request metrics for every route of the app.
  */
 export const opsRoutes: HttpModule = async (app, runtime) => {
@@ -50,18 +50,6 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
     }
     const { contentType, body } = await runtime.metrics.render();
     return reply.header("content-type", contentType).header("cache-control", "no-store").send(body);
-  });
-
-  app.get("/_leadgraph/admin/instances", { preHandler: requireAdminKey(runtime.adminKey) }, async () => {
-    const rows = await listInstances(runtime.connection.db);
-    return {
-      data: rows.map((r) => ({
-        node: r.node,
-        started_time: Math.floor(r.startedAtMs / 1000),
-        heartbeat_time: Math.floor(r.heartbeatAtMs / 1000),
-        self: r.node === runtime.instanceNode,
-      })),
-    };
   });
 };
 

@@ -4,6 +4,16 @@
  * after merge, adapting the console means editing this file only.
  */
 import type { ConsoleSession, ConsoleSessionPage, FieldDatum, Lead as ContractLead, Page as GraphPage } from "../../contract/index.ts";
+import type { AdminBody, AdminQuery, AdminResponse, AdminRouteSpec } from "../../admin/admin-spec.ts";
+import type { appsApi } from "../../admin/apps-api.ts";
+import type { clockApi } from "../../admin/clock-api.ts";
+import type { erasureApi } from "../../admin/erasure-api.ts";
+import type { formsApi } from "../../admin/forms-api.ts";
+import type { limitsApi } from "../../admin/limits-api.ts";
+import type { pagesApi } from "../../admin/pages-api.ts";
+import type { tokensApi } from "../../admin/tokens-api.ts";
+import type { usersApi } from "../../admin/users-api.ts";
+import type { webhooksApi } from "../../admin/webhooks-api.ts";
 
 const KEY_STORAGE = "leadgraph.adminKey";
 export const GRAPH_VERSION = "v25.0";
@@ -91,141 +101,35 @@ export type { FieldDatum };
 /** A lead as the console reads it: the wire type, always with its time (the console asks for it). */
 export type Lead = ContractLead & { created_time: string };
 
-/** The webhook delivery log (webhooks issue: /_leadgraph/admin/webhooks/…); times in unix seconds. */
-export interface Delivery {
-  id: string;
-  app_id: string;
-  page_id: string;
-  form_id: string;
-  lead_id: string;
-  ad_id: string | null;
-  kind: "event" | "redelivery";
-  redelivery_of: string | null;
-  status: "pending" | "delivered" | "expired" | "dropped" | "cancelled";
-  attempts: number;
-  created_time: number | null;
-  next_attempt_time: number | null;
-  first_attempt_time: number | null;
-  last_attempt_time: number | null;
-  last_http_status: number | null;
-  last_error: string | null;
-  finished_time: number | null;
-}
+// Admin answers and bodies are the zod schemas' own types (src/admin/*-api.ts), imported as types
+// only: the bundle holds none of the server's code, and a schema change fails this build.
+type Item<S extends AdminRouteSpec> = AdminResponse<S> extends { data: (infer T)[] } ? T : never;
 
-export interface Attempt {
-  id: string;
-  time: number;
-  time_ms: number;
-  kind: "delivery" | "duplicate" | "dropped";
-  outcome: "success" | "failure" | "dropped";
-  callback_url: string;
-  http_status: number | null;
-  latency_ms: number | null;
-  response_excerpt: string | null;
-  error: string | null;
-  /** The exact bytes sent. */
-  body: string;
-  headers: Record<string, string>;
-  change_count: number;
-  delivery_ids?: string[];
-}
-
-export type DeliveryDetail = Omit<Delivery, "attempts"> & { attempts: Attempt[] };
-
-export interface DeliveryFilter {
+/** The webhook delivery log (/_leadgraph/admin/webhooks/…); times in unix seconds. */
+export type Delivery = Item<typeof webhooksApi.deliveries>;
+export type DeliveryDetail = AdminResponse<typeof webhooksApi.delivery>;
+export type Attempt = DeliveryDetail["attempts"][number];
+/** The delivery log's query as the console holds it: numbers for numbers, the status as its URL has it (the server checks it). */
+export type DeliveryFilter = Omit<AdminQuery<typeof webhooksApi.deliveries>, "limit" | "since" | "until" | "status"> & {
   status?: string;
-  app_id?: string;
-  page_id?: string;
-  form_id?: string;
-  lead_id?: string;
-  /** Unix seconds. */
+  limit?: number;
   since?: number;
   until?: number;
-  limit?: number;
-  after?: string;
-}
+};
+export type FaultSettings = AdminResponse<typeof webhooksApi.faults>;
+export type AppSubscriptions = Item<typeof webhooksApi.subscriptions>;
+export type PageInstall = Item<typeof webhooksApi.installs>;
+export type DisabledSubscription = Item<typeof webhooksApi.disabled>;
+/** Deliveries a range redelivery left out: the app is no longer installed on their page. */
+export type RedeliverySkipped = AdminResponse<typeof webhooksApi.redeliverRange>["skipped"][number];
 
-export interface FaultSettings {
-  drop_percent: number;
-  duplicate_percent: number;
-  delay_ms: number;
-  delay_jitter_ms: number;
-  split: boolean;
-  reorder: boolean;
-  pack_entries: boolean;
-}
-
-export interface AppSubscriptions {
-  app_id: string;
-  app_name: string;
-  mode: string;
-  subscriptions: { object: string; callback_url: string; fields: string[]; active: boolean; include_values?: boolean }[];
-  failing_since: number | null;
-  disabled_time: number | null;
-  disabled_reason: string | null;
-  faults: FaultSettings;
-  auto_disable_hours: number;
-}
-
-export interface PageInstall {
-  page_id: string;
-  app_id: string;
-  subscribed_fields: string[];
-  created_time?: number;
-}
-
-export interface DisabledSubscription {
-  app_id: string;
-  disabled_time: number | null;
-  disabled_reason: string | null;
-  failing_since: number | null;
-}
-
-/** Access (access issue: /_leadgraph/admin/…). */
-export interface AppInfo {
-  id: string;
-  name: string;
-  mode: string;
-  require_appsecret_proof?: boolean;
-  roles?: { user_id: string; role: string }[];
-}
-
-export interface UserInfo {
-  id: string;
-  name: string;
-}
-
-export interface PageRoleInfo {
-  user_id: string;
-  tasks: string[];
-}
-
-export interface TokenInfo {
-  id: string;
-  type: string;
-  app_id: string;
-  user_id: string | null;
-  page_id: string | null;
-  scopes: string[];
-  issued_at: number;
-  /** 0 = never, as debug_token says it. */
-  expires_at: number;
-  is_valid?: boolean;
-  invalidated_subcode: number | null;
-  label: string | null;
-  display_prefix: string;
-}
-
-export interface NewToken {
-  type: "USER" | "PAGE" | "SYSTEM_USER";
-  app_id: string;
-  user_id?: string;
-  page_id?: string;
-  scopes: string[];
-  /** Seconds from now, or "never". */
-  expires_in: number | "never";
-  label?: string;
-}
+/** Access (/_leadgraph/admin/…). */
+export type AppInfo = Item<typeof appsApi.list>;
+export type UserInfo = Item<typeof usersApi.list>;
+export type PageRoleInfo = Item<typeof pagesApi.roles>;
+export type TokenInfo = Item<typeof tokensApi.list>;
+/** The console always names the scopes. */
+export type NewToken = AdminBody<typeof tokensApi.issue> & { scopes: string[] };
 
 export interface TokenDebug {
   /** The `debug_token` data object. */
@@ -235,31 +139,15 @@ export interface TokenDebug {
 }
 
 /** `null` when the page never customised the Leads Access Manager. */
-export interface LeadAccessAssignment {
-  lead_access: { user_ids: string[]; app_ids: string[] } | null;
-}
+export type LeadAccessAssignment = AdminResponse<typeof pagesApi.leadAccess>;
 
-export interface LimitUsage {
-  page_id: string;
-  page_name?: string;
-  leads_90d?: number;
-  /** Calls allowed in the rolling 24 hours. */
-  budget: number;
-  used: number;
-  call_count?: number;
-  limited?: boolean;
-  forced_until?: number | null;
-  estimated_time_to_regain_access?: number;
-  /** The last 24 hours, oldest first (only on the per-page answer). */
-  hourly?: { hour_start: number; calls: number }[];
-}
+/** One page's usage; the list adds `page_name`, the per-page answer `hourly` (the last 24 hours, oldest first). */
+export type LimitUsage = AdminResponse<typeof limitsApi.reset> & { page_name?: string; hourly?: AdminResponse<typeof limitsApi.get>["hourly"] };
 
-export interface ClockState {
-  mode: "manual" | "system";
-  now: number;
+export type ClockState = Pick<AdminResponse<typeof clockApi.get>, "mode" | "now"> & {
   /** Set when the server has no clock endpoint and "now" came from the console session. */
   estimated?: boolean;
-}
+};
 
 // ---------- transport ----------
 
@@ -466,15 +354,10 @@ export const setFormStatus = (pageId: string, formId: string, status: "ACTIVE" |
 export const createTestLead = (pageId: string, formId: string, fieldData: FieldDatum[]) =>
   graph<{ id: string }>(pageId, "POST", `${formId}/test_leads`, { field_data: JSON.stringify(fieldData) });
 
-export interface AttributedLead {
-  ad_id?: string;
-  platform?: string;
-  created_time?: number;
-  field_data: FieldDatum[];
-}
+export type AttributedLead = AdminBody<typeof formsApi.createLeads>["leads"][number];
 
 export async function createAttributedLead(formId: string, l: AttributedLead): Promise<{ id: string }> {
-  const r = await admin<{ ids: string[] }>("POST", `forms/${formId}/leads`, { leads: [l] });
+  const r = await admin<AdminResponse<typeof formsApi.createLeads>>("POST", `forms/${formId}/leads`, { leads: [l] });
   return { id: r.ids[0]! };
 }
 
@@ -496,44 +379,38 @@ export async function exportText(pageId: string, formId: string, format: "csv" |
   return (await parse(await fetch(url), "ads/lead_gen/export_csv")) as string;
 }
 
-export const limits = () => admin<ListResult<LimitUsage>>("GET", "limits?limit=100");
-export const pageLimit = (pageId: string) => admin<LimitUsage>("GET", `limits/${pageId}`);
-export const clock = () => admin<ClockState>("GET", "clock");
+export const limits = () => admin<AdminResponse<typeof limitsApi.list>>("GET", "limits?limit=100");
+export const pageLimit = (pageId: string) => admin<AdminResponse<typeof limitsApi.get>>("GET", `limits/${pageId}`);
+export const clock = () => admin<AdminResponse<typeof clockApi.get>>("GET", "clock");
 /** `advance` is a duration such as "1h" or "7d"; `set` unix seconds. */
-export const setClock = (change: { set?: number; advance?: string }) => admin<ClockState>("POST", "clock", change);
+export const setClock = (change: AdminBody<typeof clockApi.move>) => admin<AdminResponse<typeof clockApi.move>>("POST", "clock", change);
 
 // ---------- webhooks issue ----------
 
-export const deliveries = (f: DeliveryFilter) => admin<ListResult<Delivery>>("GET", `webhooks/deliveries${query({ ...f })}`);
+export const deliveries = (f: DeliveryFilter) => admin<AdminResponse<typeof webhooksApi.deliveries>>("GET", `webhooks/deliveries${query({ ...f })}`);
 export const delivery = (id: string) => admin<DeliveryDetail>("GET", `webhooks/deliveries/${id}`);
-export const redeliver = (id: string) => admin<{ success: boolean; id: string }>("POST", `webhooks/deliveries/${id}/redeliver`, {});
+export const redeliver = (id: string) => admin<AdminResponse<typeof webhooksApi.redeliverOne>>("POST", `webhooks/deliveries/${id}/redeliver`, {});
 /** Redelivers an app's deliveries created since `since` (and before `until`), optionally of one status. */
-export const redeliverRange = (f: { app_id: string; since: number; until?: number; status?: string }) =>
-  admin<{ success: boolean; count: number; ids: string[]; skipped: RedeliverySkipped[] }>("POST", "webhooks/redeliver", f);
+export const redeliverRange = (f: AdminBody<typeof webhooksApi.redeliverRange>) =>
+  admin<AdminResponse<typeof webhooksApi.redeliverRange>>("POST", "webhooks/redeliver", f);
 
-/** Deliveries a range redelivery left out: the app is no longer installed on their page. */
-export interface RedeliverySkipped {
-  page_id: string;
-  reason: string;
-  count: number;
-}
-export const subscriptions = () => admin<ListResult<AppSubscriptions>>("GET", "webhooks/subscriptions");
-export const installs = () => admin<ListResult<PageInstall>>("GET", "webhooks/installs");
+export const subscriptions = () => admin<AdminResponse<typeof webhooksApi.subscriptions>>("GET", "webhooks/subscriptions?limit=1000");
+export const installs = () => admin<AdminResponse<typeof webhooksApi.installs>>("GET", "webhooks/installs?limit=1000");
 export const faults = (appId: string) => admin<FaultSettings>("GET", `webhooks/subscriptions/${appId}/faults`);
-export const setFaults = (appId: string, f: Partial<FaultSettings>) => admin<FaultSettings>("POST", `webhooks/subscriptions/${appId}/faults`, f);
-export const disabledSubscriptions = () => admin<ListResult<DisabledSubscription>>("GET", "webhooks/disabled");
+export const setFaults = (appId: string, f: AdminBody<typeof webhooksApi.setFaults>) => admin<FaultSettings>("POST", `webhooks/subscriptions/${appId}/faults`, f);
+export const disabledSubscriptions = () => admin<AdminResponse<typeof webhooksApi.disabled>>("GET", "webhooks/disabled?limit=1000");
 /** Points an app's page subscription at a callback again (what re-enables a disabled one). */
 export const resubscribe = (appId: string, callbackUrl: string, skipVerification = true) =>
-  admin<{ success: boolean }>("POST", `webhooks/subscriptions/${appId}`, { callback_url: callbackUrl, skip_verification: skipVerification });
+  admin<AdminResponse<typeof webhooksApi.subscribe>>("POST", `webhooks/subscriptions/${appId}`, { callback_url: callbackUrl, skip_verification: skipVerification });
 
 // ---------- access issue ----------
 
-export const apps = () => admin<ListResult<AppInfo>>("GET", "apps?limit=100");
-export const users = () => admin<ListResult<UserInfo>>("GET", "users?limit=100");
-export const pageRoles = (pageId: string) => admin<ListResult<PageRoleInfo>>("GET", `pages/${pageId}/roles`);
-export const tokens = () => admin<ListResult<TokenInfo>>("GET", "tokens?limit=100");
-export const createToken = (t: NewToken) => admin<TokenInfo & { access_token: string }>("POST", "tokens", t);
-export const revokeToken = (id: string) => admin<{ success: boolean }>("DELETE", `tokens/${id}`);
+export const apps = () => admin<AdminResponse<typeof appsApi.list>>("GET", "apps?limit=1000");
+export const users = () => admin<AdminResponse<typeof usersApi.list>>("GET", "users?limit=1000");
+export const pageRoles = (pageId: string) => admin<AdminResponse<typeof pagesApi.roles>>("GET", `pages/${pageId}/roles?limit=1000`);
+export const tokens = () => admin<AdminResponse<typeof tokensApi.list>>("GET", "tokens?limit=1000");
+export const createToken = (t: NewToken) => admin<AdminResponse<typeof tokensApi.issue>>("POST", "tokens", t);
+export const revokeToken = (id: string) => admin<AdminResponse<typeof tokensApi.revoke>>("DELETE", `tokens/${id}`);
 export const leadAccess = (pageId: string) => admin<LeadAccessAssignment>("GET", `pages/${pageId}/lead_access`);
 
 /**
@@ -542,7 +419,7 @@ export const leadAccess = (pageId: string) => admin<LeadAccessAssignment>("GET",
  * debugged token cannot see the page at all).
  */
 export async function debugToken(token: string, pageId: string): Promise<TokenDebug> {
-  const { data } = await admin<{ data: Record<string, unknown> }>("POST", "tokens/debug", { access_token: token });
+  const { data } = await admin<AdminResponse<typeof tokensApi.debug>>("POST", "tokens/debug", { access_token: token });
   const userId = typeof data.user_id === "string" ? data.user_id : undefined;
   const appId = typeof data.app_id === "string" ? data.app_id : undefined;
   const mods = `${userId ? `.user_id(${userId})` : ""}${appId ? `.app_id(${appId})` : ""}`;
@@ -570,21 +447,10 @@ export async function serverNow(): Promise<ClockState> {
 
 // ---------- erasure (docs/data-protection.md) ----------
 
-export interface Erasure {
-  id: string;
-  time: string;
-  kind: "lead" | "person" | "retention";
-  matched_by: string | null;
-  leads_erased: number;
-  lead_ids: string[];
-  form_ids: string[];
-  page_ids: string[];
-  deliveries_cancelled: number;
-  already_delivered: number;
-}
-export interface ErasureAnswer { success: boolean; erasure: Erasure; not_recalled: string }
-export interface PersonQuery { email?: string; phone?: string }
-export interface ErasurePreview { leads_matched: number; lead_ids: string[]; form_ids: string[]; page_ids: string[]; matched_by: string | null }
+export type ErasureAnswer = AdminResponse<typeof erasureApi.eraseLead>;
+export type Erasure = ErasureAnswer["erasure"];
+export type PersonQuery = Pick<AdminBody<typeof erasureApi.erasePerson>, "email" | "phone">;
+export type ErasurePreview = Extract<AdminResponse<typeof erasureApi.erasePerson>, { dry_run: true }>;
 
 export const eraseLead = (leadId: string) => admin<ErasureAnswer>("DELETE", `leads/${leadId}`);
 export const previewPersonErasure = (q: PersonQuery) => admin<ErasurePreview>("POST", "erasures", { ...q, dry_run: true });

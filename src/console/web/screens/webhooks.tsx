@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import {
-  type AppSubscriptions, type DeliveryFilter, deliveries, disabledSubscriptions, faults, type FaultSettings, installs, redeliverRange, type RedeliverySkipped,
+  type AppSubscriptions, type Delivery, type DeliveryFilter, deliveries, disabledSubscriptions, faults, type FaultSettings, installs, redeliverRange, type RedeliverySkipped,
   resubscribe, type Session, setFaults, subscriptions,
 } from "../api.ts";
 import { Async, ErrorBox, useAsync } from "../components/async.tsx";
@@ -177,7 +177,7 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
   const redeliverAll = async () => {
     if (!filter.app_id || filter.since === undefined) return;
     try {
-      const range = { app_id: filter.app_id, since: filter.since, ...(filter.until !== undefined ? { until: filter.until } : {}), ...(filter.status ? { status: filter.status } : {}) };
+      const range = { app_id: filter.app_id, since: filter.since, ...(filter.until !== undefined ? { until: filter.until } : {}), ...(filter.status ? { status: filter.status as Delivery["status"] } : {}) };
       const res = await redeliverRange(range);
       setRangeMsg({ count: res.count, skipped: res.skipped });
       state.reload();
