@@ -15,6 +15,8 @@ export function createDispatcher(runtime: Runtime, overrides: Partial<Dispatcher
     autoDisableHours: c.webhookAutoDisableHours,
     maxChangesPerPost: c.webhookMaxChangesPerPost,
     maxBodyBytes: c.webhookMaxBodyBytes,
+    wallClock: runtime.wallClock,
+    mayClaim: () => runtime.instance.active,
     ...overrides,
   });
   const services = runtime.services;

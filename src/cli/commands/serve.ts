@@ -54,6 +54,10 @@ function serverCommand(name: string, description: string, intercepting: boolean)
           first = false;
           runtime.metrics.enableProcessMetrics();
           const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel), publicUrl });
+          runtime.instance.listen((change) => {
+            if (change.kind === "resumed") app.log.warn({ node: change.node }, "instance heartbeat recovered: taking work again");
+            else app.log.error({ node: change.node, err: change.error, permanent: change.permanent }, `${change.reason}: this instance stepped down and claims no webhook deliveries`);
+          });
           if (config.webhookDispatcher) {
             const dispatcher = startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") });
             // Stop claiming and release in-flight deliveries while the database is still open.
