@@ -1,7 +1,11 @@
+import { Writable } from "node:stream";
+import type { FastifyBaseLogger } from "fastify";
 import { sql } from "kysely";
+import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { ManualWallClock } from "../src/domain/wall-clock.ts";
+import { logInstanceStanding } from "../src/ops/instance-standing-log.ts";
 import type { StandingChange } from "../src/storage/instance-node.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
@@ -17,11 +21,15 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
   let rx: Receiver;
   let wall: ManualWallClock;
   let changes: StandingChange[];
+  let logged: { level: number; msg: string; node: number; permanent?: boolean; err?: { message: string } }[];
   beforeEach(async () => {
     wall = new ManualWallClock();
     h = await startHarness(kind, { world: exampleWorld(), wallClock: wall });
     changes = [];
     h.runtime.instance.listen((c) => changes.push(c));
+    logged = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { logged.push(JSON.parse(chunk.toString("utf8"))); done(); } });
+    logInstanceStanding(h.runtime, pino({ level: "info" }, sink) as unknown as FastifyBaseLogger);
     rx = new Receiver();
     await rx.start();
     await subscribeToReceiver(h.runtime.services.store, rx.url);
@@ -50,6 +58,7 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     expect(h.runtime.instance.active).toBe(false);
     expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: true })]);
     expect(h.runtime.instance.problem).toContain(`instance node ${node()} is no longer this instance's`);
+    expect(logged).toEqual([expect.objectContaining({ level: 50, node: node(), permanent: true, msg: expect.stringContaining("stepped down for good") })]);
     const d = createDispatcher(h.runtime, { lingerMs: 0 });
     try {
       await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
@@ -76,6 +85,7 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     }
     expect(h.runtime.instance.active).toBe(false);
     expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: false, error: expect.any(Error) })]);
+    expect(logged).toEqual([expect.objectContaining({ level: 50, node: node(), permanent: false, err: expect.objectContaining({ message: expect.stringContaining("instances") }) })]);
     const d = createDispatcher(h.runtime, { lingerMs: 0 });
     try {
       const [id] = await h.runtime.services.intake.create([lead(1)], { source: "admin", fireWebhooks: true });
@@ -84,6 +94,7 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
       await wall.advance(HEARTBEAT_MS);
       expect(h.runtime.instance.active).toBe(true);
       expect(changes.at(-1)).toEqual({ kind: "resumed", node: node() });
+      expect(logged.at(-1)).toEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining("taking work again") }));
       expect(await d.runOnce()).toBe(1);
       expect(rx.leadIds()).toEqual([id]);
     } finally {
