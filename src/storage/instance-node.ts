@@ -5,6 +5,8 @@ import type { Database } from "./schema.ts";
 const NODES = 256;
 const STALE_MS = 5 * 60_000;
 const HEARTBEAT_MS = 60_000;
+/** While a heartbeat fails, it is tried this often, so a short outage keeps the instance down briefly. */
+const RETRY_MS = 5_000;
 
 /**
  * Whether this instance may take work (claim webhook deliveries). It steps down when a heartbeat
@@ -59,6 +61,7 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
   const listeners = new Set<(change: StandingChange) => void>();
   let problem: string | undefined;
   let lost = false;
+  let stopRetrying: (() => void) | undefined;
   const tell = (change: StandingChange) => {
     for (const l of listeners) {
       try {
@@ -72,6 +75,10 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
     const first = problem === undefined;
     problem = reason;
     lost ||= permanent;
+    if (permanent) {
+      stopRetrying?.();
+      stopRetrying = undefined;
+    } else stopRetrying ??= wall.every(RETRY_MS, heartbeat);
     if (first || permanent) tell({ kind: "stepped-down", node, reason, permanent, ...(error === undefined ? {} : { error }) });
   };
   const heartbeat = async () => {
@@ -83,6 +90,8 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
         stepDown(`instance node ${node} is no longer this instance's (taken over after a missed heartbeat, or removed)`, true);
       } else if (problem !== undefined) {
         problem = undefined;
+        stopRetrying?.();
+        stopRetrying = undefined;
         tell({ kind: "resumed", node });
       }
     } catch (e) {
@@ -103,6 +112,7 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
     },
     async release() {
       stop();
+      stopRetrying?.();
       if (lost) return;
       await db.deleteFrom("instances").where("node", "=", node).where("started_at", "=", startedAt).execute().catch(() => undefined);
     },
