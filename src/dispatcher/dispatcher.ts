@@ -225,6 +225,9 @@ export class WebhookDispatcher {
         if (!this.#woken && this.#inFlight.size > 0) {
           // The batches in flight hold leases on what is due now: look again once one is done.
           await Promise.race([this.#sleep(this.#opts.pollMs), Promise.race(this.#inFlight)]);
+        } else if (!this.#woken && this.#opts.mayClaim?.() === false) {
+          // Stepped down: what is due waits for this instance's return (or for another instance).
+          await this.#sleep(this.#opts.pollMs);
         } else if (!this.#woken) {
           const next = await this.#services.store.webhooks.nextDueMs();
           const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();

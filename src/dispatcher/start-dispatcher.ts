@@ -21,6 +21,11 @@ export function createDispatcher(runtime: Runtime, overrides: Partial<Dispatcher
   });
   const services = runtime.services;
   services.metrics.webhookQueueProbe(() => services.store.webhooks.queueSnapshot(services.clock.nowMs()));
+  // Back from stepping down: what became due meanwhile is looked at now, not at the next poll.
+  const unlisten = runtime.instance.listen((change) => {
+    if (change.kind === "resumed") dispatcher.wake();
+  });
+  dispatcher.addWakeSource({ close: async () => void unlisten() });
   if (c.databaseUrl) dispatcher.addWakeSource(listenOutbox(c.databaseUrl, () => dispatcher.wake(), overrides.onError));
   return dispatcher;
 }
