@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nowSeconds } from "../src/domain/clock.ts";
 import { bucketOf, budgetFor } from "../src/domain/rate-limit/lead-budget.ts";
 import { LeadRateMeter } from "../src/domain/rate-limit/lead-rate-meter.ts";
+import { ManualWallClock } from "../src/domain/wall-clock.ts";
 import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
@@ -22,12 +23,14 @@ const stored = async (runtime: Runtime, fromBucket = 0) =>
 
 describe.each(databaseKinds())("lead rate limit blocks (%s)", (kind) => {
   let h: Harness;
+  // Blocks live 1 s of wall time: frozen here, so a slow machine never ends one mid-test.
+  const wall = new ManualWallClock();
   const admin = () => ({ authorization: `Bearer ${h.runtime.adminKey}` });
   const read = () => h.graph("GET", "/9001", { token: "EAAB-page-acme" });
   const callCount = (res: { headers: Record<string, unknown> }) => JSON.parse(String(res.headers["x-business-use-case-usage"]))[PAGE][0].call_count;
 
   beforeAll(async () => {
-    h = await startHarness(kind, { world: exampleWorld(120) });
+    h = await startHarness(kind, { world: exampleWorld(120), wallClock: wall });
   });
   afterAll(async () => h?.close());
   beforeEach(async () => {
@@ -54,6 +57,25 @@ describe.each(databaseKinds())("lead rate limit blocks (%s)", (kind) => {
     expect(await stored(h.runtime)).toBe(half + 2 + block);
     await h.runtime.services.meter.settle!();
     expect(await stored(h.runtime)).toBe(half + 22);
+  });
+
+  it("ends a block after its 1 s of wall time: the rest is given back and the next read charges anew", async () => {
+    const half = BUDGET / 2;
+    await h.runtime.leadUsage.add(PAGE, bucketOf(TEST_NOW), half);
+    await read();
+    await read();
+    const block = blockAfter(half + 1);
+    expect(await stored(h.runtime)).toBe(half + 2 + block);
+    await read();
+    await wall.advance(999);
+    await read();
+    expect(await stored(h.runtime)).toBe(half + 2 + block);
+    await wall.advance(1);
+    // The block has ended: its unused calls go back, and this read is charged with a new block
+    // sized by the usage the last charge saw.
+    await read();
+    const next = blockAfter(half + 2);
+    expect(await stored(h.runtime)).toBe(half + 5 + next);
   });
 
   it("shows exact usage in the admin view while a block is open", async () => {
@@ -87,7 +109,7 @@ describe.each(databaseKinds())("lead rate limit blocks (%s)", (kind) => {
 
   it("gives reserved calls back when the server stops", async () => {
     const config = loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent", port: 0 });
-    const other = await createRuntime(config, { clock: h.clock });
+    const other = await createRuntime(config, { clock: h.clock, wallClock: wall });
     const app = await buildApp(other, { publicUrl: "http://leadgraph.test" });
     for (let i = 0; i < 4; i++) expect((await app.inject({ method: "GET", url: "/9001?access_token=EAAB-page-acme" })).statusCode).toBe(200);
     expect(await stored(h.runtime)).toBeGreaterThan(4);
@@ -155,5 +177,6 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("lead rate limit 
       await second.close();
       await h.close();
     }
-  });
+    // About 5,000 reads through two apps: minutes on a machine loaded several times over.
+  }, 300_000);
 });

@@ -9,6 +9,7 @@ import { startRelay } from "../src/cli/webhooks/listen-relay.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";
 import { exampleWorld } from "./support/worlds.ts";
+import { waitFor } from "./support/sync/sync-process.ts";
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, "..", "bin", "leadgraph.js");
@@ -42,8 +43,8 @@ describe("leadgraph listen and leadgraph webhooks (sqlite)", () => {
     expect(post.headers["x-hub-signature-256"]).toBe(`sha256=${createHmac("sha256", "s3cr3t-acme").update(post.raw).digest("hex")}`);
     expect(post.headers["x-hub-signature"]).toBe(`sha1=${createHmac("sha1", "s3cr3t-acme").update(post.raw).digest("hex")}`);
     expect(post.headers["user-agent"]).toBe("facebookexternalua");
-    await new Promise((r) => setTimeout(r, 50));
-    expect(lines.some((l) => l.includes(`lead ${id}`) && l.includes("form 8001") && l.includes("[200]"))).toBe(true);
+    // The relay prints once the local receiver's answer is back.
+    await waitFor(() => lines.some((l) => l.includes(`lead ${id}`) && l.includes("form 8001") && l.includes("[200]")), 30_000, "the relay's line");
     await relay.close();
     const subs = await h.graph("GET", "/1001/subscriptions", { token: "1001|s3cr3t-acme" });
     expect(subs.body.data[0].callback_url).toBe("http://127.0.0.1:5055/facebook");

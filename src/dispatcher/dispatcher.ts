@@ -9,6 +9,7 @@ import { fanOut } from "./fan-out.ts";
 import { webhookAgent } from "./post-webhook.ts";
 import { sendBatch } from "./send-batch.ts";
 import { DEFAULT_MAX_BODY_BYTES, MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
+import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
 
 export interface DispatcherOptions {
   lingerMs: number;
@@ -26,6 +27,10 @@ export interface DispatcherOptions {
   random?: () => number;
   /** Called with errors the loop survives (database briefly down…). */
   onError?: (e: unknown) => void;
+  /** Leases, pacing and retries run on it (the system's wall clock unless a test injects one). */
+  wallClock?: WallClock;
+  /** False while this instance has stepped down: it claims nothing (batches in flight finish). */
+  mayClaim?: () => boolean;
 }
 
 export interface WakeSource {
@@ -51,13 +56,14 @@ export class WebhookDispatcher {
   readonly #services: Services;
   readonly #opts: DispatcherOptions;
   readonly #random: () => number;
+  readonly #wall: WallClock;
   readonly #agent: Agent;
   readonly #cache = new DeliverySettingsCache();
   #settledVersion = -1;
   #lastSettleWallMs = 0;
   #running = false;
   #stopped = false;
-  #wakeup: (() => void) | undefined;
+  #wakeup: AbortController | undefined;
   #woken = false;
   #wokenAt = 0;
   #loop: Promise<void> | undefined;
@@ -72,6 +78,7 @@ export class WebhookDispatcher {
     this.#services = services;
     this.#opts = opts;
     this.#random = opts.random ?? Math.random;
+    this.#wall = opts.wallClock ?? systemWallClock;
     this.#agent = webhookAgent(services.outbound);
   }
 
@@ -89,15 +96,15 @@ export class WebhookDispatcher {
 
   /** Makes the loop look at the outbox now (after the linger). */
   wake(): void {
-    if (!this.#woken) this.#wokenAt = performance.now();
+    if (!this.#woken) this.#wokenAt = this.#wall.nowMs();
     this.#woken = true;
-    this.#wakeup?.();
+    this.#wakeup?.abort();
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#unsubscribe?.();
-    this.#wakeup?.();
+    this.#wakeup?.abort();
     await this.#loop;
     await Promise.all(this.#inFlight);
     for (const s of this.#wakeSources) await s.close().catch(() => undefined);
@@ -149,8 +156,10 @@ export class WebhookDispatcher {
     for (;;) {
       if (this.#stopped && this.#running) break;
       while (this.#inFlight.size >= this.#opts.concurrency) await Promise.race(this.#inFlight);
+      if (this.#opts.mayClaim?.() === false) break;
       const batch = await this.#claim();
       if (batch.length === 0) break;
+      const stopRenewing = this.#keepLeased(batch);
       const p: Promise<void> = sendBatch({
         services: this.#services, agent: this.#agent, cache: this.#cache, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
         autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
@@ -162,7 +171,10 @@ export class WebhookDispatcher {
       }, (e) => {
         failed.value = true;
         this.#opts.onError?.(e);
-      }).finally(() => this.#inFlight.delete(p));
+      }).finally(() => {
+        stopRenewing();
+        this.#inFlight.delete(p);
+      });
       this.#inFlight.add(p);
       batches++;
     }
@@ -175,7 +187,7 @@ export class WebhookDispatcher {
    */
   async #maybeSettle(): Promise<void> {
     const version = webhookConfigChanges.version;
-    const wall = Date.now();
+    const wall = this.#wall.nowMs();
     if (version === this.#settledVersion && wall - this.#lastSettleWallMs < SETTLE_EVERY_MS) return;
     this.#settledVersion = version;
     this.#lastSettleWallMs = wall;
@@ -190,15 +202,15 @@ export class WebhookDispatcher {
    */
   #claim(): Promise<DeliveryRecord[]> {
     const run = this.#claimChain.then(() => this.#services.store.webhooks.claimDue({
-      nowMs: this.#services.clock.nowMs(), wallMs: Date.now(), owner: this.owner,
-      leaseUntil: Date.now() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
+      nowMs: this.#services.clock.nowMs(), wallMs: this.#wall.nowMs(), owner: this.owner,
+      leaseUntil: this.#wall.nowMs() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
     }));
     this.#claimChain = run.then(() => undefined, () => undefined);
     return run;
   }
 
   async #maybePrune(): Promise<void> {
-    const wall = Date.now();
+    const wall = this.#wall.nowMs();
     if (wall - this.#lastPruneWallMs < PRUNE_EVERY_MS) return;
     this.#lastPruneWallMs = wall;
     await this.#services.store.webhooks.prune(this.#services.clock.nowMs() - this.#opts.retentionHours * 3_600_000);
@@ -213,6 +225,9 @@ export class WebhookDispatcher {
         if (!this.#woken && this.#inFlight.size > 0) {
           // The batches in flight hold leases on what is due now: look again once one is done.
           await Promise.race([this.#sleep(this.#opts.pollMs), Promise.race(this.#inFlight)]);
+        } else if (!this.#woken && this.#opts.mayClaim?.() === false) {
+          // Stepped down: what is due waits for this instance's return (or for another instance).
+          await this.#sleep(this.#opts.pollMs);
         } else if (!this.#woken) {
           const next = await this.#services.store.webhooks.nextDueMs();
           const untilDue = next === undefined ? this.#opts.pollMs : next - this.#services.clock.nowMs();
@@ -220,8 +235,8 @@ export class WebhookDispatcher {
         }
         // Gather leads arriving close together into one POST: at most `lingerMs` after the first
         // of them woke us (time spent sending the previous batch counts).
-        const linger = this.#opts.lingerMs - (performance.now() - this.#wokenAt);
-        if (this.#woken && linger > 0 && !this.#stopped) await delay(linger);
+        const linger = this.#opts.lingerMs - (this.#wall.nowMs() - this.#wokenAt);
+        if (this.#woken && linger > 0 && !this.#stopped) await this.#wall.sleep(linger);
       } catch (e) {
         this.#opts.onError?.(e);
         await this.#sleep(this.#opts.pollMs);
@@ -231,18 +246,38 @@ export class WebhookDispatcher {
 
   #sleep(ms: number): Promise<void> {
     if (this.#woken || this.#stopped) return Promise.resolve();
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.#wakeup = () => {
-        this.#wakeup = undefined;
-        done();
-      };
+    const wakeup = new AbortController();
+    this.#wakeup = wakeup;
+    return this.#wall.sleep(ms, wakeup.signal).finally(() => {
+      if (this.#wakeup === wakeup) this.#wakeup = undefined;
     });
   }
-}
 
-const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /**
+   * Renews the batch's lease while its POST is in flight, so a receiver slower than the lease (or
+   * a machine too busy to finish in time) never lets another instance claim and send it again:
+   * only a dead or stalled instance loses its leases. Renewed every third of the lease, so two
+   * renewals can be missed before it runs out.
+   */
+  #keepLeased(batch: readonly DeliveryRecord[]): () => void {
+    const ids = batch.map((d) => d.id);
+    let done = false;
+    const stop = this.#wall.every(Math.max(1, Math.floor(this.#opts.leaseMs / 3)), async () => {
+      try {
+        const lost = await this.#services.store.webhooks.renewLease(this.owner, ids, this.#wall.nowMs() + this.#opts.leaseMs);
+        if (lost > 0 && !done) {
+          // Reported once: renewing the rest changes nothing for the ones already taken.
+          done = true;
+          stop();
+          this.#opts.onError?.(new Error(`${lost} of ${ids.length} deliveries in flight were claimed by another instance after their lease ran out; the receiver may see them twice`));
+        }
+      } catch (e) {
+        if (!done) this.#opts.onError?.(e);
+      }
+    });
+    return () => {
+      done = true;
+      stop();
+    };
+  }
+}

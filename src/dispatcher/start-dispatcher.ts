@@ -15,10 +15,17 @@ export function createDispatcher(runtime: Runtime, overrides: Partial<Dispatcher
     autoDisableHours: c.webhookAutoDisableHours,
     maxChangesPerPost: c.webhookMaxChangesPerPost,
     maxBodyBytes: c.webhookMaxBodyBytes,
+    wallClock: runtime.wallClock,
+    mayClaim: () => runtime.instance.active,
     ...overrides,
   });
   const services = runtime.services;
   services.metrics.webhookQueueProbe(() => services.store.webhooks.queueSnapshot(services.clock.nowMs()));
+  // Back from stepping down: what became due meanwhile is looked at now, not at the next poll.
+  const unlisten = runtime.instance.listen((change) => {
+    if (change.kind === "resumed") dispatcher.wake();
+  });
+  dispatcher.addWakeSource({ close: async () => void unlisten() });
   if (c.databaseUrl) dispatcher.addWakeSource(listenOutbox(c.databaseUrl, () => dispatcher.wake(), overrides.onError));
   return dispatcher;
 }

@@ -18,7 +18,8 @@ import {
   recentTokenHasher, SecretBox,
 } from "../storage/index.ts";
 import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
-import { allocateNode } from "../storage/index.ts";
+import { allocateNode, type InstanceStanding } from "../storage/index.ts";
+import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
 import type { Config } from "./config.ts";
 import { explainConnectFailure } from "./connect-errors.ts";
 import { PrometheusMetrics } from "./prometheus-metrics.ts";
@@ -36,6 +37,10 @@ export interface Runtime {
   adminKeyGenerated: boolean;
   /** Node number of this instance (ids, `instances` table). */
   instanceNode: number;
+  /** Whether this instance may take work; its heartbeat steps it down (see instance-node.ts). */
+  instance: InstanceStanding;
+  /** Elapsed real time: leases, heartbeats, rate-limit blocks, sync timers (tests inject one). */
+  wallClock: WallClock;
   /** Per-runtime Prometheus registry behind `services.metrics`. */
   metrics: PrometheusMetrics;
   /** Runs at close, before the instance node is released and the pool closed (newest first). */
@@ -49,6 +54,8 @@ export interface Runtime {
 
 export interface RuntimeOverrides {
   clock?: Clock;
+  /** Wall time for leases, heartbeats, rate-limit blocks and sync (the system's otherwise). */
+  wallClock?: WallClock;
   /** Resolves callback host names (tests inject one; the system resolver otherwise). */
   resolveHost?: HostResolver;
 }
@@ -104,7 +111,11 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const clockControl = await clockFrom(config.clock, overrides.clock, store);
     const clock = clockControl.clock;
     const leadUsage = new KyselyLeadUsageRepository(connection.db);
-    const node = await allocateNode(connection.db, Date.now(), (e) => connection.faults.observe(e, "instance heartbeat"));
+    const wallClock = overrides.wallClock ?? systemWallClock;
+    const node = await allocateNode(connection.db, wallClock);
+    node.standing.listen((change) => {
+      if (change.kind === "stepped-down" && change.error !== undefined) connection.faults.observe(change.error, "instance heartbeat");
+    });
     const ids = new SnowflakeIds(node.node);
     const metrics = new PrometheusMetrics(() => connection.poolStats(), () => connection.durableCommitStats());
     const closeHooks = new CloseHooks();
@@ -116,7 +127,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       ids,
       cursors: new CursorCodec(cursorSecret),
       policy: new MetaAccessPolicy(store, clock, hashToken),
-      meter: exemptConsoleReads(new LeadRateMeter(leadUsage, clock, { metrics })),
+      meter: exemptConsoleReads(new LeadRateMeter(leadUsage, clock, { metrics, wallMs: () => wallClock.nowMs() })),
       intake: new LeadIntake(store, clock, ids, { metrics, onOutboxWritten: () => outbox.notify() }),
       hashToken,
       metrics,
@@ -124,7 +135,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       outbound: outboundPolicyOf(config, overrides.resolveHost),
       // Wall time, not the product clock: under a frozen manual clock a throttled address would stay
       // locked out, and moving the clock needs the very admin key it is locked out of.
-      throttle: new AttemptThrottle(new KyselyAttemptCounterRepository(connection.db), systemClock, {
+      throttle: new AttemptThrottle(new KyselyAttemptCounterRepository(connection.db), wallClock, {
         authFailures: { limit: config.authFailureLimit, windowSeconds: config.authFailureWindowSeconds },
         formSubmitsPerAddress: { limit: config.hostedFormSubmitsPerAddress, windowSeconds: config.hostedFormWindowSeconds },
         formSubmitsPerForm: { limit: config.hostedFormSubmitsPerForm, windowSeconds: config.hostedFormWindowSeconds },
@@ -132,7 +143,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     };
     let closing: Promise<void> | undefined;
     return {
-      config, services, connection, adminKey, adminKeyGenerated, instanceNode: node.node, metrics, clockControl, leadUsage,
+      config, services, connection, adminKey, adminKeyGenerated, instanceNode: node.node, instance: node.standing, wallClock, metrics, clockControl, leadUsage,
       onClose: (hook) => closeHooks.add(hook),
       close() {
         closing ??= (async () => {

@@ -4,7 +4,7 @@ export { createStore } from "./store.ts";
 export { SecretBox, hashToken, recentTokenHasher } from "./secret-box.ts";
 export type { Database } from "./schema.ts";
 export { pingDatabase } from "./health.ts";
-export { allocateNode, listInstances, type InstanceRow } from "./instance-node.ts";
+export { allocateNode, listInstances, type InstanceRow, type InstanceStanding, type StandingChange } from "./instance-node.ts";
 export type { DurableCommitStats, PoolStats } from "./database.ts";
 export { listenOutbox } from "./dialects/postgres/outbox-listener.ts";
 export { KyselyLeadUsageRepository } from "./repositories/lead-usage-repository.ts";

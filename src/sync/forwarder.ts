@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
 import { rowToLead } from "./lead-row.ts";
 import type { SyncLog } from "./sync-log.ts";
 import type { SyncStore } from "./storage/sync-store.ts";
@@ -13,29 +14,32 @@ export const FORWARD_SIGNATURE_HEADER = "x-leadgraph-signature-256";
  * outbox only after a 2xx. Backoff doubles from 2 s to one hour; after 20 failures it is parked.
  */
 export class Forwarder {
-  readonly #o: { store: SyncStore; log: SyncLog; url: string; secret: string; fetch: typeof fetch };
+  readonly #o: { store: SyncStore; log: SyncLog; url: string; secret: string; fetch: typeof fetch; wallClock: WallClock };
   #running = false;
   #loop: Promise<void> | undefined;
+  /** Aborted at stop, so an idle wait ends at once. */
+  readonly #idle = new AbortController();
   forwarded = 0;
   failures = 0;
 
-  constructor(o: { store: SyncStore; log: SyncLog; url: string; secret: string; fetch?: typeof fetch }) {
-    this.#o = { ...o, fetch: o.fetch ?? globalThis.fetch.bind(globalThis) };
+  constructor(o: { store: SyncStore; log: SyncLog; url: string; secret: string; fetch?: typeof fetch; wallClock?: WallClock }) {
+    this.#o = { ...o, fetch: o.fetch ?? globalThis.fetch.bind(globalThis), wallClock: o.wallClock ?? systemWallClock };
   }
 
   start(): void {
     this.#running = true;
     this.#loop = (async () => {
       while (this.#running) {
-        const due = await this.#o.store.dueForwards(Date.now(), 20).catch(() => []);
+        const due = await this.#o.store.dueForwards(this.#o.wallClock.nowMs(), 20).catch(() => []);
         for (const row of due) await this.#send(row);
-        if (due.length === 0) await new Promise((r) => setTimeout(r, 500));
+        if (due.length === 0) await this.#o.wallClock.sleep(500, this.#idle.signal);
       }
     })();
   }
 
   async stop(): Promise<void> {
     this.#running = false;
+    this.#idle.abort();
     await this.#loop;
   }
 
@@ -59,7 +63,7 @@ export class Forwarder {
       const attempts = row.forward_attempts + 1;
       const giveUp = attempts >= MAX_ATTEMPTS;
       if (giveUp) this.#o.log.error({ leadId: row.id }, `forwarding lead ${row.id} gave up after ${attempts} attempts: ${String(e)}`);
-      await this.#o.store.forwardFailed(row.id, attempts, Date.now() + Math.min(3_600_000, 2000 * 2 ** attempts), giveUp);
+      await this.#o.store.forwardFailed(row.id, attempts, this.#o.wallClock.nowMs() + Math.min(3_600_000, 2000 * 2 ** attempts), giveUp);
     }
   }
 }

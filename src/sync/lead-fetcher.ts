@@ -1,4 +1,5 @@
 import { GraphApiError, LEAD_FIELDS } from "../client/index.ts";
+import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
 import { leadToRow } from "./lead-row.ts";
 import type { PageClients } from "./page-clients.ts";
 import type { SyncLog } from "./sync-log.ts";
@@ -27,12 +28,14 @@ export const jobBackoffMs = (attempts: number): number => Math.min(15 * 60_000, 
 export class LeadFetcher {
   readonly stats: FetcherStats = { fetched: 0, alreadyStored: 0, failed: 0, rescheduled: 0 };
   readonly #o: { store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; concurrency: number; forward: boolean };
+  readonly #wall: WallClock;
   #running = false;
-  #wake: (() => void) | undefined;
+  #wake: AbortController | undefined;
   #loop: Promise<void> | undefined;
 
-  constructor(o: { store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; concurrency: number; forward: boolean }) {
+  constructor(o: { store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; concurrency: number; forward: boolean; wallClock?: WallClock }) {
     this.#o = o;
+    this.#wall = o.wallClock ?? systemWallClock;
   }
 
   start(): void {
@@ -42,33 +45,29 @@ export class LeadFetcher {
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.#wake?.();
+    this.#wake?.abort();
     await this.#loop;
   }
 
   /** New work was queued. */
   wake(): void {
-    this.#wake?.();
+    this.#wake?.abort();
   }
 
   async #run(): Promise<void> {
     while (this.#running) {
       let jobs: JobRow[] = [];
       try {
-        jobs = await this.#o.store.dueJobs(Date.now(), this.#o.concurrency * 4);
+        jobs = await this.#o.store.dueJobs(this.#wall.nowMs(), this.#o.concurrency * 4);
       } catch (e) {
         this.#o.log.error({ err: String(e) }, "reading the job queue failed");
       }
       if (jobs.length === 0) {
         const next = await this.#o.store.nextDueAt().catch(() => undefined);
-        const wait = next === undefined ? 5000 : Math.max(10, Math.min(5000, next - Date.now()));
-        await new Promise<void>((r) => {
-          const t = setTimeout(r, wait);
-          this.#wake = () => {
-            clearTimeout(t);
-            r();
-          };
-        });
+        const wait = next === undefined ? 5000 : Math.max(10, Math.min(5000, next - this.#wall.nowMs()));
+        const wake = new AbortController();
+        this.#wake = wake;
+        if (this.#running) await this.#wall.sleep(wait, wake.signal);
         continue;
       }
       const queue = [...jobs];
@@ -92,11 +91,11 @@ export class LeadFetcher {
         return;
       }
       if (tokens.blocked(job.page_id)) {
-        await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, `page paused: ${tokens.problem(job.page_id)?.kind ?? "token expired or invalid"}`);
+        await store.retryJob(job.lead_id, job.attempts, this.#wall.nowMs() + TOKEN_BLOCKED_RETRY_MS, `page paused: ${tokens.problem(job.page_id)?.kind ?? "token expired or invalid"}`);
         return;
       }
       const lead = await client.getLead(job.lead_id, { fields: LEAD_FIELDS });
-      await store.insertLeads([leadToRow(lead, job.page_id, job.form_id, "webhook", Date.now(), this.#o.forward)]);
+      await store.insertLeads([leadToRow(lead, job.page_id, job.form_id, "webhook", this.#wall.nowMs(), this.#o.forward)]);
       this.stats.fetched += 1;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -104,7 +103,7 @@ export class LeadFetcher {
       // A wrong secret or a dead token fails every lead alike: pause the page instead of failing leads.
       if (problem && (problem.kind === "app-secret" || problem.kind === "token-expired" || problem.kind === "token-invalid")) {
         await tokens.report(problem);
-        await store.retryJob(job.lead_id, job.attempts, Date.now() + TOKEN_BLOCKED_RETRY_MS, msg);
+        await store.retryJob(job.lead_id, job.attempts, this.#wall.nowMs() + TOKEN_BLOCKED_RETRY_MS, msg);
         this.stats.rescheduled += 1;
         return;
       }
@@ -123,7 +122,7 @@ export class LeadFetcher {
         return;
       }
       this.stats.rescheduled += 1;
-      await store.retryJob(job.lead_id, attempts, Date.now() + jobBackoffMs(attempts), msg).catch(() => undefined);
+      await store.retryJob(job.lead_id, attempts, this.#wall.nowMs() + jobBackoffMs(attempts), msg).catch(() => undefined);
     }
   }
 }

@@ -1,4 +1,5 @@
 import { CatchUpProgress } from "./catch-up-progress.ts";
+import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
 import { leadToRow } from "./lead-row.ts";
 import type { PageClients } from "./page-clients.ts";
 import type { SyncLog } from "./sync-log.ts";
@@ -30,10 +31,13 @@ type ReconcilerOptions = {
   baseUrl?: string;
   /** Milliseconds between progress lines of a form being read (default 5000). */
   progressEveryMs?: number;
+  /** Report times and `reconciled` marks read it (the system's wall clock by default). */
+  wallClock?: WallClock;
 };
 
 export class Reconciler {
   readonly #o: ReconcilerOptions;
+  readonly #wall: WallClock;
   /** Graph's `leads_count` per form, from the last listing: the total of a catch-up. */
   readonly #leadsCount = new Map<string, number>();
   readonly progress: CatchUpProgress;
@@ -42,13 +46,14 @@ export class Reconciler {
 
   constructor(o: ReconcilerOptions) {
     this.#o = o;
-    this.progress = new CatchUpProgress({ log: o.log, ...(o.progressEveryMs !== undefined ? { everyMs: o.progressEveryMs } : {}) });
+    this.#wall = o.wallClock ?? systemWallClock;
+    this.progress = new CatchUpProgress({ log: o.log, now: () => this.#wall.nowMs(), ...(o.progressEveryMs !== undefined ? { everyMs: o.progressEveryMs } : {}) });
   }
 
   async run(shouldStop: () => boolean = () => false): Promise<ReconcileReport> {
     const { store, clients, tokens, log } = this.#o;
     this.running = true;
-    const report: ReconcileReport = { startedAt: Date.now(), finishedAt: 0, forms: 0, leadsRead: 0, leadsAdded: 0, resumed: 0, errors: [] };
+    const report: ReconcileReport = { startedAt: this.#wall.nowMs(), finishedAt: 0, forms: 0, leadsRead: 0, leadsAdded: 0, resumed: 0, errors: [] };
     try {
       for (const pageId of clients.pageIds) {
         if (shouldStop()) break;
@@ -85,7 +90,7 @@ export class Reconciler {
         }
       }
     } finally {
-      report.finishedAt = Date.now();
+      report.finishedAt = this.#wall.nowMs();
       this.last = report;
       this.running = false;
     }
@@ -133,7 +138,7 @@ export class Reconciler {
     try {
       for await (const page of client.leadPages(form.id, opts)) {
         if (page.length === 0) continue;
-        const rows = page.map((lead) => leadToRow(lead, form.page_id, form.id, "reconcile", Date.now(), forward));
+        const rows = page.map((lead) => leadToRow(lead, form.page_id, form.id, "reconcile", this.#wall.nowMs(), forward));
         for (const r of rows) {
           newest = Math.max(newest, r.created_time);
           oldest = Math.min(oldest, r.created_time);
@@ -154,7 +159,7 @@ export class Reconciler {
       this.progress.finish(form.id, ok);
     }
     await storing;
-    await store.formReconciled(form.id, newest, Date.now());
+    await store.formReconciled(form.id, newest, this.#wall.nowMs());
     return newest;
   }
 }

@@ -24,6 +24,8 @@ export interface SyncHttpOptions {
   readApi?: boolean;
   status: () => Promise<unknown>;
   stats: WebhookStats;
+  /** Wall time a queued job is due at (the system's clock unless a test injects one). */
+  nowMs?: () => number;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -48,7 +50,7 @@ export function createSyncServer(o: SyncHttpOptions): Server {
     o.stats.changes += changes.length;
     const ours = changes.filter((c) => w.pageIds.has(c.pageId));
     o.stats.ignoredPages += changes.length - ours.length;
-    const added = await o.store.enqueue(ours.map((c) => ({ leadId: c.leadId, pageId: c.pageId, formId: c.formId, adId: c.adId })), Date.now());
+    const added = await o.store.enqueue(ours.map((c) => ({ leadId: c.leadId, pageId: c.pageId, formId: c.formId, adId: c.adId })), (o.nowMs ?? Date.now)());
     o.stats.queued += added;
     o.stats.duplicates += ours.length - added;
     if (added > 0) w.onQueued();

@@ -1,4 +1,5 @@
 import type { Server } from "node:http";
+import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
 import type { AddressInfo } from "node:net";
 import { Forwarder } from "./forwarder.ts";
 import { LeadFetcher } from "./lead-fetcher.ts";
@@ -33,6 +34,8 @@ export interface SyncServiceOptions {
   fetch?: typeof fetch;
   /** Unix ms clock for tests on a manual clock: token expiry is judged against it. */
   now?: () => number;
+  /** Timers, job and forward backoff, and state timestamps run on it (tests inject one). */
+  wallClock?: WallClock;
   /** Keep running (paused) when every page needs a person, instead of giving up. */
   waitForFix?: boolean;
   /** Milliseconds between progress lines of a form being reconciled (default 5000). */
@@ -58,7 +61,8 @@ export class SyncService {
   #conn: SyncConnection | undefined;
   #server: Server | undefined;
   #webhookServer: Server | undefined;
-  #timers: NodeJS.Timeout[] = [];
+  #timers: (() => void)[] = [];
+  readonly #wall: WallClock;
   #stopping = false;
   #reconcileLoop: Promise<unknown> | undefined;
   store!: SyncStore;
@@ -80,6 +84,7 @@ export class SyncService {
     this.#fetch = opts.fetch;
     this.#now = opts.now;
     this.#opts = opts;
+    this.#wall = opts.wallClock ?? systemWallClock;
     this.gaveUp = new Promise((r) => (this.#giveUp = r));
   }
 
@@ -95,7 +100,7 @@ export class SyncService {
         const obj = { pageId, attempt: e.attempt, delayMs: e.delayMs, code: e.error.code, status: e.error.status, problem: p.kind };
         if (p.kind === "rate-limit" || p.kind === "network") this.#transient.set(pageId, p);
         if (p.kind === "rate-limit") {
-          this.reconciler.progress.paused(pageId, Date.now() + e.delayMs);
+          this.reconciler.progress.paused(pageId, this.#wall.nowMs() + e.delayMs);
           this.#log.warn({ ...obj, until: p.until }, `${p.message}; waiting ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`);
         } else if (p.kind === "network") {
           this.#log.warn(obj, `${p.message}; retrying in ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`);
@@ -106,17 +111,17 @@ export class SyncService {
     });
     this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId, baseUrl: c.baseUrl, ...(this.#now ? { now: this.#now } : {}) });
     const forward = Boolean(c.forwardUrl);
-    this.fetcher = new LeadFetcher({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, concurrency: c.concurrency, forward });
+    this.fetcher = new LeadFetcher({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, concurrency: c.concurrency, forward, wallClock: this.#wall });
     this.reconciler = new Reconciler({
-      store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward, baseUrl: c.baseUrl,
+      store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward, baseUrl: c.baseUrl, wallClock: this.#wall,
       ...(this.#opts.progressEveryMs !== undefined ? { progressEveryMs: this.#opts.progressEveryMs } : {}),
     });
-    for (const p of c.pages) await this.store.setState(`page:${p.id}`, { configured: true }, Date.now());
+    for (const p of c.pages) await this.store.setState(`page:${p.id}`, { configured: true }, this.#wall.nowMs());
 
     const { access, generatedKey } = await readApiAccess(this.store, c);
     this.generatedApiKey = generatedKey;
     const webhook = c.webhooks ? { path: c.webhookPath, appSecret: c.appSecret!, verifyToken: c.verifyToken!, pageIds: new Set(c.pages.map((p) => p.id)), onQueued: () => this.fetcher.wake() } : undefined;
-    const common = { store: this.store, access, stats: this.webhookStats, status: () => this.status() };
+    const common = { store: this.store, access, stats: this.webhookStats, status: () => this.status(), nowMs: () => this.#wall.nowMs() };
     this.#server = createSyncServer({ ...common, webhook: c.webhookListen ? undefined : webhook });
     this.url = await listen(this.#server, c.host, c.port);
     if (c.webhookListen) {
@@ -128,16 +133,15 @@ export class SyncService {
 
     this.fetcher.start();
     if (c.forwardUrl) {
-      this.forwarder = new Forwarder({ store: this.store, log: this.#log, url: c.forwardUrl, secret: c.forwardSecret!, ...(this.#fetch ? { fetch: this.#fetch } : {}) });
+      this.forwarder = new Forwarder({ store: this.store, log: this.#log, url: c.forwardUrl, secret: c.forwardSecret!, wallClock: this.#wall, ...(this.#fetch ? { fetch: this.#fetch } : {}) });
       this.forwarder.start();
     }
     this.#reconcileLoop = (async () => {
       await this.tokens.checkAll().catch((e) => this.#log.warn({ err: String(e) }, "token check failed"));
       await this.reconcileNow();
     })();
-    this.#timers.push(setInterval(() => void this.reconcileNow(), c.reconcileInterval * 1000));
-    this.#timers.push(setInterval(() => void this.tokens.checkAll().then(() => this.#checkGiveUp()).catch(() => undefined), c.tokenCheckInterval * 1000));
-    for (const t of this.#timers) t.unref();
+    this.#timers.push(this.#wall.every(c.reconcileInterval * 1000, () => this.reconcileNow()));
+    this.#timers.push(this.#wall.every(c.tokenCheckInterval * 1000, () => this.tokens.checkAll().then(() => this.#checkGiveUp()).catch(() => undefined)));
   }
 
   /** Runs a reconciliation unless one is running; resolves when it ends. */
@@ -145,7 +149,7 @@ export class SyncService {
     if (this.reconciler.running || this.#stopping) return;
     try {
       await this.reconciler.run(() => this.#stopping);
-      await this.store.setState("lastReconcile", this.reconciler.last, Date.now());
+      await this.store.setState("lastReconcile", this.reconciler.last, this.#wall.nowMs());
     } catch (e) {
       this.#log.error({ err: String(e) }, "reconciliation failed");
     }
@@ -197,7 +201,7 @@ export class SyncService {
 
   async stop(): Promise<void> {
     this.#stopping = true;
-    for (const t of this.#timers) clearInterval(t);
+    for (const stop of this.#timers) stop();
     await Promise.all([this.#server, this.#webhookServer].map((server) => {
       const closed = new Promise<void>((r) => (server ? server.close(() => r()) : r()));
       server?.closeAllConnections();

@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { type Clock, ManualClock } from "../../src/domain/clock.ts";
+import type { WallClock } from "../../src/domain/wall-clock.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { loadConfig, type ConfigInput } from "../../src/runtime/config.ts";
 import { createRuntime, type Runtime, type RuntimeOverrides } from "../../src/runtime/runtime.ts";
@@ -28,11 +29,11 @@ export const TEST_NOW = 1_795_867_200;
  * A real runtime on a fresh database (SQLite file or PostgreSQL) with a frozen clock, optionally
  * seeded with a world, and the Fastify app (inject, or a real socket after listen()).
  */
-export async function startHarness(kind: "sqlite" | "postgres", opts: { world?: WorldInput; config?: ConfigInput; clock?: Clock; resolveHost?: RuntimeOverrides["resolveHost"] } = {}): Promise<Harness> {
+export async function startHarness(kind: "sqlite" | "postgres", opts: { world?: WorldInput; config?: ConfigInput; clock?: Clock; wallClock?: WallClock; resolveHost?: RuntimeOverrides["resolveHost"] } = {}): Promise<Harness> {
   const db = await freshDatabase(kind);
   const clock = opts.clock instanceof ManualClock ? opts.clock : new ManualClock(TEST_NOW * 1000);
   const config = loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", port: 0, ...opts.config });
-  const runtime = await createRuntime(config, { clock, ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}) });
+  const runtime = await createRuntime(config, { clock, ...(opts.wallClock ? { wallClock: opts.wallClock } : {}), ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}) });
   if (opts.world) await loadWorld(runtime.services, opts.world);
   let url = "";
   let app = await buildApp(runtime, { publicUrl: "http://leadgraph.test" });

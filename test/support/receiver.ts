@@ -22,6 +22,8 @@ export class Receiver {
   verifyToken = "vt";
   /** Milliseconds each POST is held before it is answered (recorded on arrival). */
   latencyMs = 0;
+  /** When set, each POST is answered once the promise it returns settles (after `latencyMs`). */
+  hold: ((p: ReceivedPost) => Promise<unknown>) | undefined;
   url = "";
   readonly #server: Server;
   #waiters: (() => void)[] = [];
@@ -53,8 +55,12 @@ export class Receiver {
           res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "down for maintenance");
           for (const w of this.#waiters.splice(0)) w();
         };
-        if (this.latencyMs > 0) setTimeout(answer, this.latencyMs);
-        else answer();
+        const held = () => {
+          if (this.hold) void this.hold(post).finally(answer);
+          else answer();
+        };
+        if (this.latencyMs > 0) setTimeout(held, this.latencyMs);
+        else held();
       });
     });
   }

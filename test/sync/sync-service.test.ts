@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORWARD_SIGNATURE_HEADER, loadSyncConfig, syncConfigFromEnv, syncConfigFromFile, type SyncLog, SyncService } from "../../src/sync/index.ts";
+import { ManualWallClock } from "../../src/domain/wall-clock.ts";
 import { waitFor } from "../support/sync/sync-process.ts";
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -44,9 +45,9 @@ function captureLog(): SyncLog & { lines: { level: string; msg: string }[] } {
   return { lines, info: at("info"), warn: at("warn"), error: at("error"), debug: () => undefined };
 }
 
-async function run(name: string, extra: Record<string, unknown> = {}) {
+async function run(name: string, extra: Record<string, unknown> = {}, opts: { wallClock?: ManualWallClock } = {}) {
   const log = captureLog();
-  const s = new SyncService(loadSyncConfig({ pages: [{ id: "3001" }], accessToken: "T", appId: "1001", appSecret: "sec", webhooks: false, baseUrl: graphUrl, db: join(dir, `${name}.db`), port: 0, logLevel: "silent", ...extra }), log);
+  const s = new SyncService(loadSyncConfig({ pages: [{ id: "3001" }], accessToken: "T", appId: "1001", appSecret: "sec", webhooks: false, baseUrl: graphUrl, db: join(dir, `${name}.db`), port: 0, logLevel: "silent", ...extra }), log, opts);
   await s.start();
   await waitFor(() => s.reconciler.last !== undefined, 20_000, "reconciliation");
   return { s, log };
@@ -97,14 +98,28 @@ describe("forwarding", () => {
       });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    const { s } = await run("forward", { forwardUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`, forwardSecret: "fw" });
-    await waitFor(() => got.length > 0, 20_000, "forwarded lead");
+    // The retry waits its backoff (4 s after one failure) on the injected wall clock, moved here.
+    const wall = new ManualWallClock(Date.now());
+    const { s } = await run("forward", { forwardUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/in`, forwardSecret: "fw" }, { wallClock: wall });
+    // The forwarder looks for work every 500 ms of that clock while its outbox is empty.
+    await waitFor(async () => {
+      await wall.advance(500);
+      return s.forwarder!.failures === 1;
+    }, 20_000, "the first forward to fail");
+    expect(got).toEqual([]);
+    await waitFor(async () => {
+      await wall.advance(1_000);
+      return got.length > 0;
+    }, 20_000, "forwarded lead");
     expect(got).toHaveLength(1);
     expect(got[0]!.sig).toBe(`sha256=${createHmac("sha256", "fw").update(got[0]!.body).digest("hex")}`);
     expect(JSON.parse(got[0]!.body)).toMatchObject({ object: "lead", lead: { id: "9001", page_id: "3001", form_id: "8001", field_data: [{ name: "email", values: ["a@b.c"] }] } });
     await s.reconcileNow();
-    await new Promise((r) => setTimeout(r, 700));
+    // Reconciling the same lead again queues no second forward: nothing is pending, however late.
+    await waitFor(async () => (await s.store.dueForwards(Number.MAX_SAFE_INTEGER, 10)).length === 0, 20_000, "the forward to be settled");
+    await wall.advance(3_600_000);
     expect(got).toHaveLength(1);
+    expect(s.forwarder!.forwarded).toBe(1);
     await s.stop();
     await new Promise((r) => receiver.close(r));
   });

@@ -38,6 +38,7 @@ function serverCommand(name: string, description: string, intercepting: boolean)
       import("../../ops/graceful-shutdown.ts"), import("../../runtime/runtime.ts"), import("../../world/seed-demo.ts"),
       import("../../world/load-world.ts"), import("../../intercept/interception.ts"), import("../../erasure/retention-job.ts"),
     ]);
+    const { logInstanceStanding } = await import("../../ops/instance-standing-log.ts");
     let first = true;
     // The socket is bound first (`--port 0` is read back from it); the runtime and app behind it are
     // built once ready to answer, and again at each reset (POST /_leadgraph/admin/reset).
@@ -54,6 +55,7 @@ function serverCommand(name: string, description: string, intercepting: boolean)
           first = false;
           runtime.metrics.enableProcessMetrics();
           const app = await buildApp(runtime, { logger: loggerOptions(config.logLevel), publicUrl });
+          logInstanceStanding(runtime, app.log);
           if (config.webhookDispatcher) {
             const dispatcher = startDispatcher(runtime, { onError: (err) => app.log.warn({ err }, "webhook dispatcher error") });
             // Stop claiming and release in-flight deliveries while the database is still open.

@@ -136,6 +136,11 @@ export interface WebhookRepository {
   finish(owner: string, atMs: number, outcomes: readonly DeliveryOutcome[]): Promise<void>;
   release(owner: string, ids: readonly string[]): Promise<void>;
   /**
+   * Moves the lease of `ids` still held by `owner` to `leaseUntil` (wall clock). Returns how many of
+   * them another owner holds now (they were taken over after the lease ran out).
+   */
+  renewLease(owner: string, ids: readonly string[], leaseUntil: number): Promise<number>;
+  /**
    * Settles as `cancelled` (with the reason in last_error) every pending, unleased delivery whose
    * app, page subscription to leadgen, or leadgen install on its page no longer exists. A disabled
    * subscription still exists: its deliveries wait for it to be re-enabled. Returns rows settled.

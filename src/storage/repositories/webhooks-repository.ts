@@ -166,6 +166,21 @@ export class KyselyWebhookRepository implements WebhookRepository {
     }
   }
 
+  async renewLease(owner: string, ids: readonly string[], leaseUntil: number): Promise<number> {
+    let taken = 0;
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      const res = await this.#db.updateTable("webhook_deliveries").set({ lease_until: leaseUntil })
+        .where("id", "in", chunk).where("lease_owner", "=", owner).executeTakeFirst();
+      if (Number(res.numUpdatedRows) === chunk.length) continue;
+      // Rows finished meanwhile hold no lease; only another owner's lease means a second sender.
+      const other = await this.#db.selectFrom("webhook_deliveries").select((eb) => eb.fn.countAll<string>().as("n"))
+        .where("id", "in", chunk).where("lease_owner", "is not", null).where("lease_owner", "!=", owner).executeTakeFirstOrThrow();
+      taken += Number(other.n);
+    }
+    return taken;
+  }
+
   async cancelUnreceivable(atMs: number, wallMs: number): Promise<number> {
     const noApp = (eb: ExpressionBuilder<Database, "webhook_deliveries">) => eb.not(eb.exists(eb.selectFrom("apps").select("apps.id")
       .whereRef("apps.id", "=", "webhook_deliveries.app_id")));

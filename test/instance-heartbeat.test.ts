@@ -1,0 +1,105 @@
+import { Writable } from "node:stream";
+import type { FastifyBaseLogger } from "fastify";
+import { sql } from "kysely";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
+import { ManualWallClock } from "../src/domain/wall-clock.ts";
+import { logInstanceStanding } from "../src/ops/instance-standing-log.ts";
+import type { StandingChange } from "../src/storage/instance-node.ts";
+import { databaseKinds } from "./support/databases.ts";
+import { type Harness, startHarness } from "./support/harness.ts";
+import { Receiver } from "./support/receiver.ts";
+import { subscribeToReceiver } from "./support/subscriptions.ts";
+import { exampleWorld } from "./support/worlds.ts";
+
+const HEARTBEAT_MS = 60_000;
+const lead = (i: number) => ({ formId: "8001", fieldData: [{ name: "full_name", values: [`Beat ${i}`] }] });
+
+describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
+  let h: Harness;
+  let rx: Receiver;
+  let wall: ManualWallClock;
+  let changes: StandingChange[];
+  let logged: { level: number; msg: string; node: number; permanent?: boolean; err?: { message: string } }[];
+  beforeEach(async () => {
+    wall = new ManualWallClock();
+    h = await startHarness(kind, { world: exampleWorld(), wallClock: wall });
+    changes = [];
+    h.runtime.instance.listen((c) => changes.push(c));
+    logged = [];
+    const sink = new Writable({ write(chunk: Buffer, _enc, done) { logged.push(JSON.parse(chunk.toString("utf8"))); done(); } });
+    logInstanceStanding(h.runtime, pino({ level: "info" }, sink) as unknown as FastifyBaseLogger);
+    rx = new Receiver();
+    await rx.start();
+    await subscribeToReceiver(h.runtime.services.store, rx.url);
+  });
+  afterEach(async () => {
+    await rx?.close();
+    await h?.close();
+  });
+
+  const db = () => h.runtime.connection.db;
+  const node = () => h.runtime.instanceNode;
+
+  it("keeps the node's row fresh on the wall clock", async () => {
+    const before = await db().selectFrom("instances").select("heartbeat_at").where("node", "=", node()).executeTakeFirstOrThrow();
+    await wall.advance(HEARTBEAT_MS);
+    const after = await db().selectFrom("instances").select("heartbeat_at").where("node", "=", node()).executeTakeFirstOrThrow();
+    expect(Number(after.heartbeat_at)).toBe(Number(before.heartbeat_at) + HEARTBEAT_MS);
+    expect(h.runtime.instance.active).toBe(true);
+    expect(changes).toEqual([]);
+  });
+
+  it("steps down for good when another instance took its node: claims nothing, leaves the row to its owner", async () => {
+    // Another instance took the node over (as after five minutes without a heartbeat).
+    await db().updateTable("instances").set({ started_at: wall.nowMs() + 1 }).where("node", "=", node()).execute();
+    await wall.advance(HEARTBEAT_MS);
+    expect(h.runtime.instance.active).toBe(false);
+    expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: true })]);
+    expect(h.runtime.instance.problem).toContain(`instance node ${node()} is no longer this instance's`);
+    expect(logged).toEqual([expect.objectContaining({ level: 50, node: node(), permanent: true, msg: expect.stringContaining("stepped down for good") })]);
+    const d = createDispatcher(h.runtime, { lingerMs: 0 });
+    try {
+      await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
+      expect(await d.runOnce()).toBe(0);
+      expect(rx.posts).toEqual([]);
+    } finally {
+      await d.stop();
+    }
+    // Later beats change nothing: the node is not this instance's to refresh or release.
+    const theirs = await db().selectFrom("instances").select(["started_at", "heartbeat_at"]).where("node", "=", node()).executeTakeFirstOrThrow();
+    await wall.advance(HEARTBEAT_MS);
+    expect(await db().selectFrom("instances").select(["started_at", "heartbeat_at"]).where("node", "=", node()).executeTakeFirstOrThrow()).toEqual(theirs);
+    expect(h.runtime.instance.active).toBe(false);
+    expect(changes).toHaveLength(1);
+  });
+
+  it("steps down while its heartbeat fails, with the error, and takes work again once one succeeds", async () => {
+    // The heartbeat's write fails (the table it writes is out of reach).
+    await sql`alter table instances rename to instances_away`.execute(db());
+    try {
+      await wall.advance(HEARTBEAT_MS);
+    } finally {
+      await sql`alter table instances_away rename to instances`.execute(db());
+    }
+    expect(h.runtime.instance.active).toBe(false);
+    expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: false, error: expect.any(Error) })]);
+    expect(logged).toEqual([expect.objectContaining({ level: 50, node: node(), permanent: false, err: expect.objectContaining({ message: expect.stringContaining("instances") }) })]);
+    const d = createDispatcher(h.runtime, { lingerMs: 0 });
+    try {
+      const [id] = await h.runtime.services.intake.create([lead(1)], { source: "admin", fireWebhooks: true });
+      expect(await d.runOnce()).toBe(0);
+      expect(rx.posts).toEqual([]);
+      // A failed beat is retried every 5 s, not at the next minute.
+      await wall.advance(5_000);
+      expect(h.runtime.instance.active).toBe(true);
+      expect(changes.at(-1)).toEqual({ kind: "resumed", node: node() });
+      expect(logged.at(-1)).toEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining("taking work again") }));
+      expect(await d.runOnce()).toBe(1);
+      expect(rx.leadIds()).toEqual([id]);
+    } finally {
+      await d.stop();
+    }
+  });
+});
