@@ -1,9 +1,10 @@
 import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
 import type { Kysely } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
+import { postgresGeneration } from "./dialects/postgres/directory-generation.ts";
 import { connectSqlite } from "./dialects/sqlite/connect.ts";
 import type { Database } from "./schema.ts";
-import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
+import type { GenerationSource } from "./cache/generation-source.ts";
 import { DatabaseFaults } from "./faults.ts";
 
 export type DatabaseTarget =
@@ -26,7 +27,7 @@ export interface DurableCommitStats {
 export interface Connection {
   db: Kysely<Database>;
   dialect: "sqlite" | "postgres";
-  /** Lets the store cache directory rows (SQLite); PostgreSQL reads through. */
+  /** Lets the store cache directory rows: SQLite's counter, PostgreSQL's notifications (docs/architecture.md). */
   generation: GenerationSource;
   poolStats(): PoolStats | undefined;
   /** SQLite only: PostgreSQL groups commits itself, out of our sight. */
@@ -45,9 +46,14 @@ export function connect(target: DatabaseTarget): Connection {
     privatiseSidecars(target.file, created);
     return { db, dialect: "sqlite", generation, close, faults, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
-  const { db, pool, close } = connectPostgres(target, faults);
+  const generation = postgresGeneration(target.url, { onError: (e) => faults.observe(e, "directory listener") });
+  const { db, pool, close } = connectPostgres(target, faults, () => generation.written());
   return {
-    db, dialect: "postgres", generation: noGeneration, close, faults,
+    db, dialect: "postgres", generation, faults,
+    close: async () => {
+      await generation.close();
+      await close();
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     durableCommitStats: () => undefined,
   };
