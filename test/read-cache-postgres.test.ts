@@ -134,6 +134,18 @@ describe.skipIf(!pgAvailable)("directory read cache across instances (postgres)"
     expect((await readOn("b")).status).toBe(200);
   });
 
+  it("never serves another request what an open transaction wrote and read back", async () => {
+    await bothListening();
+    await expect(a.runtime.services.store.transaction(async (tx) => {
+      await tx.tokens.invalidate({ pageId: "3001" }, 467, "not yet");
+      // Read back inside the transaction: what it sees is not committed and must not be kept.
+      expect((await tx.tokens.findByHash(hashToken(TOKEN)))?.invalidatedSubcode).toBe(467);
+      expect((await readOn("a")).status).toBe(200);
+      throw new Error("roll back");
+    })).rejects.toThrow("roll back");
+    expect((await readOn("a")).status).toBe(200);
+  });
+
   it("reads through while the listening connection is down, and caches again once it is back", async () => {
     await bothListening();
     await sqlClient.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'leadgraph directory listener' and datname = current_database()");

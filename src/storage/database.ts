@@ -47,7 +47,7 @@ export function connect(target: DatabaseTarget): Connection {
     return { db, dialect: "sqlite", generation, close, faults, poolStats: () => undefined, durableCommitStats: () => group.stats };
   }
   const generation = postgresGeneration(target.url, { onError: (e) => faults.observe(e, "directory listener") });
-  const { db, pool, close } = connectPostgres(target, faults, () => generation.written());
+  const { db, pool, close } = connectPostgres(target, faults, generation);
   return {
     db, dialect: "postgres", generation, faults,
     close: async () => {

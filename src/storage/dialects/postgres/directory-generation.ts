@@ -1,5 +1,6 @@
 import pg from "pg";
 import type { GenerationSource } from "../../cache/generation-source.ts";
+import type { DirectoryWrites } from "./directory-writes-dialect.ts";
 import { DIRECTORY_CHANNEL } from "../../migrations/0014-directory-notify.ts";
 
 /** Reconnect delays: the first try comes quickly (a terminated backend, a fast failover), then backs off. */
@@ -17,9 +18,8 @@ export interface PostgresGenerationOptions {
   onError?: (e: unknown) => void;
 }
 
-export interface PostgresGeneration extends GenerationSource {
-  /** Told when a statement of this process changes the directory (DirectoryWritesDialect). */
-  written(): void;
+/** Told about this process's own directory writes by DirectoryWritesDialect. */
+export interface PostgresGeneration extends GenerationSource, DirectoryWrites {
   /** True while the dedicated connection LISTENs and its last heartbeat is within the bound. */
   readonly listening: boolean;
   close(): Promise<void>;
@@ -52,6 +52,8 @@ export function postgresGeneration(url: string, opts: PostgresGenerationOptions 
   let beat: NodeJS.Timeout | undefined;
   let beating = false;
   let failures = 0;
+  /** Transactions of this process with an uncommitted directory change. */
+  let writing = 0;
 
   const fresh = () => listening && performance.now() - confirmedAt <= maxStalenessMs;
 
@@ -128,9 +130,17 @@ export function postgresGeneration(url: string, opts: PostgresGenerationOptions 
         void connect();
         return undefined;
       }
-      return fresh() ? n : undefined;
+      return writing === 0 && fresh() ? n : undefined;
     },
     written() {
+      n++;
+    },
+    transactionOpened() {
+      writing++;
+      n++;
+    },
+    transactionEnded() {
+      writing--;
       n++;
     },
     get listening() {

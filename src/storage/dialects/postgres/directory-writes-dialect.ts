@@ -9,25 +9,35 @@ const WRITES_DIRECTORY = new RegExp(
 const BEGINS = /^\s*(begin|start\s+transaction)\b/i;
 const ENDS = /^\s*(commit|rollback|end)\s*;?\s*$/i;
 
+/** What the dialect tells the directory generation about this process's own writes. */
+export interface DirectoryWrites {
+  /** A statement changed (or is about to change) a cached table: what was cached may be stale. */
+  written(): void;
+  /** A transaction holding such a change stays open: nothing read now may be kept (it could roll back). */
+  transactionOpened(): void;
+  /** That transaction committed or rolled back. */
+  transactionEnded(): void;
+}
+
 /**
  * Tells this process at once when one of its own statements changes a cached directory table, so
  * that its next request reads what it has just written without waiting for the notification its
  * commit sends every instance. `written` is called when such a statement starts (a load running
  * beside it is not kept) and again once it is committed: after the statement outside a
- * transaction, after the commit or rollback inside one (a read made between the statement and the
- * commit saw the old rows).
+ * transaction, after the commit or rollback inside one; while the transaction is open the cache
+ * keeps nothing (a read inside it sees rows other connections must not be served).
  */
 export class DirectoryWritesDialect implements Dialect {
   readonly #inner: Dialect;
-  readonly #written: () => void;
+  readonly #writes: DirectoryWrites;
 
-  constructor(inner: Dialect, written: () => void) {
+  constructor(inner: Dialect, writes: DirectoryWrites) {
     this.#inner = inner;
-    this.#written = written;
+    this.#writes = writes;
   }
 
   createDriver(): Driver {
-    return new DirectoryWritesDriver(this.#inner.createDriver(), this.#written);
+    return new DirectoryWritesDriver(this.#inner.createDriver(), this.#writes);
   }
   createQueryCompiler(): QueryCompiler {
     return this.#inner.createQueryCompiler();
@@ -42,14 +52,14 @@ export class DirectoryWritesDialect implements Dialect {
 
 class WatchedConnection implements DatabaseConnection {
   readonly inner: DatabaseConnection;
-  readonly #written: () => void;
+  readonly #writes: DirectoryWrites;
   inTransaction = false;
   /** A statement of the open transaction changed the directory: announce again when it ends. */
   dirty = false;
 
-  constructor(inner: DatabaseConnection, written: () => void) {
+  constructor(inner: DatabaseConnection, writes: DirectoryWrites) {
     this.inner = inner;
-    this.#written = written;
+    this.#writes = writes;
   }
 
   async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
@@ -62,12 +72,15 @@ class WatchedConnection implements DatabaseConnection {
       }
     }
     if (!WRITES_DIRECTORY.test(q.sql)) return this.inner.executeQuery<R>(q);
-    this.#written();
-    if (this.inTransaction) this.dirty = true;
+    this.#writes.written();
+    if (this.inTransaction && !this.dirty) {
+      this.dirty = true;
+      this.#writes.transactionOpened();
+    }
     try {
       return await this.inner.executeQuery<R>(q);
     } finally {
-      if (!this.inTransaction) this.#written();
+      if (!this.inTransaction) this.#writes.written();
     }
   }
 
@@ -79,19 +92,19 @@ class WatchedConnection implements DatabaseConnection {
     this.inTransaction = false;
     if (this.dirty) {
       this.dirty = false;
-      this.#written();
+      this.#writes.transactionEnded();
     }
   }
 }
 
 class DirectoryWritesDriver implements Driver {
   readonly #inner: Driver;
-  readonly #written: () => void;
+  readonly #writes: DirectoryWrites;
   readonly #wrappers = new WeakMap<DatabaseConnection, WatchedConnection>();
 
-  constructor(inner: Driver, written: () => void) {
+  constructor(inner: Driver, writes: DirectoryWrites) {
     this.#inner = inner;
-    this.#written = written;
+    this.#writes = writes;
   }
 
   init(): Promise<void> {
@@ -102,7 +115,7 @@ class DirectoryWritesDriver implements Driver {
     const inner = await this.#inner.acquireConnection();
     let wrapped = this.#wrappers.get(inner);
     if (wrapped === undefined) {
-      wrapped = new WatchedConnection(inner, this.#written);
+      wrapped = new WatchedConnection(inner, this.#writes);
       this.#wrappers.set(inner, wrapped);
     }
     return wrapped;
