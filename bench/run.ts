@@ -94,7 +94,8 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
         ...sc.runs.map((r) => ({
           key: `scaling, ${r.instances} instance(s)`, value: r.requestsPerSecond, unit: "req/s",
           text: `scaling ${r.instances} instance(s): ${r.requestsPerSecond} req/s offered ${r.offeredPerSecond}/s, ${r.errors} errors, `
-            + `CPU per request ${r.cpuMsPerRequest.toFixed(3)} ms (per instance ${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join("/")} ms over ${r.seconds.toFixed(1)} s)`,
+            + `CPU per request ${r.cpuMsPerRequest.toFixed(3)} ms, ${r.netCpuMsPerRequest.toFixed(3)} ms net of idle (${r.idleCpuMsPerSecond.toFixed(1)} ms/s per idle instance; `
+            + `per instance ${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join("/")} ms over ${r.seconds.toFixed(1)} s)`,
         })),
         { key: "scaling note", value: Number.NaN, unit: "", text: `scaling: ${sc.note}` },
       ];

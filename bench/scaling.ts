@@ -37,6 +37,10 @@ export interface ScalingRun {
   cpuMsPerInstance: number[];
   /** All instances' CPU time over the requests answered. */
   cpuMsPerRequest: number;
+  /** CPU time an instance spends per second with no requests (timers, heartbeats, the dispatcher's poll), averaged. */
+  idleCpuMsPerSecond: number;
+  /** CPU per request once each instance's idle CPU over the same time is taken out. */
+  netCpuMsPerRequest: number;
   p99Ms: number;
 }
 
@@ -145,8 +149,14 @@ async function measure(procs: ServeProcess[], durationMs: number, rate: number, 
     return { requests, errors, seconds: (performance.now() - started) / 1000, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0 };
   };
   try {
-    await offer(Math.max(1000, durationMs / 4), false);
     const pids = procs.map((p) => p.proc.pid!);
+    // What the instances burn with nothing to do, so a small offered rate is not charged for it.
+    const idleStart = pids.map(cpuMsOf);
+    const idleFrom = performance.now();
+    await new Promise((r) => setTimeout(r, Math.max(2000, durationMs / 5)));
+    const idleSeconds = (performance.now() - idleFrom) / 1000;
+    const idleCpuMsPerSecond = pids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - idleStart[i]!, 0) / pids.length / idleSeconds;
+    await offer(Math.max(1000, durationMs / 4), false);
     const before = pids.map(cpuMsOf);
     const r = await offer(durationMs, true);
     const cpuMsPerInstance = pids.map((pid, i) => cpuMsOf(pid) - before[i]!);
@@ -154,6 +164,8 @@ async function measure(procs: ServeProcess[], durationMs: number, rate: number, 
     return {
       instances: procs.length, offeredPerSecond: rate, requests: r.requests, errors: r.errors, seconds: r.seconds,
       requestsPerSecond: Math.round(r.requests / r.seconds), cpuMsPerInstance, cpuMsPerRequest: r.requests > 0 ? total / r.requests : 0,
+      idleCpuMsPerSecond,
+      netCpuMsPerRequest: r.requests > 0 ? Math.max(0, total - idleCpuMsPerSecond * pids.length * r.seconds) / r.requests : 0,
       p99Ms: Math.round(r.p99Ms),
     };
   } finally {
@@ -167,6 +179,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   for (const r of result.runs) {
     process.stdout.write(`${r.instances} instance(s): ${r.requestsPerSecond} req/s of ${r.offeredPerSecond} offered, p99 ${r.p99Ms} ms, `
-      + `CPU ${r.cpuMsPerRequest.toFixed(3)} ms per request (${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join(" + ")} ms)\n`);
+      + `CPU ${r.cpuMsPerRequest.toFixed(3)} ms per request (${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join(" + ")} ms), `
+      + `idle ${r.idleCpuMsPerSecond.toFixed(1)} ms/s per instance, net ${r.netCpuMsPerRequest.toFixed(3)} ms per request\n`);
   }
 }
