@@ -184,7 +184,7 @@ if (dbs.length > 1) {
   const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(2));
   for (const p of lines.get("postgres") ?? []) {
     const s = sqlite.get(p.key);
-    if (!s || !Number.isFinite(p.value) || !Number.isFinite(s.value)) continue;
+    if (!s || !Number.isFinite(p.value) || !Number.isFinite(s.value) || s.value === 0) continue;
     out(`| ${p.key} | ${num(s.value)} ${s.unit} | ${num(p.value)} ${p.unit} | ${(p.value / s.value).toFixed(2)} |`);
   }
 }
