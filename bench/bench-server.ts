@@ -9,8 +9,9 @@ import { createRuntime } from "../src/runtime/runtime.ts";
 import type { Config, ConfigInput } from "../src/runtime/config.ts";
 import { loadWorld } from "../src/world/load-world.ts";
 import type { WorldInput } from "../src/world/world-schema.ts";
-import { BENCH_AD, BENCH_FORM, BENCH_PAGE_TOKEN, buildLeads } from "./build-leads.ts";
+import { BENCH_AD, BENCH_FORM, BENCH_PAGE_TOKEN, buildLeads, buildPostgresLeads } from "./build-leads.ts";
 import { startListeningProcess } from "./listening-process.ts";
+import { keptBenchDatabase } from "./pg-database.ts";
 
 const SCOPES = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"];
 
@@ -27,13 +28,20 @@ const benchWorld: WorldInput = {
   tokens: [{ token: BENCH_PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: SCOPES, expires_at: null }],
 };
 
+export type BenchDb = "sqlite" | "postgres";
+
 /** The leadgraph server under test, in its own process (as a deployment runs it), on loopback. */
 export interface BenchServer {
+  db: BenchDb;
   url: string;
+  /** The SQLite file, or the PostgreSQL URL, the server reads. */
   file: string;
   token: string;
   close(): Promise<void>;
 }
+
+/** Key material of the PostgreSQL read database (SQLite keeps its key file beside the database). */
+const PG_SECRET_KEY = "bench-secret-key-0123456789";
 
 const benchConfig = (file: string) => loadConfig({ db: file, logLevel: "silent", port: 0, adminKey: "bench-admin-key-0000" });
 
@@ -42,7 +50,8 @@ const benchConfig = (file: string) => loadConfig({ db: file, logLevel: "silent",
  * then starts the server in a child process so the load generator and the server do not share a
  * thread. Databases are kept in the temp directory by size, so a second run starts at once.
  */
-export async function startBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void }): Promise<BenchServer> {
+export async function startBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void; db?: BenchDb }): Promise<BenchServer> {
+  if (opts.db === "postgres") return startPostgresBenchServer(leads, { fresh: opts.fresh, log: opts.log });
   const dir = join(tmpdir(), "leadgraph-bench");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `leads-${leads}.db`);
@@ -57,7 +66,27 @@ export async function startBenchServer(leads: number, opts: { fresh: boolean; lo
     opts.log(`built ${leads.toLocaleString("en-US")} leads in ${((Date.now() - started) / 1000).toFixed(1)} s: ${file}`);
   }
   const { url, close } = await startListeningProcess(fileURLToPath(import.meta.url), [file], "bench server");
-  return { url, file, token: BENCH_PAGE_TOKEN, close };
+  return { db: "sqlite", url, file, token: BENCH_PAGE_TOKEN, close };
+}
+
+/**
+ * The same world and leads on PostgreSQL, in a database kept by size (`lg_bench_leads_<n>`) like
+ * the SQLite file, served by a server process with the default pool: the two databases are read
+ * with the same data, connections and page sizes.
+ */
+async function startPostgresBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void }): Promise<BenchServer> {
+  const kept = await keptBenchDatabase(`lg_bench_leads_${leads}`, opts.fresh);
+  const config = { databaseUrl: kept.url, secretKey: PG_SECRET_KEY, logLevel: "silent", port: 0, adminKey: "bench-admin-key-0000" } as const;
+  if (kept.created) {
+    const runtime = await createRuntime(loadConfig(config));
+    await loadWorld(runtime.services, benchWorld);
+    await runtime.close();
+    const started = Date.now();
+    await buildPostgresLeads(kept.url, leads, Math.floor(Date.now() / 1000), (done) => opts.log(`  built ${done.toLocaleString("en-US")} leads`));
+    opts.log(`built ${leads.toLocaleString("en-US")} leads on PostgreSQL in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  const { url, close } = await startConfiguredServer(config, "bench server (postgres)");
+  return { db: "postgres", url, file: kept.url, token: BENCH_PAGE_TOKEN, close };
 }
 
 /**

@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import pg from "pg";
 
 export const BENCH_FORM = "8001";
 export const BENCH_AD = "7001";
@@ -45,3 +46,37 @@ export function buildLeads(file: string, count: number, nowSeconds: number, onPr
 }
 
 export const leadId = (i: number): string => String(FIRST_ID + BigInt(i));
+
+/**
+ * The same leads as {@link buildLeads} (ids, times, field data, attribution) written into a
+ * PostgreSQL database by the server itself (`generate_series`), in chunks so progress shows; then
+ * analysed, as a database that grew through use would be.
+ */
+export async function buildPostgresLeads(url: string, count: number, nowSeconds: number, onProgress: (done: number) => void): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const span = 80 * 86_400;
+    const chunk = 100_000;
+    for (let start = 0; start < count; start += chunk) {
+      await client.query(`insert into leads (id, form_id, page_id, ad_id, adset_id, campaign_id, account_id, created_time,
+          platform, is_organic, is_test, field_data, disclaimer_responses, source)
+        select (${FIRST_ID} + i)::text, '${BENCH_FORM}', '3001',
+          case when i % 3 <> 0 then '${BENCH_AD}' end, case when i % 3 <> 0 then '6001' end,
+          case when i % 3 <> 0 then '5001' end, case when i % 3 <> 0 then 'act_4001' end,
+          $1::bigint - ${span} + (i::bigint * ${span}) / $2::bigint,
+          case when i % 4 = 0 then 'ig' else 'fb' end, case when i % 3 = 0 then 1 else 0 end, 0,
+          '[{"name":"utm_source","values":["fb"]},{"name":"full_name","values":["Person ' || i || '"]},'
+            || '{"name":"email","values":["person' || i || '@example.com"]},'
+            || '{"name":"phone_number","values":["+1555' || lpad(i::text, 7, '0') || '"]}]',
+          '[]', 'world'
+        from generate_series($3::bigint, $4::bigint) as i`, [nowSeconds, count, start, Math.min(count, start + chunk) - 1]);
+      onProgress(Math.min(count, start + chunk));
+    }
+    const organic = Math.ceil(count / 3);
+    await client.query("update forms set leads_count = leads_count + $1, organic_leads_count = organic_leads_count + $2 where id = $3", [count, organic, BENCH_FORM]);
+    await client.query("analyze leads");
+  } finally {
+    await client.end();
+  }
+}

@@ -30,3 +30,23 @@ export async function freshBenchDatabase(baseUrl = benchPgUrl()): Promise<BenchD
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => adminQuery(baseUrl, `drop database if exists ${name} with (force)`) };
 }
+
+/**
+ * A database kept between runs under `name` (the read benchmarks' million leads take a while to
+ * build): created when missing or `fresh`, and said so, so the caller fills it.
+ */
+export async function keptBenchDatabase(name: string, fresh: boolean, baseUrl = benchPgUrl()): Promise<{ url: string; created: boolean }> {
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  const client = new pg.Client({ connectionString: baseUrl });
+  await client.connect();
+  try {
+    const exists = (await client.query("select 1 from pg_database where datname = $1", [name])).rowCount === 1;
+    if (exists && !fresh) return { url: url.toString(), created: false };
+    if (exists) await client.query(`drop database ${name} with (force)`);
+    await client.query(`create database ${name}`);
+    return { url: url.toString(), created: true };
+  } finally {
+    await client.end();
+  }
+}

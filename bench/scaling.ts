@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg } from "node:os";
 import { pathToFileURL } from "node:url";
 import { Pool } from "undici";
@@ -16,17 +17,31 @@ export interface ScalingOptions {
   leads?: number;
   /** Measured time per configuration (after a warm-up of a quarter of it). */
   durationMs?: number;
-  /** Requests kept in flight by the load generator, in total. */
-  concurrency?: number;
+  /** Requests per second offered to the instances together, the same for every instance count. */
+  ratePerSecond?: number;
+  /** Most requests in flight (a server slower than the rate is not buried under a queue). */
+  maxInFlight?: number;
+  /** Instance counts measured, in order (default 1, 2, 3). */
+  instances?: number[];
   log?: (line: string) => void;
 }
 
-export interface Throughput {
+export interface ScalingRun {
   instances: number;
+  offeredPerSecond: number;
   requests: number;
   errors: number;
   seconds: number;
   requestsPerSecond: number;
+  /** CPU time (user + system) each instance's process used while measured. */
+  cpuMsPerInstance: number[];
+  /** All instances' CPU time over the requests answered. */
+  cpuMsPerRequest: number;
+  /** CPU time an instance spends per second with no requests (timers, heartbeats, the dispatcher's poll), averaged. */
+  idleCpuMsPerSecond: number;
+  /** CPU per request once each instance's idle CPU over the same time is taken out. */
+  netCpuMsPerRequest: number;
+  p99Ms: number;
 }
 
 export interface ScalingResult {
@@ -34,24 +49,34 @@ export interface ScalingResult {
   cpuCount: number;
   cpuModel: string;
   loadAverageBefore: number[];
-  one: Throughput;
-  two: Throughput;
-  /** two.requestsPerSecond / one.requestsPerSecond. */
-  speedup: number;
+  runs: ScalingRun[];
   note: string;
 }
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ: 100 on Linux). */
+const USER_HZ = 100;
+
+/** CPU milliseconds (user + system) a process used so far, from /proc/<pid>/stat. */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+}
+
 /**
- * Total read throughput of two `leadgraph serve` processes against one, on one fresh PostgreSQL
- * database. The load generator, both servers and PostgreSQL share this machine's CPUs, so on a
- * small machine the figure measures contention as much as scaling; the CPU count is part of the
- * result for that reason.
+ * CPU per request of one, two and three `leadgraph serve` processes on one PostgreSQL database,
+ * at one fixed offered rate (lead list pages with field data spread round-robin): if instances
+ * contended with each other (locks, a shared counter, cache invalidations) the CPU each request
+ * costs would grow with their number. On a small machine total throughput says little (the load
+ * generator, the servers and PostgreSQL share its cores); CPU per request at a fixed rate does.
  */
 export async function scalingBenchmark(opts: ScalingOptions = {}): Promise<ScalingResult> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const adminUrl = opts.pgAdminUrl ?? process.env.LEADGRAPH_TEST_PG_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const durationMs = opts.durationMs ?? 10_000;
-  const concurrency = opts.concurrency ?? 16;
+  const rate = opts.ratePerSecond ?? 150;
+  const maxInFlight = opts.maxInFlight ?? 64;
   const db = await freshBenchDatabase(adminUrl);
   const databaseUrl = db.url;
   const secretKey = randomBytes(24).toString("hex");
@@ -62,19 +87,17 @@ export async function scalingBenchmark(opts: ScalingOptions = {}): Promise<Scali
     await seeder.close();
     const args = ["--database-url", databaseUrl, "--secret-key", secretKey, "--log-level", "warn"];
     const loadAverageBefore = loadavg();
-    procs.push(await spawnServe(args));
-    log(`scaling: one instance at ${procs[0]?.url}`);
-    const one = await measure(procs.map((p) => p.url), durationMs, concurrency);
-    procs.push(await spawnServe(args));
-    log(`scaling: two instances at ${procs.map((p) => p.url).join(", ")}`);
-    const two = await measure(procs.map((p) => p.url), durationMs, concurrency);
+    const runs: ScalingRun[] = [];
+    for (const count of opts.instances ?? [1, 2, 3]) {
+      while (procs.length < count) procs.push(await spawnServe(args));
+      log(`scaling: ${count} instance(s) at ${rate} req/s`);
+      runs.push(await measure(procs, durationMs, rate, maxInFlight));
+    }
     const cpuCount = availableParallelism();
-    const speedup = one.requestsPerSecond > 0 ? two.requestsPerSecond / one.requestsPerSecond : 0;
     return {
-      name: "scaling", cpuCount, cpuModel: cpus()[0]?.model ?? "unknown", loadAverageBefore, one, two, speedup,
-      note: `${cpuCount} CPU(s) (load average ${loadAverageBefore.map((l) => l.toFixed(1)).join("/")} before the run) shared by `
-        + `the load generator, ${procs.length} server processes and PostgreSQL`
-        + (cpuCount <= 2 ? "; with this few CPUs the instances compete for the same cores, so the ratio says little about scaling" : ""),
+      name: "scaling", cpuCount, cpuModel: cpus()[0]?.model ?? "unknown", loadAverageBefore, runs,
+      note: `${rate} req/s offered; ${cpuCount} CPU(s) (load average ${loadAverageBefore.map((l) => l.toFixed(1)).join("/")} before the run) shared by `
+        + `the load generator, ${procs.length} server processes and PostgreSQL`,
     };
   } finally {
     await Promise.all(procs.map(stopServe));
@@ -82,42 +105,81 @@ export async function scalingBenchmark(opts: ScalingOptions = {}): Promise<Scali
   }
 }
 
-/** Lead list pages (with field data) spread round-robin over the instances, `concurrency` in flight. */
-async function measure(urls: string[], durationMs: number, concurrency: number): Promise<Throughput> {
-  const pools = urls.map((u) => new Pool(u, { connections: Math.ceil(concurrency / urls.length) }));
+/** Offers `rate` requests per second (open loop, at most `maxInFlight` at once) and reads each instance's CPU time around it. */
+async function measure(procs: ServeProcess[], durationMs: number, rate: number, maxInFlight: number): Promise<ScalingRun> {
+  const pools = procs.map((p) => new Pool(p.url, { connections: Math.ceil(maxInFlight / procs.length) }));
   const path = `/v25.0/${DEMO.forms.testDrive}/leads?limit=25&fields=id,created_time,field_data&access_token=${DEMO.pageTokenCars}`;
-  let requests = 0;
-  let errors = 0;
-  const run = async (worker: number, until: number, counting: boolean) => {
-    const pool = pools[worker % pools.length] as Pool;
-    while (Date.now() < until) {
-      try {
-        const res = await pool.request({ method: "GET", path });
-        await res.body.text();
-        if (counting && res.statusCode === 200) requests++;
-        else if (counting) errors++;
-      } catch {
+  const offer = async (ms: number, counting: boolean) => {
+    let requests = 0;
+    let errors = 0;
+    let inFlight = 0;
+    const latencies: number[] = [];
+    const started = performance.now();
+    const pending = new Set<Promise<void>>();
+    for (let i = 0; ; i++) {
+      const due = started + (i * 1000) / rate;
+      if (due - started >= ms) break;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (inFlight >= maxInFlight) {
         if (counting) errors++;
+        continue;
       }
+      inFlight++;
+      const t = performance.now();
+      const p = pools[i % pools.length]!.request({ method: "GET", path })
+        .then(async (res) => {
+          await res.body.text();
+          if (!counting) return;
+          if (res.statusCode === 200) {
+            requests++;
+            latencies.push(performance.now() - t);
+          } else errors++;
+        }, () => {
+          if (counting) errors++;
+        })
+        .finally(() => {
+          inFlight--;
+          pending.delete(p);
+        });
+      pending.add(p);
     }
+    await Promise.all(pending);
+    latencies.sort((a, b) => a - b);
+    return { requests, errors, seconds: (performance.now() - started) / 1000, p99Ms: latencies[Math.floor(latencies.length * 0.99)] ?? 0 };
   };
   try {
-    const warmUntil = Date.now() + Math.max(1000, durationMs / 4);
-    await Promise.all(Array.from({ length: concurrency }, (_, i) => run(i, warmUntil, false)));
-    const started = Date.now();
-    await Promise.all(Array.from({ length: concurrency }, (_, i) => run(i, started + durationMs, true)));
-    const seconds = (Date.now() - started) / 1000;
-    return { instances: urls.length, requests, errors, seconds, requestsPerSecond: Math.round(requests / seconds) };
+    const pids = procs.map((p) => p.proc.pid!);
+    // What the instances burn with nothing to do, so a small offered rate is not charged for it.
+    const idleStart = pids.map(cpuMsOf);
+    const idleFrom = performance.now();
+    await new Promise((r) => setTimeout(r, Math.max(2000, durationMs / 5)));
+    const idleSeconds = (performance.now() - idleFrom) / 1000;
+    const idleCpuMsPerSecond = pids.reduce((sum, pid, i) => sum + cpuMsOf(pid) - idleStart[i]!, 0) / pids.length / idleSeconds;
+    await offer(Math.max(1000, durationMs / 4), false);
+    const before = pids.map(cpuMsOf);
+    const r = await offer(durationMs, true);
+    const cpuMsPerInstance = pids.map((pid, i) => cpuMsOf(pid) - before[i]!);
+    const total = cpuMsPerInstance.reduce((a, b) => a + b, 0);
+    return {
+      instances: procs.length, offeredPerSecond: rate, requests: r.requests, errors: r.errors, seconds: r.seconds,
+      requestsPerSecond: Math.round(r.requests / r.seconds), cpuMsPerInstance, cpuMsPerRequest: r.requests > 0 ? total / r.requests : 0,
+      idleCpuMsPerSecond,
+      netCpuMsPerRequest: r.requests > 0 ? Math.max(0, total - idleCpuMsPerSecond * pids.length * r.seconds) / r.requests : 0,
+      p99Ms: Math.round(r.p99Ms),
+    };
   } finally {
     await Promise.all(pools.map((p) => p.close()));
   }
 }
 
-
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const seconds = Number(process.argv.find((a) => a.startsWith("--seconds="))?.split("=")[1] ?? 10);
-  const result = await scalingBenchmark({ durationMs: seconds * 1000 });
+  const arg = (name: string, d: number) => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split("=")[1] ?? d);
+  const result = await scalingBenchmark({ durationMs: arg("seconds", 10) * 1000, ratePerSecond: arg("rate", 150) });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`\nread throughput: 1 instance ${result.one.requestsPerSecond} req/s, 2 instances ${result.two.requestsPerSecond} req/s `
-    + `(×${result.speedup.toFixed(2)}) on ${result.note}\n`);
+  for (const r of result.runs) {
+    process.stdout.write(`${r.instances} instance(s): ${r.requestsPerSecond} req/s of ${r.offeredPerSecond} offered, p99 ${r.p99Ms} ms, `
+      + `CPU ${r.cpuMsPerRequest.toFixed(3)} ms per request (${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join(" + ")} ms), `
+      + `idle ${r.idleCpuMsPerSecond.toFixed(1)} ms/s per instance, net ${r.netCpuMsPerRequest.toFixed(3)} ms per request\n`);
+  }
 }

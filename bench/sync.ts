@@ -8,6 +8,7 @@ import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadSyncConfig, SyncService } from "../src/sync/index.ts";
 import { loadWorld } from "../src/world/load-world.ts";
+import { startConfiguredServer } from "./bench-server.ts";
 import { startListeningProcess } from "./listening-process.ts";
 
 /** Options of {@link benchSyncCatchUp}. */
@@ -18,6 +19,8 @@ export interface SyncBenchOptions {
   pageSize?: number;
   /** Progress lines on stderr. */
   log?: (line: string) => void;
+  /** Serve from this PostgreSQL database (empty) instead of a SQLite file. */
+  databaseUrl?: string;
 }
 
 /** One run's numbers. `ratio` = sync / raw (target ≥ 0.5). */
@@ -47,7 +50,10 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
     // The server's database is built here, then served by a server in its own process, as a sync
     // meets a server in practice (and as the read benchmarks run theirs): the sync's own work and
     // the server's do not share one thread. The key file next to the database is shared with it.
-    const runtime = await createRuntime(loadConfig({ db: file, logLevel: "silent", port: 0 }), { clock: new ManualClock(now * 1000) });
+    const serverConfig = opts.databaseUrl
+      ? { db: file, databaseUrl: opts.databaseUrl, secretKey: "bench-secret-key-0123456789", logLevel: "silent", port: 0 } as const
+      : { db: file, logLevel: "silent", port: 0 } as const;
+    const runtime = await createRuntime(loadConfig(serverConfig), { clock: new ManualClock(now * 1000) });
     try {
       await loadWorld(runtime.services, {
         apps: [{ id: "1001", name: "Bench", secret: "bench-secret", mode: "live" }],
@@ -67,7 +73,9 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
       await runtime.close();
     }
     log(`sync bench: ${n} leads created`);
-    const server = await startListeningProcess(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [file], "sync bench server");
+    const server = opts.databaseUrl
+      ? await startConfiguredServer(serverConfig, "sync bench server")
+      : await startListeningProcess(fileURLToPath(new URL("./bench-server.ts", import.meta.url)), [file], "sync bench server");
     try {
       const base = server.url;
       const client = new GraphLeadsClient({ accessToken: PAGE_TOKEN, baseUrl: base });

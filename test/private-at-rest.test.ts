@@ -97,7 +97,7 @@ describe.each(databaseKinds())("server secrets sealed at rest (%s)", (kind) => {
     await d.updateTable("webhook_subscriptions").set({ verify_token: "plain-vt" }).execute();
     // Kysely applies migrations in order: the ones after 0012 are rolled back with it.
     await sql`drop table attempt_counters`.execute(d);
-    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters')`.execute(d);
+    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters', '0014-directory-notify')`.execute(d);
     await first.close();
 
     const second = await createRuntime(config());

@@ -23,7 +23,7 @@ export const singleGet: BenchModule = {
     // Both servers warm up untimed first (JIT, SQLite's page cache): a leadgraph server answers its
     // first few seconds of reads a third slower than the next ones.
     const warmup = { connections: CONNECTIONS, seconds: Math.min(3, ctx.seconds / 2) };
-    primePageCache(server.file);
+    if (server.db === "sqlite") primePageCache(server.file);
     await requestsPerSecond(helloUrl, () => "/", warmup);
     await requestsPerSecond(server.url, leadPath, warmup);
     const before = await requestsPerSecond(helloUrl, () => "/", half);

@@ -1,10 +1,11 @@
 import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
 import type { Kysely, Transaction } from "kysely";
 import { connectPostgres } from "./dialects/postgres/connect.ts";
+import { postgresGeneration } from "./dialects/postgres/directory-generation.ts";
 import { connectSqlite, type SqliteSession } from "./dialects/sqlite/connect.ts";
 import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
 import type { Database } from "./schema.ts";
-import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
+import type { GenerationSource } from "./cache/generation-source.ts";
 import { DatabaseFaults } from "./faults.ts";
 
 export type DatabaseTarget =
@@ -27,7 +28,7 @@ export interface DurableCommitStats {
 export interface Connection {
   db: Kysely<Database>;
   dialect: "sqlite" | "postgres";
-  /** Lets the store cache directory rows (SQLite); PostgreSQL reads through. */
+  /** Lets the store cache directory rows: SQLite's counter, PostgreSQL's notifications (docs/architecture.md). */
   generation: GenerationSource;
   /** A transaction whose commit is on disk when it resolves (a lead's). */
   durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
@@ -54,9 +55,14 @@ export function connect(target: DatabaseTarget): Connection {
       poolStats: () => undefined, durableCommitStats: () => group.stats,
     };
   }
-  const { db, pool, close } = connectPostgres(target, faults);
+  const generation = postgresGeneration(target.url, { onError: (e) => faults.observe(e, "directory listener") });
+  const { db, pool, close } = connectPostgres(target, faults, generation);
   return {
-    db, dialect: "postgres", generation: noGeneration, close, faults, durableTransaction: (fn) => postgresDurableTransaction(db, fn),
+    db, dialect: "postgres", generation, faults, durableTransaction: (fn) => postgresDurableTransaction(db, fn),
+    close: async () => {
+      await generation.close();
+      await close();
+    },
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     durableCommitStats: () => undefined,
   };

@@ -89,6 +89,8 @@ export class LeadRateMeter implements LeadReadMeter {
   readonly #givingBack = new Set<Promise<void>>();
   /** The page's window usage as of this instance's last charge: sizes the next block. */
   readonly #lastUsed = new Map<string, number>();
+  /** The charge of a page this instance is making against the stored counters, if any. */
+  readonly #charging = new Map<string, Promise<void>>();
   #prunedAt = 0;
 
   constructor(store: LeadUsageStore, clock: Clock, options: LeadRateMeterOptions = {}) {
@@ -103,15 +105,35 @@ export class LeadRateMeter implements LeadReadMeter {
   async charge(_caller: Caller, pageId: string, calls: number, report: UsageReport): Promise<void> {
     const now = nowSeconds(this.#clock);
     const bucket = bucketOf(now);
-    const lease = this.#leases.get(pageId);
-    if (lease !== undefined) {
-      if (lease.bucket === bucket && lease.left >= calls && this.#wallMs() < lease.untilWall) {
+    for (;;) {
+      const lease = this.#leases.get(pageId);
+      if (lease !== undefined && lease.bucket === bucket && lease.left >= calls && this.#wallMs() < lease.untilWall) {
         lease.left -= calls;
         this.#reportUsed(report, pageId, lease.usedAtGrant - lease.left, lease.budget);
         return;
       }
-      await this.#endLease(pageId, lease);
+      const charging = this.#charging.get(pageId);
+      if (charging === undefined) break;
+      await charging;
     }
+    // One charge of a page at a time per instance: the reads that find its lease spent wait for the
+    // next block here instead of each reserving (and then giving back) a block of its own, which
+    // queued every read of a busy page on the counters' lock (PostgreSQL: the page's row lock).
+    let charged!: () => void;
+    this.#charging.set(pageId, new Promise<void>((resolve) => {
+      charged = resolve;
+    }));
+    try {
+      await this.#chargeStored(pageId, calls, report, now, bucket);
+    } finally {
+      this.#charging.delete(pageId);
+      charged();
+    }
+  }
+
+  async #chargeStored(pageId: string, calls: number, report: UsageReport, now: number, bucket: number): Promise<void> {
+    const lease = this.#leases.get(pageId);
+    if (lease !== undefined) await this.#endLease(pageId, lease);
     const from = windowStartBucket(now);
     const range = leadLookback(now);
     let leads = this.#cachedCount(pageId, now) ?? await this.#recount(pageId, now);

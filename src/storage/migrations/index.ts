@@ -9,6 +9,7 @@ import * as m0009 from "./0009-subscription-versions.ts";
 import * as m0010 from "./0010-erasure-audit.ts";
 import { sealServerSecrets } from "./0012-seal-server-secrets.ts";
 import * as m0013 from "./0013-attempt-counters.ts";
+import * as m0014 from "./0014-directory-notify.ts";
 
 /**
  * Numbered, forward-only. Add new files here in order; never edit one that has shipped. Migrations
@@ -25,6 +26,7 @@ export const migrationsFor = (box?: SecretBox): Record<string, Migration> => ({
   "0010-erasure-audit": m0010,
   "0012-seal-server-secrets": sealServerSecrets(box),
   "0013-attempt-counters": m0013,
+  "0014-directory-notify": m0014,
 });
 
 /** The migrations as a migrator without the secret key sees them (names, schema-only databases). */

@@ -3,6 +3,7 @@ import pg from "pg";
 import type { Database } from "../../schema.ts";
 import { FaultHandlingDialect } from "../../fault-handling-dialect.ts";
 import { DatabaseFaults } from "../../faults.ts";
+import { type DirectoryWrites, DirectoryWritesDialect } from "./directory-writes-dialect.ts";
 
 export interface PostgresOptions {
   url: string;
@@ -19,7 +20,12 @@ const types = {
     oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text"),
 };
 
-export function connectPostgres(opts: PostgresOptions, faults: DatabaseFaults = new DatabaseFaults()): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
+const unwatched: DirectoryWrites = { written: () => undefined, transactionOpened: () => undefined, transactionEnded: () => undefined };
+
+/** `directoryWrites` is told when a statement of this process changes a cached directory table. */
+export function connectPostgres(
+  opts: PostgresOptions, faults: DatabaseFaults = new DatabaseFaults(), directoryWrites: DirectoryWrites = unwatched,
+): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
   const pool = new pg.Pool({
     connectionString: opts.url,
     max: opts.poolSize ?? 10,
@@ -34,6 +40,6 @@ export function connectPostgres(opts: PostgresOptions, faults: DatabaseFaults = 
   // fails on its own and reaches its caller; the pool drops the dead client when it is released.
   pool.on("error", () => undefined); // reported by the client's own listener below
   pool.on("connect", (client) => client.on("error", (e) => faults.observe(e, "connection")));
-  const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new PostgresDialect({ pool }), faults, { retryReads: true }) });
+  const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new DirectoryWritesDialect(new PostgresDialect({ pool }), directoryWrites), faults, { retryReads: true }) });
   return { db, pool, close: () => db.destroy() };
 }

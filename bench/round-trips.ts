@@ -1,0 +1,50 @@
+/**
+ * `npx tsx bench/round-trips.ts`: how many statements (each one round trip to PostgreSQL) a lead
+ * read, a lead list page and a test-lead write cost once the instance is warm (directory cached,
+ * the page's rate-limit block open), counted at the driver. LEADGRAPH_BENCH_PG_URL names the server.
+ */
+import pg from "pg";
+import { buildApp } from "../src/http/app.ts";
+import { loadConfig } from "../src/runtime/config.ts";
+import { createRuntime } from "../src/runtime/runtime.ts";
+import { loadWorld } from "../src/world/load-world.ts";
+import { exampleWorld } from "../test/support/worlds.ts";
+import { freshBenchDatabase } from "./pg-database.ts";
+
+let statements = 0;
+const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements++;
+  return query.apply(this, args);
+} as typeof pg.Client.prototype.query;
+
+const db = await freshBenchDatabase();
+try {
+  // Page 3001 with 5,000 recent leads: a budget large enough for reads to be charged in blocks.
+  const runtime = await createRuntime(loadConfig({ db: ":unused:", databaseUrl: db.url, secretKey: "bench-secret-key-0123456789", logLevel: "silent", port: 0 }));
+  await loadWorld(runtime.services, exampleWorld(5_000));
+  const app = await buildApp(runtime);
+  const cases: [string, "GET" | "POST", string][] = [
+    ["lead read (GET /{lead-id})", "GET", "/9001?access_token=EAAB-page-acme"],
+    ["lead list page (GET /{form-id}/leads, limit 25)", "GET", "/8001/leads?fields=id,created_time,field_data&access_token=EAAB-page-acme"],
+    ["test-lead write (POST /{form-id}/test_leads)", "POST", "/{form}/test_leads?access_token=EAAB-page-acme"],
+  ];
+  for (const [name, method, url] of cases) {
+    const counts: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      // One test lead per form at a time: each write gets a new form (made before counting).
+      const form = method === "POST"
+        ? (await app.inject({ method: "POST", url: "/3001/leadgen_forms?access_token=EAAB-page-acme", payload: { name: `F${i}`, questions: [{ type: "EMAIL" }] } })).json<{ id: string }>().id
+        : "";
+      const before = statements;
+      const res = await app.inject({ method, url: url.replace("{form}", form) });
+      if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
+      counts.push(statements - before);
+    }
+    process.stdout.write(`${name}: ${counts.join(", ")} statements (first runs warm the caches)\n`);
+  }
+  await app.close();
+  await runtime.close();
+} finally {
+  await db.drop();
+}
