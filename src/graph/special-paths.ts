@@ -16,7 +16,7 @@ export interface SpecialPathInput {
 export type SpecialPathHandler = (input: SpecialPathInput) => Promise<{ body: unknown; headers?: Record<string, string> }>;
 
 /**
- * Paths that are not object ids: later issues add `debug_token`, `oauth` and friends to this table.
+ * Paths that are not object ids (`debug_token`, `oauth`), by their first segment.
  * (`/me` is resolved by the executor itself: it becomes the token's user or page id.)
  */
 export const specialPaths: Record<string, SpecialPathHandler> = {

@@ -21,7 +21,7 @@ export interface ModuleOptions {
 /** An HTTP module claims its own path prefix (admin API, hosted forms, console, export, operations). */
 export type HttpModule = (app: FastifyInstance, runtime: Runtime, options: ModuleOptions) => Promise<void>;
 
-/** Registered before the Graph catch-all; each later issue adds its module here. */
+/** Registered before the Graph catch-all, so their prefixes are never read as Graph object ids. */
 export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,

@@ -1,7 +1,7 @@
 /**
  * Every call the console makes, in one place: the administration API (admin key as a Bearer token)
- * and the Graph API (page tokens the console session hands out). When the admin endpoints settle
- * after merge, adapting the console means editing this file only.
+ * and the Graph API (page tokens the console session hands out), so a change to an admin endpoint's
+ * shape is adapted here only.
  */
 import type { ConsoleSession, ConsoleSessionPage, FieldDatum, Lead as ContractLead, Page as GraphPage } from "../../contract/index.ts";
 
