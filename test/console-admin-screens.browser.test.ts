@@ -61,7 +61,7 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
     const res = await fetch(`${h.url}/_leadgraph/admin/${path}`, {
       method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: await res.json() };
   };
 
   beforeAll(async () => {
@@ -154,7 +154,7 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
     const p = await signedIn("/console/forms/3001/8001");
     await p.getByRole("heading", { name: /Test drive/ }).waitFor();
     const [download] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: "Export CSV" }).click()]);
-    const fromUi = await readFile((await download.path())!, "utf8");
+    const fromUi = await readFile(await download.path(), "utf8");
     const api = await fetch(`${h.url}/ads/lead_gen/export_csv/?id=8001&type=form&format=csv&access_token=EAAB-page-acme`);
     expect(api.status).toBe(200);
     expect(fromUi).toBe(await api.text());

@@ -46,7 +46,7 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     child = proc;
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
-      proc.stdout!.on("data", (d) => {
+      proc.stdout.on("data", (d) => {
         out += String(d);
         const m = /READY (\S+)/.exec(out);
         if (m) resolve(m[1]!);

@@ -65,7 +65,7 @@ export function parseBody<T>(schema: ZodType<T>, body: unknown): T {
   let detail = issue.message;
   if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) detail = "is required";
   else if (issue.code === "unrecognized_keys" && "keys" in issue) {
-    throw accessErrors.adminInvalid((issue.keys as string[]).join(", "), "is not a known field");
+    throw accessErrors.adminInvalid(issue.keys.join(", "), "is not a known field");
   } else if (issue.code === "invalid_value" && "values" in issue) detail = `must be one of ${(issue.values as unknown[]).join(", ")}`;
   else detail = `is invalid: ${detail}`;
   throw accessErrors.adminInvalid(field, detail);

@@ -48,7 +48,7 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
   });
 
   async function admin(method: "GET" | "POST" | "DELETE", url: string, body?: unknown): Promise<any> {
-    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body as object } : {}) });
+    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body } : {}) });
     const parsed = JSON.parse(res.body);
     expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(200);
     return parsed;

@@ -61,7 +61,7 @@ function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   if (Array.isArray(o.page) && o.page.length > 0) out.pages = (o.page as string[]).map((id) => ({ id }));
   if (o.webhooks === false) out.webhooks = false;
   if (o.insecureOpen === true) out.insecureOpen = true;
-  return out as Partial<SyncConfigInput>;
+  return out;
 }
 
 function configFrom({ loadSyncConfig, syncConfigFromEnv, syncConfigFromFile }: Awaited<ReturnType<typeof loadSync>>, o: Record<string, unknown>) {

@@ -61,7 +61,7 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
       // not a leadgen body; forwarded all the same
     }
     const fwd: Record<string, string> = {};
-    for (const h of FORWARDED_HEADERS) if (typeof headers[h] === "string") fwd[h] = headers[h] as string;
+    for (const h of FORWARDED_HEADERS) if (typeof headers[h] === "string") fwd[h] = headers[h];
     let status: number;
     let outcome: string;
     try {

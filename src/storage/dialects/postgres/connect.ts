@@ -16,7 +16,7 @@ export interface PostgresOptions {
 // Ids are text columns and never pass through this parser.
 const types = {
   getTypeParser: (oid: number, format?: "text" | "binary") =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text"),
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
 };
 
 export function connectPostgres(opts: PostgresOptions, faults: DatabaseFaults = new DatabaseFaults()): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {

@@ -50,7 +50,7 @@ export function withStatementCache(db: SQLite.Database, turn: TurnRead, onWrite:
         turn.end();
         onWrite();
       }
-      return stmt as unknown as SqliteStatement;
+      return stmt;
     },
   };
 }
