@@ -24,6 +24,10 @@ export default tseslint.config(
       "@typescript-eslint/no-unnecessary-type-assertion": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+      // A value caught as `unknown` is rethrown as it came.
+      "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true }],
+      // A variable a closure reads before its single assignment cannot be const.
+      "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // Preact ignores what an event handler returns; the console's async handlers report their own failures.
       "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { attributes: false } }],
       // A leading underscore marks a parameter an interface requires, or a property left out by a rest pattern.

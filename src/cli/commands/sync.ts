@@ -148,7 +148,7 @@ export function syncCommand(): Command {
     .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string; raw?: boolean }) => {
       const { connectSyncDatabase, exportLeads, migrateSyncDatabase, syncConfigFromEnv, syncConfigFromFile, SyncStore } = await loadSync();
       // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
-      const parent = cmd.opts() as { config?: string; db?: string; databaseUrl?: string; page?: string[] };
+      const parent = cmd.opts<{ config?: string; db?: string; databaseUrl?: string; page?: string[] }>();
       const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
       const file = o.config ? syncConfigFromFile(o.config) : {};
       const env = syncConfigFromEnv(process.env);
