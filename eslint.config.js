@@ -24,8 +24,6 @@ export default tseslint.config(
       "@typescript-eslint/no-unnecessary-type-assertion": "error",
       "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
       "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
-      // A value caught as `unknown` is rethrown as it came.
-      "@typescript-eslint/only-throw-error": ["error", { allowThrowingUnknown: true }],
       // A variable a closure reads before its single assignment cannot be const.
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // Preact ignores what an event handler returns; the console's async handlers report their own failures.

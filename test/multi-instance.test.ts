@@ -148,7 +148,7 @@ async function olderDatabase(databaseUrl: string): Promise<string[]> {
       migrationTableName: "leadgraph_migrations", migrationLockTableName: "leadgraph_migrations_lock",
     });
     const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(String(error));
   } finally {
     await conn.close();
   }

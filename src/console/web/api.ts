@@ -455,7 +455,8 @@ export async function lead(leadId: string, pageHint?: string): Promise<{ lead: L
       if (!(e instanceof ApiError) || e.graph?.code !== 100) throw e;
     }
   }
-  throw last ?? new ApiError(400, leadId, undefined, `Lead ${leadId} not found`);
+  // Only a "not found" (code 100) from every page gets here: the last one is the answer.
+  throw last instanceof ApiError ? last : new ApiError(400, leadId, undefined, `Lead ${leadId} not found`);
 }
 
 // ---------- forms issue ----------
