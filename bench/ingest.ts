@@ -122,7 +122,7 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
   const runtime = await createRuntime(loadConfig(config));
   const results: IngestResult[] = [];
   try {
-    await loadWorld(runtime.services, WORLD as never);
+    await loadWorld(runtime.services, WORLD);
     const db = runtime.connection.db;
 
     // Raw single-row transactions: the floor any per-request path can approach. With the same

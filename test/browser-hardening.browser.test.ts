@@ -78,7 +78,7 @@ describe.skipIf(!CHROMIUM)("browser hardening read in Chromium", () => {
     const page: Page = first.page;
     // The inline style applied (the page background) and the inline script ran (it hides the store search button).
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(240, 242, 245)");
-    await expect.poll(() => page.evaluate(() => (document.querySelector('button[value="search"]') as HTMLButtonElement | null)?.hidden)).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.querySelector<HTMLButtonElement>('button[value="search"]')?.hidden)).toBe(true);
     await page.locator('[name="answer:full_name"]').fill("Csp Person");
     await page.locator('[name="answer:email"]').fill("csp@example.com");
     await page.locator('[name="answer:car_make"]').selectOption("kia");

@@ -45,7 +45,7 @@ describe("leadgraph export|clock|limits CLI", () => {
   it("exports a form to a file", async () => {
     const file = join(dir, "out.tsv");
     const { stderr } = await cli("export", "--form", "8001", "--token", "EAAB-page-acme", "--from", "2026-11-20", "-o", file);
-    const rows = parse(readFileSync(file, "utf8"), { delimiter: "\t" }) as string[][];
+    const rows = parse(readFileSync(file, "utf8"), { delimiter: "\t" });
     expect(rows[0]!.slice(0, 3)).toEqual(["id", "created_time", "ad_id"]);
     expect(rows.slice(1).map((r) => r[0])).toContain("9001");
     expect(rows.slice(1).map((r) => r[0])).not.toContain("9603");

@@ -13,7 +13,7 @@ describe.each(databaseKinds())("admin clock (%s)", (kind) => {
   });
   afterAll(async () => h?.close());
   const call = (method: "GET" | "POST", payload?: unknown, key = h.runtime.adminKey) =>
-    h.app.inject({ method, url: "/_leadgraph/admin/clock", headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload: payload as object } : {}) });
+    h.app.inject({ method, url: "/_leadgraph/admin/clock", headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload: payload } : {}) });
 
   it("shows, sets and advances the manual clock", async () => {
     expect((await call("GET")).json()).toMatchObject({ mode: "manual", now: TEST_NOW, now_iso: "2026-11-28T12:00:00+0000" });

@@ -31,7 +31,7 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
   const admin = async (path: string) => {
     const res = await fetch(`${h.url}/_leadgraph/admin/${path}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     expect(res.status).toBe(200);
-    return res.json() as Promise<any>;
+    return res.json();
   };
   const consoleTokens = async () => (await admin("tokens?limit=100")).data.filter((t: { label: string | null }) => t.label === "console").length;
   const used = async (pageId: string) => (await admin(`limits/${pageId}`)).used as number;

@@ -157,12 +157,12 @@ describe("the README and docs/ tours, run against a fresh demo server", () => {
       out = r.stdout + r.stderr;
     } catch (e) {
       const err = e as { code?: number; stdout?: string; stderr?: string };
-      throw new Error(`${block.where}: tour "${block.name}" exited ${err.code}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`);
+      throw new Error(`${block.where}: tour "${block.name}" exited ${err.code}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`, { cause: e });
     }
     try {
       CHECKS[block.name]!(out, readdirSync(cwd));
     } catch (e) {
-      throw new Error(`${block.where}: tour "${block.name}" ran, but its output is not what the doc says: ${(e as Error).message}\n--- output\n${out.slice(0, 4000)}\nfiles written: ${readdirSync(cwd).join(", ")}`);
+      throw new Error(`${block.where}: tour "${block.name}" ran, but its output is not what the doc says: ${(e as Error).message}\n--- output\n${out.slice(0, 4000)}\nfiles written: ${readdirSync(cwd).join(", ")}`, { cause: e });
     }
   }, 180_000);
 });

@@ -24,7 +24,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 const adminGet = async (url: string, path: string) =>
-  (await fetch(`${url}/_leadgraph/admin${path}`, { headers: { authorization: `Bearer ${KEY}` } })).json() as Promise<any>;
+  (await fetch(`${url}/_leadgraph/admin${path}`, { headers: { authorization: `Bearer ${KEY}` } })).json();
 
 // Each process compiles the TypeScript sources through tsx: seconds per process on a busy machine.
 describe("leadgraph leads delete|erase|erasures on a real server", { timeout: 300_000 }, () => {

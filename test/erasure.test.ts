@@ -36,7 +36,7 @@ describe.each(databaseKinds())("erasure end to end (%s)", (kind) => {
     [ids.b] = await addLeads("8002", [{ created_time: TEST_NOW - 30, field_data: [{ name: "email", values: [" jane.doe@example.com"] }] }]) as [string];
     // Deliveries the dispatcher would have made: A still pending, B already delivered.
     const now = h.clock.nowMs();
-    await h.runtime.services.store.webhooks.insertDeliveries([ids.a!, ids.b!].map((leadId, i) => ({
+    await h.runtime.services.store.webhooks.insertDeliveries([ids.a, ids.b].map((leadId, i) => ({
       id: `77${i}`, eventId: null, appId: "1001", pageId: i === 0 ? "3001" : "3002", formId: i === 0 ? "8003" : "8002", leadId,
       adId: null, leadCreatedTime: TEST_NOW, kind: "redelivery" as const, redeliveryOf: null, createdMs: now, nextAttemptMs: now + 3_600_000,
     })));

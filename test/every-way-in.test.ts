@@ -25,7 +25,7 @@ describe.each(databaseKinds())("every way in writes the same lead (%s)", (kind) 
       ],
       custom_disclaimer: { checkboxes: [{ key: "terms", text: "Terms" }, { key: "news", text: "News", is_required: false }] },
       tracking_parameters: { utm_source: "ads" },
-    } as never);
+    });
     h = await startHarness(kind, { world });
   });
   afterAll(async () => h?.close());
@@ -52,7 +52,7 @@ describe.each(databaseKinds())("every way in writes the same lead (%s)", (kind) 
     });
     ids.admin = JSON.parse(admin.body).ids[0];
 
-    await loadWorld(h.runtime.services, { leads: [{ id: "9900", form_id: FORM, field_data: answers, custom_disclaimer_responses: [{ checkbox_key: "terms", is_checked: "1" }] }] } as never);
+    await loadWorld(h.runtime.services, { leads: [{ id: "9900", form_id: FORM, field_data: answers, custom_disclaimer_responses: [{ checkbox_key: "terms", is_checked: "1" }] }] });
     ids.world = "9900";
 
     const fields = "form_id,is_organic,platform,field_data,custom_disclaimer_responses";

@@ -46,7 +46,7 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     child = proc;
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
-      proc.stdout!.on("data", (d) => {
+      proc.stdout.on("data", (d) => {
         out += String(d);
         const m = /READY (\S+)/.exec(out);
         if (m) resolve(m[1]!);
@@ -60,7 +60,7 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     let firstByteAt = 0;
     let lines = 0;
     let bytes = 0;
-    let resChunked = false;
+    let resChunked: boolean | undefined;
     try {
       const res = await fetch(`${url}/ads/lead_gen/export_csv/?id=8001&type=form&access_token=EAAB-probe`);
       expect(res.status).toBe(200);

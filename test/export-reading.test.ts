@@ -32,7 +32,7 @@ describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
   const exportIds = async (token: string, query: Record<string, string> = {}) => {
     const res = await h.graph("GET", "/ads/lead_gen/export_csv/", { query: { id: "8001", type: "form", ...query }, token });
     expect(res.status).toBe(200);
-    return (parse(res.body, { delimiter: "\t" }) as string[][]).slice(1);
+    return parse(res.body, { delimiter: "\t" }).slice(1);
   };
 
   it("reads every lead exactly once across chunk boundaries, ties and inclusive range ends included", async () => {
@@ -75,7 +75,7 @@ describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
   it("keeps a lone carriage return inside its cell", async () => {
     for (const [format, delimiter] of [["tsv", "\t"], ["csv", ","]] as const) {
       const res = await h.graph("GET", "/ads/lead_gen/export_csv/", { query: { id: "8001", type: "form", format }, token: "EAAB-user-ann" });
-      const rows = parse(res.body, { delimiter }) as string[][];
+      const rows = parse(res.body, { delimiter });
       expect(rows.find((r) => r[0] === "70102")![12]).toBe("lone\rcarriage return");
     }
   });

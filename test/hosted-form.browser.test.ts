@@ -47,7 +47,7 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const world = exampleWorld();
-    world.pages![0]!.locations!.push(SECOND_STORE as never);
+    world.pages![0]!.locations!.push(SECOND_STORE);
     h = await startHarness(kind, { world });
     await h.listen();
     formId = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: EVERY_TYPE_FORM })).body.id;

@@ -12,7 +12,7 @@ describe.each(databaseKinds())("hosted instant form over HTTP (%s)", (kind) => {
   let formId: string;
   beforeAll(async () => {
     const world = exampleWorld();
-    world.pages![0]!.locations!.push(SECOND_STORE as never);
+    world.pages![0]!.locations!.push(SECOND_STORE);
     h = await startHarness(kind, { world });
     formId = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: EVERY_TYPE_FORM })).body.id;
   });

@@ -151,7 +151,7 @@ async function olderDatabase(databaseUrl: string): Promise<string[]> {
       migrationTableName: "leadgraph_migrations", migrationLockTableName: "leadgraph_migrations_lock",
     });
     const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+    if (error) throw error instanceof Error ? error : new Error(String(error));
   } finally {
     await conn.close();
   }
@@ -308,7 +308,7 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
       method, headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: await res.json() };
   };
   const createLeads = async (base: string, n: number, tag: string): Promise<string[]> => {
     const res = await admin(base, "POST", "forms/8001/leads", newLeads(n, tag));
@@ -378,7 +378,7 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
         createLeads(pick(urls), per, `one-${c + 1}`),
         readAround(urls, created, 6),
       ]);
-      created.push(...(a as string[]), ...(b as string[]));
+      created.push(...a, ...b);
     }
     expect(new Set(created).size).toBe(WAVE_ONE);
     await rx.waitFor(() => new Set(rx.leadIds()).size >= WAVE_ONE, 150_000);

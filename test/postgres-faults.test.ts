@@ -107,7 +107,7 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
     const base = server.url;
     const tally = new Tally();
     const acked: string[] = [];
-    let lastOk = { write: 0, read: 0 };
+    const lastOk = { write: 0, read: 0 };
     let running = true;
 
     const writer = async (w: number) => {

@@ -15,7 +15,7 @@ describe("directory read cache (sqlite)", () => {
   beforeAll(async () => {
     h = await startHarness("sqlite", { world: exampleWorld() });
     // Another process's connection to the same file (the CLI, a second server, a hand-run SQL fix).
-    other = new Database((h.db.config as { db: string }).db);
+    other = new Database(h.db.config.db);
     other.pragma("busy_timeout = 5000");
   });
   afterAll(async () => {

@@ -18,10 +18,10 @@ async function startListen(url: string, forwardTo: string): Promise<{ proc: Chil
   const proc = spawn(process.execPath, [BIN, "listen", "--forward-to", forwardTo, "--app", "1001", "--url", url, "--admin-key", ADMIN], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
-  proc.stderr!.on("data", (b: Buffer) => (err += b.toString("utf8")));
+  proc.stderr.on("data", (b: Buffer) => (err += b.toString("utf8")));
   const exited = new Promise<void>((r) => proc.on("exit", () => r()));
   await new Promise<void>((resolve, reject) => {
-    proc.stdout!.on("data", (b: Buffer) => {
+    proc.stdout.on("data", (b: Buffer) => {
       out += b.toString("utf8");
       if (out.includes("Ready!")) resolve();
     });

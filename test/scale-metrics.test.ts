@@ -99,10 +99,10 @@ describe("serve with a lease too short for the timeout", () => {
     const { spawnServe } = await import("./support/processes.ts");
     const { mkdtempSync, rmSync } = await import("node:fs");
     const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const dir = mkdtempSync(join(tmpdir(), "lg-lease-"));
+    const path = await import("node:path");
+    const dir = mkdtempSync(path.join(tmpdir(), "lg-lease-"));
     try {
-      await expect(spawnServe(["--db", join(dir, "lease.db"), "--log-level", "silent"], {
+      await expect(spawnServe(["--db", path.join(dir, "lease.db"), "--log-level", "silent"], {
         LEADGRAPH_WEBHOOK_TIMEOUT_MS: "5000", LEADGRAPH_WEBHOOK_LEASE_MS: "5500",
       })).rejects.toThrow(/serve exited \(1\) before listening:[\s\S]*LEADGRAPH_WEBHOOK_LEASE_MS=5500\) must be more than/);
     } finally {

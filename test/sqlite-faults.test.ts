@@ -109,7 +109,7 @@ describe("SQLite faults are explained and survived (sqlite)", () => {
 
   it("a file locked by another process past busy_timeout answers the transient error, logs SQLITE_BUSY, and writes resume when it is released", async () => {
     await setPragma("busy_timeout = 200");
-    const other = new SQLite((db.config as { db: string }).db);
+    const other = new SQLite(db.config.db);
     try {
       other.exec("begin exclusive");
       expectTransient(await writeLeads());

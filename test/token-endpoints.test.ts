@@ -37,7 +37,7 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
       [{ client_id: "1001", client_secret: "wrong-secret" }, 1, /^Error validating client secret\.$/],
       [{ client_id: "1001", client_secret: "s3cr3t-acme", grant_type: "password" }, 100, /grant_type must be one of/],
     ])("rejects %j with code %i", async (query, code, message) => {
-      const res = await h.graph("GET", "/oauth/access_token", { query: { grant_type: "client_credentials", ...query } as Record<string, string> });
+      const res = await h.graph("GET", "/oauth/access_token", { query: { grant_type: "client_credentials", ...query } });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe(code);
       expect(res.body.error.message).toMatch(message);

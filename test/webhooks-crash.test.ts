@@ -44,14 +44,14 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
     await new Promise<void>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-      proc.stdout!.on("data", (c: Buffer) => {
+      proc.stdout.on("data", (c: Buffer) => {
         out += c.toString();
         if (out.includes("listening on")) {
           clearTimeout(timer);
           resolve();
         }
       });
-      proc.stderr!.on("data", (c: Buffer) => { out += c.toString(); });
+      proc.stderr.on("data", (c: Buffer) => { out += c.toString(); });
       proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
     });
     return proc;
@@ -71,7 +71,7 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
       while (flowing) {
         let ids: string[];
         try {
-          ids = await runtime!.services.intake.create(
+          ids = await runtime.services.intake.create(
             Array.from({ length: 5 }, () => ({ formId: "8001", fieldData: [{ name: "full_name", values: [`Crash ${n++}`] }] })),
             { source: "admin", fireWebhooks: true },
           );

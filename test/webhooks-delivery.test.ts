@@ -56,7 +56,7 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
   });
   const create = (leads: NewLead[]) => h.runtime.services.intake.create(leads, { source: "admin", fireWebhooks: true });
   const admin = async (method: "GET" | "POST", url: string, body?: unknown) => {
-    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body as object } : {}) });
+    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body } : {}) });
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
   const hmac = (alg: "sha256" | "sha1", key: string, raw: Buffer) => createHmac(alg, key).update(raw).digest("hex");

@@ -95,7 +95,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     h.clock.advance(3600_000);
     await d.runOnce();
     expect(rx.posts).toHaveLength(0);
-    const [row] = await deliveriesOf(id!);
+    const [row] = await deliveriesOf(id);
     expect(row).toMatchObject({ status: "cancelled", attempts: 2, last_error: CANCEL_REASONS.install, last_http_status: 503 });
     expect(await cancelledMetric()).toBe(before + 1);
   });
@@ -148,7 +148,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     const id = await waitingLead();
     await h.graph("DELETE", "/1001/subscriptions", { token: APP_TOKEN });
     await d.runOnce();
-    const [cancelled] = await deliveriesOf(id!);
+    const [cancelled] = await deliveriesOf(id);
     expect(cancelled.status).toBe("cancelled");
 
     // Still no subscription: the redelivery is refused with the reason, and nothing is created.
@@ -156,10 +156,10 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect(again.status).toBe(400);
     expect(again.body.error).toMatchObject({ code: 100, type: "OAuthException" });
     expect(again.body.error.message).toBe("(#100) Nothing would receive this redelivery: the app no longer subscribes to leadgen for page. Subscribe the app to leadgen for page and install it on the page, then redeliver.");
-    expect(await deliveriesOf(id!)).toHaveLength(1);
+    expect(await deliveriesOf(id)).toHaveLength(1);
     const bulk = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", { app_id: "1001", since: 0 });
     expect(bulk.status).toBe(400);
-    expect(await deliveriesOf(id!)).toHaveLength(1);
+    expect(await deliveriesOf(id)).toHaveLength(1);
 
     // Subscribed again (handshake through the Graph API): a redelivery goes to the new callback.
     const sub = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { object: "page", callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" } });
@@ -175,7 +175,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     await h.runtime.services.store.webhooks.disable("1001", h.clock.nowMs(), "test");
     await d.runOnce();
     expect(rx.posts).toHaveLength(0);
-    expect(await deliveriesOf(id!)).toMatchObject([{ status: "pending" }]);
+    expect(await deliveriesOf(id)).toMatchObject([{ status: "pending" }]);
     h.clock.advance(3600_000);
     await subscribeToReceiver(h.runtime.services.store, rx.url);
     await d.runOnce();
@@ -191,6 +191,6 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     await h.runtime.connection.db.deleteFrom("webhook_subscriptions").where("app_id", "=", "1001").execute();
     await d.runOnce();
     expect(rx.posts).toHaveLength(0);
-    expect(await deliveriesOf(id!)).toMatchObject([{ status: "cancelled", last_error: CANCEL_REASONS.subscription }]);
+    expect(await deliveriesOf(id)).toMatchObject([{ status: "cancelled", last_error: CANCEL_REASONS.subscription }]);
   });
 });

@@ -13,7 +13,7 @@ export async function adminCall(base: string, adminKey: string | undefined, meth
     headers: { ...headers, authorization: `Bearer ${adminKey}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  const json = await res.json().catch(() => undefined) as any;
+  const json: any = await res.json().catch(() => undefined);
   if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
   return json;
 }

@@ -54,7 +54,7 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
  * to that was not checked, and a refusal opens no socket.
  */
 function guardedConnector(policy: OutboundPolicy): buildConnector.connector {
-  const base = buildConnector({ lookup: guardedLookup(policy) } as buildConnector.BuildOptions);
+  const base = buildConnector({ lookup: guardedLookup(policy) });
   return (opts, callback) => {
     const verdict = isIP(opts.hostname) ? policy.checkAddress(opts.hostname) : { ok: true as const };
     if (!verdict.ok) {

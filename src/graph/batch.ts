@@ -31,7 +31,7 @@ export async function runBatch(executor: GraphExecutor, req: GraphRequest): Prom
     const path = url.pathname.replace(/^\/+|\/+$/g, "").replace(/^v\d+\.\d+\/?/, "");
     const token = typeof params.access_token === "string" ? params.access_token : req.token;
     const res = await executor.execute({
-      method: method as GraphMethod,
+      method,
       path,
       params,
       version: req.version,

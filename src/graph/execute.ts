@@ -1,6 +1,6 @@
 import type { Caller } from "../domain/access/caller.ts";
 import type { ObjectKind } from "../domain/ports.ts";
-import { errors, GraphError, isGraphError } from "../domain/errors.ts";
+import { errors, type GraphError, isGraphError } from "../domain/errors.ts";
 import { selectionFromParam } from "../domain/fields.ts";
 import { resolveGraphVersion } from "../domain/graph-versions.ts";
 import { isAdAccountId, isGraphId } from "../domain/ids.ts";

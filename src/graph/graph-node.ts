@@ -25,8 +25,8 @@ export interface EdgeResult {
 
 export interface GraphEdge<R> {
   read?(ctx: GraphContext, parent: R, req: EdgeRequest): Promise<EdgeResult>;
-  create?(ctx: GraphContext, parent: R, params: Params): Promise<unknown>;
-  remove?(ctx: GraphContext, parent: R, params: Params): Promise<unknown>;
+  create?: (ctx: GraphContext, parent: R, params: Params) => Promise<unknown>;
+  remove?: (ctx: GraphContext, parent: R, params: Params) => Promise<unknown>;
 }
 
 /** One Graph node type: how to load it (with access checks), render it, and its edges. */
@@ -36,8 +36,8 @@ export interface GraphNode<R> {
   /** Loads the object for this caller or throws the GraphError Meta would (100/33 when unseen). */
   load(ctx: GraphContext, id: string, method: "get" | "post" | "delete"): Promise<R>;
   edges: Record<string, GraphEdge<R>>;
-  update?(ctx: GraphContext, record: R, params: Params): Promise<unknown>;
-  remove?(ctx: GraphContext, record: R, params: Params): Promise<unknown>;
+  update?: (ctx: GraphContext, record: R, params: Params) => Promise<unknown>;
+  remove?: (ctx: GraphContext, record: R, params: Params) => Promise<unknown>;
   /** Called before rendering, e.g. to charge the lead rate limit. */
   beforeRender?(ctx: GraphContext, record: R): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from "fastify";
 import { errors } from "../domain/errors.ts";
-import { errorBody, type GraphExecutor, type GraphMethod, type GraphRequest } from "./execute.ts";
+import { errorBody, type GraphExecutor, type GraphRequest } from "./execute.ts";
 import { boolParam, mergeParams, stringParam } from "./params.ts";
 
 const VERSION = /^v\d{1,2}\.\d{1,2}$/;
@@ -89,7 +89,7 @@ export function registerGraphRoutes(app: FastifyInstance, executor: GraphExecuto
     } catch {
       return sendGraph(reply, 400, errorBody(errors.unknownPath(`/${segments.join("/")}`)), params);
     }
-    const res = await executor.execute({ method: method as GraphMethod, path, params, version, ...credentialsFrom(req, params), clientAddress: req.ip });
+    const res = await executor.execute({ method, path, params, version, ...credentialsFrom(req, params), clientAddress: req.ip });
     for (const [k, v] of Object.entries(res.headers)) reply.header(k, v);
     return sendGraph(reply, res.status, res.body, params);
   };

@@ -46,7 +46,7 @@ export async function keysetPage<T>(
   const backwards = before !== undefined && before !== "";
   const q: KeysetQuery = { limit: limit + 1 };
   if (after) q.olderThan = cursors.decode(scope, after, "after");
-  if (backwards) q.newerThan = cursors.decode(scope, before!, "before");
+  if (backwards) q.newerThan = cursors.decode(scope, before, "before");
   let rows = await fetch(q);
   const more = rows.length > limit;
   if (more) rows = backwards ? rows.slice(rows.length - limit) : rows.slice(0, limit);

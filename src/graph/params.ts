@@ -1,6 +1,6 @@
 import querystring from "fast-querystring";
 import { errors } from "../domain/errors.ts";
-import { DEFAULT_INPUT_LIMITS, type InputLimits, MAX_KEY_DEPTH, MAX_KEY_LENGTH, MAX_LIST_INDEX, moreThan, QUERY_REFUSED, type RefusedQuery, refusalOf, tooManyParams } from "./input-limits.ts";
+import { DEFAULT_INPUT_LIMITS, type InputLimits, MAX_KEY_DEPTH, MAX_KEY_LENGTH, MAX_LIST_INDEX, moreThan, QUERY_REFUSED, refusalOf, tooManyParams } from "./input-limits.ts";
 
 /** Request parameters merged from the query string and the body, as Graph treats them. */
 export type Params = Record<string, unknown>;
@@ -90,7 +90,7 @@ const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 export function queryParser(limits: Pick<InputLimits, "maxParams" | "maxStringLength"> = DEFAULT_INPUT_LIMITS) {
   return (query: string): Record<string, unknown> => {
     if (query.length === 0) return {};
-    if (moreThan(query, "&", limits.maxParams - 1)) return { [QUERY_REFUSED]: tooManyParams("query string", limits.maxParams) } as RefusedQuery as never;
+    if (moreThan(query, "&", limits.maxParams - 1)) return { [QUERY_REFUSED]: tooManyParams("query string", limits.maxParams) };
     return querystring.parse(query);
   };
 }

@@ -1,8 +1,8 @@
 import type { FieldSelection } from "../domain/fields.ts";
 import type { GraphContext } from "./context.ts";
 
-/** Resolves one field of a record; undefined means "omit the key" (Graph omits, never nulls). */
-export type FieldResolver<R> = (ctx: GraphContext, record: R, sel: FieldSelection) => unknown | Promise<unknown>;
+/** Resolves one field of a record, or a Promise of it; undefined means "omit the key" (Graph omits, never nulls). */
+export type FieldResolver<R> = (ctx: GraphContext, record: R, sel: FieldSelection) => unknown;
 
 export interface ObjectShape<R> {
   typeName: string;

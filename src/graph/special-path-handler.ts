@@ -9,7 +9,7 @@ export interface SpecialPathInput {
   segments: string[];
   executor: GraphExecutor;
   /** Authenticates the request's token (special paths decide whether they need one). */
-  authenticate(): Promise<Caller>;
+  authenticate: () => Promise<Caller>;
 }
 
 export type SpecialPathHandler = (input: SpecialPathInput) => Promise<{ body: unknown; headers?: Record<string, string> }>;

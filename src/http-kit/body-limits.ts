@@ -119,7 +119,7 @@ export function boundMultipart(app: FastifyInstance, limits: Pick<SurfaceLimits,
       };
       raw.on("data", count);
       return pipe(dest, options);
-    }) as typeof raw.pipe;
+    });
     done();
   });
   return {
@@ -211,7 +211,7 @@ export function graphClientErrorHandler(version: string, traceId: () => string) 
       : errors.invalidParam("The request is not valid HTTP/1.1");
     const id = traceId();
     const body = errorBody(graphErr);
-    (body.error as Record<string, unknown>).fbtrace_id = id;
+    body.error.fbtrace_id = id;
     const text = JSON.stringify(body);
     const list = graphHeaderList(version, id);
     let head = `HTTP/1.1 ${graphErr.status} ${STATUS_TEXT[graphErr.status] ?? "Bad Request"}\r\n`;

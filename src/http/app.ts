@@ -58,7 +58,8 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     frameworkErrors: (err, req, reply) => {
       graphHeaders(reply, runtime.config.graphVersion);
       const graphErr = err.code === "FST_ERR_BAD_URL" ? errors.unknownPath(req.url.split("?")[0] ?? "") : errors.invalidParam(err.message.replace(/^FST_\w+: /, ""));
-      return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
+      // sendGraph sends the reply at once; Fastify ignores what this handler returns.
+      void sendGraph(reply, graphErr.status, errorBody(graphErr), {});
     },
   });
 

@@ -32,10 +32,10 @@ export class CertificateAuthority {
     this.certPath = certPath;
     this.certPem = certPem;
     this.#cert = forge.pki.certificateFromPem(certPem);
-    this.#key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+    this.#key = forge.pki.privateKeyFromPem(keyPem);
     const leaf = rsaKeyPair();
     this.#leafKeyPem = leaf.privateKey;
-    this.#leafKey = forge.pki.publicKeyFromPem(leaf.publicKey) as forge.pki.rsa.PublicKey;
+    this.#leafKey = forge.pki.publicKeyFromPem(leaf.publicKey);
   }
 
   /** Loads the authority kept in `dir`, or creates it there (certificate 0644, key 0600). */

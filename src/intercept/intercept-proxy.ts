@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { connect, type Socket } from "node:net";
+import { connect } from "node:net";
 import { TLSSocket } from "node:tls";
 import type { Duplex } from "node:stream";
 import type { CertificateAuthority } from "./certificate-authority.ts";
@@ -38,7 +38,7 @@ export function attachInterceptProxy(server: Server, opts: InterceptOptions): vo
     if (isMetaHost(host) && port === 443) {
       client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
       if (head.length > 0) client.unshift(head);
-      const tls = new TLSSocket(client as Socket, { isServer: true, secureContext: opts.ca.secureContextFor(host), ALPNProtocols: ["http/1.1"] });
+      const tls = new TLSSocket(client, { isServer: true, secureContext: opts.ca.secureContextFor(host), ALPNProtocols: ["http/1.1"] });
       tls.on("error", () => tls.destroy());
       // A client that opens the tunnel and never finishes the handshake would hold the socket forever.
       const guard = setTimeout(() => tls.destroy(), HANDSHAKE_TIMEOUT_MS);

@@ -21,7 +21,7 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
   let migrated = false;
   app.get("/readyz", async (_req, reply) => {
     const checks: Record<string, string> = {};
-    let ready = true;
+    let ready: boolean;
     try {
       await pingDatabase(runtime.connection.db, READY_DB_TIMEOUT_MS);
       checks.database = "ok";

@@ -105,7 +105,7 @@ export function configFromEnv(env: Record<string, string | undefined>): ConfigIn
     const v = env[envNameOf(key)];
     if (v !== undefined && v !== "") out[key] = key === "demo" ? v === "1" || v === "true" : v;
   }
-  return out as ConfigInput;
+  return out;
 }
 
 /** How a person sets `key`: its command-line flag and its variable (`--port / LEADGRAPH_PORT`). */

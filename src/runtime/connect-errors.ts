@@ -19,7 +19,7 @@ const POSTGRES_CAUSES: Record<string, string> = {
 export function explainConnectFailure(config: Pick<Config, "databaseUrl" | "db">, e: unknown): unknown {
   // Storage wraps driver errors (a transient Graph error, say): the driver's own code is further down.
   const root = driverError(e);
-  const code = typeof root === "object" && root !== null && "code" in root ? String((root as { code: unknown }).code) : "";
+  const code = typeof root === "object" && root !== null && "code" in root ? String(root.code) : "";
   const detail = root instanceof Error ? root.message : String(root);
   if (config.databaseUrl) {
     const why = POSTGRES_CAUSES[code];

@@ -55,6 +55,8 @@ export class PrometheusMetrics implements Metrics {
       name: "leadgraph_webhook_delivery_duration_seconds", help: "Time a webhook delivery attempt took.",
       labelNames: ["outcome"], buckets: DELIVERY_BUCKETS, registers,
     });
+    // collect() runs with the gauge as `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const metrics = this;
     new Gauge({
       name: "leadgraph_webhook_queue_depth", help: "Webhook deliveries waiting, across all instances.", registers,

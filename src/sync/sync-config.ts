@@ -91,7 +91,7 @@ export function syncConfigFromEnv(env: Record<string, string | undefined>): Part
   if (env.LEADGRAPH_SYNC_PAGES) out.pages = env.LEADGRAPH_SYNC_PAGES.split(",").map((s) => s.trim()).filter(Boolean).map((id) => ({ id }));
   if (env.LEADGRAPH_SYNC_INSECURE_OPEN !== undefined) out.insecureOpen = /^(1|true|yes|on)$/i.test(env.LEADGRAPH_SYNC_INSECURE_OPEN);
   if (env.LEADGRAPH_SYNC_WEBHOOKS !== undefined) out.webhooks = !/^(0|false|no|off)$/i.test(env.LEADGRAPH_SYNC_WEBHOOKS);
-  return out as Partial<SyncConfigInput>;
+  return out;
 }
 
 /** Reads a JSON config file (same keys as the schema). */

@@ -170,7 +170,7 @@ export class SyncService {
     if (this.#stopping || problems.length === 0 || problems.length < this.config.pages.length || !this.#giveUp) return;
     const kinds = new Set(problems.map((p) => p.kind));
     const kind = kinds.has("app-secret") ? "app-secret" : kinds.has("token-expired") ? "token-expired" : kinds.has("token-invalid") ? "token-invalid" : "no-access";
-    const exitCode = EXIT_CODES[kind as keyof typeof EXIT_CODES];
+    const exitCode = EXIT_CODES[kind];
     const why = problems.map(describeProblem).join(" ");
     if (this.#opts.waitForFix) {
       this.#log.error({ problems: problems.map((p) => p.kind) }, `no page can sync until a person acts; waiting (--wait-for-fix). ${why}`);

@@ -135,7 +135,7 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
       headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const json = (await res.json()) as any;
+    const json = await res.json();
     if (!res.ok) throw new Error(`leadgraph admin ${method} ${path}: ${json?.error?.message ?? res.status}`);
     return json;
   };

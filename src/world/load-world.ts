@@ -32,7 +32,7 @@ function fromZod(err: ZodError): WorldError {
   const issue = err.issues[0]!;
   let detail = issue.message;
   if (issue.code === "invalid_value" && "values" in issue) detail = `must be one of ${(issue.values as unknown[]).join(", ")}`;
-  if (issue.code === "unrecognized_keys" && "keys" in issue) detail = `unknown key(s) ${(issue.keys as string[]).join(", ")}`;
+  if (issue.code === "unrecognized_keys" && "keys" in issue) detail = `unknown key(s) ${issue.keys.join(", ")}`;
   if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) detail = "is required";
   return new WorldError(formatPath(issue.path), detail);
 }

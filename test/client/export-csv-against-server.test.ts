@@ -44,7 +44,7 @@ describe.each(databaseKinds())("GraphLeadsClient.exportCsv against leadgraph's e
   /** The export as the client streams it: Meta's TSV, parsed by a real CSV parser. */
   async function exportRows(from: number, to: number): Promise<{ header: string[]; rows: Record<string, string>[] }> {
     const body = await text(await client.exportCsv("8001", { from, to }));
-    const records = parse(body, { delimiter: "\t", relax_column_count: false }) as string[][];
+    const records = parse(body, { delimiter: "\t", relax_column_count: false });
     const header = records[0]!;
     return { header, rows: records.slice(1).map((r) => Object.fromEntries(header.map((k, i) => [k, r[i]!]))) };
   }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo } from "node:net";
 import express from "express";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
@@ -134,5 +134,25 @@ describe("ready-made handlers keep the raw body (real sockets)", () => {
     closers.push(() => new Promise((r) => server.close(r)));
     const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: "POST", body, headers: signBody(body, SECRET) });
     expect(res.status).toBe(500);
+  });
+
+  it("node:http: a request that breaks off mid-body leaves no unhandled rejection behind", async () => {
+    const unhandled: unknown[] = [];
+    const record = (e: unknown) => void unhandled.push(e);
+    process.on("unhandledRejection", record);
+    closers.push(async () => void process.off("unhandledRejection", record));
+    const server = createServer(createNodeWebhookHandler(opts([])));
+    const broken = new Promise<void>((r) => server.once("request", (_req, res) => res.once("close", r)));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    closers.push(() => new Promise((r) => server.close(r)));
+    const { port } = server.address() as AddressInfo;
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(`POST /webhook HTTP/1.1\r\nhost: x\r\ncontent-length: ${body.length * 2}\r\n\r\n${body}`, () => socket.destroy());
+    });
+    await broken;
+    // A complete request afterwards: by its answer the broken one's rejection has had every turn to surface.
+    const res = await fetch(`http://127.0.0.1:${port}/webhook?hub.mode=subscribe&hub.verify_token=vt&hub.challenge=ok`);
+    expect(await res.text()).toBe("ok");
+    expect(unhandled).toEqual([]);
   });
 });

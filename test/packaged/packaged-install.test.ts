@@ -133,8 +133,8 @@ describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
       // Its own process group: npx runs the server as a child, and both must stop at the end.
       child = spawn("npx", ["--offline", "leadgraph", "serve", "--demo", "--port", "0", "--db", join(dir, "demo.db")], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PATH: `${join(process.execPath, "..")}:${process.env.PATH}` } });
       let out = "";
-      child.stdout!.on("data", (b: Buffer) => (out += b));
-      child.stderr!.on("data", (b: Buffer) => (out += b));
+      child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
+      child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
       await expect.poll(() => /leadgraph demo server: (http:\/\/\S+)/.exec(out)?.[1], { timeout: 120_000, interval: 200 }).toBeTruthy();
       const url = /leadgraph demo server: (http:\/\/\S+)/.exec(out)![1]!;
       const token = /page token, Acme Cars\s+(\S+)/.exec(out)![1]!;

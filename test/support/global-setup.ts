@@ -21,7 +21,7 @@ export default async function setup(project: TestProject): Promise<void> {
     project.provide("pgAdminUrl", url);
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    if (process.env.CI) throw new Error(`PostgreSQL is required in CI but ${url} is unreachable: ${why}`);
+    if (process.env.CI) throw new Error(`PostgreSQL is required in CI but ${url} is unreachable: ${why}`, { cause: e });
     process.stdout.write(`\nPostgreSQL tests SKIPPED: cannot reach ${url} (${why}). Set LEADGRAPH_TEST_PG_URL to run them.\n\n`);
     project.provide("pgAdminUrl", "");
   } finally {

@@ -41,16 +41,13 @@ export async function startHarness(kind: "sqlite" | "postgres", opts: { world?: 
     db, runtime, app, clock,
     get url() { return url; },
     async listen() {
-      // Paging links must point at the real socket, so the app is rebuilt with that public URL.
+      // Paging links must point at the real socket: without a public URL the app takes it from the
+      // socket it is bound to, so it listens on port 0 and no other process can take the port first.
       await app.close();
-      const probe = await buildApp(runtime);
-      await probe.listen({ port: 0, host: "127.0.0.1" });
-      const port = (probe.server.address() as AddressInfo).port;
-      url = `http://127.0.0.1:${port}`;
-      await probe.close();
-      app = await buildApp(runtime, { publicUrl: url });
+      app = await buildApp(runtime);
       h.app = app;
-      await app.listen({ port, host: "127.0.0.1" });
+      await app.listen({ port: 0, host: "127.0.0.1" });
+      url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
       return url;
     },
     async graph(method, path, o = {}) {

@@ -38,14 +38,16 @@ export function rawRequest(url: string, head: string | Buffer, body: Iterable<Bu
     });
     socket.on("error", (e) => (chunks.length > 0 ? finish() : finish(e)));
     socket.on("close", () => finish());
-    socket.on("connect", async () => {
+    const writeAll = async () => {
       socket.write(head);
       for (const part of body) {
         if (done || socket.destroyed) return;
         // Waits for the socket to drain: the server may answer (and close) before the body ends.
         if (!socket.write(part)) await new Promise<void>((r) => { socket.once("drain", r); socket.once("close", r); });
       }
-    });
+    };
+    // Nothing in writeAll rejects: socket errors arrive through the "error" listener above.
+    socket.on("connect", () => void writeAll());
   });
 }
 

@@ -1,5 +1,3 @@
-import { createServer } from "node:net";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GraphLeadsClient } from "../../src/client/index.ts";
 import type { WebhookDispatcher } from "../../src/dispatcher/dispatcher.ts";
@@ -27,14 +25,6 @@ function captureLog(): SyncLog & { lines: { level: string; msg: string }[] } {
   return { lines, info: at("info"), warn: at("warn"), error: at("error"), debug: () => undefined };
 }
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
 // The Graph server runs on SQLite; the sync database runs on each kind.
 describe.each(databaseKinds())("leadgraph sync against the server's real webhooks and faults (sync database: %s)", (kind) => {
   let h: Harness;
@@ -58,7 +48,7 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
   });
 
   async function admin(method: "GET" | "POST" | "DELETE", url: string, body?: unknown): Promise<any> {
-    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body as object } : {}) });
+    const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(body ? { payload: body } : {}) });
     const parsed = JSON.parse(res.body);
     expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(200);
     return parsed;
@@ -154,11 +144,11 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
   it("(b) SIGKILL of the sync process while leads arrive, and a restart: still exact", async () => {
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
-    const port = await freePort();
-    const args = ["--page", "3001", "--access-token", PAGE_TOKEN, "--app-id", APP, "--app-secret", APP_SECRET, "--verify-token", "vt",
-      "--base-url", h.url, "--port", String(port), "--page-size", "20", "--overlap", "120", "--log-level", "warn",
+    const args = (port: string) => ["--page", "3001", "--access-token", PAGE_TOKEN, "--app-id", APP, "--app-secret", APP_SECRET, "--verify-token", "vt",
+      "--base-url", h.url, "--port", port, "--page-size", "20", "--overlap", "120", "--log-level", "warn",
       ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])];
-    const first = new SyncProcess(args);
+    // The first process binds any free port; the restart takes the same one, as the subscribed callback points there.
+    const first = new SyncProcess(args("0"));
     cleanups.push(() => first.kill());
     await first.ready;
     await subscribe(`${first.url}/webhook`);
@@ -174,7 +164,7 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
     const server = await serverLeads(h);
     expect(atKill).toBeLessThan(server.size);
 
-    const second = new SyncProcess(args);
+    const second = new SyncProcess(args(new URL(first.url).port));
     cleanups.push(() => second.kill());
     await second.ready;
     expect(second.url).toBe(first.url);

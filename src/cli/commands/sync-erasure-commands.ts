@@ -7,7 +7,7 @@ interface DatabaseFlags { config?: string; db?: string; databaseUrl?: string; js
 /** Runs `fn` on the sync database the flags (or LEADGRAPH_SYNC_* variables, or the config file) name. */
 async function withSyncStore<T>(cmd: Command, own: DatabaseFlags, fn: (store: SyncStore) => Promise<T>): Promise<T> {
   // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
-  const parent = cmd.opts() as DatabaseFlags;
+  const parent = cmd.opts<DatabaseFlags>();
   const config = own.config ?? parent.config;
   const file = config ? syncConfigFromFile(config) : {};
   const env = syncConfigFromEnv(process.env);

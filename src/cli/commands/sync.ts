@@ -61,7 +61,7 @@ function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   if (Array.isArray(o.page) && o.page.length > 0) out.pages = (o.page as string[]).map((id) => ({ id }));
   if (o.webhooks === false) out.webhooks = false;
   if (o.insecureOpen === true) out.insecureOpen = true;
-  return out as Partial<SyncConfigInput>;
+  return out;
 }
 
 function configFrom({ loadSyncConfig, syncConfigFromEnv, syncConfigFromFile }: Awaited<ReturnType<typeof loadSync>>, o: Record<string, unknown>) {
@@ -148,7 +148,7 @@ export function syncCommand(): Command {
     .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string; raw?: boolean }) => {
       const { connectSyncDatabase, exportLeads, migrateSyncDatabase, syncConfigFromEnv, syncConfigFromFile, SyncStore } = await loadSync();
       // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
-      const parent = cmd.opts() as { config?: string; db?: string; databaseUrl?: string; page?: string[] };
+      const parent = cmd.opts<{ config?: string; db?: string; databaseUrl?: string; page?: string[] }>();
       const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
       const file = o.config ? syncConfigFromFile(o.config) : {};
       const env = syncConfigFromEnv(process.env);

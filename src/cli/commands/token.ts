@@ -39,7 +39,7 @@ async function call(remote: Remote, method: string, path: string, body?: unknown
 }
 
 function remoteOf(cmd: Command): Remote {
-  const o = cmd.optsWithGlobals() as { url?: string; adminKey?: string };
+  const o = cmd.optsWithGlobals<{ url?: string; adminKey?: string }>();
   if (!o.adminKey) throw new Error("the admin key is required: --admin-key <key> or LEADGRAPH_ADMIN_KEY (printed by `leadgraph serve`)");
   return { url: o.url ?? "http://127.0.0.1:8080", adminKey: o.adminKey };
 }

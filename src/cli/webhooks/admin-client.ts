@@ -28,7 +28,7 @@ export async function adminCall<T = any>(t: AdminTarget, method: "GET" | "POST" 
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   } catch (e) {
-    throw new Error(`cannot reach ${t.url}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`);
+    throw new Error(`cannot reach ${t.url}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, { cause: e });
   }
   const text = await res.text();
   let json: any;

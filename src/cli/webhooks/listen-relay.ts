@@ -61,7 +61,7 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
       // not a leadgen body; forwarded all the same
     }
     const fwd: Record<string, string> = {};
-    for (const h of FORWARDED_HEADERS) if (typeof headers[h] === "string") fwd[h] = headers[h] as string;
+    for (const h of FORWARDED_HEADERS) if (typeof headers[h] === "string") fwd[h] = headers[h];
     let status: number;
     let outcome: string;
     try {
@@ -78,7 +78,7 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
     const time = new Date().toISOString().slice(11, 19);
     for (const c of changes) {
       const v = c.value;
-      opts.print(`${time}  --> leadgen  lead ${v.leadgen_id}  form ${v.form_id}  page ${v.page_id}${v.ad_id ? `  ad ${v.ad_id}` : ""}  ${outcome} POST ${opts.forwardTo}`);
+      opts.print(`${time}  --> leadgen  lead ${String(v.leadgen_id)}  form ${String(v.form_id)}  page ${String(v.page_id)}${v.ad_id ? `  ad ${String(v.ad_id)}` : ""}  ${outcome} POST ${opts.forwardTo}`);
     }
     if (changes.length === 0) opts.print(`${time}  --> POST (${raw.length} bytes)  ${outcome}`);
     return status;

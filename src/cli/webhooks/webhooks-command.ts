@@ -17,7 +17,7 @@ export function webhooksCommand(): Command {
       const t = adminTarget(f);
       const q = new URLSearchParams();
       const map: Record<string, string> = { app: "app_id", page: "page_id", form: "form_id", lead: "lead_id", status: "status", limit: "limit" };
-      for (const [flag, param] of Object.entries(map)) if (typeof f[flag] === "string") q.set(param, f[flag] as string);
+      for (const [flag, param] of Object.entries(map)) if (typeof f[flag] === "string") q.set(param, f[flag]);
       if (typeof f.since === "string") q.set("since", String(parseTime(f.since)));
       if (typeof f.until === "string") q.set("until", String(parseTime(f.until)));
       const res = await adminCall(t, "GET", `/deliveries?${q}`);

@@ -25,7 +25,7 @@ const idOf = (v: unknown): string | undefined =>
  * of the page object are skipped. Ids may arrive as strings or numbers (dashboard samples differ);
  * numeric ids beyond 2^53 lose precision in any JSON parser, so send raw bytes to keep them exact.
  */
-export function parseLeadgenWebhook(body: Uint8Array | string | unknown): LeadgenChange[] {
+export function parseLeadgenWebhook(body: unknown): LeadgenChange[] {
   let value: unknown = body;
   if (typeof body === "string" || body instanceof Uint8Array) {
     const text = typeof body === "string" ? body : Buffer.from(body).toString("utf8");

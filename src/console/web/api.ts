@@ -1,7 +1,7 @@
 /**
  * Every call the console makes, in one place: the administration API (admin key as a Bearer token)
- * and the Graph API (page tokens the console session hands out). When the admin endpoints settle
- * after merge, adapting the console means editing this file only.
+ * and the Graph API (page tokens the console session hands out), so a change to an admin endpoint's
+ * shape is adapted here only.
  */
 import type { ConsoleSession, ConsoleSessionPage, FieldDatum, Lead as ContractLead, Page as GraphPage } from "../../contract/index.ts";
 import type { AdminBody, AdminQuery, AdminResponse, AdminRouteSpec } from "../../admin/admin-spec.ts";
@@ -343,7 +343,8 @@ export async function lead(leadId: string, pageHint?: string): Promise<{ lead: L
       if (!(e instanceof ApiError) || e.graph?.code !== 100) throw e;
     }
   }
-  throw last ?? new ApiError(400, leadId, undefined, `Lead ${leadId} not found`);
+  // Only a "not found" (code 100) from every page gets here: the last one is the answer.
+  throw last instanceof ApiError ? last : new ApiError(400, leadId, undefined, `Lead ${leadId} not found`);
 }
 
 // ---------- forms issue ----------

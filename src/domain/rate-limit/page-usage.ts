@@ -46,7 +46,7 @@ export async function pageUsage(store: LeadUsageStore, clock: Clock, pageId: str
     callCount: usagePercent(used, budget, limited),
     limited,
     forcedUntil: forced ? forcedUntil : null,
-    estimatedTimeToRegainAccess: forced ? Math.max(1, Math.ceil((forcedUntil! - now) / 60)) : minutesToRegain(buckets, budget, 1, now),
+    estimatedTimeToRegainAccess: forced ? Math.max(1, Math.ceil((forcedUntil - now) / 60)) : minutesToRegain(buckets, budget, 1, now),
     hourly,
   };
 }

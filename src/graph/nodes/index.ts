@@ -7,7 +7,7 @@ import { leadNode } from "./lead-node.ts";
 import { pageNode } from "./page-node.ts";
 import { userNode } from "./user-node.ts";
 
-/** Node types the Graph surface serves, by the kind of object an id names. Later issues add theirs. */
+/** Node types the Graph surface serves, by the kind of object an id names. */
 export const nodes: Partial<Record<ObjectKind, GraphNode<any>>> = {
   lead: leadNode,
   form: formNode,

@@ -16,7 +16,7 @@ interface ChargeRow {
  * from the running totals: the newest bucket's `cum` minus the total before the window's oldest
  * bucket. A bucket behind the newest one (a manual clock moved back) is left to `#chargeIntoPast`.
  */
-function chargeStatement(db: Kysely<Database>, p: (name: keyof ChargeRequest & string) => never, limit: "trusted" | "exact") {
+function chargeStatement(db: Kysely<Database>, p: (name: keyof ChargeRequest) => never, limit: "trusted" | "exact") {
   const bound = limit === "trusted"
     ? sql<number>`${p("trustBudgetUpTo")}`
     : sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end

@@ -10,7 +10,7 @@ export type SyncDatabaseTarget = { kind: "sqlite"; file: string } | { kind: "pos
 
 export interface SyncConnection {
   db: Kysely<SyncDatabase>;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The one place the sync service chooses a driver; everything else sees Kysely<SyncDatabase>. */

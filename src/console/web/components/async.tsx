@@ -6,7 +6,7 @@ export interface AsyncState<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
-  reload(): void;
+  reload: () => void;
 }
 
 /** Runs a load when its dependencies change; an older answer arriving late is dropped. */

@@ -17,7 +17,7 @@ async function perMinute() {
   const first = Math.floor(now / 60) * 60 - (MINUTES - 1) * 60;
   const list = await deliveries({ since: first, limit: 1000 });
   const x = Array.from({ length: MINUTES }, (_, i) => first + i * 60);
-  const series = OUTCOMES.map((o) => ({ label: o.label, stroke: o.stroke, values: x.map(() => 0) as number[] }));
+  const series = OUTCOMES.map((o) => ({ label: o.label, stroke: o.stroke, values: x.map<number>(() => 0) }));
   for (const d of list.data) {
     if (d.created_time === null) continue;
     const i = Math.floor((d.created_time - first) / 60);

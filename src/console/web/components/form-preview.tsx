@@ -32,6 +32,8 @@ function PreviewQuestion({ q }: { q: Question }) {
   return (
     <div class="preview-q">
       <label for={id}>{label}</label>
+      {/* Preact types an input's props by its `type`; one literal picks the member the other props fit. */}
+      {/* eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion */}
       <input id={id} type={(INPUT_TYPES[q.type] ?? "text") as "text"} disabled placeholder={q.inline_context ?? ""} />
     </div>
   );

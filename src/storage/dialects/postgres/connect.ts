@@ -17,7 +17,7 @@ export interface PostgresOptions {
 // Ids are text columns and never pass through this parser.
 const types = {
   getTypeParser: (oid: number, format?: "text" | "binary") =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as "text"),
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
 };
 
 const unwatched: DirectoryWrites = { written: () => undefined, transactionOpened: () => undefined, transactionEnded: () => undefined };

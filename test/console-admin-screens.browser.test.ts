@@ -1,6 +1,5 @@
 // The console screens that drive the access, forms, webhooks and export endpoints, in Chromium
-// against a listening server with a real webhook receiver (written before those branches merged,
-// hence the name).
+// against a listening server with a real webhook receiver.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFile } from "node:fs/promises";
@@ -15,7 +14,7 @@ import { exampleWorld } from "./support/worlds.ts";
 const ADMIN_KEY = "console-test-admin-key-0123456789";
 const chrome = chromiumPath();
 
-/** A webhook receiver on a fixed loopback port that can go down and come back. */
+/** A webhook receiver on a loopback port that can go down and come back on the same port. */
 class Receiver {
   server: Server | undefined;
   port = 0;
@@ -50,7 +49,7 @@ class Receiver {
   }
 }
 
-describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
+describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
   let h: Harness;
   let browser: Browser;
   let context: BrowserContext;
@@ -62,7 +61,7 @@ describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
     const res = await fetch(`${h.url}/_leadgraph/admin/${path}`, {
       method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: res.status, body: await res.json() as any };
+    return { status: res.status, body: await res.json() };
   };
 
   beforeAll(async () => {
@@ -155,7 +154,7 @@ describe.skipIf(!chrome)("developer console after merge (Chromium)", () => {
     const p = await signedIn("/console/forms/3001/8001");
     await p.getByRole("heading", { name: /Test drive/ }).waitFor();
     const [download] = await Promise.all([p.waitForEvent("download"), p.getByRole("button", { name: "Export CSV" }).click()]);
-    const fromUi = await readFile((await download.path())!, "utf8");
+    const fromUi = await readFile(await download.path(), "utf8");
     const api = await fetch(`${h.url}/ads/lead_gen/export_csv/?id=8001&type=form&format=csv&access_token=EAAB-page-acme`);
     expect(api.status).toBe(200);
     expect(fromUi).toBe(await api.text());
