@@ -68,11 +68,11 @@ export function leanGraphReads(deps: LeanReadsDeps): LeanGraphReads {
 
       served++;
       const call: LeanCall = {
-        res, url, version: m[1] ?? deps.defaultVersion, traceId: deps.traceId(), started: performance.now(), log: undefined, body: undefined, burst,
+        res, url, version: m[1] ?? deps.defaultVersion, traceId: deps.traceId(), started: performance.now(), log: undefined, ip: undefined, body: undefined, burst,
       };
       if (deps.log) {
         call.log = deps.log.child({ fbtrace_id: call.traceId });
-        call.log.info({ req: { method: "GET", url, ip: req.socket.remoteAddress } }, "incoming request");
+        call.ip = req.socket.remoteAddress;
       }
       if (params === undefined) {
         const err = refused as GraphError;
@@ -104,6 +104,8 @@ interface LeanCall {
   traceId: string;
   started: number;
   log: FastifyBaseLogger | undefined;
+  /** The client's address, for the request's log line. */
+  ip: string | undefined;
   /** Set by answer(): what the burst sends. */
   body: string | undefined;
   burst: AnswerBurst;
@@ -155,7 +157,8 @@ class AnswerBurst {
       }
       const ms = performance.now() - call.started;
       this.#observe("GET", call.url, call.res.statusCode, ms / 1000);
-      call.log?.info({ res: { statusCode: call.res.statusCode }, responseTime: ms }, "request completed");
+      // The same one line per request as Fastify's routes write (http/logger.ts).
+      call.log?.info({ req: { method: "GET", url: call.url, ip: call.ip }, res: { statusCode: call.res.statusCode }, route: "/*", responseTime: ms }, "request completed");
     }
   }
 }
