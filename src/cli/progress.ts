@@ -1,4 +1,7 @@
-import { Format, type Options, type Params, SingleBar } from "cli-progress";
+import cliProgress, { type Options, type Params } from "cli-progress";
+
+// cli-progress is CommonJS: Node's named-export detection finds SingleBar but not Format.
+const { Format, SingleBar } = cliProgress;
 
 /** A progress display that long commands update; the silent one when nobody is watching. */
 export interface Progress {
