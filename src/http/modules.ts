@@ -3,6 +3,7 @@ import { opsRoutes } from "../ops/ops-routes.ts";
 import type { Runtime } from "../runtime/runtime.ts";
 import { accessAdminModules } from "../admin/access-modules.ts";
 import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
+import { webhookStatsRoutes } from "../admin/webhook-stats-routes.ts";
 import { exportModule } from "../export/export-module.ts";
 import { clockRoutes } from "../admin/clock-routes.ts";
 import { limitsRoutes } from "../admin/limits-routes.ts";
@@ -26,6 +27,7 @@ export const httpModules: HttpModule[] = [
   ...accessAdminModules,
   opsRoutes,
   webhooksAdminRoutes,
+  webhookStatsRoutes,
   exportModule,
   clockRoutes,
   limitsRoutes,
