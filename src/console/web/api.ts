@@ -506,6 +506,10 @@ export const setClock = (change: { set?: number; advance?: string }) => admin<Cl
 
 export const deliveries = (f: DeliveryFilter) => admin<ListResult<Delivery>>("GET", `webhooks/deliveries${query({ ...f })}`);
 export const delivery = (id: string) => admin<DeliveryDetail>("GET", `webhooks/deliveries/${id}`);
+/** Delivery attempts per minute by outcome with latency percentiles (src/admin/webhook-stats-routes.ts). */
+export interface WebhookStatsCounts { delivered: number; failed: number; dropped: number; p50_ms: number | null; p95_ms: number | null; p99_ms: number | null }
+export interface WebhookStats { since: number; until: number; bucket_seconds: number; data: (WebhookStatsCounts & { start_time: number })[]; totals: WebhookStatsCounts }
+export const webhookStats = (minutes = 60) => admin<WebhookStats>("GET", `webhooks/stats${query({ minutes })}`);
 export const redeliver = (id: string) => admin<{ success: boolean; id: string }>("POST", `webhooks/deliveries/${id}/redeliver`, {});
 /** Redelivers an app's deliveries created since `since` (and before `until`), optionally of one status. */
 export const redeliverRange = (f: { app_id: string; since: number; until?: number; status?: string }) =>
