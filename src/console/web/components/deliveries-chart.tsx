@@ -31,7 +31,7 @@ function Charts({ stats }: { stats: WebhookStats }) {
       <Chart
         x={x}
         series={OUTCOMES.map((o) => ({ label: o.label, stroke: o.stroke, values: stats.data.map((b) => b[o.key]) }))}
-        caption={`${count(attempts)} delivery attempts in the last ${MINUTES} minutes, per minute by outcome: ${OUTCOMES.map((o) => `${o.label.toLowerCase()} ${count(t[o.key])}`).join(", ")}.`}
+        caption={`${count(attempts)} delivery attempt${attempts === 1 ? "" : "s"} in the last ${MINUTES} minutes, per minute by outcome: ${OUTCOMES.map((o) => `${o.label.toLowerCase()} ${count(t[o.key])}`).join(", ")}.`}
         testId="deliveries-per-minute"
       />
       <Chart
