@@ -94,7 +94,7 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
       JSON.stringify({ external_id: "j3", full_name: "Lee", created_time: "2026-11-01T00:00:00+0000" }),
       "",
     ].join("\n"));
-    const lenient = await cli(["import", file, "--form", "8001", ...dbArgs()]).catch((e) => e);
+    const lenient = await cli(["import", file, "--form", "8001", "--json", ...dbArgs()]).catch((e) => e);
     expect(lenient.code).toBe(2);
     expect(JSON.parse(lenient.stdout)).toEqual({ rows: 4, created: 2, skipped: 0, bad: 2 });
     expect(lenient.stderr).toContain("line 2: is not valid JSON");
@@ -120,9 +120,10 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
 
   it("triggers attributed leads with generated answers on a running server", async () => {
     const url = await h.listen();
-    const { stdout } = await cli(["trigger", "lead", "--form", "8001", "--ad", "7001", "--count", "5", "--platform", "ig", "--seed", "7", "--url", url, "--admin-key", h.runtime.adminKey]);
+    const { stdout } = await cli(["trigger", "lead", "--form", "8001", "--ad", "7001", "--count", "5", "--platform", "ig", "--seed", "7", "--url", url, "--admin-key", h.runtime.adminKey, "--verbose"]);
     const ids = stdout.trim().split("\n");
     expect(ids).toHaveLength(5);
+    for (const id of ids) expect(id).toMatch(/^\d+$/);
     for (const id of ids) {
       const lead = (await h.graph("GET", `/${id}`, { token: "EAAB-user-ann", query: { fields: "ad_id,platform,is_organic,field_data" } })).body;
       expect(lead).toMatchObject({ ad_id: "7001", platform: "ig", is_organic: false });

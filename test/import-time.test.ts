@@ -51,7 +51,7 @@ describe.each(databaseKinds())("import dates and interruption (%s)", (kind) => {
   it("takes a plain date, and refuses a lead dated before its form unless told to move it", async () => {
     const file = join(dir, "dates.csv");
     writeFileSync(file, "external_id,created_time,full_name\nd1,2026-11-01,Dee\nd2,2026-05-01,Early\nd3,2026-02-31,Nodate\n");
-    const first = await cli(["import", file, "--form", "8001", ...dbArgs()]).catch((e) => e);
+    const first = await cli(["import", file, "--form", "8001", "--json", ...dbArgs()]).catch((e) => e);
     expect(first.code).toBe(2);
     expect(first.stderr).toContain("line 3: created_time 2026-05-01T00:00:00+0000 is before form 8001 was created (2026-06-01T00:00:00+0000)");
     expect(first.stderr).toContain("--move-early-leads");
@@ -59,7 +59,7 @@ describe.each(databaseKinds())("import dates and interruption (%s)", (kind) => {
     expect(await createdTime("d1")).toBe("2026-11-01T00:00:00+0000");
     expect(await createdTime("d2")).toBeUndefined();
 
-    const moved = await cli(["import", file, "--form", "8001", "--move-early-leads", ...dbArgs()]).catch((e) => e);
+    const moved = await cli(["import", file, "--form", "8001", "--move-early-leads", "--json", ...dbArgs()]).catch((e) => e);
     expect(JSON.parse(moved.stdout)).toMatchObject({ created: 1, skipped: 1, bad: 1 });
     expect(await createdTime("d2")).toBe("2026-06-01T00:00:00+0000");
   }, 120_000);

@@ -54,9 +54,11 @@ describe("the README's webhook tour on a fresh demo server", () => {
   it("delivers a triggered lead to the listen relay's local endpoint, with no warning", async () => {
     const listen = await startListen(server.url, receiver.url);
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, "trigger", "lead", "--form", "8001", "--url", server.url, "--admin-key", ADMIN]);
-      const id = stdout.trim();
-      expect(id).toMatch(/^\d+$/);
+      const { stdout, stderr } = await run(process.execPath, [BIN, "trigger", "lead", "--form", "8001", "--url", server.url, "--admin-key", ADMIN, "--json"]);
+      const answer = JSON.parse(stdout) as { ids: string[]; warnings: string[] };
+      expect(answer.ids).toHaveLength(1);
+      expect(answer.warnings).toEqual([]);
+      const id = answer.ids[0]!;
       expect(stderr).not.toContain("warning");
       await receiver.waitFor(() => receiver.leadIds().includes(id));
       expect(listen.stderr()).not.toContain("warning");

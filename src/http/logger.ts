@@ -1,5 +1,6 @@
-import { LogController, type FastifyServerOptions } from "fastify";
+import { type FastifyReply, type FastifyRequest, type FastifyServerOptions, LogController } from "fastify";
 import pino from "pino";
+import pinoPretty from "pino-pretty";
 import { redactLogArgs, redactText, redactUrl, secretLogPaths } from "./redact.ts";
 
 /** Probes scraped every few seconds would drown the request log. */
@@ -12,7 +13,26 @@ export const redactedErr = (err: Error): { [key: string]: unknown; type: string;
 };
 
 /**
- * Structured JSON logs (pino). Request URLs are logged with credentials masked, by the decoded
+ * Where the server's logs go: stderr, so stdout carries only the banner (`leadgraph listening on …`,
+ * the admin key) that scripts read. A person at a terminal reads one short line per event; anything
+ * else (a file, journald, a collector) gets one JSON object per line.
+ */
+export function logDestination(tty = process.stderr.isTTY === true): NodeJS.WritableStream | pino.DestinationStream {
+  if (!tty) return pino.destination({ dest: 2, sync: true });
+  return pinoPretty({
+    destination: 2, sync: true, colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,req,res,responseTime,route",
+    messageFormat: (log, key) => (isRequestLine(log) ? requestSummary(log) : String(log[key])),
+  });
+}
+
+interface RequestLine { req: { method: string; url: string }; res: { statusCode: number }; responseTime: number }
+const isRequestLine = (log: Record<string, unknown>): log is Record<string, unknown> & RequestLine =>
+  typeof log.req === "object" && log.req !== null && typeof log.res === "object" && log.res !== null && typeof log.responseTime === "number";
+const requestSummary = (log: RequestLine): string =>
+  `${log.req.method} ${log.req.url} ${log.res.statusCode} ${log.responseTime.toFixed(1)} ms`;
+
+/**
+ * Structured logs (pino). Request URLs are logged with credentials masked, by the decoded
  * parameter name (contract/redact-secrets.ts); headers that carry credentials are never logged.
  * `stream` lets tests read what would be written.
  */
@@ -32,17 +52,36 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
         method.apply(this, redactLogArgs(args));
       },
     },
-    ...(stream ? { stream } : {}),
+    stream: stream ?? logDestination(),
   };
 }
 
+/** Whether a request is left out of the request log (probes). */
+export const isQuietPath = (url: string): boolean => QUIET_PATHS.has(url.split("?")[0] ?? "");
+
 /**
- * Every request's log lines carry `fbtrace_id`, the same id the response returns in
- * `x-fb-trace-id` and in error bodies, so a client's report leads straight to the log lines.
+ * One line per request, written when the answer is sent: method, URL (credentials masked by the
+ * `req` serializer), the route it matched, status and duration. Fastify's default is two lines
+ * (incoming, completed), which doubles the log of a busy server for no information.
+ */
+class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, route: request.routeOptions.url, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request completed");
+  }
+}
+
+/**
+ * Every request's log line carries `fbtrace_id`, the same id the response returns in
+ * `x-fb-trace-id` and in error bodies, so a client's report leads straight to the log line.
  */
 export function graphLogController(): LogController {
-  return new LogController({
+  return new OneLinePerRequest({
     requestIdLogLabel: "fbtrace_id",
-    disableRequestLogging: (req) => QUIET_PATHS.has(req.url.split("?")[0] ?? ""),
+    disableRequestLogging: (req) => isQuietPath((req as { url: string }).url),
   });
 }

@@ -2,6 +2,7 @@ import { opsRoutes } from "../ops/ops-routes.ts";
 import type { HttpModule } from "../http-kit/index.ts";
 import { accessAdminModules } from "../admin/access-modules.ts";
 import { webhooksAdminRoutes } from "../admin/webhooks-routes.ts";
+import { webhookStatsRoutes } from "../admin/webhook-stats-routes.ts";
 import { exportModule } from "../export/export-module.ts";
 import { clockRoutes } from "../admin/clock-routes.ts";
 import { limitsRoutes } from "../admin/limits-routes.ts";
@@ -21,6 +22,7 @@ export const httpModules: HttpModule[] = [
   opsRoutes,
   instancesRoutes,
   webhooksAdminRoutes,
+  webhookStatsRoutes,
   exportModule,
   clockRoutes,
   limitsRoutes,

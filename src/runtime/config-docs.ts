@@ -22,7 +22,7 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   adminKey: "Admin API key. When absent, one is generated on first start, sealed in the database and printed once.",
   metricsToken: "Bearer token /metrics requires. When absent, /metrics is open to whoever reaches the port (keep it on a private network).",
   secretKey: "Key material that seals app secrets and the admin key in the database. Every instance on one database must have the same value. Without it, a key file is created in `./.leadgraph/` (PostgreSQL) or beside the SQLite file.",
-  logLevel: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs are JSON lines on stdout.",
+  logLevel: "`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`. Logs go to stderr: JSON lines, or one readable line per event on a terminal.",
   bodyLimitBytes: "Largest body of a Graph call or an administration API request, in bytes (over it: 413).",
   importBodyLimitBytes: "Largest body of `POST /_leadgraph/admin/forms/{id}/leads` (up to 10,000 leads a call), in bytes. The admin key is checked before the body is read.",
   formBodyLimitBytes: "Largest body posted to a hosted form `/forms/{id}`, in bytes.",

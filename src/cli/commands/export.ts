@@ -1,10 +1,10 @@
 import { createWriteStream } from "node:fs";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { SingleBar } from "cli-progress";
 import { Command, Option } from "commander";
 import { parseUserTime, USER_TIME_FORMATS } from "../../domain/time.ts";
 import { urlOption, withSlash } from "../http-client.ts";
+import { startProgress } from "../progress.ts";
 
 /**
  * Counts records in CSV/TSV text as it streams by: a newline ends a record unless it is inside a
@@ -41,10 +41,15 @@ export function exportCommand(): Command {
     .addOption(new Option("--format <format>", "tsv or csv").choices(["tsv", "csv"]).default("tsv"))
     .option("--raw", "cells exactly as stored: do not neutralise formula-like cells (=, +, -, @, tab, CR) with a leading quote")
     .option("-o, --output <file>", "write to this file instead of stdout")
+    .option("--json", "with --output: print what was written as one JSON document (form, file, leads)")
+    .option("--no-progress", "no progress bar (there is none anyway when stderr is not a terminal)")
     .addOption(urlOption())
     .addOption(new Option("--token <token>", "access token (page or user token with lead access)").env("LEADGRAPH_TOKEN"))
-    .action(async (o: { form: string; from?: string; to?: string; format: string; output?: string; raw?: boolean; url: string; token?: string }) => {
+    .action(async (o: {
+      form: string; from?: string; to?: string; format: string; output?: string; raw?: boolean; url: string; token?: string; json?: boolean; progress: boolean;
+    }) => {
       if (!o.token) throw new Error("an access token is required: pass --token or set LEADGRAPH_TOKEN");
+      if (o.json && !o.output) throw new Error("--json needs --output <file>: without it the leads themselves are written to stdout");
       const url = new URL("ads/lead_gen/export_csv/", withSlash(o.url));
       url.searchParams.set("id", o.form);
       url.searchParams.set("type", "form");
@@ -59,9 +64,10 @@ export function exportCommand(): Command {
         const json = await res.json().catch(() => undefined) as { error?: { message?: string } } | undefined;
         throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
       }
-      const total = Number(res.headers.get("x-leadgraph-row-count") ?? 0);
-      const bar = new SingleBar({ stream: process.stderr, format: "export [{bar}] {value}/{total} leads | {eta_formatted} left", hideCursor: true, noTTYOutput: false }, undefined);
-      bar.start(total, 0);
+      // Our server announces the count; without the header (another server, a proxy) it is unknown.
+      const announced = res.headers.get("x-leadgraph-row-count");
+      const total = announced !== null && /^\d+$/.test(announced) ? Number(announced) : undefined;
+      const bar = startProgress({ label: "exporting", total, counts: total === undefined ? "{value} leads" : "{value}/{total} leads", enabled: o.progress });
       const counter = new RecordCounter();
       const tick = setInterval(() => bar.update(Math.max(0, counter.records - 1)), 200);
       try {
@@ -71,6 +77,8 @@ export function exportCommand(): Command {
         bar.update(Math.max(0, counter.records - 1));
         bar.stop();
       }
-      process.stderr.write(`${Math.max(0, counter.records - 1)} leads${o.output ? ` written to ${o.output}` : ""}\n`);
+      const leads = Math.max(0, counter.records - 1);
+      if (o.json) process.stdout.write(`${JSON.stringify({ form_id: o.form, file: o.output, format: o.format, leads })}\n`);
+      else process.stderr.write(`${leads} leads${o.output ? ` written to ${o.output}` : ""}\n`);
     });
 }

@@ -9,6 +9,7 @@ export function resetCommand(): Command {
     .addOption(new Option("--world <file>", "world file (JSON) to load after emptying; without it the server is left empty"))
     .addOption(urlOption())
     .addOption(adminKeyOption())
+    .addOption(new Option("--json", "print what was loaded as one JSON document (the default for this command)"))
     .action(async (o: { world?: string; url: string; adminKey?: string }) => {
       const world: unknown = o.world ? JSON.parse(await readFile(o.world, "utf8")) : undefined;
       const out = await adminCall(o.url, o.adminKey, "POST", "_leadgraph/admin/reset", world === undefined ? {} : { world });

@@ -84,7 +84,7 @@ export function tokenCommand(io: CliOutput = stdout): Command {
     .description("list tokens (never their text)")
     .option("--app <id>").option("--user <id>").option("--page <id>")
     .addOption(new Option("--type <type>").choices(["USER", "PAGE", "APP", "SYSTEM_USER"]))
-    .option("--json", "print JSON lines")
+    .option("--json", "print one JSON document: {\"data\": [tokens]}")
     .action(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
       const remote = remoteOf(cmd);
       const qs = new URLSearchParams({ limit: "200" });
@@ -94,28 +94,33 @@ export function tokenCommand(io: CliOutput = stdout): Command {
       if (o.type) qs.set("type", String(o.type));
       let next: string | undefined = `/tokens?${qs.toString()}`;
       if (!o.json) io.out("ID\tTYPE\tAPP\tUSER\tPAGE\tEXPIRES\tVALID\tPREFIX\tLABEL\n");
+      const all: unknown[] = [];
       while (next) {
         const res: any = await call(remote, "GET", next);
         for (const t of res.data) {
-          io.out(o.json ? `${JSON.stringify(t)}\n`
-            : `${[t.id, t.type, t.app_id, t.user_id ?? "-", t.page_id ?? "-", when(t.expires_at), t.is_valid ? "yes" : `no (${t.invalidated_subcode})`, t.display_prefix, t.label ?? ""].join("\t")}\n`);
+          if (o.json) all.push(t);
+          else io.out(`${[t.id, t.type, t.app_id, t.user_id ?? "-", t.page_id ?? "-", when(t.expires_at), t.is_valid ? "yes" : `no (${t.invalidated_subcode})`, t.display_prefix, t.label ?? ""].join("\t")}\n`);
         }
         next = res.paging?.next;
       }
+      if (o.json) io.out(`${JSON.stringify({ data: all })}\n`);
     });
 
   token.command("revoke")
     .description("revoke a token by id: later calls answer 190/467")
     .argument("<id>", "token id (from `token list`)")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
+    .option("--json", "print the server's answer as one JSON document")
+    .action(async (id: string, o: { json?: boolean }, cmd: Command) => {
       if (!/^\d{1,20}$/.test(id)) throw new Error(`token id must be numeric (see \`leadgraph token list\`) - got "${id.slice(0, 30)}"`);
       const res = await call(remoteOf(cmd), "DELETE", `/tokens/${id}`);
+      if (o.json) return io.out(`${JSON.stringify({ id, ...res })}\n`);
       io.out(res.revoked ? `revoked ${id}\n` : `token ${id} was already invalid (subcode ${res.already_invalid_subcode})\n`);
     });
 
   token.command("debug")
     .description("show what a token is (debug_token view): kind, app, user, page, scopes, expiry, validity")
     .argument("<token>", "the token text")
+    .option("--json", "print the debug_token view as one JSON document (the default for this command)")
     .action(async (text: string, _o: unknown, cmd: Command) => {
       const res = await call(remoteOf(cmd), "POST", "/tokens/debug", { access_token: text });
       io.out(`${JSON.stringify(res.data, null, 2)}\n`);

@@ -13,6 +13,7 @@ import type { limitsApi } from "../../admin/limits-api.ts";
 import type { pagesApi } from "../../admin/pages-api.ts";
 import type { tokensApi } from "../../admin/tokens-api.ts";
 import type { usersApi } from "../../admin/users-api.ts";
+import type { webhookStatsApi } from "../../admin/webhook-stats-api.ts";
 import type { webhooksApi } from "../../admin/webhooks-api.ts";
 
 const KEY_STORAGE = "leadgraph.adminKey";
@@ -390,6 +391,11 @@ export const setClock = (change: AdminBody<typeof clockApi.move>) => admin<Admin
 
 export const deliveries = (f: DeliveryFilter) => admin<AdminResponse<typeof webhooksApi.deliveries>>("GET", `webhooks/deliveries${query({ ...f })}`);
 export const delivery = (id: string) => admin<DeliveryDetail>("GET", `webhooks/deliveries/${id}`);
+/** Delivery attempts per minute by outcome with latency percentiles (src/admin/webhook-stats-routes.ts). */
+/** Delivery attempts per minute by outcome with latency percentiles (the server aggregates). */
+export type WebhookStats = AdminResponse<typeof webhookStatsApi.stats>;
+export type WebhookStatsCounts = WebhookStats["totals"];
+export const webhookStats = (minutes = 60) => admin<WebhookStats>("GET", `webhooks/stats${query({ minutes })}`);
 export const redeliver = (id: string) => admin<AdminResponse<typeof webhooksApi.redeliverOne>>("POST", `webhooks/deliveries/${id}/redeliver`, {});
 /** Redelivers an app's deliveries created since `since` (and before `until`), optionally of one status. */
 export const redeliverRange = (f: AdminBody<typeof webhooksApi.redeliverRange>) =>

@@ -1,3 +1,4 @@
+import type { AttemptStats, AttemptStatsQuery } from "./attempt-stats.ts";
 import type { WebhookQueueSnapshot } from "../metrics.ts";
 import type { LeadEvent } from "../model.ts";
 
@@ -117,6 +118,8 @@ export interface SubscriptionHealth {
 
 /** Storage of the webhook outbox, deliveries and their log. */
 export interface WebhookRepository {
+  /** Attempts per time bucket and outcome with latency percentiles, aggregated by the database. */
+  attemptStats(q: AttemptStatsQuery): Promise<AttemptStats>;
   /** Outbox rows not yet fanned out, oldest first; on PostgreSQL locked (skip locked) until the transaction ends. */
   claimLeadEvents(limit: number): Promise<LeadEvent[]>;
   markFannedOut(eventIds: readonly string[]): Promise<void>;

@@ -8,7 +8,9 @@ import {
 } from "../../domain/webhooks/webhook-repository.ts";
 import { lockForClaim as pgLock } from "../dialects/postgres/claim-deliveries.ts";
 import { lockForClaim as sqliteLock } from "../dialects/sqlite/claim-deliveries.ts";
+import type { AttemptStats, AttemptStatsQuery } from "../../domain/webhooks/attempt-stats.ts";
 import type { Database, WebhookAttemptsTable, WebhookDeliveriesTable } from "../schema.ts";
+import { attemptStats } from "./webhook-attempt-stats.ts";
 
 const CHUNK = 400;
 
@@ -226,6 +228,10 @@ export class KyselyWebhookRepository implements WebhookRepository {
     // Snowflake ids grow with time, so id order is creation order without a second key.
     const rows = await query.orderBy("id", "desc").limit(q.limit).execute();
     return rows.map(toDelivery);
+  }
+
+  attemptStats(q: AttemptStatsQuery): Promise<AttemptStats> {
+    return attemptStats(this.#db, q);
   }
 
   async attemptsOf(deliveryId: string): Promise<AttemptRecord[]> {
