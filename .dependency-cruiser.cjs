@@ -12,12 +12,12 @@ const DEEP_ENTRIES = {
   // The core: every file holds one rule or record type, imported by name where it is used.
   domain: [".+"],
   // Node-only helpers the contract shares between server and sync, kept off the client's index.
-  contract: ["formula-cells\\.ts", "private-files\\.ts", "redact-secrets\\.ts"],
+  contract: ["formula-cells\\.ts", "private-files\\.ts", "redact-secrets\\.ts", "wall-clock\\.ts"],
   // The assembled runtime, its configuration, and the start-up error explanations the CLI prints.
   runtime: ["runtime\\.ts", "config\\.ts", "connect-errors\\.ts"],
   // The Graph surface: the executor, its HTTP route and parameters, the pieces admin routes reuse.
   graph: [
-    "execute\\.ts", "http-route\\.ts", "params\\.ts", "input-limits\\.ts", "lean-reads\\.ts",
+    "execute\\.ts", "http-route\\.ts", "params\\.ts", "input-limits\\.ts",
     "forms/create-form-edge\\.ts", "forms/definition-error\\.ts", "nodes/form-node\\.ts", "special/token-inspection\\.ts",
   ],
   // Each HTTP module, registered by src/http/modules.ts.
@@ -25,7 +25,7 @@ const DEEP_ENTRIES = {
   export: ["export-module\\.ts"],
   "hosted-form": ["hosted-form-module\\.ts"],
   console: ["serve-console\\.ts"],
-  ops: ["ops-routes\\.ts", "database-fault-log\\.ts", "graceful-shutdown\\.ts"],
+  ops: ["ops-routes\\.ts", "database-fault-log\\.ts", "graceful-shutdown\\.ts", "instance-standing-log\\.ts"],
   // The app and its logger, started by the CLI and the testing API.
   http: ["app\\.ts", "logger\\.ts"],
   intercept: ["certificate-authority\\.ts", "intercept-proxy\\.ts", "interception\\.ts", "meta-hosts\\.ts"],

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildApp } from "../src/http/app.ts";
-import { benchDisabled } from "../src/ops/bench-switches.ts";
+import { benchDisabled } from "../src/storage/bench-switches.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import type { Config, ConfigInput } from "../src/runtime/config.ts";
@@ -93,7 +93,7 @@ async function startPostgresBenchServer(leads: number, opts: { fresh: boolean; l
  * A leadgraph server on any configuration (a PostgreSQL URL, a secret key) in its own process, for
  * benchmarks that build their database themselves and measure it as a deployment would serve it.
  */
-export function startConfiguredServer(config: ConfigInput, label: string): Promise<{ url: string; close(): Promise<void> }> {
+export function startConfiguredServer(config: ConfigInput, label: string): Promise<{ url: string; close: () => Promise<void> }> {
   return startListeningProcess(fileURLToPath(import.meta.url), ["--config", JSON.stringify(config)], label);
 }
 
@@ -109,7 +109,7 @@ async function serve(config: Config): Promise<void> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  // A comma-separated list of fast-path mechanisms to turn off (src/ops/bench-switches.ts).
+  // A comma-separated list of fast-path mechanisms to turn off (src/storage/bench-switches.ts).
   for (const m of (process.env.LEADGRAPH_BENCH_DISABLE ?? "").split(",")) if (m.trim() !== "") benchDisabled.add(m.trim());
   await serve(process.argv[2] === "--config" ? loadConfig(JSON.parse(process.argv[3]!) as ConfigInput) : benchConfig(process.argv[2]!));
 }

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { importLeads } from "../src/import/import-leads.ts";
 import { buildApp } from "../src/http/app.ts";
-import { benchDisabled, FAST_PATH_MECHANISMS } from "../src/ops/bench-switches.ts";
+import { benchDisabled, FAST_PATH_MECHANISMS } from "../src/storage/bench-switches.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";

@@ -32,7 +32,7 @@ describe.skipIf(!chrome)("console webhooks chart: attempts per minute by outcome
       method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
     });
     expect(res.status, await res.clone().text()).toBe(200);
-    return res.json() as Promise<any>;
+    return res.json();
   };
 
   beforeAll(async () => {

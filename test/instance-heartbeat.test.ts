@@ -1,10 +1,9 @@
 import { Writable } from "node:stream";
-import type { FastifyBaseLogger } from "fastify";
 import { sql } from "kysely";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
-import { ManualWallClock } from "../src/domain/wall-clock.ts";
+import { ManualWallClock } from "../src/contract/wall-clock.ts";
 import { logInstanceStanding } from "../src/ops/instance-standing-log.ts";
 import type { StandingChange } from "../src/storage/instance-node.ts";
 import { databaseKinds } from "./support/databases.ts";
@@ -29,7 +28,7 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     h.runtime.instance.listen((c) => changes.push(c));
     logged = [];
     const sink = new Writable({ write(chunk: Buffer, _enc, done) { logged.push(JSON.parse(chunk.toString("utf8"))); done(); } });
-    logInstanceStanding(h.runtime, pino({ level: "info" }, sink) as unknown as FastifyBaseLogger);
+    logInstanceStanding(h.runtime, pino({ level: "info" }, sink));
     rx = new Receiver();
     await rx.start();
     await subscribeToReceiver(h.runtime.services.store, rx.url);

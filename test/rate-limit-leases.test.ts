@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { nowSeconds } from "../src/domain/clock.ts";
 import { bucketOf, budgetFor } from "../src/domain/rate-limit/lead-budget.ts";
 import { LeadRateMeter } from "../src/domain/rate-limit/lead-rate-meter.ts";
-import { ManualWallClock } from "../src/domain/wall-clock.ts";
+import { ManualWallClock } from "../src/contract/wall-clock.ts";
 import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";

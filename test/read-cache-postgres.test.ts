@@ -56,7 +56,7 @@ describe.skipIf(!pgAvailable)("directory read cache across instances (postgres)"
     const res = which === "a"
       ? await a.app.inject({ method: "GET", url: `/9001?${query}` })
       : await appB.inject({ method: "GET", url: `/9001?${query}` });
-    return { status: res.statusCode, body: JSON.parse(res.body) as any };
+    return { status: res.statusCode, body: JSON.parse(res.body) };
   };
   const bothListening = () => until("both instances listening", async () => {
     await readOn("a");

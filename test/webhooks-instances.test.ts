@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
-import { ManualWallClock } from "../src/domain/wall-clock.ts";
+import { ManualWallClock } from "../src/contract/wall-clock.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
 import { databaseKinds } from "./support/databases.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
-import { ManualWallClock } from "../src/domain/wall-clock.ts";
+import { ManualWallClock } from "../src/contract/wall-clock.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 import { Receiver } from "./support/receiver.ts";

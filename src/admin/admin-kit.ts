@@ -77,7 +77,7 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, whole = "body
   if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) detail = "is required";
   else if (issue.code === "unrecognized_keys" && "keys" in issue) {
     const prefix = issue.path.length > 0 ? `${field}.` : "";
-    throw accessErrors.adminInvalid((issue.keys as string[]).map((k) => `${prefix}${k}`).join(", "), "is not a known field");
+    throw accessErrors.adminInvalid((issue.keys).map((k) => `${prefix}${k}`).join(", "), "is not a known field");
   } else if (issue.code === "invalid_value" && "values" in issue) detail = `must be one of ${(issue.values as unknown[]).join(", ")}`;
   else detail = `is invalid: ${detail}`;
   throw accessErrors.adminInvalid(field, detail);

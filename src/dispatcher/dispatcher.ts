@@ -9,7 +9,7 @@ import { fanOut } from "./fan-out.ts";
 import { webhookAgent } from "./post-webhook.ts";
 import { sendBatch } from "./send-batch.ts";
 import { DEFAULT_MAX_BODY_BYTES, MAX_CHANGES_PER_POST } from "../domain/webhooks/payload.ts";
-import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
+import { systemWallClock, type WallClock } from "../contract/wall-clock.ts";
 
 export interface DispatcherOptions {
   lingerMs: number;

@@ -1,5 +1,5 @@
 import { errors } from "../domain/errors.ts";
-import type { GraphExecutor, GraphMethod, GraphRequest } from "./graph-request.ts";
+import type { GraphExecutor, GraphRequest } from "./graph-request.ts";
 import { boolParam, jsonParam, mergeParams } from "./params.ts";
 
 const MAX_OPS = 50;

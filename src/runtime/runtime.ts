@@ -19,7 +19,7 @@ import {
 } from "../storage/index.ts";
 import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
 import { allocateNode, type InstanceStanding } from "../storage/index.ts";
-import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
+import { systemWallClock, type WallClock } from "../contract/wall-clock.ts";
 import type { Config } from "./config.ts";
 import { explainConnectFailure } from "./connect-errors.ts";
 import { PrometheusMetrics } from "./prometheus-metrics.ts";

@@ -31,7 +31,7 @@ export interface Connection {
   /** Lets the store cache directory rows: SQLite's counter, PostgreSQL's notifications (docs/architecture.md). */
   generation: GenerationSource;
   /** A transaction whose commit is on disk when it resolves (a lead's). */
-  durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  durableTransaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
   /** SQLite only: the session of the process's one connection. */
   sqlite?: SqliteSession;
   poolStats(): PoolStats | undefined;
@@ -39,7 +39,7 @@ export interface Connection {
   durableCommitStats(): DurableCommitStats | undefined;
   /** Lost connections, full disks, locks: each reported with the driver's code (serve logs them). */
   faults: DatabaseFaults;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The single place that chooses a driver; everything else sees only Kysely<Database>. */

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { WallClock } from "../domain/wall-clock.ts";
+import type { WallClock } from "../contract/wall-clock.ts";
 import type { Database } from "./schema.ts";
 
 const NODES = 256;

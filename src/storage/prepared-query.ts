@@ -1,6 +1,6 @@
 import { type Compilable, CompiledQuery, createQueryId, type Kysely, PostgresAdapter, type QueryResult } from "kysely";
 import type { Database } from "./schema.ts";
-import { benchDisabled } from "../ops/bench-switches.ts";
+import { benchDisabled } from "./bench-switches.ts";
 
 /**
  * Queries compiled once per dialect and run many times with new parameter values. Kysely builds and

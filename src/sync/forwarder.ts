@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
+import { systemWallClock, type WallClock } from "../contract/wall-clock.ts";
 import { rowToLead } from "./lead-row.ts";
 import type { SyncLog } from "./sync-log.ts";
 import type { SyncStore } from "./storage/sync-store.ts";

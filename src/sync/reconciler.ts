@@ -1,5 +1,5 @@
 import { CatchUpProgress } from "./catch-up-progress.ts";
-import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
+import { systemWallClock, type WallClock } from "../contract/wall-clock.ts";
 import { leadToRow } from "./lead-row.ts";
 import type { PageClients } from "./page-clients.ts";
 import type { SyncLog } from "./sync-log.ts";

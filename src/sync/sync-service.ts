@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import { systemWallClock, type WallClock } from "../domain/wall-clock.ts";
+import { systemWallClock, type WallClock } from "../contract/wall-clock.ts";
 import type { AddressInfo } from "node:net";
 import { Forwarder } from "./forwarder.ts";
 import { LeadFetcher } from "./lead-fetcher.ts";

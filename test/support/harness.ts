@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { type Clock, ManualClock } from "../../src/domain/clock.ts";
-import type { WallClock } from "../../src/domain/wall-clock.ts";
+import type { WallClock } from "../../src/contract/wall-clock.ts";
 import { buildApp } from "../../src/http/app.ts";
 import { loadConfig, type ConfigInput } from "../../src/runtime/config.ts";
 import { createRuntime, type Runtime, type RuntimeOverrides } from "../../src/runtime/runtime.ts";

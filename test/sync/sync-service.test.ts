@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FORWARD_SIGNATURE_HEADER, loadSyncConfig, syncConfigFromEnv, syncConfigFromFile, type SyncLog, SyncService } from "../../src/sync/index.ts";
-import { ManualWallClock } from "../../src/domain/wall-clock.ts";
+import { ManualWallClock } from "../../src/contract/wall-clock.ts";
 import { waitFor } from "../support/sync/sync-process.ts";
 
 const now = () => Math.floor(Date.now() / 1000);

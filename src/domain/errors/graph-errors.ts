@@ -107,13 +107,13 @@ export const errors = {
   }),
   permissionsError: entry({
     code: 200, type: "OAuthException", status: 403, authError: "invalid_request",
-    message: (detail = "Permissions error") => `(#200) ${detail}`,
+    message: (detail: string = "Permissions error") => `(#200) ${detail}`,
     docArgs: ['<detail, default "Permissions error">'],
     when: "the caller can see the object but lacks the task/role for the operation",
   }),
   permissionDenied: entry({
     code: 10, type: "OAuthException", status: 403, authError: "invalid_request",
-    message: (detail = "Permission Denied") => `(#10) ${detail}.`,
+    message: (detail: string = "Permission Denied") => `(#10) ${detail}.`,
     docArgs: ['<detail, default "Permission Denied">'],
     when: "the app lacks the capability",
   }),

@@ -254,7 +254,7 @@ function DeliveryLog({ session, query }: { session: Session; query: URLSearchPar
             {list.paging?.cursors?.after && list.paging.next && (
               <button type="button" class="secondary" onClick={() => {
                 const q = new URLSearchParams(query);
-                q.set("after", list.paging!.cursors!.after!);
+                q.set("after", list.paging!.cursors.after);
                 navigate(`/webhooks?${q}`);
               }}>Older →</button>
             )}

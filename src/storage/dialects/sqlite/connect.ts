@@ -32,8 +32,8 @@ export interface SqliteSession {
   generation: GenerationSource;
   /** Durable transactions of one turn share one fsynced COMMIT (group-commit.ts). */
   group: GroupCommit;
-  durableTransaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
-  close(): Promise<void>;
+  durableTransaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+  close: () => Promise<void>;
 }
 
 /** Opens (creating if needed) a SQLite file in WAL mode, tuned for one writer and many readers. */

@@ -1,6 +1,6 @@
 import type SQLite from "better-sqlite3";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
-import { benchDisabled } from "../../../ops/bench-switches.ts";
+import { benchDisabled } from "../../bench-switches.ts";
 
 const MAX_STATEMENTS = 500;
 
@@ -35,7 +35,7 @@ export function withStatementCache(db: SQLite.Database, onWrite: () => void = ()
     prepare(sql: string): SqliteStatement {
       const stmt = statementFor(sql);
       if (mayWrite(stmt)) onWrite();
-      return stmt as unknown as SqliteStatement;
+      return stmt;
     },
   };
 }

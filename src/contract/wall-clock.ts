@@ -1,4 +1,3 @@
-import type { Clock } from "./clock.ts";
 
 /**
  * Elapsed real time, for what must keep moving while the product's Graph-visible clock is frozen
@@ -6,7 +5,9 @@ import type { Clock } from "./clock.ts";
  * retries and timers, instance heartbeats. Production uses `systemWallClock`; tests inject a
  * `ManualWallClock` and advance it instead of sleeping.
  */
-export interface WallClock extends Clock {
+export interface WallClock {
+  /** Milliseconds since the epoch (structurally the domain's `Clock`). */
+  nowMs(): number;
   /** Resolves after `ms` of this clock's time, or at once when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
