@@ -17,8 +17,14 @@ const DEEP_ENTRIES = {
   runtime: ["runtime\\.ts", "config\\.ts", "connect-errors\\.ts"],
   // The Graph surface: the executor, its HTTP route and parameters, the pieces admin routes reuse.
   graph: [
-    "execute\\.ts", "http-route\\.ts", "params\\.ts", "input-limits\\.ts",
-    "forms/create-form-edge\\.ts", "forms/definition-error\\.ts", "nodes/form-node\\.ts", "special/token-inspection\\.ts",
+    "execute\\.ts",
+    "http-route\\.ts",
+    "params\\.ts",
+    "input-limits\\.ts",
+    "forms/create-form-edge\\.ts",
+    "forms/definition-error\\.ts",
+    "nodes/form-node\\.ts",
+    "special/token-inspection\\.ts",
   ],
   // Each HTTP module, registered by src/http/modules.ts.
   admin: ["[a-z-]+-routes\\.ts", "access-modules\\.ts"],

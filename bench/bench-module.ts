@@ -30,7 +30,8 @@ export interface BenchModule {
 
 export function formatFigure(f: BenchFigure): string {
   const num = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(2));
-  const met = f.target === undefined ? "" : (f.target.op === ">=" ? f.ratio >= f.target.value : f.ratio <= f.target.value) ? "  ok" : "  MISSED";
+  const met =
+    f.target === undefined ? "" : (f.target.op === ">=" ? f.ratio >= f.target.value : f.ratio <= f.target.value) ? "  ok" : "  MISSED";
   const target = f.target === undefined ? "" : `, target ${f.target.op} ${f.target.value.toFixed(2)}${met}`;
   return `${f.name}: ${num(f.value)} ${f.unit} (ratio ${f.ratio.toFixed(2)} vs ${f.baseline.name} ${num(f.baseline.value)} ${f.unit}${target})`;
 }

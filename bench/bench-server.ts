@@ -22,8 +22,16 @@ const benchWorld: WorldInput = {
   ad_accounts: [{ id: "act_4001", name: "Bench Ads", users: [{ user_id: "2001", role: "ADVERTISER" }] }],
   campaigns: [{ id: "5001", account_id: "act_4001", name: "Bench campaign" }],
   adsets: [{ id: "6001", campaign_id: "5001", name: "Bench ad set" }],
-  forms: [{ id: BENCH_FORM, page_id: "3001", name: "Bench form", created_time: "2026-01-01T00:00:00+0000",
-    questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }], tracking_parameters: { utm_source: "fb" } }],
+  forms: [
+    {
+      id: BENCH_FORM,
+      page_id: "3001",
+      name: "Bench form",
+      created_time: "2026-01-01T00:00:00+0000",
+      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }],
+      tracking_parameters: { utm_source: "fb" },
+    },
+  ],
   ads: [{ id: BENCH_AD, adset_id: "6001", name: "Bench ad", form_id: BENCH_FORM }],
   tokens: [{ token: BENCH_PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: SCOPES, expires_at: null }],
 };
@@ -50,7 +58,10 @@ const benchConfig = (file: string) => loadConfig({ db: file, logLevel: "silent",
  * then starts the server in a child process so the load generator and the server do not share a
  * thread. Databases are kept in the temp directory by size, so a second run starts at once.
  */
-export async function startBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void; db?: BenchDb }): Promise<BenchServer> {
+export async function startBenchServer(
+  leads: number,
+  opts: { fresh: boolean; log: (s: string) => void; db?: BenchDb },
+): Promise<BenchServer> {
   if (opts.db === "postgres") return startPostgresBenchServer(leads, { fresh: opts.fresh, log: opts.log });
   const dir = join(tmpdir(), "leadgraph-bench");
   mkdirSync(dir, { recursive: true });
@@ -76,13 +87,21 @@ export async function startBenchServer(leads: number, opts: { fresh: boolean; lo
  */
 async function startPostgresBenchServer(leads: number, opts: { fresh: boolean; log: (s: string) => void }): Promise<BenchServer> {
   const kept = await keptBenchDatabase(`lg_bench_leads_${leads}`, opts.fresh);
-  const config = { databaseUrl: kept.url, secretKey: PG_SECRET_KEY, logLevel: "silent", port: 0, adminKey: "bench-admin-key-0000" } as const;
+  const config = {
+    databaseUrl: kept.url,
+    secretKey: PG_SECRET_KEY,
+    logLevel: "silent",
+    port: 0,
+    adminKey: "bench-admin-key-0000",
+  } as const;
   if (kept.created) {
     const runtime = await createRuntime(loadConfig(config));
     await loadWorld(runtime.services, benchWorld);
     await runtime.close();
     const started = Date.now();
-    await buildPostgresLeads(kept.url, leads, Math.floor(Date.now() / 1000), (done) => opts.log(`  built ${done.toLocaleString("en-US")} leads`));
+    await buildPostgresLeads(kept.url, leads, Math.floor(Date.now() / 1000), (done) =>
+      opts.log(`  built ${done.toLocaleString("en-US")} leads`),
+    );
     opts.log(`built ${leads.toLocaleString("en-US")} leads on PostgreSQL in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   const { url, close } = await startConfiguredServer(config, "bench server (postgres)");
@@ -104,7 +123,10 @@ async function serve(config: Config): Promise<void> {
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   process.stdout.write(`listening ${url}\n`);
   process.once("SIGTERM", () => {
-    void app.close().then(() => runtime.close()).then(() => process.exit(0));
+    void app
+      .close()
+      .then(() => runtime.close())
+      .then(() => process.exit(0));
   });
 }
 

@@ -34,13 +34,26 @@ export function buildLeads(file: string, count: number, nowSeconds: number, onPr
           { name: "email", values: [`person${i}@example.com`] },
           { name: "phone_number", values: [`+1555${String(i).padStart(7, "0")}`] },
         ]);
-        insert.run(String(FIRST_ID + BigInt(i)), paid ? BENCH_AD : null, paid ? "6001" : null, paid ? "5001" : null,
-          paid ? "act_4001" : null, t, i % 4 === 0 ? "ig" : "fb", paid ? 0 : 1, fieldData);
+        insert.run(
+          String(FIRST_ID + BigInt(i)),
+          paid ? BENCH_AD : null,
+          paid ? "6001" : null,
+          paid ? "5001" : null,
+          paid ? "act_4001" : null,
+          t,
+          i % 4 === 0 ? "ig" : "fb",
+          paid ? 0 : 1,
+          fieldData,
+        );
       }
     })();
     onProgress(Math.min(count, start + chunk));
   }
-  db.prepare(`update forms set leads_count = leads_count + ?, organic_leads_count = organic_leads_count + ? where id = ?`).run(count, organic, BENCH_FORM);
+  db.prepare(`update forms set leads_count = leads_count + ?, organic_leads_count = organic_leads_count + ? where id = ?`).run(
+    count,
+    organic,
+    BENCH_FORM,
+  );
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
 }
@@ -52,14 +65,20 @@ export const leadId = (i: number): string => String(FIRST_ID + BigInt(i));
  * PostgreSQL database by the server itself (`generate_series`), in chunks so progress shows; then
  * analysed, as a database that grew through use would be.
  */
-export async function buildPostgresLeads(url: string, count: number, nowSeconds: number, onProgress: (done: number) => void): Promise<void> {
+export async function buildPostgresLeads(
+  url: string,
+  count: number,
+  nowSeconds: number,
+  onProgress: (done: number) => void,
+): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const span = 80 * 86_400;
     const chunk = 100_000;
     for (let start = 0; start < count; start += chunk) {
-      await client.query(`insert into leads (id, form_id, page_id, ad_id, adset_id, campaign_id, account_id, created_time,
+      await client.query(
+        `insert into leads (id, form_id, page_id, ad_id, adset_id, campaign_id, account_id, created_time,
           platform, is_organic, is_test, field_data, disclaimer_responses, source)
         select (${FIRST_ID} + i)::text, '${BENCH_FORM}', '3001',
           case when i % 3 <> 0 then '${BENCH_AD}' end, case when i % 3 <> 0 then '6001' end,
@@ -70,11 +89,17 @@ export async function buildPostgresLeads(url: string, count: number, nowSeconds:
             || '{"name":"email","values":["person' || i || '@example.com"]},'
             || '{"name":"phone_number","values":["+1555' || lpad(i::text, 7, '0') || '"]}]',
           '[]', 'world'
-        from generate_series($3::bigint, $4::bigint) as i`, [nowSeconds, count, start, Math.min(count, start + chunk) - 1]);
+        from generate_series($3::bigint, $4::bigint) as i`,
+        [nowSeconds, count, start, Math.min(count, start + chunk) - 1],
+      );
       onProgress(Math.min(count, start + chunk));
     }
     const organic = Math.ceil(count / 3);
-    await client.query("update forms set leads_count = leads_count + $1, organic_leads_count = organic_leads_count + $2 where id = $3", [count, organic, BENCH_FORM]);
+    await client.query("update forms set leads_count = leads_count + $1, organic_leads_count = organic_leads_count + $2 where id = $3", [
+      count,
+      organic,
+      BENCH_FORM,
+    ]);
     await client.query("analyze leads");
   } finally {
     await client.end();

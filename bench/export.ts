@@ -35,15 +35,29 @@ export async function runExportBench(opts: { leads?: number; reads?: number; dat
   const reads = opts.reads ?? 2000;
   const dir = mkdtempSync(join(tmpdir(), "leadgraph-bench-export-"));
   const file = join(dir, "bench.db");
-  const runtime = await createRuntime(loadConfig({
-    db: file, ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}), secretKey: "bench-secret-key-0123456789", adminKey: "bench-admin-key-0123456789", logLevel: "silent", clock: `manual:${NOW}`,
-  }));
+  const runtime = await createRuntime(
+    loadConfig({
+      db: file,
+      ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+      secretKey: "bench-secret-key-0123456789",
+      adminKey: "bench-admin-key-0123456789",
+      logLevel: "silent",
+      clock: `manual:${NOW}`,
+    }),
+  );
   const results: BenchResult[] = [];
   try {
     await loadWorld(runtime.services, benchWorld());
     await insertManyLeads(runtime.services.store, {
-      formId: "8001", pageId: "3001", adId: "7001", adsetId: "6001", campaignId: "5001", accountId: "act_4001",
-      count: n, newest: NOW - 60, spacingSeconds: (80 * 86_400) / n,
+      formId: "8001",
+      pageId: "3001",
+      adId: "7001",
+      adsetId: "6001",
+      campaignId: "5001",
+      accountId: "act_4001",
+      count: n,
+      newest: NOW - 60,
+      spacingSeconds: (80 * 86_400) / n,
     });
     const app = await buildApp(runtime);
     const url = await app.listen({ port: 0, host: "127.0.0.1" });
@@ -53,7 +67,9 @@ export async function runExportBench(opts: { leads?: number; reads?: number; dat
     collectGarbage();
     const idle = process.memoryUsage().rss;
     let peak = idle;
-    const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 25);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage().rss);
+    }, 25);
     let t = performance.now();
     let lines = 0;
     let bytes = 0;
@@ -80,11 +96,31 @@ export async function runExportBench(opts: { leads?: number; reads?: number; dat
     await runtime.services.store.leadExport.count({ formId: "8001", fromTime: 0, beforeTime: NOW + 1 });
     const countMs = performance.now() - t;
     results.push(
-      { name: "export rows/s (HTTP, TSV)", value: Math.round(httpRate), unit: "rows/s", note: `${n} leads, ${(bytes / 1e6).toFixed(1)} MB; target ≥ 100,000` },
-      { name: "export peak RSS above idle", value: Math.round((peak - idle) / 1e6), unit: "MB", note: "server and client in one process; target < 64" },
-      { name: `raw ${opts.databaseUrl ? "PostgreSQL" : "SQLite"} scan + TSV formatting rows/s`, value: Math.round(rawRate), unit: "rows/s", note: `${(raw.bytes / 1e6).toFixed(1)} MB` },
+      {
+        name: "export rows/s (HTTP, TSV)",
+        value: Math.round(httpRate),
+        unit: "rows/s",
+        note: `${n} leads, ${(bytes / 1e6).toFixed(1)} MB; target ≥ 100,000`,
+      },
+      {
+        name: "export peak RSS above idle",
+        value: Math.round((peak - idle) / 1e6),
+        unit: "MB",
+        note: "server and client in one process; target < 64",
+      },
+      {
+        name: `raw ${opts.databaseUrl ? "PostgreSQL" : "SQLite"} scan + TSV formatting rows/s`,
+        value: Math.round(rawRate),
+        unit: "rows/s",
+        note: `${(raw.bytes / 1e6).toFixed(1)} MB`,
+      },
       { name: "export / raw scan", value: Number((httpRate / rawRate).toFixed(2)), unit: "ratio" },
-      { name: "export row-count query", value: Math.round(countMs), unit: "ms", note: `${((countMs / exportMs) * 100).toFixed(1)}% of the export` },
+      {
+        name: "export row-count query",
+        value: Math.round(countMs),
+        unit: "ms",
+        note: `${((countMs / exportMs) * 100).toFixed(1)}% of the export`,
+      },
     );
 
     // Rate-limit accounting: the same lead read with the real meter and with none.
@@ -103,7 +139,12 @@ export async function runExportBench(opts: { leads?: number; reads?: number; dat
     results.push(
       { name: "lead read without rate-limit accounting", value: Number(bare.toFixed(3)), unit: "ms/read" },
       { name: "lead read with rate-limit accounting", value: Number(metered.toFixed(3)), unit: "ms/read" },
-      { name: "rate-limit accounting overhead", value: Number((((metered - bare) / bare) * 100).toFixed(1)), unit: "%", note: "target < 10%" },
+      {
+        name: "rate-limit accounting overhead",
+        value: Number((((metered - bare) / bare) * 100).toFixed(1)),
+        unit: "%",
+        note: "target < 10%",
+      },
     );
     await app.close();
   } finally {
@@ -125,7 +166,10 @@ const RAW_SCAN = "select id, created_time, ad_id, platform, is_organic, field_da
  * of 2,000; returns rows and bytes written. Only the server's machinery is missing, so the ratio is
  * its overhead.
  */
-async function rawExport(rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, runtime: Awaited<ReturnType<typeof createRuntime>>) {
+async function rawExport(
+  rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  runtime: Awaited<ReturnType<typeof createRuntime>>,
+) {
   const form = (await runtime.services.store.forms.get("8001"))!;
   const ad = (await runtime.services.store.directory.attributions(["7001"])).get("7001")!;
   const builder = new ExportRowBuilder(form);
@@ -139,11 +183,23 @@ async function rawExport(rows: AsyncIterable<Record<string, unknown>> | Iterable
     batch = [];
   };
   for await (const r of rows) {
-    batch.push(builder.row({
-      id: String(r.id), createdTime: Number(r.created_time), adId: r.ad_id as string | null, isOrganic: r.is_organic === 1,
-      isTest: false, platform: String(r.platform), submitterUserId: null, createdByUserId: null,
-      fieldData: String(r.field_data), disclaimerResponses: String(r.disclaimer_responses),
-    }, r.ad_id === null ? undefined : ad));
+    batch.push(
+      builder.row(
+        {
+          id: String(r.id),
+          createdTime: Number(r.created_time),
+          adId: r.ad_id as string | null,
+          isOrganic: r.is_organic === 1,
+          isTest: false,
+          platform: String(r.platform),
+          submitterUserId: null,
+          createdByUserId: null,
+          fieldData: String(r.field_data),
+          disclaimerResponses: String(r.disclaimer_responses),
+        },
+        r.ad_id === null ? undefined : ad,
+      ),
+    );
     if (batch.length === 2000) flush();
   }
   flush();
@@ -167,7 +223,10 @@ async function* pgRows(url: string): AsyncGenerator<Record<string, unknown>> {
     let after: { created_time: string; id: string } | undefined;
     for (;;) {
       const page = after
-        ? await client.query(`${RAW_SCAN} and (created_time, id) < ($1, $2) order by created_time desc, id desc limit 5000`, [after.created_time, after.id])
+        ? await client.query(`${RAW_SCAN} and (created_time, id) < ($1, $2) order by created_time desc, id desc limit 5000`, [
+            after.created_time,
+            after.id,
+          ])
         : await client.query(`${RAW_SCAN} order by created_time desc, id desc limit 5000`);
       yield* page.rows;
       if (page.rows.length < 5000) return;
@@ -188,12 +247,50 @@ export function benchWorld() {
     campaigns: [{ id: "5001", account_id: "act_4001", name: "Campaign" }],
     adsets: [{ id: "6001", campaign_id: "5001", name: "Ad set" }],
     ads: [{ id: "7001", adset_id: "6001", name: "Ad", form_id: "8001", status: "ACTIVE" as const }],
-    forms: [{
-      id: "8001", page_id: "3001", name: "Bench form", created_time: NOW - 200 * 86_400,
-      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "CUSTOM", key: "car_make", label: "Car?", options: [{ key: "honda", value: "Honda" }, { key: "kia", value: "Kia" }] }],
-      custom_disclaimer: { title: "Offers", body: { text: "Offers" }, checkboxes: [{ key: "optional_1", text: "Email me", is_required: false }] },
-    }],
-    tokens: [{ token: "EAAB-bench", type: "PAGE" as const, app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_metadata", "pages_manage_ads", "ads_management"], expires_at: null }],
+    forms: [
+      {
+        id: "8001",
+        page_id: "3001",
+        name: "Bench form",
+        created_time: NOW - 200 * 86_400,
+        questions: [
+          { type: "FULL_NAME" },
+          { type: "EMAIL" },
+          {
+            type: "CUSTOM",
+            key: "car_make",
+            label: "Car?",
+            options: [
+              { key: "honda", value: "Honda" },
+              { key: "kia", value: "Kia" },
+            ],
+          },
+        ],
+        custom_disclaimer: {
+          title: "Offers",
+          body: { text: "Offers" },
+          checkboxes: [{ key: "optional_1", text: "Email me", is_required: false }],
+        },
+      },
+    ],
+    tokens: [
+      {
+        token: "EAAB-bench",
+        type: "PAGE" as const,
+        app_id: "1001",
+        user_id: "2001",
+        page_id: "3001",
+        scopes: [
+          "leads_retrieval",
+          "pages_show_list",
+          "pages_read_engagement",
+          "pages_manage_metadata",
+          "pages_manage_ads",
+          "ads_management",
+        ],
+        expires_at: null,
+      },
+    ],
   };
 }
 

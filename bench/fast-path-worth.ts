@@ -21,23 +21,45 @@ import { insertManyLeads } from "../test/support/many-leads.ts";
 import { benchWorld } from "./export.ts";
 
 const NOW = 1_795_867_200;
-const { values } = parseArgs({ options: { leads: { type: "string", default: "30000" }, rounds: { type: "string", default: "8" }, only: { type: "string" }, ops: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    leads: { type: "string", default: "30000" },
+    rounds: { type: "string", default: "8" },
+    only: { type: "string" },
+    ops: { type: "string" },
+  },
+});
 const leads = Number(values.leads);
 const rounds = Number(values.rounds);
 const mechanisms = values.only ? values.only.split(",") : [...FAST_PATH_MECHANISMS];
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
 const dir = mkdtempSync(join(tmpdir(), "leadgraph-fast-path-"));
-const runtime = await createRuntime(loadConfig({
-  db: join(dir, "bench.db"), secretKey: "bench-secret-key-0123456789", adminKey: "bench-admin-key-0123456789", logLevel: "silent", clock: `manual:${NOW}`,
-}));
+const runtime = await createRuntime(
+  loadConfig({
+    db: join(dir, "bench.db"),
+    secretKey: "bench-secret-key-0123456789",
+    adminKey: "bench-admin-key-0123456789",
+    logLevel: "silent",
+    clock: `manual:${NOW}`,
+  }),
+);
 await loadWorld(runtime.services, benchWorld());
 await insertManyLeads(runtime.services.store, {
-  formId: "8001", pageId: "3001", adId: "7001", adsetId: "6001", campaignId: "5001", accountId: "act_4001",
-  count: leads, newest: NOW - 60, spacingSeconds: (80 * 86_400) / leads,
+  formId: "8001",
+  pageId: "3001",
+  adId: "7001",
+  adsetId: "6001",
+  campaignId: "5001",
+  accountId: "act_4001",
+  count: leads,
+  newest: NOW - 60,
+  spacingSeconds: (80 * 86_400) / leads,
 });
 const app = await buildApp(runtime);
-const ids = (await app.inject({ method: "GET", url: `/v25.0/8001/leads?fields=id&limit=500&access_token=EAAB-bench` })).json<{ data: { id: string }[] }>().data.map((l) => l.id);
+const ids = (await app.inject({ method: "GET", url: `/v25.0/8001/leads?fields=id&limit=500&access_token=EAAB-bench` }))
+  .json<{ data: { id: string }[] }>()
+  .data.map((l) => l.id);
 
 const ok = (status: number, body: string) => {
   if (status !== 200) throw new Error(`${status} ${body.slice(0, 300)}`);
@@ -95,9 +117,13 @@ const measure = async (op: () => Promise<number>) => {
   return { perSecond: (n * 1000) / ms, cpuUsPerLead: (used.user + used.system) / n };
 };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const pct = (better: number, worse: number) => `${(((better / worse) - 1) * 100).toFixed(1).padStart(6)} %`;
+const pct = (better: number, worse: number) => `${((better / worse - 1) * 100).toFixed(1).padStart(6)} %`;
 
-out(`fast-path worth: ${leads} leads, ${rounds} on/off pairs per operation, node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+out(
+  `fast-path worth: ${leads} leads, ${rounds} on/off pairs per operation, node ${process.version}, load ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
 out("Best of the pairs (least CPU per lead, highest rate) and the median; worth = what turning the mechanism off costs.");
 // Warm every path (JIT, page cache) in both states before anything is timed.
 for (let i = 0; i < 2; i++) {
@@ -122,9 +148,11 @@ for (const mech of mechanisms) {
     }
     benchDisabled.delete(mech);
     const best = { rOn: Math.max(...on.r), rOff: Math.max(...off.r), cOn: Math.min(...on.c), cOff: Math.min(...off.c) };
-    out(`${mech.padEnd(16)} ${name.padEnd(10)} CPU µs/lead on ${best.cOn.toFixed(1).padStart(6)} off ${best.cOff.toFixed(1).padStart(6)} worth ${pct(best.cOff, best.cOn)} ` +
-      `(median ${pct(median(off.c), median(on.c))}) | rate on ${String(Math.round(best.rOn)).padStart(6)}/s off ${String(Math.round(best.rOff)).padStart(6)}/s worth ${pct(best.rOn, best.rOff)} ` +
-      `(median ${pct(median(on.r), median(off.r))}) | load ${loadavg()[0]!.toFixed(1)}`);
+    out(
+      `${mech.padEnd(16)} ${name.padEnd(10)} CPU µs/lead on ${best.cOn.toFixed(1).padStart(6)} off ${best.cOff.toFixed(1).padStart(6)} worth ${pct(best.cOff, best.cOn)} ` +
+        `(median ${pct(median(off.c), median(on.c))}) | rate on ${String(Math.round(best.rOn)).padStart(6)}/s off ${String(Math.round(best.rOff)).padStart(6)}/s worth ${pct(best.rOn, best.rOff)} ` +
+        `(median ${pct(median(on.r), median(off.r))}) | load ${loadavg()[0]!.toFixed(1)}`,
+    );
   }
 }
 await app.close();

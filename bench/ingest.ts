@@ -39,8 +39,25 @@ const WORLD = {
   apps: [{ id: "1001", name: "Bench", secret: "bench-secret-1" }],
   users: [{ id: "2001", name: "Bench User" }],
   pages: [{ id: "3001", name: "Bench Page", roles: [{ user_id: "2001", tasks: ["ADVERTISE", "MANAGE"] }] }],
-  forms: [{ id: "8001", page_id: "3001", name: "Bench form", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "CUSTOM", key: "note", label: "Note" }] }],
-  tokens: [{ token: "EAAB-bench-page", type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["ads_management", "pages_manage_ads"], expires_at: null }],
+  forms: [
+    {
+      id: "8001",
+      page_id: "3001",
+      name: "Bench form",
+      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "CUSTOM", key: "note", label: "Note" }],
+    },
+  ],
+  tokens: [
+    {
+      token: "EAAB-bench-page",
+      type: "PAGE",
+      app_id: "1001",
+      user_id: "2001",
+      page_id: "3001",
+      scopes: ["ads_management", "pages_manage_ads"],
+      expires_at: null,
+    },
+  ],
 };
 
 /** Visitors submitting at the same time, each on its own keep-alive connection. */
@@ -70,11 +87,30 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
 
 function leadRow(runtime: Runtime, i: number) {
   return {
-    id: runtime.services.ids.next(), form_id: "8001", page_id: "3001", ad_id: null, adset_id: null, campaign_id: null, account_id: null,
-    created_time: 1_795_000_000 + i, platform: "fb", is_organic: 1, is_test: 0,
-    field_data: JSON.stringify([{ name: "full_name", values: [`P ${i}`] }, { name: "email", values: [`p${i}@example.com`] }, { name: "note", values: ["hi"] }]),
-    disclaimer_responses: "[]", partner_name: null, retailer_item_id: null, created_by_app_id: null, created_by_user_id: null,
-    submitter_user_id: null, source: "admin", external_id: null,
+    id: runtime.services.ids.next(),
+    form_id: "8001",
+    page_id: "3001",
+    ad_id: null,
+    adset_id: null,
+    campaign_id: null,
+    account_id: null,
+    created_time: 1_795_000_000 + i,
+    platform: "fb",
+    is_organic: 1,
+    is_test: 0,
+    field_data: JSON.stringify([
+      { name: "full_name", values: [`P ${i}`] },
+      { name: "email", values: [`p${i}@example.com`] },
+      { name: "note", values: ["hi"] },
+    ]),
+    disclaimer_responses: "[]",
+    partner_name: null,
+    retailer_item_id: null,
+    created_by_app_id: null,
+    created_by_user_id: null,
+    submitter_user_id: null,
+    source: "admin",
+    external_id: null,
   };
 }
 
@@ -105,7 +141,10 @@ async function commitsOf(url: string): Promise<{ commits: number; bodies: number
   return commits > 0 ? { commits, bodies: figure("leadgraph_sqlite_durable_transactions_total") } : undefined;
 }
 
-function perCommit(before: Awaited<ReturnType<typeof commitsOf>>, after: Awaited<ReturnType<typeof commitsOf>>): { leadsPerCommit?: number } {
+function perCommit(
+  before: Awaited<ReturnType<typeof commitsOf>>,
+  after: Awaited<ReturnType<typeof commitsOf>>,
+): { leadsPerCommit?: number } {
   if (!before || !after || after.commits === before.commits) return {};
   return { leadsPerCommit: (after.bodies - before.bodies) / (after.commits - before.commits) };
 }
@@ -116,8 +155,13 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
   // One load generator is one client address: the hosted form's per-address and per-form limits
   // (20 and 600 a minute by default) would refuse it at once, and the bench measures intake, not them.
   const config = {
-    db: join(dir, "bench.db"), ...(opts.postgresUrl ? { databaseUrl: opts.postgresUrl } : {}), secretKey: "bench-key-bench-key-bench", logLevel: "silent", port: 0,
-    hostedFormSubmitsPerAddress: 1_000_000_000, hostedFormSubmitsPerForm: 1_000_000_000,
+    db: join(dir, "bench.db"),
+    ...(opts.postgresUrl ? { databaseUrl: opts.postgresUrl } : {}),
+    secretKey: "bench-key-bench-key-bench",
+    logLevel: "silent",
+    port: 0,
+    hostedFormSubmitsPerAddress: 1_000_000_000,
+    hostedFormSubmitsPerForm: 1_000_000_000,
   } as const;
   const runtime = await createRuntime(loadConfig(config));
   const results: IngestResult[] = [];
@@ -132,9 +176,16 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
     // HTTP paths and the two rates are averaged (as the read benchmarks do with their baselines).
     const single = 1000 * scale;
     let rawRow = 0;
-    const rawSingleRate = async () => perSecond(single / 2, await durably(runtime, () => timed(async () => {
-      for (let i = 0; i < single / 2; i++, rawRow++) await db.transaction().execute((tx) => tx.insertInto("leads").values(leadRow(runtime, rawRow)).execute());
-    })));
+    const rawSingleRate = async () =>
+      perSecond(
+        single / 2,
+        await durably(runtime, () =>
+          timed(async () => {
+            for (let i = 0; i < single / 2; i++, rawRow++)
+              await db.transaction().execute((tx) => tx.insertInto("leads").values(leadRow(runtime, rawRow)).execute());
+          }),
+        ),
+      );
     // Every path is warmed up (JIT, statement caches) before it is timed, the raw loop too: a server
     // runs warm, and the hosted POST's first thousand requests average ~30 % slower than the next.
     const warmup = 1000 * scale;
@@ -156,14 +207,23 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
       };
 
       const hostedN = 1000 * scale;
-      const tokens = await concurrently(hostedN + warmup, async () => /name="_token" value="([^"]+)"/.exec((await call("GET", "/forms/8001")).text)![1]!);
-      const submit = (from: number, n: number) => concurrently(n, async (i) => {
-        const res = await call("POST", "/forms/8001", {
-          type: "application/x-www-form-urlencoded",
-          text: new URLSearchParams({ _token: tokens[from + i]!, "answer:full_name": `Hosted ${from + i}`, "answer:email": `h${from + i}@example.com`, "answer:note": "hi" }).toString(),
+      const tokens = await concurrently(
+        hostedN + warmup,
+        async () => /name="_token" value="([^"]+)"/.exec((await call("GET", "/forms/8001")).text)![1]!,
+      );
+      const submit = (from: number, n: number) =>
+        concurrently(n, async (i) => {
+          const res = await call("POST", "/forms/8001", {
+            type: "application/x-www-form-urlencoded",
+            text: new URLSearchParams({
+              _token: tokens[from + i]!,
+              "answer:full_name": `Hosted ${from + i}`,
+              "answer:email": `h${from + i}@example.com`,
+              "answer:note": "hi",
+            }).toString(),
+          });
+          if (res.status !== 200) throw new Error(`hosted POST answered ${res.status}`);
         });
-        if (res.status !== 200) throw new Error(`hosted POST answered ${res.status}`);
-      });
       await submit(0, warmup);
       const hostedCommits = await commitsOf(server.url);
       const hostedMs = await timed(() => submit(warmup, hostedN));
@@ -174,22 +234,38 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
       const testN = 1000 * scale;
       const formIds = await concurrently(testN + warmup, async (i) => {
         const res = await call("POST", "/3001/leadgen_forms?access_token=EAAB-bench-page", {
-          type: "application/json", text: JSON.stringify({ name: `F${i}`, questions: [{ type: "EMAIL" }] }),
+          type: "application/json",
+          text: JSON.stringify({ name: `F${i}`, questions: [{ type: "EMAIL" }] }),
         });
         return (JSON.parse(res.text) as { id: string }).id;
       });
-      const createTestLeads = (ids: string[]) => concurrently(ids.length, async (i) => {
-        const res = await call("POST", `/${ids[i]}/test_leads?access_token=EAAB-bench-page`);
-        if (res.status !== 200) throw new Error(`test lead answered ${res.status}: ${res.text}`);
-      });
+      const createTestLeads = (ids: string[]) =>
+        concurrently(ids.length, async (i) => {
+          const res = await call("POST", `/${ids[i]}/test_leads?access_token=EAAB-bench-page`);
+          if (res.status !== 200) throw new Error(`test lead answered ${res.status}: ${res.text}`);
+        });
       await createTestLeads(formIds.slice(0, warmup));
       const testCommits = await commitsOf(server.url);
       const testMs = await timed(() => createTestLeads(formIds.slice(warmup)));
       const testPerCommit = perCommit(testCommits, await commitsOf(server.url));
       const testLeads = perSecond(testN, testMs);
       const rawSingle = Math.round((rawBefore + (await rawSingleRate())) / 2);
-      results.push({ name: "hosted-form POST (HTTP)", leadsPerSecond: hosted, baselinePerSecond: rawSingle, ratio: hosted / rawSingle, target: 0.4, ...hostedPerCommit });
-      results.push({ name: "test-lead creation (HTTP)", leadsPerSecond: testLeads, baselinePerSecond: rawSingle, ratio: testLeads / rawSingle, target: 0.4, ...testPerCommit });
+      results.push({
+        name: "hosted-form POST (HTTP)",
+        leadsPerSecond: hosted,
+        baselinePerSecond: rawSingle,
+        ratio: hosted / rawSingle,
+        target: 0.4,
+        ...hostedPerCommit,
+      });
+      results.push({
+        name: "test-lead creation (HTTP)",
+        leadsPerSecond: testLeads,
+        baselinePerSecond: rawSingle,
+        ratio: testLeads / rawSingle,
+        target: 0.4,
+        ...testPerCommit,
+      });
     } finally {
       await http.close();
       await server.close();
@@ -199,27 +275,36 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
     // after its first batches), and the raw loop runs half before and half after the import, averaged.
     const batched = 20_000 * scale;
     let rawBatchRow = 0;
-    const rawBatchRate = (n: number) => durably(runtime, () => timed(async () => {
-      for (const end = rawBatchRow + n; rawBatchRow < end; rawBatchRow += 1000) {
-        const i = rawBatchRow;
-        const batchEnd = Math.min(i + 1000, end);
-        await db.transaction().execute(async (tx) => {
-          for (let j = i; j < batchEnd; j += 400) {
-            await tx.insertInto("leads").values(Array.from({ length: Math.min(400, batchEnd - j) }, (_, k) => leadRow(runtime, j + k))).execute();
+    const rawBatchRate = (n: number) =>
+      durably(runtime, () =>
+        timed(async () => {
+          for (const end = rawBatchRow + n; rawBatchRow < end; rawBatchRow += 1000) {
+            const i = rawBatchRow;
+            const batchEnd = Math.min(i + 1000, end);
+            await db.transaction().execute(async (tx) => {
+              for (let j = i; j < batchEnd; j += 400) {
+                await tx
+                  .insertInto("leads")
+                  .values(Array.from({ length: Math.min(400, batchEnd - j) }, (_, k) => leadRow(runtime, j + k)))
+                  .execute();
+              }
+            });
           }
-        });
-      }
-    })).then((ms) => perSecond(n, ms));
+        }),
+      ).then((ms) => perSecond(n, ms));
     const importRate = async (name: string, n: number) => {
       const file = join(dir, `${name}.csv`);
       const out = createWriteStream(file);
       out.write("external_id,full_name,email,note\n");
       for (let i = 0; i < n; i++) out.write(`${name}${i},Person ${i},p${i}@example.com,hello\n`);
       await new Promise<void>((r) => out.end(() => r()));
-      return perSecond(n, await timed(async () => {
-        const s = await importLeads(runtime.services, { file, formId: "8001", format: "csv" });
-        if (s.created !== n) throw new Error(`import created ${s.created}`);
-      }));
+      return perSecond(
+        n,
+        await timed(async () => {
+          const s = await importLeads(runtime.services, { file, formId: "8001", format: "csv" });
+          if (s.created !== n) throw new Error(`import created ${s.created}`);
+        }),
+      );
     };
     const importWarmup = 2000 * scale;
     await rawBatchRate(importWarmup);
@@ -227,7 +312,13 @@ export async function benchIngest(opts: { postgresUrl?: string; scale?: number }
     const rawBatchBefore = await rawBatchRate(batched / 2);
     const imported = await importRate("import", batched);
     const rawBatch = Math.round((rawBatchBefore + (await rawBatchRate(batched / 2))) / 2);
-    results.push({ name: "import (CSV, 1000/batch)", leadsPerSecond: imported, baselinePerSecond: rawBatch, ratio: imported / rawBatch, target: 0.4 });
+    results.push({
+      name: "import (CSV, 1000/batch)",
+      leadsPerSecond: imported,
+      baselinePerSecond: rawBatch,
+      ratio: imported / rawBatch,
+      target: 0.4,
+    });
     return results;
   } finally {
     await runtime.close();
@@ -243,6 +334,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     ...(scaleAt > 0 ? { scale: Number(process.argv[scaleAt + 1]) } : {}),
   });
   for (const r of results) {
-    process.stdout.write(`${r.name.padEnd(28)} ${String(r.leadsPerSecond).padStart(7)} leads/s  baseline ${String(r.baselinePerSecond).padStart(7)}/s  ratio ${r.ratio.toFixed(2)} (target ≥ ${r.target}) ${r.ratio >= r.target ? "ok" : "BELOW TARGET"}${r.leadsPerCommit ? `, ${r.leadsPerCommit.toFixed(1)} leads per fsync` : ""}\n`);
+    process.stdout.write(
+      `${r.name.padEnd(28)} ${String(r.leadsPerSecond).padStart(7)} leads/s  baseline ${String(r.baselinePerSecond).padStart(7)}/s  ratio ${r.ratio.toFixed(2)} (target ≥ ${r.target}) ${r.ratio >= r.target ? "ok" : "BELOW TARGET"}${r.leadsPerCommit ? `, ${r.leadsPerCommit.toFixed(1)} leads per fsync` : ""}\n`,
+    );
   }
 }

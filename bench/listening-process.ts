@@ -4,7 +4,11 @@ import { spawn } from "node:child_process";
  * Runs a TypeScript module in its own Node process and waits for the `listening <url>` line it
  * prints, so every server a benchmark measures starts (and stops) the same way.
  */
-export async function startListeningProcess(module: string, args: string[], label: string): Promise<{ url: string; close: () => Promise<void> }> {
+export async function startListeningProcess(
+  module: string,
+  args: string[],
+  label: string,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const child = spawn(process.execPath, ["--import", "tsx", module, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";

@@ -4,7 +4,11 @@ import { Pool } from "undici";
  * Requests per second against one URL: `connections` keep-alive connections each sending requests
  * back to back for `seconds`. Every answer must be 200 (a benchmark of errors is no benchmark).
  */
-export async function requestsPerSecond(origin: string, path: () => string, opts: { connections: number; seconds: number }): Promise<number> {
+export async function requestsPerSecond(
+  origin: string,
+  path: () => string,
+  opts: { connections: number; seconds: number },
+): Promise<number> {
   const pool = new Pool(origin, { connections: opts.connections, pipelining: 1 });
   const deadline = performance.now() + opts.seconds * 1000;
   let done = 0;

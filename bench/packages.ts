@@ -62,8 +62,12 @@ export async function benchPackages(log: (line: string) => void): Promise<string
   const bare = await wallMs(["-e", "0"]);
   const help = await wallMs(["bin/leadgraph.js", "--help"], compiled);
   const serveHelp = await wallMs(["bin/leadgraph.js", "serve", "--help"], compiled);
-  lines.push(`packages leadgraph --help: ${help.toFixed(0)} ms wall (median of 7; bare node start ${bare.toFixed(0)} ms; target <= 300 ms${help <= 300 ? "  ok" : "  MISSED"})`);
-  lines.push(`packages leadgraph serve --help: ${serveHelp.toFixed(0)} ms wall (median of 7; target <= 300 ms${serveHelp <= 300 ? "  ok" : "  MISSED"})`);
+  lines.push(
+    `packages leadgraph --help: ${help.toFixed(0)} ms wall (median of 7; bare node start ${bare.toFixed(0)} ms; target <= 300 ms${help <= 300 ? "  ok" : "  MISSED"})`,
+  );
+  lines.push(
+    `packages leadgraph serve --help: ${serveHelp.toFixed(0)} ms wall (median of 7; target <= 300 ms${serveHelp <= 300 ? "  ok" : "  MISSED"})`,
+  );
 
   const starts: { importMs: number; startMs: number; startCpuMs: number; resetMs: number }[] = [];
   for (let i = 0; i < 5; i++) {
@@ -71,20 +75,33 @@ export async function benchPackages(log: (line: string) => void): Promise<string
     starts.push(JSON.parse(stdout) as (typeof starts)[number]);
   }
   const start = median(starts.map((s) => s.startMs));
-  lines.push(`packages testing API start to ready: ${start.toFixed(0)} ms (median of 5; ${median(starts.map((s) => s.startCpuMs)).toFixed(0)} ms of CPU; import of leadgraph/testing ${median(starts.map((s) => s.importMs)).toFixed(0)} ms, reset ${median(starts.map((s) => s.resetMs)).toFixed(0)} ms; target < 1000 ms${start < 1000 ? "  ok" : "  MISSED"})`);
+  lines.push(
+    `packages testing API start to ready: ${start.toFixed(0)} ms (median of 5; ${median(starts.map((s) => s.startCpuMs)).toFixed(0)} ms of CPU; import of leadgraph/testing ${median(starts.map((s) => s.importMs)).toFixed(0)} ms, reset ${median(starts.map((s) => s.resetMs)).toFixed(0)} ms; target < 1000 ms${start < 1000 ? "  ok" : "  MISSED"})`,
+  );
 
   const work = mkdtempSync(join(tmpdir(), "lg-bench-packages-"));
   try {
     const packs = join(work, "packs");
     mkdirSync(packs);
-    const [client] = JSON.parse(await npm(["pack", "--ignore-scripts", "--json", "-w", "@leadgraph/client", "--pack-destination", packs], ROOT)) as { size: number; unpackedSize: number; entryCount: number }[];
-    lines.push(`packages @leadgraph/client: ${(client!.size / 1024).toFixed(1)} kB packed, ${(client!.unpackedSize / 1024).toFixed(1)} kB installed, ${client!.entryCount} files, 0 dependencies`);
-    const [server] = JSON.parse(await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", packs], ROOT)) as { filename: string; size: number; unpackedSize: number }[];
+    const [client] = JSON.parse(
+      await npm(["pack", "--ignore-scripts", "--json", "-w", "@leadgraph/client", "--pack-destination", packs], ROOT),
+    ) as { size: number; unpackedSize: number; entryCount: number }[];
+    lines.push(
+      `packages @leadgraph/client: ${(client!.size / 1024).toFixed(1)} kB packed, ${(client!.unpackedSize / 1024).toFixed(1)} kB installed, ${client!.entryCount} files, 0 dependencies`,
+    );
+    const [server] = JSON.parse(await npm(["pack", "--ignore-scripts", "--json", "--pack-destination", packs], ROOT)) as {
+      filename: string;
+      size: number;
+      unpackedSize: number;
+    }[];
     const project = join(work, "server");
     await installServer(project, join(packs, server!.filename));
-    const modules = readdirSync(join(project, "node_modules")).filter((n) => !n.startsWith(".")).flatMap((n) =>
-      n.startsWith("@") ? readdirSync(join(project, "node_modules", n)).map((m) => `${n}/${m}`) : [n]);
-    lines.push(`packages leadgraph installed: ${(diskBytes(join(project, "node_modules")) / 1048576).toFixed(1)} MB in node_modules, ${modules.length} top-level packages (tarball ${(server!.size / 1024).toFixed(0)} kB packed, ${(server!.unpackedSize / 1048576).toFixed(1)} MB unpacked)`);
+    const modules = readdirSync(join(project, "node_modules"))
+      .filter((n) => !n.startsWith("."))
+      .flatMap((n) => (n.startsWith("@") ? readdirSync(join(project, "node_modules", n)).map((m) => `${n}/${m}`) : [n]));
+    lines.push(
+      `packages leadgraph installed: ${(diskBytes(join(project, "node_modules")) / 1048576).toFixed(1)} MB in node_modules, ${modules.length} top-level packages (tarball ${(server!.size / 1024).toFixed(0)} kB packed, ${(server!.unpackedSize / 1048576).toFixed(1)} MB unpacked)`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

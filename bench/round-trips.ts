@@ -23,7 +23,9 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 const db = await freshBenchDatabase();
 try {
   // Page 3001 with 5,000 recent leads: a budget large enough for reads to be charged in blocks.
-  const runtime = await createRuntime(loadConfig({ db: ":unused:", databaseUrl: db.url, secretKey: "bench-secret-key-0123456789", logLevel: "silent", port: 0 }));
+  const runtime = await createRuntime(
+    loadConfig({ db: ":unused:", databaseUrl: db.url, secretKey: "bench-secret-key-0123456789", logLevel: "silent", port: 0 }),
+  );
   await loadWorld(runtime.services, exampleWorld(5_000));
   const app = await buildApp(runtime);
   const cases: [string, "GET" | "POST", string][] = [
@@ -35,9 +37,16 @@ try {
     const counts: number[] = [];
     for (let i = 0; i < 6; i++) {
       // One test lead per form at a time: each write gets a new form (made before counting).
-      const form = method === "POST"
-        ? (await app.inject({ method: "POST", url: "/3001/leadgen_forms?access_token=EAAB-page-acme", payload: { name: `F${i}`, questions: [{ type: "EMAIL" }] } })).json<{ id: string }>().id
-        : "";
+      const form =
+        method === "POST"
+          ? (
+              await app.inject({
+                method: "POST",
+                url: "/3001/leadgen_forms?access_token=EAAB-page-acme",
+                payload: { name: `F${i}`, questions: [{ type: "EMAIL" }] },
+              })
+            ).json<{ id: string }>().id
+          : "";
       const before = statements;
       const res = await app.inject({ method, url: url.replace("{form}", form) });
       if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);

@@ -45,29 +45,53 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
   {
     name: "ingest",
     dbs: ["sqlite", "postgres"],
-    run: (small, db) => onEmpty(db, async (postgresUrl) => (await benchIngest({ scale: small ? 0.05 : 1, ...(postgresUrl ? { postgresUrl } : {}) })).map((r) => ({
-      key: `ingest ${r.name}`, value: r.leadsPerSecond, unit: "leads/s",
-      text: `ingest ${r.name}: ${r.leadsPerSecond} leads/s (ratio ${r.ratio.toFixed(2)} vs raw ${r.baselinePerSecond}/s, target >= ${r.target}${r.leadsPerCommit ? `; ${r.leadsPerCommit.toFixed(1)} leads per fsync` : ""})`,
-    }))),
+    run: (small, db) =>
+      onEmpty(db, async (postgresUrl) =>
+        (await benchIngest({ scale: small ? 0.05 : 1, ...(postgresUrl ? { postgresUrl } : {}) })).map((r) => ({
+          key: `ingest ${r.name}`,
+          value: r.leadsPerSecond,
+          unit: "leads/s",
+          text: `ingest ${r.name}: ${r.leadsPerSecond} leads/s (ratio ${r.ratio.toFixed(2)} vs raw ${r.baselinePerSecond}/s, target >= ${r.target}${r.leadsPerCommit ? `; ${r.leadsPerCommit.toFixed(1)} leads per fsync` : ""})`,
+        })),
+      ),
   },
   {
     name: "webhooks",
     dbs: ["sqlite", "postgres"],
-    run: (small, db) => onEmpty(db, async (databaseUrl) => {
-      const wh = await benchWebhooks({ ...(small ? { rates: [50], seconds: 1, backlog: 500 } : {}), ...(databaseUrl ? { databaseUrl } : {}) });
-      return [
-        ...wh.latency.map((l) => ({ key: `webhook p99 at ${l.rate} leads/s`, value: l.p99Ms, unit: "ms", text: `webhooks at ${l.rate} leads/s: p50 ${l.p50Ms} / p99 ${l.p99Ms} / max ${l.maxMs} ms (${l.leads} leads)` })),
-        { key: "webhook backlog throughput", value: wh.throughput.leadsPerSecond, unit: "leads/s", text: `webhooks backlog: ${wh.throughput.leadsPerSecond} leads/s (${wh.throughput.leads} leads in ${wh.throughput.posts} POSTs; raw POST baseline ${wh.baseline.postsPerSecond} POSTs/s)` },
-      ];
-    }),
+    run: (small, db) =>
+      onEmpty(db, async (databaseUrl) => {
+        const wh = await benchWebhooks({
+          ...(small ? { rates: [50], seconds: 1, backlog: 500 } : {}),
+          ...(databaseUrl ? { databaseUrl } : {}),
+        });
+        return [
+          ...wh.latency.map((l) => ({
+            key: `webhook p99 at ${l.rate} leads/s`,
+            value: l.p99Ms,
+            unit: "ms",
+            text: `webhooks at ${l.rate} leads/s: p50 ${l.p50Ms} / p99 ${l.p99Ms} / max ${l.maxMs} ms (${l.leads} leads)`,
+          })),
+          {
+            key: "webhook backlog throughput",
+            value: wh.throughput.leadsPerSecond,
+            unit: "leads/s",
+            text: `webhooks backlog: ${wh.throughput.leadsPerSecond} leads/s (${wh.throughput.leads} leads in ${wh.throughput.posts} POSTs; raw POST baseline ${wh.baseline.postsPerSecond} POSTs/s)`,
+          },
+        ];
+      }),
   },
   {
     name: "export",
     dbs: ["sqlite", "postgres"],
-    run: (small, db) => onEmpty(db, async (databaseUrl) => (await runExportBench({ ...(small ? { leads: 2_000, reads: 100 } : {}), ...(databaseUrl ? { databaseUrl } : {}) })).map((r) => ({
-      key: `export ${r.name.replace(/ (SQLite|PostgreSQL) /, " ")}`, value: Number(r.value), unit: r.unit,
-      text: `export ${r.name}: ${r.value} ${r.unit}${r.note ? `  (${r.note})` : ""}`,
-    }))),
+    run: (small, db) =>
+      onEmpty(db, async (databaseUrl) =>
+        (await runExportBench({ ...(small ? { leads: 2_000, reads: 100 } : {}), ...(databaseUrl ? { databaseUrl } : {}) })).map((r) => ({
+          key: `export ${r.name.replace(/ (SQLite|PostgreSQL) /, " ")}`,
+          value: Number(r.value),
+          unit: r.unit,
+          text: `export ${r.name}: ${r.value} ${r.unit}${r.note ? `  (${r.note})` : ""}`,
+        })),
+      ),
   },
   {
     name: "packages",
@@ -77,13 +101,18 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
   {
     name: "sync",
     dbs: ["sqlite", "postgres"],
-    run: (small, db) => onEmpty(db, async (databaseUrl) => {
-      const r = await benchSyncCatchUp({ leads: small ? 2_000 : 100_000, log, ...(databaseUrl ? { databaseUrl } : {}) });
-      return [{
-        key: "sync catch-up", value: Math.round(r.syncLeadsPerSec), unit: "leads/s",
-        text: `sync catch-up: ${Math.round(r.syncLeadsPerSec)} leads/s (ratio ${r.ratio.toFixed(2)} vs raw bulk read ${Math.round(r.rawLeadsPerSec)} leads/s, ${r.leads} leads, target >= 0.50)`,
-      }];
-    }),
+    run: (small, db) =>
+      onEmpty(db, async (databaseUrl) => {
+        const r = await benchSyncCatchUp({ leads: small ? 2_000 : 100_000, log, ...(databaseUrl ? { databaseUrl } : {}) });
+        return [
+          {
+            key: "sync catch-up",
+            value: Math.round(r.syncLeadsPerSec),
+            unit: "leads/s",
+            text: `sync catch-up: ${Math.round(r.syncLeadsPerSec)} leads/s (ratio ${r.ratio.toFixed(2)} vs raw bulk read ${Math.round(r.rawLeadsPerSec)} leads/s, ${r.leads} leads, target >= 0.50)`,
+          },
+        ];
+      }),
   },
   {
     name: "scaling",
@@ -92,10 +121,13 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
       const sc = await scalingBenchmark({ pgAdminUrl: benchPgUrl(), leads: small ? 300 : 10_000, durationMs: small ? 1_500 : 10_000, log });
       return [
         ...sc.runs.map((r) => ({
-          key: `scaling, ${r.instances} instance(s)`, value: r.requestsPerSecond, unit: "req/s",
-          text: `scaling ${r.instances} instance(s): ${r.requestsPerSecond} req/s offered ${r.offeredPerSecond}/s, ${r.errors} errors, `
-            + `CPU per request ${r.cpuMsPerRequest.toFixed(3)} ms, ${r.netCpuMsPerRequest.toFixed(3)} ms net of idle (${r.idleCpuMsPerSecond.toFixed(1)} ms/s per idle instance; `
-            + `per instance ${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join("/")} ms over ${r.seconds.toFixed(1)} s)`,
+          key: `scaling, ${r.instances} instance(s)`,
+          value: r.requestsPerSecond,
+          unit: "req/s",
+          text:
+            `scaling ${r.instances} instance(s): ${r.requestsPerSecond} req/s offered ${r.offeredPerSecond}/s, ${r.errors} errors, ` +
+            `CPU per request ${r.cpuMsPerRequest.toFixed(3)} ms, ${r.netCpuMsPerRequest.toFixed(3)} ms net of idle (${r.idleCpuMsPerSecond.toFixed(1)} ms/s per idle instance; ` +
+            `per instance ${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join("/")} ms over ${r.seconds.toFixed(1)} s)`,
         })),
         { key: "scaling note", value: Number.NaN, unit: "", text: `scaling: ${sc.note}` },
       ];
@@ -129,7 +161,8 @@ if (values.help) {
   out(USAGE);
   process.exit(0);
 }
-const dbs: BenchDb[] | undefined = values.db === "both" ? ["sqlite", "postgres"] : values.db === "sqlite" || values.db === "postgres" ? [values.db] : undefined;
+const dbs: BenchDb[] | undefined =
+  values.db === "both" ? ["sqlite", "postgres"] : values.db === "sqlite" || values.db === "postgres" ? [values.db] : undefined;
 if (!dbs) {
   log(`unknown --db ${values.db}\n${USAGE}`);
   process.exit(2);
@@ -147,8 +180,12 @@ if (unknown.length) {
   process.exit(2);
 }
 const selected = benchModules.filter((m) => !only || only.includes(m.name));
-out(`leadgraph benchmarks: ${leads.toLocaleString("en-US")} leads (${dbs.join(" and ")}), ${seconds} s loops, node ${process.version}, ` +
-  `${cpus().length} cpus (${cpus()[0]?.model.trim() ?? "unknown"}), load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+out(
+  `leadgraph benchmarks: ${leads.toLocaleString("en-US")} leads (${dbs.join(" and ")}), ${seconds} s loops, node ${process.version}, ` +
+    `${cpus().length} cpus (${cpus()[0]?.model.trim() ?? "unknown"}), load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+);
 const figures: BenchFigure[] = [];
 const lines = new Map<BenchDb, Line[]>();
 for (const db of dbs) {

@@ -95,9 +95,14 @@ export async function scalingBenchmark(opts: ScalingOptions = {}): Promise<Scali
     }
     const cpuCount = availableParallelism();
     return {
-      name: "scaling", cpuCount, cpuModel: cpus()[0]?.model ?? "unknown", loadAverageBefore, runs,
-      note: `${rate} req/s offered; ${cpuCount} CPU(s) (load average ${loadAverageBefore.map((l) => l.toFixed(1)).join("/")} before the run) shared by `
-        + `the load generator, ${procs.length} server processes and PostgreSQL`,
+      name: "scaling",
+      cpuCount,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      loadAverageBefore,
+      runs,
+      note:
+        `${rate} req/s offered; ${cpuCount} CPU(s) (load average ${loadAverageBefore.map((l) => l.toFixed(1)).join("/")} before the run) shared by ` +
+        `the load generator, ${procs.length} server processes and PostgreSQL`,
     };
   } finally {
     await Promise.all(procs.map(stopServe));
@@ -128,16 +133,19 @@ async function measure(procs: ServeProcess[], durationMs: number, rate: number, 
       inFlight++;
       const t = performance.now();
       const p = pools[i % pools.length]!.request({ method: "GET", path })
-        .then(async (res) => {
-          await res.body.text();
-          if (!counting) return;
-          if (res.statusCode === 200) {
-            requests++;
-            latencies.push(performance.now() - t);
-          } else errors++;
-        }, () => {
-          if (counting) errors++;
-        })
+        .then(
+          async (res) => {
+            await res.body.text();
+            if (!counting) return;
+            if (res.statusCode === 200) {
+              requests++;
+              latencies.push(performance.now() - t);
+            } else errors++;
+          },
+          () => {
+            if (counting) errors++;
+          },
+        )
         .finally(() => {
           inFlight--;
           pending.delete(p);
@@ -162,8 +170,14 @@ async function measure(procs: ServeProcess[], durationMs: number, rate: number, 
     const cpuMsPerInstance = pids.map((pid, i) => cpuMsOf(pid) - before[i]!);
     const total = cpuMsPerInstance.reduce((a, b) => a + b, 0);
     return {
-      instances: procs.length, offeredPerSecond: rate, requests: r.requests, errors: r.errors, seconds: r.seconds,
-      requestsPerSecond: Math.round(r.requests / r.seconds), cpuMsPerInstance, cpuMsPerRequest: r.requests > 0 ? total / r.requests : 0,
+      instances: procs.length,
+      offeredPerSecond: rate,
+      requests: r.requests,
+      errors: r.errors,
+      seconds: r.seconds,
+      requestsPerSecond: Math.round(r.requests / r.seconds),
+      cpuMsPerInstance,
+      cpuMsPerRequest: r.requests > 0 ? total / r.requests : 0,
       idleCpuMsPerSecond,
       netCpuMsPerRequest: r.requests > 0 ? Math.max(0, total - idleCpuMsPerSecond * pids.length * r.seconds) / r.requests : 0,
       p99Ms: Math.round(r.p99Ms),
@@ -178,8 +192,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const result = await scalingBenchmark({ durationMs: arg("seconds", 10) * 1000, ratePerSecond: arg("rate", 150) });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   for (const r of result.runs) {
-    process.stdout.write(`${r.instances} instance(s): ${r.requestsPerSecond} req/s of ${r.offeredPerSecond} offered, p99 ${r.p99Ms} ms, `
-      + `CPU ${r.cpuMsPerRequest.toFixed(3)} ms per request (${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join(" + ")} ms), `
-      + `idle ${r.idleCpuMsPerSecond.toFixed(1)} ms/s per instance, net ${r.netCpuMsPerRequest.toFixed(3)} ms per request\n`);
+    process.stdout.write(
+      `${r.instances} instance(s): ${r.requestsPerSecond} req/s of ${r.offeredPerSecond} offered, p99 ${r.p99Ms} ms, ` +
+        `CPU ${r.cpuMsPerRequest.toFixed(3)} ms per request (${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join(" + ")} ms), ` +
+        `idle ${r.idleCpuMsPerSecond.toFixed(1)} ms/s per instance, net ${r.netCpuMsPerRequest.toFixed(3)} ms per request\n`,
+    );
   }
 }

@@ -12,7 +12,8 @@ import { parseArgs } from "node:util";
 
 const { values } = parseArgs({ options: { leads: { type: "string", default: "10000" } } });
 const leads = Number(values.leads);
-if (!Number.isInteger(leads) || leads < 8 || leads % 8 !== 0) throw new Error("--leads must be a multiple of 8 (the test writes it in 8 calls)");
+if (!Number.isInteger(leads) || leads < 8 || leads % 8 !== 0)
+  throw new Error("--leads must be a multiple of 8 (the test writes it in 8 calls)");
 
 const started = Date.now();
 const child = spawn("npx", ["vitest", "run", "test/multi-instance.test.ts", "--maxWorkers=1", "-t", "across three instances"], {
@@ -22,5 +23,9 @@ const child = spawn("npx", ["vitest", "run", "test/multi-instance.test.ts", "--m
 });
 const code = await new Promise<number>((resolve) => child.on("exit", (c, signal) => resolve(c ?? (signal ? 1 : 0))));
 const seconds = Math.round((Date.now() - started) / 1000);
-process.stdout.write(`\nsoak: ${leads} leads across three instances: ${code === 0 ? "passed" : "FAILED"} in ${seconds} s (load ${loadavg().map((l) => l.toFixed(2)).join(" ")})\n`);
+process.stdout.write(
+  `\nsoak: ${leads} leads across three instances: ${code === 0 ? "passed" : "FAILED"} in ${seconds} s (load ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")})\n`,
+);
 process.exit(code);

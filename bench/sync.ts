@@ -51,21 +51,43 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
     // meets a server in practice (and as the read benchmarks run theirs): the sync's own work and
     // the server's do not share one thread. The key file next to the database is shared with it.
     const serverConfig = opts.databaseUrl
-      ? { db: file, databaseUrl: opts.databaseUrl, secretKey: "bench-secret-key-0123456789", logLevel: "silent", port: 0 } as const
-      : { db: file, logLevel: "silent", port: 0 } as const;
+      ? ({ db: file, databaseUrl: opts.databaseUrl, secretKey: "bench-secret-key-0123456789", logLevel: "silent", port: 0 } as const)
+      : ({ db: file, logLevel: "silent", port: 0 } as const);
     const runtime = await createRuntime(loadConfig(serverConfig), { clock: new ManualClock(now * 1000) });
     try {
       await loadWorld(runtime.services, {
         apps: [{ id: "1001", name: "Bench", secret: "bench-secret", mode: "live" }],
         users: [{ id: "2001", name: "Bench Admin" }],
         pages: [{ id: "3001", name: "Bench Page", category: "Business", roles: [{ user_id: "2001", tasks: ["MANAGE", "ADVERTISE"] }] }],
-        forms: [{ id: "8001", page_id: "3001", name: "Bench form", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }], created_time: now - 30 * 86_400 }],
-        tokens: [{ token: PAGE_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"], expires_at: null }],
+        forms: [
+          {
+            id: "8001",
+            page_id: "3001",
+            name: "Bench form",
+            questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }],
+            created_time: now - 30 * 86_400,
+          },
+        ],
+        tokens: [
+          {
+            token: PAGE_TOKEN,
+            type: "PAGE",
+            app_id: "1001",
+            user_id: "2001",
+            page_id: "3001",
+            scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_ads", "ads_management"],
+            expires_at: null,
+          },
+        ],
       });
       for (let i = 0; i < n; i += 1000) {
         const batch = Array.from({ length: Math.min(1000, n - i) }, (_, j) => ({
-          formId: "8001", createdTime: now - 86_400 + Math.floor(((i + j) / n) * 80_000),
-          fieldData: [{ name: "full_name", values: [`Bench ${i + j}`] }, { name: "email", values: [`b${i + j}@example.com`] }],
+          formId: "8001",
+          createdTime: now - 86_400 + Math.floor(((i + j) / n) * 80_000),
+          fieldData: [
+            { name: "full_name", values: [`Bench ${i + j}`] },
+            { name: "email", values: [`b${i + j}@example.com`] },
+          ],
         }));
         await runtime.services.intake.create(batch, { source: "admin", fireWebhooks: false });
       }
@@ -89,9 +111,19 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
       if (raw !== n) throw new Error(`raw read saw ${raw} of ${n} leads`);
       log(`sync bench: raw bulk read ${(n / rawSec).toFixed(0)} leads/s`);
 
-      const service = new SyncService(loadSyncConfig({
-        pages: [{ id: "3001" }], accessToken: PAGE_TOKEN, baseUrl: base, webhooks: false, db: join(dir, "sync.db"), port: 0, pageSize, logLevel: "silent",
-      }), { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined });
+      const service = new SyncService(
+        loadSyncConfig({
+          pages: [{ id: "3001" }],
+          accessToken: PAGE_TOKEN,
+          baseUrl: base,
+          webhooks: false,
+          db: join(dir, "sync.db"),
+          port: 0,
+          pageSize,
+          logLevel: "silent",
+        }),
+        { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined },
+      );
       t = performance.now();
       await service.start();
       const startMs = performance.now() - t;
@@ -100,8 +132,16 @@ export async function benchSyncCatchUp(opts: SyncBenchOptions = {}): Promise<Syn
       const stored = await service.store.countLeads();
       await service.stop();
       if (stored !== n) throw new Error(`sync stored ${stored} of ${n} leads`);
-      const result: SyncBenchResult = { leads: n, pageSize, rawLeadsPerSec: n / rawSec, syncLeadsPerSec: n / syncSec, ratio: rawSec / syncSec };
-      log(`sync bench: catch-up ${result.syncLeadsPerSec.toFixed(0)} leads/s (start-up ${startMs.toFixed(0)} ms included), ratio ${result.ratio.toFixed(2)} (target ≥ 0.5)`);
+      const result: SyncBenchResult = {
+        leads: n,
+        pageSize,
+        rawLeadsPerSec: n / rawSec,
+        syncLeadsPerSec: n / syncSec,
+        ratio: rawSec / syncSec,
+      };
+      log(
+        `sync bench: catch-up ${result.syncLeadsPerSec.toFixed(0)} leads/s (start-up ${startMs.toFixed(0)} ms included), ratio ${result.ratio.toFixed(2)} (target ≥ 0.5)`,
+      );
       return result;
     } finally {
       await server.close();

@@ -65,7 +65,8 @@ export async function benchWebhooks(opts: WebhooksBenchOptions = {}): Promise<We
       posts++;
       const now = performance.now();
       try {
-        for (const e of JSON.parse(Buffer.concat(chunks).toString()).entry) for (const c of e.changes) arrivals.set(c.value.leadgen_id, now);
+        for (const e of JSON.parse(Buffer.concat(chunks).toString()).entry)
+          for (const c of e.changes) arrivals.set(c.value.leadgen_id, now);
       } catch {
         // baseline bodies are counted only
       }
@@ -76,12 +77,25 @@ export async function benchWebhooks(opts: WebhooksBenchOptions = {}): Promise<We
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`;
 
   const dir = mkdtempSync(join(tmpdir(), "leadgraph-bench-"));
-  const config = loadConfig({ db: join(dir, "bench.db"), logLevel: "silent", secretKey: "bench-secret-key-0123456789", ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}) });
+  const config = loadConfig({
+    db: join(dir, "bench.db"),
+    logLevel: "silent",
+    secretKey: "bench-secret-key-0123456789",
+    ...(opts.databaseUrl ? { databaseUrl: opts.databaseUrl } : {}),
+  });
   const runtime = await createRuntime(config);
-  await loadWorld(runtime.services, { ...WORLD, subscriptions: [{ app_id: "1001", object: "page", callback_url: url, fields: ["leadgen"], verify_token: "vt" }] });
+  await loadWorld(runtime.services, {
+    ...WORLD,
+    subscriptions: [{ app_id: "1001", object: "page", callback_url: url, fields: ["leadgen"], verify_token: "vt" }],
+  });
   const intake = runtime.services.intake;
   const lead = () => ({ formId: "8001", fieldData: [{ name: "email", values: ["bench@example.com"] }] });
-  const result: WebhooksBenchResult = { name: "webhooks", latency: [], throughput: { leads: 0, seconds: 0, leadsPerSecond: 0, posts: 0 }, baseline: { posts: 0, seconds: 0, postsPerSecond: 0 } };
+  const result: WebhooksBenchResult = {
+    name: "webhooks",
+    latency: [],
+    throughput: { leads: 0, seconds: 0, leadsPerSecond: 0, posts: 0 },
+    baseline: { posts: 0, seconds: 0, postsPerSecond: 0 },
+  };
 
   try {
     let dispatcher = createDispatcher(runtime, opts.dispatcher);
@@ -96,19 +110,32 @@ export async function benchWebhooks(opts: WebhooksBenchOptions = {}): Promise<We
         const wait = due - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const t0 = performance.now();
-        for (const id of await intake.create(Array.from({ length: perTick }, lead), { source: "admin", fireWebhooks: true })) created.set(id, t0);
+        for (const id of await intake.create(Array.from({ length: perTick }, lead), { source: "admin", fireWebhooks: true }))
+          created.set(id, t0);
       }
       const deadline = performance.now() + 30_000;
-      while ([...created.keys()].some((id) => !arrivals.has(id)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      const lat = [...created].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t).sort((a, b) => a - b);
-      result.latency.push({ rate, leads: created.size, p50Ms: round(percentile(lat, 50)), p99Ms: round(percentile(lat, 99)), maxMs: round(lat.at(-1) ?? NaN) });
+      while ([...created.keys()].some((id) => !arrivals.has(id)) && performance.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const lat = [...created]
+        .filter(([id]) => arrivals.has(id))
+        .map(([id, t]) => arrivals.get(id)! - t)
+        .sort((a, b) => a - b);
+      result.latency.push({
+        rate,
+        leads: created.size,
+        p50Ms: round(percentile(lat, 50)),
+        p99Ms: round(percentile(lat, 99)),
+        maxMs: round(lat.at(-1) ?? NaN),
+      });
     }
     await dispatcher.stop();
 
     // Throughput: a backlog written while no dispatcher runs, then drained.
     const backlogIds: string[] = [];
     for (let i = 0; i < backlog; i += 1000) {
-      backlogIds.push(...(await intake.create(Array.from({ length: Math.min(1000, backlog - i) }, lead), { source: "admin", fireWebhooks: true })));
+      backlogIds.push(
+        ...(await intake.create(Array.from({ length: Math.min(1000, backlog - i) }, lead), { source: "admin", fireWebhooks: true })),
+      );
     }
     const postsBefore = posts;
     const t0 = performance.now();
@@ -126,13 +153,15 @@ export async function benchWebhooks(opts: WebhooksBenchOptions = {}): Promise<We
     const n = Math.min(backlog, 5000);
     let sent = 0;
     const b0 = performance.now();
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (sent < n) {
-        sent++;
-        const res = await request(url, { method: "POST", body, headers: { "content-type": "application/json" }, dispatcher: agent });
-        await res.body.dump();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (sent < n) {
+          sent++;
+          const res = await request(url, { method: "POST", body, headers: { "content-type": "application/json" }, dispatcher: agent });
+          await res.body.dump();
+        }
+      }),
+    );
     const bsecs = (performance.now() - b0) / 1000;
     await agent.close();
     result.baseline = { posts: n, seconds: round(bsecs), postsPerSecond: Math.round(n / bsecs) };

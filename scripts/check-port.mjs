@@ -10,9 +10,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 }
 const probe = createServer();
 probe.once("error", (e) => {
-  const why = e.code === "EADDRINUSE"
-    ? `${host}:${port} is already in use by another process (another leadgraph?): choose a free port with LEADGRAPH_PORT=<port> npm start, or stop the other process`
-    : `cannot listen on ${host}:${port}: ${e.message}`;
+  const why =
+    e.code === "EADDRINUSE"
+      ? `${host}:${port} is already in use by another process (another leadgraph?): choose a free port with LEADGRAPH_PORT=<port> npm start, or stop the other process`
+      : `cannot listen on ${host}:${port}: ${e.message}`;
   process.stderr.write(`leadgraph: ${why}\n`);
   process.exit(1);
 });

@@ -33,7 +33,9 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
       const row = await sql<{ secret_enc: string }>`select secret_enc from apps where id = ${res.body.id}`.execute(h.runtime.connection.db);
       expect(row.rows[0]!.secret_enc).not.toContain(res.body.secret);
       // The secret works for client_credentials.
-      const cc = await h.graph("GET", "/oauth/access_token", { query: { grant_type: "client_credentials", client_id: res.body.id, client_secret: res.body.secret } });
+      const cc = await h.graph("GET", "/oauth/access_token", {
+        query: { grant_type: "client_credentials", client_id: res.body.id, client_secret: res.body.secret },
+      });
       expect(cc.status).toBe(200);
       // A given secret is never echoed.
       const given = await admin(h, "POST", "/apps", { id: "1500", name: "Given", secret: "given-secret-1" });
@@ -91,23 +93,40 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
       const u = await admin(h, "POST", "/users", { name: "Nia New" });
       expect(u.body).toEqual({ id: expect.stringMatching(/^\d+$/), name: "Nia New" });
       const p = await admin(h, "POST", "/pages", {
-        name: "Nia's Shop", category: "Shopping", roles: [{ user_id: u.body.id, tasks: ["MANAGE", "ADVERTISE"] }],
+        name: "Nia's Shop",
+        category: "Shopping",
+        roles: [{ user_id: u.body.id, tasks: ["MANAGE", "ADVERTISE"] }],
         locations: [{ store_number: "1", name: "Main", city: "Lisbon" }],
       });
       expect(p.status).toBe(200);
       expect(p.body).toMatchObject({
-        name: "Nia's Shop", category: "Shopping", lead_access: null, roles: [{ user_id: u.body.id, tasks: ["MANAGE", "ADVERTISE"] }],
+        name: "Nia's Shop",
+        category: "Shopping",
+        lead_access: null,
+        roles: [{ user_id: u.body.id, tasks: ["MANAGE", "ADVERTISE"] }],
         locations: [{ store_number: "1", name: "Main", street: "", city: "Lisbon", zip: "", country: "", latitude: null, longitude: null }],
       });
-      expect((await admin(h, "POST", "/pages", { name: "x", roles: [{ user_id: u.body.id, tasks: ["DANCE"] }] })).body.error.message)
-        .toMatch(/^\(#100\) Param roles\.0\.tasks\.0 must be one of MANAGE, /);
+      expect(
+        (await admin(h, "POST", "/pages", { name: "x", roles: [{ user_id: u.body.id, tasks: ["DANCE"] }] })).body.error.message,
+      ).toMatch(/^\(#100\) Param roles\.0\.tasks\.0 must be one of MANAGE, /);
       const loc = await admin(h, "PUT", `/pages/${p.body.id}/locations/2`, { name: "Second", country: "PT" });
       expect(loc.body.store_number).toBe("2");
-      expect((await admin(h, "GET", `/pages/${p.body.id}/locations`)).body.data.map((l: { store_number: string }) => l.store_number)).toEqual(["1", "2"]);
+      expect(
+        (await admin(h, "GET", `/pages/${p.body.id}/locations`)).body.data.map((l: { store_number: string }) => l.store_number),
+      ).toEqual(["1", "2"]);
       await admin(h, "DELETE", `/pages/${p.body.id}/locations/1`);
       expect((await admin(h, "GET", `/pages/${p.body.id}/locations`)).body.data).toHaveLength(1);
 
-      const tok = (await admin(h, "POST", "/tokens", { type: "PAGE", app_id: "1001", user_id: u.body.id, page_id: p.body.id, scopes: ALL_SCOPES, long_lived: true })).body;
+      const tok = (
+        await admin(h, "POST", "/tokens", {
+          type: "PAGE",
+          app_id: "1001",
+          user_id: u.body.id,
+          page_id: p.body.id,
+          scopes: ALL_SCOPES,
+          long_lived: true,
+        })
+      ).body;
       expect(tok.expires_at).toBe(0);
       expect((await h.graph("GET", "/me", { token: tok.access_token })).body).toEqual({ name: "Nia's Shop", id: p.body.id });
       await admin(h, "PUT", `/pages/${p.body.id}/roles/${u.body.id}`, { tasks: ["ANALYZE"] });
@@ -116,11 +135,14 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
       expect((await h.graph("GET", "/me", { token: tok.access_token })).body.error).toMatchObject({ code: 190, error_subcode: 492 });
       expect((await admin(h, "DELETE", `/pages/${p.body.id}/roles/${u.body.id}`)).status).toBe(404);
 
-      expect((await admin(h, "POST", `/pages/${p.body.id}`, { name: "Renamed", lead_access: { user_ids: [u.body.id], app_ids: ["1001"] } })).body)
-        .toMatchObject({ name: "Renamed", lead_access: { user_ids: [u.body.id], app_ids: ["1001"] } });
+      expect(
+        (await admin(h, "POST", `/pages/${p.body.id}`, { name: "Renamed", lead_access: { user_ids: [u.body.id], app_ids: ["1001"] } }))
+          .body,
+      ).toMatchObject({ name: "Renamed", lead_access: { user_ids: [u.body.id], app_ids: ["1001"] } });
       expect((await admin(h, "GET", `/pages/${p.body.id}/lead_access`)).body.lead_access.app_ids).toEqual(["1001"]);
-      expect((await admin(h, "PUT", `/pages/${p.body.id}/lead_access`, { user_ids: [], app_ids: ["777"] })).body.error.message)
-        .toBe("(#100) Param lead_access.app_ids.0 names no app with id 777");
+      expect((await admin(h, "PUT", `/pages/${p.body.id}/lead_access`, { user_ids: [], app_ids: ["777"] })).body.error.message).toBe(
+        "(#100) Param lead_access.app_ids.0 names no app with id 777",
+      );
       expect((await admin(h, "DELETE", `/pages/${p.body.id}`)).body).toEqual({ success: true });
       expect((await admin(h, "DELETE", "/pages/3001")).status).toBe(409);
     });
@@ -129,7 +151,8 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
       const u = (await admin(h, "POST", "/users", { id: "2200", name: "Pw" })).body;
       await admin(h, "PUT", "/pages/3002/roles/2200", { tasks: ["MANAGE"] });
       const t1 = (await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: u.id, scopes: [] })).body.access_token;
-      const t2 = (await admin(h, "POST", "/tokens", { type: "PAGE", app_id: "1001", user_id: u.id, page_id: "3002", scopes: [] })).body.access_token;
+      const t2 = (await admin(h, "POST", "/tokens", { type: "PAGE", app_id: "1001", user_id: u.id, page_id: "3002", scopes: [] })).body
+        .access_token;
       expect((await admin(h, "POST", `/users/${u.id}/password_change`)).body.tokens_invalidated).toBe(2);
       for (const t of [t1, t2]) expect((await h.graph("GET", "/me", { token: t })).body.error.error_subcode).toBe(460);
       expect((await admin(h, "GET", `/users/${u.id}`)).body.page_roles).toEqual([{ page_id: "3002", tasks: ["MANAGE"] }]);
@@ -141,28 +164,48 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
 
   describe("ad accounts, campaigns, ad sets, ads", () => {
     it("builds the ad tree; advertiser roles decide ad-field visibility", async () => {
-      const acc = await admin(h, "POST", "/ad_accounts", { id: "act_4100", name: "Shop Ads", users: [{ user_id: "2003", role: "ANALYST" }] });
+      const acc = await admin(h, "POST", "/ad_accounts", {
+        id: "act_4100",
+        name: "Shop Ads",
+        users: [{ user_id: "2003", role: "ANALYST" }],
+      });
       expect(acc.body).toEqual({ id: "act_4100", name: "Shop Ads", users: [{ user_id: "2003", role: "ANALYST" }] });
-      expect((await admin(h, "POST", "/ad_accounts", { id: "4100", name: "x" })).body.error.message).toMatch(/^\(#100\) Param id is invalid/);
+      expect((await admin(h, "POST", "/ad_accounts", { id: "4100", name: "x" })).body.error.message).toMatch(
+        /^\(#100\) Param id is invalid/,
+      );
       const c = (await admin(h, "POST", "/campaigns", { account_id: "act_4100", name: "Winter" })).body;
       const s = (await admin(h, "POST", "/adsets", { campaign_id: c.id, name: "Winter EU" })).body;
-      const ad = (await admin(h, "POST", "/ads", { adset_id: s.id, name: "Winter ad", form_id: "8001", created_time: "2026-11-01T00:00:00+0000" })).body;
+      const ad = (
+        await admin(h, "POST", "/ads", { adset_id: s.id, name: "Winter ad", form_id: "8001", created_time: "2026-11-01T00:00:00+0000" })
+      ).body;
       expect(ad).toMatchObject({ adset_id: s.id, form_id: "8001", status: "ACTIVE", created_time: "2026-11-01T00:00:00+0000" });
-      expect((await admin(h, "POST", "/ads", { adset_id: "1", name: "x" })).body.error.message).toBe("(#100) Param adset_id names no ad set with id 1");
-      expect((await admin(h, "GET", `/campaigns?account_id=act_4100`)).body.data).toEqual([{ id: c.id, account_id: "act_4100", name: "Winter" }]);
+      expect((await admin(h, "POST", "/ads", { adset_id: "1", name: "x" })).body.error.message).toBe(
+        "(#100) Param adset_id names no ad set with id 1",
+      );
+      expect((await admin(h, "GET", `/campaigns?account_id=act_4100`)).body.data).toEqual([
+        { id: c.id, account_id: "act_4100", name: "Winter" },
+      ]);
       expect((await admin(h, "GET", `/adsets?campaign_id=${c.id}`)).body.data).toHaveLength(1);
-      expect((await admin(h, "GET", `/ads?form_id=8001`)).body.data.map((a: { id: string }) => a.id).sort()).toEqual([ad.id, "7001"].sort());
+      expect((await admin(h, "GET", `/ads?form_id=8001`)).body.data.map((a: { id: string }) => a.id).sort()).toEqual(
+        [ad.id, "7001"].sort(),
+      );
       expect((await admin(h, "DELETE", `/campaigns/${c.id}`)).status).toBe(409);
 
       // Lee (MANAGE_LEADS) sees 7001's ad fields only once he is an advertiser on act_4001.
       const before = await h.graph("GET", "/9001", { token: "EAAB-user-lee", query: { fields: "id,ad_id" } });
       expect(before.body).toEqual({ id: "9001" });
       await admin(h, "PUT", "/ad_accounts/act_4001/users/2003", { role: "ADVERTISER" });
-      expect((await h.graph("GET", "/9001", { token: "EAAB-user-lee", query: { fields: "id,ad_id" } })).body).toEqual({ id: "9001", ad_id: "7001" });
+      expect((await h.graph("GET", "/9001", { token: "EAAB-user-lee", query: { fields: "id,ad_id" } })).body).toEqual({
+        id: "9001",
+        ad_id: "7001",
+      });
       await admin(h, "DELETE", "/ad_accounts/act_4001/users/2003");
       expect((await h.graph("GET", "/9001", { token: "EAAB-user-lee", query: { fields: "id,ad_id" } })).body).toEqual({ id: "9001" });
 
-      expect((await admin(h, "POST", `/ads/${ad.id}`, { status: "PAUSED", name: "Renamed" })).body).toMatchObject({ status: "PAUSED", name: "Renamed" });
+      expect((await admin(h, "POST", `/ads/${ad.id}`, { status: "PAUSED", name: "Renamed" })).body).toMatchObject({
+        status: "PAUSED",
+        name: "Renamed",
+      });
       expect((await admin(h, "DELETE", `/ads/${ad.id}`)).body.success).toBe(true);
       expect((await admin(h, "GET", `/ads/${ad.id}`)).body.status).toBe("DELETED");
       expect((await admin(h, "POST", `/campaigns/${c.id}`, { name: "W2" })).body.name).toBe("W2");
@@ -173,8 +216,18 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
 
   describe("tokens", () => {
     it("issues each kind with Meta's lifetimes; the text appears once and is stored hashed", async () => {
-      const user = (await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", scopes: ["leads_retrieval"], label: "ci" })).body;
-      expect(user).toMatchObject({ type: "USER", app_id: "1001", user_id: "2001", page_id: null, long_lived: false, is_valid: true, label: "ci" });
+      const user = (
+        await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", scopes: ["leads_retrieval"], label: "ci" })
+      ).body;
+      expect(user).toMatchObject({
+        type: "USER",
+        app_id: "1001",
+        user_id: "2001",
+        page_id: null,
+        long_lived: false,
+        is_valid: true,
+        label: "ci",
+      });
       expect(user.expires_at - user.issued_at).toBe(3600);
       expect(user.access_token).toMatch(/^EAAB[A-Za-z0-9]{186}$/);
       expect(user.display_prefix).toBe(`${user.access_token.slice(0, 8)}…`);
@@ -196,7 +249,10 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
 
       const invalid: [Record<string, unknown>, string][] = [
         [{ type: "USER", app_id: "1001" }, "(#100) Param user_id is required for USER tokens"],
-        [{ type: "PAGE", app_id: "1001", user_id: "2002", page_id: "3001" }, "(#100) Param user_id has no role on page 3001; give them tasks first"],
+        [
+          { type: "PAGE", app_id: "1001", user_id: "2002", page_id: "3001" },
+          "(#100) Param user_id has no role on page 3001; give them tasks first",
+        ],
         [{ type: "PAGE", app_id: "1001", user_id: "2001" }, "(#100) Param page_id is required for PAGE tokens"],
         [{ type: "APP", app_id: "1001", user_id: "2001" }, "(#100) Param user_id is not allowed for APP tokens"],
         [{ type: "USER", app_id: "9", user_id: "2001" }, "(#100) Param app_id names no app with id 9"],
@@ -211,12 +267,26 @@ describe.each(databaseKinds())("administration API (%s)", (kind) => {
     });
 
     it("accepts a chosen token text and issue time, as world files do", async () => {
-      const res = await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "EAAB-chosen-text", issued_at: TEST_NOW - 7200 });
-      expect(res.body).toMatchObject({ access_token: "EAAB-chosen-text", issued_at: TEST_NOW - 7200, expires_at: TEST_NOW - 3600, is_valid: false });
+      const res = await admin(h, "POST", "/tokens", {
+        type: "USER",
+        app_id: "1001",
+        user_id: "2001",
+        token: "EAAB-chosen-text",
+        issued_at: TEST_NOW - 7200,
+      });
+      expect(res.body).toMatchObject({
+        access_token: "EAAB-chosen-text",
+        issued_at: TEST_NOW - 7200,
+        expires_at: TEST_NOW - 3600,
+        is_valid: false,
+      });
       expect((await h.graph("GET", "/me", { token: "EAAB-chosen-text" })).body.error).toMatchObject({ code: 190, error_subcode: 463 });
-      expect((await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "EAAB-chosen-text" })).status).toBe(409);
-      expect((await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "has space in it" })).body.error.message)
-        .toBe("(#100) Param token is invalid: must not contain white space");
+      expect((await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "EAAB-chosen-text" })).status).toBe(
+        409,
+      );
+      expect(
+        (await admin(h, "POST", "/tokens", { type: "USER", app_id: "1001", user_id: "2001", token: "has space in it" })).body.error.message,
+      ).toBe("(#100) Param token is invalid: must not contain white space");
     });
 
     it("lists with filters and paging, revokes (190/467) and debugs", async () => {

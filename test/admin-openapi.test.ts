@@ -43,10 +43,13 @@ describe("admin API OpenAPI document", () => {
   it("describes every admin route Fastify holds, and nothing else", () => {
     // Fastify's tree shares a segment between routes naming its parameter differently (`:id|:pageId`): names are left out.
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
-      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{\w+\}/g, ":")}`)).sort();
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/\{\w+\}/g, ":")}`))
+      .sort();
     // The catch-all for unknown admin paths is not an operation.
-    const held = fastifyRoutes(h.app).filter((r) => r.includes(" /_leadgraph/admin/") && !r.endsWith("*"))
-      .map((r) => r.replace(/:\w+(\|:\w+)*/g, ":")).sort();
+    const held = fastifyRoutes(h.app)
+      .filter((r) => r.includes(" /_leadgraph/admin/") && !r.endsWith("*"))
+      .map((r) => r.replace(/:\w+(\|:\w+)*/g, ":"))
+      .sort();
     expect(held.length).toBeGreaterThan(60);
     expect(documented).toEqual(held);
   });
@@ -63,14 +66,32 @@ describe("admin API OpenAPI document", () => {
   });
 
   describe("every paged route follows one limit and paging rule", () => {
-    const paged = () => registeredAdminRoutes(h.app).filter((r) => r.method === "GET" && r.query !== undefined && "limit" in ((r.query as any).shape ?? {}));
+    const paged = () =>
+      registeredAdminRoutes(h.app).filter((r) => r.method === "GET" && r.query !== undefined && "limit" in ((r.query as any).shape ?? {}));
     const urlOf = (path: string) => path.replace(":id", "3001").replace(":pageId", "3001");
 
     it("covers the lists", () => {
-      const paths = paged().map((r) => r.path).sort();
+      const paths = paged()
+        .map((r) => r.path)
+        .sort();
       expect(paths).toEqual([
-        "/ad_accounts", "/ads", "/adsets", "/apps", "/campaigns", "/erasures", "/instances", "/limits", "/pages", "/pages/:id/locations",
-        "/pages/:id/roles", "/tokens", "/users", "/webhooks/deliveries", "/webhooks/disabled", "/webhooks/installs", "/webhooks/subscriptions",
+        "/ad_accounts",
+        "/ads",
+        "/adsets",
+        "/apps",
+        "/campaigns",
+        "/erasures",
+        "/instances",
+        "/limits",
+        "/pages",
+        "/pages/:id/locations",
+        "/pages/:id/roles",
+        "/tokens",
+        "/users",
+        "/webhooks/deliveries",
+        "/webhooks/disabled",
+        "/webhooks/installs",
+        "/webhooks/subscriptions",
       ]);
     });
 
@@ -82,9 +103,16 @@ describe("admin API OpenAPI document", () => {
           ["ten", '(#100) Param limit must be a positive integer - got "ten"'],
         ] as const) {
           const res = await admin(h, "GET", `${urlOf(r.path)}?limit=${limit}`);
-          expect({ path: r.path, status: res.status, error: res.body.error?.message }).toEqual({ path: r.path, status: 400, error: message });
+          expect({ path: r.path, status: res.status, error: res.body.error?.message }).toEqual({
+            path: r.path,
+            status: 400,
+            error: message,
+          });
         }
-        expect({ path: r.path, status: (await admin(h, "GET", `${urlOf(r.path)}?limit=1000`)).status }).toEqual({ path: r.path, status: 200 });
+        expect({ path: r.path, status: (await admin(h, "GET", `${urlOf(r.path)}?limit=1000`)).status }).toEqual({
+          path: r.path,
+          status: 200,
+        });
       }
     });
 

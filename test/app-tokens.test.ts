@@ -23,12 +23,24 @@ describe.each(databaseKinds())("app tokens as Meta has them (%s)", (kind) => {
     const ok = await h.graph("GET", "/debug_token", { token: "1003|s3cr3t-proof", query: { input_token: "EAAB-proof-ann" } });
     expect(ok.status).toBe(200);
     expect(ok.body.data).toMatchObject({ app_id: "1003", type: "USER", is_valid: true });
-    const wrong = await h.graph("GET", "/debug_token", { token: "1003|s3cr3t-proof", query: { input_token: "EAAB-proof-ann", appsecret_proof: "00".repeat(32) } });
+    const wrong = await h.graph("GET", "/debug_token", {
+      token: "1003|s3cr3t-proof",
+      query: { input_token: "EAAB-proof-ann", appsecret_proof: "00".repeat(32) },
+    });
     expect(wrong.body.error).toMatchObject({ code: 100, type: "GraphMethodException" });
     const right = appsecretProof("s3cr3t-proof", "1003|s3cr3t-proof");
-    expect((await h.graph("GET", "/debug_token", { token: "1003|s3cr3t-proof", query: { input_token: "EAAB-proof-ann", appsecret_proof: right } })).status).toBe(200);
+    expect(
+      (
+        await h.graph("GET", "/debug_token", {
+          token: "1003|s3cr3t-proof",
+          query: { input_token: "EAAB-proof-ann", appsecret_proof: right },
+        })
+      ).status,
+    ).toBe(200);
     // user tokens of the app still need their proof
-    expect((await h.graph("GET", "/me", { token: "EAAB-proof-ann" })).body.error.message).toBe("API calls from the server require an appsecret_proof argument");
+    expect((await h.graph("GET", "/me", { token: "EAAB-proof-ann" })).body.error.message).toBe(
+      "API calls from the server require an appsecret_proof argument",
+    );
   });
 
   it("client_credentials hands back the same app token every time, usable without a proof", async () => {
@@ -41,7 +53,9 @@ describe.each(databaseKinds())("app tokens as Meta has them (%s)", (kind) => {
     const d = await h.graph("GET", "/debug_token", { token: a.body.access_token, query: { input_token: a.body.access_token } });
     expect(d.body.data).toMatchObject({ app_id: "1003", type: "APP", is_valid: true });
     // another app's token is not mistaken for it
-    const other = await h.graph("POST", "/oauth/access_token", { body: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" } });
+    const other = await h.graph("POST", "/oauth/access_token", {
+      body: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" },
+    });
     expect(other.body.access_token).not.toBe(a.body.access_token);
     const mismatch = await h.graph("GET", "/debug_token", { token: other.body.access_token, query: { input_token: a.body.access_token } });
     expect(mismatch.status).toBe(400);

@@ -6,7 +6,12 @@ import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness } from "./support/harness.ts";
 
 /** An expected answer: 200, or an error's HTTP status, code and subcode. */
-interface Out { status: number; code?: number; subcode?: number; message?: RegExp }
+interface Out {
+  status: number;
+  code?: number;
+  subcode?: number;
+  message?: RegExp;
+}
 const OK: Out = { status: 200 };
 const E33: Out = { status: 400, code: 100, subcode: 33 };
 const noToken: Out = { status: 400, code: 104 };
@@ -47,14 +52,48 @@ const CASES: CallerCase[] = [
   { name: "own page token", token: "EAAB-page-acme", page: OK, leads: OK, adFields: true, me: OK, accounts: noEdge, debug: OK },
   { name: "other page's token", token: "EAAB-page-other", page: E33, leads: E33, me: OK, accounts: noEdge, debug: OK },
   { name: "page admin (MANAGE), advertiser", token: "EAAB-user-ann", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: OK },
-  { name: "MANAGE_LEADS user, no ad account role", token: "EAAB-user-lee", page: OK, leads: OK, adFields: false, me: OK, accounts: OK, debug: OK },
+  {
+    name: "MANAGE_LEADS user, no ad account role",
+    token: "EAAB-user-lee",
+    page: OK,
+    leads: OK,
+    adFields: false,
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
   { name: "ANALYZE user, ANALYST on the account", token: "EAAB-user-ana", page: OK, leads: userDenied, me: OK, accounts: OK, debug: OK },
-  { name: "ADVERTISE-only user, ADMIN on the account", token: "EAAB-user-adv", page: OK, leads: userDenied, me: OK, accounts: OK, debug: OK },
+  {
+    name: "ADVERTISE-only user, ADMIN on the account",
+    token: "EAAB-user-adv",
+    page: OK,
+    leads: userDenied,
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
   { name: "MODERATE/CREATE_CONTENT user", token: "EAAB-user-mod", page: OK, leads: userDenied, me: OK, accounts: OK, debug: OK },
   { name: "user with a role on another page only", token: "EAAB-user-bob", page: E33, leads: E33, me: OK, accounts: OK, debug: OK },
-  { name: "system user (MANAGE_LEADS, ADVERTISER)", token: "EAAB-sys-user", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: OK },
+  {
+    name: "system user (MANAGE_LEADS, ADVERTISER)",
+    token: "EAAB-sys-user",
+    page: OK,
+    leads: OK,
+    adFields: true,
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
   { name: "app token APP_ID|APP_SECRET", token: "1001|s3cr3t-acme", page: E33, leads: E33, me: meNoUser, accounts: meNoUser, debug: OK },
-  { name: "app token from client_credentials", token: (t) => t.clientCredentials!, page: E33, leads: E33, me: meNoUser, accounts: meNoUser, debug: OK },
+  {
+    name: "app token from client_credentials",
+    token: (t) => t.clientCredentials!,
+    page: E33,
+    leads: E33,
+    me: meNoUser,
+    accounts: meNoUser,
+    debug: OK,
+  },
   { name: "no token", page: noToken, leads: noToken, me: meNoUser, accounts: meNoUser, debug: noToken },
   { name: "unknown token", token: "EAABnot-a-real-token", ...same(malformed) },
   { name: "expired user token", token: "EAAB-expired-ann", ...same(expired) },
@@ -62,31 +101,132 @@ const CASES: CallerCase[] = [
   { name: "invalidated: app removed by the user (458)", token: (t) => t.removed!, ...same(inval(458)) },
   { name: "invalidated: revoked (467)", token: (t) => t.revoked!, ...same(inval(467)) },
   { name: "invalidated: page role removed (492)", token: (t) => t.roleGone!, ...same(inval(492)) },
-  { name: "missing leads_retrieval", token: "EAAB-ann-no-leads_retrieval", page: OK, leads: scope("leads_retrieval"), me: OK, accounts: OK, debug: OK },
-  { name: "page token missing leads_retrieval", token: "EAAB-page-acme-noleads", page: OK, leads: scope("leads_retrieval"), me: OK, accounts: noEdge, debug: OK },
-  { name: "missing pages_show_list", token: "EAAB-ann-no-pages_show_list", page: OK, leads: scope("pages_show_list"), me: OK, accounts: "empty", debug: OK },
-  { name: "missing pages_read_engagement", token: "EAAB-ann-no-pages_read_engagement", page: OK, leads: { status: 403, code: 10, message: /^\(#10\) This endpoint requires the 'pages_read_engagement' permission/ }, me: OK, accounts: OK, debug: OK },
-  { name: "missing ads_management (ad fields omitted)", token: "EAAB-ann-no-ads_management", page: OK, leads: OK, adFields: false, me: OK, accounts: OK, debug: OK },
-  { name: "missing pages_manage_ads", token: "EAAB-ann-no-pages_manage_ads", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: OK },
-  { name: "missing pages_manage_metadata", token: "EAAB-ann-no-pages_manage_metadata", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: OK },
-  { name: "app created before 2018-07-02 without leads_retrieval", token: "EAAB-old-ann-noleads", page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: appMismatch },
-  { name: "development-mode app", token: "EAAB-dev-ann", page: OK, leads: OK, adFields: true, dev: true, me: OK, accounts: OK, debug: appMismatch },
+  {
+    name: "missing leads_retrieval",
+    token: "EAAB-ann-no-leads_retrieval",
+    page: OK,
+    leads: scope("leads_retrieval"),
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
+  {
+    name: "page token missing leads_retrieval",
+    token: "EAAB-page-acme-noleads",
+    page: OK,
+    leads: scope("leads_retrieval"),
+    me: OK,
+    accounts: noEdge,
+    debug: OK,
+  },
+  {
+    name: "missing pages_show_list",
+    token: "EAAB-ann-no-pages_show_list",
+    page: OK,
+    leads: scope("pages_show_list"),
+    me: OK,
+    accounts: "empty",
+    debug: OK,
+  },
+  {
+    name: "missing pages_read_engagement",
+    token: "EAAB-ann-no-pages_read_engagement",
+    page: OK,
+    leads: { status: 403, code: 10, message: /^\(#10\) This endpoint requires the 'pages_read_engagement' permission/ },
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
+  {
+    name: "missing ads_management (ad fields omitted)",
+    token: "EAAB-ann-no-ads_management",
+    page: OK,
+    leads: OK,
+    adFields: false,
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
+  {
+    name: "missing pages_manage_ads",
+    token: "EAAB-ann-no-pages_manage_ads",
+    page: OK,
+    leads: OK,
+    adFields: true,
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
+  {
+    name: "missing pages_manage_metadata",
+    token: "EAAB-ann-no-pages_manage_metadata",
+    page: OK,
+    leads: OK,
+    adFields: true,
+    me: OK,
+    accounts: OK,
+    debug: OK,
+  },
+  {
+    name: "app created before 2018-07-02 without leads_retrieval",
+    token: "EAAB-old-ann-noleads",
+    page: OK,
+    leads: OK,
+    adFields: true,
+    me: OK,
+    accounts: OK,
+    debug: appMismatch,
+  },
+  {
+    name: "development-mode app",
+    token: "EAAB-dev-ann",
+    page: OK,
+    leads: OK,
+    adFields: true,
+    dev: true,
+    me: OK,
+    accounts: OK,
+    debug: appMismatch,
+  },
   { name: "app requiring proof, proof missing", token: "EAAB-proof-ann", ...same(proofMissing) },
   { name: "app requiring proof, wrong proof", token: "EAAB-proof-ann", proof: "0".repeat(64), ...same(proofBad) },
-  { name: "app requiring proof, right proof", token: "EAAB-proof-ann", proof: appsecretProof("s3cr3t-proof", "EAAB-proof-ann"), page: OK, leads: OK, adFields: true, me: OK, accounts: OK, debug: appMismatch },
+  {
+    name: "app requiring proof, right proof",
+    token: "EAAB-proof-ann",
+    proof: appsecretProof("s3cr3t-proof", "EAAB-proof-ann"),
+    page: OK,
+    leads: OK,
+    adFields: true,
+    me: OK,
+    accounts: OK,
+    debug: appMismatch,
+  },
   { name: "optional proof sent wrong", token: "EAAB-user-ann", proof: "abc", ...same(proofBad) },
 ];
 
 const AD_FIELDS = ["ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name"];
 const LEAD_FIELDS = `id,form_id,${AD_FIELDS.join(",")}`;
 
-type Route = { name: string; kind: "page" | "leads" | "me" | "accounts" | "permissions" | "debug" | "oauth"; method: "GET" | "POST"; path: string; query?: Record<string, string>; batch?: boolean };
+type Route = {
+  name: string;
+  kind: "page" | "leads" | "me" | "accounts" | "permissions" | "debug" | "oauth";
+  method: "GET" | "POST";
+  path: string;
+  query?: Record<string, string>;
+  batch?: boolean;
+};
 const ROUTES: Route[] = [
   { name: "GET form", kind: "page", method: "GET", path: "/8001" },
   { name: "GET page", kind: "page", method: "GET", path: "/3001" },
   { name: "GET ad", kind: "page", method: "GET", path: "/7001" },
   { name: "GET page leadgen_forms", kind: "page", method: "GET", path: "/3001/leadgen_forms" },
-  { name: "GET page access_token,has_lead_access", kind: "page", method: "GET", path: "/3001", query: { fields: "access_token,has_lead_access" } },
+  {
+    name: "GET page access_token,has_lead_access",
+    kind: "page",
+    method: "GET",
+    path: "/3001",
+    query: { fields: "access_token,has_lead_access" },
+  },
   { name: "GET lead", kind: "leads", method: "GET", path: "/9001", query: { fields: LEAD_FIELDS } },
   { name: "GET form leads", kind: "leads", method: "GET", path: "/8001/leads", query: { fields: LEAD_FIELDS } },
   { name: "GET ad leads", kind: "leads", method: "GET", path: "/7001/leads", query: { fields: LEAD_FIELDS } },
@@ -95,7 +235,13 @@ const ROUTES: Route[] = [
   { name: "GET me", kind: "me", method: "GET", path: "/me" },
   { name: "GET me/accounts", kind: "accounts", method: "GET", path: "/me/accounts" },
   { name: "GET me/permissions", kind: "permissions", method: "GET", path: "/me/permissions" },
-  { name: "GET oauth/access_token (the caller's token plays no part)", kind: "oauth", method: "GET", path: "/oauth/access_token", query: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" } },
+  {
+    name: "GET oauth/access_token (the caller's token plays no part)",
+    kind: "oauth",
+    method: "GET",
+    path: "/oauth/access_token",
+    query: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" },
+  },
   { name: "GET debug_token", kind: "debug", method: "GET", path: "/debug_token", query: { input_token: "EAAB-user-ann" } },
 ];
 
@@ -104,12 +250,22 @@ describe.each(databaseKinds())("authorization matrix (%s)", (kind) => {
   const tokens: Tokens = {};
   beforeAll(async () => {
     h = await startHarness(kind, { world: accessWorld() });
-    const cc = await h.graph("GET", "/oauth/access_token", { query: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" } });
+    const cc = await h.graph("GET", "/oauth/access_token", {
+      query: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" },
+    });
     tokens.clientCredentials = cc.body.access_token;
-    const pat = (extra: Record<string, unknown> = {}) => issue(h, { type: "USER", app_id: "1001", user_id: "2008", scopes: ALL_SCOPES, long_lived: true, ...extra });
+    const pat = (extra: Record<string, unknown> = {}) =>
+      issue(h, { type: "USER", app_id: "1001", user_id: "2008", scopes: ALL_SCOPES, long_lived: true, ...extra });
     tokens.revoked = await pat();
     tokens.removed = await pat({ app_id: "1004" });
-    tokens.roleGone = await issue(h, { type: "PAGE", app_id: "1001", user_id: "2008", page_id: "3001", scopes: ALL_SCOPES, long_lived: true });
+    tokens.roleGone = await issue(h, {
+      type: "PAGE",
+      app_id: "1001",
+      user_id: "2008",
+      page_id: "3001",
+      scopes: ALL_SCOPES,
+      long_lived: true,
+    });
     tokens.pw = await pat();
     const list = await admin(h, "GET", "/tokens?user_id=2008&app_id=1001&type=USER");
     // Ids are time-ordered: the first USER token issued for Pat on app 1001 is `tokens.revoked`.
@@ -143,17 +299,27 @@ describe.each(databaseKinds())("authorization matrix (%s)", (kind) => {
   it.each(rows)("%s", async (_n, c, r) => {
     const res = await call(c, r);
     // Development-mode apps cannot see other people's leads at all: a single-lead read is 100/33.
-    const expected = r.kind === "oauth" ? OK
-      : r.kind === "permissions" ? (c.accounts === "empty" ? OK : c.accounts)
-      : c.dev && r.kind === "leads" && !r.path.endsWith("/leads") ? E33 : c[r.kind];
+    const expected =
+      r.kind === "oauth"
+        ? OK
+        : r.kind === "permissions"
+          ? c.accounts === "empty"
+            ? OK
+            : c.accounts
+          : c.dev && r.kind === "leads" && !r.path.endsWith("/leads")
+            ? E33
+            : c[r.kind];
     if (expected === "empty") {
       expect(res.status).toBe(200);
       expect(res.body).toEqual({ data: [] });
       return;
     }
     if (expected.status !== 200) {
-      expect({ status: res.status, code: res.body.error?.code, subcode: res.body.error?.error_subcode })
-        .toEqual({ status: expected.status, code: expected.code, subcode: expected.subcode });
+      expect({ status: res.status, code: res.body.error?.code, subcode: res.body.error?.error_subcode }).toEqual({
+        status: expected.status,
+        code: expected.code,
+        subcode: expected.subcode,
+      });
       if (expected.message) expect(res.body.error.message).toMatch(expected.message);
       if (expected.code === 190 || expected.code === 104) {
         if (!r.batch) expect(String(res.headers["www-authenticate"])).toMatch(/^OAuth "Facebook Platform" "invalid_(token|request)"/);
@@ -167,8 +333,8 @@ describe.each(databaseKinds())("authorization matrix (%s)", (kind) => {
       expect(res.body.has_lead_access.page_id).toBe("3001");
     }
     if (r.kind !== "leads") return;
-    const leads: Record<string, unknown>[] = r.path === "/" && !r.batch ? [res.body["9001"]].filter(Boolean)
-      : Array.isArray(res.body.data) ? res.body.data : [res.body];
+    const leads: Record<string, unknown>[] =
+      r.path === "/" && !r.batch ? [res.body["9001"]].filter(Boolean) : Array.isArray(res.body.data) ? res.body.data : [res.body];
     if (c.dev) expect(leads.map((l) => l.id)).toEqual(["9003"]);
     const withAd = leads.find((l) => l.id === "9001" || l.id === "9003")!;
     expect(withAd).toBeDefined();
@@ -186,7 +352,11 @@ const LAM_CASES: [string, string, Out][] = [
   ["user without a role on the page", "EAAB-user-bob", E33],
   ["another page's token", "EAAB-page-acme", E33],
 ];
-const LAM_ROUTES: [string, string][] = [["GET lead", "/9010"], ["GET form leads", "/8003/leads"], ["GET ids=", "/"]];
+const LAM_ROUTES: [string, string][] = [
+  ["GET lead", "/9010"],
+  ["GET form leads", "/8003/leads"],
+  ["GET ids=", "/"],
+];
 
 describe.each(databaseKinds())("authorization matrix, Leads Access Manager customised (%s)", (kind) => {
   let h: Harness;
@@ -200,12 +370,20 @@ describe.each(databaseKinds())("authorization matrix, Leads Access Manager custo
     const res = await h.graph("GET", path, { token, query: path === "/" ? { ids: "9010" } : {} });
     if (out.status === 200) {
       expect(res.status, JSON.stringify(res.body)).toBe(200);
-      const ids = path === "/" ? Object.keys(res.body) : Array.isArray(res.body.data) ? res.body.data.map((l: { id: string }) => l.id) : [res.body.id];
+      const ids =
+        path === "/"
+          ? Object.keys(res.body)
+          : Array.isArray(res.body.data)
+            ? res.body.data.map((l: { id: string }) => l.id)
+            : [res.body.id];
       expect(ids).toEqual(["9010"]);
       return;
     }
-    expect({ status: res.status, code: res.body.error?.code, subcode: res.body.error?.error_subcode })
-      .toEqual({ status: out.status, code: out.code, subcode: out.subcode });
+    expect({ status: res.status, code: res.body.error?.code, subcode: res.body.error?.error_subcode }).toEqual({
+      status: out.status,
+      code: out.code,
+      subcode: out.subcode,
+    });
     if (out.message) expect(res.body.error.message).toMatch(out.message);
   });
 });

@@ -13,12 +13,17 @@ const CHROMIUM = chromiumPath();
 function embedder(): Promise<{ server: Server; origin: string; target: { url: string } }> {
   const target = { url: "" };
   const server = createServer((_req, res) => {
-    res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html><title>embedder</title><iframe id="f" src="${target.url}" width="400" height="600"></iframe>`);
+    res
+      .writeHead(200, { "content-type": "text/html" })
+      .end(`<!doctype html><title>embedder</title><iframe id="f" src="${target.url}" width="400" height="600"></iframe>`);
   });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, target })));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, target })),
+  );
 }
 
-const cspViolations = (messages: ConsoleMessage[]) => messages.filter((m) => /Content Security Policy|Refused to (execute|apply|load|frame)/i.test(m.text())).map((m) => m.text());
+const cspViolations = (messages: ConsoleMessage[]) =>
+  messages.filter((m) => /Content Security Policy|Refused to (execute|apply|load|frame)/i.test(m.text())).map((m) => m.text());
 
 describe.skipIf(!CHROMIUM)("browser hardening read in Chromium", () => {
   let h: Harness;
@@ -58,7 +63,9 @@ describe.skipIf(!CHROMIUM)("browser hardening read in Chromium", () => {
     expect(headers["x-frame-options"]).toBe("DENY");
     expect(headers["x-content-type-options"]).toBe("nosniff");
     expect(headers["referrer-policy"]).toBe("no-referrer");
-    await expect.poll(() => page.evaluate(() => document.querySelector("#app")?.childElementCount ?? 0), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector("#app")?.childElementCount ?? 0), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     expect(await page.evaluate(() => document.querySelectorAll("script:not([src])").length)).toBe(0);
     expect(cspViolations(messages)).toEqual([]);
     await page.close();
@@ -100,7 +107,15 @@ describe.skipIf(!CHROMIUM)("browser hardening read in Chromium", () => {
     embed.target.url = `${framed.url}/forms/8001`;
     const allowed = await open(embed.origin);
     const frame = () => allowed.page.frames().find((f) => f !== allowed.page.mainFrame());
-    await expect.poll(async () => (await frame()?.evaluate(() => document.title).catch(() => "")) ?? "", { timeout: 20_000 }).toBe("Test drive");
+    await expect
+      .poll(
+        async () =>
+          (await frame()
+            ?.evaluate(() => document.title)
+            .catch(() => "")) ?? "",
+        { timeout: 20_000 },
+      )
+      .toBe("Test drive");
     const direct = await fetch(`${framed.url}/forms/8001`);
     expect(direct.headers.get("content-security-policy")).toContain(`frame-ancestors 'self' ${embed.origin}`);
     expect(direct.headers.get("x-frame-options")).toBeNull();

@@ -12,8 +12,10 @@ const BIN = join(import.meta.dirname, "..", "bin", "leadgraph.js");
 /** Runs the CLI and returns its failure (these commands must fail). */
 async function fails(args: string[]): Promise<{ code: number; stderr: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LEADGRAPH_")));
-  const r = await run(process.execPath, [BIN, ...args], { env })
-    .then(() => undefined, (e: { code: number; stderr: string }) => e);
+  const r = await run(process.execPath, [BIN, ...args], { env }).then(
+    () => undefined,
+    (e: { code: number; stderr: string }) => e,
+  );
   if (!r) throw new Error(`leadgraph ${args.join(" ")} succeeded`);
   return r;
 }
@@ -63,7 +65,9 @@ describe("mistakes get errors a person can act on", () => {
     const closedPort = (probe.address() as { port: number }).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const r = await fails(["migrate", "--database-url", `postgres://postgres:hunter2@127.0.0.1:${closedPort}/nowhere`]);
-    expect(r.stderr).toContain(`cannot connect to PostgreSQL at 127.0.0.1:${closedPort}/nowhere (from --database-url / LEADGRAPH_DATABASE_URL): connection refused`);
+    expect(r.stderr).toContain(
+      `cannot connect to PostgreSQL at 127.0.0.1:${closedPort}/nowhere (from --database-url / LEADGRAPH_DATABASE_URL): connection refused`,
+    );
     expect(r.stderr).not.toContain("hunter2");
   }, 60_000);
 
@@ -74,8 +78,13 @@ describe("mistakes get errors a person can act on", () => {
   }, 60_000);
   it("npm start reports a port in use before it builds anything", async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LEADGRAPH_") && !k.startsWith("npm_")));
-    const r = await promisify(execFile)("npm", ["start"], { cwd: join(import.meta.dirname, ".."), env: { ...env, LEADGRAPH_PORT: String(busyPort) } })
-      .then(() => undefined, (e: { code: number; stdout: string; stderr: string }) => e);
+    const r = await promisify(execFile)("npm", ["start"], {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...env, LEADGRAPH_PORT: String(busyPort) },
+    }).then(
+      () => undefined,
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
     expect(r, "npm start succeeded on a busy port").toBeDefined();
     expect(r!.stderr).toContain(`127.0.0.1:${busyPort} is already in use by another process`);
     expect(r!.stdout + r!.stderr).not.toContain("vite");

@@ -17,15 +17,34 @@ describe("leadgraph export|clock|limits CLI", () => {
   let server: ChildProcess;
   let url: string;
   const cli = (...args: string[]) =>
-    run(process.execPath, ["bin/leadgraph.js", ...args], { env: { ...process.env, LEADGRAPH_URL: url, LEADGRAPH_ADMIN_KEY: ADMIN }, timeout: 60_000 });
+    run(process.execPath, ["bin/leadgraph.js", ...args], {
+      env: { ...process.env, LEADGRAPH_URL: url, LEADGRAPH_ADMIN_KEY: ADMIN },
+      timeout: 60_000,
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "leadgraph-cli-"));
     writeFileSync(join(dir, "world.json"), JSON.stringify(exportWorld()));
-    server = spawn(process.execPath, [
-      "bin/leadgraph.js", "serve", "--port", "0", "--db", join(dir, "db.sqlite"), "--world", join(dir, "world.json"),
-      "--clock", `manual:${TEST_NOW}`, "--admin-key", ADMIN, "--log-level", "silent",
-    ], { stdio: ["ignore", "pipe", "pipe"] });
+    server = spawn(
+      process.execPath,
+      [
+        "bin/leadgraph.js",
+        "serve",
+        "--port",
+        "0",
+        "--db",
+        join(dir, "db.sqlite"),
+        "--world",
+        join(dir, "world.json"),
+        "--clock",
+        `manual:${TEST_NOW}`,
+        "--admin-key",
+        ADMIN,
+        "--log-level",
+        "silent",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
     url = await new Promise<string>((resolve, reject) => {
       let out = "";
       server.stdout!.on("data", (d) => {

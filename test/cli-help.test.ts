@@ -14,8 +14,11 @@ describe("the command registry", () => {
     const help = new Help();
     for (const entry of commands) {
       const cmd = await entry.load();
-      expect({ name: cmd.name(), term: help.subcommandTerm(cmd), description: cmd.description() })
-        .toEqual({ name: entry.name, term: entry.term, description: entry.description });
+      expect({ name: cmd.name(), term: help.subcommandTerm(cmd), description: cmd.description() }).toEqual({
+        name: entry.name,
+        term: entry.term,
+        description: entry.description,
+      });
     }
   });
 

@@ -10,7 +10,11 @@ import { exampleWorld } from "./support/worlds.ts";
 const BIN = new URL("../bin/leadgraph.js", import.meta.url).pathname;
 const CLEAN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("LEADGRAPH_")));
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function run(args: string[], timeoutMs = 240_000, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -31,7 +35,10 @@ function run(args: string[], timeoutMs = 240_000, env: Record<string, string> = 
 /** Starts `serve`, waits for the line naming its URL, and returns it with the process and its output so far. */
 function serve(args: string[]): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--log-level", "silent", ...args], { env: CLEAN_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "serve", "--port", "0", "--log-level", "silent", ...args], {
+      env: CLEAN_ENV,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     running.push(child);
     let out = "";
     let err = "";
@@ -73,12 +80,16 @@ describe("leadgraph CLI", { timeout: 300_000 }, () => {
 
   it("prints help for every command", async () => {
     const [top, serveHelp, seedHelp, migrateHelp] = await Promise.all([
-      run(["--help"]), run(["serve", "--help"]), run(["seed", "--help"]), run(["migrate", "--help"]),
+      run(["--help"]),
+      run(["serve", "--help"]),
+      run(["seed", "--help"]),
+      run(["migrate", "--help"]),
     ]);
     expect(top.code).toBe(0);
     for (const cmd of ["serve", "seed", "migrate"]) expect(top.stdout).toContain(cmd);
     expect(serveHelp.code).toBe(0);
-    for (const flag of ["--port", "--host", "--db", "--database-url", "--world", "--demo", "--public-url", "LEADGRAPH_PORT"]) expect(serveHelp.stdout).toContain(flag);
+    for (const flag of ["--port", "--host", "--db", "--database-url", "--world", "--demo", "--public-url", "LEADGRAPH_PORT"])
+      expect(serveHelp.stdout).toContain(flag);
     expect(seedHelp.code).toBe(0);
     expect(seedHelp.stdout).toContain("<file>");
     expect(migrateHelp.code).toBe(0);
@@ -107,7 +118,7 @@ describe("leadgraph CLI", { timeout: 300_000 }, () => {
     const { url } = await serve(["--db", db]);
     const res = await fetch(`${url}/v25.0/8001/leads?fields=id&limit=10&access_token=EAAB-page-acme`);
     expect(res.status).toBe(200);
-    const body = await res.json() as { data: unknown[]; paging: { next: string } };
+    const body = (await res.json()) as { data: unknown[]; paging: { next: string } };
     expect(body.data).toHaveLength(10);
     expect(body.paging.next.startsWith(`${url}/v25.0/8001/leads?`)).toBe(true);
     const next = await fetch(body.paging.next);
@@ -120,7 +131,10 @@ describe("leadgraph CLI", { timeout: 300_000 }, () => {
     (world.forms![0] as unknown as { questions: unknown[] }).questions[2] = { type: "COLOUR" };
     const file = join(dir, "bad.json");
     writeFileSync(file, JSON.stringify(world));
-    for (const args of [["seed", file, "--db", db], ["serve", "--port", "0", "--world", file, "--db", db]]) {
+    for (const args of [
+      ["seed", file, "--db", db],
+      ["serve", "--port", "0", "--world", file, "--db", db],
+    ]) {
       const res = await run(args);
       expect(res.code, args[0]).toBe(1);
       expect(res.stderr).toMatch(/^leadgraph: forms\[0\]\.questions\[2\]\.type: must be one of CUSTOM, .* - got "COLOUR"$/m);

@@ -13,14 +13,21 @@ describe.each(databaseKinds())("admin clock (%s)", (kind) => {
   });
   afterAll(async () => h?.close());
   const call = (method: "GET" | "POST", payload?: unknown, key = h.runtime.adminKey) =>
-    h.app.inject({ method, url: "/_leadgraph/admin/clock", headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload: payload } : {}) });
+    h.app.inject({
+      method,
+      url: "/_leadgraph/admin/clock",
+      headers: { authorization: `Bearer ${key}` },
+      ...(payload ? { payload: payload } : {}),
+    });
 
   it("shows, sets and advances the manual clock", async () => {
     expect((await call("GET")).json()).toMatchObject({ mode: "manual", now: TEST_NOW, now_iso: "2026-11-28T12:00:00+0000" });
     expect((await call("POST", { advance: "36h" })).json()).toMatchObject({ now: TEST_NOW + 36 * 3600 });
     expect(h.clock.nowMs()).toBe((TEST_NOW + 36 * 3600) * 1000);
     expect((await call("POST", { set: TEST_NOW })).json()).toMatchObject({ now: TEST_NOW });
-    expect((await call("POST", { set: "2026-12-01T00:00:00+0000" })).json()).toMatchObject({ now: Date.parse("2026-12-01T00:00:00Z") / 1000 });
+    expect((await call("POST", { set: "2026-12-01T00:00:00+0000" })).json()).toMatchObject({
+      now: Date.parse("2026-12-01T00:00:00Z") / 1000,
+    });
     h.clock.set(TEST_NOW * 1000);
   });
 
@@ -46,7 +53,9 @@ describe.each(databaseKinds())("shared manual clock (%s)", (kind) => {
     await db?.drop();
   });
   const open = async (clock: string) => {
-    const r = await createRuntime(loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", clock, adminKey: "admin-key-for-tests-0001" }));
+    const r = await createRuntime(
+      loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", clock, adminKey: "admin-key-for-tests-0001" }),
+    );
     runtimes.push(r);
     return r;
   };
@@ -56,7 +65,12 @@ describe.each(databaseKinds())("shared manual clock (%s)", (kind) => {
     const b = await open("manual");
     expect(b.services.clock.nowMs()).toBe(TEST_NOW * 1000);
     const app = await buildApp(a);
-    const res = await app.inject({ method: "POST", url: "/_leadgraph/admin/clock", headers: { authorization: "Bearer admin-key-for-tests-0001" }, payload: { advance: "2d" } });
+    const res = await app.inject({
+      method: "POST",
+      url: "/_leadgraph/admin/clock",
+      headers: { authorization: "Bearer admin-key-for-tests-0001" },
+      payload: { advance: "2d" },
+    });
     expect(res.json()).toMatchObject({ mode: "manual", now: TEST_NOW + 2 * 86_400 });
     await app.close();
     expect(a.services.clock.nowMs()).toBe((TEST_NOW + 2 * 86_400) * 1000);
@@ -81,10 +95,19 @@ describe.each(databaseKinds())("shared manual clock (%s)", (kind) => {
   it("refuses to move a system clock with a clear error", async () => {
     const s = await open("system");
     const app = await buildApp(s);
-    const get = await app.inject({ method: "GET", url: "/_leadgraph/admin/clock", headers: { authorization: "Bearer admin-key-for-tests-0001" } });
+    const get = await app.inject({
+      method: "GET",
+      url: "/_leadgraph/admin/clock",
+      headers: { authorization: "Bearer admin-key-for-tests-0001" },
+    });
     expect(get.json()).toMatchObject({ mode: "system" });
     expect(Math.abs(get.json().now - Date.now() / 1000)).toBeLessThan(60);
-    const post = await app.inject({ method: "POST", url: "/_leadgraph/admin/clock", headers: { authorization: "Bearer admin-key-for-tests-0001" }, payload: { advance: "1h" } });
+    const post = await app.inject({
+      method: "POST",
+      url: "/_leadgraph/admin/clock",
+      headers: { authorization: "Bearer admin-key-for-tests-0001" },
+      payload: { advance: "1h" },
+    });
     expect(post.statusCode).toBe(400);
     expect(post.json().error.message).toMatch(/system clock and cannot be moved.*--clock manual/);
     await app.close();

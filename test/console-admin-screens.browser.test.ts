@@ -59,7 +59,9 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
 
   const admin = async (method: "GET" | "POST" | "DELETE", path: string, body?: unknown) => {
     const res = await fetch(`${h.url}/_leadgraph/admin/${path}`, {
-      method, headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      ...(body ? { body: JSON.stringify(body) } : {}),
     });
     return { status: res.status, body: await res.json() };
   };
@@ -94,14 +96,18 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
   it("shows a failed delivery while the receiver is down, and a successful redelivery once it is back", async () => {
     const port = receiver.port;
     await receiver.stop();
-    const created = await admin("POST", "forms/8001/leads", { leads: [{ ad_id: "7001", field_data: [{ name: "full_name", values: ["Down Receiver"] }] }] });
+    const created = await admin("POST", "forms/8001/leads", {
+      leads: [{ ad_id: "7001", field_data: [{ name: "full_name", values: ["Down Receiver"] }] }],
+    });
     expect(created.status).toBe(200);
     const leadId: string = created.body.ids[0];
 
     const p = await signedIn("/console/webhooks?status=pending");
     const row = p.getByRole("row", { name: new RegExp(leadId) });
     // The log polls: the failed first attempt shows up without a reload.
-    await expect.poll(async () => ((await row.count()) > 0 ? (await row.first().textContent()) ?? "" : ""), { timeout: 30_000 }).toMatch(/ECONNREFUSED|refused|connect/i);
+    await expect
+      .poll(async () => ((await row.count()) > 0 ? ((await row.first().textContent()) ?? "") : ""), { timeout: 30_000 })
+      .toMatch(/ECONNREFUSED|refused|connect/i);
     await screenshot(p, "webhooks-failure");
 
     await receiver.start(port);
@@ -111,10 +117,15 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
     await p.getByRole("button", { name: "Redeliver" }).click();
     await p.getByText("Queued redelivery").waitFor();
     await p.getByText("Queued redelivery").getByRole("link").click();
-    await expect.poll(async () => {
-      await p.getByRole("button", { name: "Refresh" }).click();
-      return p.getByTestId("delivery-status").textContent();
-    }, { timeout: 30_000 }).toBe("delivered");
+    await expect
+      .poll(
+        async () => {
+          await p.getByRole("button", { name: "Refresh" }).click();
+          return p.getByTestId("delivery-status").textContent();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe("delivered");
     expect(await p.getByTestId("delivery-body").textContent()).toContain(leadId);
     expect(await p.getByTestId("signature-256").textContent()).toMatch(/^sha256=[0-9a-f]{64}$/);
     expect(receiver.bodies.some((b) => b.includes(leadId))).toBe(true);
@@ -134,8 +145,11 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
     h.clock.advance(60_000);
     onTestFinished(() => h.clock.set(was));
     const since = Math.floor(h.clock.nowMs() / 1000);
-    const onAcme = (await admin("POST", "forms/8001/leads", { leads: [{ field_data: [{ name: "full_name", values: ["Range One"] }] }] })).body.ids[0] as string;
-    const onOther = (await admin("POST", "forms/8002/leads", { leads: [{ field_data: [{ name: "email", values: ["range@example.com"] }] }] })).body.ids[0] as string;
+    const onAcme = (await admin("POST", "forms/8001/leads", { leads: [{ field_data: [{ name: "full_name", values: ["Range One"] }] }] }))
+      .body.ids[0] as string;
+    const onOther = (
+      await admin("POST", "forms/8002/leads", { leads: [{ field_data: [{ name: "email", values: ["range@example.com"] }] }] })
+    ).body.ids[0] as string;
     const copiesOf = (id: string) => receiver.bodies.filter((b) => b.includes(id)).length;
     await expect.poll(() => copiesOf(onAcme) + copiesOf(onOther), { timeout: 30_000 }).toBe(2);
     expect(await graph("DELETE", "3002/subscribed_apps", "EAAB-page-other")).toEqual({ success: true });
@@ -144,7 +158,9 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
     await p.getByRole("button", { name: "Redeliver all matching" }).click();
     const status = p.getByRole("status").filter({ hasText: "Queued" });
     await status.waitFor();
-    expect(await status.textContent()).toBe("Queued 1 redeliveries. Skipped 1 of page 3002: the app is no longer installed on the page for leadgen.");
+    expect(await status.textContent()).toBe(
+      "Queued 1 redeliveries. Skipped 1 of page 3002: the app is no longer installed on the page for leadgen.",
+    );
     await expect.poll(() => copiesOf(onAcme), { timeout: 30_000 }).toBe(2);
     expect(copiesOf(onOther)).toBe(1);
     await screenshot(p, "webhooks-range-redelivery");
@@ -180,7 +196,10 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
     await p.getByRole("button", { name: "Debug" }).click();
     await expect.poll(() => p.getByTestId("debug-result").textContent()).toContain("lacks the leads_retrieval permission");
     // The new tokens are listed and can be revoked.
-    await p.getByRole("button", { name: /Revoke token/ }).first().click();
+    await p
+      .getByRole("button", { name: /Revoke token/ })
+      .first()
+      .click();
     await expect.poll(() => p.getByText(/invalid \(467\)/).count()).toBeGreaterThan(0);
   });
 
@@ -208,7 +227,10 @@ describe.skipIf(!chrome)("developer console admin screens (Chromium)", () => {
 
   it("creates a test lead and an attributed lead from the form screen", async () => {
     const p = await signedIn("/console/forms/3001/8001");
-    await p.getByLabel(/Full name/).last().fill("Tess Test");
+    await p
+      .getByLabel(/Full name/)
+      .last()
+      .fill("Tess Test");
     await p.getByRole("button", { name: "Create lead" }).click();
     await p.getByText("Created lead").waitFor();
     await p.getByLabel(/Attributed lead/).check();

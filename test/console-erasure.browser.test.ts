@@ -20,14 +20,41 @@ describe.skipIf(!chrome)("console erasure in Chromium", () => {
   beforeAll(async () => {
     await ensureConsoleBuilt();
     const world = exampleWorld();
-    world.forms!.push({ id: "8003", page_id: "3001", name: "Call me back", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }], created_time: "2026-06-01T00:00:00+0000" });
+    world.forms!.push({
+      id: "8003",
+      page_id: "3001",
+      name: "Call me back",
+      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }],
+      created_time: "2026-06-01T00:00:00+0000",
+    });
     h = await startHarness("sqlite", { world, config: { adminKey: ADMIN_KEY } });
     await h.listen();
     const res = await admin(h, "POST", "/forms/8003/leads", {
       leads: [
-        { created_time: TEST_NOW - 300, field_data: [{ name: "full_name", values: ["Mia Muster"] }, { name: "email", values: ["mia@example.de"] }, { name: "phone_number", values: ["+4915112345678"] }] },
-        { created_time: TEST_NOW - 200, field_data: [{ name: "full_name", values: ["M. Muster"] }, { name: "email", values: ["MIA@example.de"] }, { name: "phone_number", values: ["+4915100000000"] }] },
-        { created_time: TEST_NOW - 100, field_data: [{ name: "full_name", values: ["Keep Me"] }, { name: "email", values: ["keep@example.de"] }, { name: "phone_number", values: ["+4915199999999"] }] },
+        {
+          created_time: TEST_NOW - 300,
+          field_data: [
+            { name: "full_name", values: ["Mia Muster"] },
+            { name: "email", values: ["mia@example.de"] },
+            { name: "phone_number", values: ["+4915112345678"] },
+          ],
+        },
+        {
+          created_time: TEST_NOW - 200,
+          field_data: [
+            { name: "full_name", values: ["M. Muster"] },
+            { name: "email", values: ["MIA@example.de"] },
+            { name: "phone_number", values: ["+4915100000000"] },
+          ],
+        },
+        {
+          created_time: TEST_NOW - 100,
+          field_data: [
+            { name: "full_name", values: ["Keep Me"] },
+            { name: "email", values: ["keep@example.de"] },
+            { name: "phone_number", values: ["+4915199999999"] },
+          ],
+        },
       ],
     });
     ids.push(...(res.body.ids as string[]));
@@ -71,11 +98,28 @@ describe.skipIf(!chrome)("console erasure in Chromium", () => {
     const p = await leadScreen(ids[0]!);
     await p.getByRole("button", { name: "Erase this person…" }).click();
     const dialog = p.getByRole("dialog", { name: "Erase this person?" });
-    await expect.poll(() => dialog.getByTestId("erasure-preview").textContent().catch(() => ""), { timeout: 15_000 })
+    await expect
+      .poll(
+        () =>
+          dialog
+            .getByTestId("erasure-preview")
+            .textContent()
+            .catch(() => ""),
+        { timeout: 15_000 },
+      )
       .toContain("2 leads with the answer mia@example.de or +4915112345678, on 1 form of 1 page");
     await screenshot(p, "erase-person-confirm");
     await dialog.getByRole("button", { name: "Erase 2 leads" }).click();
-    await expect.poll(() => p.getByTestId("erasure-result").textContent().catch(() => ""), { timeout: 15_000 }).toContain("Erased 2 leads");
+    await expect
+      .poll(
+        () =>
+          p
+            .getByTestId("erasure-result")
+            .textContent()
+            .catch(() => ""),
+        { timeout: 15_000 },
+      )
+      .toContain("Erased 2 leads");
     expect(await rawRows(h.db, "select id from leads where id in (?, ?)", [ids[0], ids[1]])).toEqual([]);
     expect(await rawRows(h.db, "select id from leads where id = ?", [ids[2]])).toHaveLength(1);
     const log = (await admin(h, "GET", "/erasures")).body.data;
@@ -86,7 +130,16 @@ describe.skipIf(!chrome)("console erasure in Chromium", () => {
     const p = await leadScreen(ids[2]!);
     await p.getByRole("button", { name: "Erase this lead…" }).click();
     await p.getByRole("dialog", { name: "Erase this lead?" }).getByRole("button", { name: "Erase lead" }).click();
-    await expect.poll(() => p.getByTestId("erasure-result").textContent().catch(() => ""), { timeout: 15_000 }).toContain("Erased 1 lead");
+    await expect
+      .poll(
+        () =>
+          p
+            .getByTestId("erasure-result")
+            .textContent()
+            .catch(() => ""),
+        { timeout: 15_000 },
+      )
+      .toContain("Erased 1 lead");
     expect(await rawRows(h.db, "select id from leads where id = ?", [ids[2]])).toEqual([]);
   });
 });

@@ -15,9 +15,10 @@ const ADMIN_KEY = "console-test-admin-key-0123456789";
 const chrome = chromiumPath();
 // The pictures in docs/console.md are rewritten only when asked (LEADGRAPH_UPDATE_SCREENSHOTS=1), so a
 // test run leaves the work tree clean; otherwise they go to the ignored test-artifacts folder.
-const DOCS = process.env.LEADGRAPH_UPDATE_SCREENSHOTS === "1"
-  ? fileURLToPath(new URL("../docs/", import.meta.url))
-  : fileURLToPath(new URL("../test-artifacts/console/", import.meta.url));
+const DOCS =
+  process.env.LEADGRAPH_UPDATE_SCREENSHOTS === "1"
+    ? fileURLToPath(new URL("../docs/", import.meta.url))
+    : fileURLToPath(new URL("../test-artifacts/console/", import.meta.url));
 const SCREENS = ["/console/", "/console/forms", "/console/forms/3001/8001", "/console/webhooks", "/console/limits", "/console/access"];
 
 describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
@@ -33,7 +34,8 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     expect(res.status).toBe(200);
     return res.json();
   };
-  const consoleTokens = async () => (await admin("tokens?limit=100")).data.filter((t: { label: string | null }) => t.label === "console").length;
+  const consoleTokens = async () =>
+    (await admin("tokens?limit=100")).data.filter((t: { label: string | null }) => t.label === "console").length;
   const used = async (pageId: string) => (await admin(`limits/${pageId}`)).used as number;
 
   beforeAll(async () => {
@@ -41,7 +43,12 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     // 1,202 leads within 90 days on form 8001, and 5 older ones: counted by the form, not readable.
     const world = exampleWorld(1200);
     for (let i = 0; i < 5; i++) {
-      world.leads!.push({ id: String(8_800 + i), form_id: "8001", created_time: `2026-08-${10 + i}T10:00:00+0000`, field_data: [{ name: "full_name", values: ["Old Lead"] }] });
+      world.leads!.push({
+        id: String(8_800 + i),
+        form_id: "8001",
+        created_time: `2026-08-${10 + i}T10:00:00+0000`,
+        field_data: [{ name: "full_name", values: ["Old Lead"] }],
+      });
     }
     h = await startHarness("sqlite", { world, config: { adminKey: ADMIN_KEY } });
     await h.listen();
@@ -53,7 +60,8 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
     const callback = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
     const sub = await fetch(`${h.url}/_leadgraph/admin/webhooks/subscriptions/1001`, {
-      method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
       body: JSON.stringify({ callback_url: callback, verify_token: "vt" }),
     });
     expect(sub.status).toBe(200);
@@ -83,24 +91,28 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
   }
 
   // Three rounds are enough: the bug minted two tokens per view, so any minting shows after the first.
-  it("reads through one session: three rounds of every screen mint no tokens and spend no page's lead budget", { timeout: 180_000 }, async () => {
-    const usedBefore = [await used("3001"), await used("3002")];
-    const p = await signedIn();
-    await settled(p);
-    const tokensAfterSignIn = await consoleTokens();
-    expect(tokensAfterSignIn).toBeGreaterThan(0);
-    for (let round = 0; round < 3; round++) {
-      for (const screen of SCREENS) {
-        await p.goto(`${h.url}${screen}`);
-        await p.getByRole("navigation", { name: "Console" }).waitFor();
-        await settled(p);
+  it(
+    "reads through one session: three rounds of every screen mint no tokens and spend no page's lead budget",
+    { timeout: 180_000 },
+    async () => {
+      const usedBefore = [await used("3001"), await used("3002")];
+      const p = await signedIn();
+      await settled(p);
+      const tokensAfterSignIn = await consoleTokens();
+      expect(tokensAfterSignIn).toBeGreaterThan(0);
+      for (let round = 0; round < 3; round++) {
+        for (const screen of SCREENS) {
+          await p.goto(`${h.url}${screen}`);
+          await p.getByRole("navigation", { name: "Console" }).waitFor();
+          await settled(p);
+        }
       }
-    }
-    // The form screen did read leads (its table is filled) on every round.
-    expect(await p.getByRole("navigation", { name: "Console" }).count()).toBe(1);
-    expect(await consoleTokens()).toBe(tokensAfterSignIn);
-    expect([await used("3001"), await used("3002")]).toEqual(usedBefore);
-  });
+      // The form screen did read leads (its table is filled) on every round.
+      expect(await p.getByRole("navigation", { name: "Console" }).count()).toBe(1);
+      expect(await consoleTokens()).toBe(tokensAfterSignIn);
+      expect([await used("3001"), await used("3002")]).toEqual(usedBefore);
+    },
+  );
 
   it("formats counts and explains why the form counts more leads than the table lists", async () => {
     const p = await signedIn(undefined, "/console/forms/3001/8001");
@@ -129,9 +141,16 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
       await settled(p);
       const width = await p.evaluate(() => document.documentElement.scrollWidth);
       if (width > 390) {
-        const culprits = await p.evaluate(() => Array.from(document.querySelectorAll("body *"))
-          .filter((e) => e.getBoundingClientRect().right > 391 && !Array.from(e.children).some((c) => c.getBoundingClientRect().right > 391))
-          .slice(0, 4).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px "${(e.textContent ?? "").slice(0, 30)}"`));
+        const culprits = await p.evaluate(() =>
+          Array.from(document.querySelectorAll("body *"))
+            .filter(
+              (e) => e.getBoundingClientRect().right > 391 && !Array.from(e.children).some((c) => c.getBoundingClientRect().right > 391),
+            )
+            .slice(0, 4)
+            .map(
+              (e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}px "${(e.textContent ?? "").slice(0, 30)}"`,
+            ),
+        );
         wide.push(`${screen}: ${width}px (${culprits.join(", ")})`);
       }
     }
@@ -139,39 +158,57 @@ describe.skipIf(!chrome)("developer console, the first hour (Chromium)", () => {
     await p.goto(`${h.url}/console/forms/3001/8001`);
     await settled(p);
     // The leads table itself is wider than the phone and scrolls inside its container.
-    const box = await p.locator(".table-wrap").filter({ has: p.getByRole("columnheader", { name: "Answers" }) }).evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX }));
+    const box = await p
+      .locator(".table-wrap")
+      .filter({ has: p.getByRole("columnheader", { name: "Answers" }) })
+      .evaluate((e) => ({ scroll: e.scrollWidth, client: e.clientWidth, overflow: getComputedStyle(e).overflowX }));
     expect(box.client).toBeLessThanOrEqual(390);
     expect(box.overflow).toBe("auto");
   });
 
   it("charts leads per day, deliveries per minute by outcome and rate-limit use, at desktop and phone width", async () => {
     const created = await fetch(`${h.url}/_leadgraph/admin/forms/8001/leads`, {
-      method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
       body: JSON.stringify({ leads: [1, 2, 3].map((i) => ({ field_data: [{ name: "full_name", values: [`Chart Lead ${i}`] }] })) }),
     });
     expect(created.status).toBe(200);
-    for (const [size, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", { width: 390, height: 844 }]] as const) {
+    for (const [size, viewport] of [
+      ["desktop", { width: 1280, height: 900 }],
+      ["phone", { width: 390, height: 844 }],
+    ] as const) {
       const p = await signedIn(viewport, "/console/forms/3001/8001");
       const chart = (id: string) => p.getByTestId(id);
 
       await chart("leads-per-day").locator("canvas").waitFor();
       // 24 leads a day from exampleWorld's hourly leads; today: 12 before noon plus the 3 just created.
-      expect(await chart("leads-per-day").locator("figcaption").textContent()).toMatch(/^Test drive: [\d,]+ leads in the last 30 days \(UTC days\), 15 today\.$/);
+      expect(await chart("leads-per-day").locator("figcaption").textContent()).toMatch(
+        /^Test drive: [\d,]+ leads in the last 30 days \(UTC days\), 15 today\.$/,
+      );
       await settled(p);
       await p.screenshot({ path: `${DOCS}console-form-${size}.png` });
 
       await p.goto(`${h.url}/console/webhooks`);
-      await expect.poll(async () => {
-        await p.goto(`${h.url}/console/webhooks`);
-        await chart("deliveries-per-minute").locator("canvas").waitFor();
-        return chart("deliveries-per-minute").locator("figcaption").textContent();
-      }, { timeout: 30_000 }).toMatch(/^[1-3] delivery attempts? in the last 60 minutes, per minute by outcome: delivered \(2xx\) [1-3], failed \(non-2xx, timeout, refused\) 0, /);
+      await expect
+        .poll(
+          async () => {
+            await p.goto(`${h.url}/console/webhooks`);
+            await chart("deliveries-per-minute").locator("canvas").waitFor();
+            return chart("deliveries-per-minute").locator("figcaption").textContent();
+          },
+          { timeout: 30_000 },
+        )
+        .toMatch(
+          /^[1-3] delivery attempts? in the last 60 minutes, per minute by outcome: delivered \(2xx\) [1-3], failed \(non-2xx, timeout, refused\) 0, /,
+        );
       await settled(p);
       await p.screenshot({ path: `${DOCS}console-webhooks-${size}.png` });
 
       await p.goto(`${h.url}/console/limits`);
       await chart("usage-chart-3001").locator("canvas").waitFor();
-      expect(await chart("usage-chart-3001").locator("figcaption").textContent()).toMatch(/^Acme Cars: \d+ calls in the last 24 h .*budget [\d,]+ per rolling 24 h/);
+      expect(await chart("usage-chart-3001").locator("figcaption").textContent()).toMatch(
+        /^Acme Cars: \d+ calls in the last 24 h .*budget [\d,]+ per rolling 24 h/,
+      );
       await settled(p);
       await p.screenshot({ path: `${DOCS}console-limits-${size}.png` });
 

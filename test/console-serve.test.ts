@@ -98,7 +98,8 @@ describe.each(databaseKinds())("console served by the app (%s)", (kind) => {
 
     const session = await h.graph("POST", "/_leadgraph/admin/console/session", { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
     const token = (session.body.data as { id: string; access_token: string }[]).find((p) => p.id === "3001")!.access_token;
-    const usedOf = async () => (await h.graph("GET", "/_leadgraph/admin/limits/3001", { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).body.used as number;
+    const usedOf = async () =>
+      (await h.graph("GET", "/_leadgraph/admin/limits/3001", { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).body.used as number;
     const before = await usedOf();
     for (let i = 0; i < 3; i++) expect((await h.graph("GET", "/v25.0/8001/leads", { token })).status).toBe(200);
     expect(await usedOf()).toBe(before);

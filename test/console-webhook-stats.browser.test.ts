@@ -14,9 +14,10 @@ import { exampleWorld } from "./support/worlds.ts";
 
 const ADMIN_KEY = "console-stats-admin-key-0123456789";
 const chrome = chromiumPath();
-const DOCS = process.env.LEADGRAPH_UPDATE_SCREENSHOTS === "1"
-  ? fileURLToPath(new URL("../docs/", import.meta.url))
-  : fileURLToPath(new URL("../test-artifacts/console/", import.meta.url));
+const DOCS =
+  process.env.LEADGRAPH_UPDATE_SCREENSHOTS === "1"
+    ? fileURLToPath(new URL("../docs/", import.meta.url))
+    : fileURLToPath(new URL("../test-artifacts/console/", import.meta.url));
 const LEADS = 9;
 
 describe.skipIf(!chrome)("console webhooks chart: attempts per minute by outcome with latency percentiles (Chromium)", () => {
@@ -29,7 +30,9 @@ describe.skipIf(!chrome)("console webhooks chart: attempts per minute by outcome
 
   const admin = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${h.url}/_leadgraph/admin/${path}`, {
-      method, headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}),
+      method,
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, ...(body ? { "content-type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
     });
     expect(res.status, await res.clone().text()).toBe(200);
     return res.json();
@@ -47,15 +50,21 @@ describe.skipIf(!chrome)("console webhooks chart: attempts per minute by outcome
         if (req.method === "GET") return void res.end(new URL(req.url ?? "/", "http://x").searchParams.get("hub.challenge") ?? "");
         const k = posts++;
         const status = k % 3 === 2 ? 500 : 200;
-        setTimeout(() => {
-          res.statusCode = status;
-          res.end(status === 200 ? "EVENT_RECEIVED" : "boom");
-          answered.push(status);
-        }, 20 + (k % 5) * 20);
+        setTimeout(
+          () => {
+            res.statusCode = status;
+            res.end(status === 200 ? "EVENT_RECEIVED" : "boom");
+            answered.push(status);
+          },
+          20 + (k % 5) * 20,
+        );
       });
     });
     await new Promise<void>((ok) => receiver.listen(0, "127.0.0.1", ok));
-    await admin("POST", "webhooks/subscriptions/1001", { callback_url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, verify_token: "vt" });
+    await admin("POST", "webhooks/subscriptions/1001", {
+      callback_url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      verify_token: "vt",
+    });
     dispatcher = startDispatcher(h.runtime);
     browser = await launchChromium(chrome!);
   }, 240_000);
@@ -92,15 +101,27 @@ describe.skipIf(!chrome)("console webhooks chart: attempts per minute by outcome
     const chart = (id: string) => p.getByTestId(id);
     await chart("deliveries-per-minute").locator("canvas").waitFor();
     await chart("delivery-latency").locator("canvas").waitFor();
-    expect(await chart("deliveries-per-minute").locator("figcaption").textContent())
-      .toBe(`${ok + failed} delivery attempts in the last 60 minutes, per minute by outcome: delivered (2xx) ${ok}, failed (non-2xx, timeout, refused) ${failed}, dropped (fault injection) 0.`);
+    expect(await chart("deliveries-per-minute").locator("figcaption").textContent()).toBe(
+      `${ok + failed} delivery attempts in the last 60 minutes, per minute by outcome: delivered (2xx) ${ok}, failed (non-2xx, timeout, refused) ${failed}, dropped (fault injection) 0.`,
+    );
     const ms = (v: number) => `${new Intl.NumberFormat("en-US").format(v)} ms`;
-    expect(await chart("delivery-latency").locator("figcaption").textContent())
-      .toBe(`Latency of the attempts that reached the receiver, per minute (ms); over the hour: p50 ${ms(stats.totals.p50_ms)}, p95 ${ms(stats.totals.p95_ms)}, p99 ${ms(stats.totals.p99_ms)}.`);
-    expect(await p.getByTestId("delivery-latency-totals").locator("dd").allTextContents())
-      .toEqual([ms(stats.totals.p50_ms), ms(stats.totals.p95_ms), ms(stats.totals.p99_ms)]);
+    expect(await chart("delivery-latency").locator("figcaption").textContent()).toBe(
+      `Latency of the attempts that reached the receiver, per minute (ms); over the hour: p50 ${ms(stats.totals.p50_ms)}, p95 ${ms(stats.totals.p95_ms)}, p99 ${ms(stats.totals.p99_ms)}.`,
+    );
+    expect(await p.getByTestId("delivery-latency-totals").locator("dd").allTextContents()).toEqual([
+      ms(stats.totals.p50_ms),
+      ms(stats.totals.p95_ms),
+      ms(stats.totals.p99_ms),
+    ]);
     // The legend names every series of both charts.
-    for (const label of ["Delivered (2xx)", "Failed (non-2xx, timeout, refused)", "Dropped (fault injection)", "p50 latency (ms)", "p95 latency (ms)", "p99 latency (ms)"]) {
+    for (const label of [
+      "Delivered (2xx)",
+      "Failed (non-2xx, timeout, refused)",
+      "Dropped (fault injection)",
+      "p50 latency (ms)",
+      "p95 latency (ms)",
+      "p99 latency (ms)",
+    ]) {
       await expect.poll(() => p.locator(".u-legend").getByText(label, { exact: true }).count()).toBe(1);
     }
     await p.getByTestId("deliveries-per-minute").scrollIntoViewIfNeeded();

@@ -155,7 +155,11 @@ describe.skipIf(!chrome)("developer console in Chromium", () => {
   it("renders every screen without errors (a plain note where this server lacks the endpoint), and shoots each", async () => {
     const p = await freshPage();
     await signIn(p);
-    for (const [name, path, heading] of [["webhooks", "/webhooks", "Webhooks"], ["access", "/access", "Access"], ["limits", "/limits", "Limits"]] as const) {
+    for (const [name, path, heading] of [
+      ["webhooks", "/webhooks", "Webhooks"],
+      ["access", "/access", "Access"],
+      ["limits", "/limits", "Limits"],
+    ] as const) {
       await p.getByRole("link", { name: heading, exact: true }).click();
       await p.getByRole("heading", { name: heading, level: 1 }).waitFor();
       expect(new URL(p.url()).pathname).toBe(`/console${path}`);

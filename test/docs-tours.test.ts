@@ -61,7 +61,10 @@ const CHECKS: Record<string, (out: string, files: string[]) => void> = {
   "export-range": (out, files) => {
     expect(out).not.toContain('"error"');
     expect(files).toContain("leads.tsv");
-    expect(files.some((f) => /\.(csv|tsv)$/.test(f) && f !== "leads.tsv"), "curl -OJ saved the file under its own name").toBe(true);
+    expect(
+      files.some((f) => /\.(csv|tsv)$/.test(f) && f !== "leads.tsv"),
+      "curl -OJ saved the file under its own name",
+    ).toBe(true);
     expect(out).toMatch(/[1-9][\d,]* leads? written/);
   },
   "webhooks-faults": (out) => {
@@ -85,7 +88,10 @@ function shims(dir: string): string {
     chmodSync(join(dir, name), 0o755);
   };
   write("leadgraph", `exec ${node} ${bin} "$@"`);
-  write("npx", `if [ "\${1:-}" = leadgraph ]; then shift; exec ${node} ${bin} "$@"; fi\necho "docs-tours shim: only 'npx leadgraph' is provided" >&2; exit 127`);
+  write(
+    "npx",
+    `if [ "\${1:-}" = leadgraph ]; then shift; exec ${node} ${bin} "$@"; fi\necho "docs-tours shim: only 'npx leadgraph' is provided" >&2; exit 127`,
+  );
   write("xdg-open", `exec curl -sSf -o /dev/null "$1"`);
   return dir;
 }
@@ -127,43 +133,53 @@ describe("the README and docs/ tours, run against a fresh demo server", () => {
   it("finds the marked blocks, each with a check, and says why the skipped ones are skipped", () => {
     expect(blocks.map((b) => b.name)).toEqual(expect.arrayContaining(["readme-quick", "readme-form"]));
     expect(new Set(blocks.map((b) => b.name)).size).toBe(blocks.length);
-    for (const b of blocks) expect(CHECKS[b.name], `${b.where}: tour "${b.name}" has no check in test/docs-tours.test.ts`).toBeTypeOf("function");
+    for (const b of blocks)
+      expect(CHECKS[b.name], `${b.where}: tour "${b.name}" has no check in test/docs-tours.test.ts`).toBeTypeOf("function");
     // every shell block of the README is either run or skipped with a reason
     expect(unmarkedShellBlocks(REPO, "README.md")).toEqual([]);
     for (const s of skipped) process.stdout.write(`docs tour skipped at ${s.where}: ${s.reason}\n`);
   });
 
-  it.each(blocks.map((b) => [`${b.name} (${b.where})`, b] as [string, TourBlock]))("%s", async (_label, block) => {
-    const server = await serverFor(block.serve);
-    const host = new URL(server.url).host;
-    const code = block.code
-      .replaceAll("http://127.0.0.1:8080", server.url)
-      .replaceAll("localhost:8080", host)
-      .replaceAll("<admin key>", ADMIN)
-      .replaceAll("<LEAD_ID>", leadId);
-    const cwd = mkdtempSync(join(dir, "cwd-"));
-    const env = {
-      ...process.env,
-      PATH: `${shimDir}:${process.env.PATH ?? ""}`,
-      URL: server.url,
-      PAGE_TOKEN,
-      PAGE_ID: "3001",
-      ADMIN,
-      LEADGRAPH_URL: server.url,
-      LEADGRAPH_ADMIN_KEY: ADMIN,
-    };
-    let out: string;
-    try {
-      const r = await run("bash", ["-c", `set -euo pipefail\n${code}`], { cwd, env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 });
-      out = r.stdout + r.stderr;
-    } catch (e) {
-      const err = e as { code?: number; stdout?: string; stderr?: string };
-      throw new Error(`${block.where}: tour "${block.name}" exited ${err.code}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`, { cause: e });
-    }
-    try {
-      CHECKS[block.name]!(out, readdirSync(cwd));
-    } catch (e) {
-      throw new Error(`${block.where}: tour "${block.name}" ran, but its output is not what the doc says: ${(e as Error).message}\n--- output\n${out.slice(0, 4000)}\nfiles written: ${readdirSync(cwd).join(", ")}`, { cause: e });
-    }
-  }, 180_000);
+  it.each(blocks.map((b) => [`${b.name} (${b.where})`, b] as [string, TourBlock]))(
+    "%s",
+    async (_label, block) => {
+      const server = await serverFor(block.serve);
+      const host = new URL(server.url).host;
+      const code = block.code
+        .replaceAll("http://127.0.0.1:8080", server.url)
+        .replaceAll("localhost:8080", host)
+        .replaceAll("<admin key>", ADMIN)
+        .replaceAll("<LEAD_ID>", leadId);
+      const cwd = mkdtempSync(join(dir, "cwd-"));
+      const env = {
+        ...process.env,
+        PATH: `${shimDir}:${process.env.PATH ?? ""}`,
+        URL: server.url,
+        PAGE_TOKEN,
+        PAGE_ID: "3001",
+        ADMIN,
+        LEADGRAPH_URL: server.url,
+        LEADGRAPH_ADMIN_KEY: ADMIN,
+      };
+      let out: string;
+      try {
+        const r = await run("bash", ["-c", `set -euo pipefail\n${code}`], { cwd, env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 });
+        out = r.stdout + r.stderr;
+      } catch (e) {
+        const err = e as { code?: number; stdout?: string; stderr?: string };
+        throw new Error(`${block.where}: tour "${block.name}" exited ${err.code}\n--- stdout\n${err.stdout}\n--- stderr\n${err.stderr}`, {
+          cause: e,
+        });
+      }
+      try {
+        CHECKS[block.name]!(out, readdirSync(cwd));
+      } catch (e) {
+        throw new Error(
+          `${block.where}: tour "${block.name}" ran, but its output is not what the doc says: ${(e as Error).message}\n--- output\n${out.slice(0, 4000)}\nfiles written: ${readdirSync(cwd).join(", ")}`,
+          { cause: e },
+        );
+      }
+    },
+    180_000,
+  );
 });

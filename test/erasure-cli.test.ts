@@ -36,13 +36,51 @@ describe("leadgraph leads delete|erase|erasures on a real server", { timeout: 30
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "leadgraph-erasure-cli-"));
     const world = exampleWorld();
-    world.forms!.push({ id: "8003", page_id: "3001", name: "Call me back", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }], created_time: "2026-06-01T00:00:00+0000" });
+    world.forms!.push({
+      id: "8003",
+      page_id: "3001",
+      name: "Call me back",
+      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }],
+      created_time: "2026-06-01T00:00:00+0000",
+    });
     world.leads!.push(
-      { id: "9301", form_id: "8003", created_time: TEST_NOW - 100, field_data: [{ name: "full_name", values: ["Jane Doe"] }, { name: "email", values: ["jane@example.com"] }, { name: "phone_number", values: ["+31612345678"] }] },
-      { id: "9302", form_id: "8003", created_time: TEST_NOW - 90, field_data: [{ name: "full_name", values: ["Jane D."] }, { name: "email", values: ["other@example.com"] }, { name: "phone_number", values: ["06 1234 5678"] }] },
+      {
+        id: "9301",
+        form_id: "8003",
+        created_time: TEST_NOW - 100,
+        field_data: [
+          { name: "full_name", values: ["Jane Doe"] },
+          { name: "email", values: ["jane@example.com"] },
+          { name: "phone_number", values: ["+31612345678"] },
+        ],
+      },
+      {
+        id: "9302",
+        form_id: "8003",
+        created_time: TEST_NOW - 90,
+        field_data: [
+          { name: "full_name", values: ["Jane D."] },
+          { name: "email", values: ["other@example.com"] },
+          { name: "phone_number", values: ["06 1234 5678"] },
+        ],
+      },
     );
     writeFileSync(join(dir, "world.json"), JSON.stringify(world));
-    server = await spawnServe(["--db", join(dir, "a.db"), "--world", join(dir, "world.json"), "--admin-key", KEY, "--clock", `manual:${TEST_NOW}`, "--log-level", "silent"], CLEAN_ENV);
+    server = await spawnServe(
+      [
+        "--db",
+        join(dir, "a.db"),
+        "--world",
+        join(dir, "world.json"),
+        "--admin-key",
+        KEY,
+        "--clock",
+        `manual:${TEST_NOW}`,
+        "--log-level",
+        "silent",
+      ],
+      CLEAN_ENV,
+    );
     conn = ["--url", server.url, "--admin-key", KEY];
   });
   afterAll(async () => {
@@ -95,12 +133,26 @@ describe("leadgraph leads delete|erase|erasures on a real server", { timeout: 30
 
   it("serve --lead-retention-days purges on schedule from the start", async () => {
     writeFileSync(join(dir, "plain.json"), JSON.stringify(exampleWorld()));
-    purging = await spawnServe([
-      "--db", join(dir, "b.db"), "--world", join(dir, "plain.json"), "--admin-key", KEY, "--clock", `manual:${TEST_NOW}`,
-      "--lead-retention-days", "5", "--log-level", "silent",
-    ], CLEAN_ENV);
+    purging = await spawnServe(
+      [
+        "--db",
+        join(dir, "b.db"),
+        "--world",
+        join(dir, "plain.json"),
+        "--admin-key",
+        KEY,
+        "--clock",
+        `manual:${TEST_NOW}`,
+        "--lead-retention-days",
+        "5",
+        "--log-level",
+        "silent",
+      ],
+      CLEAN_ENV,
+    );
     // The world's two leads are 7 and 8 days old by the manual clock.
-    await expect.poll(async () => (await adminGet(purging!.url, "/erasures")).data?.[0], { timeout: 60_000 })
+    await expect
+      .poll(async () => (await adminGet(purging!.url, "/erasures")).data?.[0], { timeout: 60_000 })
       .toMatchObject({ kind: "retention", leads_erased: 2, actor: "retention", via: "schedule" });
     expect((await fetch(`${purging.url}/9001?access_token=EAAB-page-acme`)).status).toBe(400);
   });

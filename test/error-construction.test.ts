@@ -35,14 +35,16 @@ function sourceFiles(dir: string): string[] {
 
 function propertyName(p: ts.ObjectLiteralElementLike): string | undefined {
   if (ts.isShorthandPropertyAssignment(p)) return p.name.text;
-  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p)) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name))) return p.name.text;
+  if ((ts.isPropertyAssignment(p) || ts.isMethodDeclaration(p)) && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)))
+    return p.name.text;
   return undefined;
 }
 
 function enclosingFunctionName(node: ts.Node): string | undefined {
   for (let n: ts.Node | undefined = node.parent; n; n = n.parent) {
     if ((ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n)) && n.name && ts.isIdentifier(n.name)) return n.name.text;
-    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name)) return n.parent.name.text;
+    if ((ts.isArrowFunction(n) || ts.isFunctionExpression(n)) && ts.isVariableDeclaration(n.parent) && ts.isIdentifier(n.parent.name))
+      return n.parent.name.text;
   }
   return undefined;
 }
@@ -50,14 +52,22 @@ function enclosingFunctionName(node: ts.Node): string | undefined {
 /** Every place in `text` that builds a Graph error, as `file:line what`. */
 export function errorConstructions(file: string, text: string): string[] {
   if (!/\bcode\b|GraphError|LeadInputError/.test(text)) return [];
-  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
+  const source = ts.createSourceFile(
+    file,
+    text,
+    ts.ScriptTarget.Latest,
+    true,
+    file.endsWith(".tsx") ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
   const found: string[] = [];
   const at = (n: ts.Node, what: string) => found.push(`${file}:${source.getLineAndCharacterOfPosition(n.getStart()).line + 1} ${what}`);
   const visit = (n: ts.Node): void => {
-    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && ERROR_CLASSES.has(n.expression.text)) at(n, `new ${n.expression.text}(…)`);
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && ERROR_CLASSES.has(n.expression.text))
+      at(n, `new ${n.expression.text}(…)`);
     if (ts.isClassLike(n)) {
       for (const clause of n.heritageClauses ?? []) {
-        for (const t of clause.types) if (ts.isIdentifier(t.expression) && ERROR_CLASSES.has(t.expression.text)) at(n, `class extends ${t.expression.text}`);
+        for (const t of clause.types)
+          if (ts.isIdentifier(t.expression) && ERROR_CLASSES.has(t.expression.text)) at(n, `class extends ${t.expression.text}`);
       }
     }
     if (ts.isObjectLiteralExpression(n)) {
@@ -101,7 +111,12 @@ describe("Graph errors are built only by the catalogue", () => {
       'function errorBody() { return { code: 1, fbtrace_id: "x" }; }',
     ].join("\n");
     expect(errorConstructions("src/graph/probe.ts", probe).map((f) => f.split(" ")[0])).toEqual([
-      "src/graph/probe.ts:1", "src/graph/probe.ts:2", "src/graph/probe.ts:3", "src/graph/probe.ts:4", "src/graph/probe.ts:5", "src/graph/probe.ts:6",
+      "src/graph/probe.ts:1",
+      "src/graph/probe.ts:2",
+      "src/graph/probe.ts:3",
+      "src/graph/probe.ts:4",
+      "src/graph/probe.ts:5",
+      "src/graph/probe.ts:6",
     ]);
     expect(errorConstructions("src/graph/execute.ts", 'function errorBody() { return { code: 1, type: "x" }; }')).toEqual([]);
     expect(errorConstructions("src/graph/probe.ts", "const ok = { code: 200, body: {} };")).toEqual([]);

@@ -6,7 +6,12 @@ import { type ErrorSpec, errorFamilies, GraphError, leadErrors, LeadInputError }
 const doc = readFileSync(new URL("../docs/errors.md", import.meta.url), "utf8");
 
 const entries = errorFamilies.flatMap((f) =>
-  Object.entries(f.entries).map(([name, e]) => ({ name, family: f.name, build: e as unknown as (...a: unknown[]) => GraphError, spec: e.spec as ErrorSpec<unknown[]> })),
+  Object.entries(f.entries).map(([name, e]) => ({
+    name,
+    family: f.name,
+    build: e as unknown as (...a: unknown[]) => GraphError,
+    spec: e.spec as ErrorSpec<unknown[]>,
+  })),
 );
 
 describe("docs/errors.md", () => {
@@ -31,7 +36,13 @@ describe("the catalogue", () => {
   it.each(entries.map((e) => [`${e.family}.${e.name}`, e] as const))("%s builds the error its spec describes", (_, { build, spec }) => {
     const err = build(...spec.docArgs);
     expect(err).toBeInstanceOf(GraphError);
-    expect([err.code, err.type, err.status, err.authError, err.isTransient]).toEqual([spec.code, spec.type, spec.status, spec.authError, spec.transient ?? false]);
+    expect([err.code, err.type, err.status, err.authError, err.isTransient]).toEqual([
+      spec.code,
+      spec.type,
+      spec.status,
+      spec.authError,
+      spec.transient ?? false,
+    ]);
     if (typeof spec.subcode === "function") expect(spec.subcodes).toContain(err.subcode);
     else expect(err.subcode).toBe(spec.subcode);
     expect(err.message).not.toMatch(/undefined|\[object Object\]/);

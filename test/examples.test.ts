@@ -16,15 +16,24 @@ describe("examples/", () => {
   }, 10 * 60_000);
 
   it("the node:test example passes", async () => {
-    const { stdout } = await exec(process.execPath, ["--test", "--test-reporter=tap", "examples/node-test/leads.test.mjs"], { cwd: ROOT, timeout: 180_000 });
+    const { stdout } = await exec(process.execPath, ["--test", "--test-reporter=tap", "examples/node-test/leads.test.mjs"], {
+      cwd: ROOT,
+      timeout: 180_000,
+    });
     expect(stdout).toMatch(/^# pass 2$/m);
     expect(stdout).toMatch(/^# fail 0$/m);
   });
 
   it("the vitest example passes", async () => {
-    const { stdout } = await exec(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", "examples/vitest", "--reporter=verbose"], {
-      cwd: ROOT, timeout: 180_000, env: { ...process.env, NO_COLOR: "1" },
-    });
+    const { stdout } = await exec(
+      process.execPath,
+      [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--root", "examples/vitest", "--reporter=verbose"],
+      {
+        cwd: ROOT,
+        timeout: 180_000,
+        env: { ...process.env, NO_COLOR: "1" },
+      },
+    );
     expect(stdout).toMatch(/Tests\s+3 passed \(3\)/);
   });
 });

@@ -14,22 +14,31 @@ const cell = fc.oneof(
 // a lone empty field as an empty line.
 const records = fc.array(fc.array(cell, { minLength: 2, maxLength: 8 }), { maxLength: 20 });
 
-describe.each([["TSV", "\t"], ["CSV", ","]] as const)("the export writer (%s)", (_name, delimiter) => {
+describe.each([
+  ["TSV", "\t"],
+  ["CSV", ","],
+] as const)("the export writer (%s)", (_name, delimiter) => {
   const text = new DelimitedText(delimiter);
 
   it("writes exactly what csv-stringify writes", () => {
     // quote_record_delimiter: given record_delimiter, csv-stringify stops quoting a lone "\r" unless
     // told to, and parsers that accept any line ending then split the record (see the next test).
-    fc.assert(fc.property(records, (rs) => {
-      expect(text.format(rs)).toBe(stringify(rs, { delimiter, record_delimiter: "\n", quote_record_delimiter: true }));
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(records, (rs) => {
+        expect(text.format(rs)).toBe(stringify(rs, { delimiter, record_delimiter: "\n", quote_record_delimiter: true }));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("round-trips every record through csv-parse", () => {
-    fc.assert(fc.property(records, (rs) => {
-      const back = parse(text.format(rs), { delimiter, relax_column_count: true });
-      expect(back).toEqual(rs);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(records, (rs) => {
+        const back = parse(text.format(rs), { delimiter, relax_column_count: true });
+        expect(back).toEqual(rs);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it("keeps the escaping the export tests rely on", () => {

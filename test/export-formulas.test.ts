@@ -31,8 +31,19 @@ describe.each(databaseKinds())("formula cells in exports (%s)", (kind) => {
     for (const [i, name] of [...PAYLOADS, ...OTHERS].entries()) {
       const page = await fetch(`${url}/forms/8001`);
       const cookie = page.headers.get("set-cookie")?.split(";")[0];
-      const body = new URLSearchParams({ _token: tokenOf(await page.text()), _action: "submit", "answer:full_name": name, "answer:email": `f${i}@example.com`, "answer:car_make": "kia", "answer:selected_dealer": "99213450" });
-      const res = await fetch(`${url}/forms/8001`, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) } });
+      const body = new URLSearchParams({
+        _token: tokenOf(await page.text()),
+        _action: "submit",
+        "answer:full_name": name,
+        "answer:email": `f${i}@example.com`,
+        "answer:car_make": "kia",
+        "answer:selected_dealer": "99213450",
+      });
+      const res = await fetch(`${url}/forms/8001`, {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/x-www-form-urlencoded", ...(cookie ? { cookie } : {}) },
+      });
       expect(res.status, await res.text()).toBe(200);
       submitted.push(name);
     }
@@ -40,14 +51,19 @@ describe.each(databaseKinds())("formula cells in exports (%s)", (kind) => {
   afterAll(async () => h?.close());
 
   const exportOf = async (query: string) => {
-    const res = await fetch(`${h.url}/ads/lead_gen/export_csv/?id=8001&type=form${query}`, { headers: { authorization: "Bearer EAAB-page-acme" } });
+    const res = await fetch(`${h.url}/ads/lead_gen/export_csv/?id=8001&type=form${query}`, {
+      headers: { authorization: "Bearer EAAB-page-acme" },
+    });
     expect(res.status).toBe(200);
     return res.text();
   };
   const names = (table: string[][]) => table.slice(1).map((r) => r[table[0]!.indexOf("full_name")]!);
 
   it("writes every formula-like answer with a leading quote in CSV and TSV", async () => {
-    for (const [format, delimiter] of [["csv", ","], ["tsv", "\t"]] as const) {
+    for (const [format, delimiter] of [
+      ["csv", ","],
+      ["tsv", "\t"],
+    ] as const) {
       const table: string[][] = parse(await exportOf(`&format=${format}`), { delimiter });
       const cells = names(table);
       for (const v of submitted) {
@@ -69,14 +85,32 @@ describe.each(databaseKinds())("formula cells in exports (%s)", (kind) => {
 describe.each(databaseKinds())("formula cells in leadgraph sync's export (%s)", (kind) => {
   it("neutralises CSV cells unless raw, and leaves JSONL alone", async () => {
     const db = await freshDatabase(kind);
-    const conn = connectSyncDatabase("databaseUrl" in db.config ? { kind: "postgres", url: db.config.databaseUrl } : { kind: "sqlite", file: db.config.db });
+    const conn = connectSyncDatabase(
+      "databaseUrl" in db.config ? { kind: "postgres", url: db.config.databaseUrl } : { kind: "sqlite", file: db.config.db },
+    );
     try {
       await migrateSyncDatabase(conn.db);
       const store = new SyncStore(conn.db);
-      await store.insertLeads(PAYLOADS.map((p, i) => leadToRow({
-        id: String(100 + i), created_time: "2026-11-20T10:00:00+0000", form_id: "8001",
-        field_data: [{ name: "full_name", values: [p] }, { name: "=header", values: ["x"] }],
-      }, "3001", "8001", "reconcile", Date.now(), false)));
+      await store.insertLeads(
+        PAYLOADS.map((p, i) =>
+          leadToRow(
+            {
+              id: String(100 + i),
+              created_time: "2026-11-20T10:00:00+0000",
+              form_id: "8001",
+              field_data: [
+                { name: "full_name", values: [p] },
+                { name: "=header", values: ["x"] },
+              ],
+            },
+            "3001",
+            "8001",
+            "reconcile",
+            Date.now(),
+            false,
+          ),
+        ),
+      );
       const run = async (format: "csv" | "jsonl", raw: boolean) => {
         const out = new PassThrough();
         const chunks: Buffer[] = [];
@@ -87,9 +121,19 @@ describe.each(databaseKinds())("formula cells in leadgraph sync's export (%s)", 
       const safe: string[][] = parse(await run("csv", false));
       expect(safe[0]).toContain("'=header");
       const col = safe[0]!.indexOf("full_name");
-      expect(safe.slice(1).map((r) => r[col]).sort()).toEqual(PAYLOADS.map((p) => `'${p}`).sort());
+      expect(
+        safe
+          .slice(1)
+          .map((r) => r[col])
+          .sort(),
+      ).toEqual(PAYLOADS.map((p) => `'${p}`).sort());
       const raw: string[][] = parse(await run("csv", true));
-      expect(raw.slice(1).map((r) => r[col]).sort()).toEqual([...PAYLOADS].sort());
+      expect(
+        raw
+          .slice(1)
+          .map((r) => r[col])
+          .sort(),
+      ).toEqual([...PAYLOADS].sort());
       expect(await run("jsonl", false)).toContain(JSON.stringify(PAYLOADS[0]));
     } finally {
       await conn.close();

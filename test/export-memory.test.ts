@@ -10,7 +10,10 @@ import { databaseKinds, freshDatabase, type TestDatabase } from "./support/datab
  * test consumes the stream. SQLite gets 1,000,000 leads; PostgreSQL (slower to fill on a shared
  * machine) 200,000 — both far beyond what fits a buffered response in the bound asserted.
  */
-const LEADS = { sqlite: Number(process.env.LEADGRAPH_EXPORT_MEMORY_LEADS ?? 1_000_000), postgres: Number(process.env.LEADGRAPH_EXPORT_MEMORY_LEADS_PG ?? 200_000) };
+const LEADS = {
+  sqlite: Number(process.env.LEADGRAPH_EXPORT_MEMORY_LEADS ?? 1_000_000),
+  postgres: Number(process.env.LEADGRAPH_EXPORT_MEMORY_LEADS_PG ?? 200_000),
+};
 /** Growth allowed above the idle server (SQLite's page cache alone may take up to 64 MB). */
 const BOUND_BYTES = 96 * 1024 * 1024;
 
@@ -42,7 +45,9 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
       db = await freshDatabase("postgres");
       target = (db.config as { databaseUrl: string }).databaseUrl;
     }
-    const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "test/support/export-probe-server.ts", target, String(n)], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(process.execPath, ["--expose-gc", "--import", "tsx", "test/support/export-probe-server.ts", target, String(n)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     child = proc;
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -55,7 +60,9 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     });
     const idle = rssOf(proc.pid!);
     let peak = idle;
-    const sampler = setInterval(() => { peak = Math.max(peak, rssOf(proc.pid!)); }, 50);
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, rssOf(proc.pid!));
+    }, 50);
     const started = performance.now();
     let firstByteAt = 0;
     let lines = 0;
@@ -76,7 +83,9 @@ describe.each(databaseKinds())("export of many leads in bounded memory (%s)", (k
     }
     const total = performance.now() - started;
     peak = Math.max(peak, rssOf(proc.pid!));
-    process.stdout.write(`[export-memory ${kind}] ${n} leads, ${(bytes / 1e6).toFixed(1)} MB in ${(total / 1000).toFixed(1)} s, first byte after ${firstByteAt.toFixed(0)} ms, server RSS idle ${(idle / 1e6).toFixed(1)} MB, peak +${((peak - idle) / 1e6).toFixed(1)} MB\n`);
+    process.stdout.write(
+      `[export-memory ${kind}] ${n} leads, ${(bytes / 1e6).toFixed(1)} MB in ${(total / 1000).toFixed(1)} s, first byte after ${firstByteAt.toFixed(0)} ms, server RSS idle ${(idle / 1e6).toFixed(1)} MB, peak +${((peak - idle) / 1e6).toFixed(1)} MB\n`,
+    );
     expect(lines).toBe(n + 1);
     // With 1,000,000 leads the file is larger than the bound itself, so a buffered response fails.
     if (n >= 1_000_000) expect(bytes).toBeGreaterThan(BOUND_BYTES);

@@ -10,10 +10,27 @@ import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 const TIED = 37;
 const tiedTime = (i: number) => TEST_NOW - 5 * 86_400 - Math.floor(i / 3) * 60;
 const lead = (id: string, createdTime: number, extra: Partial<LeadRecord> = {}): LeadRecord => ({
-  id, formId: "8001", pageId: "3001", adId: null, adsetId: null, campaignId: null, accountId: null, createdTime,
-  platform: "fb", isOrganic: true, isTest: false, fieldData: [{ name: "full_name", values: [`Lead ${id}`] }],
-  disclaimerResponses: [], partnerName: null, retailerItemId: null, createdByAppId: null, createdByUserId: null,
-  submitterUserId: null, source: "import", externalId: null, ...extra,
+  id,
+  formId: "8001",
+  pageId: "3001",
+  adId: null,
+  adsetId: null,
+  campaignId: null,
+  accountId: null,
+  createdTime,
+  platform: "fb",
+  isOrganic: true,
+  isTest: false,
+  fieldData: [{ name: "full_name", values: [`Lead ${id}`] }],
+  disclaimerResponses: [],
+  partnerName: null,
+  retailerItemId: null,
+  createdByAppId: null,
+  createdByUserId: null,
+  submitterUserId: null,
+  source: "import",
+  externalId: null,
+  ...extra,
 });
 
 describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
@@ -41,7 +58,9 @@ describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
     const form = (await services.store.forms.get("8001"))!;
     // Both ends fall inside a group of three leads with the same created_time.
     const range = { from: tiedTime(31), to: tiedTime(4) };
-    const expected = (await services.store.leads.list({ formId: "8001", fromTime: range.from, beforeTime: range.to + 1, limit: 1000 })).map((l) => l.id);
+    const expected = (await services.store.leads.list({ formId: "8001", fromTime: range.from, beforeTime: range.to + 1, limit: 1000 })).map(
+      (l) => l.id,
+    );
     expect(expected).toHaveLength(3 * (Math.floor(31 / 3) - Math.floor(4 / 3) + 1));
     for (const chunk of [1, 2, 3, 4, 1000]) {
       const ids: string[] = [];
@@ -55,7 +74,11 @@ describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
 
   it("never reads past beforeTime, whatever cursor it is given", async () => {
     const rows = await h.runtime.services.store.leadExport.chunk({
-      formId: "8001", fromTime: 0, beforeTime: tiedTime(4), olderThan: { t: TEST_NOW, id: "99999" }, limit: 1000,
+      formId: "8001",
+      fromTime: 0,
+      beforeTime: tiedTime(4),
+      olderThan: { t: TEST_NOW, id: "99999" },
+      limit: 1000,
     });
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.createdTime).toBeLessThan(tiedTime(4));
@@ -73,8 +96,14 @@ describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
   });
 
   it("keeps a lone carriage return inside its cell", async () => {
-    for (const [format, delimiter] of [["tsv", "\t"], ["csv", ","]] as const) {
-      const res = await h.graph("GET", "/ads/lead_gen/export_csv/", { query: { id: "8001", type: "form", format }, token: "EAAB-user-ann" });
+    for (const [format, delimiter] of [
+      ["tsv", "\t"],
+      ["csv", ","],
+    ] as const) {
+      const res = await h.graph("GET", "/ads/lead_gen/export_csv/", {
+        query: { id: "8001", type: "form", format },
+        token: "EAAB-user-ann",
+      });
       const rows = parse(res.body, { delimiter });
       expect(rows.find((r) => r[0] === "70102")![12]).toBe("lone\rcarriage return");
     }

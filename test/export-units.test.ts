@@ -51,18 +51,21 @@ describe("export range clamping", () => {
 
 describe("CLI record counter", () => {
   it("counts records, not the line breaks inside quoted values, however the bytes are split", async () => {
-    await fc.assert(fc.asyncProperty(
-      fc.array(fc.array(fc.string({ unit: "grapheme" }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 20 }),
-      fc.integer({ min: 1, max: 7 }),
-      async (rows, split) => {
-        const text = Buffer.from(stringify(rows, { delimiter: "\t", record_delimiter: "\n" }));
-        const chunks: Buffer[] = [];
-        for (let i = 0; i < text.length; i += split) chunks.push(text.subarray(i, i + split));
-        const counter = new RecordCounter();
-        await pipeline(Readable.from(chunks), counter, new Writable({ write: (_c, _e, done) => done() }));
-        expect(counter.records).toBe(rows.length);
-        expect(parse(text, { delimiter: "\t", relax_column_count: true })).toHaveLength(rows.length);
-      },
-    ), { numRuns: 100 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.string({ unit: "grapheme" }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 20 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (rows, split) => {
+          const text = Buffer.from(stringify(rows, { delimiter: "\t", record_delimiter: "\n" }));
+          const chunks: Buffer[] = [];
+          for (let i = 0; i < text.length; i += split) chunks.push(text.subarray(i, i + split));
+          const counter = new RecordCounter();
+          await pipeline(Readable.from(chunks), counter, new Writable({ write: (_c, _e, done) => done() }));
+          expect(counter.records).toBe(rows.length);
+          expect(parse(text, { delimiter: "\t", relax_column_count: true })).toHaveLength(rows.length);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 });

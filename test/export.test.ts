@@ -6,8 +6,23 @@ import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
 
 const FORM_CREATED = Date.parse("2026-06-01T00:00:00Z") / 1000;
 const HEADER = [
-  "id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "form_id", "form_name",
-  "is_organic", "platform", "full_name", "email", "car_make", "selected_dealer", "optional_1",
+  "id",
+  "created_time",
+  "ad_id",
+  "ad_name",
+  "adset_id",
+  "adset_name",
+  "campaign_id",
+  "campaign_name",
+  "form_id",
+  "form_name",
+  "is_organic",
+  "platform",
+  "full_name",
+  "email",
+  "car_make",
+  "selected_dealer",
+  "optional_1",
 ];
 
 describe.each(databaseKinds())("lead export (%s)", (kind) => {
@@ -37,8 +52,23 @@ describe.each(databaseKinds())("lead export (%s)", (kind) => {
     expect([...times].sort().reverse()).toEqual(times);
     const ad = table.find((r) => r[0] === "9001")!;
     expect(ad).toEqual([
-      "9001", "2026-11-20T10:00:00+0000", "7001", "Test drive ad", "6001", "Spring US", "5001", "Spring Sale", "8001", "Test drive",
-      "0", "fb", "Joe Example", "", "honda", "", "1",
+      "9001",
+      "2026-11-20T10:00:00+0000",
+      "7001",
+      "Test drive ad",
+      "6001",
+      "Spring US",
+      "5001",
+      "Spring Sale",
+      "8001",
+      "Test drive",
+      "0",
+      "fb",
+      "Joe Example",
+      "",
+      "honda",
+      "",
+      "1",
     ]);
     const organic = table.find((r) => r[0] === "9002")!;
     expect(organic.slice(2, 8)).toEqual(["", "", "", "", "", ""]);
@@ -58,7 +88,10 @@ describe.each(databaseKinds())("lead export (%s)", (kind) => {
   });
 
   it("escapes tabs, commas, quotes, line breaks, emoji and right-to-left text in TSV and CSV", async () => {
-    for (const [format, delimiter] of [["tsv", "\t"], ["csv", ","]] as const) {
+    for (const [format, delimiter] of [
+      ["tsv", "\t"],
+      ["csv", ","],
+    ] as const) {
       const res = await exp({ format });
       expect(res.status).toBe(200);
       const table = rows(res.body, delimiter);
@@ -99,7 +132,10 @@ describe.each(databaseKinds())("lead export (%s)", (kind) => {
   it("includes exactly the leads inside the range (both ends inclusive)", async () => {
     const t9001 = Date.parse("2026-11-20T10:00:00Z") / 1000;
     const t9002 = Date.parse("2026-11-21T10:00:00Z") / 1000;
-    const ids = (b: string) => rows(b).slice(1).map((r) => r[0]);
+    const ids = (b: string) =>
+      rows(b)
+        .slice(1)
+        .map((r) => r[0]);
     expect(ids((await exp({ from_date: String(t9001), to_date: String(t9002) })).body)).toEqual(["9002", "9001"]);
     expect(ids((await exp({ from_date: String(t9001 + 1), to_date: String(t9002) })).body)).toEqual(["9002"]);
     expect(ids((await exp({ from_date: String(t9001), to_date: String(t9002 - 1) })).body)).toEqual(["9001"]);
@@ -136,13 +172,20 @@ describe.each(databaseKinds())("lead export (%s)", (kind) => {
     expect(other.body.error).toMatchObject({ code: 100, error_subcode: 33 });
     const bob = await exp({}, "EAAB-user-bob");
     expect(bob.body.error).toMatchObject({ code: 100, error_subcode: 33 });
-    const bearer = await h.app.inject({ method: "GET", url: "/ads/lead_gen/export_csv/?id=8001&type=form&source_type=graph_api", headers: { authorization: "Bearer EAAB-page-acme" } });
+    const bearer = await h.app.inject({
+      method: "GET",
+      url: "/ads/lead_gen/export_csv/?id=8001&type=form&source_type=graph_api",
+      headers: { authorization: "Bearer EAAB-page-acme" },
+    });
     expect(bearer.statusCode).toBe(200);
     expect(bearer.body.split("\n")[0]).toBe(HEADER.join("\t"));
   });
 
   it("drops leads as they pass the 90-day retention when the clock moves", async () => {
-    const ids = async () => rows((await exp({ from_date: "0" })).body).slice(1).map((r) => r[0]);
+    const ids = async () =>
+      rows((await exp({ from_date: "0" })).body)
+        .slice(1)
+        .map((r) => r[0]);
     expect(await ids()).toContain("9603");
     expect((await h.graph("GET", "/9603", { token: "EAAB-page-acme" })).status).toBe(200);
     h.clock.advance(3 * 86_400_000);

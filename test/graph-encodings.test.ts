@@ -13,7 +13,12 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
   afterAll(async () => h?.close());
 
   const inject = async (opts: { method?: string; url: string; payload?: string | object; headers?: Record<string, string> }) => {
-    const res = await h.app.inject({ method: (opts.method ?? "GET") as "GET", url: opts.url, ...(opts.payload !== undefined ? { payload: opts.payload } : {}), headers: opts.headers ?? {} });
+    const res = await h.app.inject({
+      method: (opts.method ?? "GET") as "GET",
+      url: opts.url,
+      ...(opts.payload !== undefined ? { payload: opts.payload } : {}),
+      headers: opts.headers ?? {},
+    });
     return { status: res.statusCode, headers: res.headers, text: res.body, body: JSON.parse(res.body) };
   };
 
@@ -42,8 +47,14 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
   it("answers 104 without a token, with WWW-Authenticate", async () => {
     const res = await inject({ url: "/9001" });
     expectEnvelope(res);
-    expect(res.body.error).toMatchObject({ code: 104, type: "OAuthException", message: "An access token is required to request this resource." });
-    expect(res.headers["www-authenticate"]).toBe('OAuth "Facebook Platform" "invalid_request" "An access token is required to request this resource."');
+    expect(res.body.error).toMatchObject({
+      code: 104,
+      type: "OAuthException",
+      message: "An access token is required to request this resource.",
+    });
+    expect(res.headers["www-authenticate"]).toBe(
+      'OAuth "Facebook Platform" "invalid_request" "An access token is required to request this resource."',
+    );
   });
 
   it("answers 190 for an unknown token and 190/463 for an expired one", async () => {
@@ -54,7 +65,9 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
     const expired = await inject({ url: "/9001?access_token=EAAB-expired-1" });
     expectEnvelope(expired);
     expect(expired.body.error).toMatchObject({ code: 190, error_subcode: 463 });
-    expect(expired.body.error.message).toMatch(/^Error validating access token: Session has expired on \w+day, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d P[SD]T\. The current time is/);
+    expect(expired.body.error.message).toMatch(
+      /^Error validating access token: Session has expired on \w+day, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d P[SD]T\. The current time is/,
+    );
     expect(expired.headers["www-authenticate"]).toContain('"invalid_token"');
   });
 
@@ -109,7 +122,11 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
     expect(v.headers["facebook-api-version"]).toBe("v21.0");
     const current = await inject({ url: `/v23.0/9001?access_token=${PAGE}` });
     expect(current.headers["facebook-api-version"]).toBe("v23.0");
-    const batchRoot = await inject({ method: "POST", url: "/v25.0/", payload: { access_token: PAGE, batch: [{ method: "GET", relative_url: "9001?fields=id" }] } });
+    const batchRoot = await inject({
+      method: "POST",
+      url: "/v25.0/",
+      payload: { access_token: PAGE, batch: [{ method: "GET", relative_url: "9001?fields=id" }] },
+    });
     expect(batchRoot.status).toBe(200);
     expect(JSON.parse(batchRoot.body[0].body)).toEqual({ id: "9001" });
   });
@@ -119,18 +136,35 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
     const q = await inject({ url: `/9001?fields=id&access_token=${PAGE}` });
     expect(q.body).toEqual(want);
     const form = await inject({
-      method: "POST", url: "/9001", payload: `method=get&fields=id&access_token=${PAGE}`,
+      method: "POST",
+      url: "/9001",
+      payload: `method=get&fields=id&access_token=${PAGE}`,
       headers: { "content-type": "application/x-www-form-urlencoded" },
     });
     expect(form.body).toEqual(want);
     const boundary = "----lgboundary";
     const multipart = [
-      `--${boundary}`, 'Content-Disposition: form-data; name="access_token"', "", PAGE,
-      `--${boundary}`, 'Content-Disposition: form-data; name="fields"', "", "id",
-      `--${boundary}`, 'Content-Disposition: form-data; name="method"', "", "GET",
-      `--${boundary}--`, "",
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="access_token"',
+      "",
+      PAGE,
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="fields"',
+      "",
+      "id",
+      `--${boundary}`,
+      'Content-Disposition: form-data; name="method"',
+      "",
+      "GET",
+      `--${boundary}--`,
+      "",
     ].join("\r\n");
-    const mp = await inject({ method: "POST", url: "/9001", payload: multipart, headers: { "content-type": `multipart/form-data; boundary=${boundary}` } });
+    const mp = await inject({
+      method: "POST",
+      url: "/9001",
+      payload: multipart,
+      headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
+    });
     expect(mp.body).toEqual(want);
     const json = await inject({ method: "POST", url: "/9001?method=get", payload: { access_token: PAGE, fields: "id" } });
     expect(json.body).toEqual(want);
@@ -147,13 +181,20 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
   });
 
   it("refuses an unparseable JSON body with (#100), not a 5xx", async () => {
-    const res = await inject({ method: "POST", url: `/9001?access_token=${PAGE}`, payload: "{nope", headers: { "content-type": "application/json" } });
+    const res = await inject({
+      method: "POST",
+      url: `/9001?access_token=${PAGE}`,
+      payload: "{nope",
+      headers: { "content-type": "application/json" },
+    });
     expectEnvelope(res);
     expect(res.body.error.code).toBe(100);
   });
 
   it("ignores unknown and framework params", async () => {
-    const res = await inject({ url: `/9001?fields=id&access_token=${PAGE}&summary=true&cursor=x&sdk=joey&id=1&debug=all&format=json&locale=en_US&xref=y` });
+    const res = await inject({
+      url: `/9001?fields=id&access_token=${PAGE}&summary=true&cursor=x&sdk=joey&id=1&debug=all&format=json&locale=en_US&xref=y`,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: "9001" });
   });
@@ -179,7 +220,12 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
   it("answers unsupported HTTP verbs and oversized bodies with the envelope", async () => {
     const put = await inject({ method: "PUT", url: `/9001?access_token=${PAGE}` });
     expectEnvelope(put);
-    const big = await inject({ method: "POST", url: `/9001?access_token=${PAGE}`, payload: `fields=${"a".repeat(h.runtime.config.bodyLimitBytes + 10)}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const big = await inject({
+      method: "POST",
+      url: `/9001?access_token=${PAGE}`,
+      payload: `fields=${"a".repeat(h.runtime.config.bodyLimitBytes + 10)}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expectEnvelope(big);
     expect(big.body.error.code).toBe(100);
   });
@@ -208,7 +254,12 @@ describe.each(databaseKinds())("Graph request encodings and error envelope (%s)"
     const res = await inject({ url: `/9001?fields=id&access_token=${PAGE}&__proto__[polluted]=1&constructor[prototype][polluted]=1` });
     expect(res.body).toEqual({ id: "9001" });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    const json = await inject({ method: "POST", url: "/9001?method=get&fields=id", payload: '{"__proto__":{"access_token":"EAAB-page-acme"}}', headers: { "content-type": "application/json" } });
+    const json = await inject({
+      method: "POST",
+      url: "/9001?method=get&fields=id",
+      payload: '{"__proto__":{"access_token":"EAAB-page-acme"}}',
+      headers: { "content-type": "application/json" },
+    });
     expect(json.body.error.code).toBe(104);
   });
 });

@@ -33,11 +33,24 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
       const res = await get("/9903", { fields: ALL_LEAD_FIELDS }, "EAAB-user-ann");
       expect(res.status).toBe(200);
       expect(res.body).toEqual({
-        id: "9903", created_time: "2026-08-31T12:00:00+0000", ad_id: "7001", ad_name: "Test drive ad", adset_id: "6001",
-        adset_name: "Spring US", campaign_id: "5001", campaign_name: "Spring Sale", form_id: "8001",
-        field_data: [{ name: "utm_source", values: ["fb"] }, { name: "email", values: ["edge@example.com"] }],
+        id: "9903",
+        created_time: "2026-08-31T12:00:00+0000",
+        ad_id: "7001",
+        ad_name: "Test drive ad",
+        adset_id: "6001",
+        adset_name: "Spring US",
+        campaign_id: "5001",
+        campaign_name: "Spring Sale",
+        form_id: "8001",
+        field_data: [
+          { name: "utm_source", values: ["fb"] },
+          { name: "email", values: ["edge@example.com"] },
+        ],
         custom_disclaimer_responses: [{ checkbox_key: "optional_1", is_checked: "" }],
-        is_organic: false, platform: "ig", partner_name: "Acme Partner", retailer_item_id: "sku-1",
+        is_organic: false,
+        platform: "ig",
+        partner_name: "Acme Partner",
+        retailer_item_id: "sku-1",
       });
       expect(Object.keys(res.body)).toEqual(ALL_LEAD_FIELDS.split(","));
     });
@@ -51,7 +64,8 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
     it("omits ad fields (never null) for organic leads", async () => {
       const res = await get("/9002", { fields: ALL_LEAD_FIELDS });
       expect(res.status).toBe(200);
-      for (const f of ["ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name"]) expect(res.body).not.toHaveProperty(f);
+      for (const f of ["ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name"])
+        expect(res.body).not.toHaveProperty(f);
       expect(res.body.is_organic).toBe(true);
       expect(res.body).not.toHaveProperty("partner_name");
       const dflt = await get("/9002");
@@ -62,7 +76,8 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
       const res = await get("/9001", { fields: ALL_LEAD_FIELDS }, token);
       expect(res.status).toBe(200);
       expect(res.body.form_id).toBe("8001");
-      for (const f of ["ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name"]) expect(res.body).not.toHaveProperty(f);
+      for (const f of ["ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name"])
+        expect(res.body).not.toHaveProperty(f);
       const ann = await get("/9001", { fields: "ad_id" }, "EAAB-user-ann");
       expect(ann.body).toEqual({ ad_id: "7001", id: "9001" });
     });
@@ -91,7 +106,11 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
     it("names a nonexisting field", async () => {
       const res = await get("/9001", { fields: "id,bogus" });
       expect(res.status).toBe(400);
-      expect(res.body.error).toMatchObject({ code: 100, type: "OAuthException", message: "(#100) Tried accessing nonexisting field (bogus) on node type (Lead)" });
+      expect(res.body.error).toMatchObject({
+        code: 100,
+        type: "OAuthException",
+        message: "(#100) Tried accessing nonexisting field (bogus) on node type (Lead)",
+      });
     });
 
     it("answers a fields syntax error with 2500", async () => {
@@ -109,7 +128,13 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
       expect(first.body.data).toHaveLength(25);
       expect(first.body.paging.previous).toBeUndefined();
       const next = qs(first.body.paging.next);
-      expect(next).toMatchObject({ access_token: PAGE, fields: "id,created_time", filtering: "[]", sdk: "x", after: first.body.paging.cursors.after });
+      expect(next).toMatchObject({
+        access_token: PAGE,
+        fields: "id,created_time",
+        filtering: "[]",
+        sdk: "x",
+        after: first.body.paging.cursors.after,
+      });
       expect(new URL(first.body.paging.next).pathname).toBe("/v25.0/8001/leads");
       const seen: string[] = first.body.data.map((l: { id: string }) => l.id);
       const pages = [first.body];
@@ -162,10 +187,16 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
       const altered = cursor.slice(0, -2) + (cursor.endsWith("A") ? "BB" : "AA");
       const forged = "TEc" + Buffer.from(JSON.stringify([TEST_NOW, "9100"])).toString("base64url");
       const foreignAd = await get("/7001/leads", { after: cursor });
-      const foreignFilter = await get("/8001/leads", { after: cursor, filtering: JSON.stringify([{ field: "time_created", operator: "GREATER_THAN", value: 1 }]) });
+      const foreignFilter = await get("/8001/leads", {
+        after: cursor,
+        filtering: JSON.stringify([{ field: "time_created", operator: "GREATER_THAN", value: 1 }]),
+      });
       for (const res of [
-        await get("/8001/leads", { after: altered }), await get("/8001/leads", { after: forged }),
-        await get("/8001/leads", { before: "QVFIUjunk" }), foreignAd, foreignFilter,
+        await get("/8001/leads", { after: altered }),
+        await get("/8001/leads", { after: forged }),
+        await get("/8001/leads", { before: "QVFIUjunk" }),
+        foreignAd,
+        foreignFilter,
       ]) {
         expect(res.status).toBe(400);
         expect(res.body.error).toMatchObject({ code: 100, type: "OAuthException" });
@@ -207,11 +238,19 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
 
     it.each([
       ["not json", "{", /JSON/],
-      ["an object", "{\"field\":\"time_created\"}", /array/],
+      ["an object", '{"field":"time_created"}', /array/],
       ["a clause that is not an object", "[1]", /filtering\[0\]/],
       ["another field", JSON.stringify([{ field: "email", operator: "LESS_THAN", value: 1 }]), /filtering\[0\]\[field\].*time_created/],
-      ["another operator", JSON.stringify([{ field: "time_created", operator: "EQUAL", value: 1 }]), /filtering\[0\]\[operator\].*LESS_THAN/],
-      ["a non-numeric value", JSON.stringify([{ field: "time_created", operator: "LESS_THAN", value: "yesterday" }]), /filtering\[0\]\[value\]/],
+      [
+        "another operator",
+        JSON.stringify([{ field: "time_created", operator: "EQUAL", value: 1 }]),
+        /filtering\[0\]\[operator\].*LESS_THAN/,
+      ],
+      [
+        "a non-numeric value",
+        JSON.stringify([{ field: "time_created", operator: "LESS_THAN", value: "yesterday" }]),
+        /filtering\[0\]\[value\]/,
+      ],
       ["an unknown key", JSON.stringify([{ field: "time_created", operator: "LESS_THAN", value: 1, x: 1 }]), /Invalid keys "x"/],
     ])("refuses a malformed filter (%s) with (#100) naming the problem", async (_name, filtering, message) => {
       const res = await get("/8001/leads", { filtering });
@@ -225,7 +264,9 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
       const res = await get("/8001/leads", { summary: "true", limit: "1" });
       expect(res.body.summary).toEqual({ total_count: visibleLeadCount(EXTRA) });
       const filtered = await get("/8001/leads", {
-        summary: "1", limit: "1", filtering: JSON.stringify([{ field: "time_created", operator: "LESS_THAN", value: TEST_NOW - 7 * DAY }]),
+        summary: "1",
+        limit: "1",
+        filtering: JSON.stringify([{ field: "time_created", operator: "LESS_THAN", value: TEST_NOW - 7 * DAY }]),
       });
       expect(filtered.body.summary).toEqual({ total_count: 3 });
       const none = await get("/8001/leads", { limit: "1" });
@@ -253,20 +294,38 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
   describe("forms, pages, ads", () => {
     it("GET /{form-id} answers spec §3.1 fields", async () => {
       const res = await get("/8001", {
-        fields: "id,name,status,locale,created_time,questions,leads_count,expired_leads_count,organic_leads_count,page,page_id,privacy_policy_url,tracking_parameters,legal_content",
+        fields:
+          "id,name,status,locale,created_time,questions,leads_count,expired_leads_count,organic_leads_count,page,page_id,privacy_policy_url,tracking_parameters,legal_content",
       });
       expect(res.status).toBe(200);
       const b = res.body;
       expect(b).toMatchObject({
-        id: "8001", name: "Test drive", status: "ACTIVE", locale: "en_US", created_time: "2026-06-01T00:00:00+0000",
-        leads_count: visibleLeadCount(EXTRA) + 2, expired_leads_count: 2, organic_leads_count: EXTRA / 2 + 2,
-        page: { name: "Acme Cars", id: "3001" }, page_id: "3001", privacy_policy_url: "https://acme.example/privacy",
+        id: "8001",
+        name: "Test drive",
+        status: "ACTIVE",
+        locale: "en_US",
+        created_time: "2026-06-01T00:00:00+0000",
+        leads_count: visibleLeadCount(EXTRA) + 2,
+        expired_leads_count: 2,
+        organic_leads_count: EXTRA / 2 + 2,
+        page: { name: "Acme Cars", id: "3001" },
+        page_id: "3001",
+        privacy_policy_url: "https://acme.example/privacy",
         tracking_parameters: [{ key: "utm_source", value: "fb" }],
       });
       expect(b.questions.map((q: { key: string; type: string }) => [q.key, q.type])).toEqual([
-        ["full_name", "FULL_NAME"], ["email", "EMAIL"], ["car_make", "CUSTOM"], ["selected_dealer", "STORE_LOOKUP"],
+        ["full_name", "FULL_NAME"],
+        ["email", "EMAIL"],
+        ["car_make", "CUSTOM"],
+        ["selected_dealer", "STORE_LOOKUP"],
       ]);
-      expect(b.questions[2]).toMatchObject({ label: "Which car?", options: [{ key: "honda", value: "Honda" }, { key: "kia", value: "Kia" }] });
+      expect(b.questions[2]).toMatchObject({
+        label: "Which car?",
+        options: [
+          { key: "honda", value: "Honda" },
+          { key: "kia", value: "Kia" },
+        ],
+      });
       for (const q of b.questions) expect(q.id).toMatch(/^\d+$/);
       const dflt = await get("/8001");
       expect(dflt.body).toEqual({ id: "8001", locale: "en_US", name: "Test drive", status: "ACTIVE" });
@@ -358,7 +417,7 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
       const res = await h.graph("POST", "/", { body: { batch: JSON.stringify(ops), access_token: PAGE } });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toContain("50");
-      for (const batch of ["nope", "{}", "[]", "[1]", "[{\"method\":\"PUT\",\"relative_url\":\"9001\"}]", "[{\"method\":\"GET\"}]"]) {
+      for (const batch of ["nope", "{}", "[]", "[1]", '[{"method":"PUT","relative_url":"9001"}]', '[{"method":"GET"}]']) {
         const r = await h.graph("POST", "/", { body: { batch, access_token: PAGE } });
         expect(r.status, batch).toBe(400);
         expect(r.body.error.code, batch).toBe(100);
@@ -381,8 +440,12 @@ describe.each(databaseKinds())("Graph lead reads (%s)", (kind) => {
   it("pages /{page-id}/leadgen_forms newest first across pages (runs last: it adds forms)", async () => {
     await loadWorld(h.runtime.services, {
       forms: [1, 2, 3, 4].map((i) => ({
-        id: String(8100 + i), page_id: "3001", name: `Extra ${i}`, status: i === 4 ? "ARCHIVED" as const : "ACTIVE" as const,
-        created_time: `2026-07-0${i}T00:00:00+0000`, questions: [{ type: "EMAIL" }],
+        id: String(8100 + i),
+        page_id: "3001",
+        name: `Extra ${i}`,
+        status: i === 4 ? ("ARCHIVED" as const) : ("ACTIVE" as const),
+        created_time: `2026-07-0${i}T00:00:00+0000`,
+        questions: [{ type: "EMAIL" }],
       })),
     });
     const seen: string[] = [];

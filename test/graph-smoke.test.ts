@@ -14,8 +14,15 @@ describe.each(databaseKinds())("graph reads smoke (%s)", (kind) => {
     const res = await h.graph("GET", "/v21.0/9001/", { token: "EAAB-page-acme" });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
-      created_time: "2026-11-20T10:00:00+0000", id: "9001", ad_id: "7001", form_id: "8001",
-      field_data: [{ name: "utm_source", values: ["fb"] }, { name: "full_name", values: ["Joe Example"] }, { name: "car_make", values: ["honda"] }],
+      created_time: "2026-11-20T10:00:00+0000",
+      id: "9001",
+      ad_id: "7001",
+      form_id: "8001",
+      field_data: [
+        { name: "utm_source", values: ["fb"] },
+        { name: "full_name", values: ["Joe Example"] },
+        { name: "car_make", values: ["honda"] },
+      ],
     });
     expect(res.headers["facebook-api-version"]).toBe("v21.0");
   });

@@ -79,7 +79,8 @@ describe.each(databaseKinds())("Graph reads over a socket answer as inject does 
     }
     const headers = Object.fromEntries(Object.entries(r.headers).filter(([k]) => !PER_REQUEST.has(k)));
     // Usage figures move with every metered read; their presence and shape must match.
-    for (const k of ["x-business-use-case-usage", "x-app-usage"]) if (k in headers) headers[k] = Object.keys(JSON.parse(headers[k]!)).join(",");
+    for (const k of ["x-business-use-case-usage", "x-app-usage"])
+      if (k in headers) headers[k] = Object.keys(JSON.parse(headers[k]!)).join(",");
     return { status: r.status, headers, body };
   };
 

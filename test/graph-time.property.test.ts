@@ -6,9 +6,12 @@ const viaDate = (s: number) => `${new Date(s * 1000).toISOString().slice(0, 19)}
 
 describe("formatGraphTime", () => {
   it("equals the Date-built form for every second of years 1970-9999, in any order", () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: -62_135_596_800, max: 253_402_300_799 }), { minLength: 1, maxLength: 20 }), (xs) => {
-      for (const s of xs) expect(formatGraphTime(s)).toBe(viaDate(s));
-    }), { numRuns: 2_000 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -62_135_596_800, max: 253_402_300_799 }), { minLength: 1, maxLength: 20 }), (xs) => {
+        for (const s of xs) expect(formatGraphTime(s)).toBe(viaDate(s));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it("formats day boundaries and the same day repeatedly", () => {

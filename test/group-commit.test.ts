@@ -29,20 +29,25 @@ describe("SQLite group commit of durable transactions", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const put = (key: string, value = "v") => conn.durableTransaction(async (trx) => {
-    await trx.insertInto("settings").values({ key, value }).execute();
-    return key;
-  });
+  const put = (key: string, value = "v") =>
+    conn.durableTransaction(async (trx) => {
+      await trx.insertInto("settings").values({ key, value }).execute();
+      return key;
+    });
 
   it("transactions asked for together commit once, and each caller learns of it only after the commit", async () => {
     const stats = conn.group.stats;
     const before = { ...stats };
     const seenAtResolve: (string | undefined)[] = [];
     const keys = ["g1", "g2", "g3", "g4", "g5"];
-    const results = await Promise.all(keys.map((k) => put(k).then((key) => {
-      seenAtResolve.push(committedValue(key));
-      return key;
-    })));
+    const results = await Promise.all(
+      keys.map((k) =>
+        put(k).then((key) => {
+          seenAtResolve.push(committedValue(key));
+          return key;
+        }),
+      ),
+    );
     expect(results).toEqual(keys);
     expect(seenAtResolve).toEqual(["v", "v", "v", "v", "v"]);
     expect(stats.commits - before.commits).toBe(1);
@@ -51,8 +56,9 @@ describe("SQLite group commit of durable transactions", () => {
 
   it("bodies run one after another in the order asked: a later one sees an earlier one's writes", async () => {
     const first = put("order-1", "first");
-    const second = conn.durableTransaction(async (trx) =>
-      (await trx.selectFrom("settings").select("value").where("key", "=", "order-1").executeTakeFirst())?.value);
+    const second = conn.durableTransaction(
+      async (trx) => (await trx.selectFrom("settings").select("value").where("key", "=", "order-1").executeTakeFirst())?.value,
+    );
     await first;
     expect(await second).toBe("first");
   });
@@ -125,10 +131,17 @@ describe("SQLite group commit of durable transactions", () => {
 
   it("each group commits under synchronous=FULL", async () => {
     const levels: number[] = [];
-    await Promise.all([1, 2, 3].map((i) => conn.durableTransaction(async (trx) => {
-      levels.push(Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(trx)).rows[0]!.synchronous));
-      await trx.insertInto("settings").values({ key: `full-${i}`, value: "v" }).execute();
-    })));
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        conn.durableTransaction(async (trx) => {
+          levels.push(Number((await sql<{ synchronous: number }>`pragma synchronous`.execute(trx)).rows[0]!.synchronous));
+          await trx
+            .insertInto("settings")
+            .values({ key: `full-${i}`, value: "v" })
+            .execute();
+        }),
+      ),
+    );
     expect(levels).toEqual([2, 2, 2]);
   });
 

@@ -7,8 +7,12 @@ import { generateLead, seededRandom } from "../src/cli/answer-generator.ts";
 describe("hosted form building blocks", () => {
   it("escapes every interpolated value, attributes included", () => {
     const evil = `"><script>alert('x')</script>&`;
-    expect(html`<input value="${evil}">`.value).toBe('<input value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">');
-    expect(html`<ul>${["<a>", html`<li>${"<b>"}</li>`]}</ul>`.value).toBe("<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>");
+    expect(html`<input value="${evil}" />`.value).toBe('<input value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">');
+    expect(
+      html`<ul>
+        ${["<a>", html`<li>${"<b>"}</li>`]}
+      </ul>`.value,
+    ).toBe("<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>");
     expect(escapeHtml("`")).toBe("&#96;");
   });
 
@@ -38,12 +42,21 @@ describe("hosted form building blocks", () => {
 
   it("generates valid answers for generated national IDs and choices, reproducibly", () => {
     const form = {
-      id: "1", locale: "pt_BR", page_locations: [{ store_number: "s1", city: "X" }],
-      questions: [{ key: "id_cpf", type: "ID_CPF" }, { key: "c", type: "CUSTOM", options: [{ key: "a", value: "A" }] }, { key: "s", type: "STORE_LOOKUP" }],
+      id: "1",
+      locale: "pt_BR",
+      page_locations: [{ store_number: "s1", city: "X" }],
+      questions: [
+        { key: "id_cpf", type: "ID_CPF" },
+        { key: "c", type: "CUSTOM", options: [{ key: "a", value: "A" }] },
+        { key: "s", type: "STORE_LOOKUP" },
+      ],
     };
     const a = generateLead(form, seededRandom(1));
     expect(generateLead(form, seededRandom(1))).toEqual(a);
     expect(validCpf(a.field_data[0]!.values[0]!)).toBe(true);
-    expect(a.field_data.slice(1)).toEqual([{ name: "c", values: ["a"] }, { name: "s", values: ["s1"] }]);
+    expect(a.field_data.slice(1)).toEqual([
+      { name: "c", values: ["a"] },
+      { name: "s", values: ["s1"] },
+    ]);
   });
 });

@@ -53,7 +53,14 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
     formId = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: EVERY_TYPE_FORM })).body.id;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
     // A phone-sized viewport: the form is meant for phones first.
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
@@ -65,7 +72,12 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
   });
 
   const leadsOf = async (id: string) =>
-    (await h.graph("GET", `/${id}/leads`, { token: PAGE, query: { fields: "id,platform,is_organic,field_data,custom_disclaimer_responses", limit: "100" } })).body.data;
+    (
+      await h.graph("GET", `/${id}/leads`, {
+        token: PAGE,
+        query: { fields: "id,platform,is_organic,field_data,custom_disclaimer_responses", limit: "100" },
+      })
+    ).body.data;
 
   it("fills every question type, sees the thank-you page and reads the same lead through Graph", async () => {
     const page = await context.newPage();
@@ -80,13 +92,21 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
     await expect(page.getByRole("link", { name: "Visit Acme" }).getAttribute("href")).resolves.toBe("https://acme.example/");
     await shot(page, "thank-you");
     const leadId = await page.locator("[data-lead-id]").getAttribute("data-lead-id");
-    const lead = (await h.graph("GET", `/${leadId}`, { token: PAGE, query: { fields: "id,form_id,platform,is_organic,field_data,custom_disclaimer_responses" } })).body;
+    const lead = (
+      await h.graph("GET", `/${leadId}`, {
+        token: PAGE,
+        query: { fields: "id,form_id,platform,is_organic,field_data,custom_disclaimer_responses" },
+      })
+    ).body;
     expect(lead).toMatchObject({ id: leadId, form_id: formId, platform: "ig", is_organic: true });
     expect(lead.field_data).toEqual([
       { name: "utm_source", values: ["hosted"] },
       ...Object.entries(EVERY_TYPE_ANSWERS).map(([name, v]) => ({ name, values: [v] })),
     ]);
-    expect(lead.custom_disclaimer_responses).toEqual([{ checkbox_key: "contact_ok", is_checked: "1" }, { checkbox_key: "newsletter", is_checked: "" }]);
+    expect(lead.custom_disclaimer_responses).toEqual([
+      { checkbox_key: "contact_ok", is_checked: "1" },
+      { checkbox_key: "newsletter", is_checked: "" },
+    ]);
     await page.close();
   });
 
@@ -103,7 +123,9 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
     const describedBy = await email.getAttribute("aria-describedby");
     await expect(page.locator(`#${describedBy}`).textContent()).resolves.toBe("Enter a valid email address, like name@example.com.");
     const box = page.getByLabel("I agree to be contacted");
-    await expect(page.locator(`#${await box.getAttribute("aria-describedby")}`).textContent()).resolves.toBe("You must check this box to continue.");
+    await expect(page.locator(`#${await box.getAttribute("aria-describedby")}`).textContent()).resolves.toBe(
+      "You must check this box to continue.",
+    );
     await expect(page.getByLabel("Full name").inputValue()).resolves.toBe(EVERY_TYPE_ANSWERS.full_name);
     await expect(page.locator('[name="answer:budget"]').inputValue()).resolves.toBe("high");
     await expect(page.locator('[name="answer:model"]').inputValue()).resolves.toBe("Niro");
@@ -118,7 +140,8 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
   });
 
   it("makes one lead from a double submit", async () => {
-    const id = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: { name: "Double", questions: [{ type: "EMAIL" }] } })).body.id;
+    const id = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: { name: "Double", questions: [{ type: "EMAIL" }] } }))
+      .body.id;
     const page = await context.newPage();
     await page.goto(`${h.url}/forms/${id}`);
     await page.getByLabel("Email").fill("twice@example.com");
@@ -130,7 +153,10 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
     await page.getByRole("status").waitFor();
     const first = await page.locator("[data-lead-id]").getAttribute("data-lead-id");
     // The same body sent again (a resubmitted tab, a retrying proxy) shows the same lead.
-    const replay = await page.request.post(`${h.url}/forms/${id}`, { data: posted!, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const replay = await page.request.post(`${h.url}/forms/${id}`, {
+      data: posted!,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     expect(replay.status()).toBe(200);
     expect(/data-lead-id="(\d+)"/.exec(await replay.text())![1]).toBe(first);
     expect((await leadsOf(id)).map((l: { id: string }) => l.id)).toEqual([first]);
@@ -141,7 +167,9 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
     const page = await context.newPage();
     await page.goto(`${h.url}/forms/${formId}`);
     await page.getByRole("searchbox").fill("shelby");
-    const visible = await page.locator('[name="answer:dealer"] option:not([hidden])').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const visible = await page
+      .locator('[name="answer:dealer"] option:not([hidden])')
+      .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
     expect(visible).toEqual(["", "77100001"]);
     await shot(page, "store-search");
     await page.close();
@@ -169,9 +197,17 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
   });
 
   it("shows the review step and a German form", async () => {
-    const id = (await h.graph("POST", "/3001/leadgen_forms", {
-      token: PAGE, body: { name: "Probefahrt", locale: "DE_DE", is_optimized_for_quality: true, questions: [{ type: "FULL_NAME" }, { type: "PHONE" }] },
-    })).body.id;
+    const id = (
+      await h.graph("POST", "/3001/leadgen_forms", {
+        token: PAGE,
+        body: {
+          name: "Probefahrt",
+          locale: "DE_DE",
+          is_optimized_for_quality: true,
+          questions: [{ type: "FULL_NAME" }, { type: "PHONE" }],
+        },
+      })
+    ).body.id;
     const page = await context.newPage();
     await page.goto(`${h.url}/forms/${id}`);
     await page.getByLabel("Vollständiger Name").fill("Jörg Müller");
@@ -182,12 +218,16 @@ describe.skipIf(!available).each(databaseKinds())("hosted form in headless Chrom
     await page.getByRole("button", { name: "Senden" }).click();
     await page.getByRole("heading", { name: "Danke, du bist fertig." }).waitFor();
     const [lead] = await leadsOf(id);
-    expect(lead.field_data).toEqual([{ name: "full_name", values: ["Jörg Müller"] }, { name: "phone_number", values: ["+493012345678"] }]);
+    expect(lead.field_data).toEqual([
+      { name: "full_name", values: ["Jörg Müller"] },
+      { name: "phone_number", values: ["+493012345678"] },
+    ]);
     await page.close();
   });
 
   it("shows that an archived form no longer accepts answers", async () => {
-    const id = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: { name: "Closed", questions: [{ type: "EMAIL" }] } })).body.id;
+    const id = (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: { name: "Closed", questions: [{ type: "EMAIL" }] } }))
+      .body.id;
     await h.graph("POST", `/${id}`, { token: PAGE, body: { status: "ARCHIVED" } });
     const page = await context.newPage();
     const res = await page.goto(`${h.url}/forms/${id}`);

@@ -53,9 +53,14 @@ describe.each(databaseKinds())("hostile fuzz against a real server with a %s dat
     const world = join(dir, "world.json");
     writeFileSync(world, JSON.stringify(readWorld(10)));
     const target = "databaseUrl" in db.config ? ["--database-url", db.config.databaseUrl] : ["--db", db.config.db];
-    serve = await spawnServe([...target, "--secret-key", db.secretKey, "--world", world, "--clock", `manual:${TEST_NOW}`, "--log-level", "warn"], {
-      LEADGRAPH_ADMIN_KEY: ADMIN_KEY, LEADGRAPH_WEBHOOK_DISPATCHER: "false", NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
-    });
+    serve = await spawnServe(
+      [...target, "--secret-key", db.secretKey, "--world", world, "--clock", `manual:${TEST_NOW}`, "--log-level", "warn"],
+      {
+        LEADGRAPH_ADMIN_KEY: ADMIN_KEY,
+        LEADGRAPH_WEBHOOK_DISPATCHER: "false",
+        NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}`,
+      },
+    );
   });
   afterAll(async () => {
     await stopServe(serve);
@@ -63,54 +68,72 @@ describe.each(databaseKinds())("hostile fuzz against a real server with a %s dat
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`answers every request with a 4xx or a documented answer, stays up and responsive (${SECONDS} s)`, async () => {
-    const before = await memory(serve.url);
-    const figures: Figures = { tried: 0, byStatus: new Map(), failures: [], worstProbeMs: 0, worstProbeDuring: "", inFlight: "", probes: 0, probeFailures: 0 };
-    const probing = probe(serve.url, figures);
-    try {
-      await fc.assert(
-        fc.asyncProperty(hostileRequest(ADMIN_KEY), async (r) => {
-          figures.tried++;
-          figures.inFlight = label(r);
-          figures.onTried?.();
-          let answer: RawAnswer;
-          try {
-            answer = await send(serve.url, r);
-          } catch (e) {
-            // Node's parser stops reading at 16 KiB of request line and headers, answers 431 and
-            // closes: a client still writing the rest may see the reset before the answer.
-            if (headBytes(r) > MAX_HEAD_BYTES) figures.byStatus.set(RESET, (figures.byStatus.get(RESET) ?? 0) + 1);
-            else figures.failures.push(`${label(r)}: no answer (${(e as Error).message})`);
-            return;
-          }
-          figures.byStatus.set(answer.status, (figures.byStatus.get(answer.status) ?? 0) + 1);
-          const problem = judge(r, answer);
-          if (problem) figures.failures.push(`${label(r)}: ${problem}`);
-        }),
-        { seed: SEED, numRuns: 10_000_000, interruptAfterTimeLimit: SECONDS * 1000, endOnFailure: true },
+  it(
+    `answers every request with a 4xx or a documented answer, stays up and responsive (${SECONDS} s)`,
+    async () => {
+      const before = await memory(serve.url);
+      const figures: Figures = {
+        tried: 0,
+        byStatus: new Map(),
+        failures: [],
+        worstProbeMs: 0,
+        worstProbeDuring: "",
+        inFlight: "",
+        probes: 0,
+        probeFailures: 0,
+      };
+      const probing = probe(serve.url, figures);
+      try {
+        await fc.assert(
+          fc.asyncProperty(hostileRequest(ADMIN_KEY), async (r) => {
+            figures.tried++;
+            figures.inFlight = label(r);
+            figures.onTried?.();
+            let answer: RawAnswer;
+            try {
+              answer = await send(serve.url, r);
+            } catch (e) {
+              // Node's parser stops reading at 16 KiB of request line and headers, answers 431 and
+              // closes: a client still writing the rest may see the reset before the answer.
+              if (headBytes(r) > MAX_HEAD_BYTES) figures.byStatus.set(RESET, (figures.byStatus.get(RESET) ?? 0) + 1);
+              else figures.failures.push(`${label(r)}: no answer (${(e as Error).message})`);
+              return;
+            }
+            figures.byStatus.set(answer.status, (figures.byStatus.get(answer.status) ?? 0) + 1);
+            const problem = judge(r, answer);
+            if (problem) figures.failures.push(`${label(r)}: ${problem}`);
+          }),
+          { seed: SEED, numRuns: 10_000_000, interruptAfterTimeLimit: SECONDS * 1000, endOnFailure: true },
+        );
+      } finally {
+        probing.stop();
+        await probing.done;
+      }
+      const after = await memory(serve.url);
+      const heapGrowthMb = (after.heap - before.heap) / 2 ** 20;
+      const rssGrowthMb = (after.rss - before.rss) / 2 ** 20;
+      const statuses = [...figures.byStatus.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([s, n]) => `${s === RESET ? "reset-after-431" : s}:${n}`)
+        .join(" ");
+      const crashed = serve.proc.exitCode !== null || serve.proc.signalCode !== null;
+      process.stdout.write(
+        `hostile fuzz (${kind}, seed ${SEED}, ${SECONDS} s, heap ${HEAP_MB} MB): ${figures.tried} requests tried; answers ${statuses}; ` +
+          `worst /healthz ${figures.worstProbeMs.toFixed(0)} ms over ${figures.probes} probes (${figures.probeFailures} failed); ` +
+          `heap growth ${heapGrowthMb.toFixed(1)} MB, RSS growth ${rssGrowthMb.toFixed(1)} MB; crashes ${crashed ? 1 : 0}\n` +
+          `  (worst probe sent during: ${figures.worstProbeDuring.slice(0, 200)})\n`,
       );
-    } finally {
-      probing.stop();
-      await probing.done;
-    }
-    const after = await memory(serve.url);
-    const heapGrowthMb = (after.heap - before.heap) / 2 ** 20;
-    const rssGrowthMb = (after.rss - before.rss) / 2 ** 20;
-    const statuses = [...figures.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s === RESET ? "reset-after-431" : s}:${n}`).join(" ");
-    const crashed = serve.proc.exitCode !== null || serve.proc.signalCode !== null;
-    process.stdout.write(`hostile fuzz (${kind}, seed ${SEED}, ${SECONDS} s, heap ${HEAP_MB} MB): ${figures.tried} requests tried; answers ${statuses}; `
-      + `worst /healthz ${figures.worstProbeMs.toFixed(0)} ms over ${figures.probes} probes (${figures.probeFailures} failed); `
-      + `heap growth ${heapGrowthMb.toFixed(1)} MB, RSS growth ${rssGrowthMb.toFixed(1)} MB; crashes ${crashed ? 1 : 0}\n`
-      + `  (worst probe sent during: ${figures.worstProbeDuring.slice(0, 200)})\n`);
 
-    expect(crashed, serve.output().slice(-2000)).toBe(false);
-    expect(figures.failures.slice(0, 10)).toEqual([]);
-    expect(figures.tried).toBeGreaterThan(100);
-    expect(figures.probeFailures).toBe(0);
-    expect(figures.worstProbeMs).toBeLessThan(WORST_PROBE_MS);
-    expect(heapGrowthMb).toBeLessThan(HEAP_GROWTH_MB);
-    expect(serve.output()).not.toMatch(/heap out of memory|unhandled error|uncaught/i);
-  }, (SECONDS + 120) * 1000);
+      expect(crashed, serve.output().slice(-2000)).toBe(false);
+      expect(figures.failures.slice(0, 10)).toEqual([]);
+      expect(figures.tried).toBeGreaterThan(100);
+      expect(figures.probeFailures).toBe(0);
+      expect(figures.worstProbeMs).toBeLessThan(WORST_PROBE_MS);
+      expect(heapGrowthMb).toBeLessThan(HEAP_GROWTH_MB);
+      expect(serve.output()).not.toMatch(/heap out of memory|unhandled error|uncaught/i);
+    },
+    (SECONDS + 120) * 1000,
+  );
 });
 
 const headBytes = (r: HostileRequest) => r.target.length + r.headers.reduce((n, [k, v]) => n + k.length + v.length + 4, 0);
@@ -149,13 +172,15 @@ function judge(r: HostileRequest, a: RawAnswer): string | undefined {
     return `HTTP ${a.status} with a body that is not JSON: ${a.body.slice(0, 200)}`;
   }
   const e = body.error;
-  if (e === undefined || typeof e.message !== "string" || !Number.isInteger(e.code) || typeof e.type !== "string") return `not a Graph envelope: ${a.body.slice(0, 200)}`;
+  if (e === undefined || typeof e.message !== "string" || !Number.isInteger(e.code) || typeof e.type !== "string")
+    return `not a Graph envelope: ${a.body.slice(0, 200)}`;
   if (e.fbtrace_id !== a.headers["x-fb-trace-id"]) return "fbtrace_id differs from x-fb-trace-id";
   if (/at \w+ \(|node_modules|FST_/.test(a.body)) return `internals in the answer: ${a.body.slice(0, 200)}`;
   return undefined;
 }
 
-const label = (r: HostileRequest) => `${r.family} ${r.method} ${r.target.toString("latin1").slice(0, 160)} [${r.headers.find(([k]) => k === "content-type")?.[1] ?? "no body type"}, ${r.body?.length ?? 0} bytes${r.chunked ? ", chunked" : ""}]`;
+const label = (r: HostileRequest) =>
+  `${r.family} ${r.method} ${r.target.toString("latin1").slice(0, 160)} [${r.headers.find(([k]) => k === "content-type")?.[1] ?? "no body type"}, ${r.body?.length ?? 0} bytes${r.chunked ? ", chunked" : ""}]`;
 
 /** Probes /healthz every 100 ms on its own connection until stopped, keeping the worst latency. */
 function probe(url: string, figures: Figures) {

@@ -15,8 +15,9 @@ describe("bracket keys", () => {
   it("order a list by index and never size it by one", () => {
     expect(foldBracketKeys({ "x[7]": "a", "x[2]": "b" })).toEqual({ x: ["b", "a"] });
     expect(foldBracketKeys({ "f[]": "a", "f[]x": "z" })).toEqual({ f: ["a"], "f[]x": "z" });
-    expect(foldBracketKeys({ "q[0][type]": "EMAIL", "q[1][type]": "PHONE", "q[1][options][0][value]": "x" }))
-      .toEqual({ q: [{ type: "EMAIL" }, { type: "PHONE", options: [{ value: "x" }] }] });
+    expect(foldBracketKeys({ "q[0][type]": "EMAIL", "q[1][type]": "PHONE", "q[1][options][0][value]": "x" })).toEqual({
+      q: [{ type: "EMAIL" }, { type: "PHONE", options: [{ value: "x" }] }],
+    });
     expect(foldBracketKeys({ "x[0]": "a", "x[k]": "b" })).toEqual({ x: { 0: "a", k: "b" } });
   });
 
@@ -37,7 +38,7 @@ describe("JSON shape check", () => {
     const limits = { maxJsonDepth: 3, maxStringLength: 12 };
     expect(jsonShapeProblem('{"a":[{"b":1}]}', limits)).toBeUndefined();
     expect(jsonShapeProblem('{"a":"[[[[[[\\"[[["}', limits)).toBeUndefined();
-    expect(jsonShapeProblem('[[[[1]]]]', limits)?.message).toMatch(/deeper than 3/);
+    expect(jsonShapeProblem("[[[[1]]]]", limits)?.message).toMatch(/deeper than 3/);
     expect(jsonShapeProblem('{"a":"1234567890123"}', limits)?.message).toMatch(/longer than 12/);
   });
 });
@@ -56,10 +57,13 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     expect(res.ms).toBeLessThan(PROMPT_MS);
   });
 
-  const get = (path: string, extraHeaders = "") =>
-    rawRequest(h.url, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extraHeaders}\r\n`);
+  const get = (path: string, extraHeaders = "") => rawRequest(h.url, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${extraHeaders}\r\n`);
   const post = (path: string, type: string | undefined, body: string | Buffer, extraHeaders = "") =>
-    rawRequest(h.url, `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${type ? `Content-Type: ${type}\r\n` : ""}Content-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n`, [Buffer.from(body)]);
+    rawRequest(
+      h.url,
+      `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n${type ? `Content-Type: ${type}\r\n` : ""}Content-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}\r\n`,
+      [Buffer.from(body)],
+    );
 
   const expectEnvelope = (res: RawAnswer, status: number, message?: RegExp) => {
     expect(res.status, res.body).toBe(status);
@@ -75,7 +79,11 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
   };
 
   it("GET /8001/leads with x[99999999] answers 400 at once (with and without framing parameters)", async () => {
-    expectEnvelope(await get(`/v25.0/8001/leads?access_token=${PAGE}&limit=1&x[99999999]=x`), 400, /x\[99999999\]: a list index must be between 0 and 999/);
+    expectEnvelope(
+      await get(`/v25.0/8001/leads?access_token=${PAGE}&limit=1&x[99999999]=x`),
+      400,
+      /x\[99999999\]: a list index must be between 0 and 999/,
+    );
     // A framing parameter beside the refused one changes nothing.
     expectEnvelope(await get(`/v25.0/8001/leads?access_token=${PAGE}&limit=1&pretty=0&x[9999999]=x`), 400, /list index/);
     // Without a token: refused before authentication, with the limit's error and not the token's.
@@ -91,28 +99,40 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
   });
 
   it("POST /8001/test_leads with field_data[4294967294][name] answers 400 at once", async () => {
-    expectEnvelope(await post(`/v25.0/8001/test_leads?access_token=${PAGE}`, "application/x-www-form-urlencoded", "field_data[4294967294][name]=x"), 400, /list index/);
+    expectEnvelope(
+      await post(`/v25.0/8001/test_leads?access_token=${PAGE}`, "application/x-www-form-urlencoded", "field_data[4294967294][name]=x"),
+      400,
+      /list index/,
+    );
   });
 
   it("a 32 MB urlencoded body with 3 million keys and no token answers 413 without being read", async () => {
     const chunk = "a=1&".repeat(16_384); // 64 KiB
-    const res = await rawRequest(h.url,
+    const res = await rawRequest(
+      h.url,
       `POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${chunk.length * 512}\r\n\r\n`,
-      repeated(chunk, 512));
+      repeated(chunk, 512),
+    );
     expectEnvelope(res, 413, /too large/);
   });
 
   it("the same body sent chunked, with no declared length, is cut off at the limit", async () => {
     const chunk = "a=1&".repeat(16_384);
     const framed = `${chunk.length.toString(16)}\r\n${chunk}\r\n`;
-    const res = await rawRequest(h.url,
+    const res = await rawRequest(
+      h.url,
       "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n",
-      [...repeated(framed, 512), Buffer.from("0\r\n\r\n")]);
+      [...repeated(framed, 512), Buffer.from("0\r\n\r\n")],
+    );
     expectEnvelope(res, 413, /too large/);
   });
 
   it("a body under the size limit with too many keys answers 400 before any parsing", async () => {
-    expectEnvelope(await post("/v25.0/8001/test_leads", "application/x-www-form-urlencoded", "a&".repeat(200_000)), 400, /more than 1000 parameters/);
+    expectEnvelope(
+      await post("/v25.0/8001/test_leads", "application/x-www-form-urlencoded", "a&".repeat(200_000)),
+      400,
+      /more than 1000 parameters/,
+    );
     expectEnvelope(await post("/v25.0/8001/test_leads", "text/csv", "a=1&".repeat(5_000)), 400, /more than 1000 parameters/);
     const many = JSON.stringify(Object.fromEntries(Array.from({ length: 5_000 }, (_, i) => [`k${i}`, i])));
     expectEnvelope(await post("/v25.0/8001/test_leads", "application/json", many), 400, /more than 1000 parameters/);
@@ -128,24 +148,59 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
   });
 
   it("malformed multipart bodies answer 400 or 413, never 500", async () => {
-    expectEnvelope(await post(`/v25.0/8001/test_leads?access_token=${PAGE}`, "multipart/form-data", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n"), 400, /multipart/);
-    expectEnvelope(await post(`/v25.0/8001/test_leads?access_token=${PAGE}`, "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1"), 400, /multipart/);
-    expectEnvelope(await post("/v25.0/8001/test_leads", "multipart/form-data; boundary=x", "--x\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--x--\r\n", "Content-Length: 99999999\r\n"), 400);
+    expectEnvelope(
+      await post(
+        `/v25.0/8001/test_leads?access_token=${PAGE}`,
+        "multipart/form-data",
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+      ),
+      400,
+      /multipart/,
+    );
+    expectEnvelope(
+      await post(
+        `/v25.0/8001/test_leads?access_token=${PAGE}`,
+        "multipart/form-data; boundary=x",
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1',
+      ),
+      400,
+      /multipart/,
+    );
+    expectEnvelope(
+      await post(
+        "/v25.0/8001/test_leads",
+        "multipart/form-data; boundary=x",
+        '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--x--\r\n',
+        "Content-Length: 99999999\r\n",
+      ),
+      400,
+    );
     const long = `--x\r\nContent-Disposition: form-data; name="field_data"\r\n\r\n${"y".repeat(300_000)}\r\n--x--\r\n`;
-    expectEnvelope(await post(`/v25.0/8001/test_leads?access_token=${PAGE}`, "multipart/form-data; boundary=x", long), 400, /longer than 262144/);
+    expectEnvelope(
+      await post(`/v25.0/8001/test_leads?access_token=${PAGE}`, "multipart/form-data; boundary=x", long),
+      400,
+      /longer than 262144/,
+    );
     // A whole body still reads: the fields reach the call (here, a field the edge refuses by name).
-    const whole = await post(`/v25.0/9001?access_token=${PAGE}`, "multipart/form-data; boundary=\"x\"", "--x\r\nContent-Disposition: form-data; name=\"method\"\r\n\r\nget\r\n--x\r\nContent-Disposition: form-data; name=\"fields\"\r\n\r\nid,nope\r\n--x--\r\n");
+    const whole = await post(
+      `/v25.0/9001?access_token=${PAGE}`,
+      'multipart/form-data; boundary="x"',
+      '--x\r\nContent-Disposition: form-data; name="method"\r\n\r\nget\r\n--x\r\nContent-Disposition: form-data; name="fields"\r\n\r\nid,nope\r\n--x--\r\n',
+    );
     expect(JSON.parse(whole.body).error.message).toMatch(/nonexisting field \(nope\)/);
-    const parts = Array.from({ length: 1_500 }, (_, i) => `--x\r\nContent-Disposition: form-data; name="k${i}"\r\n\r\n1\r\n`).join("") + "--x--\r\n";
+    const parts =
+      Array.from({ length: 1_500 }, (_, i) => `--x\r\nContent-Disposition: form-data; name="k${i}"\r\n\r\n1\r\n`).join("") + "--x--\r\n";
     expectEnvelope(await post("/v25.0/8001/test_leads", "multipart/form-data; boundary=x", parts), 413);
   });
 
   it("a chunked multipart body is cut off at the size limit", async () => {
     const part = `--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n${"y".repeat(60_000)}\r\n`;
     const framed = `${Buffer.byteLength(part).toString(16)}\r\n${part}\r\n`;
-    const res = await rawRequest(h.url,
+    const res = await rawRequest(
+      h.url,
       "POST /v25.0/8001/test_leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=x\r\nTransfer-Encoding: chunked\r\n\r\n",
-      [...repeated(framed, 64), Buffer.from("0\r\n\r\n")]);
+      [...repeated(framed, 64), Buffer.from("0\r\n\r\n")],
+    );
     expectEnvelope(res, 413, /too large/);
   });
 
@@ -161,7 +216,10 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
       expect(JSON.parse(res.body).error.code).toBe(2500);
       expect(res.headers["x-fb-trace-id"]).toMatch(/^[\w-]{11}$/);
     }
-    const raw = await rawRequest(h.url, Buffer.concat([Buffer.from("GET /v25.0/"), Buffer.from([0xff, 0xfe]), Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")]));
+    const raw = await rawRequest(
+      h.url,
+      Buffer.concat([Buffer.from("GET /v25.0/"), Buffer.from([0xff, 0xfe]), Buffer.from(" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")]),
+    );
     expect(raw.status).toBe(400);
     expect(JSON.parse(raw.body).error.type).toBe("OAuthException");
     const bytes = await rawRequest(h.url, "GARBAGE\r\n\r\n");
@@ -188,12 +246,19 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     expectEnvelope(huge, 413);
     const long = await post("/_leadgraph/admin/apps", "application/json", JSON.stringify({ name: "n".repeat(300) }), auth);
     expectEnvelope(long, 400, /Param name is invalid: must be at most 256 characters/);
-    const page = await post("/_leadgraph/admin/pages", "application/json", JSON.stringify({ name: "p", locations: [{ store_number: "1", name: "s", city: "c".repeat(300) }] }), auth);
+    const page = await post(
+      "/_leadgraph/admin/pages",
+      "application/json",
+      JSON.stringify({ name: "p", locations: [{ store_number: "1", name: "s", city: "c".repeat(300) }] }),
+      auth,
+    );
     expectEnvelope(page, 400, /locations\.0\.city/);
     const chunk = "x".repeat(65_536);
-    const unauthenticated = await rawRequest(h.url,
+    const unauthenticated = await rawRequest(
+      h.url,
       `POST /_leadgraph/admin/forms/8001/leads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${chunk.length * 256}\r\n\r\n`,
-      repeated(chunk, 256));
+      repeated(chunk, 256),
+    );
     expect(unauthenticated.status).toBe(401);
     expect(unauthenticated.ms).toBeLessThan(PROMPT_MS);
   });
@@ -203,12 +268,41 @@ describe.each(databaseKinds())("hostile requests over a real socket (%s)", (kind
     const at = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i)).join("&");
     const inside: (() => Promise<RawAnswer>)[] = [
       // 999 parameters with list indexes up to 999, two levels deep, in a body of about 1 MiB.
-      () => post(`/v25.0/8001/test_leads?${token}`, "application/x-www-form-urlencoded", at(999, (i) => `field_data[${i}][values][${999 - i}]=${"v".repeat(1000)}`)),
+      () =>
+        post(
+          `/v25.0/8001/test_leads?${token}`,
+          "application/x-www-form-urlencoded",
+          at(999, (i) => `field_data[${i}][values][${999 - i}]=${"v".repeat(1000)}`),
+        ),
       // JSON of about 1 MiB: 999 keys, each an array nested 30 levels around a long string.
-      () => post(`/v25.0/3001/leadgen_forms?${token}`, "application/json", JSON.stringify(Object.fromEntries(Array.from({ length: 999 }, (_, i) => [`k${i}`, JSON.parse(`${"[".repeat(30)}"${"s".repeat(1000)}"${"]".repeat(30)}`)])))),
-      () => post(`/v25.0/?${token}`, "application/json", JSON.stringify({ batch: Array.from({ length: 50 }, () => ({ method: "GET", relative_url: `8001/leads?limit=100&${at(40, (i) => `x[${i * 24}]=1`)}` })) })),
+      () =>
+        post(
+          `/v25.0/3001/leadgen_forms?${token}`,
+          "application/json",
+          JSON.stringify(
+            Object.fromEntries(
+              Array.from({ length: 999 }, (_, i) => [`k${i}`, JSON.parse(`${"[".repeat(30)}"${"s".repeat(1000)}"${"]".repeat(30)}`)]),
+            ),
+          ),
+        ),
+      () =>
+        post(
+          `/v25.0/?${token}`,
+          "application/json",
+          JSON.stringify({
+            batch: Array.from({ length: 50 }, () => ({
+              method: "GET",
+              relative_url: `8001/leads?limit=100&${at(40, (i) => `x[${i * 24}]=1`)}`,
+            })),
+          }),
+        ),
       () => get(`/v25.0/8001/leads?${token}&limit=100&${at(900, (i) => `x[${i}]=1`)}`),
-      () => post("/forms/8001", "application/x-www-form-urlencoded", at(999, (i) => `a${i}=${"v".repeat(40)}`)),
+      () =>
+        post(
+          "/forms/8001",
+          "application/x-www-form-urlencoded",
+          at(999, (i) => `a${i}=${"v".repeat(40)}`),
+        ),
     ];
     const worst: number[] = [];
     for (const send of inside) {

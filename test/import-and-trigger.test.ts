@@ -21,9 +21,9 @@ function csvRow(i: number): string {
   const extra = i === 90_000 ? ",surplus" : "";
   return `ext-${i},${created},${ad},${i % 4 === 0 ? "ig" : "fb"},"Person ${i}, ""the"" tester",p${i}@example.com,${make},99213450,${i % 2}${extra}\n`;
 }
-const BAD_LINES = [
-  ...Array.from({ length: ROWS / 10_000 }, (_, k) => k * 10_000 + 5), 50_001, 70_000, 90_000,
-].map((i) => i + 2).sort((a, b) => a - b);
+const BAD_LINES = [...Array.from({ length: ROWS / 10_000 }, (_, k) => k * 10_000 + 5), 50_001, 70_000, 90_000]
+  .map((i) => i + 2)
+  .sort((a, b) => a - b);
 
 async function writeCsv(file: string): Promise<void> {
   const out = createWriteStream(file);
@@ -44,9 +44,11 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const cli = (args: string[]) => run(process.execPath, ["bin/leadgraph.js", ...args], {
-    env: { ...process.env, LEADGRAPH_ADMIN_KEY: "" }, maxBuffer: 64 * 1024 * 1024,
-  });
+  const cli = (args: string[]) =>
+    run(process.execPath, ["bin/leadgraph.js", ...args], {
+      env: { ...process.env, LEADGRAPH_ADMIN_KEY: "" },
+      maxBuffer: 64 * 1024 * 1024,
+    });
   const dbArgs = () => {
     const c = h.db.config as { db: string; databaseUrl?: string };
     return [...(c.databaseUrl ? ["--database-url", c.databaseUrl] : ["--db", c.db]), "--secret-key", h.db.secretKey];
@@ -60,7 +62,9 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
     let progressCalls = 0;
     const summary = await importLeads(h.runtime.services, { file, formId: "8001", format: "csv", onProgress: () => progressCalls++ });
     expect(summary.bad.map((b) => b.line)).toEqual(BAD_LINES);
-    expect(summary.bad.find((b) => b.line === 7)!.message).toBe('field_data[2].values[0]: must be an option key of "car_make" (honda, kia) - got "tesla"');
+    expect(summary.bad.find((b) => b.line === 7)!.message).toBe(
+      'field_data[2].values[0]: must be an option key of "car_make" (honda, kia) - got "tesla"',
+    );
     expect(summary.bad.find((b) => b.line === 50_003)!.message).toMatch(/^created_time must be unix seconds/);
     expect(summary.bad.find((b) => b.line === 70_002)!.message).toBe("ad_id: no ad with id 424242");
     expect(summary.bad.find((b) => b.line === 90_002)!.message).toMatch(/different number of columns/);
@@ -69,12 +73,23 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
     expect(await count()).toBe(before + ROWS - BAD_LINES.length);
 
     const [ext3] = (await h.runtime.services.store.leads.findByExternalIds("8001", ["ext-3"])).values();
-    const lead = (await h.graph("GET", `/${ext3}`, { token: "EAAB-user-ann", query: { fields: "ad_id,platform,created_time,field_data,custom_disclaimer_responses" } })).body;
+    const lead = (
+      await h.graph("GET", `/${ext3}`, {
+        token: "EAAB-user-ann",
+        query: { fields: "ad_id,platform,created_time,field_data,custom_disclaimer_responses" },
+      })
+    ).body;
     expect(lead).toEqual({
-      id: ext3, ad_id: "7001", platform: "fb", created_time: new Date((TEST_NOW - 86_400 - 3) * 1000).toISOString().replace(/\.000Z$/, "+0000"),
+      id: ext3,
+      ad_id: "7001",
+      platform: "fb",
+      created_time: new Date((TEST_NOW - 86_400 - 3) * 1000).toISOString().replace(/\.000Z$/, "+0000"),
       field_data: [
-        { name: "utm_source", values: ["fb"] }, { name: "full_name", values: ['Person 3, "the" tester'] }, { name: "email", values: ["p3@example.com"] },
-        { name: "car_make", values: ["kia"] }, { name: "selected_dealer", values: ["99213450"] },
+        { name: "utm_source", values: ["fb"] },
+        { name: "full_name", values: ['Person 3, "the" tester'] },
+        { name: "email", values: ["p3@example.com"] },
+        { name: "car_make", values: ["kia"] },
+        { name: "selected_dealer", values: ["99213450"] },
       ],
       custom_disclaimer_responses: [{ checkbox_key: "optional_1", is_checked: "1" }],
     });
@@ -87,13 +102,16 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
 
   it("imports JSONL from the CLI; --strict stops at the first bad row", async () => {
     const file = join(dir, "leads.jsonl");
-    writeFileSync(file, [
-      JSON.stringify({ external_id: "j1", full_name: "Jay", email: ["j@example.com"], platform: "ig" }),
-      "{not json",
-      JSON.stringify({ external_id: "j2", full_name: "Kay", unknown_question: "x" }),
-      JSON.stringify({ external_id: "j3", full_name: "Lee", created_time: "2026-11-01T00:00:00+0000" }),
-      "",
-    ].join("\n"));
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ external_id: "j1", full_name: "Jay", email: ["j@example.com"], platform: "ig" }),
+        "{not json",
+        JSON.stringify({ external_id: "j2", full_name: "Kay", unknown_question: "x" }),
+        JSON.stringify({ external_id: "j3", full_name: "Lee", created_time: "2026-11-01T00:00:00+0000" }),
+        "",
+      ].join("\n"),
+    );
     const lenient = await cli(["import", file, "--form", "8001", "--json", ...dbArgs()]).catch((e) => e);
     expect(lenient.code).toBe(2);
     expect(JSON.parse(lenient.stdout)).toEqual({ rows: 4, created: 2, skipped: 0, bad: 2 });
@@ -102,10 +120,21 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
     const ids = await h.runtime.services.store.leads.findByExternalIds("8001", ["j1", "j3"]);
     const j1 = (await h.graph("GET", `/${ids.get("j1")}`, { token: PAGE, query: { fields: "platform,field_data" } })).body;
     expect(j1.platform).toBe("ig");
-    expect(j1.field_data).toEqual([{ name: "utm_source", values: ["fb"] }, { name: "full_name", values: ["Jay"] }, { name: "email", values: ["j@example.com"] }]);
+    expect(j1.field_data).toEqual([
+      { name: "utm_source", values: ["fb"] },
+      { name: "full_name", values: ["Jay"] },
+      { name: "email", values: ["j@example.com"] },
+    ]);
 
     const strictFile = join(dir, "strict.jsonl");
-    writeFileSync(strictFile, [JSON.stringify({ external_id: "s1", full_name: "A" }), JSON.stringify({ external_id: "s2", car_make: "nope" }), JSON.stringify({ external_id: "s3", full_name: "C" })].join("\n"));
+    writeFileSync(
+      strictFile,
+      [
+        JSON.stringify({ external_id: "s1", full_name: "A" }),
+        JSON.stringify({ external_id: "s2", car_make: "nope" }),
+        JSON.stringify({ external_id: "s3", full_name: "C" }),
+      ].join("\n"),
+    );
     const strict = await cli(["import", strictFile, "--form", "8001", "--strict", "--batch-size", "1", ...dbArgs()]).catch((e) => e);
     expect(strict.code).toBe(2);
     expect(strict.stderr).toContain("stopped at line 2 (--strict)");
@@ -120,12 +149,31 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
 
   it("triggers attributed leads with generated answers on a running server", async () => {
     const url = await h.listen();
-    const { stdout } = await cli(["trigger", "lead", "--form", "8001", "--ad", "7001", "--count", "5", "--platform", "ig", "--seed", "7", "--url", url, "--admin-key", h.runtime.adminKey, "--verbose"]);
+    const { stdout } = await cli([
+      "trigger",
+      "lead",
+      "--form",
+      "8001",
+      "--ad",
+      "7001",
+      "--count",
+      "5",
+      "--platform",
+      "ig",
+      "--seed",
+      "7",
+      "--url",
+      url,
+      "--admin-key",
+      h.runtime.adminKey,
+      "--verbose",
+    ]);
     const ids = stdout.trim().split("\n");
     expect(ids).toHaveLength(5);
     for (const id of ids) expect(id).toMatch(/^\d+$/);
     for (const id of ids) {
-      const lead = (await h.graph("GET", `/${id}`, { token: "EAAB-user-ann", query: { fields: "ad_id,platform,is_organic,field_data" } })).body;
+      const lead = (await h.graph("GET", `/${id}`, { token: "EAAB-user-ann", query: { fields: "ad_id,platform,is_organic,field_data" } }))
+        .body;
       expect(lead).toMatchObject({ ad_id: "7001", platform: "ig", is_organic: false });
       const data = Object.fromEntries(lead.field_data.map((d: { name: string; values: string[] }) => [d.name, d.values[0]]));
       expect(Object.keys(data)).toEqual(["utm_source", "full_name", "email", "car_make", "selected_dealer"]);
@@ -133,7 +181,9 @@ describe.each(databaseKinds())("bulk import and trigger (%s)", (kind) => {
       expect(["honda", "kia"]).toContain(data.car_make);
       expect(data.selected_dealer).toBe("99213450");
     }
-    const wrong = await cli(["trigger", "lead", "--form", "8002", "--ad", "7001", "--url", url, "--admin-key", h.runtime.adminKey]).catch((e) => e);
+    const wrong = await cli(["trigger", "lead", "--form", "8002", "--ad", "7001", "--url", url, "--admin-key", h.runtime.adminKey]).catch(
+      (e) => e,
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("ad 7001 does not use form 8002");
   }, 120_000);

@@ -53,9 +53,11 @@ describe.each(databaseKinds())("import dates and interruption (%s)", (kind) => {
     writeFileSync(file, "external_id,created_time,full_name\nd1,2026-11-01,Dee\nd2,2026-05-01,Early\nd3,2026-02-31,Nodate\n");
     const first = await cli(["import", file, "--form", "8001", "--json", ...dbArgs()]).catch((e) => e);
     expect(first.code).toBe(2);
-    expect(first.stderr).toContain("line 3: created_time 2026-05-01T00:00:00+0000 is before form 8001 was created (2026-06-01T00:00:00+0000)");
+    expect(first.stderr).toContain(
+      "line 3: created_time 2026-05-01T00:00:00+0000 is before form 8001 was created (2026-06-01T00:00:00+0000)",
+    );
     expect(first.stderr).toContain("--move-early-leads");
-    expect(first.stderr).toContain('line 4: created_time must be unix seconds, a date (2026-11-01, midnight UTC) or an ISO-8601 time');
+    expect(first.stderr).toContain("line 4: created_time must be unix seconds, a date (2026-11-01, midnight UTC) or an ISO-8601 time");
     expect(await createdTime("d1")).toBe("2026-11-01T00:00:00+0000");
     expect(await createdTime("d2")).toBeUndefined();
 
@@ -68,10 +70,13 @@ describe.each(databaseKinds())("import dates and interruption (%s)", (kind) => {
     const file = join(dir, "many.csv");
     const out = createWriteStream(file);
     out.write("external_id,full_name\n");
-    for (let i = 0; i < 400_000; i++) if (!out.write(`int-${i},Person ${i}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
+    for (let i = 0; i < 400_000; i++)
+      if (!out.write(`int-${i},Person ${i}\n`)) await new Promise<void>((r) => out.once("drain", () => r()));
     await new Promise<void>((r) => out.end(() => r()));
     const before = await countRows(h.db, "leads");
-    const child = spawn(process.execPath, [BIN, "import", file, "--form", "8001", "--batch-size", "200", ...dbArgs()], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "import", file, "--form", "8001", "--batch-size", "200", ...dbArgs()], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (b: Buffer) => (stderr += b.toString("utf8")));
     const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));

@@ -27,7 +27,12 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     changes = [];
     h.runtime.instance.listen((c) => changes.push(c));
     logged = [];
-    const sink = new Writable({ write(chunk: Buffer, _enc, done) { logged.push(JSON.parse(chunk.toString("utf8"))); done(); } });
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logged.push(JSON.parse(chunk.toString("utf8")));
+        done();
+      },
+    });
     logInstanceStanding(h.runtime, pino({ level: "info" }, sink));
     rx = new Receiver();
     await rx.start();
@@ -52,12 +57,18 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
 
   it("steps down for good when another instance took its node: claims nothing, leaves the row to its owner", async () => {
     // Another instance took the node over (as after five minutes without a heartbeat).
-    await db().updateTable("instances").set({ started_at: wall.nowMs() + 1 }).where("node", "=", node()).execute();
+    await db()
+      .updateTable("instances")
+      .set({ started_at: wall.nowMs() + 1 })
+      .where("node", "=", node())
+      .execute();
     await wall.advance(HEARTBEAT_MS);
     expect(h.runtime.instance.active).toBe(false);
     expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: true })]);
     expect(h.runtime.instance.problem).toContain(`instance node ${node()} is no longer this instance's`);
-    expect(logged).toEqual([expect.objectContaining({ level: 50, node: node(), permanent: true, msg: expect.stringContaining("stepped down for good") })]);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 50, node: node(), permanent: true, msg: expect.stringContaining("stepped down for good") }),
+    ]);
     const d = createDispatcher(h.runtime, { lingerMs: 0 });
     try {
       await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
@@ -67,9 +78,15 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
       await d.stop();
     }
     // Later beats change nothing: the node is not this instance's to refresh or release.
-    const theirs = await db().selectFrom("instances").select(["started_at", "heartbeat_at"]).where("node", "=", node()).executeTakeFirstOrThrow();
+    const theirs = await db()
+      .selectFrom("instances")
+      .select(["started_at", "heartbeat_at"])
+      .where("node", "=", node())
+      .executeTakeFirstOrThrow();
     await wall.advance(HEARTBEAT_MS);
-    expect(await db().selectFrom("instances").select(["started_at", "heartbeat_at"]).where("node", "=", node()).executeTakeFirstOrThrow()).toEqual(theirs);
+    expect(
+      await db().selectFrom("instances").select(["started_at", "heartbeat_at"]).where("node", "=", node()).executeTakeFirstOrThrow(),
+    ).toEqual(theirs);
     expect(h.runtime.instance.active).toBe(false);
     expect(changes).toHaveLength(1);
   });
@@ -84,7 +101,14 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     }
     expect(h.runtime.instance.active).toBe(false);
     expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: false, error: expect.any(Error) })]);
-    expect(logged).toEqual([expect.objectContaining({ level: 50, node: node(), permanent: false, err: expect.objectContaining({ message: expect.stringContaining("instances") }) })]);
+    expect(logged).toEqual([
+      expect.objectContaining({
+        level: 50,
+        node: node(),
+        permanent: false,
+        err: expect.objectContaining({ message: expect.stringContaining("instances") }),
+      }),
+    ]);
     const d = createDispatcher(h.runtime, { lingerMs: 0 });
     try {
       const [id] = await h.runtime.services.intake.create([lead(1)], { source: "admin", fireWebhooks: true });

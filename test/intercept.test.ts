@@ -20,7 +20,10 @@ const EXTRA = 58; // with the two seed leads: 60 leads on form 8001, three pages
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (/^(https?_proxy|all_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|ssl_cert_file|requests_ca_bundle|curl_ca_bundle)$/i.test(k)) continue;
+    if (
+      /^(https?_proxy|all_proxy|no_proxy|node_extra_ca_certs|node_use_env_proxy|ssl_cert_file|requests_ca_bundle|curl_ca_bundle)$/i.test(k)
+    )
+      continue;
     env[k] = v;
   }
   return { ...env, ...extra };
@@ -58,7 +61,10 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
 
   beforeAll(async () => {
     caDir = mkdtempSync(join(tmpdir(), "leadgraph-ca-"));
-    h = await startHarness(kind, { world: exampleWorld(EXTRA), config: { intercept: true, interceptCaDir: caDir, interceptAllow: ["127.0.0.1"] } });
+    h = await startHarness(kind, {
+      world: exampleWorld(EXTRA),
+      config: { intercept: true, interceptCaDir: caDir, interceptAllow: ["127.0.0.1"] },
+    });
     proxy = await h.listen();
     port = Number(new URL(proxy).port);
     caPath = interceptCaOf(h.app)!.certPath;
@@ -91,10 +97,17 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
     const { stdout } = await run(process.execPath, [join(import.meta.dirname, "support/intercept-sdk-client.mjs")], {
       cwd: join(import.meta.dirname, ".."),
       env: cleanEnv({
-        HTTPS_PROXY: proxy, NODE_EXTRA_CA_CERTS: caPath,
-        LG_USER_TOKEN: "EAAB-user-ann", LG_PAGE_TOKEN: "EAAB-page-acme", LG_APP_TOKEN: "1001|s3cr3t-acme",
-        LG_FORM_ID: "8001", LG_LEAD_ID: "9001", LG_APP_ID: "1001", LG_PAGE_ID: "3001",
-        LG_CALLBACK_URL: rx.url, LG_VERIFY_TOKEN: rx.verifyToken,
+        HTTPS_PROXY: proxy,
+        NODE_EXTRA_CA_CERTS: caPath,
+        LG_USER_TOKEN: "EAAB-user-ann",
+        LG_PAGE_TOKEN: "EAAB-page-acme",
+        LG_APP_TOKEN: "1001|s3cr3t-acme",
+        LG_FORM_ID: "8001",
+        LG_LEAD_ID: "9001",
+        LG_APP_ID: "1001",
+        LG_PAGE_ID: "3001",
+        LG_CALLBACK_URL: rx.url,
+        LG_VERIFY_TOKEN: rx.verifyToken,
       }),
       timeout: 60_000,
     });
@@ -118,10 +131,13 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
   });
 
   it("curl through the proxy with the CA: Graph on graph.facebook.com, the export on www.facebook.com", async () => {
-    const curl = (url: string) => run("curl", ["-sS", "--fail-with-body", "--proxy", proxy, "--cacert", caPath, url], { env: cleanEnv({}), timeout: 30_000 });
+    const curl = (url: string) =>
+      run("curl", ["-sS", "--fail-with-body", "--proxy", proxy, "--cacert", caPath, url], { env: cleanEnv({}), timeout: 30_000 });
     const lead = JSON.parse((await curl("https://graph.facebook.com/v25.0/9001?fields=id,form_id&access_token=EAAB-user-ann")).stdout);
     expect(lead).toEqual({ id: "9001", form_id: "8001" });
-    const page = JSON.parse((await curl("https://graph.facebook.com/v25.0/8001/leads?limit=2&fields=id&access_token=EAAB-user-ann")).stdout);
+    const page = JSON.parse(
+      (await curl("https://graph.facebook.com/v25.0/8001/leads?limit=2&fields=id&access_token=EAAB-user-ann")).stdout,
+    );
     expect(page.paging.next).toMatch(/^https:\/\/graph\.facebook\.com\/v25\.0\/8001\/leads\?/);
     const next = JSON.parse((await curl(page.paging.next)).stdout);
     expect(next.data).toHaveLength(2);
@@ -131,14 +147,22 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
     const csv = (await curl("https://www.facebook.com/ads/lead_gen/export_csv/?id=8001&type=form&access_token=EAAB-user-ann")).stdout;
     expect(csv.split("\n")[0]).toContain("full_name");
     // the same with the environment instead of flags
-    const viaEnv = await run("curl", ["-sS", "--fail-with-body", "https://graph.facebook.com/v25.0/9001?fields=id&access_token=EAAB-user-ann"], {
-      env: cleanEnv({ HTTPS_PROXY: proxy, CURL_CA_BUNDLE: caPath }), timeout: 30_000,
-    });
+    const viaEnv = await run(
+      "curl",
+      ["-sS", "--fail-with-body", "https://graph.facebook.com/v25.0/9001?fields=id&access_token=EAAB-user-ann"],
+      {
+        env: cleanEnv({ HTTPS_PROXY: proxy, CURL_CA_BUNDLE: caPath }),
+        timeout: 30_000,
+      },
+    );
     expect(JSON.parse(viaEnv.stdout)).toEqual({ id: "9001" });
   });
 
   it("Python requests with HTTPS_PROXY and REQUESTS_CA_BUNDLE follows paging.next", async (ctx) => {
-    const probe = await run("python3", ["-c", "import requests"], { env: cleanEnv({}) }).then(() => undefined, (e: Error) => e.message);
+    const probe = await run("python3", ["-c", "import requests"], { env: cleanEnv({}) }).then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
     if (probe) {
       process.stdout.write(`skipped: python3 with requests is not installed (${probe.split("\n")[0]})\n`);
       ctx.skip();
@@ -152,10 +176,14 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
       "    ids += [l['id'] for l in r['data']]",
       "print(json.dumps(ids))",
     ].join("\n");
-    const { stdout } = await run("python3", ["-c", script], { env: cleanEnv({ HTTPS_PROXY: proxy, REQUESTS_CA_BUNDLE: caPath }), timeout: 60_000 });
+    const { stdout } = await run("python3", ["-c", script], {
+      env: cleanEnv({ HTTPS_PROXY: proxy, REQUESTS_CA_BUNDLE: caPath }),
+      timeout: 60_000,
+    });
     const ids = JSON.parse(stdout) as string[];
     // every lead of the form (the SDK test may have added a test lead before this one)
-    const total = (await h.graph("GET", "/v25.0/8001/leads", { token: "EAAB-user-ann", query: { summary: "true", limit: "1" } })).body.summary.total_count;
+    const total = (await h.graph("GET", "/v25.0/8001/leads", { token: "EAAB-user-ann", query: { summary: "true", limit: "1" } })).body
+      .summary.total_count;
     expect(total).toBeGreaterThanOrEqual(EXTRA + 2);
     expect(ids).toHaveLength(total);
     expect(new Set(ids).size).toBe(total);
@@ -165,7 +193,10 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
     const answer = await rawConnect(port, "example.com:443");
     expect(answer).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
     expect(answer).toContain("--intercept-allow example.com");
-    const viaCurl = await run("curl", ["-sS", "--proxy", proxy, "https://example.com/"], { env: cleanEnv({}), timeout: 30_000 }).then(() => "", (e: { stderr: string }) => e.stderr);
+    const viaCurl = await run("curl", ["-sS", "--proxy", proxy, "https://example.com/"], { env: cleanEnv({}), timeout: 30_000 }).then(
+      () => "",
+      (e: { stderr: string }) => e.stderr,
+    );
     expect(viaCurl).toMatch(/403/);
     // A Meta host on another port is not answered either.
     expect(await rawConnect(port, "graph.facebook.com:8443")).toMatch(/^HTTP\/1\.1 403/);
@@ -173,9 +204,15 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
   });
 
   it("serves Meta hosts asked in absolute form (plain HTTP through the proxy), refuses others", async () => {
-    const meta = await run("curl", ["-sS", "--proxy", proxy, "http://graph.facebook.com/v25.0/9001?fields=id&access_token=EAAB-user-ann"], { env: cleanEnv({}), timeout: 30_000 });
+    const meta = await run("curl", ["-sS", "--proxy", proxy, "http://graph.facebook.com/v25.0/9001?fields=id&access_token=EAAB-user-ann"], {
+      env: cleanEnv({}),
+      timeout: 30_000,
+    });
     expect(JSON.parse(meta.stdout)).toEqual({ id: "9001" });
-    const other = await run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--proxy", proxy, "http://example.com/"], { env: cleanEnv({}), timeout: 30_000 });
+    const other = await run("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "--proxy", proxy, "http://example.com/"], {
+      env: cleanEnv({}),
+      timeout: 30_000,
+    });
     expect(other.stdout).toBe("403");
   });
 
@@ -187,7 +224,7 @@ describe.each(databaseKinds())("interception mode (%s)", (kind) => {
 
   it("the same server still answers direct calls, with Graph links naming graph.facebook.com", async () => {
     const res = await fetch(`${proxy}/v25.0/8001/leads?limit=1&fields=id&access_token=EAAB-user-ann`);
-    const body = await res.json() as { paging: { next: string } };
+    const body = (await res.json()) as { paging: { next: string } };
     expect(body.paging.next.startsWith("https://graph.facebook.com/v25.0/8001/leads?")).toBe(true);
   });
 });

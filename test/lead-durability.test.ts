@@ -14,7 +14,10 @@ import { exampleWorld } from "./support/worlds.ts";
  * inserted a lead. Read at the commit itself, so a durable path that set FULL too late, reset it too
  * early or never set it fails.
  */
-interface Commit { level: number; wroteLead: boolean }
+interface Commit {
+  level: number;
+  wroteLead: boolean;
+}
 const commits: Commit[] = [];
 const statementProto = Object.getPrototypeOf(new SQLite(":memory:").prepare("select 1")) as { run: (...a: unknown[]) => unknown };
 const originalRun = statementProto.run;
@@ -23,7 +26,11 @@ statementProto.run = function (this: { source: string; database: SQLite.Database
   const source = this.source.trim().toLowerCase();
   if (source.startsWith("begin")) wroteLead.set(this.database, false);
   if (source.startsWith('insert into "leads"')) wroteLead.set(this.database, true);
-  if (source === "commit") commits.push({ level: Number(this.database.pragma("synchronous", { simple: true })), wroteLead: wroteLead.get(this.database) ?? false });
+  if (source === "commit")
+    commits.push({
+      level: Number(this.database.pragma("synchronous", { simple: true })),
+      wroteLead: wroteLead.get(this.database) ?? false,
+    });
   return originalRun.apply(this, args);
 };
 // Every change of the level, by whatever connection: switches are counted, not only their outcome.
@@ -78,7 +85,9 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     const page = await h.app.inject({ method: "GET", url: "/forms/8002" });
     const token = /name="_token" value="([^"]+)"/.exec(page.body)![1]!;
     const res = await h.app.inject({
-      method: "POST", url: "/forms/8002", headers: { "content-type": "application/x-www-form-urlencoded" },
+      method: "POST",
+      url: "/forms/8002",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
       payload: new URLSearchParams({ _token: token, "answer:email": "durable@example.com" }).toString(),
     });
     expect(res.statusCode).toBe(200);
@@ -90,7 +99,9 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     const test = await h.graph("POST", "/8002/test_leads", { token: "EAAB-page-other" });
     expect(test.status).toBe(200);
     const admin = await h.app.inject({
-      method: "POST", url: "/_leadgraph/admin/forms/8001/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      method: "POST",
+      url: "/_leadgraph/admin/forms/8001/leads",
+      headers: { authorization: `Bearer ${h.runtime.adminKey}` },
       payload: { leads: [{ ad_id: "7001", field_data: [{ name: "email", values: ["a@example.com"] }] }] },
     });
     expect(admin.statusCode).toBe(200);
@@ -105,7 +116,14 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
   it("a world file's leads commit under FULL, in the world's one transaction", async () => {
     const { loadWorld } = await import("../src/world/load-world.ts");
     const summary = await loadWorld(h.runtime.services, {
-      leads: [{ id: "9901", form_id: "8002", created_time: "2026-11-27T10:00:00+0000", field_data: [{ name: "email", values: ["w@example.com"] }] }],
+      leads: [
+        {
+          id: "9901",
+          form_id: "8002",
+          created_time: "2026-11-27T10:00:00+0000",
+          field_data: [{ name: "email", values: ["w@example.com"] }],
+        },
+      ],
     });
     expect(summary.leads).toBe(1);
     expect(commits).toEqual([{ level: FULL, wroteLead: true }]);
@@ -118,10 +136,12 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
   });
 
   it("a durable transaction that throws rolls back, and the next ordinary write is under NORMAL", async () => {
-    await expect(h.runtime.services.store.durableTransaction(async (tx) => {
-      await tx.settings.set("durability-rollback", "1");
-      throw new Error("boom");
-    })).rejects.toThrow("boom");
+    await expect(
+      h.runtime.services.store.durableTransaction(async (tx) => {
+        await tx.settings.set("durability-rollback", "1");
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
     expect(await h.runtime.services.store.settings.get("durability-rollback")).toBeUndefined();
     await ordinaryWriteIsNormal();
   });
@@ -131,7 +151,9 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
     switches.length = 0;
     for (let i = 0; i < 3; i++) {
       const res = await h.app.inject({
-        method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+        method: "POST",
+        url: "/_leadgraph/admin/forms/8002/leads",
+        headers: { authorization: `Bearer ${h.runtime.adminKey}` },
         payload: { leads: [{ field_data: [{ name: "email", values: [`c${i}@example.com`] }] }] },
       });
       expect(res.statusCode).toBe(200);
@@ -145,10 +167,16 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
   });
 
   it("leads posted at the same time share fsynced commits: every one is under FULL and every lead is kept", async () => {
-    const posts = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => h.app.inject({
-      method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
-      payload: { leads: [{ field_data: [{ name: "email", values: [`together${i}@example.com`] }] }] },
-    })));
+    const posts = await Promise.all(
+      [0, 1, 2, 3, 4, 5].map((i) =>
+        h.app.inject({
+          method: "POST",
+          url: "/_leadgraph/admin/forms/8002/leads",
+          headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+          payload: { leads: [{ field_data: [{ name: "email", values: [`together${i}@example.com`] }] }] },
+        }),
+      ),
+    );
     expect(posts.map((p) => p.statusCode)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(leadCommits().length).toBeGreaterThanOrEqual(1);
     expect(leadCommits().length).toBeLessThanOrEqual(6);
@@ -162,7 +190,9 @@ describe("lead writes are fsynced on SQLite, other writes are not", () => {
   it("a write that answers rows (UPDATE … RETURNING) after a lead runs under NORMAL too", async () => {
     await h.runtime.services.store.settings.set("durability-counter", "1");
     const res = await h.app.inject({
-      method: "POST", url: "/_leadgraph/admin/forms/8002/leads", headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      method: "POST",
+      url: "/_leadgraph/admin/forms/8002/leads",
+      headers: { authorization: `Bearer ${h.runtime.adminKey}` },
       payload: { leads: [{ field_data: [{ name: "email", values: ["r@example.com"] }] }] },
     });
     expect(res.statusCode).toBe(200);
@@ -183,15 +213,19 @@ describe.each(databaseKinds())("durable transaction semantics (%s)", (kind) => {
     const store = h.runtime.services.store;
     await store.durableTransaction((tx) => tx.settings.set("d-commit", "yes"));
     expect(await store.settings.get("d-commit")).toBe("yes");
-    await expect(store.durableTransaction(async (tx) => {
-      await tx.settings.set("d-rollback", "yes");
-      throw new Error("no");
-    })).rejects.toThrow("no");
+    await expect(
+      store.durableTransaction(async (tx) => {
+        await tx.settings.set("d-rollback", "yes");
+        throw new Error("no");
+      }),
+    ).rejects.toThrow("no");
     expect(await store.settings.get("d-rollback")).toBeUndefined();
-    await expect(store.transaction(async (outer) => {
-      await outer.durableTransaction((inner) => inner.settings.set("d-nested", "yes"));
-      throw new Error("outer fails");
-    })).rejects.toThrow("outer fails");
+    await expect(
+      store.transaction(async (outer) => {
+        await outer.durableTransaction((inner) => inner.settings.set("d-nested", "yes"));
+        throw new Error("outer fails");
+      }),
+    ).rejects.toThrow("outer fails");
     expect(await store.settings.get("d-nested")).toBeUndefined();
   });
 });

@@ -20,9 +20,9 @@ describe.each(databaseKinds())("lead intake with cached form definitions (%s)", 
 
   const newForm = async (name: string) =>
     (await h.graph("POST", "/3001/leadgen_forms", { token: PAGE, body: { name, questions: [{ type: "EMAIL" }] } })).body.id as string;
-  const leadsCount = async (id: string) => (await h.graph("GET", `/${id}`, { token: PAGE, query: { fields: "leads_count" } })).body.leads_count;
-  const archiveBehindTheCache = (id: string) =>
-    sql`update forms set status = 'ARCHIVED' where id = ${id}`.execute(h.runtime.connection.db);
+  const leadsCount = async (id: string) =>
+    (await h.graph("GET", `/${id}`, { token: PAGE, query: { fields: "leads_count" } })).body.leads_count;
+  const archiveBehindTheCache = (id: string) => sql`update forms set status = 'ARCHIVED' where id = ${id}`.execute(h.runtime.connection.db);
 
   it("refuses a test lead into a form archived by another instance while this one still caches it as ACTIVE", async () => {
     const id = await newForm("Archived elsewhere");
@@ -42,7 +42,9 @@ describe.each(databaseKinds())("lead intake with cached form definitions (%s)", 
     const token = /name="_token" value="([^"]+)"/.exec(page.body)![1]!;
     await archiveBehindTheCache(id);
     const res = await h.app.inject({
-      method: "POST", url: `/forms/${id}`, headers: { "content-type": "application/x-www-form-urlencoded" },
+      method: "POST",
+      url: `/forms/${id}`,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
       payload: new URLSearchParams({ _token: token, "answer:email": "late@example.com" }).toString(),
     });
     expect(res.statusCode).toBe(410);
@@ -61,11 +63,13 @@ describe.each(databaseKinds())("lead intake with cached form definitions (%s)", 
   it("never serves a definition written by a transaction that rolled back", async () => {
     const store = h.runtime.services.store;
     const before = (await store.forms.get("8001"))!;
-    await expect(store.transaction(async (tx) => {
-      await tx.forms.upsert({ ...before, name: "Rolled back", spec: { ...before.spec, questions: [] } });
-      expect((await tx.forms.definition("8001"))?.name).toBe("Rolled back");
-      throw new Error("roll back");
-    })).rejects.toThrow("roll back");
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.forms.upsert({ ...before, name: "Rolled back", spec: { ...before.spec, questions: [] } });
+        expect((await tx.forms.definition("8001"))?.name).toBe("Rolled back");
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
     const after = await store.forms.definition("8001");
     expect(after?.name).toBe(before.name);
     expect(after?.spec.questions.map((q) => q.key)).toEqual(before.spec.questions.map((q) => q.key));

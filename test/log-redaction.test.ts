@@ -9,9 +9,27 @@ import { exampleWorld } from "./support/worlds.ts";
 
 /** Every spelling of every credential name that the server's parser reads as that name. */
 const SPELLINGS = [
-  "access_token", "access%5Ftoken", "%61ccess_token", "%61%63%63%65%73%73%5f%74%6f%6b%65%6e", "access_token[0]", "access_token%5B0%5D",
-  "input_token", "input%5Ftoken", "fb_exchange_token", "fb%5Fexchange%5Ftoken", "client_secret", "client%5Fsecret", "%63lient_secret",
-  "appsecret_proof", "appsecret%5Fproof", "verify_token", "verify%5Ftoken", "hub.verify_token", "hub%2Everify_token", "hub.verify%5Ftoken", "admin_key",
+  "access_token",
+  "access%5Ftoken",
+  "%61ccess_token",
+  "%61%63%63%65%73%73%5f%74%6f%6b%65%6e",
+  "access_token[0]",
+  "access_token%5B0%5D",
+  "input_token",
+  "input%5Ftoken",
+  "fb_exchange_token",
+  "fb%5Fexchange%5Ftoken",
+  "client_secret",
+  "client%5Fsecret",
+  "%63lient_secret",
+  "appsecret_proof",
+  "appsecret%5Fproof",
+  "verify_token",
+  "verify%5Ftoken",
+  "hub.verify_token",
+  "hub%2Everify_token",
+  "hub.verify%5Ftoken",
+  "admin_key",
 ];
 const secretFor = (i: number, where: string) => `SECRETVALUE${where}${i}x${"q".repeat(i % 3)}`;
 
@@ -25,7 +43,14 @@ describe("credentials never reach the logs, however they are spelled", () => {
   beforeAll(async () => {
     h = await startHarness("sqlite", { world: exampleWorld() });
     const sink = new PassThrough();
-    sink.on("data", (b: Buffer) => lines.push(...b.toString("utf8").split("\n").filter((l) => l !== "")));
+    sink.on("data", (b: Buffer) =>
+      lines.push(
+        ...b
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l !== ""),
+      ),
+    );
     app = await buildApp(h.runtime, { logger: loggerOptions("trace", sink), publicUrl: "http://leadgraph.test" });
     base = await app.listen({ port: 0, host: "127.0.0.1" });
   });
@@ -35,7 +60,15 @@ describe("credentials never reach the logs, however they are spelled", () => {
   });
 
   it("masks every spelling in query strings and bodies sent over a socket", async () => {
-    const paths = ["/v25.0/9001", "/v25.0/8001/leads", "/debug_token", "/oauth/access_token", "/1001/subscriptions", "/_leadgraph/admin/instances", "/forms/8001"];
+    const paths = [
+      "/v25.0/9001",
+      "/v25.0/8001/leads",
+      "/debug_token",
+      "/oauth/access_token",
+      "/1001/subscriptions",
+      "/_leadgraph/admin/instances",
+      "/forms/8001",
+    ];
     for (const [i, name] of SPELLINGS.entries()) {
       for (const path of paths) {
         const q = secretFor(i, `Q${paths.indexOf(path)}`);
@@ -49,8 +82,20 @@ describe("credentials never reach the logs, however they are spelled", () => {
       const multi = secretFor(i, "M");
       sent.push(form, json, multi);
       const decoded = decodeURIComponent(name);
-      await (await fetch(`${base}/v25.0/9001`, { method: "POST", body: `fields=id&${name}=${form}`, headers: { "content-type": "application/x-www-form-urlencoded" } })).arrayBuffer();
-      await (await fetch(`${base}/v25.0/9001`, { method: "POST", body: JSON.stringify({ [decoded]: json }), headers: { "content-type": "application/json" } })).arrayBuffer();
+      await (
+        await fetch(`${base}/v25.0/9001`, {
+          method: "POST",
+          body: `fields=id&${name}=${form}`,
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+        })
+      ).arrayBuffer();
+      await (
+        await fetch(`${base}/v25.0/9001`, {
+          method: "POST",
+          body: JSON.stringify({ [decoded]: json }),
+          headers: { "content-type": "application/json" },
+        })
+      ).arrayBuffer();
       const fd = new FormData();
       fd.set(decoded, multi);
       await (await fetch(`${base}/v25.0/9001`, { method: "POST", body: fd })).arrayBuffer();
@@ -60,7 +105,8 @@ describe("credentials never reach the logs, however they are spelled", () => {
     expect(ok.status).toBe(200);
     const ok2 = await fetch(`${base}/v25.0/9001?fields=id&%61ccess_token=EAAB-page-acme`);
     expect(ok2.status).toBe(200);
-    await expect.poll(() => lines.filter((l) => l.includes('"request completed"')).length, { timeout: 20_000 })
+    await expect
+      .poll(() => lines.filter((l) => l.includes('"request completed"')).length, { timeout: 20_000 })
       .toBeGreaterThanOrEqual(SPELLINGS.length * (paths.length + 3) + 2);
     const text = lines.join("\n");
     expect(text).toContain("[redacted]");
@@ -70,9 +116,12 @@ describe("credentials never reach the logs, however they are spelled", () => {
   });
 
   it("masks URLs quoted inside messages and errors, in the server's and sync's logs", () => {
-    expect(redactUrl("https://cb.example/hook?hub.mode=subscribe&hub%2Everify_token=abc&x=1#f")).toBe("https://cb.example/hook?hub.mode=subscribe&hub%2Everify_token=[redacted]&x=1#f");
-    expect(redactText('fetch https://graph.example/v21.0/1?access_token=EAAB1&appsecret_proof=ff failed; body "client%5Fsecret=zz"'))
-      .toBe('fetch https://graph.example/v21.0/1?access_token=[redacted]&appsecret_proof=[redacted] failed; body "client%5Fsecret=[redacted]"');
+    expect(redactUrl("https://cb.example/hook?hub.mode=subscribe&hub%2Everify_token=abc&x=1#f")).toBe(
+      "https://cb.example/hook?hub.mode=subscribe&hub%2Everify_token=[redacted]&x=1#f",
+    );
+    expect(redactText('fetch https://graph.example/v21.0/1?access_token=EAAB1&appsecret_proof=ff failed; body "client%5Fsecret=zz"')).toBe(
+      'fetch https://graph.example/v21.0/1?access_token=[redacted]&appsecret_proof=[redacted] failed; body "client%5Fsecret=[redacted]"',
+    );
     const out: string[] = [];
     const sink = new PassThrough();
     sink.on("data", (b: Buffer) => out.push(b.toString("utf8")));

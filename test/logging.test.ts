@@ -13,7 +13,14 @@ describe("structured request logs", () => {
   beforeAll(async () => {
     h = await startHarness("sqlite", { world: exampleWorld() });
     const sink = new PassThrough();
-    sink.on("data", (b: Buffer) => lines.push(...b.toString("utf8").split("\n").filter((l) => l !== "")));
+    sink.on("data", (b: Buffer) =>
+      lines.push(
+        ...b
+          .toString("utf8")
+          .split("\n")
+          .filter((l) => l !== ""),
+      ),
+    );
     app = await buildApp(h.runtime, { logger: loggerOptions("trace", sink), publicUrl: "http://leadgraph.test" });
   });
   afterAll(async () => {
@@ -35,7 +42,12 @@ describe("structured request logs", () => {
     const entries = await logged();
     const mine = entries.filter((e) => e.fbtrace_id === trace);
     expect(mine.map((e) => e.msg)).toEqual(["request completed"]);
-    expect(mine[0]).toMatchObject({ level: 30, req: { method: "GET", url: "/v25.0/9001?access_token=[redacted]" }, res: { statusCode: 200 }, route: "/*" });
+    expect(mine[0]).toMatchObject({
+      level: 30,
+      req: { method: "GET", url: "/v25.0/9001?access_token=[redacted]" },
+      res: { statusCode: 200 },
+      route: "/*",
+    });
     expect(typeof mine[0]!.responseTime).toBe("number");
     expect(entries.some((e) => "reqId" in e)).toBe(false);
   });
@@ -46,13 +58,21 @@ describe("structured request logs", () => {
     await app.inject({ method: "GET", url: "/v25.0/8001/leads?fields=id&access_token=EAAB-page-acme" });
     await app.inject({ method: "GET", url: "/v25.0/9001?access_token=not-a-real-token-123456" });
     await app.inject({ method: "GET", url: "/debug_token?input_token=EAAB-user-ann&access_token=EAAB-page-acme" });
-    await app.inject({ method: "GET", url: "/oauth/access_token?client_id=1001&client_secret=s3cr3t-acme&fb_exchange_token=EAAB-user-ann&grant_type=fb_exchange_token" });
-    await app.inject({ method: "POST", url: "/v25.0/9001", payload: "access_token=EAAB-page-acme&fields=id", headers: { "content-type": "application/x-www-form-urlencoded" } });
+    await app.inject({
+      method: "GET",
+      url: "/oauth/access_token?client_id=1001&client_secret=s3cr3t-acme&fb_exchange_token=EAAB-user-ann&grant_type=fb_exchange_token",
+    });
+    await app.inject({
+      method: "POST",
+      url: "/v25.0/9001",
+      payload: "access_token=EAAB-page-acme&fields=id",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+    });
     await app.inject({ method: "GET", url: "/v25.0/9001", headers: { authorization: "Bearer EAAB-user-ann" } });
     await app.inject({ method: "GET", url: "/_leadgraph/admin/instances", headers: { authorization: `Bearer ${h.runtime.adminKey}` } });
     await app.inject({ method: "GET", url: "/v25.0/9001?access_token=EAAB-page-acme&appsecret_proof=abc123proofvalue" });
     const text = lines.join("\n");
-    expect(lines.filter((l) => l.includes("\"request completed\"")).length).toBe(8);
+    expect(lines.filter((l) => l.includes('"request completed"')).length).toBe(8);
     expect(text).toContain("access_token=[redacted]");
     for (const s of [...secrets, "abc123proofvalue"]) expect(text).not.toContain(s);
   });
@@ -68,7 +88,10 @@ describe("structured request logs", () => {
     for (const res of [ok, bad]) {
       const mine = entries.filter((e) => e.fbtrace_id === res.headers.get("x-fb-trace-id"));
       expect(mine.map((e) => e.msg)).toEqual(["request completed"]);
-      expect(mine[0]).toMatchObject({ req: { method: "GET", url: expect.stringMatching(/^\/v25\.0\/9001/) }, res: { statusCode: res.status } });
+      expect(mine[0]).toMatchObject({
+        req: { method: "GET", url: expect.stringMatching(/^\/v25\.0\/9001/) },
+        res: { statusCode: res.status },
+      });
       expect(typeof mine[0]!.responseTime).toBe("number");
     }
     const text = lines.join("\n");

@@ -10,13 +10,18 @@ describe.each(databaseKinds())("schema versions during a rolling upgrade (%s)", 
   it("starts the previous release on a database a newer release already migrated", async () => {
     const db = await freshDatabase(kind);
     try {
-      const target = "databaseUrl" in db.config ? { kind: "postgres" as const, url: db.config.databaseUrl } : { kind: "sqlite" as const, file: db.config.db };
+      const target =
+        "databaseUrl" in db.config
+          ? { kind: "postgres" as const, url: db.config.databaseUrl }
+          : { kind: "sqlite" as const, file: db.config.db };
       const conn = connect(target);
       // A newer release: everything this code knows, plus a migration it does not.
       const newer = { ...migrations, "9999-from-the-future": { up: async () => {} } };
       const { error } = await new Migrator({
-        db: conn.db, provider: { getMigrations: async () => newer },
-        migrationTableName: "leadgraph_migrations", migrationLockTableName: "leadgraph_migrations_lock",
+        db: conn.db,
+        provider: { getMigrations: async () => newer },
+        migrationTableName: "leadgraph_migrations",
+        migrationLockTableName: "leadgraph_migrations_lock",
       }).migrateToLatest();
       expect(error).toBeUndefined();
       await conn.close();

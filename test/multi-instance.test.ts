@@ -49,8 +49,9 @@ describe.skipIf(!pgAvailable)("instances starting together on an empty database 
   beforeAll(async () => {
     db = await freshDatabase("postgres");
     url = (db.config as { databaseUrl: string }).databaseUrl;
-    procs = await Promise.all(Array.from({ length: 4 }, () =>
-      spawnServe(["--database-url", url, "--secret-key", db.secretKey, "--log-level", "warn"])));
+    procs = await Promise.all(
+      Array.from({ length: 4 }, () => spawnServe(["--database-url", url, "--secret-key", db.secretKey, "--log-level", "warn"])),
+    );
   }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
     await Promise.all(procs.map(stopServe));
@@ -99,7 +100,14 @@ describe.skipIf(!pgAvailable)("graceful shutdown with a request in flight (postg
 
   beforeAll(async () => {
     db = await freshDatabase("postgres");
-    proc = await spawnServe(["--database-url", (db.config as { databaseUrl: string }).databaseUrl, "--secret-key", db.secretKey, "--log-level", "info"]);
+    proc = await spawnServe([
+      "--database-url",
+      (db.config as { databaseUrl: string }).databaseUrl,
+      "--secret-key",
+      db.secretKey,
+      "--log-level",
+      "info",
+    ]);
   }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
     await stopServe(proc);
@@ -116,18 +124,24 @@ describe.skipIf(!pgAvailable)("graceful shutdown with a request in flight (postg
     socket.on("data", (b: Buffer) => (answer += b.toString("utf8")));
     const body = "access_token=nope&fields=id";
     // Headers and half of the body: the request is in flight when SIGTERM arrives.
-    socket.write(`POST /v25.0/me HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+    socket.write(
+      `POST /v25.0/me HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+    );
     socket.write(body.slice(0, 10));
     // The server has the request (its headers parsed, the body still coming) before the signal.
     await waitFor(() => p.output().includes('"url":"/v25.0/me"'), 60_000, "the request to be in flight");
     p.signal("SIGTERM");
     await waitFor(() => p.output().includes("shutting down: draining requests"), 60_000, "the shutdown to start");
     // Accepting stops: a new connection is refused while the old request is still open.
-    const refused = () => new Promise<boolean>((resolve) => {
-      const s = net.connect({ port: Number(port), host: "127.0.0.1" });
-      s.once("connect", () => { s.destroy(); resolve(false); });
-      s.once("error", () => resolve(true));
-    });
+    const refused = () =>
+      new Promise<boolean>((resolve) => {
+        const s = net.connect({ port: Number(port), host: "127.0.0.1" });
+        s.once("connect", () => {
+          s.destroy();
+          resolve(false);
+        });
+        s.once("error", () => resolve(true));
+      });
     await waitFor(refused, 60_000, "new connections to be refused");
     expect(answer).toBe("");
     socket.write(body.slice(10));
@@ -147,8 +161,10 @@ async function olderDatabase(databaseUrl: string): Promise<string[]> {
   const conn = connect({ kind: "postgres", url: databaseUrl });
   try {
     const migrator = new Migrator({
-      db: conn.db, provider: { getMigrations: async () => older },
-      migrationTableName: "leadgraph_migrations", migrationLockTableName: "leadgraph_migrations_lock",
+      db: conn.db,
+      provider: { getMigrations: async () => older },
+      migrationTableName: "leadgraph_migrations",
+      migrationLockTableName: "leadgraph_migrations_lock",
     });
     const { error } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
@@ -173,8 +189,9 @@ describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", 
     dbUrl = (db.config as { databaseUrl: string }).databaseUrl;
     allMigrations = await olderDatabase(dbUrl);
     // The three start together on the older database and bring it up to date between them.
-    procs = await Promise.all(Array.from({ length: 3 }, () =>
-      spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"])));
+    procs = await Promise.all(
+      Array.from({ length: 3 }, () => spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"])),
+    );
     urls = procs.map((p) => p.url);
     const config = loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", port: 0 });
     const seeder = await createRuntime(config);
@@ -228,7 +245,9 @@ describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", 
   it("accepts a cursor from one instance on every other", async () => {
     const first = await getJson(`${urls[1]}/v25.0/8001/leads?limit=4&fields=id&access_token=${TOKEN}`);
     const after = first.body.paging.cursors.after as string;
-    const pages = await Promise.all(urls.map((u) => getJson(`${u}/v25.0/8001/leads?limit=4&fields=id&after=${encodeURIComponent(after)}&access_token=${TOKEN}`)));
+    const pages = await Promise.all(
+      urls.map((u) => getJson(`${u}/v25.0/8001/leads?limit=4&fields=id&after=${encodeURIComponent(after)}&access_token=${TOKEN}`)),
+    );
     for (const p of pages) {
       expect(p.status).toBe(200);
       expect(p.body.data).toEqual(pages[0]?.body.data);
@@ -253,10 +272,19 @@ describe.skipIf(!pgAvailable)("three instances behind one database (postgres)", 
   });
 
   it("never collides on ids created concurrently by several instances", async () => {
-    const batches = await Promise.all(writers.flatMap((w, wi) => Array.from({ length: 10 }, (_, bi) =>
-      w.services.intake.create(Array.from({ length: 20 }, (_, li) => ({
-        formId: "8001", fieldData: [{ name: "full_name", values: [`W${wi} B${bi} L${li}`] }],
-      })), { source: "admin", fireWebhooks: true }))));
+    const batches = await Promise.all(
+      writers.flatMap((w, wi) =>
+        Array.from({ length: 10 }, (_, bi) =>
+          w.services.intake.create(
+            Array.from({ length: 20 }, (_, li) => ({
+              formId: "8001",
+              fieldData: [{ name: "full_name", values: [`W${wi} B${bi} L${li}`] }],
+            })),
+            { source: "admin", fireWebhooks: true },
+          ),
+        ),
+      ),
+    );
     leadIds.push(...batches.flat());
     expect(leadIds).toHaveLength(600);
     expect(new Set(leadIds).size).toBe(600);
@@ -291,7 +319,12 @@ const WAVE_ONE_CALLS = 8;
 const WAVE_TWO_CHUNK = 400;
 
 const newLeads = (n: number, tag: string) => ({
-  leads: Array.from({ length: n }, (_, i) => ({ field_data: [{ name: "full_name", values: [`${tag} ${i}`] }, { name: "email", values: [`${tag}-${i}@example.com`] }] })),
+  leads: Array.from({ length: n }, (_, i) => ({
+    field_data: [
+      { name: "full_name", values: [`${tag} ${i}`] },
+      { name: "email", values: [`${tag}-${i}@example.com`] },
+    ],
+  })),
 });
 
 describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three instances (postgres)", () => {
@@ -305,7 +338,8 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
 
   const admin = async (base: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${base}/_leadgraph/admin/${path}`, {
-      method, headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      method,
+      headers: { authorization: `Bearer ${adminKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: res.status, body: await res.json() };
@@ -329,7 +363,8 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     }
   };
   /** Deliveries not yet recorded as delivered (a delivered one holds no lease). */
-  const undelivered = async () => Number((await query<{ n: string }>(dbUrl, "select count(*) as n from webhook_deliveries where status <> 'delivered'"))[0]?.n);
+  const undelivered = async () =>
+    Number((await query<{ n: string }>(dbUrl, "select count(*) as n from webhook_deliveries where status <> 'delivered'"))[0]?.n);
   const duplicatesOf = (ids: readonly string[]) => {
     const seen = new Set<string>();
     const dup = new Set<string>();
@@ -349,11 +384,14 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     await loadWorld(seeder.services, world);
     adminKey = seeder.adminKey;
     const env = {
-      LEADGRAPH_WEBHOOK_LEASE_MS: String(LEASE_MS), LEADGRAPH_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
-      LEADGRAPH_WEBHOOK_POLL_MS: "250", LEADGRAPH_WEBHOOK_LINGER_MS: "25",
+      LEADGRAPH_WEBHOOK_LEASE_MS: String(LEASE_MS),
+      LEADGRAPH_WEBHOOK_TIMEOUT_MS: String(TIMEOUT_MS),
+      LEADGRAPH_WEBHOOK_POLL_MS: "250",
+      LEADGRAPH_WEBHOOK_LINGER_MS: "25",
     };
-    procs = await Promise.all(Array.from({ length: 3 }, () =>
-      spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"], env)));
+    procs = await Promise.all(
+      Array.from({ length: 3 }, () => spawnServe(["--database-url", dbUrl, "--secret-key", db.secretKey, "--log-level", "warn"], env)),
+    );
     urls = procs.map((p) => p.url);
   }, SPAWN_TIMEOUT_MS);
   afterAll(async () => {
@@ -388,15 +426,24 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     await waitFor(async () => (await undelivered()) === 0, 120_000, "every delivery to be settled");
     console.log(`[multi-instance] every delivery settled ${Date.now() - arrived} ms after the last lead arrived`);
     const received = rx.leadIds();
-    const outcomes = await query<{ outcome: string; n: string }>(dbUrl, "select outcome, count(*) as n from webhook_attempts group by outcome");
+    const outcomes = await query<{ outcome: string; n: string }>(
+      dbUrl,
+      "select outcome, count(*) as n from webhook_attempts group by outcome",
+    );
     const why = outcomes.map((o) => `${o.outcome}: ${o.n}`).join(", ");
     expect(new Set(received)).toEqual(new Set(created));
     // Webhooks are at-least-once: a POST the sender gave up on (no answer within TIMEOUT_MS on a
     // loaded machine) is sent again, and the receiver may have taken the first one. Such a second
     // copy is allowed only for a lead whose delivery has a failed attempt; any other is a bug.
-    const retried = new Set((await query<{ lead_id: string }>(dbUrl,
-      "select distinct d.lead_id from webhook_deliveries d join webhook_attempt_deliveries ad on ad.delivery_id = d.id"
-      + " join webhook_attempts a on a.id = ad.attempt_id where a.outcome = 'failure'")).map((r) => r.lead_id));
+    const retried = new Set(
+      (
+        await query<{ lead_id: string }>(
+          dbUrl,
+          "select distinct d.lead_id from webhook_deliveries d join webhook_attempt_deliveries ad on ad.delivery_id = d.id" +
+            " join webhook_attempts a on a.id = ad.attempt_id where a.outcome = 'failure'",
+        )
+      ).map((r) => r.lead_id),
+    );
     const unexplained = [...duplicatesOf(received)].filter((id) => !retried.has(id));
     expect(unexplained, `attempts by outcome: ${why}`).toEqual([]);
     const twice = received.length - WAVE_ONE;
@@ -408,9 +455,11 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     const pids = procs.map((p) => `:${p.proc.pid}:`);
     expect(senders.length).toBeGreaterThanOrEqual(1);
     for (const s of senders) expect(pids.some((pid) => s.instance.includes(pid))).toBe(true);
-    const stuck = await query<{ status: string; leased: boolean; attempts: number; last_error: string | null; n: string }>(dbUrl,
-      "select status, lease_owner is not null as leased, attempts, last_error, count(*) as n from webhook_deliveries"
-      + " where status <> 'delivered' group by 1, 2, 3, 4");
+    const stuck = await query<{ status: string; leased: boolean; attempts: number; last_error: string | null; n: string }>(
+      dbUrl,
+      "select status, lease_owner is not null as leased, attempts, last_error, count(*) as n from webhook_deliveries" +
+        " where status <> 'delivered' group by 1, 2, 3, 4",
+    );
     expect(stuck, `deliveries not settled; attempts by outcome: ${why}`).toEqual([]);
     // The instances' metrics add up to the POSTs the receiver answered (each counted once recorded).
     const deliveredCounted = async () => {
@@ -464,10 +513,13 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     // Writes through the victim until its own dispatcher holds a lease (the writer wakes first).
     let claimed: { lead_id: string; lease_owner: string; lease_until: string }[] = [];
     for (let round = 0; round < 12 && claimed.length === 0; round++) {
-      created.push(...await createLeads(victim.url, WAVE_TWO_CHUNK, `two-v${round}`));
+      created.push(...(await createLeads(victim.url, WAVE_TWO_CHUNK, `two-v${round}`)));
       const deadline = Date.now() + 2_000;
       while (claimed.length === 0 && Date.now() < deadline) {
-        claimed = await query(dbUrl, `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner like '%:${victimPid}:%'`);
+        claimed = await query(
+          dbUrl,
+          `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner like '%:${victimPid}:%'`,
+        );
         if (claimed.length === 0) await new Promise((r) => setTimeout(r, 15));
       }
     }
@@ -476,7 +528,10 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     expect(await victim.exited).toBe("SIGKILL");
     const killedAt = Date.now();
     // What it still held at its death (a batch it finished just before is not its to hand over).
-    claimed = await query(dbUrl, `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner = '${claimed[0]!.lease_owner}'`);
+    claimed = await query(
+      dbUrl,
+      `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner = '${claimed[0]!.lease_owner}'`,
+    );
     expect(claimed.length).toBeGreaterThan(0);
     // The second half of the wave goes to the survivors, with reads between.
     for (let c = 0; c < 3; c++) {
@@ -499,11 +554,14 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     const owner = claimed[0]!.lease_owner;
     const leaseUntil = Math.max(...claimed.map((c) => Number(c.lease_until)));
     expect(leaseUntil).toBeGreaterThan(killedAt - LEASE_MS);
-    const takeovers = await query<{ lead_id: string; instance: string; at_ms: string }>(dbUrl, `
+    const takeovers = await query<{ lead_id: string; instance: string; at_ms: string }>(
+      dbUrl,
+      `
       select d.lead_id, a.instance, a.at_ms from webhook_deliveries d
       join webhook_attempt_deliveries ad on ad.delivery_id = d.id
       join webhook_attempts a on a.id = ad.attempt_id
-      where d.lead_id in (${[...claimedIds].map((id) => `'${id}'`).join(",")}) and a.outcome = 'success'`);
+      where d.lead_id in (${[...claimedIds].map((id) => `'${id}'`).join(",")}) and a.outcome = 'success'`,
+    );
     expect(new Set(takeovers.map((t) => t.lead_id))).toEqual(claimedIds);
     for (const t of takeovers) {
       expect(t.instance).not.toBe(owner);

@@ -16,7 +16,8 @@ describe.each(databaseKinds())("operations endpoints (%s)", (kind) => {
   it("answers /healthz and /readyz", async () => {
     expect(await h.graph("GET", "/healthz")).toMatchObject({ status: 200, body: { status: "ok" } });
     expect(await h.graph("GET", "/readyz")).toMatchObject({
-      status: 200, body: { status: "ok", checks: { database: "ok", migrations: "ok" } },
+      status: 200,
+      body: { status: "ok", checks: { database: "ok", migrations: "ok" } },
     });
   });
 
@@ -42,10 +43,13 @@ describe.each(databaseKinds())("operations endpoints (%s)", (kind) => {
   });
 
   it("counts leads written through LeadIntake, and queue figures from the dispatcher's probe", async () => {
-    await h.runtime.services.intake.create([
-      { formId: "8001", fieldData: [{ name: "full_name", values: ["A"] }] },
-      { formId: "8001", fieldData: [{ name: "full_name", values: ["B"] }] },
-    ], { source: "admin", fireWebhooks: true });
+    await h.runtime.services.intake.create(
+      [
+        { formId: "8001", fieldData: [{ name: "full_name", values: ["A"] }] },
+        { formId: "8001", fieldData: [{ name: "full_name", values: ["B"] }] },
+      ],
+      { source: "admin", fireWebhooks: true },
+    );
     h.runtime.metrics.webhookQueueProbe(async () => ({ depth: 7, oldestAgeSeconds: 42 }));
     h.runtime.services.metrics.webhookDelivery("delivered", 0.2);
     h.runtime.services.metrics.rateLimitRefused("lead_read");
@@ -73,8 +77,14 @@ describe.each(databaseKinds())("operations endpoints (%s)", (kind) => {
     const figure = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)$`, "m").exec(text)?.[1]);
     const before = (await h.graph("GET", "/metrics")).body as string;
     // Three writes asked for in one turn of the event loop share one commit on SQLite.
-    await Promise.all([1, 2, 3].map((i) => h.runtime.services.intake.create(
-      [{ formId: "8001", fieldData: [{ name: "full_name", values: [`G${i}`] }] }], { source: "admin", fireWebhooks: false })));
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: [`G${i}`] }] }], {
+          source: "admin",
+          fireWebhooks: false,
+        }),
+      ),
+    );
     const after = (await h.graph("GET", "/metrics")).body as string;
     const moved = (name: string) => figure(after, name) - figure(before, name);
     if (kind === "sqlite") {

@@ -73,7 +73,13 @@ describe("the outbound policy's rules (pure)", () => {
   });
 
   it("public addresses and host names pass the URL check (names are checked when resolved)", () => {
-    for (const url of ["https://crm.example.com/hook", "http://8.8.8.8/", "https://[2606:4700::1111]/", "http://[::ffff:8.8.8.8]/", "http://localhost:9/"]) {
+    for (const url of [
+      "https://crm.example.com/hook",
+      "http://8.8.8.8/",
+      "https://[2606:4700::1111]/",
+      "http://[::ffff:8.8.8.8]/",
+      "http://localhost:9/",
+    ]) {
       expect(network.checkUrl(url), url).toEqual({ ok: true });
     }
   });
@@ -86,7 +92,10 @@ describe("the outbound policy's rules (pure)", () => {
   });
 
   it("an allowlist lets CIDR ranges, addresses and host names through, metadata included", () => {
-    const p = new OutboundPolicy({ privateNetworks: "deny", allow: "10.1.0.0/16, 127.0.0.2, hooks.internal, *.corp.example, 169.254.169.254/32" });
+    const p = new OutboundPolicy({
+      privateNetworks: "deny",
+      allow: "10.1.0.0/16, 127.0.0.2, hooks.internal, *.corp.example, 169.254.169.254/32",
+    });
     expect(p.checkUrl("http://10.1.200.3/")).toEqual({ ok: true });
     expect(p.checkUrl("http://[::ffff:10.1.0.9]/")).toEqual({ ok: true });
     expect(p.checkUrl("http://10.2.0.1/")).toMatchObject({ ok: false, rule: "private" });
@@ -137,6 +146,11 @@ describe("the policy a configuration asks for", () => {
     expect(mode({ host: "0.0.0.0", outboundPrivateNetworks: "allow" })).toBe("allow");
     expect(mode({ outboundPrivateNetworks: "deny" })).toBe("deny");
     const published = outboundPolicyOf(loadConfig({ publicUrl: "https://leads.example.com/base" })).checkUrl("http://10.0.0.1/");
-    expect(published).toMatchObject({ ok: false, rule: "private", reason: "10.0.0.1 is a private address, refused: this server is published at https://leads.example.com; LEADGRAPH_OUTBOUND_ALLOW lists exceptions" });
+    expect(published).toMatchObject({
+      ok: false,
+      rule: "private",
+      reason:
+        "10.0.0.1 is a private address, refused: this server is published at https://leads.example.com; LEADGRAPH_OUTBOUND_ALLOW lists exceptions",
+    });
   });
 });

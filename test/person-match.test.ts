@@ -8,17 +8,28 @@ describe("PersonMatcher", () => {
     const m = new PersonMatcher({ email: " Jane.Doe@Example.COM " });
     expect(m.email).toBe("jane.doe@example.com");
     expect(m.matches(answers("JANE.DOE@example.com  "))).toEqual(["email"]);
-    expect(m.matches([{ name: "work_email", values: ["x@y.z"] }, { name: "notes", values: ["jane.doe@example.com"] }])).toEqual(["email"]);
+    expect(
+      m.matches([
+        { name: "work_email", values: ["x@y.z"] },
+        { name: "notes", values: ["jane.doe@example.com"] },
+      ]),
+    ).toEqual(["email"]);
     expect(m.matches(answers("jane.doe@example.com.au", "jane.doe@example"))).toEqual([]);
   });
 
   it("matches a phone number in any spelling once both are read as E.164", () => {
     const m = new PersonMatcher({ phone: "(415) 555-0100", country: "us" });
     expect(m.phone).toBe("+14155550100");
-    for (const v of ["+14155550100", "+1 415-555-0100", "415.555.0100", "(415) 555 0100", "+1 (415) 555-0100"]) expect(m.matches(answers(v)), v).toEqual(["phone"]);
+    for (const v of ["+14155550100", "+1 415-555-0100", "415.555.0100", "(415) 555 0100", "+1 (415) 555-0100"])
+      expect(m.matches(answers(v)), v).toEqual(["phone"]);
     for (const v of ["+14155550101", "+44 415 555 0100", "5550100", "call me"]) expect(m.matches(answers(v)), v).toEqual([]);
     const both = new PersonMatcher({ email: "a@b.co", phone: "+31 6 12345678" });
-    expect(both.matches([{ name: "e", values: ["A@B.co"] }, { name: "p", values: ["0612345678"] }])).toEqual(["email", "phone"]);
+    expect(
+      both.matches([
+        { name: "e", values: ["A@B.co"] },
+        { name: "p", values: ["0612345678"] },
+      ]),
+    ).toEqual(["email", "phone"]);
   });
 
   it("refuses queries it cannot use, naming the field", () => {
@@ -46,7 +57,10 @@ describe("PersonMatcher", () => {
   it("hashes identifiers with a key: stable for one key, different for another, never the text", () => {
     const m = new PersonMatcher({ email: "Jane@Example.com", phone: "+14155550100" });
     const a = identifierHashes(m, "key-one");
-    expect(a).toEqual([expect.stringMatching(/^email:hmac-sha256:[0-9a-f]{64}$/), expect.stringMatching(/^phone:hmac-sha256:[0-9a-f]{64}$/)]);
+    expect(a).toEqual([
+      expect.stringMatching(/^email:hmac-sha256:[0-9a-f]{64}$/),
+      expect.stringMatching(/^phone:hmac-sha256:[0-9a-f]{64}$/),
+    ]);
     expect(identifierHashes(new PersonMatcher({ email: "jane@example.com ", phone: "+1 415 555 0100" }), "key-one")).toEqual(a);
     expect(identifierHashes(m, "key-two")).not.toEqual(a);
     expect(a.join()).not.toMatch(/jane|4155550100/i);

@@ -35,7 +35,12 @@ describe.skipIf(!pgAvailable)("a pool connection losing its backend (postgres)",
   const loseBackend = async (on: Kysely<Database>) => {
     const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(on)).rows[0]!.pid;
     await admin.query("select pg_terminate_backend($1)", [pid]);
-    await expect.poll(async () => (await admin.query("select 1 from pg_stat_activity where pid = $1", [pid])).rowCount, { timeout: 10_000, interval: 20 }).toBe(0);
+    await expect
+      .poll(async () => (await admin.query("select 1 from pg_stat_activity where pid = $1", [pid])).rowCount, {
+        timeout: 10_000,
+        interval: 20,
+      })
+      .toBe(0);
   };
   const valueOf = async (key: string) =>
     (await conn.db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst())?.value;
@@ -55,7 +60,14 @@ describe.skipIf(!pgAvailable)("a pool connection losing its backend (postgres)",
   it("a write whose connection was lost fails with the transient error (code 2) and is not applied", async () => {
     const failure = await conn.db.connection().execute(async (c) => {
       await loseBackend(c);
-      return c.insertInto("settings").values({ key: "lost-write", value: "x" }).execute().then(() => undefined, (e: unknown) => e);
+      return c
+        .insertInto("settings")
+        .values({ key: "lost-write", value: "x" })
+        .execute()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
     });
     expect(failure).toBeInstanceOf(GraphError);
     expect(failure).toMatchObject({ code: 2, status: 503, isTransient: true, type: "OAuthException" });
@@ -63,11 +75,17 @@ describe.skipIf(!pgAvailable)("a pool connection losing its backend (postgres)",
   });
 
   it("a transaction cut in the middle fails with the transient error and leaves nothing behind", async () => {
-    const failure = await conn.db.transaction().execute(async (trx) => {
-      await trx.insertInto("settings").values({ key: "half-1", value: "x" }).execute();
-      await loseBackend(trx);
-      await trx.insertInto("settings").values({ key: "half-2", value: "x" }).execute();
-    }).then(() => undefined, (e: unknown) => e);
+    const failure = await conn.db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.insertInto("settings").values({ key: "half-1", value: "x" }).execute();
+        await loseBackend(trx);
+        await trx.insertInto("settings").values({ key: "half-2", value: "x" }).execute();
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     // The rollback on a dead connection fails too; the caller still sees the first error.
     expect(failure).toMatchObject({ code: 2, isTransient: true });
     expect(await valueOf("half-1")).toBeUndefined();
@@ -82,7 +100,11 @@ describe.skipIf(!pgAvailable)("a pool connection losing its backend (postgres)",
     const dbName = new URL(url).pathname.slice(1);
     let wakes = 0;
     const errors: unknown[] = [];
-    const listener = listenOutbox(url, () => wakes++, (e) => errors.push(e));
+    const listener = listenOutbox(
+      url,
+      () => wakes++,
+      (e) => errors.push(e),
+    );
     try {
       const listenerPid = async (): Promise<number | undefined> =>
         (await admin.query("select pid from pg_stat_activity where datname = $1 and query ilike 'LISTEN %'", [dbName])).rows[0]?.pid;
@@ -90,7 +112,15 @@ describe.skipIf(!pgAvailable)("a pool connection losing its backend (postgres)",
       await expect.poll(() => wakes, { timeout: 10_000, interval: 20 }).toBe(1);
       const first = await listenerPid();
       await admin.query("select pg_terminate_backend($1)", [first]);
-      await expect.poll(async () => { const pid = await listenerPid(); return pid !== undefined && pid !== first; }, { timeout: 15_000, interval: 20 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            const pid = await listenerPid();
+            return pid !== undefined && pid !== first;
+          },
+          { timeout: 15_000, interval: 20 },
+        )
+        .toBe(true);
       // The reconnection looked once (a lead committed while nobody listened is not left waiting)…
       await expect.poll(() => wakes, { timeout: 10_000, interval: 20 }).toBe(2);
       expect(errors.length).toBeGreaterThan(0);

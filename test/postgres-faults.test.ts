@@ -58,7 +58,9 @@ async function adminQuery(text: string, values: unknown[] = [], url = inject("pg
 
 /** Terminates every backend of `dbName` (the server's pool, its LISTEN connection); how many. */
 async function terminateBackends(dbName: string): Promise<number> {
-  const r = await adminQuery("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [dbName]);
+  const r = await adminQuery("select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()", [
+    dbName,
+  ]);
   return r.rowCount ?? 0;
 }
 
@@ -100,8 +102,11 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
     server = await spawnServe(
       ["--database-url", databaseUrl, "--secret-key", db.secretKey, "--admin-key", ADMIN_KEY, "--world", worldFile, "--log-level", "warn"],
       {
-        LEADGRAPH_WEBHOOK_TIMEOUT_MS: "2000", LEADGRAPH_WEBHOOK_LEASE_MS: "3500", LEADGRAPH_WEBHOOK_POLL_MS: "200",
-        LEADGRAPH_WEBHOOK_LINGER_MS: "5", LEADGRAPH_DB_CONNECTION_TIMEOUT_MS: "3000",
+        LEADGRAPH_WEBHOOK_TIMEOUT_MS: "2000",
+        LEADGRAPH_WEBHOOK_LEASE_MS: "3500",
+        LEADGRAPH_WEBHOOK_POLL_MS: "200",
+        LEADGRAPH_WEBHOOK_LINGER_MS: "5",
+        LEADGRAPH_DB_CONNECTION_TIMEOUT_MS: "3000",
       },
     );
     const base = server.url;
@@ -112,10 +117,20 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
 
     const writer = async (w: number) => {
       for (let n = 0; running; n++) {
-        const r = await call(`${base}/_leadgraph/admin/forms/8001/leads`, {
-          method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-          body: JSON.stringify({ leads: [{ field_data: [{ name: "full_name", values: [`Fault ${w}-${n}`] }] }, { field_data: [{ name: "full_name", values: [`Fault ${w}-${n}b`] }] }] }),
-        }, tally);
+        const r = await call(
+          `${base}/_leadgraph/admin/forms/8001/leads`,
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+            body: JSON.stringify({
+              leads: [
+                { field_data: [{ name: "full_name", values: [`Fault ${w}-${n}`] }] },
+                { field_data: [{ name: "full_name", values: [`Fault ${w}-${n}b`] }] },
+              ],
+            }),
+          },
+          tally,
+        );
         if (r?.status === 200) {
           acked.push(...(r.body.ids as string[]));
           lastOk.write = Date.now();
@@ -186,7 +201,9 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
     expect(server.proc.exitCode, server.output()).toBeNull();
 
     // Every acknowledged lead is stored, and readable through Graph.
-    const stored = await adminQuery(`select id from leads where id = any($1)`, [acked], databaseUrl).then((r) => new Set(r.rows.map((row) => row.id as string)));
+    const stored = await adminQuery(`select id from leads where id = any($1)`, [acked], databaseUrl).then(
+      (r) => new Set(r.rows.map((row) => row.id as string)),
+    );
     const lost = acked.filter((id) => !stored.has(id));
     const sample = acked.filter((_, i) => i % Math.max(1, Math.floor(acked.length / 20)) === 0);
     for (const id of sample) {
@@ -194,13 +211,21 @@ describe.skipIf(!pgAvailable)("PostgreSQL faults under load (postgres)", () => {
       expect(res.status, id).toBe(200);
     }
     // Every acknowledged lead's webhook arrives.
-    await expect.poll(() => { const seen = new Set(rx.leadIds()); return acked.filter((id) => !seen.has(id)).length; }, { timeout: 90_000, interval: 250 }).toBe(0);
+    await expect
+      .poll(
+        () => {
+          const seen = new Set(rx.leadIds());
+          return acked.filter((id) => !seen.has(id)).length;
+        },
+        { timeout: 90_000, interval: 250 },
+      )
+      .toBe(0);
 
     console.log(
-      `[postgres-faults] ${tally.requests} requests (${killPhase} up to the outage), answers ${JSON.stringify(Object.fromEntries(tally.byAnswer))}; `
-      + `${KILL_ROUNDS} termination rounds (${terminated} backends), serving again after ${recoveries.join("/")} ms; `
-      + `${OUTAGE_MS / 1000} s of refused connections: /readyz passed ${readyAfterMs} ms after, serving ${outageRecoveryMs} ms after; `
-      + `${acked.length} leads acknowledged (and ${testLeads} test leads made and deleted), ${lost.length} lost, ${new Set(rx.leadIds()).size} delivered; process up`,
+      `[postgres-faults] ${tally.requests} requests (${killPhase} up to the outage), answers ${JSON.stringify(Object.fromEntries(tally.byAnswer))}; ` +
+        `${KILL_ROUNDS} termination rounds (${terminated} backends), serving again after ${recoveries.join("/")} ms; ` +
+        `${OUTAGE_MS / 1000} s of refused connections: /readyz passed ${readyAfterMs} ms after, serving ${outageRecoveryMs} ms after; ` +
+        `${acked.length} leads acknowledged (and ${testLeads} test leads made and deleted), ${lost.length} lost, ${new Set(rx.leadIds()).size} delivered; process up`,
     );
     expect(lost).toEqual([]);
     expect(tally.unexpected()).toEqual([]);

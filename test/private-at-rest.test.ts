@@ -72,7 +72,11 @@ describe.each(databaseKinds())("server secrets sealed at rest (%s)", (kind) => {
       const app = await buildApp(runtime);
       expect((await app.inject({ method: "GET", url: "/forms/8001" })).statusCode).toBe(200);
       await app.close();
-      const rows = await runtime.connection.db.selectFrom("settings").select(["key", "value"]).where("key", "in", ["cursor_secret", "hosted_form_secret"]).execute();
+      const rows = await runtime.connection.db
+        .selectFrom("settings")
+        .select(["key", "value"])
+        .where("key", "in", ["cursor_secret", "hosted_form_secret"])
+        .execute();
       expect(rows.map((r) => r.key).sort()).toEqual(["cursor_secret", "hosted_form_secret"]);
       for (const r of rows) expect(r.value).toMatch(/^v1:/);
       const stored = await runtime.connection.db.selectFrom("webhook_subscriptions").select("verify_token").execute();
@@ -92,20 +96,31 @@ describe.each(databaseKinds())("server secrets sealed at rest (%s)", (kind) => {
     const d = first.connection.db;
     const plainCursor = await first.services.store.settings.getOrInitSecret("cursor_secret", () => "unused");
     await d.updateTable("settings").set({ value: plainCursor }).where("key", "=", "cursor_secret").execute();
-    await d.insertInto("settings").values({ key: "hosted_form_secret", value: "ab".repeat(32) })
-      .onConflict((oc) => oc.column("key").doUpdateSet({ value: "ab".repeat(32) })).execute();
+    await d
+      .insertInto("settings")
+      .values({ key: "hosted_form_secret", value: "ab".repeat(32) })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: "ab".repeat(32) }))
+      .execute();
     await d.updateTable("webhook_subscriptions").set({ verify_token: "plain-vt" }).execute();
     // Kysely applies migrations in order: the ones after 0012 are rolled back with it.
     await sql`drop table attempt_counters`.execute(d);
-    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters', '0014-directory-notify')`.execute(d);
+    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters', '0014-directory-notify')`.execute(
+      d,
+    );
     await first.close();
 
     const second = await createRuntime(config());
     try {
-      const rows = await second.connection.db.selectFrom("settings").select(["key", "value"]).where("key", "in", ["cursor_secret", "hosted_form_secret"]).execute();
+      const rows = await second.connection.db
+        .selectFrom("settings")
+        .select(["key", "value"])
+        .where("key", "in", ["cursor_secret", "hosted_form_secret"])
+        .execute();
       for (const r of rows) expect(r.value, r.key).toMatch(/^v1:/);
       expect(await second.services.store.settings.getOrInitSecret("hosted_form_secret", () => "unused")).toBe("ab".repeat(32));
-      expect((await second.connection.db.selectFrom("webhook_subscriptions").select("verify_token").executeTakeFirstOrThrow()).verify_token).toMatch(/^v1:/);
+      expect(
+        (await second.connection.db.selectFrom("webhook_subscriptions").select("verify_token").executeTakeFirstOrThrow()).verify_token,
+      ).toMatch(/^v1:/);
       expect((await second.services.store.subscriptions.listForApp("1001"))[0]!.verifyToken).toBe("plain-vt");
       expect(second.services.cursors.decode("form-leads:8001", cursor, "after")).toEqual({ t: 1_795_867_200, id: "9001" });
     } finally {

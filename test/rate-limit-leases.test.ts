@@ -27,7 +27,8 @@ describe.each(databaseKinds())("lead rate limit blocks (%s)", (kind) => {
   const wall = new ManualWallClock();
   const admin = () => ({ authorization: `Bearer ${h.runtime.adminKey}` });
   const read = () => h.graph("GET", "/9001", { token: "EAAB-page-acme" });
-  const callCount = (res: { headers: Record<string, unknown> }) => JSON.parse(String(res.headers["x-business-use-case-usage"]))[PAGE][0].call_count;
+  const callCount = (res: { headers: Record<string, unknown> }) =>
+    JSON.parse(String(res.headers["x-business-use-case-usage"]))[PAGE][0].call_count;
 
   beforeAll(async () => {
     h = await startHarness(kind, { world: exampleWorld(120), wallClock: wall });
@@ -94,13 +95,21 @@ describe.each(databaseKinds())("lead rate limit blocks (%s)", (kind) => {
     for (let i = 0; i < 3; i++) await read();
     await h.runtime.services.meter.settle!();
     const buckets = await h.runtime.leadUsage.buckets(PAGE, 0);
-    expect(buckets).toEqual([{ bucket: first, calls: 5 }, { bucket: first + 1, calls: 3 }]);
+    expect(buckets).toEqual([
+      { bucket: first, calls: 5 },
+      { bucket: first + 1, calls: 3 },
+    ]);
   });
 
   it("applies a page forced through the admin API at once, block or not", async () => {
     for (let i = 0; i < 5; i++) await read();
     expect(await stored(h.runtime)).toBeGreaterThan(5);
-    const forced = await h.app.inject({ method: "POST", url: `/_leadgraph/admin/limits/${PAGE}/force`, headers: admin(), payload: { for: "1h" } });
+    const forced = await h.app.inject({
+      method: "POST",
+      url: `/_leadgraph/admin/limits/${PAGE}/force`,
+      headers: admin(),
+      payload: { for: "1h" },
+    });
     expect(forced.json()).toMatchObject({ limited: true, used: 5 });
     expect((await read()).body.error.code).toBe(80005);
     await h.app.inject({ method: "DELETE", url: `/_leadgraph/admin/limits/${PAGE}/force`, headers: admin() });
@@ -111,7 +120,8 @@ describe.each(databaseKinds())("lead rate limit blocks (%s)", (kind) => {
     const config = loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent", port: 0 });
     const other = await createRuntime(config, { clock: h.clock, wallClock: wall });
     const app = await buildApp(other, { publicUrl: "http://leadgraph.test" });
-    for (let i = 0; i < 4; i++) expect((await app.inject({ method: "GET", url: "/9001?access_token=EAAB-page-acme" })).statusCode).toBe(200);
+    for (let i = 0; i < 4; i++)
+      expect((await app.inject({ method: "GET", url: "/9001?access_token=EAAB-page-acme" })).statusCode).toBe(200);
     expect(await stored(h.runtime)).toBeGreaterThan(4);
     await app.close();
     await other.close();
@@ -154,8 +164,9 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("lead rate limit 
       let ok = spent;
       let refused = 0;
       for (let wave = 0; wave < 180; wave++) {
-        const answers = await Promise.all(Array.from({ length: 16 }, (_, i) =>
-          apps[i % 2]!.inject({ method: "GET", url: "/9001?access_token=EAAB-page-acme" })));
+        const answers = await Promise.all(
+          Array.from({ length: 16 }, (_, i) => apps[i % 2]!.inject({ method: "GET", url: "/9001?access_token=EAAB-page-acme" })),
+        );
         for (const a of answers) {
           if (a.statusCode === 200) ok++;
           else if (a.json().error.code === 80005) refused++;

@@ -39,7 +39,9 @@ describe.each(databaseKinds())("one charge of a page at a time per instance (%s)
 
   it("reserves one block for reads arriving together, and spends exactly what they read", async () => {
     const usage = new CountedUsage(h.runtime.connection.db);
-    const meter = new LeadRateMeter(usage, h.clock, { leases: { fraction: 1 / 1024, minCalls: 16, maxCalls: 10_000, lifetimeMs: 600_000 } });
+    const meter = new LeadRateMeter(usage, h.clock, {
+      leases: { fraction: 1 / 1024, minCalls: 16, maxCalls: 10_000, lifetimeMs: 600_000 },
+    });
     await usage.reset(PAGE);
     await usage.add(PAGE, bucketOf(TEST_NOW), budgetFor(122) / 2);
     const caller = {} as Caller;

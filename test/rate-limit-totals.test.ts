@@ -21,8 +21,16 @@ describe.each(databaseKinds())("lead rate limit running totals (%s)", (kind) => 
   beforeEach(async () => h.runtime.leadUsage.reset(PAGE));
 
   const request = (now: number, calls = 1, trustBudgetUpTo = 1e12): ChargeRequest => ({
-    pageId: PAGE, bucket: bucketOf(now), fromBucket: windowStartBucket(now), calls, now, trustBudgetUpTo,
-    callsPerLead: CALLS_PER_LEAD, minLeads: MIN_BUDGET_LEADS, leadsFrom: now - 90 * 86_400, leadsTo: now,
+    pageId: PAGE,
+    bucket: bucketOf(now),
+    fromBucket: windowStartBucket(now),
+    calls,
+    now,
+    trustBudgetUpTo,
+    callsPerLead: CALLS_PER_LEAD,
+    minLeads: MIN_BUDGET_LEADS,
+    leadsFrom: now - 90 * 86_400,
+    leadsTo: now,
   });
   const windowSum = async (now: number) =>
     (await h.runtime.leadUsage.buckets(PAGE, windowStartBucket(now))).reduce((n, b) => n + b.calls, 0);
@@ -30,7 +38,7 @@ describe.each(databaseKinds())("lead rate limit running totals (%s)", (kind) => 
   it("answers the window's usage after a full day of buckets, and drops what slid out", async () => {
     const now = TEST_NOW;
     // Two days of one call a minute, written oldest first: only the last 1,439 minutes are in the window.
-    for (let m = 2 * WINDOW_BUCKETS; m >= 1; m -= 37) await h.runtime.leadUsage.add(PAGE, bucketOf(now) - m, m % 5 + 1);
+    for (let m = 2 * WINDOW_BUCKETS; m >= 1; m -= 37) await h.runtime.leadUsage.add(PAGE, bucketOf(now) - m, (m % 5) + 1);
     const expected = (await windowSum(now)) + 1;
     expect(await h.runtime.leadUsage.tryCharge(request(now))).toBe(expected);
     expect(await windowSum(now)).toBe(expected);

@@ -24,8 +24,28 @@ describe("lead budget rules", () => {
     expect(usagePercent(1, 9600, true)).toBe(100);
     const now = TEST_NOW;
     const b = bucketOf(now);
-    expect(minutesToRegain([{ bucket: b - 120, calls: 10 }, { bucket: b, calls: 5 }], 15, 1, now)).toBe(24 * 60 - 120);
-    expect(minutesToRegain([{ bucket: b - 120, calls: 10 }, { bucket: b, calls: 5 }], 16, 1, now)).toBe(0);
+    expect(
+      minutesToRegain(
+        [
+          { bucket: b - 120, calls: 10 },
+          { bucket: b, calls: 5 },
+        ],
+        15,
+        1,
+        now,
+      ),
+    ).toBe(24 * 60 - 120);
+    expect(
+      minutesToRegain(
+        [
+          { bucket: b - 120, calls: 10 },
+          { bucket: b, calls: 5 },
+        ],
+        16,
+        1,
+        now,
+      ),
+    ).toBe(0);
     expect(minutesToRegain([{ bucket: b, calls: 15 }], 15, 1, now)).toBe(24 * 60);
   });
 });
@@ -43,8 +63,7 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
   });
 
   /** Spends calls as earlier reads would have, `agoSeconds` before now. */
-  const prefill = (calls: number, agoSeconds = 0) =>
-    h.runtime.leadUsage.add(PAGE, bucketOf(nowSeconds(h.clock) - agoSeconds), calls);
+  const prefill = (calls: number, agoSeconds = 0) => h.runtime.leadUsage.add(PAGE, bucketOf(nowSeconds(h.clock) - agoSeconds), calls);
   const buc = (res: { headers: Record<string, unknown> }) => JSON.parse(String(res.headers["x-business-use-case-usage"]))[PAGE][0];
   const read = () => h.graph("GET", "/9001", { token: "EAAB-page-acme" });
 
@@ -52,13 +71,23 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
     await prefill(BUDGET - 1, 7200);
     const last = await read();
     expect(last.status).toBe(200);
-    expect(buc(last)).toEqual({ type: "leadgen", call_count: 100, total_cputime: 100, total_time: 100, estimated_time_to_regain_access: 0 });
+    expect(buc(last)).toEqual({
+      type: "leadgen",
+      call_count: 100,
+      total_cputime: 100,
+      total_time: 100,
+      estimated_time_to_regain_access: 0,
+    });
     const refused = await read();
     expect(refused.status).toBe(400);
     expect(refused.body).toEqual({
       error: {
-        message: "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
-        type: "OAuthException", code: 80005, is_transient: true, fbtrace_id: refused.body.error.fbtrace_id,
+        message:
+          "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again. For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting.",
+        type: "OAuthException",
+        code: 80005,
+        is_transient: true,
+        fbtrace_id: refused.body.error.fbtrace_id,
       },
     });
     // The prefill's bucket (2 h old) leaves the window in 22 h; the last allowed call's only in 24 h.
@@ -98,7 +127,9 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
     expect(JSON.parse(String(last.headers["x-business-use-case-usage"]))["3002"][0]).toMatchObject({ call_count: 100 });
     const refused = await h.graph("GET", "/8002/leads", { token: "EAAB-page-other" });
     expect(refused.body.error.code).toBe(80005);
-    expect(JSON.parse(String(refused.headers["x-business-use-case-usage"]))["3002"][0]).toMatchObject({ estimated_time_to_regain_access: 24 * 60 });
+    expect(JSON.parse(String(refused.headers["x-business-use-case-usage"]))["3002"][0]).toMatchObject({
+      estimated_time_to_regain_access: 24 * 60,
+    });
   });
 
   it("counts the leads edge, field expansion, each id of ids= and each batch item", async () => {
@@ -112,7 +143,13 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
     await prefill(BUDGET - 4 - 2);
     const batch = await h.graph("POST", "/", {
       token: "EAAB-page-acme",
-      body: { batch: JSON.stringify([{ method: "GET", relative_url: "9001" }, { method: "GET", relative_url: "9002" }, { method: "GET", relative_url: "9001" }]) },
+      body: {
+        batch: JSON.stringify([
+          { method: "GET", relative_url: "9001" },
+          { method: "GET", relative_url: "9002" },
+          { method: "GET", relative_url: "9001" },
+        ]),
+      },
     });
     expect(batch.body.map((b: { code: number }) => b.code)).toEqual([200, 200, 400]);
     expect(JSON.parse(batch.body[2].body).error.code).toBe(80005);
@@ -121,9 +158,19 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
 
   it("can be forced into the limited state and out of it through the admin API", async () => {
     const admin = { authorization: `Bearer ${h.runtime.adminKey}` };
-    const forced = await h.app.inject({ method: "POST", url: `/_leadgraph/admin/limits/${PAGE}/force`, headers: admin, payload: { for: "90m" } });
+    const forced = await h.app.inject({
+      method: "POST",
+      url: `/_leadgraph/admin/limits/${PAGE}/force`,
+      headers: admin,
+      payload: { for: "90m" },
+    });
     expect(forced.statusCode).toBe(200);
-    expect(forced.json()).toMatchObject({ page_id: PAGE, limited: true, forced_until: TEST_NOW + 5400, estimated_time_to_regain_access: 90 });
+    expect(forced.json()).toMatchObject({
+      page_id: PAGE,
+      limited: true,
+      forced_until: TEST_NOW + 5400,
+      estimated_time_to_regain_access: 90,
+    });
     const refused = await read();
     expect(refused.body.error.code).toBe(80005);
     expect(buc(refused)).toMatchObject({ call_count: 100, estimated_time_to_regain_access: 90 });
@@ -145,7 +192,10 @@ describe.each(databaseKinds())("lead rate limit (%s)", (kind) => {
   it("recounts the budget at the boundary: a new lead raises it at once", async () => {
     await prefill(BUDGET);
     expect((await read()).status).toBe(400);
-    await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["New"] }] }], { source: "admin", fireWebhooks: false });
+    await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["New"] }] }], {
+      source: "admin",
+      fireWebhooks: false,
+    });
     expect((await read()).status).toBe(200);
   });
 });

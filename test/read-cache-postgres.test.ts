@@ -53,16 +53,18 @@ describe.skipIf(!pgAvailable)("directory read cache across instances (postgres)"
 
   const readOn = async (which: "a" | "b", fields?: string) => {
     const query = `access_token=${TOKEN}${fields ? `&fields=${fields}` : ""}`;
-    const res = which === "a"
-      ? await a.app.inject({ method: "GET", url: `/9001?${query}` })
-      : await appB.inject({ method: "GET", url: `/9001?${query}` });
+    const res =
+      which === "a"
+        ? await a.app.inject({ method: "GET", url: `/9001?${query}` })
+        : await appB.inject({ method: "GET", url: `/9001?${query}` });
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
-  const bothListening = () => until("both instances listening", async () => {
-    await readOn("a");
-    await readOn("b");
-    return genOf(a.runtime).listening && genOf(b).listening;
-  });
+  const bothListening = () =>
+    until("both instances listening", async () => {
+      await readOn("a");
+      await readOn("b");
+      return genOf(a.runtime).listening && genOf(b).listening;
+    });
   /** A change that sends no notification (triggers off for this session): only a cache bypass sees it. */
   const silently = async (text: string, values: unknown[] = []) => {
     await sqlClient.query("set session_replication_role = replica");
@@ -73,7 +75,10 @@ describe.skipIf(!pgAvailable)("directory read cache across instances (postgres)"
     }
   };
   const invalidate = (subcode: number | null) =>
-    sqlClient.query("update tokens set invalidated_subcode = $1, invalidated_reason = null where token_hash = $2", [subcode, hashToken(TOKEN)]);
+    sqlClient.query("update tokens set invalidated_subcode = $1, invalidated_reason = null where token_hash = $2", [
+      subcode,
+      hashToken(TOKEN),
+    ]);
 
   it("answers from the cache while listening: a change that notifies nobody is not seen", async () => {
     await bothListening();
@@ -111,7 +116,10 @@ describe.skipIf(!pgAvailable)("directory read cache across instances (postgres)"
     const withAd = await readOn("a", "id,ad_id");
     expect(withAd.body.ad_id).toBe("7001");
     expect((await readOn("b", "id,ad_id")).body.ad_id).toBe("7001");
-    const role = (await sqlClient.query("select * from ad_account_roles where user_id = '2001'")).rows[0] as { account_id: string; role: string };
+    const role = (await sqlClient.query("select * from ad_account_roles where user_id = '2001'")).rows[0] as {
+      account_id: string;
+      role: string;
+    };
     await a.runtime.services.store.transaction(async (tx) => {
       await tx.directory.setAdAccountRole({ accountId: role.account_id, userId: "2001", role: "ANALYST" });
     });
@@ -120,35 +128,43 @@ describe.skipIf(!pgAvailable)("directory read cache across instances (postgres)"
     await until("instance B drops the ad fields", async () => (await readOn("b", "id,ad_id")).body.ad_id === undefined);
     expect(performance.now() - committed).toBeLessThan(BOUND_MS);
     await sqlClient.query("update ad_account_roles set role = $1 where account_id = $2 and user_id = '2001'", [role.role, role.account_id]);
-    await until("both see the role back", async () =>
-      (await readOn("a", "id,ad_id")).body.ad_id === "7001" && (await readOn("b", "id,ad_id")).body.ad_id === "7001");
+    await until(
+      "both see the role back",
+      async () => (await readOn("a", "id,ad_id")).body.ad_id === "7001" && (await readOn("b", "id,ad_id")).body.ad_id === "7001",
+    );
   });
 
   it("does not keep what a rolled-back transaction wrote", async () => {
     await bothListening();
-    await expect(a.runtime.services.store.transaction(async (tx) => {
-      await tx.tokens.invalidate({ pageId: "3001" }, 467, "rolled back");
-      throw new Error("roll back");
-    })).rejects.toThrow("roll back");
+    await expect(
+      a.runtime.services.store.transaction(async (tx) => {
+        await tx.tokens.invalidate({ pageId: "3001" }, 467, "rolled back");
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
     expect((await readOn("a")).status).toBe(200);
     expect((await readOn("b")).status).toBe(200);
   });
 
   it("never serves another request what an open transaction wrote and read back", async () => {
     await bothListening();
-    await expect(a.runtime.services.store.transaction(async (tx) => {
-      await tx.tokens.invalidate({ pageId: "3001" }, 467, "not yet");
-      // Read back inside the transaction: what it sees is not committed and must not be kept.
-      expect((await tx.tokens.findByHash(hashToken(TOKEN)))?.invalidatedSubcode).toBe(467);
-      expect((await readOn("a")).status).toBe(200);
-      throw new Error("roll back");
-    })).rejects.toThrow("roll back");
+    await expect(
+      a.runtime.services.store.transaction(async (tx) => {
+        await tx.tokens.invalidate({ pageId: "3001" }, 467, "not yet");
+        // Read back inside the transaction: what it sees is not committed and must not be kept.
+        expect((await tx.tokens.findByHash(hashToken(TOKEN)))?.invalidatedSubcode).toBe(467);
+        expect((await readOn("a")).status).toBe(200);
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
     expect((await readOn("a")).status).toBe(200);
   });
 
   it("reads through while the listening connection is down, and caches again once it is back", async () => {
     await bothListening();
-    await sqlClient.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'leadgraph directory listener' and datname = current_database()");
+    await sqlClient.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'leadgraph directory listener' and datname = current_database()",
+    );
     await until("instance B notices its listener is gone", () => !genOf(b).listening);
     // Made while nobody listens for it, and notifying nobody: seen at once all the same.
     await silently("update tokens set invalidated_subcode = 467 where token_hash = $1", [hashToken(TOKEN)]);

@@ -37,7 +37,9 @@ describe("directory read cache (sqlite)", () => {
 
   it("sees a token invalidated by another connection on the next request", async () => {
     expect((await read()).status).toBe(200);
-    other.prepare("update tokens set invalidated_subcode = 467, invalidated_reason = null where token_hash = ?").run(hashToken("EAAB-page-acme"));
+    other
+      .prepare("update tokens set invalidated_subcode = 467, invalidated_reason = null where token_hash = ?")
+      .run(hashToken("EAAB-page-acme"));
     // A change from another process is seen once the event loop has turned.
     await new Promise((r) => setImmediate(r));
     const res = await read();
@@ -77,10 +79,12 @@ describe("directory read cache (sqlite)", () => {
   });
 
   it("does not keep what a rolled-back transaction wrote", async () => {
-    await expect(h.runtime.services.store.transaction(async (tx) => {
-      await tx.tokens.invalidate({ pageId: "3001" }, 467, "rolled back");
-      throw new Error("roll back");
-    })).rejects.toThrow("roll back");
+    await expect(
+      h.runtime.services.store.transaction(async (tx) => {
+        await tx.tokens.invalidate({ pageId: "3001" }, 467, "rolled back");
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
     expect((await read()).status).toBe(200);
   });
 });

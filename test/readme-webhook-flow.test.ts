@@ -14,8 +14,13 @@ const CARS_TOKEN = "EAAB-demo-page-acme-cars";
 const HOMES_TOKEN = "EAAB-demo-page-bella-homes";
 
 /** `leadgraph listen` as the README runs it, until its "Ready!" line; stderr kept for warnings. */
-async function startListen(url: string, forwardTo: string): Promise<{ proc: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
-  const proc = spawn(process.execPath, [BIN, "listen", "--forward-to", forwardTo, "--app", "1001", "--url", url, "--admin-key", ADMIN], { stdio: ["ignore", "pipe", "pipe"] });
+async function startListen(
+  url: string,
+  forwardTo: string,
+): Promise<{ proc: ChildProcess; stderr: () => string; stop: () => Promise<void> }> {
+  const proc = spawn(process.execPath, [BIN, "listen", "--forward-to", forwardTo, "--app", "1001", "--url", url, "--admin-key", ADMIN], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   let err = "";
   proc.stderr.on("data", (b: Buffer) => (err += b.toString("utf8")));
@@ -27,7 +32,14 @@ async function startListen(url: string, forwardTo: string): Promise<{ proc: Chil
     });
     void exited.then(() => reject(new Error(`listen exited: ${out}${err}`)));
   });
-  return { proc, stderr: () => err, stop: async () => { proc.kill("SIGINT"); await exited; } };
+  return {
+    proc,
+    stderr: () => err,
+    stop: async () => {
+      proc.kill("SIGINT");
+      await exited;
+    },
+  };
 }
 
 async function graph(url: string, method: string, path: string, token: string): Promise<unknown> {
@@ -54,7 +66,18 @@ describe("the README's webhook tour on a fresh demo server", () => {
   it("delivers a triggered lead to the listen relay's local endpoint, with no warning", async () => {
     const listen = await startListen(server.url, receiver.url);
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, "trigger", "lead", "--form", "8001", "--url", server.url, "--admin-key", ADMIN, "--json"]);
+      const { stdout, stderr } = await run(process.execPath, [
+        BIN,
+        "trigger",
+        "lead",
+        "--form",
+        "8001",
+        "--url",
+        server.url,
+        "--admin-key",
+        ADMIN,
+        "--json",
+      ]);
       const answer = JSON.parse(stdout) as { ids: string[]; warnings: string[] };
       expect(answer.ids).toHaveLength(1);
       expect(answer.warnings).toEqual([]);
@@ -76,7 +99,9 @@ describe("the README's webhook tour on a fresh demo server", () => {
     expect(await graph(server.url, "DELETE", "3002/subscribed_apps", HOMES_TOKEN)).toEqual({ success: true });
     const listen = await startListen(server.url, receiver.url);
     try {
-      await expect.poll(() => listen.stderr(), { timeout: 30_000 }).toContain("warning: app 1001 is installed on no page with the leadgen field");
+      await expect
+        .poll(() => listen.stderr(), { timeout: 30_000 })
+        .toContain("warning: app 1001 is installed on no page with the leadgen field");
     } finally {
       await listen.stop();
     }

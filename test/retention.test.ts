@@ -20,7 +20,11 @@ describe.each(databaseKinds())("lead retention on the manual clock (%s)", (kind)
   const count = async () => Number((await rawRows(h.db, "select count(*) as n from leads"))[0]!.n);
   const add = async (n: number, ageDays: number) => {
     const leads = Array.from({ length: n }, (_, i) => ({
-      created_time: TEST_NOW - ageDays * DAY - i, field_data: [{ name: "full_name", values: [`Old ${ageDays} ${i}`] }, { name: "email", values: [`p${i}@example.com`] }],
+      created_time: TEST_NOW - ageDays * DAY - i,
+      field_data: [
+        { name: "full_name", values: [`Old ${ageDays} ${i}`] },
+        { name: "email", values: [`p${i}@example.com`] },
+      ],
     }));
     const res = await admin(h, "POST", "/forms/8001/leads", { leads });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -29,7 +33,9 @@ describe.each(databaseKinds())("lead retention on the manual clock (%s)", (kind)
   beforeAll(async () => {
     h = await startHarness(kind, { world: exampleWorld(), config: { leadRetentionDays: 30 } });
     // A second instance on the same database, with its own clock at the same time.
-    second = await createRuntime(loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent", leadRetentionDays: 30 }), { clock: new ManualClock(TEST_NOW * 1000) });
+    second = await createRuntime(loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent", leadRetentionDays: 30 }), {
+      clock: new ManualClock(TEST_NOW * 1000),
+    });
   });
   afterAll(async () => {
     await job?.stop();
@@ -38,7 +44,9 @@ describe.each(databaseKinds())("lead retention on the manual clock (%s)", (kind)
   });
 
   it("keeps leads for ever by default", async () => {
-    const off = await createRuntime(loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent" }), { clock: new ManualClock((TEST_NOW + 999 * DAY) * 1000) });
+    const off = await createRuntime(loadConfig({ ...h.db.config, secretKey: h.db.secretKey, logLevel: "silent" }), {
+      clock: new ManualClock((TEST_NOW + 999 * DAY) * 1000),
+    });
     try {
       expect(off.config.leadRetentionDays).toBe(0);
       expect(startRetentionJob(off)).toBeUndefined();
@@ -65,7 +73,13 @@ describe.each(databaseKinds())("lead retention on the manual clock (%s)", (kind)
     expect(await rawRows(h.db, "select id from leads where created_time < ?", [TEST_NOW - 9 * DAY])).toEqual([]);
     expect((await h.graph("GET", "/8001", { token: PAGE, query: { fields: "leads_count" } })).body.leads_count).toBe(5);
 
-    const log = (await admin(h, "GET", "/erasures?limit=100")).body.data as { kind: string; leads_erased: number; actor: string; via: string; detail: string }[];
+    const log = (await admin(h, "GET", "/erasures?limit=100")).body.data as {
+      kind: string;
+      leads_erased: number;
+      actor: string;
+      via: string;
+      detail: string;
+    }[];
     expect(log.length).toBeGreaterThanOrEqual(3);
     expect(log.every((a) => a.kind === "retention" && a.actor === "retention" && a.via === "schedule")).toBe(true);
     expect(log.every((a) => a.leads_erased <= 500)).toBe(true);

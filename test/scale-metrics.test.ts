@@ -73,7 +73,13 @@ describe.each(databaseKinds())("webhook and rate-limit metrics at GET /metrics (
 
   it("counts each 80005 refusal of the lead rate limit", async () => {
     const before = sample(await scrape(), 'leadgraph_rate_limit_refusals_total{limit="lead_read"}') ?? 0;
-    const budget = (await h.app.inject({ method: "GET", url: "/_leadgraph/admin/limits/3001", headers: { authorization: `Bearer ${h.runtime.adminKey}` } })).json().budget as number;
+    const budget = (
+      await h.app.inject({
+        method: "GET",
+        url: "/_leadgraph/admin/limits/3001",
+        headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+      })
+    ).json().budget as number;
     await h.runtime.leadUsage.add("3001", bucketOf(TEST_NOW), budget);
     for (let i = 0; i < 2; i++) {
       const refused = await h.graph("GET", "/9001", { token: "EAAB-page-acme" });
@@ -102,9 +108,12 @@ describe("serve with a lease too short for the timeout", () => {
     const path = await import("node:path");
     const dir = mkdtempSync(path.join(tmpdir(), "lg-lease-"));
     try {
-      await expect(spawnServe(["--db", path.join(dir, "lease.db"), "--log-level", "silent"], {
-        LEADGRAPH_WEBHOOK_TIMEOUT_MS: "5000", LEADGRAPH_WEBHOOK_LEASE_MS: "5500",
-      })).rejects.toThrow(/serve exited \(1\) before listening:[\s\S]*LEADGRAPH_WEBHOOK_LEASE_MS=5500\) must be more than/);
+      await expect(
+        spawnServe(["--db", path.join(dir, "lease.db"), "--log-level", "silent"], {
+          LEADGRAPH_WEBHOOK_TIMEOUT_MS: "5000",
+          LEADGRAPH_WEBHOOK_LEASE_MS: "5500",
+        }),
+      ).rejects.toThrow(/serve exited \(1\) before listening:[\s\S]*LEADGRAPH_WEBHOOK_LEASE_MS=5500\) must be more than/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

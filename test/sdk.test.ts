@@ -29,8 +29,16 @@ describe.each(databaseKinds())("facebook-nodejs-business-sdk against leadgraph (
   it("Lead.get reads a lead", async () => {
     const lead = await new Lead("9001").get(["id", "created_time", "ad_id", "form_id", "field_data", "is_organic"]);
     expect(lead._data).toEqual({
-      id: "9001", created_time: "2026-11-20T10:00:00+0000", ad_id: "7001", form_id: "8001", is_organic: false,
-      field_data: [{ name: "utm_source", values: ["fb"] }, { name: "full_name", values: ["Joe Example"] }, { name: "car_make", values: ["honda"] }],
+      id: "9001",
+      created_time: "2026-11-20T10:00:00+0000",
+      ad_id: "7001",
+      form_id: "8001",
+      is_organic: false,
+      field_data: [
+        { name: "utm_source", values: ["fb"] },
+        { name: "full_name", values: ["Joe Example"] },
+        { name: "car_make", values: ["honda"] },
+      ],
     });
   });
 
@@ -59,22 +67,34 @@ describe.each(databaseKinds())("facebook-nodejs-business-sdk against leadgraph (
     const cursor = await new Ad("7001").getLeads(["id", "ad_id"], { filtering, limit: 100 });
     // extra leads with an even index are paid; 0..9 hours back → 9100, 9102, 9104, 9106, 9108
     expect(cursor.map((l: { id: string; ad_id: string }) => [l.id, l.ad_id])).toEqual([
-      ["9100", "7001"], ["9102", "7001"], ["9104", "7001"], ["9106", "7001"], ["9108", "7001"],
+      ["9100", "7001"],
+      ["9102", "7001"],
+      ["9104", "7001"],
+      ["9106", "7001"],
+      ["9108", "7001"],
     ]);
     expect(cursor.hasNext()).toBe(false);
   });
 
   it("Page.getLeadGenForms lists the page's forms", async () => {
     const cursor = await new Page("3001").getLeadGenForms(["id", "name", "status", "leads_count"], { summary: true });
-    expect(cursor.map((f: { _data: unknown }) => f._data)).toEqual([{ id: "8001", name: "Test drive", status: "ACTIVE", leads_count: EXTRA + 2 }]);
+    expect(cursor.map((f: { _data: unknown }) => f._data)).toEqual([
+      { id: "8001", name: "Test drive", status: "ACTIVE", leads_count: EXTRA + 2 },
+    ]);
     expect(cursor.summary).toEqual({ total_count: 1 });
   });
 
   it("raises FacebookRequestError with Graph's code for a bad id", async () => {
-    const err = await new Lead("123456789").get(["id"]).then(() => undefined, (e: unknown) => e);
+    const err = await new Lead("123456789").get(["id"]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ name: "FacebookRequestError", status: 400 });
     expect((err as { response: unknown }).response).toMatchObject({ code: 100, error_subcode: 33, type: "GraphMethodException" });
-    const alias = await new Lead("not-an-id").get(["id"]).then(() => undefined, (e: unknown) => e);
+    const alias = await new Lead("not-an-id").get(["id"]).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect((alias as { response: { code: number } }).response.code).toBe(803);
   });
 });

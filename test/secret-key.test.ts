@@ -10,9 +10,10 @@ describe.each(databaseKinds())("shared secrets across instances (%s)", (kind) =>
       const config = loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent" });
       // Concurrently on PostgreSQL; SQLite serves one process, and better-sqlite3 blocks the thread
       // while it waits for a lock, so two runtimes of one process start one after the other there.
-      const [a, b] = kind === "postgres"
-        ? await Promise.all([createRuntime(config), createRuntime(config)])
-        : [await createRuntime(config), await createRuntime(config)];
+      const [a, b] =
+        kind === "postgres"
+          ? await Promise.all([createRuntime(config), createRuntime(config)])
+          : [await createRuntime(config), await createRuntime(config)];
       expect([a.adminKeyGenerated, b.adminKeyGenerated].filter(Boolean)).toHaveLength(1);
       expect(a.adminKey).toBe(b.adminKey);
       expect(a.instanceNode).not.toBe(b.instanceNode);
@@ -30,7 +31,9 @@ describe.each(databaseKinds())("shared secrets across instances (%s)", (kind) =>
     const db = await freshDatabase(kind);
     try {
       // The admin key from configuration: the stored marker still catches the wrong key.
-      const first = await createRuntime(loadConfig({ ...db.config, secretKey: db.secretKey, adminKey: "a-configured-admin-key", logLevel: "silent" }));
+      const first = await createRuntime(
+        loadConfig({ ...db.config, secretKey: db.secretKey, adminKey: "a-configured-admin-key", logLevel: "silent" }),
+      );
       await first.close();
       const wrong = loadConfig({ ...db.config, secretKey: "another-key-entirely-0000", logLevel: "silent" });
       await expect(createRuntime(wrong)).rejects.toThrow(/same LEADGRAPH_SECRET_KEY/);

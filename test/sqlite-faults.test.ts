@@ -54,10 +54,13 @@ describe("SQLite faults are explained and survived (sqlite)", () => {
   /** Creates leads through the admin API (one durable transaction), then a test lead through Graph. */
   const writeLeads = async () => {
     const res = await fetch(`${base}/_leadgraph/admin/forms/8001/leads`, {
-      method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
-      body: JSON.stringify({ leads: Array.from({ length: 20 }, (_, i) => ({ field_data: [{ name: "full_name", values: [`Disk ${i} ${"x".repeat(400)}`] }] })) }),
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        leads: Array.from({ length: 20 }, (_, i) => ({ field_data: [{ name: "full_name", values: [`Disk ${i} ${"x".repeat(400)}`] }] })),
+      }),
     });
-    const body = await res.json() as { ids?: string[]; error?: { code: number; is_transient: boolean; type: string } };
+    const body = (await res.json()) as { ids?: string[]; error?: { code: number; is_transient: boolean; type: string } };
     if (res.status === 200) acked.push(...body.ids!);
     return { status: res.status, body };
   };
@@ -122,6 +125,8 @@ describe("SQLite faults are explained and survived (sqlite)", () => {
     expect((await writeLeads()).status).toBe(200);
     await everyAckedLeadReadable();
     expect(log).not.toMatch(/"statusCode":500|unhandled error/);
-    console.log(`[sqlite-faults] ${acked.length} leads acknowledged and readable; faults logged: ${JSON.stringify(Object.fromEntries(runtime.connection.faults.counts))}`);
+    console.log(
+      `[sqlite-faults] ${acked.length} leads acknowledged and readable; faults logged: ${JSON.stringify(Object.fromEntries(runtime.connection.faults.counts))}`,
+    );
   });
 });

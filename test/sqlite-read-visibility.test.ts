@@ -8,7 +8,8 @@ import { migrateToLatest } from "../src/storage/index.ts";
 import { PreparedQuery } from "../src/storage/prepared-query.ts";
 
 const settingByKey = new PreparedQuery<{ key: string }, { value: string }>((db, param) =>
-  db.selectFrom("settings").select("value").where("key", "=", param("key")).compile());
+  db.selectFrom("settings").select("value").where("key", "=", param("key")).compile(),
+);
 
 /** What a read on the process's one SQLite connection may see, whatever else uses the connection. */
 describe("SQLite read visibility", () => {
@@ -27,11 +28,13 @@ describe("SQLite read visibility", () => {
 
   it("a read started while another caller's transaction is open waits for it: no uncommitted or rolled-back rows", async () => {
     let during: Promise<unknown> | undefined;
-    await expect(conn.db.transaction().execute(async (trx) => {
-      await trx.insertInto("settings").values({ key: "rolled-back", value: "x" }).execute();
-      during = read("rolled-back");
-      throw new Error("roll back");
-    })).rejects.toThrow("roll back");
+    await expect(
+      conn.db.transaction().execute(async (trx) => {
+        await trx.insertInto("settings").values({ key: "rolled-back", value: "x" }).execute();
+        during = read("rolled-back");
+        throw new Error("roll back");
+      }),
+    ).rejects.toThrow("roll back");
     expect(await during).toEqual([]);
 
     await conn.db.transaction().execute(async (trx) => {

@@ -32,7 +32,9 @@ describe("SQLite transactions across processes", () => {
       await trx.insertInto("settings").values({ key: "written-in-tx", value: "tx" }).execute();
     });
     expect(await other).toBe(0);
-    const keys = (await sql<{ key: string }>`select key from settings where key like 'written-%' order by key`.execute(db)).rows.map((r) => r.key);
+    const keys = (await sql<{ key: string }>`select key from settings where key like 'written-%' order by key`.execute(db)).rows.map(
+      (r) => r.key,
+    );
     expect(keys).toEqual(["written-by-other", "written-in-tx"]);
     await close();
   });

@@ -41,7 +41,9 @@ describe.each(databaseKinds())("subscriptions keep the version they were made wi
     expect((await subscribe("/1001/subscriptions", { fields: ["leadgen"] })).status).toBe(200);
     // unversioned path: the server's default version
     expect(await versions("/v17.0/1001/subscriptions")).toEqual({ leadgen: "v25.0", feed: "v19.0" });
-    expect((await h.graph("DELETE", "/1001/subscriptions", { token: APP_TOKEN, query: { object: "page", fields: "feed" } })).body).toEqual({ success: true });
+    expect((await h.graph("DELETE", "/1001/subscriptions", { token: APP_TOKEN, query: { object: "page", fields: "feed" } })).body).toEqual({
+      success: true,
+    });
     expect(await versions("/v17.0/1001/subscriptions")).toEqual({ leadgen: "v25.0" });
   });
 
@@ -54,7 +56,16 @@ describe.each(databaseKinds())("subscriptions keep the version they were made wi
 
   it("a subscription stored without versions (before they were kept) reports the path's", async () => {
     const store = h.runtime.services.store;
-    await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: 1 });
+    await store.subscriptions.upsert({
+      appId: "1001",
+      object: "page",
+      callbackUrl: rx.url,
+      fields: ["leadgen"],
+      verifyToken: "vt",
+      includeValues: true,
+      active: true,
+      createdTime: 1,
+    });
     expect(await versions("/v22.0/1001/subscriptions")).toEqual({ leadgen: "v22.0" });
   });
 });

@@ -36,7 +36,9 @@ describe("leadgraph/testing", () => {
     expect(() => lg.token({ label: "nope" })).toThrow(/no token matching/);
     expect(await leadIds(lg.url, "EAAB-page-acme", "8001")).toEqual(["9002", "9001"]);
     // Absolute paging links point at the socket too.
-    const page = await (await fetch(`${lg.url}/v25.0/8001/leads?limit=1&access_token=EAAB-page-acme`)).json() as { paging: { next: string } };
+    const page = (await (await fetch(`${lg.url}/v25.0/8001/leads?limit=1&access_token=EAAB-page-acme`)).json()) as {
+      paging: { next: string };
+    };
     expect(page.paging.next.startsWith(`${lg.url}/v25.0/8001/leads?`)).toBe(true);
   });
 
@@ -46,7 +48,9 @@ describe("leadgraph/testing", () => {
     const start = Date.parse("2026-12-01T09:00:00Z") / 1000;
     await lg.clock.advance("36h");
     expect(lg.clock.now()).toBe(start + 36 * 3600);
-    const admin = await (await fetch(`${lg.url}/_leadgraph/admin/clock`, { headers: { authorization: `Bearer ${lg.adminKey}` } })).json() as { now: number };
+    const admin = (await (
+      await fetch(`${lg.url}/_leadgraph/admin/clock`, { headers: { authorization: `Bearer ${lg.adminKey}` } })
+    ).json()) as { now: number };
     expect(admin.now).toBe(start + 36 * 3600);
     await lg.clock.set("2027-01-01T00:00:00Z");
     expect(lg.clock.now()).toBe(Date.parse("2027-01-01T00:00:00Z") / 1000);
@@ -75,13 +79,19 @@ describe("leadgraph/testing", () => {
   });
 
   it("the same reset is an admin API call", async () => {
-    const post = (body: unknown, key = lg.adminKey) => fetch(`${lg.url}/_leadgraph/admin/reset`, {
-      method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify(body),
-    });
+    const post = (body: unknown, key = lg.adminKey) =>
+      fetch(`${lg.url}/_leadgraph/admin/reset`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect((await post({}, "wrong")).status).toBe(401);
     const bad = await post({ world: { forms: [{ id: "8001" }] } });
     expect(bad.status).toBe(400);
-    expect((await bad.json() as { error: { code: number; message: string } }).error).toMatchObject({ code: 100, message: expect.stringMatching(/world\.forms\[0\]/) });
+    expect(((await bad.json()) as { error: { code: number; message: string } }).error).toMatchObject({
+      code: 100,
+      message: expect.stringMatching(/world\.forms\[0\]/),
+    });
     const extra = await post({ wrold: {} });
     expect(extra.status).toBe(400);
     const ok = await post({ world: exampleWorld() });
@@ -119,7 +129,16 @@ describe("leadgraph reset against `leadgraph serve`", () => {
     dir = mkdtempSync(join(tmpdir(), "lg-reset-"));
     writeFileSync(join(dir, "world.json"), JSON.stringify(exampleWorld()));
     writeFileSync(join(dir, "small.json"), JSON.stringify({ ...exampleWorld(), leads: [] }));
-    serve = await spawnServe(["--db", join(dir, "db.sqlite"), "--world", join(dir, "world.json"), "--admin-key", ADMIN, "--secret-key", "k".repeat(32)]);
+    serve = await spawnServe([
+      "--db",
+      join(dir, "db.sqlite"),
+      "--world",
+      join(dir, "world.json"),
+      "--admin-key",
+      ADMIN,
+      "--secret-key",
+      "k".repeat(32),
+    ]);
   });
   afterAll(async () => {
     await stopServe(serve);
@@ -129,7 +148,8 @@ describe("leadgraph reset against `leadgraph serve`", () => {
   it("empties the server and loads the world file; the server keeps answering on its port", async () => {
     const url = serve!.url;
     await fetch(`${url}/_leadgraph/admin/forms/8001/leads`, {
-      method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
       body: JSON.stringify({ leads: [{ field_data: [{ name: "email", values: ["x@example.com"] }] }] }),
     });
     expect(await leadIds(url, "EAAB-page-acme", "8001")).toHaveLength(3);
@@ -138,7 +158,9 @@ describe("leadgraph reset against `leadgraph serve`", () => {
     expect(await leadIds(url, "EAAB-page-acme", "8001")).toEqual([]);
     await run(process.execPath, [BIN, "reset", "--world", join(dir, "world.json"), "--url", url, "--admin-key", ADMIN]);
     expect(await leadIds(url, "EAAB-page-acme", "8001")).toEqual(["9002", "9001"]);
-    const refused = await run(process.execPath, [BIN, "reset", "--url", url, "--admin-key", "wrong"]).catch((e: { stderr: string; code: number }) => e);
+    const refused = await run(process.execPath, [BIN, "reset", "--url", url, "--admin-key", "wrong"]).catch(
+      (e: { stderr: string; code: number }) => e,
+    );
     expect(refused).toMatchObject({ code: 1 });
   });
 });

@@ -8,7 +8,13 @@ import { loadWorld } from "../src/world/load-world.ts";
 import { databaseKinds, freshDatabase, type TestDatabase } from "./support/databases.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
-const LIMITS = { authFailureLimit: 3, authFailureWindowSeconds: 3600, hostedFormSubmitsPerAddress: 2, hostedFormSubmitsPerForm: 4, hostedFormWindowSeconds: 3600 };
+const LIMITS = {
+  authFailureLimit: 3,
+  authFailureWindowSeconds: 3600,
+  hostedFormSubmitsPerAddress: 2,
+  hostedFormSubmitsPerForm: 4,
+  hostedFormWindowSeconds: 3600,
+};
 const tokenOf = (page: string) => /name="_token" value="([^"]+)"/.exec(page)?.[1] ?? "";
 
 describe.each(databaseKinds())("throttling failed credentials and form floods (%s)", (kind) => {
@@ -41,7 +47,12 @@ describe.each(databaseKinds())("throttling failed credentials and form floods (%
     expect((await refused.json()).error).toMatchObject({ code: 4, type: "OAuthException", is_transient: true });
     expect((await admin(runtime.adminKey)).status).toBe(429);
     // Another address is not held back by this one.
-    const other = await app.inject({ method: "GET", url: "/_leadgraph/admin/instances", headers: { authorization: `Bearer ${runtime.adminKey}` }, remoteAddress: "10.9.8.7" });
+    const other = await app.inject({
+      method: "GET",
+      url: "/_leadgraph/admin/instances",
+      headers: { authorization: `Bearer ${runtime.adminKey}` },
+      remoteAddress: "10.9.8.7",
+    });
     expect(other.statusCode).toBe(200);
     await expect.poll(() => lines.some((l) => l.includes("throttled: too many failed admin keys"))).toBe(true);
     const text = lines.join("\n");
@@ -50,7 +61,8 @@ describe.each(databaseKinds())("throttling failed credentials and form floods (%
   });
 
   it("answers 429 with Retry-After to an address that sent too many wrong client_secrets", async () => {
-    const oauth = (secret: string) => fetch(`${base}/oauth/access_token?grant_type=client_credentials&client_id=1001&client_secret=${secret}`);
+    const oauth = (secret: string) =>
+      fetch(`${base}/oauth/access_token?grant_type=client_credentials&client_id=1001&client_secret=${secret}`);
     for (let i = 0; i < 3; i++) {
       const res = await oauth(`bad-secret-${i}`);
       expect(res.status).toBe(400);
@@ -63,8 +75,14 @@ describe.each(databaseKinds())("throttling failed credentials and form floods (%
     expect((await oauth("s3cr3t-acme")).status).toBe(429);
     // A batch does not multiply guesses: its operations count against the same address.
     const batch = await fetch(`${base}/`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ access_token: "EAAB-page-acme", batch: JSON.stringify([{ method: "GET", relative_url: "oauth/access_token?grant_type=client_credentials&client_id=1001&client_secret=bad-secret-9" }]) }),
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        access_token: "EAAB-page-acme",
+        batch: JSON.stringify([
+          { method: "GET", relative_url: "oauth/access_token?grant_type=client_credentials&client_id=1001&client_secret=bad-secret-9" },
+        ]),
+      }),
     });
     expect(batch.status).toBe(200);
     expect((await batch.json())[0].code).toBe(429);
@@ -76,8 +94,18 @@ describe.each(databaseKinds())("throttling failed credentials and form floods (%
   const submit = async (address: string, name: string) => {
     const page = await app.inject({ method: "GET", url: "/forms/8001", remoteAddress: address });
     return app.inject({
-      method: "POST", url: "/forms/8001", remoteAddress: address, headers: { "content-type": "application/x-www-form-urlencoded" },
-      payload: new URLSearchParams({ _token: tokenOf(page.body), _action: "submit", "answer:full_name": name, "answer:email": `${name}@example.com`, "answer:car_make": "kia", "answer:selected_dealer": "99213450" }).toString(),
+      method: "POST",
+      url: "/forms/8001",
+      remoteAddress: address,
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      payload: new URLSearchParams({
+        _token: tokenOf(page.body),
+        _action: "submit",
+        "answer:full_name": name,
+        "answer:email": `${name}@example.com`,
+        "answer:car_make": "kia",
+        "answer:selected_dealer": "99213450",
+      }).toString(),
     });
   };
 
@@ -104,14 +132,29 @@ describe.skipIf(!databaseKinds().includes("postgres"))("two runtimes on one Post
     const b = await createRuntime(config);
     const [appA, appB] = [await buildApp(a), await buildApp(b)];
     try {
-      const wrong = (app: typeof appA) => app.inject({ method: "GET", url: "/_leadgraph/admin/instances", headers: { authorization: "Bearer not-the-admin-key-x" }, remoteAddress: "192.0.2.7" });
+      const wrong = (app: typeof appA) =>
+        app.inject({
+          method: "GET",
+          url: "/_leadgraph/admin/instances",
+          headers: { authorization: "Bearer not-the-admin-key-x" },
+          remoteAddress: "192.0.2.7",
+        });
       expect((await wrong(appA)).statusCode).toBe(401);
       expect((await wrong(appB)).statusCode).toBe(401);
       expect((await wrong(appA)).statusCode).toBe(401);
       const refused = await wrong(appB);
       expect(refused.statusCode).toBe(429);
       expect(refused.headers["retry-after"]).toBeDefined();
-      expect((await appA.inject({ method: "GET", url: "/_leadgraph/admin/instances", headers: { authorization: `Bearer ${a.adminKey}` }, remoteAddress: "192.0.2.7" })).statusCode).toBe(429);
+      expect(
+        (
+          await appA.inject({
+            method: "GET",
+            url: "/_leadgraph/admin/instances",
+            headers: { authorization: `Bearer ${a.adminKey}` },
+            remoteAddress: "192.0.2.7",
+          })
+        ).statusCode,
+      ).toBe(429);
     } finally {
       await appA.close();
       await appB.close();

@@ -15,15 +15,35 @@ describe.each(databaseKinds())("leadgraph token … against a running server (%s
 
   async function run(...args: string[]): Promise<string> {
     let out = "";
-    const cmd = tokenCommand({ out: (t) => { out += t; } });
+    const cmd = tokenCommand({
+      out: (t) => {
+        out += t;
+      },
+    });
     cmd.exitOverride();
     await cmd.parseAsync(["--url", url, "--admin-key", h.runtime.adminKey, ...args], { from: "user" });
     return out;
   }
 
   it("creates a token that reads leads, lists it, debugs it and revokes it", async () => {
-    const text = (await run("create", "--type", "PAGE", "--app", "1001", "--user", "2001", "--page", "3001",
-      "--scopes", "leads_retrieval,pages_show_list,pages_read_engagement", "--long-lived", "--label", "from-cli")).trim();
+    const text = (
+      await run(
+        "create",
+        "--type",
+        "PAGE",
+        "--app",
+        "1001",
+        "--user",
+        "2001",
+        "--page",
+        "3001",
+        "--scopes",
+        "leads_retrieval,pages_show_list,pages_read_engagement",
+        "--long-lived",
+        "--label",
+        "from-cli",
+      )
+    ).trim();
     expect(text).toMatch(/^EAAB[A-Za-z0-9]+$/);
     const lead = await fetch(`${url}/v25.0/9001?access_token=${text}`);
     expect(lead.status).toBe(200);
@@ -46,8 +66,9 @@ describe.each(databaseKinds())("leadgraph token … against a running server (%s
   });
 
   it("reports server errors and a missing admin key in one readable line", async () => {
-    await expect(run("create", "--type", "PAGE", "--app", "1001", "--user", "2002", "--page", "3001"))
-      .rejects.toThrow("(#100) Param user_id has no role on page 3001; give them tasks first (code 100, HTTP 400)");
+    await expect(run("create", "--type", "PAGE", "--app", "1001", "--user", "2002", "--page", "3001")).rejects.toThrow(
+      "(#100) Param user_id has no role on page 3001; give them tasks first (code 100, HTTP 400)",
+    );
     const cmd = tokenCommand({ out: () => undefined });
     cmd.exitOverride();
     const saved = process.env.LEADGRAPH_ADMIN_KEY;
@@ -58,6 +79,8 @@ describe.each(databaseKinds())("leadgraph token … against a running server (%s
       if (saved !== undefined) process.env.LEADGRAPH_ADMIN_KEY = saved;
     }
     const wrong = tokenCommand({ out: () => undefined });
-    await expect(wrong.parseAsync(["--url", url, "--admin-key", "wrong-key-wrong-key", "list"], { from: "user" })).rejects.toThrow(/HTTP 401/);
+    await expect(wrong.parseAsync(["--url", url, "--admin-key", "wrong-key-wrong-key", "list"], { from: "user" })).rejects.toThrow(
+      /HTTP 401/,
+    );
   });
 });

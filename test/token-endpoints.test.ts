@@ -20,14 +20,21 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
 
   describe("GET|POST /oauth/access_token", () => {
     it("client_credentials gives an APP_ID|… app token that works like the literal one", async () => {
-      const res = await h.graph("POST", "/oauth/access_token", { body: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" } });
+      const res = await h.graph("POST", "/oauth/access_token", {
+        body: { grant_type: "client_credentials", client_id: "1001", client_secret: "s3cr3t-acme" },
+      });
       expect(res.status).toBe(200);
       expect(res.body.token_type).toBe("bearer");
       expect(res.body.access_token).toMatch(/^1001\|[A-Za-z0-9]{20,}$/);
       expect(res.body.access_token).not.toContain("s3cr3t-acme");
       const d = await debug("EAAB-user-ann", res.body.access_token);
       expect(d.data.is_valid).toBe(true);
-      expect((await debug(res.body.access_token)).data).toMatchObject({ app_id: "1001", type: "APP", application: "Acme CRM", is_valid: true });
+      expect((await debug(res.body.access_token)).data).toMatchObject({
+        app_id: "1001",
+        type: "APP",
+        application: "Acme CRM",
+        is_valid: true,
+      });
     });
 
     it.each([
@@ -54,7 +61,13 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
       expect(res.body).toMatchObject({ token_type: "bearer", expires_in: EXCHANGED_EXPIRES_IN });
       expect(res.body.access_token).toMatch(/^EAAB[A-Za-z0-9]{100,}$/);
       const d1 = (await debug(res.body.access_token)).data;
-      expect(d1).toMatchObject({ type: "USER", user_id: "2001", is_valid: true, expires_at: now() + EXCHANGED_EXPIRES_IN, scopes: ALL_SCOPES });
+      expect(d1).toMatchObject({
+        type: "USER",
+        user_id: "2001",
+        is_valid: true,
+        expires_at: now() + EXCHANGED_EXPIRES_IN,
+        scopes: ALL_SCOPES,
+      });
 
       const other = await h.graph("GET", "/oauth/access_token", { query: { ...q, client_id: "1004", client_secret: "s3cr3t-old" } });
       expect(other.body.error).toMatchObject({ code: 190 });
@@ -64,7 +77,9 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
         const late = await h.graph("GET", "/oauth/access_token", { query: q });
         expect(late.status).toBe(400);
         expect(late.body.error).toMatchObject({ code: 190, error_subcode: 463 });
-        expect(late.body.error.message).toMatch(/^Error validating access token: Session has expired on \w+day, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d P[DS]T\. The current time is /);
+        expect(late.body.error.message).toMatch(
+          /^Error validating access token: Session has expired on \w+day, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d P[DS]T\. The current time is /,
+        );
         // The long-lived one still works after the short one expired.
         expect((await h.graph("GET", "/me", { token: res.body.access_token })).body).toEqual({ name: "Ann Admin", id: "2001" });
       } finally {
@@ -100,7 +115,11 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
       expect(res.body.data.map((p: { id: string }) => p.id).sort()).toEqual(["3001", "3003"]);
       const acme = res.body.data.find((p: { id: string }) => p.id === "3001");
       expect(Object.keys(acme)).toEqual(["access_token", "category", "category_list", "name", "id", "tasks"]);
-      expect(acme).toMatchObject({ category: "Car Dealership", name: "Acme Cars", tasks: ["MANAGE", "CREATE_CONTENT", "MODERATE", "ADVERTISE", "ANALYZE"] });
+      expect(acme).toMatchObject({
+        category: "Car Dealership",
+        name: "Acme Cars",
+        tasks: ["MANAGE", "CREATE_CONTENT", "MODERATE", "ADVERTISE", "ANALYZE"],
+      });
       expect(acme.category_list).toEqual([{ id: expect.stringMatching(/^\d+$/), name: "Car Dealership" }]);
       expect((await h.graph("GET", "/me", { token: acme.access_token })).body).toEqual({ name: "Acme Cars", id: "3001" });
 
@@ -127,8 +146,14 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
     it("describes a page token", async () => {
       const d = (await debug("EAAB-page-acme")).data;
       expect(d).toMatchObject({
-        app_id: "1001", type: "PAGE", application: "Acme CRM", expires_at: 0, is_valid: true, scopes: ALL_SCOPES,
-        user_id: "2001", profile_id: "3001",
+        app_id: "1001",
+        type: "PAGE",
+        application: "Acme CRM",
+        expires_at: 0,
+        is_valid: true,
+        scopes: ALL_SCOPES,
+        user_id: "2001",
+        profile_id: "3001",
       });
       expect(typeof d.issued_at).toBe("number");
       expect(typeof d.data_access_expires_at).toBe("number");
@@ -140,7 +165,11 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
       expect(exp).toMatchObject({ is_valid: false, type: "USER", app_id: "1001", error: { code: 190, subcode: 463 } });
       expect(exp.expires_at).toBe(TEST_NOW - 10);
       const unknown = (await debug("EAABnothing-here")).data;
-      expect(unknown).toEqual({ error: { code: 190, message: "Invalid OAuth access token - Cannot parse access token" }, is_valid: false, scopes: [] });
+      expect(unknown).toEqual({
+        error: { code: 190, message: "Invalid OAuth access token - Cannot parse access token" },
+        is_valid: false,
+        scopes: [],
+      });
     });
     it("needs input_token, and only the token's own app may inspect it", async () => {
       const res = await h.graph("GET", "/debug_token", { token: "1001|s3cr3t-acme" });
@@ -154,16 +183,29 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
     it("explains the caller's access and other people's via .user_id().app_id()", async () => {
       const me = await h.graph("GET", "/3001", { token: "EAAB-user-ann", query: { fields: "has_lead_access" } });
       expect(me.body.has_lead_access).toEqual({
-        app_has_leads_permission: true, can_access_lead: true, enabled_lead_access_manager: false, is_page_admin: true,
-        page_id: "3001", user_has_leads_permission: true, user_id: "2001",
+        app_has_leads_permission: true,
+        can_access_lead: true,
+        enabled_lead_access_manager: false,
+        is_page_admin: true,
+        page_id: "3001",
+        user_has_leads_permission: true,
+        user_id: "2001",
       });
       const ana = await h.graph("GET", "/3001", { token: "EAAB-user-ann", query: { fields: "has_lead_access.user_id(2004)" } });
-      expect(ana.body.has_lead_access).toMatchObject({ can_access_lead: false, user_has_leads_permission: false, is_page_admin: false, user_id: "2004" });
+      expect(ana.body.has_lead_access).toMatchObject({
+        can_access_lead: false,
+        user_has_leads_permission: false,
+        is_page_admin: false,
+        user_id: "2004",
+      });
       expect(ana.body.has_lead_access.failure_reason).toMatch(/MANAGE_LEADS/);
       expect(ana.body.has_lead_access.failure_resolution).toMatch(/MANAGE_LEADS/);
       const crm = await h.graph("GET", "/3003", { token: "EAAB-user-ann", query: { fields: "has_lead_access.app_id(1004)" } });
       expect(crm.body.has_lead_access).toMatchObject({
-        app_has_leads_permission: false, user_has_leads_permission: true, can_access_lead: false, enabled_lead_access_manager: true,
+        app_has_leads_permission: false,
+        user_has_leads_permission: true,
+        can_access_lead: false,
+        enabled_lead_access_manager: true,
       });
       expect(crm.body.has_lead_access.failure_reason).toMatch(/CRM access has been revoked/);
       const bad = await h.graph("GET", "/3001", { token: "EAAB-user-ann", query: { fields: "has_lead_access.page(1)" } });
@@ -198,20 +240,45 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
       const policy = h.runtime.services.policy;
       const as = (token: string) => policy.authenticate({ token, appsecretProof: undefined });
       await expect(policy.assertCanAdvertiseOnPage(await as("EAAB-page-acme"), "3001", "3001")).resolves.toBeUndefined();
-      await expect(policy.assertCanAdvertiseOnPage(await as("EAAB-user-ann"), "3001", "3001"))
-        .rejects.toMatchObject({ code: 190, message: "(#190) This method must be called with a Page Access Token" });
-      await expect(policy.assertCanAdvertiseOnPage(await as("EAAB-user-bob"), "3001", "3001")).rejects.toMatchObject({ code: 100, subcode: 33 });
+      await expect(policy.assertCanAdvertiseOnPage(await as("EAAB-user-ann"), "3001", "3001")).rejects.toMatchObject({
+        code: 190,
+        message: "(#190) This method must be called with a Page Access Token",
+      });
+      await expect(policy.assertCanAdvertiseOnPage(await as("EAAB-user-bob"), "3001", "3001")).rejects.toMatchObject({
+        code: 100,
+        subcode: 33,
+      });
       const mod = await issue(h, { type: "PAGE", app_id: "1001", user_id: "2007", page_id: "3001", scopes: ALL_SCOPES, long_lived: true });
-      await expect(policy.assertCanAdvertiseOnPage(await as(mod), "3001", "3001")).rejects.toMatchObject({ code: 200, message: "(#200) Requires the ADVERTISE task on the Page" });
-      const noAds = await issue(h, { type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: without("pages_manage_ads"), long_lived: true });
-      await expect(policy.assertCanAdvertiseOnPage(await as(noAds), "3001", "3001")).rejects.toMatchObject({ code: 200, message: "(#200) Requires pages_manage_ads permission to manage the object" });
+      await expect(policy.assertCanAdvertiseOnPage(await as(mod), "3001", "3001")).rejects.toMatchObject({
+        code: 200,
+        message: "(#200) Requires the ADVERTISE task on the Page",
+      });
+      const noAds = await issue(h, {
+        type: "PAGE",
+        app_id: "1001",
+        user_id: "2001",
+        page_id: "3001",
+        scopes: without("pages_manage_ads"),
+        long_lived: true,
+      });
+      await expect(policy.assertCanAdvertiseOnPage(await as(noAds), "3001", "3001")).rejects.toMatchObject({
+        code: 200,
+        message: "(#200) Requires pages_manage_ads permission to manage the object",
+      });
     });
     it("page app installs need a page token with pages_manage_metadata and MODERATE", async () => {
       const policy = h.runtime.services.policy;
       const store = h.runtime.services.store;
       const as = (token: string) => policy.authenticate({ token, appsecretProof: undefined });
       await expect(assertCanManagePageApps(store, await as("EAAB-page-acme"), "3001")).resolves.toBeUndefined();
-      const noMeta = await issue(h, { type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: without("pages_manage_metadata"), long_lived: true });
+      const noMeta = await issue(h, {
+        type: "PAGE",
+        app_id: "1001",
+        user_id: "2001",
+        page_id: "3001",
+        scopes: without("pages_manage_metadata"),
+        long_lived: true,
+      });
       await expect(assertCanManagePageApps(store, await as(noMeta), "3001")).rejects.toMatchObject({ code: 200 });
       await expect(assertCanManagePageApps(store, await as("EAAB-page-other"), "3001")).rejects.toMatchObject({ code: 100, subcode: 33 });
     });
@@ -232,7 +299,11 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
       const post = await h.graph("POST", "/me", { body: { access_token: "EAAB-proof-ann", appsecret_proof: proof, method: "get" } });
       expect(post.status).toBe(200);
       const user = await h.graph("GET", "/me", { token: "EAAB-proof-ann" });
-      expect(user.body.error).toMatchObject({ type: "GraphMethodException", code: 100, message: "API calls from the server require an appsecret_proof argument" });
+      expect(user.body.error).toMatchObject({
+        type: "GraphMethodException",
+        code: 100,
+        message: "API calls from the server require an appsecret_proof argument",
+      });
       expect(user.body.error.error_subcode).toBeUndefined();
     });
   });
@@ -240,13 +311,24 @@ describe.each(databaseKinds())("token endpoints (%s)", (kind) => {
   describe("invalidation messages", () => {
     it.each([
       ["revoke", 467, "Error validating access token: The access token is invalid since the user logged out or the token was revoked."],
-      ["password", 460, "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons."],
+      [
+        "password",
+        460,
+        "Error validating access token: The session has been invalidated because the user changed their password or Facebook has changed the session for security reasons.",
+      ],
       ["role", 492, "Error validating access token: The session is invalid because the user does not have a role on the page."],
       ["app", 458, "Error validating access token: The user has not authorized application."],
     ])("%s → 190/%i with Meta's message", async (what, subcode, message) => {
       await admin(h, "POST", "/users", { id: "2100", name: "Tmp" }).catch(() => undefined);
       await admin(h, "PUT", "/pages/3002/roles/2100", { tasks: ["MANAGE"] });
-      const tok = await issue(h, { type: what === "role" ? "PAGE" : "USER", app_id: "1001", user_id: "2100", ...(what === "role" ? { page_id: "3002" } : {}), scopes: ALL_SCOPES, long_lived: true });
+      const tok = await issue(h, {
+        type: what === "role" ? "PAGE" : "USER",
+        app_id: "1001",
+        user_id: "2100",
+        ...(what === "role" ? { page_id: "3002" } : {}),
+        scopes: ALL_SCOPES,
+        long_lived: true,
+      });
       const id = (await admin(h, "POST", "/tokens/debug", { access_token: tok })).body.data.issued_at;
       expect(typeof id).toBe("number");
       if (what === "revoke") {

@@ -39,12 +39,19 @@ describe.each(databaseKinds())("random tokens and proofs never read anything (%s
 
   it("a valid token with a random proof is refused when the proof is wrong", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }).filter((s) => s.trim() !== ""), async (proof) => {
-        const res = await h.app.inject({ method: "GET", url: "/9001", query: { access_token: "EAAB-proof-ann", appsecret_proof: proof } });
-        const body = JSON.parse(res.body);
-        expect(res.statusCode).toBe(400);
-        expect(body.error.message).toBe("Invalid appsecret_proof provided in the API argument");
-      }),
+      fc.asyncProperty(
+        fc.string({ minLength: 1, maxLength: 80 }).filter((s) => s.trim() !== ""),
+        async (proof) => {
+          const res = await h.app.inject({
+            method: "GET",
+            url: "/9001",
+            query: { access_token: "EAAB-proof-ann", appsecret_proof: proof },
+          });
+          const body = JSON.parse(res.body);
+          expect(res.statusCode).toBe(400);
+          expect(body.error.message).toBe("Invalid appsecret_proof provided in the API argument");
+        },
+      ),
       { numRuns: 60 },
     );
   });

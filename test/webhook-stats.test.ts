@@ -10,12 +10,29 @@ describe.each(databaseKinds())("webhook delivery stats (%s)", (kind) => {
   let h: Harness;
   let n = 0;
   const attempt = (atMs: number, outcome: AttemptRecord["outcome"], latencyMs: number | null, appId = "1001"): AttemptRecord => ({
-    id: String(880_000 + ++n), appId, pageId: "3001", callbackUrl: "http://127.0.0.1:9/hook", atMs, kind: outcome === "dropped" ? "dropped" : "delivery",
-    outcome, httpStatus: outcome === "success" ? 200 : outcome === "failure" ? 500 : null, latencyMs, responseExcerpt: null, error: null,
-    body: "{}", signature256: "sha256=x", signature1: "sha1=x", changeCount: 1, instance: "test", deliveryIds: [],
+    id: String(880_000 + ++n),
+    appId,
+    pageId: "3001",
+    callbackUrl: "http://127.0.0.1:9/hook",
+    atMs,
+    kind: outcome === "dropped" ? "dropped" : "delivery",
+    outcome,
+    httpStatus: outcome === "success" ? 200 : outcome === "failure" ? 500 : null,
+    latencyMs,
+    responseExcerpt: null,
+    error: null,
+    body: "{}",
+    signature256: "sha256=x",
+    signature1: "sha1=x",
+    changeCount: 1,
+    instance: "test",
+    deliveryIds: [],
   });
   const stats = async (query: Record<string, string> = {}) => {
-    const res = await h.graph("GET", "/_leadgraph/admin/webhooks/stats", { query, headers: { authorization: `Bearer ${h.runtime.adminKey}` } });
+    const res = await h.graph("GET", "/_leadgraph/admin/webhooks/stats", {
+      query,
+      headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return webhookStatsApi.stats.response.parse(res.body);
   };
@@ -59,7 +76,10 @@ describe.each(databaseKinds())("webhook delivery stats (%s)", (kind) => {
     const short = await stats({ minutes: "2" });
     expect(short.data).toHaveLength(2);
     expect(short.totals).toMatchObject({ delivered: 100, failed: 3, dropped: 2 });
-    const bad = await h.graph("GET", "/_leadgraph/admin/webhooks/stats", { query: { minutes: "0" }, headers: { authorization: `Bearer ${h.runtime.adminKey}` } });
+    const bad = await h.graph("GET", "/_leadgraph/admin/webhooks/stats", {
+      query: { minutes: "0" },
+      headers: { authorization: `Bearer ${h.runtime.adminKey}` },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("minutes");
   });

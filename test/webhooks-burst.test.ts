@@ -67,7 +67,9 @@ describe.each(databaseKinds())("a burst of leads reaches a stock Express receive
 
   it("1,000 leads at once: every POST under 100 kB, no attempt refused, every lead read through changes[0]", async () => {
     const leads = Array.from({ length: 1000 }, (_, i) => ({
-      formId: "8001", adId: "7001", fieldData: [{ name: "full_name", values: [`Burst Person ${i}`] }],
+      formId: "8001",
+      adId: "7001",
+      fieldData: [{ name: "full_name", values: [`Burst Person ${i}`] }],
     }));
     const ids = await h.runtime.services.intake.create(leads, { source: "admin", fireWebhooks: true });
     await expect.poll(() => rx.leadIds.length, { timeout: 30_000 }).toBe(1000);
@@ -86,18 +88,33 @@ describe.each(databaseKinds())("a burst of leads reaches a stock Express receive
 });
 
 describe("laying changes out in POSTs", () => {
-  const change = (i: number): LeadgenChange => ({ leadId: String(90_000 + i), pageId: "3001", formId: "8001", adId: i % 2 ? "7001" : null, createdTime: 1_700_000_000 });
+  const change = (i: number): LeadgenChange => ({
+    leadId: String(90_000 + i),
+    pageId: "3001",
+    formId: "8001",
+    adId: i % 2 ? "7001" : null,
+    createdTime: 1_700_000_000,
+  });
   const changes = Array.from({ length: 500 }, (_, i) => change(i));
 
   it("one change per entry, each body within the byte cap, every change once and in order", () => {
-    const posts = packLeadgenPosts("3001", 1_700_000_100, changes, (c) => c, { maxChanges: 1000, maxBytes: 10_000, packEntries: false, onePerPost: false });
+    const posts = packLeadgenPosts("3001", 1_700_000_100, changes, (c) => c, {
+      maxChanges: 1000,
+      maxBytes: 10_000,
+      packEntries: false,
+      onePerPost: false,
+    });
     expect(posts.length).toBeGreaterThan(1);
     for (const p of posts) {
       expect(Buffer.byteLength(p.body)).toBeLessThanOrEqual(10_000);
       const parsed = JSON.parse(p.body);
       expect(escapedJson(parsed)).toBe(p.body);
       expect(parsed.entry).toHaveLength(p.items.length);
-      expect(parsed.entry.every((e: { id: string; time: number; changes: unknown[] }) => e.id === "3001" && e.time === 1_700_000_100 && e.changes.length === 1)).toBe(true);
+      expect(
+        parsed.entry.every(
+          (e: { id: string; time: number; changes: unknown[] }) => e.id === "3001" && e.time === 1_700_000_100 && e.changes.length === 1,
+        ),
+      ).toBe(true);
     }
     expect(posts.flatMap((p) => p.items)).toEqual(changes);
     // Greedy: a body plus the next entry would have passed the cap.
@@ -105,15 +122,30 @@ describe("laying changes out in POSTs", () => {
   });
 
   it("packed entries are the one-entry body; the change cap and one-per-post hold", () => {
-    const packed = packLeadgenPosts("3001", 5, changes.slice(0, 7), (c) => c, { maxChanges: 3, maxBytes: 1 << 20, packEntries: true, onePerPost: false });
+    const packed = packLeadgenPosts("3001", 5, changes.slice(0, 7), (c) => c, {
+      maxChanges: 3,
+      maxBytes: 1 << 20,
+      packEntries: true,
+      onePerPost: false,
+    });
     expect(packed.map((p) => p.items.length)).toEqual([3, 3, 1]);
     expect(packed[0]!.body).toBe(serializeLeadgenBody("3001", 5, changes.slice(0, 3)));
-    const split = packLeadgenPosts("3001", 5, changes.slice(0, 4), (c) => c, { maxChanges: 1000, maxBytes: 1 << 20, packEntries: false, onePerPost: true });
+    const split = packLeadgenPosts("3001", 5, changes.slice(0, 4), (c) => c, {
+      maxChanges: 1000,
+      maxBytes: 1 << 20,
+      packEntries: false,
+      onePerPost: true,
+    });
     expect(split.map((p) => p.items.length)).toEqual([1, 1, 1, 1]);
   });
 
   it("a change larger than the cap still goes out, alone", () => {
-    const posts = packLeadgenPosts("3001", 5, changes.slice(0, 3), (c) => c, { maxChanges: 1000, maxBytes: 10, packEntries: false, onePerPost: false });
+    const posts = packLeadgenPosts("3001", 5, changes.slice(0, 3), (c) => c, {
+      maxChanges: 1000,
+      maxBytes: 10,
+      packEntries: false,
+      onePerPost: false,
+    });
     expect(posts.map((p) => p.items.length)).toEqual([1, 1, 1]);
   });
 });

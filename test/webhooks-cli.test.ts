@@ -37,14 +37,21 @@ describe("leadgraph listen and leadgraph webhooks (sqlite)", () => {
     const lines: string[] = [];
     const relay = await startRelay({ url: h.url, adminKey: ADMIN, forwardTo: local.url, print: (l) => lines.push(l) });
     expect(relay.appId).toBe("1001");
-    const [id] = await h.runtime.services.intake.create([{ formId: "8001", adId: "7001", fieldData: [{ name: "full_name", values: ["Zoë"] }] }], { source: "admin", fireWebhooks: true });
+    const [id] = await h.runtime.services.intake.create(
+      [{ formId: "8001", adId: "7001", fieldData: [{ name: "full_name", values: ["Zoë"] }] }],
+      { source: "admin", fireWebhooks: true },
+    );
     await local.waitFor(() => local.leadIds().includes(id!));
     const post = local.posts[0]!;
     expect(post.headers["x-hub-signature-256"]).toBe(`sha256=${createHmac("sha256", "s3cr3t-acme").update(post.raw).digest("hex")}`);
     expect(post.headers["x-hub-signature"]).toBe(`sha1=${createHmac("sha1", "s3cr3t-acme").update(post.raw).digest("hex")}`);
     expect(post.headers["user-agent"]).toBe("facebookexternalua");
     // The relay prints once the local receiver's answer is back.
-    await waitFor(() => lines.some((l) => l.includes(`lead ${id}`) && l.includes("form 8001") && l.includes("[200]")), 30_000, "the relay's line");
+    await waitFor(
+      () => lines.some((l) => l.includes(`lead ${id}`) && l.includes("form 8001") && l.includes("[200]")),
+      30_000,
+      "the relay's line",
+    );
     await relay.close();
     const subs = await h.graph("GET", "/1001/subscriptions", { token: "1001|s3cr3t-acme" });
     expect(subs.body.data[0].callback_url).toBe("http://127.0.0.1:5055/facebook");
@@ -60,15 +67,35 @@ describe("leadgraph listen and leadgraph webhooks (sqlite)", () => {
     expect(redo.stdout).toMatch(/^queued redelivery \d+/);
     // A range redelivery names the page it left out: the app's install there is gone.
     const store = h.runtime.services.store;
-    await store.subscriptions.upsertInstall({ pageId: "3002", appId: "1001", subscribedFields: ["leadgen"], createdTime: Math.floor(h.clock.nowMs() / 1000) });
-    const [other] = await h.runtime.services.intake.create([{ formId: "8002", fieldData: [{ name: "email", values: ["cli@example.com"] }] }], { source: "admin", fireWebhooks: true });
-    await expect.poll(async () => (await store.webhooks.list({ appId: "1001", leadId: other!, limit: 5 })).length, { timeout: 30_000 }).toBe(1);
+    await store.subscriptions.upsertInstall({
+      pageId: "3002",
+      appId: "1001",
+      subscribedFields: ["leadgen"],
+      createdTime: Math.floor(h.clock.nowMs() / 1000),
+    });
+    const [other] = await h.runtime.services.intake.create(
+      [{ formId: "8002", fieldData: [{ name: "email", values: ["cli@example.com"] }] }],
+      { source: "admin", fireWebhooks: true },
+    );
+    await expect
+      .poll(async () => (await store.webhooks.list({ appId: "1001", leadId: other!, limit: 5 })).length, { timeout: 30_000 })
+      .toBe(1);
     await store.subscriptions.removeInstall("3002", "1001");
-    const range = await run(process.execPath, [BIN, "webhooks", "redeliver", "--app", "1001", "--since", String(Math.floor(h.clock.nowMs() / 1000)), "--url", h.url], { env });
-    expect(range.stdout).toMatch(/^queued [1-9]\d* redeliveries\nskipped 1 of page 3002: the app is no longer installed on the page for leadgen\n$/);
-    const faults = await run(process.execPath, [BIN, "webhooks", "faults", "--app", "1001", "--drop", "25", "--split", "--url", h.url], { env });
+    const range = await run(
+      process.execPath,
+      [BIN, "webhooks", "redeliver", "--app", "1001", "--since", String(Math.floor(h.clock.nowMs() / 1000)), "--url", h.url],
+      { env },
+    );
+    expect(range.stdout).toMatch(
+      /^queued [1-9]\d* redeliveries\nskipped 1 of page 3002: the app is no longer installed on the page for leadgen\n$/,
+    );
+    const faults = await run(process.execPath, [BIN, "webhooks", "faults", "--app", "1001", "--drop", "25", "--split", "--url", h.url], {
+      env,
+    });
     expect(JSON.parse(faults.stdout)).toMatchObject({ drop_percent: 25, split: true, duplicate_percent: 0 });
-    const bad = await run(process.execPath, [BIN, "webhooks", "list", "--url", h.url, "--admin-key", "wrong-key-wrong-key"], { env }).catch((e) => e);
+    const bad = await run(process.execPath, [BIN, "webhooks", "list", "--url", h.url, "--admin-key", "wrong-key-wrong-key"], { env }).catch(
+      (e) => e,
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/admin key/);
     // Each CLI run starts a fresh Node with tsx, which is slow on a busy machine.

@@ -34,13 +34,33 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
   });
 
   const startServer = async (): Promise<ChildProcess> => {
-    const proc = spawn(process.execPath, [BIN, "serve", "--db", file, "--secret-key", secretKey, "--port", "0", "--admin-key", "crash-test-admin-key-0001", "--log-level", "silent"], {
-      env: {
-        ...process.env, LEADGRAPH_WEBHOOK_TIMEOUT_MS: "1000", LEADGRAPH_WEBHOOK_LEASE_MS: "2500", LEADGRAPH_WEBHOOK_POLL_MS: "100",
-        LEADGRAPH_WEBHOOK_LINGER_MS: "5",
+    const proc = spawn(
+      process.execPath,
+      [
+        BIN,
+        "serve",
+        "--db",
+        file,
+        "--secret-key",
+        secretKey,
+        "--port",
+        "0",
+        "--admin-key",
+        "crash-test-admin-key-0001",
+        "--log-level",
+        "silent",
+      ],
+      {
+        env: {
+          ...process.env,
+          LEADGRAPH_WEBHOOK_TIMEOUT_MS: "1000",
+          LEADGRAPH_WEBHOOK_LEASE_MS: "2500",
+          LEADGRAPH_WEBHOOK_POLL_MS: "100",
+          LEADGRAPH_WEBHOOK_LINGER_MS: "5",
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     await new Promise<void>((resolve, reject) => {
       let out = "";
       const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
@@ -51,7 +71,9 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
           resolve();
         }
       });
-      proc.stderr.on("data", (c: Buffer) => { out += c.toString(); });
+      proc.stderr.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
       proc.on("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
     });
     return proc;
@@ -78,7 +100,8 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
         } catch (e) {
           // Two processes share the file: a write can lose the race for the lock (and is rolled back);
           // it reaches the caller as Graph's transient error with SQLite's error as its cause.
-          if (isGraphError(e) && e.isTransient && String((e.cause as { code?: unknown } | undefined)?.code).startsWith("SQLITE_BUSY")) continue;
+          if (isGraphError(e) && e.isTransient && String((e.cause as { code?: unknown } | undefined)?.code).startsWith("SQLITE_BUSY"))
+            continue;
           throw e;
         }
         created.push(...ids);

@@ -22,8 +22,13 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
   beforeAll(async () => {
     const world = exampleWorld();
     world.apps!.push({
-      id: "1003", name: "Dev App", secret: "dev-secret", mode: "development", created_time: "2020-01-01T00:00:00+0000",
-      require_appsecret_proof: false, roles: [{ user_id: "2001", role: "developer" }],
+      id: "1003",
+      name: "Dev App",
+      secret: "dev-secret",
+      mode: "development",
+      created_time: "2020-01-01T00:00:00+0000",
+      require_appsecret_proof: false,
+      roles: [{ user_id: "2001", role: "developer" }],
     });
     h = await startHarness(kind, { world, config: { adminKey: ADMIN } });
     rx = new Receiver();
@@ -52,7 +57,9 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
   });
 
   const lead = (over: Partial<NewLead> = {}): NewLead => ({
-    formId: "8001", fieldData: [{ name: "full_name", values: [`Zoë Ünïcode ${++seq} 😀`] }], ...over,
+    formId: "8001",
+    fieldData: [{ name: "full_name", values: [`Zoë Ünïcode ${++seq} 😀`] }],
+    ...over,
   });
   const create = (leads: NewLead[]) => h.runtime.services.intake.create(leads, { source: "admin", fireWebhooks: true });
   const admin = async (method: "GET" | "POST", url: string, body?: unknown) => {
@@ -69,9 +76,9 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     const now = h.clock.nowMs() / 1000;
     expect(post.raw.toString("latin1")).toBe(
       `{"object":"page","entry":[{"id":"3001","time":${now},"changes":[` +
-      `{"field":"leadgen","value":{"leadgen_id":"${paid}","page_id":"3001","form_id":"8001","adgroup_id":"7001","ad_id":"7001","created_time":${now}}}]},` +
-      `{"id":"3001","time":${now},"changes":[` +
-      `{"field":"leadgen","value":{"leadgen_id":"${organic}","page_id":"3001","form_id":"8001","created_time":${now}}}]}]}`,
+        `{"field":"leadgen","value":{"leadgen_id":"${paid}","page_id":"3001","form_id":"8001","adgroup_id":"7001","ad_id":"7001","created_time":${now}}}]},` +
+        `{"id":"3001","time":${now},"changes":[` +
+        `{"field":"leadgen","value":{"leadgen_id":"${organic}","page_id":"3001","form_id":"8001","created_time":${now}}}]}]}`,
     );
     expect(post.headers["x-hub-signature-256"]).toBe(`sha256=${hmac("sha256", SECRET, post.raw)}`);
     expect(post.headers["x-hub-signature"]).toBe(`sha1=${hmac("sha1", SECRET, post.raw)}`);
@@ -105,7 +112,16 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     await create([lead()]);
     await d.runOnce();
     await store.subscriptions.upsertInstall({ pageId: "3001", appId: "1001", subscribedFields: ["leadgen"], createdTime: TEST_NOW });
-    await store.subscriptions.upsert({ appId: "1001", object: "page", callbackUrl: rx.url, fields: ["feed"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+    await store.subscriptions.upsert({
+      appId: "1001",
+      object: "page",
+      callbackUrl: rx.url,
+      fields: ["feed"],
+      verifyToken: "vt",
+      includeValues: true,
+      active: true,
+      createdTime: TEST_NOW,
+    });
     await create([lead()]);
     await d.runOnce();
     expect(rx.posts).toHaveLength(0);
@@ -120,7 +136,16 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     const devRx = new Receiver();
     await devRx.start();
     try {
-      await store.subscriptions.upsert({ appId: "1003", object: "page", callbackUrl: devRx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: true, active: true, createdTime: TEST_NOW });
+      await store.subscriptions.upsert({
+        appId: "1003",
+        object: "page",
+        callbackUrl: devRx.url,
+        fields: ["leadgen"],
+        verifyToken: "vt",
+        includeValues: true,
+        active: true,
+        createdTime: TEST_NOW,
+      });
       await store.subscriptions.upsertInstall({ pageId: "3001", appId: "1003", subscribedFields: ["leadgen"], createdTime: TEST_NOW });
       const [mine, theirs, nobody] = await create([lead({ submitterUserId: "2001" }), lead({ submitterUserId: "2002" }), lead()]);
       await d.runOnce();
@@ -157,7 +182,12 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     for (let i = 2; i < gaps.length - 1; i++) expect(gaps[i]!).toBeGreaterThanOrEqual(gaps[i - 1]!);
     const one = await admin("GET", `/_leadgraph/admin/webhooks/deliveries/${row.id}`);
     expect(one.body.attempts).toHaveLength(rx.failed.length);
-    expect(one.body.attempts[0]).toMatchObject({ http_status: 503, outcome: "failure", response_excerpt: "down for maintenance", error: "receiver answered HTTP 503" });
+    expect(one.body.attempts[0]).toMatchObject({
+      http_status: 503,
+      outcome: "failure",
+      response_excerpt: "down for maintenance",
+      error: "receiver answered HTTP 503",
+    });
   });
 
   it("delivers everything once a receiver down for 10 hours is back", async () => {
@@ -192,7 +222,11 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
     expect(rx.posts[1]!.body.entry[0].changes.map((c: any) => c.value.leadgen_id)).toEqual([a]);
     expect(rx.posts[1]!.body.entry[0].time).toBe(h.clock.nowMs() / 1000);
     expect(rx.posts[1]!.headers["x-hub-signature-256"]).toBe(`sha256=${hmac("sha256", SECRET, rx.posts[1]!.raw)}`);
-    const range = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", { app_id: "1001", since: Math.floor(h.clock.nowMs() / 1000) - 120, until: Math.floor(h.clock.nowMs() / 1000) + 1 });
+    const range = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", {
+      app_id: "1001",
+      since: Math.floor(h.clock.nowMs() / 1000) - 120,
+      until: Math.floor(h.clock.nowMs() / 1000) + 1,
+    });
     expect(range.body.count).toBe(2);
     await d.runOnce();
     expect(rx.leadIds().slice(3).sort()).toEqual([a, b].sort());
@@ -201,7 +235,8 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
   });
 
   describe("fault injection", () => {
-    const setFaults = (f: Record<string, unknown>) => admin("POST", "/_leadgraph/admin/webhooks/subscriptions/1001/faults", { reset: true, ...f });
+    const setFaults = (f: Record<string, unknown>) =>
+      admin("POST", "/_leadgraph/admin/webhooks/subscriptions/1001/faults", { reset: true, ...f });
 
     it("drops deliveries as if never sent, and logs them as dropped", async () => {
       expect((await setFaults({ drop_percent: 100 })).body).toMatchObject({ drop_percent: 100 });
@@ -213,7 +248,9 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
       const [row] = (await admin("GET", `/_leadgraph/admin/webhooks/deliveries?lead_id=${id}`)).body.data;
       expect(row.status).toBe("dropped");
       const one = await admin("GET", `/_leadgraph/admin/webhooks/deliveries/${row.id}`);
-      expect(one.body.attempts).toMatchObject([{ kind: "dropped", outcome: "dropped", http_status: null, error: "dropped by fault injection" }]);
+      expect(one.body.attempts).toMatchObject([
+        { kind: "dropped", outcome: "dropped", http_status: null, error: "dropped by fault injection" },
+      ]);
     });
 
     it("duplicates POSTs byte for byte", async () => {
@@ -274,7 +311,9 @@ describe.each(databaseKinds())("webhook delivery (%s)", (kind) => {
   });
 
   it("disables a subscription after N hours of continuous failure when the policy says so", async () => {
-    expect((await admin("POST", "/_leadgraph/admin/webhooks/subscriptions/1001/policy", { auto_disable_hours: 1 })).body).toMatchObject({ auto_disable_hours: 1 });
+    expect((await admin("POST", "/_leadgraph/admin/webhooks/subscriptions/1001/policy", { auto_disable_hours: 1 })).body).toMatchObject({
+      auto_disable_hours: 1,
+    });
     rx.postStatus = 500;
     await create([lead()]);
     for (let i = 0; i < 12; i++) {

@@ -7,7 +7,9 @@ import { signWebhookBody } from "../src/domain/webhooks/signature.ts";
 
 describe("webhook serializer", () => {
   it("escapes every non-ASCII character as lowercase \\uXXXX, astral ones as surrogate pairs", () => {
-    expect(escapedJson({ n: "äöå Zoë 😀 €", s: "a/b<c>" })).toBe('{"n":"\\u00e4\\u00f6\\u00e5 Zo\\u00eb \\ud83d\\ude00 \\u20ac","s":"a/b<c>"}');
+    expect(escapedJson({ n: "äöå Zoë 😀 €", s: "a/b<c>" })).toBe(
+      '{"n":"\\u00e4\\u00f6\\u00e5 Zo\\u00eb \\ud83d\\ude00 \\u20ac","s":"a/b<c>"}',
+    );
     const text = escapedJson({ n: "Ünïcødé ✓ 𝄞" });
     expect(/^[ -~]*$/.test(text)).toBe(true);
     expect(JSON.parse(text)).toEqual({ n: "Ünïcødé ✓ 𝄞" });
@@ -20,8 +22,8 @@ describe("webhook serializer", () => {
     ]);
     expect(body).toBe(
       '{"object":"page","entry":[{"id":"3001","time":1700000000,"changes":[' +
-      '{"field":"leadgen","value":{"leadgen_id":"9","page_id":"3001","form_id":"8001","adgroup_id":"7001","ad_id":"7001","created_time":1699999999}},' +
-      '{"field":"leadgen","value":{"leadgen_id":"10","page_id":"3001","form_id":"8001","created_time":1699999998}}]}]}',
+        '{"field":"leadgen","value":{"leadgen_id":"9","page_id":"3001","form_id":"8001","adgroup_id":"7001","ad_id":"7001","created_time":1699999999}},' +
+        '{"field":"leadgen","value":{"leadgen_id":"10","page_id":"3001","form_id":"8001","created_time":1699999998}}]}]}',
     );
   });
 });

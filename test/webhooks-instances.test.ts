@@ -39,7 +39,15 @@ describe.each(databaseKinds())("dispatcher leases (%s)", (kind) => {
       const store = h.runtime.services.store;
       const { fanOut } = await import("../src/dispatcher/fan-out.ts");
       await fanOut(h.runtime.services, 100, Math.random);
-      const claimed = await store.transaction((tx) => tx.webhooks.claimDue({ nowMs: h.clock.nowMs(), wallMs: wall.nowMs(), owner: "dead-instance", leaseUntil: wall.nowMs() + 800, max: 1000 }));
+      const claimed = await store.transaction((tx) =>
+        tx.webhooks.claimDue({
+          nowMs: h.clock.nowMs(),
+          wallMs: wall.nowMs(),
+          owner: "dead-instance",
+          leaseUntil: wall.nowMs() + 800,
+          max: 1000,
+        }),
+      );
       expect(claimed.map((c) => c.leadId)).toEqual([id2]);
       await d.runOnce();
       expect(rx.leadIds()).toEqual([id]);
@@ -51,7 +59,9 @@ describe.each(databaseKinds())("dispatcher leases (%s)", (kind) => {
       await d.runOnce();
       expect(rx.leadIds()).toEqual([id, id2]);
       // The dead instance finishing late changes nothing: the row is no longer leased to it.
-      await store.webhooks.finish("dead-instance", h.clock.nowMs(), [{ id: claimed[0]!.id, status: "expired", httpStatus: null, error: "late" }]);
+      await store.webhooks.finish("dead-instance", h.clock.nowMs(), [
+        { id: claimed[0]!.id, status: "expired", httpStatus: null, error: "late" },
+      ]);
       expect((await store.webhooks.get(claimed[0]!.id))!.status).toBe("delivered");
     } finally {
       await d.stop();
@@ -81,10 +91,18 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("two instances sh
     a.start();
     try {
       // Its listening connection is up (the write below comes from another runtime: only NOTIFY carries it).
-      await waitFor(async () => {
-        const r = await sql<{ n: string }>`select count(*) as n from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`.execute(second.connection.db);
-        return Number(r.rows[0]?.n) > 0;
-      }, 60_000, "the dispatcher to LISTEN");
+      await waitFor(
+        async () => {
+          const r = await sql<{
+            n: string;
+          }>`select count(*) as n from pg_stat_activity where datname = current_database() and query like 'LISTEN %'`.execute(
+            second.connection.db,
+          );
+          return Number(r.rows[0]?.n) > 0;
+        },
+        60_000,
+        "the dispatcher to LISTEN",
+      );
       const started = Date.now();
       const [id] = await second.services.intake.create([lead(-1)], { source: "admin", fireWebhooks: true });
       await rx.waitFor(() => rx.leadIds().includes(id!), 10_000);
@@ -106,16 +124,29 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("two instances sh
       const created: string[] = [];
       const writers = [h.runtime, second].map(async (rt, w) => {
         for (let i = 0; i < 20; i++) {
-          created.push(...(await rt.services.intake.create(Array.from({ length: 25 }, (_, k) => lead(w * 1000 + i * 25 + k)), { source: "admin", fireWebhooks: true })));
+          created.push(
+            ...(await rt.services.intake.create(
+              Array.from({ length: 25 }, (_, k) => lead(w * 1000 + i * 25 + k)),
+              { source: "admin", fireWebhooks: true },
+            )),
+          );
         }
       });
       await Promise.all(writers);
       await rx.waitFor(() => rx.leadIds().length >= created.length, 60_000);
       // Once every delivery is recorded delivered nothing can be sent again: the count is final.
-      await waitFor(async () => {
-        const r = await h.runtime.connection.db.selectFrom("webhook_deliveries").select((eb) => eb.fn.countAll<string>().as("n")).where("status", "!=", "delivered").executeTakeFirstOrThrow();
-        return Number(r.n) === 0;
-      }, 60_000, "every delivery to be recorded");
+      await waitFor(
+        async () => {
+          const r = await h.runtime.connection.db
+            .selectFrom("webhook_deliveries")
+            .select((eb) => eb.fn.countAll<string>().as("n"))
+            .where("status", "!=", "delivered")
+            .executeTakeFirstOrThrow();
+          return Number(r.n) === 0;
+        },
+        60_000,
+        "every delivery to be recorded",
+      );
       const ids = rx.leadIds();
       expect(ids.length).toBe(created.length);
       expect(new Set(ids).size).toBe(created.length);

@@ -45,7 +45,10 @@ describe.each(databaseKinds())("a delivery lease outlives a slow receiver (%s)",
       // Five lease lengths pass with the POST unanswered (renewals run at their times on the way).
       await wall.advance(5 * LEASE_MS);
       expect(await b.runOnce()).toBe(0);
-      const row = await h.runtime.connection.db.selectFrom("webhook_deliveries").select(["lease_owner", "lease_until", "status"]).executeTakeFirstOrThrow();
+      const row = await h.runtime.connection.db
+        .selectFrom("webhook_deliveries")
+        .select(["lease_owner", "lease_until", "status"])
+        .executeTakeFirstOrThrow();
       expect(row.lease_owner).toBe(a.owner);
       expect(Number(row.lease_until)).toBeGreaterThan(wall.nowMs());
       answer();
@@ -78,8 +81,11 @@ describe.each(databaseKinds())("a delivery lease outlives a slow receiver (%s)",
       const sending = a.runOnce();
       await rx.waitFor(() => rx.posts.length === 1, 60_000);
       // As if this instance had stalled past its lease and another had claimed the batch.
-      await h.runtime.connection.db.updateTable("webhook_deliveries").set({ lease_owner: "another-instance" })
-        .where("lease_owner", "=", a.owner).execute();
+      await h.runtime.connection.db
+        .updateTable("webhook_deliveries")
+        .set({ lease_owner: "another-instance" })
+        .where("lease_owner", "=", a.owner)
+        .execute();
       await wall.advance(LEASE_MS);
       expect(errors.map(String)).toEqual([expect.stringContaining("1 of 1 deliveries in flight were claimed by another instance")]);
       answer();

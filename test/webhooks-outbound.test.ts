@@ -37,9 +37,11 @@ async function socketsOpenedDuring<T>(run: () => Promise<T>): Promise<{ result: 
   }
 }
 
-const subscribe = (h: Harness, callbackUrl: string) => h.graph("POST", "/v25.0/1001/subscriptions", {
-  token: APP_TOKEN, body: { object: "page", callback_url: callbackUrl, fields: ["leadgen"], verify_token: "vt" },
-});
+const subscribe = (h: Harness, callbackUrl: string) =>
+  h.graph("POST", "/v25.0/1001/subscriptions", {
+    token: APP_TOKEN,
+    body: { object: "page", callback_url: callbackUrl, fields: ["leadgen"], verify_token: "vt" },
+  });
 const storedCallbacks = async (h: Harness) => (await h.runtime.services.store.subscriptions.listForApp("1001")).map((s) => s.callbackUrl);
 
 describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%s)", (kind) => {
@@ -74,7 +76,9 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       const { result: res, sockets } = await socketsOpenedDuring(() => subscribe(h, url));
       expect(res.status).toBe(400);
       expect(res.body.error).toMatchObject({ code: 2200, type: "OAuthException" });
-      expect(res.body.error.message).toContain(`Callback verification failed with the following errors: refused by the outbound policy (rule: ${rule}): `);
+      expect(res.body.error.message).toContain(
+        `Callback verification failed with the following errors: refused by the outbound policy (rule: ${rule}): `,
+      );
       expect(sockets).toBe(0);
       expect(trap.connections).toBe(0);
       expect(await storedCallbacks(h)).toEqual([]);
@@ -84,7 +88,9 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       const res = await subscribe(h, `http://localhost:${port}/hook`);
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe(2200);
-      expect(res.body.error.message).toMatch(/refused by the outbound policy \(rule: loopback\): localhost resolves to a loopback address, refused: this server listens on 0\.0\.0\.0/);
+      expect(res.body.error.message).toMatch(
+        /refused by the outbound policy \(rule: loopback\): localhost resolves to a loopback address, refused: this server listens on 0\.0\.0\.0/,
+      );
       expect(trap.connections).toBe(0);
       expect(await storedCallbacks(h)).toEqual([]);
     });
@@ -97,7 +103,11 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
         ["gopher://127.0.0.1:6379/_FLUSHALL", "scheme"],
       ] as const) {
         for (const skip of [false, true]) {
-          const res = await admin(h, "POST", "/webhooks/subscriptions/1001", { callback_url: callbackUrl, verify_token: "vt", skip_verification: skip });
+          const res = await admin(h, "POST", "/webhooks/subscriptions/1001", {
+            callback_url: callbackUrl,
+            verify_token: "vt",
+            skip_verification: skip,
+          });
           expect(res.status, `${callbackUrl} skip=${skip}`).toBe(400);
           expect(res.body.error.code).toBe(2200);
           expect(res.body.error.message).toContain(`(rule: ${rule})`);
@@ -108,8 +118,14 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
     });
 
     it("a world file with a refused callback does not load, naming the field", async () => {
-      const world = { subscriptions: [{ app_id: "1001", object: "page", callback_url: `http://127.1:${port}/hook`, fields: ["leadgen"], verify_token: "vt" }] };
-      await expect(loadWorld(h.runtime.services, world)).rejects.toThrow(/^subscriptions\[0\]\.callback_url: refused by the outbound policy \(rule: loopback\)/);
+      const world = {
+        subscriptions: [
+          { app_id: "1001", object: "page", callback_url: `http://127.1:${port}/hook`, fields: ["leadgen"], verify_token: "vt" },
+        ],
+      };
+      await expect(loadWorld(h.runtime.services, world)).rejects.toThrow(
+        /^subscriptions\[0\]\.callback_url: refused by the outbound policy \(rule: loopback\)/,
+      );
       expect(await storedCallbacks(h)).toEqual([]);
     });
 
@@ -117,7 +133,9 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       const agent = webhookAgent(h.runtime.services.outbound);
       try {
         for (const url of [`http://127.0.0.1:${port}/hook`, `http://[::ffff:7f00:1]:${port}/hook`, `http://0.0.0.0:${port}/hook`]) {
-          const { result, sockets } = await socketsOpenedDuring(() => postWebhook(agent, url, "{}", { "content-type": "application/json" }, 2000));
+          const { result, sockets } = await socketsOpenedDuring(() =>
+            postWebhook(agent, url, "{}", { "content-type": "application/json" }, 2000),
+          );
           expect(result).toMatchObject({ ok: false, httpStatus: null });
           expect(result.error, url).toMatch(/^refused by the outbound policy \(rule: (loopback|unspecified)\): /);
           expect(sockets).toBe(0);
@@ -133,12 +151,17 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       await subscribeToReceiver(h.runtime.services.store, `http://localhost:${port}/hook`, { installOnPage: "3001" });
       const d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
       try {
-        const [leadId] = await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Ann"] }] }], { source: "admin", fireWebhooks: true });
+        const [leadId] = await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Ann"] }] }], {
+          source: "admin",
+          fireWebhooks: true,
+        });
         await d.runOnce();
         const list = await admin(h, "GET", `/webhooks/deliveries?lead_id=${leadId}`);
         const one = await admin(h, "GET", `/webhooks/deliveries/${list.body.data[0].id}`);
         expect(one.body.attempts[0]).toMatchObject({ outcome: "failure", http_status: null, response_excerpt: null });
-        expect(one.body.attempts[0].error).toMatch(/^refused by the outbound policy \(rule: loopback\): localhost resolves to a loopback address/);
+        expect(one.body.attempts[0].error).toMatch(
+          /^refused by the outbound policy \(rule: loopback\): localhost resolves to a loopback address/,
+        );
         expect(trap.connections).toBe(0);
       } finally {
         await d.stop();
@@ -154,7 +177,10 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
     beforeAll(async () => {
       port = await trap.start("127.0.0.1");
       // deny although the server listens on loopback: the switch wins over `auto`.
-      h = await startHarness(kind, { world: worldWithoutSubscriptions(), config: { outboundPrivateNetworks: "deny", outboundAllow: "127.0.0.0/30" } });
+      h = await startHarness(kind, {
+        world: worldWithoutSubscriptions(),
+        config: { outboundPrivateNetworks: "deny", outboundAllow: "127.0.0.0/30" },
+      });
     });
     afterAll(async () => {
       await trap.close();
@@ -167,14 +193,20 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       expect(trap.requests.some((r) => r.url.includes("hub.mode=subscribe"))).toBe(true);
       trap.reset();
       const outside = await subscribe(h, `http://127.0.0.9:${port}/hook`);
-      expect(outside.body.error.message).toContain("(rule: loopback): 127.0.0.9 is a loopback address, refused: this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)");
+      expect(outside.body.error.message).toContain(
+        "(rule: loopback): 127.0.0.9 is a loopback address, refused: this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)",
+      );
       expect(trap.connections).toBe(0);
       expect(await storedCallbacks(h)).toEqual([`http://127.0.0.1:${port}/hook`]);
     });
 
     it("configuration refuses an allowlist entry that is not a range, an address or a host", () => {
-      expect(() => loadConfig({ outboundAllow: "10.0.0.0/8,https://x" })).toThrow(/invalid configuration: --outbound-allow \/ LEADGRAPH_OUTBOUND_ALLOW: "https:\/\/x" is not a CIDR range/);
-      expect(() => loadConfig({ outboundPrivateNetworks: "sometimes" as never })).toThrow(/--outbound-private-networks \/ LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS/);
+      expect(() => loadConfig({ outboundAllow: "10.0.0.0/8,https://x" })).toThrow(
+        /invalid configuration: --outbound-allow \/ LEADGRAPH_OUTBOUND_ALLOW: "https:\/\/x" is not a CIDR range/,
+      );
+      expect(() => loadConfig({ outboundPrivateNetworks: "sometimes" as never })).toThrow(
+        /--outbound-private-networks \/ LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS/,
+      );
     });
   });
 
@@ -203,10 +235,18 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       expect(res.body).toEqual({ success: true });
       expect(sockets).toBeGreaterThan(0); // the socket counter sees real connections
       expect((await subscribe(h, `http://127.1:${port}/hook`)).body).toEqual({ success: true });
-      await h.runtime.services.store.subscriptions.upsertInstall({ pageId: "3001", appId: "1001", subscribedFields: ["leadgen"], createdTime: 0 });
+      await h.runtime.services.store.subscriptions.upsertInstall({
+        pageId: "3001",
+        appId: "1001",
+        subscribedFields: ["leadgen"],
+        createdTime: 0,
+      });
       const d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
       try {
-        await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Ann"] }] }], { source: "admin", fireWebhooks: true });
+        await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Ann"] }] }], {
+          source: "admin",
+          fireWebhooks: true,
+        });
         await d.runOnce();
         expect(trap.requests.filter((r) => r.method === "POST")).toHaveLength(1);
       } finally {
@@ -215,7 +255,13 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
     });
 
     it("still refuses link-local and metadata addresses and credentials, before any socket exists", async () => {
-      for (const [url, rule] of [["http://169.254.169.254/latest/meta-data/iam/", "link-local"], ["http://[::ffff:169.254.169.254]/", "link-local"], ["http://[fe80::1]/", "link-local"], ["http://100.100.100.200/", "metadata"], [`http://u:p@127.0.0.1:${port}/`, "credentials"]]) {
+      for (const [url, rule] of [
+        ["http://169.254.169.254/latest/meta-data/iam/", "link-local"],
+        ["http://[::ffff:169.254.169.254]/", "link-local"],
+        ["http://[fe80::1]/", "link-local"],
+        ["http://100.100.100.200/", "metadata"],
+        [`http://u:p@127.0.0.1:${port}/`, "credentials"],
+      ]) {
         const { result: res, sockets } = await socketsOpenedDuring(() => subscribe(h, url!));
         expect(res.body.error.message, url).toContain(`(rule: ${rule})`);
         expect(sockets).toBe(0);
@@ -258,8 +304,14 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
     });
 
     it("`leadgraph listen` refuses to forward to a metadata address", async () => {
-      await expect(startRelay({ url: "http://127.0.0.1:9", adminKey: "unused-admin-key", forwardTo: "http://169.254.169.254/latest/", print: () => undefined }))
-        .rejects.toThrow(/--forward-to http:\/\/169\.254\.169\.254\/latest\/: refused by the outbound policy \(rule: link-local\)/);
+      await expect(
+        startRelay({
+          url: "http://127.0.0.1:9",
+          adminKey: "unused-admin-key",
+          forwardTo: "http://169.254.169.254/latest/",
+          print: () => undefined,
+        }),
+      ).rejects.toThrow(/--forward-to http:\/\/169\.254\.169\.254\/latest\/: refused by the outbound policy \(rule: link-local\)/);
     });
   });
 
@@ -278,7 +330,8 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       port = await allowed.start("127.0.0.2");
       await inside.start("127.0.0.1", port);
       h = await startHarness(kind, {
-        world: worldWithoutSubscriptions(), resolveHost: resolver,
+        world: worldWithoutSubscriptions(),
+        resolveHost: resolver,
         config: { host: "0.0.0.0", outboundAllow: "127.0.0.2" },
       });
     });
@@ -292,10 +345,18 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
       const url = `http://rebind.test:${port}/hook`;
       expect((await subscribe(h, url)).body).toEqual({ success: true });
       expect(allowed.requests).toHaveLength(1);
-      await h.runtime.services.store.subscriptions.upsertInstall({ pageId: "3001", appId: "1001", subscribedFields: ["leadgen"], createdTime: 0 });
+      await h.runtime.services.store.subscriptions.upsertInstall({
+        pageId: "3001",
+        appId: "1001",
+        subscribedFields: ["leadgen"],
+        createdTime: 0,
+      });
       const d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
       try {
-        const [leadId] = await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Ann"] }] }], { source: "admin", fireWebhooks: true });
+        const [leadId] = await h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Ann"] }] }], {
+          source: "admin",
+          fireWebhooks: true,
+        });
         await d.runOnce();
         const list = await admin(h, "GET", `/webhooks/deliveries?lead_id=${leadId}`);
         const one = await admin(h, "GET", `/webhooks/deliveries/${list.body.data[0].id}`);

@@ -22,38 +22,60 @@ describe("serve delivery flags (sqlite)", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const run = (args: string[], env: Record<string, string> = {}) => spawn(process.execPath, [BIN, "serve", ...args], {
-    env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output = (proc: ChildProcess, until: (out: string) => boolean) => new Promise<{ out: string; code: number | null }>((resolve) => {
-    let out = "";
-    const timer = setTimeout(() => resolve({ out, code: null }), 30_000);
-    const check = () => {
-      if (until(out)) {
-        clearTimeout(timer);
-        resolve({ out, code: null });
-      }
-    };
-    proc.stdout!.on("data", (c: Buffer) => { out += c.toString(); check(); });
-    proc.stderr!.on("data", (c: Buffer) => { out += c.toString(); check(); });
-    proc.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ out, code });
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    spawn(process.execPath, [BIN, "serve", ...args], {
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-  });
+  const output = (proc: ChildProcess, until: (out: string) => boolean) =>
+    new Promise<{ out: string; code: number | null }>((resolve) => {
+      let out = "";
+      const timer = setTimeout(() => resolve({ out, code: null }), 30_000);
+      const check = () => {
+        if (until(out)) {
+          clearTimeout(timer);
+          resolve({ out, code: null });
+        }
+      };
+      proc.stdout!.on("data", (c: Buffer) => {
+        out += c.toString();
+        check();
+      });
+      proc.stderr!.on("data", (c: Buffer) => {
+        out += c.toString();
+        check();
+      });
+      proc.on("exit", (code) => {
+        clearTimeout(timer);
+        resolve({ out, code });
+      });
+    });
 
   it("lists the delivery flags with their variables and defaults in --help", async () => {
     const { out } = await output(run(["--help"]), () => false);
-    for (const flag of ["--webhook-dispatcher <bool>", "--webhook-linger-ms <ms>", "--webhook-timeout-ms <ms>", "--webhook-concurrency <n>",
-      "--webhook-lease-ms <ms>", "--webhook-poll-ms <ms>", "--webhook-log-retention-hours <hours>", "--webhook-auto-disable-hours <hours>"]) {
+    for (const flag of [
+      "--webhook-dispatcher <bool>",
+      "--webhook-linger-ms <ms>",
+      "--webhook-timeout-ms <ms>",
+      "--webhook-concurrency <n>",
+      "--webhook-lease-ms <ms>",
+      "--webhook-poll-ms <ms>",
+      "--webhook-log-retention-hours <hours>",
+      "--webhook-auto-disable-hours <hours>",
+    ]) {
       expect(out).toContain(flag);
     }
     expect(out).toMatch(/--webhook-linger-ms <ms> +.*\(default 25\) \(env: LEADGRAPH_WEBHOOK_LINGER_MS\)/);
   });
 
   it("lets a flag override its environment variable", async () => {
-    const { out, code } = await output(run(["--db", join(dir, "bad.db"), "--webhook-timeout-ms", "1000", "--webhook-lease-ms", "1200", "--log-level", "silent"],
-      { LEADGRAPH_WEBHOOK_LEASE_MS: "60000", LEADGRAPH_WEBHOOK_TIMEOUT_MS: "20000" }), () => false);
+    const { out, code } = await output(
+      run(["--db", join(dir, "bad.db"), "--webhook-timeout-ms", "1000", "--webhook-lease-ms", "1200", "--log-level", "silent"], {
+        LEADGRAPH_WEBHOOK_LEASE_MS: "60000",
+        LEADGRAPH_WEBHOOK_TIMEOUT_MS: "20000",
+      }),
+      () => false,
+    );
     expect(code).not.toBe(0);
     expect(out).toContain("LEADGRAPH_WEBHOOK_LEASE_MS=1200");
     expect(out).toContain("LEADGRAPH_WEBHOOK_TIMEOUT_MS=1000");
@@ -65,14 +87,33 @@ describe("serve delivery flags (sqlite)", () => {
     world.subscriptions = [{ app_id: "1001", object: "page", callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" }];
     const worldFile = join(dir, "world.json");
     writeFileSync(worldFile, JSON.stringify(world));
-    child = run(["--db", join(dir, "flags.db"), "--secret-key", randomBytes(24).toString("hex"), "--port", "0", "--admin-key", ADMIN,
-      "--log-level", "silent", "--world", worldFile, "--webhook-linger-ms", "3000", "--webhook-poll-ms", "50"],
-    { LEADGRAPH_WEBHOOK_LINGER_MS: "0" });
+    child = run(
+      [
+        "--db",
+        join(dir, "flags.db"),
+        "--secret-key",
+        randomBytes(24).toString("hex"),
+        "--port",
+        "0",
+        "--admin-key",
+        ADMIN,
+        "--log-level",
+        "silent",
+        "--world",
+        worldFile,
+        "--webhook-linger-ms",
+        "3000",
+        "--webhook-poll-ms",
+        "50",
+      ],
+      { LEADGRAPH_WEBHOOK_LINGER_MS: "0" },
+    );
     const { out } = await output(child, (o) => /listening on \S+/.test(o));
     const base = /listening on (\S+)/.exec(out)![1]!;
     const post = async () => {
       const res = await fetch(`${base}/_leadgraph/admin/forms/8001/leads`, {
-        method: "POST", headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json" },
         body: JSON.stringify({ leads: [{ field_data: [{ name: "full_name", values: ["Flag Test"] }] }] }),
       });
       return ((await res.json()) as { ids: string[] }).ids[0]!;

@@ -50,15 +50,21 @@ describe.each(databaseKinds())("webhook delivery settings cache (%s)", (kind) =>
     await d.stop();
   });
 
-  const create = (n: number) => h.runtime.services.intake.create(
-    Array.from({ length: n }, () => ({ formId: "8001", fieldData: [{ name: "full_name", values: ["Cache Test"] }] })), { source: "admin", fireWebhooks: true });
+  const create = (n: number) =>
+    h.runtime.services.intake.create(
+      Array.from({ length: n }, () => ({ formId: "8001", fieldData: [{ name: "full_name", values: ["Cache Test"] }] })),
+      { source: "admin", fireWebhooks: true },
+    );
   const admin = async (url: string, body: object = {}) => {
     const res = await h.app.inject({ method: "POST", url, headers: { authorization: `Bearer ${ADMIN}` }, payload: body });
     return { status: res.statusCode, body: JSON.parse(res.body) };
   };
 
   it("sends to a callback URL changed through the Graph API from the next delivery on", async () => {
-    const sub = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { object: "page", callback_url: other.url, fields: ["leadgen"], verify_token: "vt" } });
+    const sub = await h.graph("POST", "/1001/subscriptions", {
+      token: APP_TOKEN,
+      body: { object: "page", callback_url: other.url, fields: ["leadgen"], verify_token: "vt" },
+    });
     expect(sub.body).toEqual({ success: true });
     const [id] = await create(1);
     await d.runOnce();

@@ -24,7 +24,14 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
 
   beforeAll(async () => {
     const world = exampleWorld();
-    world.apps!.push({ id: "1004", name: "Short-lived", secret: "short-secret", mode: "live", created_time: "2020-01-01T00:00:00+0000", require_appsecret_proof: false });
+    world.apps!.push({
+      id: "1004",
+      name: "Short-lived",
+      secret: "short-secret",
+      mode: "live",
+      created_time: "2020-01-01T00:00:00+0000",
+      require_appsecret_proof: false,
+    });
     h = await startHarness(kind, { world, config: { adminKey: ADMIN } });
     rx = new Receiver();
     await rx.start();
@@ -43,7 +50,11 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     await d.stop();
   });
 
-  const create = () => h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Settle Me"] }] }], { source: "admin", fireWebhooks: true });
+  const create = () =>
+    h.runtime.services.intake.create([{ formId: "8001", fieldData: [{ name: "full_name", values: ["Settle Me"] }] }], {
+      source: "admin",
+      fireWebhooks: true,
+    });
   const admin = async (method: "GET" | "POST" | "DELETE", url: string, payload?: object) => {
     const res = await h.app.inject({ method, url, headers: { authorization: `Bearer ${ADMIN}` }, ...(payload ? { payload } : {}) });
     return { status: res.statusCode, body: JSON.parse(res.body) };
@@ -78,9 +89,11 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     const [after] = await deliveriesOf(id!);
     expect(after).toMatchObject({ status: "cancelled", attempts: 2, last_error: CANCEL_REASONS.subscription, next_attempt_time: null });
     expect(after.finished_time).toBe(Math.floor(h.clock.nowMs() / 1000));
-    expect((await admin("GET", "/_leadgraph/admin/webhooks/deliveries?status=cancelled&app_id=1001")).body.data.map((x: any) => x.lead_id)).toContain(id);
+    expect(
+      (await admin("GET", "/_leadgraph/admin/webhooks/deliveries?status=cancelled&app_id=1001")).body.data.map((x: any) => x.lead_id),
+    ).toContain(id);
     // Nothing pending is left behind for the queue gauges.
-    expect((await h.runtime.services.store.webhooks.list({ appId: "1001", status: "pending", limit: 10 }))).toEqual([]);
+    expect(await h.runtime.services.store.webhooks.list({ appId: "1001", status: "pending", limit: 10 })).toEqual([]);
   });
 
   it("cancels deliveries of a page whose install of the app was removed", async () => {
@@ -106,14 +119,21 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     try {
       const since = Math.floor(h.clock.nowMs() / 1000);
       const [onAcme] = await create();
-      const [onOther] = await h.runtime.services.intake.create([{ formId: "8002", fieldData: [{ name: "email", values: ["o@example.com"] }] }], { source: "admin", fireWebhooks: true });
+      const [onOther] = await h.runtime.services.intake.create(
+        [{ formId: "8002", fieldData: [{ name: "email", values: ["o@example.com"] }] }],
+        { source: "admin", fireWebhooks: true },
+      );
       await d.runOnce();
       expect(new Set(rx.leadIds())).toEqual(new Set([onAcme, onOther]));
       expect((await h.graph("DELETE", "/3001/subscribed_apps", { token: "EAAB-page-acme" })).body).toEqual({ success: true });
 
       const bulk = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", { app_id: "1001", since });
       expect(bulk.status).toBe(200);
-      expect(bulk.body).toMatchObject({ success: true, count: 1, skipped: [{ page_id: "3001", reason: CANCEL_REASONS.install.replace(/^cancelled: /, ""), count: 1 }] });
+      expect(bulk.body).toMatchObject({
+        success: true,
+        count: 1,
+        skipped: [{ page_id: "3001", reason: CANCEL_REASONS.install.replace(/^cancelled: /, ""), count: 1 }],
+      });
       // Nothing was queued for page 3001; page 3002's lead goes out again.
       expect(await deliveriesOf(onAcme!)).toHaveLength(1);
       expect(await deliveriesOf(onOther!)).toMatchObject([{ kind: "redelivery", id: bulk.body.ids[0] }, { kind: "event" }]);
@@ -127,7 +147,16 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
 
   it("cancels deliveries of a deleted app", async () => {
     const store = h.runtime.services.store;
-    await store.subscriptions.upsert({ appId: "1004", object: "page", callbackUrl: rx.url, fields: ["leadgen"], verifyToken: "vt", includeValues: false, active: true, createdTime: TEST_NOW });
+    await store.subscriptions.upsert({
+      appId: "1004",
+      object: "page",
+      callbackUrl: rx.url,
+      fields: ["leadgen"],
+      verifyToken: "vt",
+      includeValues: false,
+      active: true,
+      createdTime: TEST_NOW,
+    });
     await store.subscriptions.upsertInstall({ pageId: "3001", appId: "1004", subscribedFields: ["leadgen"], createdTime: TEST_NOW });
     rx.postStatus = 503;
     const [id] = await create();
@@ -155,14 +184,19 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     const again = await admin("POST", `/_leadgraph/admin/webhooks/deliveries/${cancelled.id}/redeliver`);
     expect(again.status).toBe(400);
     expect(again.body.error).toMatchObject({ code: 100, type: "OAuthException" });
-    expect(again.body.error.message).toBe("(#100) Nothing would receive this redelivery: the app no longer subscribes to leadgen for page. Subscribe the app to leadgen for page and install it on the page, then redeliver.");
+    expect(again.body.error.message).toBe(
+      "(#100) Nothing would receive this redelivery: the app no longer subscribes to leadgen for page. Subscribe the app to leadgen for page and install it on the page, then redeliver.",
+    );
     expect(await deliveriesOf(id)).toHaveLength(1);
     const bulk = await admin("POST", "/_leadgraph/admin/webhooks/redeliver", { app_id: "1001", since: 0 });
     expect(bulk.status).toBe(400);
     expect(await deliveriesOf(id)).toHaveLength(1);
 
     // Subscribed again (handshake through the Graph API): a redelivery goes to the new callback.
-    const sub = await h.graph("POST", "/1001/subscriptions", { token: APP_TOKEN, body: { object: "page", callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" } });
+    const sub = await h.graph("POST", "/1001/subscriptions", {
+      token: APP_TOKEN,
+      body: { object: "page", callback_url: rx.url, fields: ["leadgen"], verify_token: "vt" },
+    });
     expect(sub.body).toEqual({ success: true });
     const third = await admin("POST", `/_leadgraph/admin/webhooks/deliveries/${cancelled.id}/redeliver`);
     await d.runOnce();

@@ -55,29 +55,111 @@ describe.each(databaseKinds())("world file loading (%s)", (kind) => {
 
   it("names the exact place of form, reference and time problems", async () => {
     const bad: [WorldInput, RegExp][] = [
-      [withForm((w) => { (w.forms![0] as unknown as { questions: unknown[] }).questions[2] = { type: "COLOUR" }; }), /^forms\[0\]\.questions\[2\]\.type: must be one of CUSTOM, .*EMAIL.* - got "COLOUR"$/],
-      [withForm((w) => { w.forms![0]!.page_id = "3999"; }), /^forms\[0\]\.page_id: no page with id 3999$/],
-      [withForm((w) => { w.ads![0]!.adset_id = "6999"; }), /^ads\[0\]\.adset_id: no ad set with id 6999$/],
-      [withForm((w) => { w.ads![0]!.form_id = "8999"; }), /^ads\[0\]\.form_id: no form with id 8999$/],
-      [withForm((w) => { w.campaigns![0]!.account_id = "act_9"; }), /^campaigns\[0\]\.account_id: no ad account with id act_9$/],
-      [withForm((w) => { w.pages![0]!.roles![0]!.user_id = "2999"; }), /^pages\[0\]\.roles\[0\]\.user_id: no user with id 2999/],
-      [withForm((w) => { w.tokens![0]!.app_id = "1999"; }), /^tokens\[0\]\.app_id: no app with id 1999$/],
-      [withForm((w) => { w.leads![1]!.form_id = "8999"; }), /^leads\[1\]\.form_id: no form with id 8999$/],
-      [withForm((w) => { w.leads![0]!.ad_id = "7999"; }), /^leads\[0\]\.ad_id: no ad with id 7999$/],
-      [withForm((w) => { w.leads![1]!.created_time = "last tuesday"; }), /^leads\[1\]\.created_time: must be a time such as 2026-11-20T10:00:00\+0000 or unix seconds - got "last tuesday"$/],
-      [withForm((w) => { w.forms![0]!.created_time = "2026-13-45"; }), /^forms\[0\]\.created_time: must be a time/],
-      [withForm((w) => { w.tokens![0]!.expires_at = "soon"; }), /^tokens\[0\]\.expires_at: must be a time/],
-      [withForm((w) => { w.leads![0]!.field_data![1] = { name: "car_make", values: ["Honda"] }; }), /^leads\[0\]\.field_data\[1\]\.values\[0\]: must be an option key of "car_make" \(honda, kia\) - got "Honda"$/],
-      [withForm((w) => { w.leads![0]!.field_data![0] = { name: "nickname", values: ["J"] }; }), /^leads\[0\]\.field_data\[0\]\.name: "nickname" is not a question key of form 8001/],
-      [withForm((w) => { w.leads![1]!.field_data![2] = { name: "selected_dealer", values: ["1"] }; }), /^leads\[1\]\.field_data\[2\]\.values\[0\]: "1" is not a store number of page 3001$/],
-      [withForm((w) => { w.leads![0]!.custom_disclaimer_responses = [{ checkbox_key: "optional_9", is_checked: "1" }]; }), /^leads\[0\]\.custom_disclaimer_responses\[0\]\.checkbox_key: "optional_9" is not a checkbox/],
+      [
+        withForm((w) => {
+          (w.forms![0] as unknown as { questions: unknown[] }).questions[2] = { type: "COLOUR" };
+        }),
+        /^forms\[0\]\.questions\[2\]\.type: must be one of CUSTOM, .*EMAIL.* - got "COLOUR"$/,
+      ],
+      [
+        withForm((w) => {
+          w.forms![0]!.page_id = "3999";
+        }),
+        /^forms\[0\]\.page_id: no page with id 3999$/,
+      ],
+      [
+        withForm((w) => {
+          w.ads![0]!.adset_id = "6999";
+        }),
+        /^ads\[0\]\.adset_id: no ad set with id 6999$/,
+      ],
+      [
+        withForm((w) => {
+          w.ads![0]!.form_id = "8999";
+        }),
+        /^ads\[0\]\.form_id: no form with id 8999$/,
+      ],
+      [
+        withForm((w) => {
+          w.campaigns![0]!.account_id = "act_9";
+        }),
+        /^campaigns\[0\]\.account_id: no ad account with id act_9$/,
+      ],
+      [
+        withForm((w) => {
+          w.pages![0]!.roles![0]!.user_id = "2999";
+        }),
+        /^pages\[0\]\.roles\[0\]\.user_id: no user with id 2999/,
+      ],
+      [
+        withForm((w) => {
+          w.tokens![0]!.app_id = "1999";
+        }),
+        /^tokens\[0\]\.app_id: no app with id 1999$/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![1]!.form_id = "8999";
+        }),
+        /^leads\[1\]\.form_id: no form with id 8999$/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![0]!.ad_id = "7999";
+        }),
+        /^leads\[0\]\.ad_id: no ad with id 7999$/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![1]!.created_time = "last tuesday";
+        }),
+        /^leads\[1\]\.created_time: must be a time such as 2026-11-20T10:00:00\+0000 or unix seconds - got "last tuesday"$/,
+      ],
+      [
+        withForm((w) => {
+          w.forms![0]!.created_time = "2026-13-45";
+        }),
+        /^forms\[0\]\.created_time: must be a time/,
+      ],
+      [
+        withForm((w) => {
+          w.tokens![0]!.expires_at = "soon";
+        }),
+        /^tokens\[0\]\.expires_at: must be a time/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![0]!.field_data![1] = { name: "car_make", values: ["Honda"] };
+        }),
+        /^leads\[0\]\.field_data\[1\]\.values\[0\]: must be an option key of "car_make" \(honda, kia\) - got "Honda"$/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![0]!.field_data![0] = { name: "nickname", values: ["J"] };
+        }),
+        /^leads\[0\]\.field_data\[0\]\.name: "nickname" is not a question key of form 8001/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![1]!.field_data![2] = { name: "selected_dealer", values: ["1"] };
+        }),
+        /^leads\[1\]\.field_data\[2\]\.values\[0\]: "1" is not a store number of page 3001$/,
+      ],
+      [
+        withForm((w) => {
+          w.leads![0]!.custom_disclaimer_responses = [{ checkbox_key: "optional_9", is_checked: "1" }];
+        }),
+        /^leads\[0\]\.custom_disclaimer_responses\[0\]\.checkbox_key: "optional_9" is not a checkbox/,
+      ],
     ];
     for (const [world, message] of bad) expect(await worldError(h, world)).toMatch(message);
   });
 
   it("is all or nothing: a failing file leaves the database unchanged", async () => {
     const before = await Promise.all([countRows(h.db, "leads"), countRows(h.db, "forms")]);
-    const world = withForm((w) => { w.leads!.push({ form_id: "8001", field_data: [{ name: "nope", values: ["x"] }] }); });
+    const world = withForm((w) => {
+      w.leads!.push({ form_id: "8001", field_data: [{ name: "nope", values: ["x"] }] });
+    });
     expect(await worldError(h, world)).toMatch(/^leads\[2\]\.field_data\[0\]\.name/);
     expect(await Promise.all([countRows(h.db, "leads"), countRows(h.db, "forms")])).toEqual(before);
     expect(await h.runtime.services.store.directory.getPage("3001")).toBeUndefined();
@@ -104,39 +186,78 @@ describe.each(databaseKinds())("world file loading (%s)", (kind) => {
     const world: WorldInput = {
       apps: [{ id: "1101", name: "App", secret: "s3cr3t-app" }],
       users: [{ id: "2101", name: "Eve" }],
-      pages: [{ id: "3101", name: "Shop", roles: [{ user_id: "2101", tasks: ["MANAGE"] }], locations: [{ store_number: "42", name: "Main" }] }],
-      forms: [{
-        id: "8101", page_id: "3101", name: "Quiz",
-        questions: [
-          { type: "EMAIL", key: "work_mail" },
-          { type: "CUSTOM", label: "Your budget range?" },
-          { type: "CUSTOM", label: "Which Flat/Apartment size do you need", options: [{ key: "s", value: "Small" }, { key: "l", value: "Large" }] },
-          { type: "STORE_LOOKUP", key: "store" },
-          { type: "PHONE" },
-        ],
-        tracking_parameters: { utm_source: "fb", utm_campaign: "spring" },
-      }],
-      leads: [{
-        id: "9501", form_id: "8101", created_time: TEST_NOW - 60,
-        field_data: [
-          { name: "phone_number", values: ["+15551234567"] }, { name: "store", values: ["42"] },
-          { name: "which_flat/apartment_size_do_you_need", values: ["l"] }, { name: "your_budget_range?", values: ["10k"] },
-          { name: "work_mail", values: ["e@example.com"] }, { name: "utm_campaign", values: ["override"] },
-        ],
-      }],
-      tokens: [{ token: "EAAB-eve-page", type: "PAGE", app_id: "1101", user_id: "2101", page_id: "3101", scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement"] }],
+      pages: [
+        { id: "3101", name: "Shop", roles: [{ user_id: "2101", tasks: ["MANAGE"] }], locations: [{ store_number: "42", name: "Main" }] },
+      ],
+      forms: [
+        {
+          id: "8101",
+          page_id: "3101",
+          name: "Quiz",
+          questions: [
+            { type: "EMAIL", key: "work_mail" },
+            { type: "CUSTOM", label: "Your budget range?" },
+            {
+              type: "CUSTOM",
+              label: "Which Flat/Apartment size do you need",
+              options: [
+                { key: "s", value: "Small" },
+                { key: "l", value: "Large" },
+              ],
+            },
+            { type: "STORE_LOOKUP", key: "store" },
+            { type: "PHONE" },
+          ],
+          tracking_parameters: { utm_source: "fb", utm_campaign: "spring" },
+        },
+      ],
+      leads: [
+        {
+          id: "9501",
+          form_id: "8101",
+          created_time: TEST_NOW - 60,
+          field_data: [
+            { name: "phone_number", values: ["+15551234567"] },
+            { name: "store", values: ["42"] },
+            { name: "which_flat/apartment_size_do_you_need", values: ["l"] },
+            { name: "your_budget_range?", values: ["10k"] },
+            { name: "work_mail", values: ["e@example.com"] },
+            { name: "utm_campaign", values: ["override"] },
+          ],
+        },
+      ],
+      tokens: [
+        {
+          token: "EAAB-eve-page",
+          type: "PAGE",
+          app_id: "1101",
+          user_id: "2101",
+          page_id: "3101",
+          scopes: ["leads_retrieval", "pages_show_list", "pages_read_engagement"],
+        },
+      ],
     };
     await loadWorld(h.runtime.services, world);
     const form = await h.graph("GET", "/8101", { token: "EAAB-eve-page", query: { fields: "questions" } });
     expect(form.body.questions.map((q: { key: string }) => q.key)).toEqual([
-      "work_mail", "your_budget_range?", "which_flat/apartment_size_do_you_need", "store", "phone_number",
+      "work_mail",
+      "your_budget_range?",
+      "which_flat/apartment_size_do_you_need",
+      "store",
+      "phone_number",
     ]);
-    const lead = await h.graph("GET", "/9501", { token: "EAAB-eve-page", query: { fields: "field_data,is_organic,custom_disclaimer_responses" } });
+    const lead = await h.graph("GET", "/9501", {
+      token: "EAAB-eve-page",
+      query: { fields: "field_data,is_organic,custom_disclaimer_responses" },
+    });
     expect(lead.body.error).toBeUndefined();
     expect(lead.body.field_data).toEqual([
-      { name: "utm_source", values: ["fb"] }, { name: "utm_campaign", values: ["override"] },
-      { name: "work_mail", values: ["e@example.com"] }, { name: "your_budget_range?", values: ["10k"] },
-      { name: "which_flat/apartment_size_do_you_need", values: ["l"] }, { name: "store", values: ["42"] },
+      { name: "utm_source", values: ["fb"] },
+      { name: "utm_campaign", values: ["override"] },
+      { name: "work_mail", values: ["e@example.com"] },
+      { name: "your_budget_range?", values: ["10k"] },
+      { name: "which_flat/apartment_size_do_you_need", values: ["l"] },
+      { name: "store", values: ["42"] },
       { name: "phone_number", values: ["+15551234567"] },
     ]);
     expect(lead.body.is_organic).toBe(true);
@@ -144,7 +265,7 @@ describe.each(databaseKinds())("world file loading (%s)", (kind) => {
     expect(await countRows(h.db, "lead_events")).toBe(0);
   });
 
-  it("reports disclaimer checkboxes only in custom_disclaimer_responses, as \"1\" or \"\"", async () => {
+  it('reports disclaimer checkboxes only in custom_disclaimer_responses, as "1" or ""', async () => {
     const lead = await h.graph("GET", "/9001", { token: PAGE, query: { fields: "field_data,custom_disclaimer_responses" } });
     expect(lead.body.custom_disclaimer_responses).toEqual([{ checkbox_key: "optional_1", is_checked: "1" }]);
     expect(lead.body.field_data.map((d: { name: string }) => d.name)).not.toContain("optional_1");

@@ -67,22 +67,29 @@ export const bulkRead: BenchModule = {
     const read = await httpWalk(ctx.seconds, budget);
     const http = read / ((performance.now() - started) / 1000);
     await pool.close();
-    const rawRate = (rawBefore + await rawWalk(ctx.seconds / 2)) / 2;
+    const rawRate = (rawBefore + (await rawWalk(ctx.seconds / 2))) / 2;
     await raw.close();
 
     ctx.log(`  bulk-read: ${read} leads over HTTP, ${rawRead} raw (${bytes} bytes of JSON)`);
-    return [{
-      name: "bulk read (HTTP, limit=500)", value: http, unit: "leads/s",
-      baseline: { name: `raw ${server.db === "postgres" ? "PostgreSQL" : "SQLite"} select + JSON.stringify`, value: rawRate }, ratio: http / rawRate,
-      target: { op: ">=", value: 0.5 },
-    }];
+    return [
+      {
+        name: "bulk read (HTTP, limit=500)",
+        value: http,
+        unit: "leads/s",
+        baseline: { name: `raw ${server.db === "postgres" ? "PostgreSQL" : "SQLite"} select + JSON.stringify`, value: rawRate },
+        ratio: http / rawRate,
+        target: { op: ">=", value: 0.5 },
+      },
+    ];
   },
 };
 
 type RawRow = { created_time: number | string; id: string };
 
 /** The keyset walk's two statements, straight on the database the server reads. */
-async function rawReader(server: BenchServer): Promise<{ first(limit: number): Promise<RawRow[]>; next(last: RawRow, limit: number): Promise<RawRow[]>; close(): Promise<void> }> {
+async function rawReader(
+  server: BenchServer,
+): Promise<{ first(limit: number): Promise<RawRow[]>; next(last: RawRow, limit: number): Promise<RawRow[]>; close(): Promise<void> }> {
   const firstSql = "select * from leads where form_id = $1 order by created_time desc, id desc limit $2";
   const nextSql = `select * from leads where form_id = $1 and created_time <= $2 and (created_time < $2 or id < $3)
     order by created_time desc, id desc limit $4`;
@@ -91,7 +98,8 @@ async function rawReader(server: BenchServer): Promise<{ first(limit: number): P
     await client.connect();
     return {
       first: async (limit) => (await client.query<RawRow>({ name: "bench-first", text: firstSql, values: [BENCH_FORM, limit] })).rows,
-      next: async (last, limit) => (await client.query<RawRow>({ name: "bench-next", text: nextSql, values: [BENCH_FORM, last.created_time, last.id, limit] })).rows,
+      next: async (last, limit) =>
+        (await client.query<RawRow>({ name: "bench-next", text: nextSql, values: [BENCH_FORM, last.created_time, last.id, limit] })).rows,
       close: () => client.end(),
     };
   }

@@ -31,9 +31,15 @@ export const singleGet: BenchModule = {
     const after = await requestsPerSecond(helloUrl, () => "/", half);
     await hello.close();
     const baseline = (before + after) / 2;
-    return [{
-      name: "single GET /{lead-id}", value, unit: "req/s",
-      baseline: { name: "Fastify hello-world", value: baseline }, ratio: value / baseline, target: { op: ">=", value: 0.35 },
-    }];
+    return [
+      {
+        name: "single GET /{lead-id}",
+        value,
+        unit: "req/s",
+        baseline: { name: "Fastify hello-world", value: baseline },
+        ratio: value / baseline,
+        target: { op: ">=", value: 0.35 },
+      },
+    ];
   },
 };

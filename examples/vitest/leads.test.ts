@@ -14,7 +14,15 @@ const received: LeadgenChange[] = [];
 
 beforeAll(async () => {
   // Your webhook endpoint, verifying Meta's signature with the app secret of the world.
-  receiver = createServer(createNodeWebhookHandler({ appSecret: "my-app-secret", verifyToken: "vt", onLeadgen: (changes) => { received.push(...changes); } }));
+  receiver = createServer(
+    createNodeWebhookHandler({
+      appSecret: "my-app-secret",
+      verifyToken: "vt",
+      onLeadgen: (changes) => {
+        received.push(...changes);
+      },
+    }),
+  );
   receiver.listen(0, "127.0.0.1");
   await once(receiver, "listening");
   leadgraph = await startLeadgraph({ world: WORLD });
@@ -30,7 +38,11 @@ beforeEach(async () => {
   received.length = 0;
   // Subscribe the app to this test's receiver, the Graph way.
   const client = new GraphLeadsClient({ accessToken: "unused", appSecret: "my-app-secret", baseUrl: leadgraph.url });
-  await client.subscribeApp({ appId: "1001", callbackUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`, verifyToken: "vt" });
+  await client.subscribeApp({
+    appId: "1001",
+    callbackUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhook`,
+    verifyToken: "vt",
+  });
 });
 
 test("reads the world's leads and a new one", async () => {

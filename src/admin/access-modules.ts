@@ -10,5 +10,12 @@ import { usersRoutes } from "./users-routes.ts";
 
 /** The access engineer's admin resources (docs/admin-api.md). */
 export const accessAdminModules: HttpModule[] = [
-  appsRoutes, usersRoutes, pagesRoutes, adAccountsRoutes, campaignsRoutes, adsetsRoutes, adsRoutes, tokensRoutes,
+  appsRoutes,
+  usersRoutes,
+  pagesRoutes,
+  adAccountsRoutes,
+  campaignsRoutes,
+  adsetsRoutes,
+  adsRoutes,
+  tokensRoutes,
 ];

@@ -4,7 +4,9 @@ import { adminRoutes, conflict, need, needRef, pageOf } from "./admin-kit.ts";
 import { adAccountsApi } from "./ad-accounts-api.ts";
 
 const renderAccount = (a: AdAccountRecord, roles: readonly AdAccountRole[]) => ({
-  id: a.id, name: a.name, users: roles.map((r) => ({ user_id: r.userId, role: r.role })),
+  id: a.id,
+  name: a.name,
+  users: roles.map((r) => ({ user_id: r.userId, role: r.role })),
 });
 
 /** Ad accounts and their people: ADMIN or ADVERTISER (with ads_management) see ad-level lead fields. */
@@ -19,7 +21,12 @@ export const adAccountsRoutes: HttpModule = async (app, runtime, links) => {
     const accounts = await store.catalog.listAdAccounts();
     const rendered = new Map<string, ReturnType<typeof renderAccount>>();
     for (const a of accounts) rendered.set(a.id, await full(a));
-    return pageOf(accounts, (a) => a.id, call, (a) => rendered.get(a.id)!);
+    return pageOf(
+      accounts,
+      (a) => a.id,
+      call,
+      (a) => rendered.get(a.id)!,
+    );
   });
   add(adAccountsApi.create, async ({ body: b }) => {
     if (await dir.getAdAccount(b.id)) throw conflict(`An ad account with id ${b.id} already exists`);

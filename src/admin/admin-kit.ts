@@ -72,12 +72,13 @@ export function parseWith<T>(schema: z.ZodType<T>, input: unknown, whole = "body
   if (res.success) return res.data;
   const issue = res.error.issues[0]!;
   const field = issue.path.map(String).join(".") || whole;
-  if (issue.code === "custom" && (issue.params as { phrase?: boolean } | undefined)?.phrase) throw accessErrors.adminInvalid(field, issue.message);
+  if (issue.code === "custom" && (issue.params as { phrase?: boolean } | undefined)?.phrase)
+    throw accessErrors.adminInvalid(field, issue.message);
   let detail = issue.message;
   if (issue.code === "invalid_type" && /received undefined/i.test(issue.message)) detail = "is required";
   else if (issue.code === "unrecognized_keys" && "keys" in issue) {
     const prefix = issue.path.length > 0 ? `${field}.` : "";
-    throw accessErrors.adminInvalid((issue.keys).map((k) => `${prefix}${k}`).join(", "), "is not a known field");
+    throw accessErrors.adminInvalid(issue.keys.map((k) => `${prefix}${k}`).join(", "), "is not a known field");
   } else if (issue.code === "invalid_value" && "values" in issue) detail = `must be one of ${(issue.values as unknown[]).join(", ")}`;
   else detail = `is invalid: ${detail}`;
   throw accessErrors.adminInvalid(field, detail);
@@ -131,7 +132,8 @@ export const graphTime = (t: number | null): string | null => (t === null ? null
 export function timeField(field: string, v: string | number | undefined, fallback: number): number {
   if (v === undefined) return fallback;
   const t = parseTime(v);
-  if (t === undefined) throw accessErrors.adminInvalid(field, `must be a time such as 2026-11-20T10:00:00+0000 or unix seconds - got ${JSON.stringify(v)}`);
+  if (t === undefined)
+    throw accessErrors.adminInvalid(field, `must be a time such as 2026-11-20T10:00:00+0000 or unix seconds - got ${JSON.stringify(v)}`);
   return t;
 }
 

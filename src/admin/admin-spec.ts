@@ -62,16 +62,18 @@ export const limitParam = z
     if (raw === undefined || raw === "") return DEFAULT_ADMIN_LIMIT;
     const n = /^\d{1,7}$/.test(raw) ? Number(raw) : 0;
     if (n >= 1 && n <= MAX_ADMIN_LIMIT) return n;
-    const message = n > MAX_ADMIN_LIMIT
-      ? `must be at most ${MAX_ADMIN_LIMIT} - got ${n}`
-      : `must be a positive integer - got "${raw.slice(0, 20)}"`;
+    const message =
+      n > MAX_ADMIN_LIMIT ? `must be at most ${MAX_ADMIN_LIMIT} - got ${n}` : `must be a positive integer - got "${raw.slice(0, 20)}"`;
     // `phrase`: the message reads after "Param limit" as it is (admin-kit.ts).
     ctx.addIssue({ code: "custom", message, params: { phrase: true } });
     return z.NEVER;
   })
   // Described as the integer it means (a query string carries it as text).
   .meta({
-    type: "integer", minimum: 1, maximum: MAX_ADMIN_LIMIT, default: DEFAULT_ADMIN_LIMIT,
+    type: "integer",
+    minimum: 1,
+    maximum: MAX_ADMIN_LIMIT,
+    default: DEFAULT_ADMIN_LIMIT,
     description: `Rows per page: 1 to ${MAX_ADMIN_LIMIT}, ${DEFAULT_ADMIN_LIMIT} when absent; above ${MAX_ADMIN_LIMIT} is an error.`,
   });
 
@@ -85,10 +87,12 @@ export const pageQuery = z.object({
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({
     data: z.array(item),
-    paging: z.object({
-      cursors: z.object({ before: z.string(), after: z.string() }),
-      next: z.string().optional(),
-    }).optional(),
+    paging: z
+      .object({
+        cursors: z.object({ before: z.string(), after: z.string() }),
+        next: z.string().optional(),
+      })
+      .optional(),
   });
 
 export const success = z.object({ success: z.boolean() });

@@ -5,7 +5,12 @@ import { adminRoutes, conflict, graphTime, need, needRef, pageOf, timeField } fr
 import { adsApi } from "./ads-api.ts";
 
 const renderAd = (a: AdRecord) => ({
-  id: a.id, adset_id: a.adsetId, name: a.name, form_id: a.formId, status: a.status, created_time: graphTime(a.createdTime),
+  id: a.id,
+  adset_id: a.adsetId,
+  name: a.name,
+  form_id: a.formId,
+  status: a.status,
+  created_time: graphTime(a.createdTime),
 });
 
 /** Ads. Deleting one sets its status to DELETED, as on Meta: its leads keep their attribution. */
@@ -31,7 +36,11 @@ export const adsRoutes: HttpModule = async (app, runtime, links) => {
     const id = b.id ?? services.ids.next();
     if (await dir.getAd(id)) throw conflict(`An ad with id ${id} already exists`);
     const a: AdRecord = {
-      id, adsetId: b.adset_id, name: b.name, formId: b.form_id, status: b.status,
+      id,
+      adsetId: b.adset_id,
+      name: b.name,
+      formId: b.form_id,
+      status: b.status,
       createdTime: timeField("created_time", b.created_time, nowSeconds(services.clock)),
     };
     await dir.upsertAd(a);
@@ -42,7 +51,9 @@ export const adsRoutes: HttpModule = async (app, runtime, links) => {
     const current = await ad(params.id);
     await checkForm(b.form_id);
     const next: AdRecord = {
-      ...current, name: b.name ?? current.name, status: b.status ?? current.status,
+      ...current,
+      name: b.name ?? current.name,
+      status: b.status ?? current.status,
       formId: b.form_id === undefined ? current.formId : b.form_id,
     };
     await dir.upsertAd(next);

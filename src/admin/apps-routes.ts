@@ -7,8 +7,12 @@ import { adminRoutes, conflict, graphTime, need, needRef, pageOf, timeField } fr
 import { appsApi } from "./apps-api.ts";
 
 export const renderApp = (a: AppRecord, roles: readonly AppRole[]) => ({
-  id: a.id, name: a.name, mode: a.mode, require_appsecret_proof: a.requireAppsecretProof,
-  created_time: graphTime(a.createdTime), roles: roles.map((r) => ({ user_id: r.userId, role: r.role })),
+  id: a.id,
+  name: a.name,
+  mode: a.mode,
+  require_appsecret_proof: a.requireAppsecretProof,
+  created_time: graphTime(a.createdTime),
+  roles: roles.map((r) => ({ user_id: r.userId, role: r.role })),
 });
 
 /**
@@ -25,7 +29,12 @@ export const appsRoutes: HttpModule = async (app, runtime, links) => {
     const apps = await dir.listApps();
     const roles = new Map<string, AppRole[]>();
     for (const a of apps) roles.set(a.id, await dir.appRoles(a.id));
-    return pageOf(apps, (a) => a.id, call, (a) => renderApp(a, roles.get(a.id) ?? []));
+    return pageOf(
+      apps,
+      (a) => a.id,
+      call,
+      (a) => renderApp(a, roles.get(a.id) ?? []),
+    );
   });
   add(appsApi.create, async ({ body: b }) => {
     const id = b.id ?? services.ids.next();
@@ -33,12 +42,19 @@ export const appsRoutes: HttpModule = async (app, runtime, links) => {
     for (const [i, role] of b.roles.entries()) needRef(await dir.getUser(role.user_id), `roles.${i}.user_id`, "user", role.user_id);
     const secret = b.secret ?? randomBytes(16).toString("hex");
     const record: AppRecord = {
-      id, name: b.name, secret, mode: b.mode, requireAppsecretProof: b.require_appsecret_proof,
+      id,
+      name: b.name,
+      secret,
+      mode: b.mode,
+      requireAppsecretProof: b.require_appsecret_proof,
       createdTime: timeField("created_time", b.created_time, nowSeconds(services.clock)),
     };
     await services.store.transaction(async (tx) => {
       await tx.directory.upsertApp(record);
-      await tx.directory.setAppRoles(id, b.roles.map((x) => ({ appId: id, userId: x.user_id, role: x.role })));
+      await tx.directory.setAppRoles(
+        id,
+        b.roles.map((x) => ({ appId: id, userId: x.user_id, role: x.role })),
+      );
     });
     const out = await full(record);
     return b.secret === undefined ? { ...out, secret } : out;
@@ -47,7 +63,9 @@ export const appsRoutes: HttpModule = async (app, runtime, links) => {
   add(appsApi.change, async ({ params, body: b }) => {
     const current = need(await dir.getApp(params.id), "app", params.id);
     const next: AppRecord = {
-      ...current, name: b.name ?? current.name, mode: b.mode ?? current.mode,
+      ...current,
+      name: b.name ?? current.name,
+      mode: b.mode ?? current.mode,
       requireAppsecretProof: b.require_appsecret_proof ?? current.requireAppsecretProof,
     };
     await dir.upsertApp(next);
@@ -78,7 +96,10 @@ export const appsRoutes: HttpModule = async (app, runtime, links) => {
   });
   add(appsApi.removeRole, async ({ params }) => {
     const a = need(await dir.getApp(params.id), "app", params.id);
-    await dir.setAppRoles(a.id, (await dir.appRoles(a.id)).filter((x) => x.userId !== params.userId));
+    await dir.setAppRoles(
+      a.id,
+      (await dir.appRoles(a.id)).filter((x) => x.userId !== params.userId),
+    );
     return full(a);
   });
   /** The person removes the app from their account: their tokens of it answer 190/458. */

@@ -16,7 +16,10 @@ export const clockState = z.object({
 export const clockApi = {
   get: adminRoute({ method: "GET", path: "/clock", tag, summary: "The server's clock", response: clockState }),
   move: adminRoute({
-    method: "POST", path: "/clock", tag, summary: "Set or advance a manual clock (exactly one of set, advance)",
+    method: "POST",
+    path: "/clock",
+    tag,
+    summary: "Set or advance a manual clock (exactly one of set, advance)",
     body: strict({
       set: z.union([z.number(), z.string()]).optional().meta({ description: "Unix seconds or an ISO time." }),
       advance: z.union([z.string(), z.number()]).optional().meta({ description: "A duration such as 36h, 90d, 1h30m, or seconds." }),

@@ -18,15 +18,21 @@ export const clockRoutes: HttpModule = async (app, runtime, links) => {
     if (control.mode !== "manual") throw errors.clockNotManual();
     const hasSet = body.set !== undefined && body.set !== "";
     const hasAdvance = body.advance !== undefined && body.advance !== "";
-    if (hasSet === hasAdvance) throw errors.invalidParam('Send exactly one of {"set": <unix seconds or ISO time>} or {"advance": "<duration like 36h, 90d, 1h30m or seconds>"}');
+    if (hasSet === hasAdvance)
+      throw errors.invalidParam(
+        'Send exactly one of {"set": <unix seconds or ISO time>} or {"advance": "<duration like 36h, 90d, 1h30m or seconds>"}',
+      );
     if (hasSet) {
       const at = parseUserTime(body.set);
-      if (at === undefined) throw errors.invalidParam(`Param set must be ${USER_TIME_FORMATS} - got ${JSON.stringify(body.set).slice(0, 60)}`);
+      if (at === undefined)
+        throw errors.invalidParam(`Param set must be ${USER_TIME_FORMATS} - got ${JSON.stringify(body.set).slice(0, 60)}`);
       await control.set(at * 1000);
     } else {
       const seconds = parseDuration(String(body.advance));
       if (seconds === undefined || seconds < 0) {
-        throw errors.invalidParam(`Param advance must be a non-negative duration such as 36h, 90d, 1h30m or seconds - got ${JSON.stringify(body.advance).slice(0, 60)}`);
+        throw errors.invalidParam(
+          `Param advance must be a non-negative duration such as 36h, 90d, 1h30m or seconds - got ${JSON.stringify(body.advance).slice(0, 60)}`,
+        );
       }
       await control.advance(seconds * 1000);
     }

@@ -10,10 +10,18 @@ import { consoleSessionApi } from "./console-session-api.ts";
 
 /** Console tokens are short: a signed-in console asks again when one expires (or the clock moves). */
 export const CONSOLE_TOKEN_SECONDS = 3600;
-const CONSOLE_SCOPES = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_metadata", "pages_manage_ads", "ads_management"];
+const CONSOLE_SCOPES = [
+  "leads_retrieval",
+  "pages_show_list",
+  "pages_read_engagement",
+  "pages_manage_metadata",
+  "pages_manage_ads",
+  "ads_management",
+];
 
 /** Live apps first: a development-mode app only sees leads of people with a role on it. */
-const preferLive = (apps: AppRecord[]) => [...apps].sort((a, b) => Number(a.mode !== "live") - Number(b.mode !== "live") || a.id.localeCompare(b.id));
+const preferLive = (apps: AppRecord[]) =>
+  [...apps].sort((a, b) => Number(a.mode !== "live") - Number(b.mode !== "live") || a.id.localeCompare(b.id));
 
 async function pageSession(services: Services, page: PageRecord, app: AppRecord | undefined, now: number): Promise<ConsoleSessionPage> {
   const base = { id: page.id, name: page.name, category: page.category };
@@ -23,8 +31,14 @@ async function pageSession(services: Services, page: PageRecord, app: AppRecord 
   const role = roles.find((r) => r.tasks.includes("MANAGE")) ?? roles[0];
   if (!role) return { ...base, unavailable_reason: "Nobody has a role on this page, so no page token can be issued for it." };
   const issued = await issueToken(services, {
-    type: "PAGE", appId: app.id, userId: role.userId, pageId: page.id, scopes: CONSOLE_SCOPES,
-    issuedAt: now, expiresIn: CONSOLE_TOKEN_SECONDS, label: CONSOLE_TOKEN_LABEL,
+    type: "PAGE",
+    appId: app.id,
+    userId: role.userId,
+    pageId: page.id,
+    scopes: CONSOLE_SCOPES,
+    issuedAt: now,
+    expiresIn: CONSOLE_TOKEN_SECONDS,
+    label: CONSOLE_TOKEN_LABEL,
   });
   return { ...base, access_token: issued.text, app_id: app.id, user_id: role.userId, expires_at: now + CONSOLE_TOKEN_SECONDS };
 }
@@ -42,7 +56,11 @@ async function dropExpiredConsoleTokens(services: Services, now: number): Promis
  * Tokens are issued like any other (domain token issuer) and labelled `console`.
  */
 export const consoleSessionRoutes: HttpModule = async (app, runtime, links) => {
-  adminRoutes(app, runtime, links)(consoleSessionApi.open, async (): Promise<ConsoleSession> => {
+  adminRoutes(
+    app,
+    runtime,
+    links,
+  )(consoleSessionApi.open, async (): Promise<ConsoleSession> => {
     const services = runtime.services;
     const now = nowSeconds(services.clock);
     const [first] = preferLive(await services.store.directory.listApps());

@@ -29,10 +29,21 @@ function requesterOf(req: AdminCall<AdminRouteSpec>, adminKey: string, reference
 
 export function renderErasure(a: ErasureAuditRecord) {
   return {
-    id: a.id, time: graphTime(Math.floor(a.atMs / 1000)), kind: a.kind, matched_by: a.matchedBy,
-    identifier_hashes: a.identifierHashes, actor: a.actor, via: a.via, reference: a.reference,
-    leads_erased: a.leadCount, lead_ids: a.leadIds, form_ids: a.formIds, page_ids: a.pageIds,
-    deliveries_cancelled: a.deliveriesCancelled, already_delivered: a.alreadyDelivered, detail: a.detail,
+    id: a.id,
+    time: graphTime(Math.floor(a.atMs / 1000)),
+    kind: a.kind,
+    matched_by: a.matchedBy,
+    identifier_hashes: a.identifierHashes,
+    actor: a.actor,
+    via: a.via,
+    reference: a.reference,
+    leads_erased: a.leadCount,
+    lead_ids: a.leadIds,
+    form_ids: a.formIds,
+    page_ids: a.pageIds,
+    deliveries_cancelled: a.deliveriesCancelled,
+    already_delivered: a.alreadyDelivered,
+    detail: a.detail,
   };
 }
 
@@ -74,8 +85,12 @@ export const erasureRoutes: HttpModule = async (app, runtime, links) => {
       const found = await asParamError(() => findPerson(services, q));
       const leads = await services.store.leads.getMany(found.leadIds);
       return {
-        dry_run: true as const, leads_matched: found.leadIds.length, lead_ids: found.leadIds, matched_by: found.matchedBy.join(",") || null,
-        form_ids: [...new Set(leads.map((l) => l.formId))].sort(), page_ids: [...new Set(leads.map((l) => l.pageId))].sort(),
+        dry_run: true as const,
+        leads_matched: found.leadIds.length,
+        lead_ids: found.leadIds,
+        matched_by: found.matchedBy.join(",") || null,
+        form_ids: [...new Set(leads.map((l) => l.formId))].sort(),
+        page_ids: [...new Set(leads.map((l) => l.pageId))].sort(),
       };
     }
     const audit = await asParamError(() => erasePerson(services, q, requesterOf(req, runtime.adminKey, b.reference ?? null)));
@@ -84,7 +99,10 @@ export const erasureRoutes: HttpModule = async (app, runtime, links) => {
 
   add(erasureApi.audit, async (call) => {
     const before = call.query.after ? decodeCursor(call.query.after) : undefined;
-    const rows = await services.store.erasure.listAudit({ ...(before !== undefined ? { beforeId: before } : {}), limit: call.query.limit + 1 });
+    const rows = await services.store.erasure.listAudit({
+      ...(before !== undefined ? { beforeId: before } : {}),
+      limit: call.query.limit + 1,
+    });
     return pageFrom(rows, (a) => a.id, call, renderErasure);
   });
 

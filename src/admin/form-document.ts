@@ -8,12 +8,18 @@ import { legalContentOf, questionsOf } from "../graph/nodes/form-node.ts";
  */
 export function formDocument(form: FormRecord, locations: readonly PageLocation[]): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    id: form.id, page_id: form.pageId, name: form.name, status: form.status, locale: form.locale,
-    created_time: formatGraphTime(form.createdTime), questions: questionsOf(form),
+    id: form.id,
+    page_id: form.pageId,
+    name: form.name,
+    status: form.status,
+    locale: form.locale,
+    created_time: formatGraphTime(form.createdTime),
+    questions: questionsOf(form),
     tracking_parameters: Object.entries(form.spec.trackingParameters).map(([key, value]) => ({ key, value })),
     block_display_for_non_targeted_viewer: form.spec.blockDisplayForNonTargetedViewer,
     is_optimized_for_quality: form.spec.isOptimizedForQuality,
-    leads_count: form.leadsCount, organic_leads_count: form.organicLeadsCount,
+    leads_count: form.leadsCount,
+    organic_leads_count: form.organicLeadsCount,
   };
   const legal = legalContentOf(form);
   if (legal) out.legal_content = legal;
@@ -23,7 +29,12 @@ export function formDocument(form: FormRecord, locations: readonly PageLocation[
   if (form.spec.questionPageCustomHeadline !== undefined) out.question_page_custom_headline = form.spec.questionPageCustomHeadline;
   if (form.spec.followUpActionUrl !== undefined) out.follow_up_action_url = form.spec.followUpActionUrl;
   out.page_locations = locations.map((l) => ({
-    store_number: l.storeNumber, name: l.name, street: l.street, city: l.city, zip: l.zip, country: l.country,
+    store_number: l.storeNumber,
+    name: l.name,
+    street: l.street,
+    city: l.city,
+    zip: l.zip,
+    country: l.country,
   }));
   return out;
 }

@@ -18,7 +18,8 @@ function newLead(formId: string, l: z.output<typeof attributedLead>, i: number):
   if (l.platform !== undefined) lead.platform = l.platform;
   if (l.created_time !== undefined) {
     const t = parseUserTime(l.created_time);
-    if (t === undefined) throw errors.invalidParam(`Param leads[${i}][created_time] must be ${USER_TIME_FORMATS} - got ${JSON.stringify(l.created_time)}`);
+    if (t === undefined)
+      throw errors.invalidParam(`Param leads[${i}][created_time] must be ${USER_TIME_FORMATS} - got ${JSON.stringify(l.created_time)}`);
     lead.createdTime = t;
   }
   // The intake reads is_checked leniently (true, 1, "1") and reports its own errors.
@@ -53,7 +54,10 @@ export const adminFormsRoutes: HttpModule = async (app, runtime, links) => {
   add(formsApi.createLeads, async ({ params, body }) => {
     const form = await services.store.forms.get(params.formId);
     if (!form) throw errors.unknownObject(params.formId, "post");
-    const ids = await services.intake.create(body.leads.map((l, i) => newLead(params.formId, l, i)), { source: "admin", fireWebhooks: true });
+    const ids = await services.intake.create(
+      body.leads.map((l, i) => newLead(params.formId, l, i)),
+      { source: "admin", fireWebhooks: true },
+    );
     return { ids };
   });
 };

@@ -12,7 +12,11 @@ export const instance = z.object({
 
 export const instancesApi = {
   list: adminRoute({
-    method: "GET", path: "/instances", tag: "instances", summary: "The server instances sharing the database, by node",
-    query: pageQuery, response: listOf(instance),
+    method: "GET",
+    path: "/instances",
+    tag: "instances",
+    summary: "The server instances sharing the database, by node",
+    query: pageQuery,
+    response: listOf(instance),
   }),
 };

@@ -19,7 +19,12 @@ export const limitsRoutes: HttpModule = async (app, runtime, links) => {
   const usage = (pageId: string) => pageUsage(runtime.leadUsage, runtime.services.clock, pageId);
 
   add(limitsApi.list, async (call) => {
-    const listed = pageOf(await runtime.services.store.directory.listPages(), (p) => p.id, call, (p) => p);
+    const listed = pageOf(
+      await runtime.services.store.directory.listPages(),
+      (p) => p.id,
+      call,
+      (p) => p,
+    );
     await runtime.services.meter.settle?.();
     const data = [];
     for (const p of listed.data) data.push({ ...usageJson(await usage(p.id)), page_name: p.name });
@@ -30,14 +35,19 @@ export const limitsRoutes: HttpModule = async (app, runtime, links) => {
     const pageId = await knownPage(runtime, params.pageId);
     await runtime.services.meter.settle?.(pageId);
     const u = await usage(pageId);
-    return { ...usageJson(u), hourly: u.hourly.map((h) => ({ hour_start: h.hourStart, hour_start_iso: formatGraphTime(h.hourStart), calls: h.calls })) };
+    return {
+      ...usageJson(u),
+      hourly: u.hourly.map((h) => ({ hour_start: h.hourStart, hour_start_iso: formatGraphTime(h.hourStart), calls: h.calls })),
+    };
   });
 
   add(limitsApi.force, async ({ params, body }) => {
     const pageId = await knownPage(runtime, params.pageId);
     const seconds = body.for === undefined || body.for === "" ? DEFAULT_FORCE_SECONDS : parseDuration(String(body.for));
     if (seconds === undefined || seconds <= 0) {
-      throw errors.invalidParam(`Param for must be a positive duration such as 30m, 1h or 2d - got ${JSON.stringify(body.for).slice(0, 60)}`);
+      throw errors.invalidParam(
+        `Param for must be a positive duration such as 30m, 1h or 2d - got ${JSON.stringify(body.for).slice(0, 60)}`,
+      );
     }
     await runtime.leadUsage.setForced(pageId, nowSeconds(runtime.services.clock) + seconds);
     await runtime.services.meter.forget?.(pageId);

@@ -20,16 +20,25 @@ function parameters(schema: z.ZodType | undefined, where: "path" | "query"): Jso
   return Object.entries(s.properties ?? {}).map(([name, prop]) => {
     const { description, ...propSchema } = prop;
     return {
-      name, in: where, required: where === "path" || (s.required ?? []).includes(name), schema: propSchema,
+      name,
+      in: where,
+      required: where === "path" || (s.required ?? []).includes(name),
+      schema: propSchema,
       ...(typeof description === "string" ? { description } : {}),
     };
   });
 }
 
-const errorAnswer = (description: string) => ({ description, content: { "application/json": { schema: { $ref: "#/components/schemas/GraphError" } } } });
+const errorAnswer = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/GraphError" } } },
+});
 
 const operationId = (r: AdminRouteSpec) =>
-  `${r.method.toLowerCase()}_${r.path.replace(/^\//, "").replace(/:(\w+)/g, "by_$1").replace(/[^A-Za-z0-9]+/g, "_")}`;
+  `${r.method.toLowerCase()}_${r.path
+    .replace(/^\//, "")
+    .replace(/:(\w+)/g, "by_$1")
+    .replace(/[^A-Za-z0-9]+/g, "_")}`;
 
 /** The OpenAPI 3.1 document of the admin routes given, generated from their zod schemas. */
 export function openApiDocument(routes: readonly AdminRouteSpec[], opts: { version: string; serverUrl: string }): JsonSchema {
@@ -56,7 +65,10 @@ export function openApiDocument(routes: readonly AdminRouteSpec[], opts: { versi
   }
   paths[OPENAPI_PATH] = {
     get: {
-      operationId: "get_openapi_json", tags: ["meta"], summary: "This document", security: [],
+      operationId: "get_openapi_json",
+      tags: ["meta"],
+      summary: "This document",
+      security: [],
       responses: { "200": { description: "The OpenAPI document", content: { "application/json": { schema: { type: "object" } } } } },
     },
   };
@@ -65,7 +77,8 @@ export function openApiDocument(routes: readonly AdminRouteSpec[], opts: { versi
     info: {
       title: "leadgraph administration API",
       version: opts.version,
-      description: "Seeds and inspects the sandbox. Every route but this document needs the admin key. Lists take `limit` (1 to 1000, 100 when absent) and `after`; see docs/admin-api.md.",
+      description:
+        "Seeds and inspects the sandbox. Every route but this document needs the admin key. Lists take `limit` (1 to 1000, 100 when absent) and `after`; see docs/admin-api.md.",
     },
     servers: [{ url: opts.serverUrl }],
     security: [{ bearer: [] }, { adminKeyHeader: [] }],
@@ -84,8 +97,11 @@ export function openApiDocument(routes: readonly AdminRouteSpec[], opts: { versi
               type: "object",
               required: ["message", "type", "code"],
               properties: {
-                message: { type: "string" }, type: { type: "string" }, code: { type: "integer" },
-                error_subcode: { type: "integer" }, fbtrace_id: { type: "string" },
+                message: { type: "string" },
+                type: { type: "string" },
+                code: { type: "integer" },
+                error_subcode: { type: "integer" },
+                fbtrace_id: { type: "string" },
               },
             },
           },

@@ -10,13 +10,22 @@ import { pagesApi } from "./pages-api.ts";
 const renderLeadAccess = (la: LeadAccess | null) => (la === null ? null : { user_ids: la.userIds, app_ids: la.appIds });
 const renderRole = (r: PageRole) => ({ user_id: r.userId, tasks: r.tasks });
 const renderLocation = (l: PageLocation) => ({
-  store_number: l.storeNumber, name: l.name, street: l.street, city: l.city, zip: l.zip, country: l.country,
-  latitude: l.latitude, longitude: l.longitude,
+  store_number: l.storeNumber,
+  name: l.name,
+  street: l.street,
+  city: l.city,
+  zip: l.zip,
+  country: l.country,
+  latitude: l.latitude,
+  longitude: l.longitude,
 });
 
 async function renderPage(store: Store, p: PageRecord) {
   return {
-    id: p.id, name: p.name, category: p.category, created_time: graphTime(p.createdTime),
+    id: p.id,
+    name: p.name,
+    category: p.category,
+    created_time: graphTime(p.createdTime),
     lead_access: renderLeadAccess(p.leadAccess),
     roles: (await store.directory.pageRoles(p.id)).map(renderRole),
     locations: (await store.directory.locations(p.id)).map(renderLocation),
@@ -35,7 +44,11 @@ async function defaultLeadAccess(store: Store, pageId: string): Promise<LeadAcce
   };
 }
 
-async function checkLeadAccessRefs(store: Store, la: { user_ids: string[]; app_ids: string[] } | null | undefined, field: string): Promise<void> {
+async function checkLeadAccessRefs(
+  store: Store,
+  la: { user_ids: string[]; app_ids: string[] } | null | undefined,
+  field: string,
+): Promise<void> {
   if (!la) return;
   for (const [i, u] of la.user_ids.entries()) needRef(await store.directory.getUser(u), `${field}.user_ids.${i}`, "user", u);
   for (const [i, a] of la.app_ids.entries()) needRef(await store.directory.getApp(a), `${field}.app_ids.${i}`, "app", a);
@@ -57,7 +70,12 @@ export const pagesRoutes: HttpModule = async (app, runtime, links) => {
     const pages = await dir.listPages();
     const rendered = new Map<string, Awaited<ReturnType<typeof renderPage>>>();
     for (const p of pages) rendered.set(p.id, await renderPage(store, p));
-    return pageOf(pages, (p) => p.id, call, (p) => rendered.get(p.id)!);
+    return pageOf(
+      pages,
+      (p) => p.id,
+      call,
+      (p) => rendered.get(p.id)!,
+    );
   });
   add(pagesApi.create, async ({ body: b }) => {
     const id = b.id ?? services.ids.next();
@@ -65,7 +83,10 @@ export const pagesRoutes: HttpModule = async (app, runtime, links) => {
     for (const [i, role] of b.roles.entries()) needRef(await dir.getUser(role.user_id), `roles.${i}.user_id`, "user", role.user_id);
     await checkLeadAccessRefs(store, b.lead_access, "lead_access");
     const record: PageRecord = {
-      id, name: b.name, category: b.category, createdTime: timeField("created_time", b.created_time, nowSeconds(services.clock)),
+      id,
+      name: b.name,
+      category: b.category,
+      createdTime: timeField("created_time", b.created_time, nowSeconds(services.clock)),
       leadAccess: b.lead_access === null ? null : { userIds: b.lead_access.user_ids, appIds: b.lead_access.app_ids },
     };
     await store.transaction(async (tx) => {
@@ -73,8 +94,15 @@ export const pagesRoutes: HttpModule = async (app, runtime, links) => {
       for (const role of b.roles) await tx.directory.setPageRole({ pageId: id, userId: role.user_id, tasks: role.tasks });
       for (const l of b.locations) {
         await tx.directory.upsertLocation({
-          pageId: id, storeNumber: l.store_number, name: l.name, street: l.street, city: l.city, zip: l.zip, country: l.country,
-          latitude: l.latitude, longitude: l.longitude,
+          pageId: id,
+          storeNumber: l.store_number,
+          name: l.name,
+          street: l.street,
+          city: l.city,
+          zip: l.zip,
+          country: l.country,
+          latitude: l.latitude,
+          longitude: l.longitude,
         });
       }
     });
@@ -85,9 +113,15 @@ export const pagesRoutes: HttpModule = async (app, runtime, links) => {
     const current = await page(params.id);
     await checkLeadAccessRefs(store, b.lead_access, "lead_access");
     const next: PageRecord = {
-      ...current, name: b.name ?? current.name, category: b.category ?? current.category,
-      leadAccess: b.lead_access === undefined ? current.leadAccess
-        : b.lead_access === null ? null : { userIds: b.lead_access.user_ids, appIds: b.lead_access.app_ids },
+      ...current,
+      name: b.name ?? current.name,
+      category: b.category ?? current.category,
+      leadAccess:
+        b.lead_access === undefined
+          ? current.leadAccess
+          : b.lead_access === null
+            ? null
+            : { userIds: b.lead_access.user_ids, appIds: b.lead_access.app_ids },
     };
     await dir.upsertPage(next);
     return renderPage(store, next);

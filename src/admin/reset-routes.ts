@@ -10,7 +10,11 @@ import { resetApi } from "./reset-api.ts";
  * is gone. The settings of the installation (admin key, secret key, manual clock) stay.
  */
 export const resetRoutes: HttpModule = async (app, runtime, links) => {
-  adminRoutes(app, runtime, links)(resetApi.reset, async ({ body }) => {
+  adminRoutes(
+    app,
+    runtime,
+    links,
+  )(resetApi.reset, async ({ body }) => {
     const host = hostOf(runtime);
     if (!host) throw errors.invalidParam("This server cannot reset: it was not started by `leadgraph serve` or the testing API");
     try {

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { PAGE_TASKS } from "../domain/access/page-tasks.ts";
 
 /** Shared pieces of the admin API's input schemas (the world file's vocabulary). */
-export const numericId = z.string().regex(/^\d{1,20}$/, "must be a numeric id string such as \"1001\"");
-export const adAccountId = z.string().regex(/^act_\d{1,20}$/, "must look like \"act_4001\"");
+export const numericId = z.string().regex(/^\d{1,20}$/, 'must be a numeric id string such as "1001"');
+export const adAccountId = z.string().regex(/^act_\d{1,20}$/, 'must look like "act_4001"');
 export const timeInput = z.union([z.number().int().nonnegative(), z.string()]);
 export const appRoleName = z.enum(["administrator", "developer", "tester"]);
 export const adAccountRoleName = z.enum(["ADMIN", "ADVERTISER", "ANALYST"]);

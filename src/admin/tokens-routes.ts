@@ -13,11 +13,20 @@ import { accessErrors } from "../domain/errors.ts";
 export function renderToken(t: TokenRecord, now: number, appExists: boolean) {
   const expired = t.expiresAt !== null && t.expiresAt <= now;
   return {
-    id: t.id, type: t.type, app_id: t.appId, user_id: t.userId, page_id: t.pageId, scopes: t.scopes,
-    issued_at: t.issuedAt, expires_at: t.expiresAt ?? 0, data_access_expires_at: t.dataAccessExpiresAt ?? 0,
-    long_lived: t.longLived, is_valid: appExists && !expired && t.invalidatedSubcode === null,
+    id: t.id,
+    type: t.type,
+    app_id: t.appId,
+    user_id: t.userId,
+    page_id: t.pageId,
+    scopes: t.scopes,
+    issued_at: t.issuedAt,
+    expires_at: t.expiresAt ?? 0,
+    data_access_expires_at: t.dataAccessExpiresAt ?? 0,
+    long_lived: t.longLived,
+    is_valid: appExists && !expired && t.invalidatedSubcode === null,
     invalidated_subcode: t.invalidatedSubcode ?? (appExists ? (expired ? 463 : null) : 458),
-    label: t.label, display_prefix: t.displayPrefix,
+    label: t.label,
+    display_prefix: t.displayPrefix,
   };
 }
 
@@ -48,8 +57,13 @@ async function issue(services: Services, b: z.output<typeof issueTokenInput>) {
   const issued = await issueToken(services, {
     ...(b.token !== undefined ? { text: b.token } : {}),
     ...(b.issued_at !== undefined ? { issuedAt: timeField("issued_at", b.issued_at, 0) } : {}),
-    type: b.type, appId: b.app_id, userId: b.user_id ?? null, pageId: b.page_id ?? null, scopes: b.scopes,
-    longLived: b.long_lived ?? false, label: b.label ?? null,
+    type: b.type,
+    appId: b.app_id,
+    userId: b.user_id ?? null,
+    pageId: b.page_id ?? null,
+    scopes: b.scopes,
+    longLived: b.long_lived ?? false,
+    label: b.label ?? null,
     ...(b.expires_in === undefined ? {} : { expiresIn: b.expires_in === "never" ? null : b.expires_in }),
   });
   return { ...renderToken(issued.record, nowSeconds(services.clock), true), access_token: issued.text };
@@ -75,7 +89,12 @@ export const tokensRoutes: HttpModule = async (app, runtime, links) => {
     if (query.type) list = list.filter((t) => t.type === query.type);
     const apps = await appIds();
     const now = nowSeconds(services.clock);
-    return pageOf(list, (t) => t.id, call, (t) => renderToken(t, now, apps.has(t.appId)));
+    return pageOf(
+      list,
+      (t) => t.id,
+      call,
+      (t) => renderToken(t, now, apps.has(t.appId)),
+    );
   });
   add(tokensApi.issue, async ({ body }) => issue(services, body));
   add(tokensApi.debug, async ({ body: b }) => {

@@ -21,19 +21,37 @@ const minutes = z
   .transform(Number)
   .refine((n) => n >= 1 && n <= MAX_STATS_MINUTES, `must be an integer from 1 to ${MAX_STATS_MINUTES}`)
   .optional()
-  .meta({ type: "integer", minimum: 1, maximum: MAX_STATS_MINUTES, default: 60, description: "Minutes back from now, the current one included." });
+  .meta({
+    type: "integer",
+    minimum: 1,
+    maximum: MAX_STATS_MINUTES,
+    default: 60,
+    description: "Minutes back from now, the current one included.",
+  });
 
 export const webhookStatsApi = {
   stats: adminRoute({
-    method: "GET", path: "/webhooks/stats", tag: "webhooks",
+    method: "GET",
+    path: "/webhooks/stats",
+    tag: "webhooks",
     summary: "Delivery attempts per minute by outcome, with latency percentiles (aggregated by the database)",
-    query: z.object({ minutes, app_id: z.string().regex(/^\d{1,20}$/, "must be a numeric id").optional() }).strict(),
-    response: z.object({
-      since: z.number().int(),
-      until: z.number().int(),
-      bucket_seconds: z.number().int().positive(),
-      data: z.array(z.object({ start_time: z.number().int(), ...counts, ...latency }).strict()),
-      totals: z.object({ ...counts, ...latency }).strict(),
-    }).strict(),
+    query: z
+      .object({
+        minutes,
+        app_id: z
+          .string()
+          .regex(/^\d{1,20}$/, "must be a numeric id")
+          .optional(),
+      })
+      .strict(),
+    response: z
+      .object({
+        since: z.number().int(),
+        until: z.number().int(),
+        bucket_seconds: z.number().int().positive(),
+        data: z.array(z.object({ start_time: z.number().int(), ...counts, ...latency }).strict()),
+        totals: z.object({ ...counts, ...latency }).strict(),
+      })
+      .strict(),
   }),
 };

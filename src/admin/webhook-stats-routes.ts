@@ -21,10 +21,15 @@ export const webhookStatsRoutes: HttpModule = async (app, runtime, links) => {
     const toMs = (Math.floor(runtime.services.clock.nowMs() / BUCKET_MS) + 1) * BUCKET_MS;
     const fromMs = toMs - minutes * BUCKET_MS;
     const stats = await runtime.services.store.webhooks.attemptStats({
-      fromMs, toMs, bucketMs: BUCKET_MS, ...(query.app_id !== undefined ? { appId: query.app_id } : {}),
+      fromMs,
+      toMs,
+      bucketMs: BUCKET_MS,
+      ...(query.app_id !== undefined ? { appId: query.app_id } : {}),
     });
     return {
-      since: fromMs / 1000, until: toMs / 1000, bucket_seconds: BUCKET_MS / 1000,
+      since: fromMs / 1000,
+      until: toMs / 1000,
+      bucket_seconds: BUCKET_MS / 1000,
       data: stats.buckets.map((b) => ({ start_time: b.startMs / 1000, ...countsJson(b.counts), ...latencyJson(b) })),
       totals: { ...countsJson(stats.total.counts), ...latencyJson(stats.total) },
     };

@@ -1,5 +1,11 @@
 import { errors, webhookErrors } from "../domain/errors.ts";
-import { CANCEL_REASONS, type DeliveryRecord, type FaultSettings, type NewDelivery, NO_FAULTS } from "../domain/webhooks/webhook-repository.ts";
+import {
+  CANCEL_REASONS,
+  type DeliveryRecord,
+  type FaultSettings,
+  type NewDelivery,
+  NO_FAULTS,
+} from "../domain/webhooks/webhook-repository.ts";
 import { verifyCallback } from "../dispatcher/index.ts";
 import { describeRefusal } from "../domain/webhooks/outbound-policy.ts";
 import type { HttpModule } from "../http-kit/index.ts";
@@ -20,9 +26,15 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
   add(webhooksApi.deliveries, async (call) => {
     const { query: q } = call;
     const query = {
-      appId: q.app_id, pageId: q.page_id, formId: q.form_id, leadId: q.lead_id, status: q.status,
-      fromMs: q.since === undefined ? undefined : q.since * 1000, toMs: q.until === undefined ? undefined : q.until * 1000,
-      beforeId: q.after ? deliveryCursor(q.after) : undefined, limit: q.limit + 1,
+      appId: q.app_id,
+      pageId: q.page_id,
+      formId: q.form_id,
+      leadId: q.lead_id,
+      status: q.status,
+      fromMs: q.since === undefined ? undefined : q.since * 1000,
+      toMs: q.until === undefined ? undefined : q.until * 1000,
+      beforeId: q.after ? deliveryCursor(q.after) : undefined,
+      limit: q.limit + 1,
     };
     const rows = await store.webhooks.list(Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined)) as typeof query);
     return pageFrom(rows, (d) => d.id, call, deliveryJson);
@@ -34,13 +46,26 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
     return {
       ...deliveryJson(d),
       attempts: attempts.map((a) => ({
-        id: a.id, time: Math.floor(a.atMs / 1000), time_ms: a.atMs, kind: a.kind, outcome: a.outcome, callback_url: a.callbackUrl,
-        http_status: a.httpStatus, latency_ms: a.latencyMs, response_excerpt: a.responseExcerpt, error: a.error,
-        body: a.body, headers: {
-          "content-type": "application/json", "user-agent": "facebookexternalua",
-          "x-hub-signature": a.signature1, "x-hub-signature-256": a.signature256,
+        id: a.id,
+        time: Math.floor(a.atMs / 1000),
+        time_ms: a.atMs,
+        kind: a.kind,
+        outcome: a.outcome,
+        callback_url: a.callbackUrl,
+        http_status: a.httpStatus,
+        latency_ms: a.latencyMs,
+        response_excerpt: a.responseExcerpt,
+        error: a.error,
+        body: a.body,
+        headers: {
+          "content-type": "application/json",
+          "user-agent": "facebookexternalua",
+          "x-hub-signature": a.signature1,
+          "x-hub-signature-256": a.signature256,
         },
-        change_count: a.changeCount, delivery_ids: a.deliveryIds, instance: a.instance,
+        change_count: a.changeCount,
+        delivery_ids: a.deliveryIds,
+        instance: a.instance,
       })),
     };
   });
@@ -48,7 +73,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
   add(webhooksApi.redeliverOne, async ({ params }) => {
     const d = await mustGetDelivery(runtime, params.id);
     // An erased (or deleted) lead is not announced again: the receiver could only fail to read it.
-    if (!(await store.leads.get(d.leadId))) throw errors.invalidParam(`Lead ${d.leadId} of this delivery was erased or deleted: there is nothing to redeliver`);
+    if (!(await store.leads.get(d.leadId)))
+      throw errors.invalidParam(`Lead ${d.leadId} of this delivery was erased or deleted: there is nothing to redeliver`);
     const gone = await receiverGone(d.appId, d.pageId);
     if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
     const [created] = await redeliver([d]);
@@ -60,21 +86,30 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
     const rows: DeliveryRecord[] = [];
     let beforeId: string | undefined;
     for (;;) {
-      const q = { appId, fromMs: since * 1000, limit: 500, ...(until !== undefined ? { toMs: until * 1000 } : {}), ...(status ? { status } : {}), ...(beforeId ? { beforeId } : {}) };
+      const q = {
+        appId,
+        fromMs: since * 1000,
+        limit: 500,
+        ...(until !== undefined ? { toMs: until * 1000 } : {}),
+        ...(status ? { status } : {}),
+        ...(beforeId ? { beforeId } : {}),
+      };
       const chunk = await store.webhooks.list(q);
       rows.push(...chunk.filter((d) => d.kind === "event"));
       if (chunk.length < 500 || rows.length >= MAX_REDELIVER) break;
       beforeId = chunk.at(-1)!.id;
     }
-    if (rows.length > MAX_REDELIVER) throw errors.invalidParam(`At most ${MAX_REDELIVER} deliveries can be redelivered at once; narrow since/until`);
+    if (rows.length > MAX_REDELIVER)
+      throw errors.invalidParam(`At most ${MAX_REDELIVER} deliveries can be redelivered at once; narrow since/until`);
     const gone = await receiverGone(appId);
     if (gone) throw webhookErrors.redeliveryWithoutReceiver(gone);
     // Pages vary in a bulk redelivery: those the app is no longer installed on are left out and
     // named, rather than queued only to be settled as cancelled.
     const pageGone = new Map<string, string | undefined>();
     for (const d of rows) if (!pageGone.has(d.pageId)) pageGone.set(d.pageId, await notInstalled(appId, d.pageId));
-    const skipped = [...pageGone].flatMap(([pageId, reason]) => reason === undefined ? []
-      : [{ page_id: pageId, reason, count: rows.filter((d) => d.pageId === pageId).length }]);
+    const skipped = [...pageGone].flatMap(([pageId, reason]) =>
+      reason === undefined ? [] : [{ page_id: pageId, reason, count: rows.filter((d) => d.pageId === pageId).length }],
+    );
     const installed = rows.filter((d) => pageGone.get(d.pageId) === undefined);
     const existing = new Set<string>();
     for (let i = 0; i < installed.length; i += 500) {
@@ -101,8 +136,7 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
   /** Why the app would not receive a page's leadgen changes, or undefined when it is installed there. */
   async function notInstalled(appId: string, pageId: string): Promise<string | undefined> {
     const installs = await store.subscriptions.installsOfPage(pageId);
-    return installs.some((i) => i.appId === appId && i.subscribedFields.includes("leadgen"))
-      ? undefined : why(CANCEL_REASONS.install);
+    return installs.some((i) => i.appId === appId && i.subscribedFields.includes("leadgen")) ? undefined : why(CANCEL_REASONS.install);
   }
 
   /** A cancel reason as a redelivery states it: without the "cancelled:" prefix. */
@@ -113,8 +147,18 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
   async function redeliver(originals: readonly DeliveryRecord[]): Promise<NewDelivery[]> {
     const now = clock.nowMs();
     const rows: NewDelivery[] = originals.map((d) => ({
-      id: ids.next(), eventId: null, appId: d.appId, pageId: d.pageId, formId: d.formId, leadId: d.leadId, adId: d.adId,
-      leadCreatedTime: d.leadCreatedTime, kind: "redelivery", redeliveryOf: d.id, createdMs: now, nextAttemptMs: now,
+      id: ids.next(),
+      eventId: null,
+      appId: d.appId,
+      pageId: d.pageId,
+      formId: d.formId,
+      leadId: d.leadId,
+      adId: d.adId,
+      leadCreatedTime: d.leadCreatedTime,
+      kind: "redelivery",
+      redeliveryOf: d.id,
+      createdMs: now,
+      nextAttemptMs: now,
     }));
     await store.transaction((tx) => tx.webhooks.insertDeliveries(rows));
     runtime.services.outbox.notify();
@@ -129,13 +173,29 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
       const settings = await store.webhooks.settings(a.id);
       const health = await store.webhooks.health(a.id);
       data.push({
-        app_id: a.id, app_name: a.name, mode: a.mode,
-        subscriptions: subs.map((s) => ({ object: s.object, callback_url: s.callbackUrl, fields: s.fields, active: s.active, include_values: s.includeValues })),
-        failing_since: secs(health?.failingSinceMs), disabled_time: secs(health?.disabledMs), disabled_reason: health?.disabledReason ?? null,
-        faults: faultsJson(settings.faults), auto_disable_hours: settings.autoDisableHours ?? runtime.config.webhookAutoDisableHours,
+        app_id: a.id,
+        app_name: a.name,
+        mode: a.mode,
+        subscriptions: subs.map((s) => ({
+          object: s.object,
+          callback_url: s.callbackUrl,
+          fields: s.fields,
+          active: s.active,
+          include_values: s.includeValues,
+        })),
+        failing_since: secs(health?.failingSinceMs),
+        disabled_time: secs(health?.disabledMs),
+        disabled_reason: health?.disabledReason ?? null,
+        faults: faultsJson(settings.faults),
+        auto_disable_hours: settings.autoDisableHours ?? runtime.config.webhookAutoDisableHours,
       });
     }
-    return pageOf(data, (s) => s.app_id, call, (s) => s);
+    return pageOf(
+      data,
+      (s) => s.app_id,
+      call,
+      (s) => s,
+    );
   });
 
   add(webhooksApi.installs, async (call) => {
@@ -146,12 +206,27 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
       }
     }
     // Keyed page then app, so a cursor is one install.
-    return pageOf(data, (i) => `${i.page_id}:${i.app_id}`, call, (i) => i);
+    return pageOf(
+      data,
+      (i) => `${i.page_id}:${i.app_id}`,
+      call,
+      (i) => i,
+    );
   });
 
-  add(webhooksApi.disabled, async (call) => pageOf(await store.webhooks.listDisabled(), (h) => h.appId, call, (h) => ({
-    app_id: h.appId, disabled_time: secs(h.disabledMs), disabled_reason: h.disabledReason, failing_since: secs(h.failingSinceMs),
-  })));
+  add(webhooksApi.disabled, async (call) =>
+    pageOf(
+      await store.webhooks.listDisabled(),
+      (h) => h.appId,
+      call,
+      (h) => ({
+        app_id: h.appId,
+        disabled_time: secs(h.disabledMs),
+        disabled_reason: h.disabledReason,
+        failing_since: secs(h.failingSinceMs),
+      }),
+    ),
+  );
 
   add(webhooksApi.faults, async ({ params }) => {
     await mustGetApp(runtime, params.app_id);
@@ -181,7 +256,8 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
     await mustGetApp(runtime, appId);
     const raw = String(body.auto_disable_hours);
     const hours = raw === "" || raw === "default" ? null : Number(raw);
-    if (hours !== null && (!Number.isFinite(hours) || hours < 0)) throw errors.invalidParam("Param auto_disable_hours must be a number of hours (0 = never) or \"default\"");
+    if (hours !== null && (!Number.isFinite(hours) || hours < 0))
+      throw errors.invalidParam('Param auto_disable_hours must be a number of hours (0 = never) or "default"');
     const current = await store.webhooks.settings(appId);
     await store.webhooks.saveSettings({ ...current, autoDisableHours: hours });
     return { success: true, auto_disable_hours: hours ?? runtime.config.webhookAutoDisableHours };
@@ -205,12 +281,20 @@ export const webhooksAdminRoutes: HttpModule = async (app, runtime, links) => {
     }
     const previous = (await store.subscriptions.listForApp(app.id)).find((s) => s.object === "page");
     await store.subscriptions.upsert({
-      appId: app.id, object: "page", callbackUrl, fields, verifyToken, includeValues: true, active: true,
+      appId: app.id,
+      object: "page",
+      callbackUrl,
+      fields,
+      verifyToken,
+      includeValues: true,
+      active: true,
       createdTime: previous?.createdTime ?? Math.floor(clock.nowMs() / 1000),
     });
     return {
       success: true,
-      previous: previous ? { callback_url: previous.callbackUrl, verify_token: previous.verifyToken, fields: previous.fields, active: previous.active } : null,
+      previous: previous
+        ? { callback_url: previous.callbackUrl, verify_token: previous.verifyToken, fields: previous.fields, active: previous.active }
+        : null,
     };
   });
 
@@ -237,18 +321,35 @@ const secs = (ms: number | null | undefined): number | null => (ms === null || m
 
 function deliveryJson(d: DeliveryRecord) {
   return {
-    id: d.id, app_id: d.appId, page_id: d.pageId, form_id: d.formId, lead_id: d.leadId, ad_id: d.adId,
-    kind: d.kind, redelivery_of: d.redeliveryOf, status: d.status, attempts: d.attempts,
-    created_time: secs(d.createdMs), next_attempt_time: d.status === "pending" ? secs(d.nextAttemptMs) : null,
-    first_attempt_time: secs(d.firstAttemptMs), last_attempt_time: secs(d.lastAttemptMs),
-    last_http_status: d.lastStatus, last_error: d.lastError, finished_time: secs(d.finishedMs),
+    id: d.id,
+    app_id: d.appId,
+    page_id: d.pageId,
+    form_id: d.formId,
+    lead_id: d.leadId,
+    ad_id: d.adId,
+    kind: d.kind,
+    redelivery_of: d.redeliveryOf,
+    status: d.status,
+    attempts: d.attempts,
+    created_time: secs(d.createdMs),
+    next_attempt_time: d.status === "pending" ? secs(d.nextAttemptMs) : null,
+    first_attempt_time: secs(d.firstAttemptMs),
+    last_attempt_time: secs(d.lastAttemptMs),
+    last_http_status: d.lastStatus,
+    last_error: d.lastError,
+    finished_time: secs(d.finishedMs),
   };
 }
 
 function faultsJson(f: FaultSettings) {
   return {
-    drop_percent: f.dropPercent, duplicate_percent: f.duplicatePercent, delay_ms: f.delayMs, delay_jitter_ms: f.delayJitterMs,
-    split: f.split, reorder: f.reorder, pack_entries: f.packEntries,
+    drop_percent: f.dropPercent,
+    duplicate_percent: f.duplicatePercent,
+    delay_ms: f.delayMs,
+    delay_jitter_ms: f.delayJitterMs,
+    split: f.split,
+    reorder: f.reorder,
+    pack_entries: f.packEntries,
   };
 }
 

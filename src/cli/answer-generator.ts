@@ -22,10 +22,47 @@ export interface GeneratedLead {
   custom_disclaimer_responses: { checkbox_key: string; is_checked: string }[];
 }
 
-
-const FIRST = ["Maria", "James", "Ana", "Lukas", "Sofia", "Wei", "Amara", "Mateo", "Chloé", "Noah", "Zoë", "Omar", "Yuki", "Ingrid", "Kwame", "Priya"];
-const LAST = ["Silva", "Smith", "Müller", "García", "Chen", "Okafor", "Rossi", "Nguyen", "Kowalski", "Dubois", "Haddad", "Tanaka", "Johansson", "Patel"];
-const CITIES = [["Springfield", "IL", "62701"], ["Austin", "TX", "73301"], ["Portland", "OR", "97201"], ["Denver", "CO", "80202"], ["Madison", "WI", "53703"]];
+const FIRST = [
+  "Maria",
+  "James",
+  "Ana",
+  "Lukas",
+  "Sofia",
+  "Wei",
+  "Amara",
+  "Mateo",
+  "Chloé",
+  "Noah",
+  "Zoë",
+  "Omar",
+  "Yuki",
+  "Ingrid",
+  "Kwame",
+  "Priya",
+];
+const LAST = [
+  "Silva",
+  "Smith",
+  "Müller",
+  "García",
+  "Chen",
+  "Okafor",
+  "Rossi",
+  "Nguyen",
+  "Kowalski",
+  "Dubois",
+  "Haddad",
+  "Tanaka",
+  "Johansson",
+  "Patel",
+];
+const CITIES = [
+  ["Springfield", "IL", "62701"],
+  ["Austin", "TX", "73301"],
+  ["Portland", "OR", "97201"],
+  ["Denver", "CO", "80202"],
+  ["Madison", "WI", "53703"],
+];
 const STREETS = ["Main St", "Oak Ave", "Pine Rd", "Maple Dr", "Cedar Ln", "Elm St"];
 const COMPANIES = ["Acme Corp", "Globex", "Initech", "Umbrella Ltd", "Hooli", "Vandelay Industries"];
 const JOBS = ["Buyer", "Engineer", "Teacher", "Nurse", "Accountant", "Designer", "Sales manager"];
@@ -42,7 +79,11 @@ function cpf(rand: () => number): string {
   return d.join("");
 }
 
-const ascii = (s: string) => s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase();
 
 /**
  * Realistic answers for every question type of a form: a coherent made-up person, option keys for
@@ -74,34 +115,65 @@ export function generateLead(form: FormDocument, rand: () => number): GeneratedL
       if (next.length > 0) return pick(next).value;
     }
     switch (q.type) {
-      case "FULL_NAME": return `${first} ${last}`;
-      case "FIRST_NAME": return first;
-      case "LAST_NAME": return last;
-      case "EMAIL": return email;
-      case "WORK_EMAIL": return `${ascii(first)}@${ascii(pick(COMPANIES)).replace(/[^a-z]/g, "")}.example`;
-      case "PHONE": case "WORK_PHONE_NUMBER": return phone;
-      case "CITY": return city;
-      case "STATE": case "PROVINCE": return state;
-      case "ZIP": case "POST_CODE": return zip;
-      case "STREET_ADDRESS": return `${1 + Math.floor(rand() * 999)} ${pick(STREETS)}`;
-      case "COUNTRY": return "US";
-      case "COMPANY_NAME": return pick(COMPANIES);
-      case "JOB_TITLE": return pick(JOBS);
-      case "DOB": return `${1950 + Math.floor(rand() * 55)}-0${1 + Math.floor(rand() * 9)}-${String(day).padStart(2, "0")}`;
-      case "GENDER": return pick(["female", "male"]);
-      case "MARITIAL_STATUS": case "RELATIONSHIP_STATUS": return pick(["single", "married"]);
-      case "MILITARY_STATUS": return pick(["none", "veteran"]);
-      case "DATE_TIME": return `2026-12-${String(day).padStart(2, "0")}T${String(9 + Math.floor(rand() * 8)).padStart(2, "0")}:00`;
-      case "STORE_LOOKUP": case "STORE_LOOKUP_WITH_TYPEAHEAD":
+      case "FULL_NAME":
+        return `${first} ${last}`;
+      case "FIRST_NAME":
+        return first;
+      case "LAST_NAME":
+        return last;
+      case "EMAIL":
+        return email;
+      case "WORK_EMAIL":
+        return `${ascii(first)}@${ascii(pick(COMPANIES)).replace(/[^a-z]/g, "")}.example`;
+      case "PHONE":
+      case "WORK_PHONE_NUMBER":
+        return phone;
+      case "CITY":
+        return city;
+      case "STATE":
+      case "PROVINCE":
+        return state;
+      case "ZIP":
+      case "POST_CODE":
+        return zip;
+      case "STREET_ADDRESS":
+        return `${1 + Math.floor(rand() * 999)} ${pick(STREETS)}`;
+      case "COUNTRY":
+        return "US";
+      case "COMPANY_NAME":
+        return pick(COMPANIES);
+      case "JOB_TITLE":
+        return pick(JOBS);
+      case "DOB":
+        return `${1950 + Math.floor(rand() * 55)}-0${1 + Math.floor(rand() * 9)}-${String(day).padStart(2, "0")}`;
+      case "GENDER":
+        return pick(["female", "male"]);
+      case "MARITIAL_STATUS":
+      case "RELATIONSHIP_STATUS":
+        return pick(["single", "married"]);
+      case "MILITARY_STATUS":
+        return pick(["none", "veteran"]);
+      case "DATE_TIME":
+        return `2026-12-${String(day).padStart(2, "0")}T${String(9 + Math.floor(rand() * 8)).padStart(2, "0")}:00`;
+      case "STORE_LOOKUP":
+      case "STORE_LOOKUP_WITH_TYPEAHEAD":
         return form.page_locations.length > 0 ? pick(form.page_locations).store_number : "";
-      case "ID_CPF": return cpf(rand);
-      case "ID_AR_DNI": return String(20_000_000 + Math.floor(rand() * 20_000_000));
-      case "ID_PE_DNI": return String(10_000_000 + Math.floor(rand() * 80_000_000));
-      case "ID_CL_RUT": return "12.345.678-5";
-      case "ID_CO_CC": return String(1_000_000_000 + Math.floor(rand() * 900_000_000));
-      case "ID_EC_CI": return "1710034065";
-      case "ID_MX_RFC": return "GODE561231GR8";
-      default: return pick(["Yes, please call me", "Next week works", "Looking for a family car", "Just browsing", "Weekends only"]);
+      case "ID_CPF":
+        return cpf(rand);
+      case "ID_AR_DNI":
+        return String(20_000_000 + Math.floor(rand() * 20_000_000));
+      case "ID_PE_DNI":
+        return String(10_000_000 + Math.floor(rand() * 80_000_000));
+      case "ID_CL_RUT":
+        return "12.345.678-5";
+      case "ID_CO_CC":
+        return String(1_000_000_000 + Math.floor(rand() * 900_000_000));
+      case "ID_EC_CI":
+        return "1710034065";
+      case "ID_MX_RFC":
+        return "GODE561231GR8";
+      default:
+        return pick(["Yes, please call me", "Next week works", "Looking for a family car", "Just browsing", "Weekends only"]);
     }
   };
   const field_data = form.questions.map((q) => ({ name: q.key, values: [answer(q)] })).filter((d) => d.values[0] !== "");

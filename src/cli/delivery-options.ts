@@ -16,7 +16,11 @@ const DELIVERY_FLAGS: { key: keyof typeof configSchema.shape; arg: string; help:
   { key: "webhookPollMs", arg: "<ms>", help: "longest wait between two looks at the outbox when nothing wakes the dispatcher" },
   { key: "webhookLogRetentionHours", arg: "<hours>", help: "prune finished deliveries and attempts older than this" },
   { key: "webhookAutoDisableHours", arg: "<hours>", help: "disable a subscription after this many hours of continuous failure; 0 = never" },
-  { key: "outboundPrivateNetworks", arg: "<mode>", help: "may handshakes and deliveries reach loopback and private addresses: auto | allow | deny (auto: only when --host is loopback)" },
+  {
+    key: "outboundPrivateNetworks",
+    arg: "<mode>",
+    help: "may handshakes and deliveries reach loopback and private addresses: auto | allow | deny (auto: only when --host is loopback)",
+  },
   { key: "outboundAllow", arg: "<list>", help: "comma-separated CIDR ranges, addresses and host names always callable" },
 ];
 

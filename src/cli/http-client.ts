@@ -6,7 +6,14 @@ export const urlOption = () =>
 export const adminKeyOption = () => new Option("--admin-key <key>", "admin API key").env("LEADGRAPH_ADMIN_KEY");
 
 /** Calls the admin API and returns its JSON, or throws the Graph error message it answered. */
-export async function adminCall(base: string, adminKey: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<any> {
+export async function adminCall(
+  base: string,
+  adminKey: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<any> {
   if (!adminKey) throw new Error("the admin key is required: pass --admin-key or set LEADGRAPH_ADMIN_KEY");
   const res = await fetch(new URL(path, withSlash(base)), {
     method,

@@ -5,7 +5,9 @@ import { type Config, type ConfigInput, configFromEnv, loadConfig } from "../run
 export function withDatabaseOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--db <file>", "SQLite database file").env("LEADGRAPH_DB"))
-    .addOption(new Option("--database-url <url>", "PostgreSQL URL (postgres://user@host:5432/db); overrides --db").env("LEADGRAPH_DATABASE_URL"))
+    .addOption(
+      new Option("--database-url <url>", "PostgreSQL URL (postgres://user@host:5432/db); overrides --db").env("LEADGRAPH_DATABASE_URL"),
+    )
     .addOption(new Option("--secret-key <key>", "key material that encrypts app secrets at rest").env("LEADGRAPH_SECRET_KEY"))
     .addOption(new Option("--log-level <level>", "fatal|error|warn|info|debug|trace|silent").env("LEADGRAPH_LOG_LEVEL"));
 }

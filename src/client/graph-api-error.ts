@@ -85,7 +85,13 @@ export class GraphApiError extends Error {
   /** Whether waiting and retrying may succeed: rate limits, transient errors, 5xx and transport failures. */
   get retryable(): boolean {
     if (this.isTokenError) return false;
-    return this.isRateLimit || this.isTransient || (TRANSIENT_CODES as readonly number[]).includes(this.code) || this.status >= 500 || this.status === 0;
+    return (
+      this.isRateLimit ||
+      this.isTransient ||
+      (TRANSIENT_CODES as readonly number[]).includes(this.code) ||
+      this.status >= 500 ||
+      this.status === 0
+    );
   }
 
   /** Builds the error from an HTTP answer; bodies that are not the Graph envelope become code -1. */
@@ -93,15 +99,26 @@ export class GraphApiError extends Error {
     const e = (body as Partial<GraphErrorBody> | null)?.error;
     if (e && typeof e === "object" && typeof e.code === "number") {
       return new GraphApiError({
-        status, code: e.code, subcode: e.error_subcode, type: String(e.type ?? "GraphMethodException"),
-        message: String(e.message ?? "Graph error"), isTransient: e.is_transient === true || status >= 500,
-        fbtraceId: e.fbtrace_id, userTitle: e.error_user_title, userMessage: e.error_user_msg, regainAccessSeconds,
+        status,
+        code: e.code,
+        subcode: e.error_subcode,
+        type: String(e.type ?? "GraphMethodException"),
+        message: String(e.message ?? "Graph error"),
+        isTransient: e.is_transient === true || status >= 500,
+        fbtraceId: e.fbtrace_id,
+        userTitle: e.error_user_title,
+        userMessage: e.error_user_msg,
+        regainAccessSeconds,
       });
     }
     const text = typeof body === "string" ? body.slice(0, 200) : JSON.stringify(body)?.slice(0, 200);
     return new GraphApiError({
-      status, code: -1, type: "HttpError", message: `HTTP ${status} without a Graph error body: ${text ?? ""}`,
-      isTransient: status >= 500 || status === 429, regainAccessSeconds,
+      status,
+      code: -1,
+      type: "HttpError",
+      message: `HTTP ${status} without a Graph error body: ${text ?? ""}`,
+      isTransient: status >= 500 || status === 429,
+      regainAccessSeconds,
     });
   }
 }

@@ -1,4 +1,12 @@
-import { type DebugTokenData, type Lead, LEAD_FIELDS, type LeadFilterClause, type LeadgenForm, type Page, type SuccessResponse } from "../contract/index.ts";
+import {
+  type DebugTokenData,
+  type Lead,
+  LEAD_FIELDS,
+  type LeadFilterClause,
+  type LeadgenForm,
+  type Page,
+  type SuccessResponse,
+} from "../contract/index.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry-policy.ts";
 import { defaultSleep, type Params, type RetryEvent, Transport } from "./transport.ts";
 import { UsageGovernor, type UsageGovernorOptions } from "./usage-governor.ts";
@@ -140,7 +148,10 @@ export class GraphLeadsClient {
 
   /** Every lead form of a page (`GET /{page-id}/leadgen_forms`), all pages of results. */
   async *forms(pageId: string, opts: { fields?: readonly string[]; pageSize?: number } = {}): AsyncGenerator<LeadgenForm, void, undefined> {
-    const params: Params = { fields: (opts.fields ?? ["id", "name", "status", "created_time", "page_id"]).join(","), limit: opts.pageSize ?? 100 };
+    const params: Params = {
+      fields: (opts.fields ?? ["id", "name", "status", "created_time", "page_id"]).join(","),
+      limit: opts.pageSize ?? 100,
+    };
     for await (const page of this.#pages<LeadgenForm>(`/${encodeURIComponent(pageId)}/leadgen_forms`, params)) yield* page;
   }
 
@@ -160,17 +171,28 @@ export class GraphLeadsClient {
   /** Subscribes the app to `leadgen` webhooks (`POST /{app-id}/subscriptions`, app token). */
   subscribeApp(opts: SubscribeAppOptions): Promise<SuccessResponse> {
     const token = opts.appAccessToken ?? (this.#appSecret ? `${opts.appId}|${this.#appSecret}` : this.#accessToken);
-    return this.post<SuccessResponse>(`/${encodeURIComponent(opts.appId)}/subscriptions`, {
-      object: opts.object ?? "page", callback_url: opts.callbackUrl, verify_token: opts.verifyToken,
-      fields: (opts.fields ?? ["leadgen"]).join(","), include_values: true,
-    }, { accessToken: token });
+    return this.post<SuccessResponse>(
+      `/${encodeURIComponent(opts.appId)}/subscriptions`,
+      {
+        object: opts.object ?? "page",
+        callback_url: opts.callbackUrl,
+        verify_token: opts.verifyToken,
+        fields: (opts.fields ?? ["leadgen"]).join(","),
+        include_values: true,
+      },
+      { accessToken: token },
+    );
   }
 
   /** Installs the app on a page for `leadgen` (`POST /{page-id}/subscribed_apps`, page token). */
   installOnPage(pageId: string, opts: { subscribedFields?: readonly string[]; pageAccessToken?: string } = {}): Promise<SuccessResponse> {
-    return this.post<SuccessResponse>(`/${encodeURIComponent(pageId)}/subscribed_apps`, {
-      subscribed_fields: (opts.subscribedFields ?? ["leadgen"]).join(","),
-    }, opts.pageAccessToken ? { accessToken: opts.pageAccessToken } : {});
+    return this.post<SuccessResponse>(
+      `/${encodeURIComponent(pageId)}/subscribed_apps`,
+      {
+        subscribed_fields: (opts.subscribedFields ?? ["leadgen"]).join(","),
+      },
+      opts.pageAccessToken ? { accessToken: opts.pageAccessToken } : {},
+    );
   }
 
   /**
@@ -180,7 +202,11 @@ export class GraphLeadsClient {
    */
   async debugToken(opts: { inputToken?: string; appId?: string; accessToken?: string } = {}): Promise<DebugTokenData> {
     const caller = opts.accessToken ?? (opts.appId && this.#appSecret ? `${opts.appId}|${this.#appSecret}` : this.#accessToken);
-    const res = await this.get<{ data: DebugTokenData }>("/debug_token", { input_token: opts.inputToken ?? this.#accessToken }, { accessToken: caller });
+    const res = await this.get<{ data: DebugTokenData }>(
+      "/debug_token",
+      { input_token: opts.inputToken ?? this.#accessToken },
+      { accessToken: caller },
+    );
     return res.data;
   }
 

@@ -6,7 +6,11 @@ export * from "../contract/index.ts";
 export { appsecretProof } from "./appsecret-proof.ts";
 export { GraphApiError, type GraphApiErrorInit } from "./graph-api-error.ts";
 export {
-  DEFAULT_SYNC_FIELDS, GraphLeadsClient, type GraphLeadsClientOptions, type LeadsOptions, type SubscribeAppOptions,
+  DEFAULT_SYNC_FIELDS,
+  GraphLeadsClient,
+  type GraphLeadsClientOptions,
+  type LeadsOptions,
+  type SubscribeAppOptions,
 } from "./graph-leads-client.ts";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelay } from "./retry-policy.ts";
 export type { Params, ParamValue, RetryEvent } from "./transport.ts";

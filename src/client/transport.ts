@@ -79,7 +79,14 @@ export class Transport {
     try {
       return JSON.parse(text) as T;
     } catch (cause) {
-      throw new GraphApiError({ status: res.status, code: -1, type: "HttpError", message: `Graph answered non-JSON: ${text.slice(0, 120)}`, isTransient: false, cause });
+      throw new GraphApiError({
+        status: res.status,
+        code: -1,
+        type: "HttpError",
+        message: `Graph answered non-JSON: ${text.slice(0, 120)}`,
+        isTransient: false,
+        cause,
+      });
     }
   }
 
@@ -108,7 +115,14 @@ export class Transport {
         error = GraphApiError.fromResponse(res.status, body, parseUsageHeaders(res.headers)?.regainAccessSeconds);
       } catch (e) {
         if (e instanceof GraphApiError) throw e;
-        error = new GraphApiError({ status: 0, code: -1, type: "TransportError", message: `request to Graph failed: ${e instanceof Error ? e.message : String(e)}`, isTransient: true, cause: e });
+        error = new GraphApiError({
+          status: 0,
+          code: -1,
+          type: "TransportError",
+          message: `request to Graph failed: ${e instanceof Error ? e.message : String(e)}`,
+          isTransient: true,
+          cause: e,
+        });
       }
       const delay = retryDelay(error, attempt, o.retry, o.random);
       if (delay === undefined) throw error;

@@ -17,7 +17,11 @@ const NOT_BUILT = `<!doctype html>
 `;
 
 function notBuilt(reply: FastifyReply): FastifyReply {
-  return consoleSecurityHeaders(reply).code(503).header("content-type", "text/html; charset=utf-8").header("cache-control", "no-store").send(NOT_BUILT);
+  return consoleSecurityHeaders(reply)
+    .code(503)
+    .header("content-type", "text/html; charset=utf-8")
+    .header("cache-control", "no-store")
+    .send(NOT_BUILT);
 }
 
 /**

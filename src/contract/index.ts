@@ -36,8 +36,21 @@ export interface Lead {
 }
 
 export const LEAD_FIELDS = [
-  "id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "form_id",
-  "field_data", "custom_disclaimer_responses", "is_organic", "platform", "partner_name", "retailer_item_id",
+  "id",
+  "created_time",
+  "ad_id",
+  "ad_name",
+  "adset_id",
+  "adset_name",
+  "campaign_id",
+  "campaign_name",
+  "form_id",
+  "field_data",
+  "custom_disclaimer_responses",
+  "is_organic",
+  "platform",
+  "partner_name",
+  "retailer_item_id",
 ] as const;
 
 /** What `GET /{lead-id}` and the leads edges answer when `fields` is absent (as the seed document shows). */

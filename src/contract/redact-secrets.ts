@@ -5,7 +5,14 @@ import querystring from "fast-querystring";
  * verify token in a callback URL; the rest are Graph parameters (and the admin key).
  */
 export const SECRET_PARAMS = [
-  "access_token", "input_token", "fb_exchange_token", "client_secret", "appsecret_proof", "verify_token", "hub.verify_token", "admin_key",
+  "access_token",
+  "input_token",
+  "fb_exchange_token",
+  "client_secret",
+  "appsecret_proof",
+  "verify_token",
+  "hub.verify_token",
+  "admin_key",
 ] as const;
 
 const SECRET = new Set<string>(SECRET_PARAMS);
@@ -63,8 +70,7 @@ export function redactText(text: string): string {
 }
 
 /** pino `redact` paths masking credentials at the top of a logged object and one level down (`{ req: { access_token } }`). */
-export const secretLogPaths = (): string[] =>
-  SECRET_PARAMS.flatMap((n) => (n.includes(".") ? [`["${n}"]`, `*["${n}"]`] : [n, `*.${n}`]));
+export const secretLogPaths = (): string[] => SECRET_PARAMS.flatMap((n) => (n.includes(".") ? [`["${n}"]`, `*["${n}"]`] : [n, `*.${n}`]));
 
 /** A log call's arguments with its message strings masked (pino's `hooks.logMethod`). */
 export const redactLogArgs = <T extends unknown[]>(args: T): T => args.map((a) => (typeof a === "string" ? redactText(a) : a)) as T;

@@ -1,4 +1,3 @@
-
 /**
  * Elapsed real time, for what must keep moving while the product's Graph-visible clock is frozen
  * or moved by hand: delivery leases and the dispatcher's pacing, rate-limit block lifetimes, sync's
@@ -19,16 +18,17 @@ export interface WallClock {
 
 export const systemWallClock: WallClock = {
   nowMs: () => Date.now(),
-  sleep: (ms, signal) => new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done, { once: true });
-  }),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener("abort", done, { once: true });
+    }),
   every(ms, fn) {
     const timer = setInterval(fn, ms);
     timer.unref();

@@ -160,21 +160,35 @@ export class WebhookDispatcher {
       const batch = await this.#claim();
       if (batch.length === 0) break;
       const stopRenewing = this.#keepLeased(batch);
-      const p: Promise<void> = sendBatch({
-        services: this.#services, agent: this.#agent, cache: this.#cache, owner: this.owner, timeoutMs: this.#opts.timeoutMs,
-        autoDisableHours: this.#opts.autoDisableHours, random: this.#random,
-        maxChangesPerPost: this.#opts.maxChangesPerPost ?? MAX_CHANGES_PER_POST, maxBodyBytes: this.#opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-      }, batch).then((f) => {
-        if (!f) return;
-        failed.value = true;
-        this.wake();
-      }, (e) => {
-        failed.value = true;
-        this.#opts.onError?.(e);
-      }).finally(() => {
-        stopRenewing();
-        this.#inFlight.delete(p);
-      });
+      const p: Promise<void> = sendBatch(
+        {
+          services: this.#services,
+          agent: this.#agent,
+          cache: this.#cache,
+          owner: this.owner,
+          timeoutMs: this.#opts.timeoutMs,
+          autoDisableHours: this.#opts.autoDisableHours,
+          random: this.#random,
+          maxChangesPerPost: this.#opts.maxChangesPerPost ?? MAX_CHANGES_PER_POST,
+          maxBodyBytes: this.#opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        },
+        batch,
+      )
+        .then(
+          (f) => {
+            if (!f) return;
+            failed.value = true;
+            this.wake();
+          },
+          (e) => {
+            failed.value = true;
+            this.#opts.onError?.(e);
+          },
+        )
+        .finally(() => {
+          stopRenewing();
+          this.#inFlight.delete(p);
+        });
       this.#inFlight.add(p);
       batches++;
     }
@@ -201,11 +215,19 @@ export class WebhookDispatcher {
    * the claiming statement) and leases keep every batch with one sender.
    */
   #claim(): Promise<DeliveryRecord[]> {
-    const run = this.#claimChain.then(() => this.#services.store.webhooks.claimDue({
-      nowMs: this.#services.clock.nowMs(), wallMs: this.#wall.nowMs(), owner: this.owner,
-      leaseUntil: this.#wall.nowMs() + this.#opts.leaseMs, max: MAX_CHANGES_PER_POST,
-    }));
-    this.#claimChain = run.then(() => undefined, () => undefined);
+    const run = this.#claimChain.then(() =>
+      this.#services.store.webhooks.claimDue({
+        nowMs: this.#services.clock.nowMs(),
+        wallMs: this.#wall.nowMs(),
+        owner: this.owner,
+        leaseUntil: this.#wall.nowMs() + this.#opts.leaseMs,
+        max: MAX_CHANGES_PER_POST,
+      }),
+    );
+    this.#claimChain = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 
@@ -269,7 +291,11 @@ export class WebhookDispatcher {
           // Reported once: renewing the rest changes nothing for the ones already taken.
           done = true;
           stop();
-          this.#opts.onError?.(new Error(`${lost} of ${ids.length} deliveries in flight were claimed by another instance after their lease ran out; the receiver may see them twice`));
+          this.#opts.onError?.(
+            new Error(
+              `${lost} of ${ids.length} deliveries in flight were claimed by another instance after their lease ran out; the receiver may see them twice`,
+            ),
+          );
         }
       } catch (e) {
         if (!done) this.#opts.onError?.(e);

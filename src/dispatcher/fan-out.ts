@@ -8,7 +8,12 @@ import { DeliverySettingsCache } from "./delivery-settings-cache.ts";
  * one transaction: a crash before the commit leaves the outbox rows to be fanned out again, and the
  * unique (event, app) index makes a second fan-out of the same rows harmless.
  */
-export async function fanOut(services: Services, limit: number, random: () => number, cache = new DeliverySettingsCache()): Promise<number> {
+export async function fanOut(
+  services: Services,
+  limit: number,
+  random: () => number,
+  cache = new DeliverySettingsCache(),
+): Promise<number> {
   const now = services.clock.nowMs();
   return services.store.transaction(async (tx) => {
     const events = await tx.webhooks.claimLeadEvents(limit);
@@ -22,13 +27,25 @@ export async function fanOut(services: Services, limit: number, random: () => nu
         const lead = leads.get(e.leadId);
         // A lead deleted before fan-out has nothing left to announce.
         if (!lead) continue;
-        if (!appReceivesLead({ app: a.app, subscription: a.subscription, install, appRoles: a.roles, submitterUserId: lead.submitterUserId })) continue;
+        if (
+          !appReceivesLead({ app: a.app, subscription: a.subscription, install, appRoles: a.roles, submitterUserId: lead.submitterUserId })
+        )
+          continue;
         const faults = a.settings.faults;
         const delay = faults.delayMs + Math.round(faults.delayJitterMs * random());
         rows.push({
-          id: services.ids.next(), eventId: e.id, appId: install.appId, pageId: e.pageId, formId: e.formId, leadId: e.leadId,
-          adId: lead.isTest ? null : e.adId, leadCreatedTime: e.createdTime, kind: "event", redeliveryOf: null,
-          createdMs: now, nextAttemptMs: now + delay,
+          id: services.ids.next(),
+          eventId: e.id,
+          appId: install.appId,
+          pageId: e.pageId,
+          formId: e.formId,
+          leadId: e.leadId,
+          adId: lead.isTest ? null : e.adId,
+          leadCreatedTime: e.createdTime,
+          kind: "event",
+          redeliveryOf: null,
+          createdMs: now,
+          nextAttemptMs: now + delay,
         });
       }
     }

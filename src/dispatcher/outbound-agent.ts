@@ -21,9 +21,10 @@ export function refusalOf(e: unknown): OutboundRefusedError | undefined {
   return cause instanceof OutboundRefusedError ? cause : undefined;
 }
 
-const systemResolver: HostResolver = (hostname) => new Promise((resolve, reject) => {
-  dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
-});
+const systemResolver: HostResolver = (hostname) =>
+  new Promise((resolve, reject) => {
+    dnsLookup(hostname, { all: true, verbatim: true }, (err, addresses) => (err ? reject(err) : resolve(addresses)));
+  });
 
 /**
  * The `lookup` net/tls use to resolve a host name: one resolution, every answer checked, and the
@@ -35,16 +36,22 @@ function guardedLookup(policy: OutboundPolicy): LookupFunction {
   return (hostname, options, callback) => {
     const all = (options as { all?: boolean }).all === true;
     const family = (options as { family?: number }).family;
-    resolve(hostname).then((answers) => {
-      const usable = answers.filter((a) => !family || a.family === family);
-      if (usable.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" });
-      for (const a of usable) {
-        const v = policy.checkAddress(a.address, hostname);
-        if (!v.ok) throw new OutboundRefusedError(v);
-      }
-      if (all) (callback as (e: null, a: { address: string; family: number }[]) => void)(null, usable.map((a) => ({ address: a.address, family: a.family })));
-      else callback(null, usable[0]!.address, usable[0]!.family);
-    }).catch((e: NodeJS.ErrnoException) => callback(e, "", 0));
+    resolve(hostname)
+      .then((answers) => {
+        const usable = answers.filter((a) => !family || a.family === family);
+        if (usable.length === 0) throw Object.assign(new Error(`${hostname} has no address`), { code: "ENOTFOUND" });
+        for (const a of usable) {
+          const v = policy.checkAddress(a.address, hostname);
+          if (!v.ok) throw new OutboundRefusedError(v);
+        }
+        if (all)
+          (callback as (e: null, a: { address: string; family: number }[]) => void)(
+            null,
+            usable.map((a) => ({ address: a.address, family: a.family })),
+          );
+        else callback(null, usable[0]!.address, usable[0]!.family);
+      })
+      .catch((e: NodeJS.ErrnoException) => callback(e, "", 0));
   };
 }
 

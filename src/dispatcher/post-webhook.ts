@@ -20,21 +20,41 @@ export function webhookAgent(policy: OutboundPolicy): Agent {
 }
 
 /** POSTs exactly `body`; any 2xx within the timeout is success, everything else a failure to retry. */
-export async function postWebhook(agent: Agent, url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<PostResult> {
+export async function postWebhook(
+  agent: Agent,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<PostResult> {
   const started = performance.now();
   try {
     const res = await request(url, {
-      method: "POST", body, headers, dispatcher: agent, signal: AbortSignal.timeout(timeoutMs),
-      headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+      method: "POST",
+      body,
+      headers,
+      dispatcher: agent,
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
     });
     const excerpt = await readExcerpt(res.body);
     const ok = res.statusCode >= 200 && res.statusCode < 300;
     return {
-      httpStatus: res.statusCode, latencyMs: Math.round(performance.now() - started), responseExcerpt: excerpt,
-      error: ok ? null : `receiver answered HTTP ${res.statusCode}`, ok,
+      httpStatus: res.statusCode,
+      latencyMs: Math.round(performance.now() - started),
+      responseExcerpt: excerpt,
+      error: ok ? null : `receiver answered HTTP ${res.statusCode}`,
+      ok,
     };
   } catch (e) {
-    return { httpStatus: null, latencyMs: Math.round(performance.now() - started), responseExcerpt: null, error: describeError(e, timeoutMs), ok: false };
+    return {
+      httpStatus: null,
+      latencyMs: Math.round(performance.now() - started),
+      responseExcerpt: null,
+      error: describeError(e, timeoutMs),
+      ok: false,
+    };
   }
 }
 

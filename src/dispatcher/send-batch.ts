@@ -24,7 +24,11 @@ export interface SendContext {
 }
 
 const toChange = (d: DeliveryRecord): LeadgenChange => ({
-  leadId: d.leadId, pageId: d.pageId, formId: d.formId, adId: d.adId, createdTime: d.leadCreatedTime,
+  leadId: d.leadId,
+  pageId: d.pageId,
+  formId: d.formId,
+  adId: d.adId,
+  createdTime: d.leadCreatedTime,
 });
 
 /**
@@ -41,19 +45,29 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   if (!first) return false;
   const { app, subscription: sub, settings } = await ctx.cache.app(store, first.appId);
   const install = (await ctx.cache.installs(store, first.pageId)).find((i) => i.appId === first.appId);
-  const cancelled = !app ? CANCEL_REASONS.app
-    : !sub?.fields.includes("leadgen") ? CANCEL_REASONS.subscription
-    : !install?.subscribedFields.includes("leadgen") ? CANCEL_REASONS.install
-    : undefined;
+  const cancelled = !app
+    ? CANCEL_REASONS.app
+    : !sub?.fields.includes("leadgen")
+      ? CANCEL_REASONS.subscription
+      : !install?.subscribedFields.includes("leadgen")
+        ? CANCEL_REASONS.install
+        : undefined;
   if (cancelled) {
     // Nothing receives these any more (Meta stops sending once a subscription or install is gone).
-    await store.webhooks.finish(ctx.owner, services.clock.nowMs(), batch.map((d) => ({ id: d.id, status: "cancelled", httpStatus: null, error: cancelled })));
+    await store.webhooks.finish(
+      ctx.owner,
+      services.clock.nowMs(),
+      batch.map((d) => ({ id: d.id, status: "cancelled", httpStatus: null, error: cancelled })),
+    );
     services.metrics.webhookDeliveriesCancelled(batch.length);
     return false;
   }
   if (!app || !sub?.active) {
     // Disabled: held until the subscription is re-enabled.
-    await store.webhooks.release(ctx.owner, batch.map((d) => d.id));
+    await store.webhooks.release(
+      ctx.owner,
+      batch.map((d) => d.id),
+    );
     services.metrics.webhookDelivery("released", 0);
     return false;
   }
@@ -67,16 +81,29 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   const attempt = (kind: AttemptRecord["kind"], body: string, deliveries: readonly DeliveryRecord[]): AttemptRecord => {
     const sig = signWebhookBody(app.secret, body);
     return {
-      id: services.ids.next(), appId: app.id, pageId: first.pageId, callbackUrl: sub.callbackUrl, atMs: nowMs, kind,
-      outcome: "dropped", httpStatus: null, latencyMs: null, responseExcerpt: null, error: null, body,
-      signature256: sig.sha256, signature1: sig.sha1, changeCount: deliveries.length, instance: ctx.owner, deliveryIds: deliveries.map((d) => d.id),
+      id: services.ids.next(),
+      appId: app.id,
+      pageId: first.pageId,
+      callbackUrl: sub.callbackUrl,
+      atMs: nowMs,
+      kind,
+      outcome: "dropped",
+      httpStatus: null,
+      latencyMs: null,
+      responseExcerpt: null,
+      error: null,
+      body,
+      signature256: sig.sha256,
+      signature1: sig.sha1,
+      changeCount: deliveries.length,
+      instance: ctx.owner,
+      deliveryIds: deliveries.map((d) => d.id),
     };
   };
 
   // Dropping applies to a delivery's first try only: "as if Meta never sent it", so it is never retried.
-  const dropped = faults.dropPercent > 0
-    ? batch.filter((d) => d.attempts === 0 && d.kind === "event" && ctx.random() * 100 < faults.dropPercent)
-    : [];
+  const dropped =
+    faults.dropPercent > 0 ? batch.filter((d) => d.attempts === 0 && d.kind === "event" && ctx.random() * 100 < faults.dropPercent) : [];
   if (dropped.length > 0) {
     const a = attempt("dropped", serializeLeadgenBody(first.pageId, nowSec, dropped.map(toChange)), dropped);
     a.error = "dropped by fault injection";
@@ -87,7 +114,10 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
   let toSend = batch.filter((d) => !dropped.includes(d));
   if (faults.reorder) toSend = shuffle(toSend, ctx.random);
   const posts = packLeadgenPosts(first.pageId, nowSec, toSend, toChange, {
-    maxChanges: ctx.maxChangesPerPost, maxBytes: ctx.maxBodyBytes, packEntries: faults.packEntries, onePerPost: faults.split,
+    maxChanges: ctx.maxChangesPerPost,
+    maxBytes: ctx.maxBodyBytes,
+    packEntries: faults.packEntries,
+    onePerPost: faults.split,
   });
 
   let anySuccess = false;
@@ -103,7 +133,13 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
     const started = performance.now();
     const res = await postWebhook(ctx.agent, sub.callbackUrl, body, headers, ctx.timeoutMs);
     const seconds = (performance.now() - started) / 1000;
-    Object.assign(a, { outcome: res.ok ? "success" : "failure", httpStatus: res.httpStatus, latencyMs: res.latencyMs, responseExcerpt: res.responseExcerpt, error: res.error });
+    Object.assign(a, {
+      outcome: res.ok ? "success" : "failure",
+      httpStatus: res.httpStatus,
+      latencyMs: res.latencyMs,
+      responseExcerpt: res.responseExcerpt,
+      error: res.error,
+    });
     attempts.push(a);
     for (const d of group) {
       if (res.ok) {
@@ -111,9 +147,11 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
         continue;
       }
       const decision = nextAttempt(d.attempts + 1, d.firstAttemptMs ?? nowMs, nowMs, ctx.random);
-      outcomes.push(decision.kind === "expire"
-        ? { id: d.id, status: "expired", httpStatus: res.httpStatus, error: res.error }
-        : { id: d.id, status: "pending", nextAttemptMs: decision.atMs, httpStatus: res.httpStatus, error: res.error });
+      outcomes.push(
+        decision.kind === "expire"
+          ? { id: d.id, status: "expired", httpStatus: res.httpStatus, error: res.error }
+          : { id: d.id, status: "pending", nextAttemptMs: decision.atMs, httpStatus: res.httpStatus, error: res.error },
+      );
     }
     if (res.ok) anySuccess = true;
     else anyFailure = true;
@@ -125,7 +163,13 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
       const againStarted = performance.now();
       const again = await postWebhook(ctx.agent, sub.callbackUrl, body, headers, ctx.timeoutMs);
       observed.push({ outcome: again.ok ? "delivered" : "retry", seconds: (performance.now() - againStarted) / 1000 });
-      Object.assign(dup, { outcome: again.ok ? "success" : "failure", httpStatus: again.httpStatus, latencyMs: again.latencyMs, responseExcerpt: again.responseExcerpt, error: again.error });
+      Object.assign(dup, {
+        outcome: again.ok ? "success" : "failure",
+        httpStatus: again.httpStatus,
+        latencyMs: again.latencyMs,
+        responseExcerpt: again.responseExcerpt,
+        error: again.error,
+      });
       attempts.push(dup);
     }
   }
@@ -140,7 +184,11 @@ export async function sendBatch(ctx: SendContext, batch: readonly DeliveryRecord
       await tx.webhooks.setFailing(app.id, true, nowMs);
       const health = await tx.webhooks.health(app.id);
       if (disableAfterHours > 0 && health?.failingSinceMs != null && nowMs - health.failingSinceMs >= disableAfterHours * 3_600_000) {
-        await tx.webhooks.disable(app.id, nowMs, `every delivery failed for ${disableAfterHours} h (last: ${outcomes.at(-1)?.error ?? "unknown"})`);
+        await tx.webhooks.disable(
+          app.id,
+          nowMs,
+          `every delivery failed for ${disableAfterHours} h (last: ${outcomes.at(-1)?.error ?? "unknown"})`,
+        );
       }
     }
   });

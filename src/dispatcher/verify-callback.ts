@@ -27,7 +27,12 @@ const READ_LIMIT_BYTES = 1024;
  * The URL and every address it resolves to go through the outbound policy first; a refused
  * target gets no request at all.
  */
-export async function verifyCallback(policy: OutboundPolicy, callbackUrl: string, verifyToken: string, timeoutMs: number): Promise<VerificationResult> {
+export async function verifyCallback(
+  policy: OutboundPolicy,
+  callbackUrl: string,
+  verifyToken: string,
+  timeoutMs: number,
+): Promise<VerificationResult> {
   const verdict = policy.checkUrl(callbackUrl);
   if (!verdict.ok) return { ok: false, detail: describeRefusal(verdict) };
   const challenge = String(randomInt(100_000_000, 2_147_483_647));
@@ -39,15 +44,22 @@ export async function verifyCallback(policy: OutboundPolicy, callbackUrl: string
   const agent = outboundAgent(policy, { pipelining: 0 });
   try {
     const res = await request(url, {
-      method: "GET", headers: { "user-agent": VERIFY_USER_AGENT }, signal: AbortSignal.timeout(timeoutMs),
-      headersTimeout: timeoutMs, bodyTimeout: timeoutMs, dispatcher: agent,
+      method: "GET",
+      headers: { "user-agent": VERIFY_USER_AGENT },
+      signal: AbortSignal.timeout(timeoutMs),
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+      dispatcher: agent,
     });
     const body = await readExcerpt(res.body, READ_LIMIT_BYTES);
     if (res.statusCode < 200 || res.statusCode >= 300) {
       return { ok: false, detail: `HTTP Status Code = ${res.statusCode}; HTTP Message = ${STATUS_CODES[res.statusCode] ?? "Unknown"}` };
     }
     if (body !== challenge) {
-      return { ok: false, detail: `The URL couldn't be validated. Response does not match challenge, expected ${challenge} but received ${excerpt(body)}` };
+      return {
+        ok: false,
+        detail: `The URL couldn't be validated. Response does not match challenge, expected ${challenge} but received ${excerpt(body)}`,
+      };
     }
     return { ok: true };
   } catch (e) {

@@ -18,8 +18,12 @@ export interface ClockControl {
 export const systemClockControl = (clock: Clock): ClockControl => ({
   mode: "system",
   clock,
-  async set() { throw new Error("the clock is the system clock"); },
-  async advance() { throw new Error("the clock is the system clock"); },
+  async set() {
+    throw new Error("the clock is the system clock");
+  },
+  async advance() {
+    throw new Error("the clock is the system clock");
+  },
   async refresh() {},
   close() {},
 });
@@ -28,8 +32,12 @@ export const systemClockControl = (clock: Clock): ClockControl => ({
 export const localClockControl = (clock: ManualClock): ClockControl => ({
   mode: "manual",
   clock,
-  async set(ms) { clock.set(ms); },
-  async advance(ms) { clock.advance(ms); },
+  async set(ms) {
+    clock.set(ms);
+  },
+  async advance(ms) {
+    clock.advance(ms);
+  },
   async refresh() {},
   close() {},
 });
@@ -56,7 +64,10 @@ export class SharedManualClock implements ClockControl {
    * `startMs` given (`--clock manual:<unix>`) sets the shared time; without it the instance joins
    * the time already shared, or starts it at `fallbackMs` when there is none.
    */
-  static async open(settings: SettingsRepository, opts: { startMs?: number; fallbackMs: number; pollMs?: number }): Promise<SharedManualClock> {
+  static async open(
+    settings: SettingsRepository,
+    opts: { startMs?: number; fallbackMs: number; pollMs?: number },
+  ): Promise<SharedManualClock> {
     let ms: number;
     if (opts.startMs !== undefined) {
       await settings.set(MANUAL_CLOCK_KEY, String(opts.startMs));

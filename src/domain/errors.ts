@@ -11,7 +11,14 @@ import { errors } from "./errors/graph-errors.ts";
 import { leadErrors } from "./errors/lead-errors.ts";
 import { webhookErrors } from "./errors/webhook-errors.ts";
 
-export { GraphError, isGraphError, isUnknownObjectError, type GraphAuthError, type GraphErrorInit, type GraphErrorType } from "./errors/graph-error.ts";
+export {
+  GraphError,
+  isGraphError,
+  isUnknownObjectError,
+  type GraphAuthError,
+  type GraphErrorInit,
+  type GraphErrorType,
+} from "./errors/graph-error.ts";
 export type { CatalogueEntry, ErrorSpec } from "./errors/catalogue-entry.ts";
 export { LeadInputError } from "./errors/lead-errors.ts";
 export { accessErrors, errors, leadErrors, webhookErrors };

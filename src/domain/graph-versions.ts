@@ -48,7 +48,9 @@ export const GRAPH_VERSIONS: readonly { version: string; introduced: string; unt
 ];
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
-const BY_NAME = new Map(GRAPH_VERSIONS.map((v) => [v.version, { ...v, from: day(v.introduced), to: v.until === null ? Infinity : day(v.until) }]));
+const BY_NAME = new Map(
+  GRAPH_VERSIONS.map((v) => [v.version, { ...v, from: day(v.introduced), to: v.until === null ? Infinity : day(v.until) }]),
+);
 
 export type VersionResolution =
   /** Served as `served`: the version asked for, or the oldest available one when it is retired. */

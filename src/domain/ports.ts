@@ -3,8 +3,22 @@ import type { ErasureRepository } from "./erasure/erasure-repository.ts";
 import type { LeadExportRepository } from "./export/export-source.ts";
 import type { WebhookRepository } from "./webhooks/webhook-repository.ts";
 import type {
-  AdAccountRecord, AdAccountRole, AdAttribution, AdRecord, AdSetRecord, AppRecord, AppRole, CampaignRecord,
-  FormRecord, LeadEvent, LeadRecord, PageLocation, PageRecord, PageRole, TokenRecord, UserRecord,
+  AdAccountRecord,
+  AdAccountRole,
+  AdAttribution,
+  AdRecord,
+  AdSetRecord,
+  AppRecord,
+  AppRole,
+  CampaignRecord,
+  FormRecord,
+  LeadEvent,
+  LeadRecord,
+  PageLocation,
+  PageRecord,
+  PageRole,
+  TokenRecord,
+  UserRecord,
 } from "./model.ts";
 
 /**
@@ -39,7 +53,11 @@ export interface LeadRepository {
    * a cached definition said) stops it before any lead is written: its id is answered, and the caller
    * rolls the transaction back.
    */
-  insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[], opts?: { activeFormsOnly?: boolean }): Promise<{ inactiveForms: string[] }>;
+  insert(
+    leads: readonly LeadRecord[],
+    events?: readonly LeadEvent[],
+    opts?: { activeFormsOnly?: boolean },
+  ): Promise<{ inactiveForms: string[] }>;
   findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>>;
   testLeadsOf(formId: string): Promise<LeadRecord[]>;
   delete(id: string): Promise<boolean>;
@@ -192,6 +210,10 @@ export interface CatalogRepository {
   removeAdAccountRole(accountId: string, userId: string): Promise<void>;
   removeLocation(pageId: string, storeNumber: string): Promise<void>;
   /** How many rows of `table` point at the id (to refuse deleting a parent that still has children). */
-  countChildren(table: "forms" | "campaigns" | "adsets" | "ads", column: "page_id" | "account_id" | "campaign_id" | "adset_id", id: string): Promise<number>;
+  countChildren(
+    table: "forms" | "campaigns" | "adsets" | "ads",
+    column: "page_id" | "account_id" | "campaign_id" | "adset_id",
+    id: string,
+  ): Promise<number>;
   getToken(id: string): Promise<TokenRecord | undefined>;
 }

@@ -44,8 +44,16 @@ export function parseTime(value: unknown): number | undefined {
 export function formatSessionTime(unixSeconds: number): string {
   const d = new Date(unixSeconds * 1000);
   const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: "America/Los_Angeles", weekday: "long", day: "2-digit", month: "short", year: "2-digit",
-    hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false, timeZoneName: "short",
+    timeZone: "America/Los_Angeles",
+    weekday: "long",
+    day: "2-digit",
+    month: "short",
+    year: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hour12: false,
+    timeZoneName: "short",
   }).formatToParts(d);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   const hour = get("hour") === "24" ? "00" : get("hour");

@@ -30,8 +30,18 @@ interface AuditFacts {
 async function eraseIds(services: Services, ids: readonly string[], who: ErasureRequester, facts: AuditFacts): Promise<ErasureAuditRecord> {
   const { store, clock } = services;
   const audit: ErasureAuditRecord = {
-    id: services.ids.next(), atMs: clock.nowMs(), ...facts, actor: who.actor, via: who.via, reference: who.reference,
-    leadIds: [], formIds: [], pageIds: [], leadCount: 0, deliveriesCancelled: 0, alreadyDelivered: 0,
+    id: services.ids.next(),
+    atMs: clock.nowMs(),
+    ...facts,
+    actor: who.actor,
+    via: who.via,
+    reference: who.reference,
+    leadIds: [],
+    formIds: [],
+    pageIds: [],
+    leadCount: 0,
+    deliveriesCancelled: 0,
+    alreadyDelivered: 0,
   };
   const forms = new Set<string>();
   const pages = new Set<string>();
@@ -51,7 +61,8 @@ async function eraseIds(services: Services, ids: readonly string[], who: Erasure
       audit.deliveriesCancelled += erased.deliveriesCancelled;
       audit.alreadyDelivered += erased.alreadyDelivered;
       // A purge batch another instance erased first has nothing to record; a person's request always has.
-      if (last && (audit.leadCount > 0 || facts.kind !== "retention")) await tx.erasure.recordAudit({ ...audit, formIds: [...forms].sort(), pageIds: [...pages].sort() });
+      if (last && (audit.leadCount > 0 || facts.kind !== "retention"))
+        await tx.erasure.recordAudit({ ...audit, formIds: [...forms].sort(), pageIds: [...pages].sort() });
     });
   } while (at < ids.length);
   return { ...audit, formIds: [...forms].sort(), pageIds: [...pages].sort() };
@@ -71,8 +82,10 @@ export const findPerson = (services: Services, q: PersonQuery): Promise<PersonMa
 export async function erasePerson(services: Services, q: PersonQuery, who: ErasureRequester): Promise<ErasureAuditRecord> {
   const found = await findPerson(services, q);
   return eraseIds(services, found.leadIds, who, {
-    kind: "person", matchedBy: found.matchedBy.length > 0 ? found.matchedBy.join(",") : null,
-    identifierHashes: identifierHashes(found.matcher, await services.store.erasure.identifierKey()), detail: null,
+    kind: "person",
+    matchedBy: found.matchedBy.length > 0 ? found.matchedBy.join(",") : null,
+    identifierHashes: identifierHashes(found.matcher, await services.store.erasure.identifierKey()),
+    detail: null,
   });
 }
 

@@ -11,7 +11,10 @@ export interface PersonQuery {
 
 /** Why a person query cannot be used; the field it names and what is wrong with it. */
 export class PersonQueryError extends Error {
-  constructor(readonly field: string, readonly detail: string) {
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+  ) {
     super(`${field} ${detail}`);
   }
 }
@@ -45,17 +48,23 @@ export class PersonMatcher {
     if (q.email === undefined && q.phone === undefined) throw new PersonQueryError("email", "or phone is required");
     if (q.email !== undefined) {
       const email = normaliseEmail(q.email);
-      if (email.length > MAX_ANSWER_LENGTH || !/^[^\s@]+@[^\s@]+$/.test(email)) throw new PersonQueryError("email", "must be an email address such as jane@example.com");
+      if (email.length > MAX_ANSWER_LENGTH || !/^[^\s@]+@[^\s@]+$/.test(email))
+        throw new PersonQueryError("email", "must be an email address such as jane@example.com");
       this.email = email;
     }
     if (q.phone !== undefined) {
       const country = q.country?.trim().toUpperCase();
-      if (country !== undefined && !/^[A-Z]{2}$/.test(country)) throw new PersonQueryError("country", "must be a two-letter region code such as US");
-      const parsed = q.phone.length <= MAX_ANSWER_LENGTH ? parsePhoneNumberFromString(q.phone, country as CountryCode | undefined) : undefined;
+      if (country !== undefined && !/^[A-Z]{2}$/.test(country))
+        throw new PersonQueryError("country", "must be a two-letter region code such as US");
+      const parsed =
+        q.phone.length <= MAX_ANSWER_LENGTH ? parsePhoneNumberFromString(q.phone, country as CountryCode | undefined) : undefined;
       if (!parsed || !parsed.isValid()) {
-        throw new PersonQueryError("phone", country === undefined
-          ? "must be a valid phone number with its country code (+14155550100), or give country for a national number"
-          : `must be a valid phone number for ${country}`);
+        throw new PersonQueryError(
+          "phone",
+          country === undefined
+            ? "must be a valid phone number with its country code (+14155550100), or give country for a national number"
+            : `must be a valid phone number for ${country}`,
+        );
       }
       this.phone = parsed.number;
       this.#region = parsed.country;

@@ -14,7 +14,10 @@ export interface RetentionJob {
  * clock moved forward makes leads expire). Instances need no coordination: the purge's deletes are
  * idempotent and bounded (erase-leads.ts). Undefined when retention is off (the default).
  */
-export function startRetentionJob(runtime: Runtime, opts: { onError?: (err: unknown) => void; sweepMs?: number } = {}): RetentionJob | undefined {
+export function startRetentionJob(
+  runtime: Runtime,
+  opts: { onError?: (err: unknown) => void; sweepMs?: number } = {},
+): RetentionJob | undefined {
   const days = runtime.config.leadRetentionDays;
   if (days <= 0) return undefined;
   let running: Promise<number> | undefined;

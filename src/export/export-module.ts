@@ -35,7 +35,8 @@ async function handleExport(runtime: Runtime, req: FastifyRequest, reply: Fastif
     const { services } = runtime;
     const request = readParams(params);
     const caller = await services.policy.authenticate({
-      token: tokenFrom(req, params), appsecretProof: stringParam(params, "appsecret_proof"),
+      token: tokenFrom(req, params),
+      appsecretProof: stringParam(params, "appsecret_proof"),
     });
     const form = await services.store.forms.get(request.id);
     if (!form || form.status === "DELETED") throw errors.unknownObject(request.id);
@@ -44,8 +45,10 @@ async function handleExport(runtime: Runtime, req: FastifyRequest, reply: Fastif
     const range = clampExportRange(request, form.createdTime, now);
     await services.meter.charge(caller, form.pageId, 1, usage);
     const readable = readableRange(range, now);
-    const rowCount = readable.from > readable.to ? 0
-      : await services.store.leadExport.count({ formId: form.id, fromTime: readable.from, beforeTime: readable.to + 1 });
+    const rowCount =
+      readable.from > readable.to
+        ? 0
+        : await services.store.leadExport.count({ formId: form.id, fromTime: readable.from, beforeTime: readable.to + 1 });
 
     const format = FORMATS[request.format];
     for (const [k, v] of Object.entries(usageHeadersOf(usage))) reply.header(k, v);
@@ -59,16 +62,23 @@ async function handleExport(runtime: Runtime, req: FastifyRequest, reply: Fastif
     const text = new DelimitedText(format.delimiter);
     // One string per batch of rows keeps per-row stream overhead out of the hot loop; the stream
     // pulls the next batch only when the socket has drained, so memory stays at about one batch.
-    const out = Readable.from((async function* () {
-      for await (const rows of batches) yield text.format(request.raw ? rows : neutraliseRows(rows));
-    })(), { objectMode: false });
+    const out = Readable.from(
+      (async function* () {
+        for await (const rows of batches) yield text.format(request.raw ? rows : neutraliseRows(rows));
+      })(),
+      { objectMode: false },
+    );
     out.on("error", (err) => req.log.error({ err }, "export stream failed"));
     return reply.code(200).send(out);
   } catch (e) {
     const err = isGraphError(e) ? e : errors.unknown(e);
     if (!(e instanceof GraphError)) req.log.error({ err: e }, "export failed");
     for (const [k, v] of Object.entries(usageHeadersOf(usage))) reply.header(k, v);
-    if (err.authError) reply.header("www-authenticate", `OAuth "Facebook Platform" "${err.authError}" "${err.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?")}"`);
+    if (err.authError)
+      reply.header(
+        "www-authenticate",
+        `OAuth "Facebook Platform" "${err.authError}" "${err.message.replace(/["\\]/g, "'").replace(/[^\x20-\x7e]/g, "?")}"`,
+      );
     return sendGraph(reply, err.status, errorBody(err), params);
   }
 }

@@ -26,7 +26,12 @@ export async function runBatch(executor: GraphExecutor, req: GraphRequest): Prom
     if (typeof o.relative_url !== "string" || o.relative_url === "") throw errors.paramRequired(`batch[${i}][relative_url]`);
     const url = new URL(o.relative_url.replace(/^\/+/, ""), "http://batch.invalid/");
     const query = Object.fromEntries(url.searchParams);
-    const body = typeof o.body === "string" ? Object.fromEntries(new URLSearchParams(o.body)) : typeof o.body === "object" && o.body !== null ? o.body : {};
+    const body =
+      typeof o.body === "string"
+        ? Object.fromEntries(new URLSearchParams(o.body))
+        : typeof o.body === "object" && o.body !== null
+          ? o.body
+          : {};
     const params = mergeParams(query, body);
     const path = url.pathname.replace(/^\/+|\/+$/g, "").replace(/^v\d+\.\d+\/?/, "");
     const token = typeof params.access_token === "string" ? params.access_token : req.token;

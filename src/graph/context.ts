@@ -11,7 +11,11 @@ import type { Params } from "./params.ts";
  * `leads`), so a node reaches another one through the context rather than by importing it.
  */
 export type NodeRenderer = (
-  ctx: GraphContext, kind: ObjectKind, record: unknown, id: string, selection: readonly FieldSelection[] | undefined,
+  ctx: GraphContext,
+  kind: ObjectKind,
+  record: unknown,
+  id: string,
+  selection: readonly FieldSelection[] | undefined,
 ) => Promise<Record<string, unknown>>;
 
 /** Everything one Graph request works with. Built once per request (and per batch item). */
@@ -32,7 +36,12 @@ export class GraphContext {
   ) {}
 
   /** Renders `record` as a node of `kind` (see NodeRenderer). */
-  renderKind(kind: ObjectKind, record: unknown, id: string, selection: readonly FieldSelection[] | undefined): Promise<Record<string, unknown>> {
+  renderKind(
+    kind: ObjectKind,
+    record: unknown,
+    id: string,
+    selection: readonly FieldSelection[] | undefined,
+  ): Promise<Record<string, unknown>> {
     return this.nodeRenderer(this, kind, record, id, selection);
   }
 

@@ -131,7 +131,14 @@ async function root(ctx: GraphContext, req: GraphRequest, executor: GraphExecuto
   }
   const idsParam = stringParam(req.params, "ids");
   if (idsParam === undefined) throw errors.unsupportedMethod(req.method, "");
-  const ids = [...new Set(idsParam.split(",").map((s) => s.trim()).filter((s) => s !== ""))];
+  const ids = [
+    ...new Set(
+      idsParam
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+    ),
+  ];
   if (ids.length === 0) throw errors.invalidParam("Param ids must name at least one object");
   if (ids.length > 50) throw errors.invalidParam("Param ids can name at most 50 objects");
   const missing: string[] = [];
@@ -182,10 +189,15 @@ export function usageHeadersOf(usage: UsageReport): Record<string, string> {
   if (usage.pages.size === 0) return {};
   const buc: Record<string, unknown[]> = {};
   for (const [pageId, u] of usage.pages) {
-    buc[pageId] = [{
-      type: "leadgen", call_count: u.callCount, total_cputime: u.totalCputime, total_time: u.totalTime,
-      estimated_time_to_regain_access: u.estimatedTimeToRegainAccess,
-    }];
+    buc[pageId] = [
+      {
+        type: "leadgen",
+        call_count: u.callCount,
+        total_cputime: u.totalCputime,
+        total_time: u.totalTime,
+        estimated_time_to_regain_access: u.estimatedTimeToRegainAccess,
+      },
+    ];
   }
   const all = [...usage.pages.values()];
   return {

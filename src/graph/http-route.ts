@@ -8,14 +8,22 @@ const VERSION = /^v\d{1,2}\.\d{1,2}$/;
 /** Headers Graph sends on every answer, as a flat name, value, name, value… list (Node's writeHead takes one). */
 export function graphHeaderList(version: string, traceId: string): string[] {
   return [
-    "content-type", "application/json; charset=UTF-8",
-    "facebook-api-version", version,
-    "x-fb-trace-id", traceId,
-    "x-fb-request-id", traceId,
-    "cache-control", "private, no-cache, no-store, must-revalidate",
-    "pragma", "no-cache",
-    "expires", "Sat, 01 Jan 2000 00:00:00 GMT",
-    "access-control-allow-origin", "*",
+    "content-type",
+    "application/json; charset=UTF-8",
+    "facebook-api-version",
+    version,
+    "x-fb-trace-id",
+    traceId,
+    "x-fb-request-id",
+    traceId,
+    "cache-control",
+    "private, no-cache, no-store, must-revalidate",
+    "pragma",
+    "no-cache",
+    "expires",
+    "Sat, 01 Jan 2000 00:00:00 GMT",
+    "access-control-allow-origin",
+    "*",
   ];
 }
 
@@ -46,7 +54,10 @@ export function sendGraph(reply: FastifyReply, status: number, body: unknown, pa
 }
 
 /** The token and appsecret_proof of a Graph call, from where Graph takes them. */
-export function credentialsFrom(req: Pick<FastifyRequest, "headers">, params: Record<string, unknown>): Pick<GraphRequest, "token" | "appsecretProof"> {
+export function credentialsFrom(
+  req: Pick<FastifyRequest, "headers">,
+  params: Record<string, unknown>,
+): Pick<GraphRequest, "token" | "appsecretProof"> {
   return { token: tokenFrom(req, params), appsecretProof: typeof params.appsecret_proof === "string" ? params.appsecret_proof : undefined };
 }
 
@@ -67,10 +78,20 @@ export function tokenFrom(req: Pick<FastifyRequest, "headers">, params: Record<s
  * The Graph surface: every path not claimed by another module is a Graph path, for `methods`.
  * Called once per set of methods that needs its own Fastify context, all with one executor.
  */
-export function registerGraphRoutes(app: FastifyInstance, executor: GraphExecutor, defaultVersion: string, methods: HTTPMethods[], maxParams?: number): void {
+export function registerGraphRoutes(
+  app: FastifyInstance,
+  executor: GraphExecutor,
+  defaultVersion: string,
+  methods: HTTPMethods[],
+  maxParams?: number,
+): void {
   const handler = async (req: FastifyRequest, reply: FastifyReply) => {
     const params = mergeParams(req.query, req.body, maxParams);
-    let segments = (req.params as { "*"?: string })["*"]?.split("?")[0]?.split("/").filter((s) => s !== "") ?? [];
+    let segments =
+      (req.params as { "*"?: string })["*"]
+        ?.split("?")[0]
+        ?.split("/")
+        .filter((s) => s !== "") ?? [];
     let version = defaultVersion;
     if (segments[0] !== undefined && VERSION.test(segments[0])) {
       version = segments[0];

@@ -57,7 +57,8 @@ export function jsonShapeProblem(text: string, limits: Pick<InputLimits, "maxJso
       if (c === 0x5c /* \ */) i++;
       else if (c === 0x22 /* " */) {
         inString = false;
-        if (i - stringStart > limits.maxStringLength) return errors.invalidParam(`A string in the JSON body is longer than ${limits.maxStringLength} characters`);
+        if (i - stringStart > limits.maxStringLength)
+          return errors.invalidParam(`A string in the JSON body is longer than ${limits.maxStringLength} characters`);
       }
     } else if (c === 0x22) {
       inString = true;

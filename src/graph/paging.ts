@@ -16,7 +16,8 @@ export function pageLimit(params: Params): number {
   if (!/^\d{1,9}$/.test(raw.trim())) throw errors.invalidParam(`Param limit must be a positive integer - got "${raw.slice(0, 40)}"`);
   const n = Number(raw);
   if (n < 1) throw errors.invalidParam("Param limit must be a positive integer - got 0");
-  if (n > HARD_LIMIT) throw errors.invalidParam(`Param limit must be at most ${HARD_LIMIT} (pages are capped at ${MAX_LIMIT} rows) - got ${n}`);
+  if (n > HARD_LIMIT)
+    throw errors.invalidParam(`Param limit must be at most ${HARD_LIMIT} (pages are capped at ${MAX_LIMIT} rows) - got ${n}`);
   return Math.min(n, MAX_LIMIT);
 }
 

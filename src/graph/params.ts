@@ -1,6 +1,16 @@
 import querystring from "fast-querystring";
 import { errors } from "../domain/errors.ts";
-import { DEFAULT_INPUT_LIMITS, type InputLimits, MAX_KEY_DEPTH, MAX_KEY_LENGTH, MAX_LIST_INDEX, moreThan, QUERY_REFUSED, refusalOf, tooManyParams } from "./input-limits.ts";
+import {
+  DEFAULT_INPUT_LIMITS,
+  type InputLimits,
+  MAX_KEY_DEPTH,
+  MAX_KEY_LENGTH,
+  MAX_LIST_INDEX,
+  moreThan,
+  QUERY_REFUSED,
+  refusalOf,
+  tooManyParams,
+} from "./input-limits.ts";
 
 /** Request parameters merged from the query string and the body, as Graph treats them. */
 export type Params = Record<string, unknown>;
@@ -29,7 +39,8 @@ export function foldBracketKeys(flat: Record<string, unknown>, maxParams = DEFAU
       out[key] = value;
       continue;
     }
-    if (key.length > MAX_KEY_LENGTH) throw errors.invalidParam(`Param name ${key.slice(0, 40)}… is longer than ${MAX_KEY_LENGTH} characters`);
+    if (key.length > MAX_KEY_LENGTH)
+      throw errors.invalidParam(`Param name ${key.slice(0, 40)}… is longer than ${MAX_KEY_LENGTH} characters`);
     const path = [m[1]!, ...[...m[2]!.matchAll(/\[([^[\]]*)\]/g)].map((x) => x[1]!)];
     if (path.length - 1 > MAX_KEY_DEPTH) throw errors.invalidParam(`Param ${m[1]} is nested deeper than ${MAX_KEY_DEPTH} brackets`);
     // `__proto__[x]=1` must not reach Object.prototype: such keys are dropped, like any unknown param.
@@ -59,7 +70,7 @@ export function foldBracketKeys(flat: Record<string, unknown>, maxParams = DEFAU
     }
     setChild(node, k, value);
   }
-  return folded ? listsToArrays(out) as Params : out;
+  return folded ? (listsToArrays(out) as Params) : out;
 }
 
 type FoldNode = Record<string, unknown> | Map<number, unknown>;
@@ -150,8 +161,10 @@ export function listParam(params: Params, name: string): string[] | undefined {
   const v = jsonParam(params, name);
   if (v === undefined || v === null || v === "") return undefined;
   const items = Array.isArray(v) ? v : typeof v === "string" ? v.split(",") : typeof v === "object" ? Object.values(v) : [v];
-  return items.map((x) => {
-    if (typeof x !== "string" && typeof x !== "number") throw errors.invalidParam(`Param ${name} must be a list of strings`);
-    return String(x).trim();
-  }).filter((x) => x !== "");
+  return items
+    .map((x) => {
+      if (typeof x !== "string" && typeof x !== "number") throw errors.invalidParam(`Param ${name} must be a list of strings`);
+      return String(x).trim();
+    })
+    .filter((x) => x !== "");
 }

@@ -16,8 +16,12 @@ export const plain = (names: readonly string[]): FieldSelection[] => names.map((
 
 /** Writes a selection back as `fields` text, for nested paging links. */
 export function serializeSelection(sel: readonly FieldSelection[]): string {
-  return sel.map((s) => {
-    const mods = Object.entries(s.modifiers).map(([k, v]) => `.${k}(${v})`).join("");
-    return `${s.name}${mods}${s.children ? `{${serializeSelection(s.children)}}` : ""}`;
-  }).join(",");
+  return sel
+    .map((s) => {
+      const mods = Object.entries(s.modifiers)
+        .map(([k, v]) => `.${k}(${v})`)
+        .join("");
+      return `${s.name}${mods}${s.children ? `{${serializeSelection(s.children)}}` : ""}`;
+    })
+    .join(",");
 }

@@ -71,7 +71,11 @@ export function conditionalChoices(q: Question, parent: Question | undefined, pa
  * them: phone numbers in E.164, option questions as the option key, store locators as the store number.
  */
 export function checkAnswers(
-  form: FormDefinition, locations: readonly PageLocation[], answers: Answers, s: FormStrings, nowSeconds: number,
+  form: FormDefinition,
+  locations: readonly PageLocation[],
+  answers: Answers,
+  s: FormStrings,
+  nowSeconds: number,
 ): CheckedAnswers {
   const today = new Date(nowSeconds * 1000).toISOString().slice(0, 10);
   const errors = new Map<string, string>();
@@ -115,9 +119,13 @@ export function checkAnswers(
     if (c.is_required && !answers.checked.has(c.key)) errors.set(checkboxField(c.key), s.checkboxRequired);
   }
   return {
-    ...answers, errors,
+    ...answers,
+    errors,
     fieldData: form.spec.questions.filter((q) => normalised.has(q.key)).map((q) => ({ name: q.key, values: [normalised.get(q.key)!] })),
-    disclaimers: (form.spec.customDisclaimer?.checkboxes ?? []).map((c) => ({ checkbox_key: c.key, is_checked: answers.checked.has(c.key) ? "1" : "" })),
+    disclaimers: (form.spec.customDisclaimer?.checkboxes ?? []).map((c) => ({
+      checkbox_key: c.key,
+      is_checked: answers.checked.has(c.key) ? "1" : "",
+    })),
   };
 }
 

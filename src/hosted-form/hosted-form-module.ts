@@ -22,7 +22,8 @@ const text = (v: unknown): string | undefined => (Array.isArray(v) ? text(v[v.le
 /** A page with the hosted form's headers and this response's nonce filled into its style and script tags. */
 function sendPage(reply: FastifyReply, status: number, page: SafeHtml, frameAncestors: string): FastifyReply {
   const nonce = hostedFormSecurityHeaders(reply, frameAncestors);
-  return reply.code(status)
+  return reply
+    .code(status)
     .header("content-type", "text/html; charset=utf-8")
     .header("cache-control", "no-store")
     .send(page.value.replaceAll(`nonce="${NONCE_SLOT}"`, `nonce="${nonce}"`));
@@ -46,13 +47,18 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     if (refused === undefined || refused.status >= 500) throw err;
     await drainRefusedBody(req.raw);
     const title = refused.status === 413 ? "Your answers are too long to send" : "This form could not read what was sent";
-    return send(reply, refused.status, messagePage(undefined, title, "Your answers were not submitted. Go back, shorten or correct them, and send the form again."));
+    return send(
+      reply,
+      refused.status,
+      messagePage(undefined, title, "Your answers were not submitted. Go back, shorten or correct them, and send the form again."),
+    );
   };
   const routeOptions = { bodyLimit: runtime.config.formBodyLimitBytes, errorHandler: unreadable };
   let tokens: Promise<FormTokens> | undefined;
-  const formTokens = () => (tokens ??= services.store.settings
-    .getOrInitSecret("hosted_form_secret", () => randomBytes(32).toString("hex"))
-    .then((secret) => new FormTokens(secret)));
+  const formTokens = () =>
+    (tokens ??= services.store.settings
+      .getOrInitSecret("hosted_form_secret", () => randomBytes(32).toString("hex"))
+      .then((secret) => new FormTokens(secret)));
 
   async function context(req: FastifyRequest, reply: FastifyReply, params: Body) {
     const { formId } = req.params as { formId: string };
@@ -81,11 +87,16 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     }
     const platformParam = text(params.platform)?.trim().toLowerCase();
     const platform = platformParam && PLATFORMS.has(platformParam) ? platformParam : undefined;
-    const locations = form.spec.questions.some((q) => STORE_TYPES.includes(q.type)) ? await services.store.directory.locations(form.pageId) : [];
+    const locations = form.spec.questions.some((q) => STORE_TYPES.includes(q.type))
+      ? await services.store.directory.locations(form.pageId)
+      : [];
     return { form, page, s, adId, platform, locations };
   }
 
-  function view(c: NonNullable<Awaited<ReturnType<typeof context>>>, extra: Pick<FormView, "answers" | "errors" | "token" | "storeQuery">): FormView {
+  function view(
+    c: NonNullable<Awaited<ReturnType<typeof context>>>,
+    extra: Pick<FormView, "answers" | "errors" | "token" | "storeQuery">,
+  ): FormView {
     const query = new URLSearchParams();
     if (c.adId) query.set("ad_id", c.adId);
     if (c.platform) query.set("platform", c.platform);
@@ -104,9 +115,18 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     const c = await context(req, reply, query);
     if (!c) return reply;
     const token = (await formTokens()).issue(c.form.id, nowSeconds(services.clock));
-    return send(reply, 200, formPage(view(c, {
-      answers: readAnswers(c.form, undefined), errors: new Map(), token, storeQuery: text(query.store_q) ?? "",
-    })));
+    return send(
+      reply,
+      200,
+      formPage(
+        view(c, {
+          answers: readAnswers(c.form, undefined),
+          errors: new Map(),
+          token,
+          storeQuery: text(query.store_q) ?? "",
+        }),
+      ),
+    );
   });
 
   app.post("/forms/:formId", routeOptions, async (req, reply) => {
@@ -118,7 +138,14 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     const token = text(body._token) ?? "";
     const nonce = (await formTokens()).verify(c.form.id, token, now);
     if (nonce === undefined) {
-      return send(reply, 403, messagePage(c.form, c.s.expired, c.s.expired, { href: view(c, { answers: readAnswers(c.form, undefined), errors: new Map(), token: "", storeQuery: "" }).action, text: c.s.reload }));
+      return send(
+        reply,
+        403,
+        messagePage(c.form, c.s.expired, c.s.expired, {
+          href: view(c, { answers: readAnswers(c.form, undefined), errors: new Map(), token: "", storeQuery: "" }).action,
+          text: c.s.reload,
+        }),
+      );
     }
     // A replay of a submission that already made its lead shows that lead's thank-you page.
     const alreadyDone = async () => {
@@ -139,8 +166,10 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
     }
     const checked = checkAnswers(c.form, c.locations, answers, c.s, now);
     if (checked.errors.size > 0) {
-      return (action === "submit" ? await alreadyDone() : undefined)
-        ?? send(reply, 422, formPage(view(c, { answers, errors: checked.errors, token, storeQuery })));
+      return (
+        (action === "submit" ? await alreadyDone() : undefined) ??
+        send(reply, 422, formPage(view(c, { answers, errors: checked.errors, token, storeQuery })))
+      );
     }
     if (action === "review" && c.form.spec.isOptimizedForQuality) {
       return send(reply, 200, reviewPage(view(c, { answers, errors: new Map(), token, storeQuery })));
@@ -154,10 +183,19 @@ export const hostedFormModule: HttpModule = async (app, runtime) => {
       return send(reply, 429, messagePage(c.form, c.s.busy, c.s.busy));
     }
     try {
-      const [leadId] = await services.intake.create([{
-        formId: c.form.id, adId: c.adId ?? null, platform: c.platform ?? "fb", fieldData: checked.fieldData,
-        customDisclaimerResponses: checked.disclaimers, externalId: externalIdOf(nonce),
-      }], { source: "hosted", fireWebhooks: true });
+      const [leadId] = await services.intake.create(
+        [
+          {
+            formId: c.form.id,
+            adId: c.adId ?? null,
+            platform: c.platform ?? "fb",
+            fieldData: checked.fieldData,
+            customDisclaimerResponses: checked.disclaimers,
+            externalId: externalIdOf(nonce),
+          },
+        ],
+        { source: "hosted", fireWebhooks: true },
+      );
       return thanks(reply, c.form, c, leadId!);
     } catch (e) {
       // A replay, or two submits racing: the unique external id let only one through; show its lead.

@@ -18,8 +18,12 @@ export interface SurfaceLimits extends InputLimits {
 }
 
 export const surfaceLimits = (c: Config): SurfaceLimits => ({
-  bodyBytes: c.bodyLimitBytes, importBodyBytes: c.importBodyLimitBytes, formBodyBytes: c.formBodyLimitBytes,
-  maxParams: c.maxParams, maxStringLength: c.maxStringLength, maxJsonDepth: c.maxJsonDepth,
+  bodyBytes: c.bodyLimitBytes,
+  importBodyBytes: c.importBodyLimitBytes,
+  formBodyBytes: c.formBodyLimitBytes,
+  maxParams: c.maxParams,
+  maxStringLength: c.maxStringLength,
+  maxJsonDepth: c.maxJsonDepth,
 });
 
 /**
@@ -65,7 +69,11 @@ export function parseFormBody(text: string, limits: Pick<InputLimits, "maxParams
   const out = querystring.parse(text) as Record<string, unknown>;
   for (const key in out) {
     const v = out[key];
-    if (typeof v === "string" ? v.length > limits.maxStringLength : Array.isArray(v) && v.some((x) => typeof x === "string" && x.length > limits.maxStringLength)) {
+    if (
+      typeof v === "string"
+        ? v.length > limits.maxStringLength
+        : Array.isArray(v) && v.some((x) => typeof x === "string" && x.length > limits.maxStringLength)
+    ) {
       throw valueTooLong(key, limits.maxStringLength);
     }
   }
@@ -105,7 +113,7 @@ export function boundMultipart(app: FastifyInstance, limits: Pick<SurfaceLimits,
     const raw = req.raw;
     const pipe = raw.pipe.bind(raw);
     // The counter starts with the plugin's own reader, so not a byte flows before the plugin reads.
-    raw.pipe = ((dest, options) => {
+    raw.pipe = (dest, options) => {
       let seen = 0;
       const count = (chunk: Buffer) => {
         seen += chunk.length;
@@ -119,7 +127,7 @@ export function boundMultipart(app: FastifyInstance, limits: Pick<SurfaceLimits,
       };
       raw.on("data", count);
       return pipe(dest, options);
-    });
+    };
     done();
   });
   return {
@@ -127,11 +135,14 @@ export function boundMultipart(app: FastifyInstance, limits: Pick<SurfaceLimits,
       target.addHook("preValidation", (req, _reply, done) => {
         const read = multipartReads.get(req.raw);
         if (read === undefined) return done();
-        if (!read.tail.includes(read.closing)) return done(errors.invalidParam("The multipart body could not be read: it ends before its closing boundary"));
+        if (!read.tail.includes(read.closing))
+          return done(errors.invalidParam("The multipart body could not be read: it ends before its closing boundary"));
         const body = req.body as Record<string, unknown> | undefined;
         for (const key in body) {
           const v = body[key];
-          if ((Array.isArray(v) ? v : [v]).some((x) => (typeof x === "string" || Buffer.isBuffer(x)) && x.length > limits.maxStringLength)) {
+          if (
+            (Array.isArray(v) ? v : [v]).some((x) => (typeof x === "string" || Buffer.isBuffer(x)) && x.length > limits.maxStringLength)
+          ) {
             return done(valueTooLong(key, limits.maxStringLength));
           }
         }
@@ -153,8 +164,14 @@ const multipartReads = new WeakMap<object, MultipartRead>();
 export function bodyErrorToGraph(err: Error & { statusCode?: number; code?: string }, req: FastifyRequest): GraphError | undefined {
   if (multipartReads.get(req.raw)?.tooLarge) return errors.requestTooLarge();
   if (isGraphError(err)) return err;
-  if (err.code === "FST_ERR_CTP_BODY_TOO_LARGE" || err.code === "FST_REQ_FILE_TOO_LARGE" || err.code === "FST_FIELDS_LIMIT"
-    || err.code === "FST_PARTS_LIMIT" || err.code === "FST_FILES_LIMIT" || err.statusCode === 413) {
+  if (
+    err.code === "FST_ERR_CTP_BODY_TOO_LARGE" ||
+    err.code === "FST_REQ_FILE_TOO_LARGE" ||
+    err.code === "FST_FIELDS_LIMIT" ||
+    err.code === "FST_PARTS_LIMIT" ||
+    err.code === "FST_FILES_LIMIT" ||
+    err.statusCode === 413
+  ) {
     return errors.requestTooLarge();
   }
   // busboy's own errors (no boundary, truncated parts, malformed headers) carry no status.
@@ -163,8 +180,8 @@ export function bodyErrorToGraph(err: Error & { statusCode?: number; code?: stri
 }
 
 const isMultipartParseError = (err: Error) =>
-  /multipart|boundary|busboy|Unexpected end of form|Malformed part header|Part terminated early/i.test(err.message)
-  || (err.stack ?? "").includes("busboy");
+  /multipart|boundary|busboy|Unexpected end of form|Malformed part header|Part terminated early/i.test(err.message) ||
+  (err.stack ?? "").includes("busboy");
 
 /** How much of a refused body is read and thrown away so the client gets its answer, and for how long. */
 const DRAIN_BYTES = 64 * 1024 * 1024;
@@ -206,9 +223,12 @@ export function drainRefusedBody(raw: FastifyRequest["raw"]): Promise<void> {
 export function graphClientErrorHandler(version: string, traceId: () => string) {
   return (err: Error & { code?: string }, socket: Socket) => {
     if (err.code === "ECONNRESET" || socket.destroyed) return;
-    const graphErr = err.code === "HPE_HEADER_OVERFLOW" ? errors.headersTooLarge()
-      : err.code === "ERR_HTTP_REQUEST_TIMEOUT" ? errors.requestTimeout()
-      : errors.invalidParam("The request is not valid HTTP/1.1");
+    const graphErr =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? errors.headersTooLarge()
+        : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+          ? errors.requestTimeout()
+          : errors.invalidParam("The request is not valid HTTP/1.1");
     const id = traceId();
     const body = errorBody(graphErr);
     body.error.fbtrace_id = id;

@@ -17,8 +17,16 @@ const COMMON: Record<string, string> = {
 
 /** The console: its own scripts and styles only, no inline script, never framed. */
 export const CONSOLE_CSP = [
-  "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'", "font-src 'self'",
-  "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
 ].join("; ");
 
 export function consoleSecurityHeaders(reply: FastifyReply): FastifyReply {
@@ -38,10 +46,18 @@ export function hostedFormSecurityHeaders(reply: FastifyReply, frameAncestors: s
   const nonce = randomBytes(16).toString("base64");
   const ancestors = frameAncestors.trim().split(/\s+/).join(" ");
   for (const [k, v] of Object.entries(COMMON)) reply.header(k, v);
-  reply.header("content-security-policy", [
-    "default-src 'none'", `style-src 'nonce-${nonce}'`, `script-src 'nonce-${nonce}'`, "img-src 'self' data:", "form-action 'self'",
-    "base-uri 'none'", `frame-ancestors ${ancestors}`,
-  ].join("; "));
+  reply.header(
+    "content-security-policy",
+    [
+      "default-src 'none'",
+      `style-src 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+      "img-src 'self' data:",
+      "form-action 'self'",
+      "base-uri 'none'",
+      `frame-ancestors ${ancestors}`,
+    ].join("; "),
+  );
   const xfo = xFrameOptionsOf(ancestors);
   if (xfo) reply.header("x-frame-options", xfo);
   return nonce;

@@ -114,11 +114,14 @@ export class ServerHost {
       this.#current = undefined;
       this.#retire(old);
       const next = await this.#opts.build(this.publicUrl);
-      const summary = world === undefined ? undefined : await loadWorld(next.runtime.services, world).catch(async (e) => {
-        // The world did not load: serve the empty one rather than none.
-        await this.#install(next);
-        throw e;
-      });
+      const summary =
+        world === undefined
+          ? undefined
+          : await loadWorld(next.runtime.services, world).catch(async (e) => {
+              // The world did not load: serve the empty one rather than none.
+              await this.#install(next);
+              throw e;
+            });
       await this.#install(next);
       return summary;
     });
@@ -142,7 +145,8 @@ export class ServerHost {
     // The app's own request listener (Fastify's, behind the interception proxy when on), called for this socket.
     const appListener = hosted.app.server.listeners("request")[0] as Listener;
     const slot: Slot = {
-      hosted, active: 0,
+      hosted,
+      active: 0,
       listener: (req, res) => {
         slot.active++;
         res.once("close", () => {
@@ -161,13 +165,18 @@ export class ServerHost {
   #retire(slot: Slot): void {
     const { hosted } = slot;
     const done = (async () => {
-      if (slot.active > 0) await new Promise<void>((r) => { slot.drained = r; });
+      if (slot.active > 0)
+        await new Promise<void>((r) => {
+          slot.drained = r;
+        });
       try {
         await hosted.app.close();
       } finally {
         await hosted.runtime.close();
       }
-    })().catch(() => undefined).finally(() => this.#retiring.delete(done));
+    })()
+      .catch(() => undefined)
+      .finally(() => this.#retiring.delete(done));
     this.#retiring.add(done);
   }
 }

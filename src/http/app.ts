@@ -8,7 +8,16 @@ import { graphHeaders, registerGraphRoutes, sendGraph } from "../graph/http-rout
 import { queryParser } from "../graph/params.ts";
 import { logDatabaseFaults } from "../ops/database-fault-log.ts";
 import type { Runtime } from "../runtime/runtime.ts";
-import { bodyErrorToGraph, boundMultipart, drainRefusedBody, graphClientErrorHandler, provideThrottle, refuseOverLimitQueries, registerBodyParsers, surfaceLimits } from "../http-kit/index.ts";
+import {
+  bodyErrorToGraph,
+  boundMultipart,
+  drainRefusedBody,
+  graphClientErrorHandler,
+  provideThrottle,
+  refuseOverLimitQueries,
+  registerBodyParsers,
+  surfaceLimits,
+} from "../http-kit/index.ts";
 import { graphLogController } from "./logger.ts";
 import { httpModules } from "./modules.ts";
 import { answerAbsoluteForm } from "../intercept/intercept-proxy.ts";
@@ -38,9 +47,13 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     // An interception proxy receives absolute-form targets (`GET http://graph.facebook.com/…`): they
     // are turned into paths (or refused) before Fastify routes them.
     serverFactory: (handler, options) => {
-      const server = createServer(intercept ? (req, res) => {
-        if (!answerAbsoluteForm(req, res)) handler(req, res);
-      } : handler);
+      const server = createServer(
+        intercept
+          ? (req, res) => {
+              if (!answerAbsoluteForm(req, res)) handler(req, res);
+            }
+          : handler,
+      );
       // What Fastify sets on a server it creates itself (its defaults are filled in by now).
       const o = options as { keepAliveTimeout?: number; requestTimeout?: number; connectionTimeout?: number };
       server.keepAliveTimeout = o.keepAliveTimeout ?? 72_000;
@@ -57,7 +70,10 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     // Errors raised before routing (a path with broken percent-encoding) still answer in Graph's shape.
     frameworkErrors: (err, req, reply) => {
       graphHeaders(reply, runtime.config.graphVersion);
-      const graphErr = err.code === "FST_ERR_BAD_URL" ? errors.unknownPath(req.url.split("?")[0] ?? "") : errors.invalidParam(err.message.replace(/^FST_\w+: /, ""));
+      const graphErr =
+        err.code === "FST_ERR_BAD_URL"
+          ? errors.unknownPath(req.url.split("?")[0] ?? "")
+          : errors.invalidParam(err.message.replace(/^FST_\w+: /, ""));
       // sendGraph sends the reply at once; Fastify ignores what this handler returns.
       void sendGraph(reply, graphErr.status, errorBody(graphErr), {});
     },
@@ -67,11 +83,13 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   refuseOverLimitQueries(app);
 
   app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const graphErr = bodyErrorToGraph(err, req)
-      ?? (err instanceof GraphError
-      ? err
-      : err.statusCode !== undefined && err.statusCode < 500 ? errors.invalidParam(err.message.replace(/^FST_\w+: /, ""))
-      : errors.unknown(err));
+    const graphErr =
+      bodyErrorToGraph(err, req) ??
+      (err instanceof GraphError
+        ? err
+        : err.statusCode !== undefined && err.statusCode < 500
+          ? errors.invalidParam(err.message.replace(/^FST_\w+: /, ""))
+          : errors.unknown(err));
     if (graphErr.status >= 500) req.log.error({ err }, "unhandled error");
     else await drainRefusedBody(req.raw);
     graphHeaders(reply, runtime.config.graphVersion);
@@ -103,14 +121,26 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
   const defaultVersion = runtime.config.graphVersion;
   // In interception mode clients reach us as graph.facebook.com, so Graph links name it (and bring
   // the client back through the proxy); the other surfaces keep the address they are reached at.
-  const executor = createGraphExecutor(runtime.services, { get publicUrl() { return intercept ? INTERCEPTED_GRAPH_URL : links.publicUrl; }, defaultVersion });
+  const executor = createGraphExecutor(runtime.services, {
+    get publicUrl() {
+      return intercept ? INTERCEPTED_GRAPH_URL : links.publicUrl;
+    },
+    defaultVersion,
+  });
   registerGraphRoutes(app, executor, defaultVersion, ["GET"], limits.maxParams);
   await app.register(async (withBodies) => {
     const guard = boundMultipart(withBodies, limits);
     await withBodies.register(multipart, {
       attachFieldsToBody: "keyValues",
       // One more than the string limit: busboy cuts longer values short, the guard refuses them.
-      limits: { fileSize: limits.bodyBytes, files: 4, fields: limits.maxParams, parts: limits.maxParams, fieldSize: limits.maxStringLength + 1, headerPairs: 100 },
+      limits: {
+        fileSize: limits.bodyBytes,
+        files: 4,
+        fields: limits.maxParams,
+        parts: limits.maxParams,
+        fieldSize: limits.maxStringLength + 1,
+        headerPairs: 100,
+      },
     });
     guard.afterPlugin(withBodies);
     registerGraphRoutes(withBodies, executor, defaultVersion, ["POST", "DELETE", "PUT", "PATCH"], limits.maxParams);
@@ -120,7 +150,9 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
     app.addHook("onClose", async () => stop());
   }
   if (intercept) {
-    const ca = enableInterception(app.server, runtime.config, (target, reason) => app.log.info({ target, reason }, "interception proxy refused a CONNECT"));
+    const ca = enableInterception(app.server, runtime.config, (target, reason) =>
+      app.log.info({ target, reason }, "interception proxy refused a CONNECT"),
+    );
     interceptCas.set(app, ca);
   }
   return app;

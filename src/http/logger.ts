@@ -20,14 +20,26 @@ export const redactedErr = (err: Error): { [key: string]: unknown; type: string;
 export function logDestination(tty = process.stderr.isTTY === true): NodeJS.WritableStream | pino.DestinationStream {
   if (!tty) return pino.destination({ dest: 2, sync: true });
   return pinoPretty({
-    destination: 2, sync: true, colorize: true, translateTime: "SYS:HH:MM:ss.l", ignore: "pid,hostname,req,res,responseTime,route",
+    destination: 2,
+    sync: true,
+    colorize: true,
+    translateTime: "SYS:HH:MM:ss.l",
+    ignore: "pid,hostname,req,res,responseTime,route",
     messageFormat: (log, key) => (isRequestLine(log) ? requestSummary(log) : String(log[key])),
   });
 }
 
-interface RequestLine { req: { method: string; url: string }; res: { statusCode: number }; responseTime: number }
+interface RequestLine {
+  req: { method: string; url: string };
+  res: { statusCode: number };
+  responseTime: number;
+}
 const isRequestLine = (log: Record<string, unknown>): log is Record<string, unknown> & RequestLine =>
-  typeof log.req === "object" && log.req !== null && typeof log.res === "object" && log.res !== null && typeof log.responseTime === "number";
+  typeof log.req === "object" &&
+  log.req !== null &&
+  typeof log.res === "object" &&
+  log.res !== null &&
+  typeof log.responseTime === "number";
 const requestSummary = (log: RequestLine): string =>
   `${log.req.method} ${log.req.url} ${log.res.statusCode} ${log.responseTime.toFixed(1)} ms`;
 
@@ -40,7 +52,10 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Fa
   if (level === "silent") return false;
   return {
     level,
-    redact: { paths: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-leadgraph-admin-key\"]", ...secretLogPaths()], censor: "[redacted]" },
+    redact: {
+      paths: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-leadgraph-admin-key"]', ...secretLogPaths()],
+      censor: "[redacted]",
+    },
     serializers: {
       err: redactedErr,
       req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), ip: req.ip }),

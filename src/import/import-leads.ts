@@ -57,7 +57,10 @@ function toLead(form: FormRecord, boxes: ReadonlySet<string>, row: SourceRow, mo
         // A lead older than its form would fall outside every export range (exports start at the
         // form's creation) while Graph still counts it: refuse it, or move it when asked to.
         if (t < form.createdTime && !moveEarly) {
-          return { line: row.line, message: `created_time ${formatGraphTime(t)} is before form ${form.id} was created (${formatGraphTime(form.createdTime)}); fix the date, or pass --move-early-leads to date such leads at the form's creation` };
+          return {
+            line: row.line,
+            message: `created_time ${formatGraphTime(t)} is before form ${form.id} was created (${formatGraphTime(form.createdTime)}); fix the date, or pass --move-early-leads to date such leads at the form's creation`,
+          };
         }
         lead.createdTime = Math.max(t, form.createdTime);
         break;
@@ -91,8 +94,12 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
   if (!form) throw new Error(`no form with id ${opts.formId}`);
   const batchSize = opts.batchSize ?? 1000;
   const summary: ImportSummary = { rows: 0, created: 0, skipped: 0, bad: [] };
-  const known = new Set([...form.spec.questions.map((q) => q.key), ...Object.keys(form.spec.trackingParameters),
-    ...(form.spec.customDisclaimer?.checkboxes ?? []).map((c) => c.key), ...SPECIAL_COLUMNS]);
+  const known = new Set([
+    ...form.spec.questions.map((q) => q.key),
+    ...Object.keys(form.spec.trackingParameters),
+    ...(form.spec.customDisclaimer?.checkboxes ?? []).map((c) => c.key),
+    ...SPECIAL_COLUMNS,
+  ]);
   const boxes = new Set((form.spec.customDisclaimer?.checkboxes ?? []).map((c) => c.key));
   const seenExternal = new Set<string>();
   let batch: { line: number; lead: NewLead }[] = [];
@@ -119,7 +126,11 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
     // A bad row fails its whole batch transaction: drop it, report it, and retry the rest.
     while (rows.length > 0) {
       try {
-        await services.intake.create(rows.map((r) => r.lead), { source: "import", fireWebhooks: opts.fireWebhooks ?? false }, "row");
+        await services.intake.create(
+          rows.map((r) => r.lead),
+          { source: "import", fireWebhooks: opts.fireWebhooks ?? false },
+          "row",
+        );
         summary.created += rows.length;
         return;
       } catch (e) {
@@ -152,7 +163,9 @@ export async function importLeads(services: Services, opts: ImportOptions): Prom
       checkedHeader = true;
       const unknown = Object.keys(row.values).filter((k) => !known.has(k));
       if (unknown.length > 0) {
-        throw new Error(`unknown columns ${unknown.map((k) => `"${k}"`).join(", ")}: columns must be question keys of form ${form.id} (${form.spec.questions.map((q) => q.key).join(", ")}) or ${SPECIAL_COLUMNS.join(", ")}`);
+        throw new Error(
+          `unknown columns ${unknown.map((k) => `"${k}"`).join(", ")}: columns must be question keys of form ${form.id} (${form.spec.questions.map((q) => q.key).join(", ")}) or ${SPECIAL_COLUMNS.join(", ")}`,
+        );
       }
     }
     const lead = toLead(form, boxes, row, opts.moveEarlyLeads === true);

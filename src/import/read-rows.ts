@@ -31,7 +31,11 @@ export class RowSyntaxError extends Error {
  * Streams rows from a CSV file (first row = header; columns = question keys and the special
  * columns) or a JSONL file (one object per line), never holding the file in memory.
  */
-export async function* readRows(file: string, format: ImportFormat, stream: ReadStream = createReadStream(file)): AsyncGenerator<SourceRow | RowSyntaxError> {
+export async function* readRows(
+  file: string,
+  format: ImportFormat,
+  stream: ReadStream = createReadStream(file),
+): AsyncGenerator<SourceRow | RowSyntaxError> {
   if (format === "jsonl") {
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
     let n = 0;
@@ -48,7 +52,9 @@ export async function* readRows(file: string, format: ImportFormat, stream: Read
     }
     return;
   }
-  const parser = stream.pipe(new CountingParser({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }));
+  const parser = stream.pipe(
+    new CountingParser({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: false }),
+  );
   // csv-parse counts ragged rows cumulatively; a row is ragged when the count moves.
   let ragged = 0;
   for await (const item of parser as AsyncIterable<CountedRecord>) {
@@ -75,7 +81,11 @@ interface CountedRecord {
 class CountingParser extends Parser {
   override push(record: unknown, encoding?: BufferEncoding): boolean {
     if (record === null) return super.push(null, encoding);
-    const counted: CountedRecord = { record: record as Record<string, string>, lines: this.info.lines, ragged: this.info.invalid_field_length };
+    const counted: CountedRecord = {
+      record: record as Record<string, string>,
+      lines: this.info.lines,
+      ragged: this.info.invalid_field_length,
+    };
     return super.push(counted, encoding);
   }
 }

@@ -75,7 +75,10 @@ export class CertificateAuthority {
     const now = Date.now();
     cert.validity.notBefore = new Date(now - DAY_MS);
     cert.validity.notAfter = new Date(now + LEAF_DAYS * DAY_MS);
-    cert.setSubject([{ name: "commonName", value: host }, { name: "organizationName", value: "leadgraph interception" }]);
+    cert.setSubject([
+      { name: "commonName", value: host },
+      { name: "organizationName", value: "leadgraph interception" },
+    ]);
     cert.setIssuer(this.#cert.subject.attributes);
     cert.setExtensions([
       { name: "basicConstraints", cA: false, critical: true },

@@ -30,7 +30,12 @@ export function attachInterceptProxy(server: Server, opts: InterceptOptions): vo
     client.on("error", () => client.destroy());
     const target = parseAuthority(req.url ?? "");
     if (!target) {
-      refuse(client, 400, "Bad Request", `leadgraph interception proxy: CONNECT needs host:port, got ${JSON.stringify((req.url ?? "").slice(0, 80))}\n`);
+      refuse(
+        client,
+        400,
+        "Bad Request",
+        `leadgraph interception proxy: CONNECT needs host:port, got ${JSON.stringify((req.url ?? "").slice(0, 80))}\n`,
+      );
       opts.onRefused?.((req.url ?? "").slice(0, 80), "malformed");
       return;
     }
@@ -52,12 +57,16 @@ export function attachInterceptProxy(server: Server, opts: InterceptOptions): vo
       return;
     }
     opts.onRefused?.(`${host}:${port}`, "not allowed");
-    refuse(client, 403, "Forbidden",
-      `leadgraph interception proxy: refused CONNECT ${host}:${port}.\n`
-      + `leadgraph answers only for graph.facebook.com, www.facebook.com and graph-video.facebook.com (port 443); `
-      + "other hosts are not reached unless you allow them.\n"
-      + `To tunnel this host unchanged, start leadgraph with --intercept-allow ${host} (or LEADGRAPH_INTERCEPT_ALLOW=${host}); `
-      + `to keep the client from using the proxy for it, add it to NO_PROXY.\n`);
+    refuse(
+      client,
+      403,
+      "Forbidden",
+      `leadgraph interception proxy: refused CONNECT ${host}:${port}.\n` +
+        `leadgraph answers only for graph.facebook.com, www.facebook.com and graph-video.facebook.com (port 443); ` +
+        "other hosts are not reached unless you allow them.\n" +
+        `To tunnel this host unchanged, start leadgraph with --intercept-allow ${host} (or LEADGRAPH_INTERCEPT_ALLOW=${host}); ` +
+        `to keep the client from using the proxy for it, add it to NO_PROXY.\n`,
+    );
   });
 }
 
@@ -94,7 +103,9 @@ function parseAuthority(authority: string): { host: string; port: number } | und
 }
 
 function refuse(client: Duplex, status: number, reason: string, body: string): void {
-  client.end(`HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  client.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 function tunnel(client: Duplex, head: Buffer, host: string, port: number, opts: InterceptOptions): void {

@@ -9,7 +9,11 @@ export const interceptCaDirOf = (config: Pick<Config, "interceptCaDir" | "databa
   resolve(config.interceptCaDir ?? (config.databaseUrl ? ".leadgraph" : dirname(resolve(config.db))));
 
 /** Turns interception on for a server: loads (or creates) the authority and answers CONNECT. */
-export function enableInterception(server: Server, config: Config, onRefused?: (target: string, reason: string) => void): CertificateAuthority {
+export function enableInterception(
+  server: Server,
+  config: Config,
+  onRefused?: (target: string, reason: string) => void,
+): CertificateAuthority {
   const ca = CertificateAuthority.loadOrCreate(interceptCaDirOf(config));
   attachInterceptProxy(server, { ca, allow: config.interceptAllow, ...(onRefused ? { onRefused } : {}) });
   return ca;

@@ -21,6 +21,9 @@ export function logDatabaseFaults(runtime: Runtime, log: FastifyBaseLogger): () 
       return;
     }
     recent.set(key, { at: now, repeated: 0 });
-    log.warn({ db_error: f.code, during: f.during, ...(seen?.repeated ? { repeated: seen.repeated } : {}) }, `database ${f.code} during ${f.during}: ${f.message}`);
+    log.warn(
+      { db_error: f.code, during: f.during, ...(seen?.repeated ? { repeated: seen.repeated } : {}) },
+      `database ${f.code} during ${f.during}: ${f.message}`,
+    );
   });
 }

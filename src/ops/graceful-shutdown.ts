@@ -7,7 +7,11 @@ import type { Runtime } from "../runtime/runtime.ts";
  * hooks (the dispatcher stops claiming and releases what it holds), release the instance node and
  * close the pool. A shutdown that outlasts `timeoutMs` exits non-zero rather than hang a rollout.
  */
-export function installGracefulShutdown(app: { log: FastifyInstance["log"]; close(): Promise<unknown> }, runtime: Pick<Runtime, "close">, timeoutMs: number): void {
+export function installGracefulShutdown(
+  app: { log: FastifyInstance["log"]; close(): Promise<unknown> },
+  runtime: Pick<Runtime, "close">,
+  timeoutMs: number,
+): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) {

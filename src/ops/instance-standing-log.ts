@@ -12,7 +12,9 @@ export function logInstanceStanding(runtime: Runtime, log: FastifyBaseLogger): (
       return;
     }
     const what = change.permanent ? "for good (restart it to get a node of its own)" : "until a heartbeat succeeds";
-    log.error({ node: change.node, permanent: change.permanent, ...(change.error === undefined ? {} : { err: change.error }) },
-      `${change.reason}: this instance stepped down ${what} and claims no webhook deliveries`);
+    log.error(
+      { node: change.node, permanent: change.permanent, ...(change.error === undefined ? {} : { err: change.error }) },
+      `${change.reason}: this instance stepped down ${what} and claims no webhook deliveries`,
+    );
   });
 }

@@ -35,7 +35,9 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
       checks.database = `unreachable: ${cause instanceof Error ? cause.message : String(cause)}`;
       ready = false;
     }
-    return reply.code(ready ? 200 : 503).header("cache-control", "no-store")
+    return reply
+      .code(ready ? 200 : 503)
+      .header("cache-control", "no-store")
       .send({ status: ready ? "ok" : "unavailable", checks });
   });
 
@@ -44,7 +46,10 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
     if (metricsToken !== undefined) {
       const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(req.headers.authorization?.trim() ?? "")?.[1] ?? "");
       if (given.length !== metricsToken.length || !timingSafeEqual(given, metricsToken)) {
-        return reply.code(401).header("www-authenticate", 'Bearer realm="leadgraph metrics"').header("content-type", "text/plain; charset=utf-8")
+        return reply
+          .code(401)
+          .header("www-authenticate", 'Bearer realm="leadgraph metrics"')
+          .header("content-type", "text/plain; charset=utf-8")
           .send("/metrics needs the metrics token: send it as Authorization: Bearer <token> (LEADGRAPH_METRICS_TOKEN).\n");
       }
     }
@@ -62,6 +67,13 @@ function recordRequestMetrics(app: FastifyInstance, runtime: Runtime): void {
 }
 
 /** One answered request in the request metrics, by its route pattern (`/*` for Graph paths). */
-export function recordRequest(runtime: Runtime, method: string, pattern: string | undefined, url: string, status: number, seconds: number): void {
+export function recordRequest(
+  runtime: Runtime,
+  method: string,
+  pattern: string | undefined,
+  url: string,
+  status: number,
+  seconds: number,
+): void {
   runtime.metrics.observeRequest(method, routeLabel(pattern, url, status), status, seconds);
 }

@@ -14,18 +14,28 @@ export const configSchema = z.object({
   host: z.string().default("127.0.0.1"),
   /** SQLite file used when no database URL is given. */
   db: z.string().default("./leadgraph.db"),
-  databaseUrl: z.string().url().optional().refine((v) => v === undefined || /^postgres(?:ql)?:\/\//i.test(v), {
-    message: "leadgraph stores data in SQLite (--db FILE) or PostgreSQL: the URL must start with postgres:// or postgresql://",
-  }),
+  databaseUrl: z
+    .string()
+    .url()
+    .optional()
+    .refine((v) => v === undefined || /^postgres(?:ql)?:\/\//i.test(v), {
+      message: "leadgraph stores data in SQLite (--db FILE) or PostgreSQL: the URL must start with postgres:// or postgresql://",
+    }),
   dbPoolSize: z.coerce.number().int().min(1).max(200).default(10),
   dbStatementTimeoutMs: z.coerce.number().int().min(100).default(30_000),
   world: z.string().optional(),
   demo: z.coerce.boolean().default(false),
   /** Base of absolute paging links; defaults to http://<host>:<port>. */
   publicUrl: z.string().url().optional(),
-  graphVersion: z.string().regex(/^v\d+\.\d+$/).default("v25.0"),
+  graphVersion: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .default("v25.0"),
   /** `system`, `manual` or `manual:<unix seconds>`. */
-  clock: z.string().regex(/^(system|manual(:\d+)?)$/).default("system"),
+  clock: z
+    .string()
+    .regex(/^(system|manual(:\d+)?)$/)
+    .default("system"),
   /** Admin API key; generated and printed by `serve` when absent. */
   adminKey: z.string().min(16).optional(),
   /** When set, `/metrics` answers only `Authorization: Bearer <token>`; open otherwise (scrapers on a private network). */
@@ -33,11 +43,27 @@ export const configSchema = z.object({
   /** Key material for encrypting app secrets at rest; a key file next to the database when absent. */
   secretKey: z.string().min(16).optional(),
   logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  bodyLimitBytes: z.coerce.number().int().min(1024).default(1024 * 1024),
-  importBodyLimitBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
-  formBodyLimitBytes: z.coerce.number().int().min(1024).default(64 * 1024),
+  bodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
+  importBodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(32 * 1024 * 1024),
+  formBodyLimitBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
   maxParams: z.coerce.number().int().min(10).max(100_000).default(1000),
-  maxStringLength: z.coerce.number().int().min(1024).default(256 * 1024),
+  maxStringLength: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024),
   maxJsonDepth: z.coerce.number().int().min(4).max(1000).default(32),
   dbConnectionTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
@@ -55,7 +81,10 @@ export const configSchema = z.object({
   /** Longest wait between two looks at the outbox when nothing wakes the dispatcher. */
   webhookPollMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** Delivery log rows (finished deliveries and attempts) older than this are pruned. */
-  webhookLogRetentionHours: z.coerce.number().min(1).default(24 * 14),
+  webhookLogRetentionHours: z.coerce
+    .number()
+    .min(1)
+    .default(24 * 14),
   /** Failed admin keys (and, apart, failed client_secrets) an address may send per window before it gets 429. */
   authFailureLimit: z.coerce.number().int().min(1).default(20),
   authFailureWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -65,7 +94,12 @@ export const configSchema = z.object({
   hostedFormSubmitsPerForm: z.coerce.number().int().min(1).default(600),
   hostedFormWindowSeconds: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Who may frame the hosted form (CSP frame-ancestors): 'none' (default), or 'self' and origins separated by spaces. */
-  hostedFormFrameAncestors: z.string().default("'none'").refine((v) => frameAncestorsProblem(v) === undefined, { message: "hostedFormFrameAncestors must be 'none', or 'self' and origins like https://www.example.com separated by spaces" }),
+  hostedFormFrameAncestors: z
+    .string()
+    .default("'none'")
+    .refine((v) => frameAncestorsProblem(v) === undefined, {
+      message: "hostedFormFrameAncestors must be 'none', or 'self' and origins like https://www.example.com separated by spaces",
+    }),
   /** Disable a subscription after this many hours of continuous failure; 0 = never (default, as Meta for leadgen). */
   webhookAutoDisableHours: z.coerce.number().min(0).default(0),
   /**
@@ -75,18 +109,28 @@ export const configSchema = z.object({
    */
   outboundPrivateNetworks: z.enum(["auto", "allow", "deny"]).default("auto"),
   /** Comma-separated CIDR ranges, addresses and host names (`*.corp.example`) always callable, metadata included. */
-  outboundAllow: z.string().optional().superRefine((v, ctx) => {
-    const problem = v === undefined ? undefined : allowlistProblem(v);
-    if (problem) ctx.addIssue({ code: "custom", message: problem });
-  }),
+  outboundAllow: z
+    .string()
+    .optional()
+    .superRefine((v, ctx) => {
+      const problem = v === undefined ? undefined : allowlistProblem(v);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
   /** Most changes in one delivery POST (Meta's own cap is 1,000). */
   webhookMaxChangesPerPost: z.coerce.number().int().min(1).max(1000).default(1000),
   /** Most bytes in one delivery POST body: below the 100 kB that common receivers accept by default. */
-  webhookMaxBodyBytes: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(DEFAULT_MAX_BODY_BYTES),
+  webhookMaxBodyBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(16 * 1024 * 1024)
+    .default(DEFAULT_MAX_BODY_BYTES),
   /** Interception mode: also act as an HTTPS proxy that answers for graph.facebook.com and the other Meta hosts (docs/intercept.md). */
   intercept: booleanFlag.default(false),
   /** Hosts the interception proxy tunnels to unchanged (every other non-Meta host is refused). */
-  interceptAllow: z.preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.string().trim().toLowerCase().min(1))).default([]),
+  interceptAllow: z
+    .preprocess((v) => (typeof v === "string" ? v.split(",") : v), z.array(z.string().trim().toLowerCase().min(1)))
+    .default([]),
   /** Where the interception certificate authority is kept; beside the SQLite file (or in ./.leadgraph) when absent. */
   interceptCaDir: z.string().optional(),
   /** Leads older than this many days are erased by a scheduled purge; 0 = kept for ever (default). */
@@ -109,7 +153,8 @@ export function configFromEnv(env: Record<string, string | undefined>): ConfigIn
 }
 
 /** How a person sets `key`: its command-line flag and its variable (`--port / LEADGRAPH_PORT`). */
-const settingName = (key: string): string => (key === "" ? "configuration" : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${envNameOf(key)}`);
+const settingName = (key: string): string =>
+  key === "" ? "configuration" : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} / ${envNameOf(key)}`;
 
 /** ` - got "abc"` for a value a person typed; secrets and long values are not echoed. */
 function givenValue(merged: Record<string, unknown>, key: PropertyKey | undefined): string {
@@ -127,7 +172,12 @@ export function loadConfig(...layers: ConfigInput[]): Config {
   for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined) merged[k] = v;
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
-    const msg = parsed.error.issues.map((i) => `${settingName(String(i.path[0] ?? ""))}${i.path.length > 1 ? ` (${i.path.slice(1).join(".")})` : ""}: ${i.message}${givenValue(merged, i.path[0])}`).join("; ");
+    const msg = parsed.error.issues
+      .map(
+        (i) =>
+          `${settingName(String(i.path[0] ?? ""))}${i.path.length > 1 ? ` (${i.path.slice(1).join(".")})` : ""}: ${i.message}${givenValue(merged, i.path[0])}`,
+      )
+      .join("; ");
     throw new Error(`invalid configuration: ${msg}`);
   }
   const leaseProblem = webhookLeaseProblem(parsed.data);
@@ -146,7 +196,9 @@ export const leaseMarginMs = (webhookTimeoutMs: number): number => Math.max(1_00
 export function webhookLeaseProblem(c: Pick<Config, "webhookLeaseMs" | "webhookTimeoutMs">): string | undefined {
   const least = c.webhookTimeoutMs + leaseMarginMs(c.webhookTimeoutMs);
   if (c.webhookLeaseMs > least) return undefined;
-  return `webhookLeaseMs (LEADGRAPH_WEBHOOK_LEASE_MS=${c.webhookLeaseMs}) must be more than webhookTimeoutMs `
-    + `(LEADGRAPH_WEBHOOK_TIMEOUT_MS=${c.webhookTimeoutMs}) + ${leaseMarginMs(c.webhookTimeoutMs)} ms, i.e. above ${least}: `
-    + "a lease that expires during a slow POST lets another instance send the same batch again";
+  return (
+    `webhookLeaseMs (LEADGRAPH_WEBHOOK_LEASE_MS=${c.webhookLeaseMs}) must be more than webhookTimeoutMs ` +
+    `(LEADGRAPH_WEBHOOK_TIMEOUT_MS=${c.webhookTimeoutMs}) + ${leaseMarginMs(c.webhookTimeoutMs)} ms, i.e. above ${least}: ` +
+    "a lease that expires during a slow POST lets another instance send the same batch again"
+  );
 }

@@ -24,10 +24,15 @@ export function explainConnectFailure(config: Pick<Config, "databaseUrl" | "db">
   if (config.databaseUrl) {
     const why = POSTGRES_CAUSES[code];
     if (!why) return e;
-    return new Error(`cannot connect to PostgreSQL at ${whereOf(config.databaseUrl)} (from --database-url / LEADGRAPH_DATABASE_URL): ${why}`, { cause: e });
+    return new Error(
+      `cannot connect to PostgreSQL at ${whereOf(config.databaseUrl)} (from --database-url / LEADGRAPH_DATABASE_URL): ${why}`,
+      { cause: e },
+    );
   }
   if (code === "SQLITE_CANTOPEN" || /unable to open database file|directory does not exist/i.test(detail)) {
-    return new Error(`cannot open the SQLite database ${config.db} (from --db / LEADGRAPH_DB): its folder must exist and be writable`, { cause: e });
+    return new Error(`cannot open the SQLite database ${config.db} (from --db / LEADGRAPH_DB): its folder must exist and be writable`, {
+      cause: e,
+    });
   }
   return e;
 }

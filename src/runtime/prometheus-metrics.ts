@@ -27,24 +27,35 @@ export class PrometheusMetrics implements Metrics {
   constructor(poolStats: () => PoolStats | undefined, durableCommits: () => DurableCommitStats | undefined = () => undefined) {
     const registers = [this.registry];
     this.#requests = new Counter({
-      name: "leadgraph_http_requests_total", help: "HTTP requests answered, by route and status.",
-      labelNames: ["method", "route", "status"], registers,
+      name: "leadgraph_http_requests_total",
+      help: "HTTP requests answered, by route and status.",
+      labelNames: ["method", "route", "status"],
+      registers,
     });
     this.#latency = new Histogram({
-      name: "leadgraph_http_request_duration_seconds", help: "Time to answer an HTTP request.",
-      labelNames: ["method", "route", "status"], buckets: LATENCY_BUCKETS, registers,
+      name: "leadgraph_http_request_duration_seconds",
+      help: "Time to answer an HTTP request.",
+      labelNames: ["method", "route", "status"],
+      buckets: LATENCY_BUCKETS,
+      registers,
     });
     this.#leads = new Counter({
-      name: "leadgraph_leads_created_total", help: "Leads written (every way in goes through LeadIntake).",
-      labelNames: ["source"], registers,
+      name: "leadgraph_leads_created_total",
+      help: "Leads written (every way in goes through LeadIntake).",
+      labelNames: ["source"],
+      registers,
     });
     this.#refusals = new Counter({
-      name: "leadgraph_rate_limit_refusals_total", help: "Calls refused by a rate limit, by budget.",
-      labelNames: ["limit"], registers,
+      name: "leadgraph_rate_limit_refusals_total",
+      help: "Calls refused by a rate limit, by budget.",
+      labelNames: ["limit"],
+      registers,
     });
     this.#deliveries = new Counter({
-      name: "leadgraph_webhook_deliveries_total", help: "Webhook delivery attempts by outcome.",
-      labelNames: ["outcome"], registers,
+      name: "leadgraph_webhook_deliveries_total",
+      help: "Webhook delivery attempts by outcome.",
+      labelNames: ["outcome"],
+      registers,
     });
     this.#cancelled = new Counter({
       name: "leadgraph_webhook_deliveries_cancelled_total",
@@ -52,29 +63,38 @@ export class PrometheusMetrics implements Metrics {
       registers,
     });
     this.#deliveryLatency = new Histogram({
-      name: "leadgraph_webhook_delivery_duration_seconds", help: "Time a webhook delivery attempt took.",
-      labelNames: ["outcome"], buckets: DELIVERY_BUCKETS, registers,
+      name: "leadgraph_webhook_delivery_duration_seconds",
+      help: "Time a webhook delivery attempt took.",
+      labelNames: ["outcome"],
+      buckets: DELIVERY_BUCKETS,
+      registers,
     });
     // collect() runs with the gauge as `this`.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const metrics = this;
     new Gauge({
-      name: "leadgraph_webhook_queue_depth", help: "Webhook deliveries waiting, across all instances.", registers,
+      name: "leadgraph_webhook_queue_depth",
+      help: "Webhook deliveries waiting, across all instances.",
+      registers,
       async collect() {
         await metrics.#refreshQueue();
         if (metrics.#queue) this.set(metrics.#queue.depth);
       },
     });
     new Gauge({
-      name: "leadgraph_webhook_queue_oldest_age_seconds", help: "Age of the oldest waiting webhook delivery.", registers,
+      name: "leadgraph_webhook_queue_oldest_age_seconds",
+      help: "Age of the oldest waiting webhook delivery.",
+      registers,
       async collect() {
         await metrics.#refreshQueue();
         if (metrics.#queue) this.set(metrics.#queue.oldestAgeSeconds);
       },
     });
     new Gauge({
-      name: "leadgraph_db_pool_connections", help: "Database pool connections by state (PostgreSQL only).",
-      labelNames: ["state"], registers,
+      name: "leadgraph_db_pool_connections",
+      help: "Database pool connections by state (PostgreSQL only).",
+      labelNames: ["state"],
+      registers,
       collect() {
         const s = poolStats();
         if (!s) return;
@@ -84,7 +104,8 @@ export class PrometheusMetrics implements Metrics {
       },
     });
     new Gauge({
-      name: "leadgraph_db_pool_waiting_requests", help: "Queries waiting for a free pool connection (PostgreSQL only).",
+      name: "leadgraph_db_pool_waiting_requests",
+      help: "Queries waiting for a free pool connection (PostgreSQL only).",
       registers,
       collect() {
         const s = poolStats();
@@ -95,7 +116,9 @@ export class PrometheusMetrics implements Metrics {
     const tallyCounter = (name: string, help: string, read: (s: DurableCommitStats) => number) => {
       let tallied = 0;
       new Counter({
-        name, help, registers,
+        name,
+        help,
+        registers,
         collect() {
           const s = durableCommits();
           if (s === undefined) return;
@@ -105,9 +128,16 @@ export class PrometheusMetrics implements Metrics {
         },
       });
     };
-    tallyCounter("leadgraph_sqlite_durable_commits_total", "Fsynced SQLite commits that held durable transactions (SQLite only).", (s) => s.commits);
-    tallyCounter("leadgraph_sqlite_durable_transactions_total",
-      "Durable transactions (each a lead write) committed on SQLite; divided by the commits, leads per fsync.", (s) => s.bodies);
+    tallyCounter(
+      "leadgraph_sqlite_durable_commits_total",
+      "Fsynced SQLite commits that held durable transactions (SQLite only).",
+      (s) => s.commits,
+    );
+    tallyCounter(
+      "leadgraph_sqlite_durable_transactions_total",
+      "Durable transactions (each a lead write) committed on SQLite; divided by the commits, leads per fsync.",
+      (s) => s.bodies,
+    );
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {

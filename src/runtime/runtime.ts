@@ -14,8 +14,15 @@ import type { Services } from "../domain/services.ts";
 import { OutboxSignal } from "../domain/webhooks/outbox-signal.ts";
 import { type HostResolver, listensOnLoopbackOnly, OutboundPolicy } from "../domain/webhooks/outbound-policy.ts";
 import {
-  connect, type Connection, createStore, type DatabaseTarget, KyselyAttemptCounterRepository, KyselyLeadUsageRepository, migrateToLatest,
-  recentTokenHasher, SecretBox,
+  connect,
+  type Connection,
+  createStore,
+  type DatabaseTarget,
+  KyselyAttemptCounterRepository,
+  KyselyLeadUsageRepository,
+  migrateToLatest,
+  recentTokenHasher,
+  SecretBox,
 } from "../storage/index.ts";
 import { AttemptThrottle } from "../domain/rate-limit/attempt-throttle.ts";
 import { allocateNode, type InstanceStanding } from "../storage/index.ts";
@@ -71,7 +78,9 @@ export function outboundPolicyOf(config: Config, resolver?: HostResolver): Outbo
   const published = config.publicUrl ? new URL(config.publicUrl) : undefined;
   const servesNetwork = !listensOnLoopbackOnly(config.host)
     ? `this server listens on ${config.host}, not on loopback only`
-    : published && !listensOnLoopbackOnly(published.hostname) ? `this server is published at ${published.origin}` : undefined;
+    : published && !listensOnLoopbackOnly(published.hostname)
+      ? `this server is published at ${published.origin}`
+      : undefined;
   const privateNetworks = mode === "auto" ? (servesNetwork ? "deny" : "allow") : mode;
   const denyReason = `${mode === "deny" ? "this server denies private networks (LEADGRAPH_OUTBOUND_PRIVATE_NETWORKS=deny)" : servesNetwork}; LEADGRAPH_OUTBOUND_ALLOW lists exceptions`;
   return new OutboundPolicy({ privateNetworks, allow: config.outboundAllow ?? "", denyReason, ...(resolver ? { resolver } : {}) });
@@ -81,9 +90,13 @@ export function outboundPolicyOf(config: Config, resolver?: HostResolver): Outbo
 export function databaseTargetOf(config: Config): DatabaseTarget {
   return config.databaseUrl
     ? {
-      kind: "postgres", url: config.databaseUrl, poolSize: config.dbPoolSize, statementTimeoutMs: config.dbStatementTimeoutMs,
-      connectionTimeoutMs: config.dbConnectionTimeoutMs, idleTimeoutMs: config.dbIdleTimeoutMs,
-    }
+        kind: "postgres",
+        url: config.databaseUrl,
+        poolSize: config.dbPoolSize,
+        statementTimeoutMs: config.dbStatementTimeoutMs,
+        connectionTimeoutMs: config.dbConnectionTimeoutMs,
+        idleTimeoutMs: config.dbIdleTimeoutMs,
+      }
     : { kind: "sqlite", file: config.db };
 }
 
@@ -117,7 +130,10 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       if (change.kind === "stepped-down" && change.error !== undefined) connection.faults.observe(change.error, "instance heartbeat");
     });
     const ids = new SnowflakeIds(node.node);
-    const metrics = new PrometheusMetrics(() => connection.poolStats(), () => connection.durableCommitStats());
+    const metrics = new PrometheusMetrics(
+      () => connection.poolStats(),
+      () => connection.durableCommitStats(),
+    );
     const closeHooks = new CloseHooks();
     const outbox = new OutboxSignal();
     const hashToken = recentTokenHasher();
@@ -143,7 +159,17 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     };
     let closing: Promise<void> | undefined;
     return {
-      config, services, connection, adminKey, adminKeyGenerated, instanceNode: node.node, instance: node.standing, wallClock, metrics, clockControl, leadUsage,
+      config,
+      services,
+      connection,
+      adminKey,
+      adminKeyGenerated,
+      instanceNode: node.node,
+      instance: node.standing,
+      wallClock,
+      metrics,
+      clockControl,
+      leadUsage,
       onClose: (hook) => closeHooks.add(hook),
       close() {
         closing ??= (async () => {

@@ -51,14 +51,25 @@ export function connect(target: DatabaseTarget): Connection {
     privatiseSidecars(target.file, created);
     const { db, close, generation, group } = session;
     return {
-      db, dialect: "sqlite", generation, close, faults, sqlite: session, durableTransaction: session.durableTransaction,
-      poolStats: () => undefined, durableCommitStats: () => group.stats,
+      db,
+      dialect: "sqlite",
+      generation,
+      close,
+      faults,
+      sqlite: session,
+      durableTransaction: session.durableTransaction,
+      poolStats: () => undefined,
+      durableCommitStats: () => group.stats,
     };
   }
   const generation = postgresGeneration(target.url, { onError: (e) => faults.observe(e, "directory listener") });
   const { db, pool, close } = connectPostgres(target, faults, generation);
   return {
-    db, dialect: "postgres", generation, faults, durableTransaction: (fn) => postgresDurableTransaction(db, fn),
+    db,
+    dialect: "postgres",
+    generation,
+    faults,
+    durableTransaction: (fn) => postgresDurableTransaction(db, fn),
     close: async () => {
       await generation.close();
       await close();

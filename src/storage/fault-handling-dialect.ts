@@ -1,5 +1,13 @@
 import type {
-  CompiledQuery, DatabaseConnection, DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler, QueryResult,
+  CompiledQuery,
+  DatabaseConnection,
+  DatabaseIntrospector,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
   TransactionSettings,
 } from "kysely";
 import { databaseFaultOf, type DatabaseFaults } from "./faults.ts";

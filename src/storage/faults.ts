@@ -22,7 +22,8 @@ const PG_LOST = /^(08\d{3}|57P0[1-3])$/;
 const PG_UNAVAILABLE = /^(53300|53100|55000)$/;
 const NODE_SOCKET = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)$/;
 // pg reports a socket closed under it with these messages and no code.
-const PG_LOST_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
+const PG_LOST_MESSAGE =
+  /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
 // SQLite's extended codes start with the primary one (SQLITE_BUSY_SNAPSHOT, SQLITE_READONLY_DBMOVED…).
 const SQLITE_PASSING = /^SQLITE_(FULL|BUSY|LOCKED|READONLY|IOERR|CANTOPEN|NOMEM|PROTOCOL)/;
 

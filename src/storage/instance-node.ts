@@ -22,8 +22,7 @@ export interface InstanceStanding {
 }
 
 export type StandingChange =
-  | { kind: "stepped-down"; node: number; reason: string; error?: unknown; permanent: boolean }
-  | { kind: "resumed"; node: number };
+  { kind: "stepped-down"; node: number; reason: string; error?: unknown; permanent: boolean } | { kind: "resumed"; node: number };
 
 export interface AllocatedNode {
   node: number;
@@ -43,12 +42,19 @@ export async function allocateNode(db: Kysely<Database>, wall: WallClock): Promi
   for (let attempt = 0; attempt < 64; attempt++) {
     const node = Math.floor(Math.random() * NODES);
     const startedAt = wall.nowMs();
-    const taken = await db.insertInto("instances").values({ node, started_at: startedAt, heartbeat_at: startedAt })
-      .onConflict((oc) => oc.column("node").doNothing()).executeTakeFirst();
+    const taken = await db
+      .insertInto("instances")
+      .values({ node, started_at: startedAt, heartbeat_at: startedAt })
+      .onConflict((oc) => oc.column("node").doNothing())
+      .executeTakeFirst();
     let won = Number(taken.numInsertedOrUpdatedRows ?? 0n) > 0;
     if (!won) {
-      const res = await db.updateTable("instances").set({ started_at: startedAt, heartbeat_at: startedAt })
-        .where("node", "=", node).where("heartbeat_at", "<", startedAt - STALE_MS).executeTakeFirst();
+      const res = await db
+        .updateTable("instances")
+        .set({ started_at: startedAt, heartbeat_at: startedAt })
+        .where("node", "=", node)
+        .where("heartbeat_at", "<", startedAt - STALE_MS)
+        .executeTakeFirst();
       won = Number(res.numUpdatedRows) > 0;
     }
     if (!won) continue;
@@ -84,8 +90,12 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
   const heartbeat = async () => {
     if (lost) return;
     try {
-      const res = await db.updateTable("instances").set({ heartbeat_at: wall.nowMs() })
-        .where("node", "=", node).where("started_at", "=", startedAt).executeTakeFirst();
+      const res = await db
+        .updateTable("instances")
+        .set({ heartbeat_at: wall.nowMs() })
+        .where("node", "=", node)
+        .where("started_at", "=", startedAt)
+        .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) {
         stepDown(`instance node ${node} is no longer this instance's (taken over after a missed heartbeat, or removed)`, true);
       } else if (problem !== undefined) {
@@ -103,8 +113,12 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
     node,
     heartbeat,
     standing: {
-      get active() { return problem === undefined; },
-      get problem() { return problem; },
+      get active() {
+        return problem === undefined;
+      },
+      get problem() {
+        return problem;
+      },
       listen(fn) {
         listeners.add(fn);
         return () => listeners.delete(fn);
@@ -114,7 +128,12 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
       stop();
       stopRetrying?.();
       if (lost) return;
-      await db.deleteFrom("instances").where("node", "=", node).where("started_at", "=", startedAt).execute().catch(() => undefined);
+      await db
+        .deleteFrom("instances")
+        .where("node", "=", node)
+        .where("started_at", "=", startedAt)
+        .execute()
+        .catch(() => undefined);
     },
   };
 }

@@ -18,7 +18,7 @@ class Slot {
 }
 
 const dialectOf = (db: Kysely<Database>): "sqlite" | "postgres" =>
-  (db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite");
+  db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
 
 interface Compiled<R> {
   sql: string;
@@ -81,7 +81,12 @@ const sqlByShape = new Map<string, string>();
  * checks the order, so a shape whose parameters are not just these values fails at once. Without a
  * shape the query is built as usual (sizes that do not recur are not worth keeping).
  */
-export async function executeShaped(db: Kysely<Database>, shape: string | undefined, parameters: readonly unknown[], build: () => Compilable) {
+export async function executeShaped(
+  db: Kysely<Database>,
+  shape: string | undefined,
+  parameters: readonly unknown[],
+  build: () => Compilable,
+) {
   if (shape === undefined || benchDisabled.has("prepared-query")) return db.executeQuery(build().compile());
   const key = `${dialectOf(db)}:${shape}`;
   let text = sqlByShape.get(key);

@@ -25,7 +25,12 @@ export type DurableTransaction = <T>(fn: (trx: Transaction<Database>) => Promise
  * Builds the domain's Store over the pool's Kysely handle, with this process's form definition
  * cache and, given a generation source (SQLite), directory and token lookups cached per generation.
  */
-export function createStore(db: Kysely<Database>, box: SecretBox, durable: DurableTransaction, generation: GenerationSource = noGeneration): Store {
+export function createStore(
+  db: Kysely<Database>,
+  box: SecretBox,
+  durable: DurableTransaction,
+  generation: GenerationSource = noGeneration,
+): Store {
   return storeOver(db, box, durable, new FormDefinitionCache(), undefined, new GenerationCache(generation));
 }
 
@@ -33,10 +38,20 @@ export function createStore(db: Kysely<Database>, box: SecretBox, durable: Durab
  * The Store over the pool, or (with `formWrites`) over one transaction. Inside a transaction the
  * directory reads through: what it sees there could still roll back.
  */
-function storeOver(db: Kysely<Database>, box: SecretBox, durable: DurableTransaction, formCache: FormDefinitionCache, formWrites?: FormWrites, cache?: GenerationCache): Store {
+function storeOver(
+  db: Kysely<Database>,
+  box: SecretBox,
+  durable: DurableTransaction,
+  formCache: FormDefinitionCache,
+  formWrites?: FormWrites,
+  cache?: GenerationCache,
+): Store {
   // A form written in a transaction is invalidated at the write and again once the transaction ends,
   // so a read that raced the commit (and saw the old row) cannot leave the old definition cached.
-  const inTransaction = async <T>(run: (body: (trx: Kysely<Database>) => Promise<T>) => Promise<T>, fn: (tx: Store) => Promise<T>): Promise<T> => {
+  const inTransaction = async <T>(
+    run: (body: (trx: Kysely<Database>) => Promise<T>) => Promise<T>,
+    fn: (tx: Store) => Promise<T>,
+  ): Promise<T> => {
     const written: FormWrites = new Set();
     try {
       return await run((trx) => fn(storeOver(trx, box, durable, formCache, written)));

@@ -89,8 +89,11 @@ export class CatchUpProgress {
     if (now - a.startedMs < this.#everyMs) return;
     const p = this.#snap(a, now);
     const secs = ((now - a.startedMs) / 1000).toFixed(1);
-    this.#log.info({ progress: p }, `form ${a.formId} (page ${a.pageId}): ${ok ? "read to the end" : "stopped"}, ${fmt(a.read)} leads in ${secs}s`
-      + `${a.pauses ? `, ${a.pauses} rate-limit pause${a.pauses > 1 ? "s" : ""}` : ""}`);
+    this.#log.info(
+      { progress: p },
+      `form ${a.formId} (page ${a.pageId}): ${ok ? "read to the end" : "stopped"}, ${fmt(a.read)} leads in ${secs}s` +
+        `${a.pauses ? `, ${a.pauses} rate-limit pause${a.pauses > 1 ? "s" : ""}` : ""}`,
+    );
   }
 
   snapshot(): FormProgress[] {
@@ -105,16 +108,27 @@ export class CatchUpProgress {
     const total = a.total === null ? null : Math.max(a.total, done);
     const paused = a.pausedUntilMs !== null && a.pausedUntilMs > now ? new Date(a.pausedUntilMs).toISOString() : null;
     return {
-      formId: a.formId, pageId: a.pageId, done, total, rate: Math.round(rate * 10) / 10,
+      formId: a.formId,
+      pageId: a.pageId,
+      done,
+      total,
+      rate: Math.round(rate * 10) / 10,
       etaSeconds: total !== null && rate > 0 ? Math.ceil((total - done) / rate) : null,
-      startedAt: new Date(a.startedMs).toISOString(), rateLimitPauses: a.pauses, pausedUntil: paused,
+      startedAt: new Date(a.startedMs).toISOString(),
+      rateLimitPauses: a.pauses,
+      pausedUntil: paused,
     };
   }
 
   #line(p: FormProgress): string {
-    const of = p.total !== null ? `${fmt(p.done)}/${fmt(p.total)} leads (${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100}%)` : `${fmt(p.done)} leads read`;
+    const of =
+      p.total !== null
+        ? `${fmt(p.done)}/${fmt(p.total)} leads (${p.total > 0 ? Math.floor((100 * p.done) / p.total) : 100}%)`
+        : `${fmt(p.done)} leads read`;
     const left = p.etaSeconds !== null ? `, ETA ${eta(p.etaSeconds)}` : "";
-    const pauses = p.rateLimitPauses ? `, ${p.rateLimitPauses} rate-limit pause${p.rateLimitPauses > 1 ? "s" : ""}${p.pausedUntil ? ` (paused until ${p.pausedUntil})` : ""}` : "";
+    const pauses = p.rateLimitPauses
+      ? `, ${p.rateLimitPauses} rate-limit pause${p.rateLimitPauses > 1 ? "s" : ""}${p.pausedUntil ? ` (paused until ${p.pausedUntil})` : ""}`
+      : "";
     return `form ${p.formId} (page ${p.pageId}): ${of}, ${fmt(p.rate)} leads/s${left}${pauses}`;
   }
 }

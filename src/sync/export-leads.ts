@@ -4,7 +4,22 @@ import { neutraliseFormula } from "../contract/formula-cells.ts";
 import { rowToLead } from "./lead-row.ts";
 import type { StoredLead, SyncStore } from "./storage/sync-store.ts";
 
-const FIXED = ["id", "created_time", "page_id", "form_id", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "is_organic", "platform", "partner_name", "retailer_item_id"] as const;
+const FIXED = [
+  "id",
+  "created_time",
+  "page_id",
+  "form_id",
+  "ad_id",
+  "ad_name",
+  "adset_id",
+  "adset_name",
+  "campaign_id",
+  "campaign_name",
+  "is_organic",
+  "platform",
+  "partner_name",
+  "retailer_item_id",
+] as const;
 
 async function* allLeads(store: SyncStore, filter: { pageId?: string; formId?: string }): AsyncGenerator<StoredLead> {
   let after: { createdTime: number; id: string } | undefined;
@@ -34,7 +49,11 @@ function write(out: Writable, chunk: string): Promise<void> {
  * leading `'` unless `raw` (byte-exact cells). Returns the number of leads written.
  */
 export async function exportLeads(
-  store: SyncStore, format: "csv" | "jsonl", out: Writable, filter: { pageId?: string; formId?: string } = {}, opts: { raw?: boolean } = {},
+  store: SyncStore,
+  format: "csv" | "jsonl",
+  out: Writable,
+  filter: { pageId?: string; formId?: string } = {},
+  opts: { raw?: boolean } = {},
 ): Promise<number> {
   let n = 0;
   if (format === "jsonl") {
@@ -60,7 +79,15 @@ export async function exportLeads(
     const lead = rowToLead(r);
     const answers = new Map((lead.field_data ?? []).map((f) => [f.name, f.values.join("|")]));
     const rec: Record<string, unknown> = {};
-    for (const c of FIXED) rec[c] = c === "is_organic" ? (lead.is_organic === undefined ? "" : lead.is_organic ? "1" : "0") : ((lead as unknown as Record<string, unknown>)[c] ?? "");
+    for (const c of FIXED)
+      rec[c] =
+        c === "is_organic"
+          ? lead.is_organic === undefined
+            ? ""
+            : lead.is_organic
+              ? "1"
+              : "0"
+          : ((lead as unknown as Record<string, unknown>)[c] ?? "");
     for (const c of answerCols) rec[c] = answers.get(c) ?? "";
     rec.custom_disclaimer_responses = lead.custom_disclaimer_responses ? JSON.stringify(lead.custom_disclaimer_responses) : "";
     if (!csv.write(rec)) await new Promise((res) => csv.once("drain", res));

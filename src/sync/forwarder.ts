@@ -48,7 +48,9 @@ export class Forwarder {
     const sig = createHmac("sha256", this.#o.secret).update(body).digest("hex");
     try {
       const res = await this.#o.fetch(this.#o.url, {
-        method: "POST", body, headers: { "content-type": "application/json", [FORWARD_SIGNATURE_HEADER]: `sha256=${sig}` },
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json", [FORWARD_SIGNATURE_HEADER]: `sha256=${sig}` },
         signal: AbortSignal.timeout(10_000),
       });
       await res.arrayBuffer().catch(() => undefined);

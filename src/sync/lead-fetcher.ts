@@ -33,7 +33,15 @@ export class LeadFetcher {
   #wake: AbortController | undefined;
   #loop: Promise<void> | undefined;
 
-  constructor(o: { store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; concurrency: number; forward: boolean; wallClock?: WallClock }) {
+  constructor(o: {
+    store: SyncStore;
+    clients: PageClients;
+    tokens: TokenWatch;
+    log: SyncLog;
+    concurrency: number;
+    forward: boolean;
+    wallClock?: WallClock;
+  }) {
     this.#o = o;
     this.#wall = o.wallClock ?? systemWallClock;
   }
@@ -71,9 +79,11 @@ export class LeadFetcher {
         continue;
       }
       const queue = [...jobs];
-      await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, queue.length) }, async () => {
-        for (let job = queue.shift(); job && this.#running; job = queue.shift()) await this.#process(job);
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(this.#o.concurrency, queue.length) }, async () => {
+          for (let job = queue.shift(); job && this.#running; job = queue.shift()) await this.#process(job);
+        }),
+      );
     }
   }
 
@@ -91,7 +101,12 @@ export class LeadFetcher {
         return;
       }
       if (tokens.blocked(job.page_id)) {
-        await store.retryJob(job.lead_id, job.attempts, this.#wall.nowMs() + TOKEN_BLOCKED_RETRY_MS, `page paused: ${tokens.problem(job.page_id)?.kind ?? "token expired or invalid"}`);
+        await store.retryJob(
+          job.lead_id,
+          job.attempts,
+          this.#wall.nowMs() + TOKEN_BLOCKED_RETRY_MS,
+          `page paused: ${tokens.problem(job.page_id)?.kind ?? "token expired or invalid"}`,
+        );
         return;
       }
       const lead = await client.getLead(job.lead_id, { fields: LEAD_FIELDS });
@@ -99,7 +114,10 @@ export class LeadFetcher {
       this.stats.fetched += 1;
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
-      const problem = e instanceof GraphApiError && !e.retryable ? diagnose(e, { pageId: job.page_id, what: `fetching lead ${job.lead_id}`, baseUrl: "the Graph base URL" }) : undefined;
+      const problem =
+        e instanceof GraphApiError && !e.retryable
+          ? diagnose(e, { pageId: job.page_id, what: `fetching lead ${job.lead_id}`, baseUrl: "the Graph base URL" })
+          : undefined;
       // A wrong secret or a dead token fails every lead alike: pause the page instead of failing leads.
       if (problem && (problem.kind === "app-secret" || problem.kind === "token-expired" || problem.kind === "token-invalid")) {
         await tokens.report(problem);
@@ -117,7 +135,10 @@ export class LeadFetcher {
       const attempts = job.attempts + 1;
       if (attempts >= MAX_ATTEMPTS) {
         this.stats.failed += 1;
-        log.error({ leadId: job.lead_id }, `lead ${job.lead_id} gave up after ${attempts} attempts (reconciliation will still find it): ${msg}`);
+        log.error(
+          { leadId: job.lead_id },
+          `lead ${job.lead_id} gave up after ${attempts} attempts (reconciliation will still find it): ${msg}`,
+        );
         await store.finishJob(job.lead_id, "failed", msg).catch(() => undefined);
         return;
       }

@@ -15,23 +15,47 @@ export function secondsToGraphTime(s: number): string {
 }
 
 /** A Graph lead as a sync row (form and page attribution kept; missing ad fields stay null). */
-export function leadToRow(lead: Lead, pageId: string, fallbackFormId: string, source: "webhook" | "reconcile", nowMs: number, forward: boolean): StoredLead {
+export function leadToRow(
+  lead: Lead,
+  pageId: string,
+  fallbackFormId: string,
+  source: "webhook" | "reconcile",
+  nowMs: number,
+  forward: boolean,
+): StoredLead {
   return {
-    id: lead.id, page_id: pageId, form_id: lead.form_id ?? fallbackFormId,
-    ad_id: lead.ad_id ?? null, ad_name: lead.ad_name ?? null, adset_id: lead.adset_id ?? null, adset_name: lead.adset_name ?? null,
-    campaign_id: lead.campaign_id ?? null, campaign_name: lead.campaign_name ?? null,
+    id: lead.id,
+    page_id: pageId,
+    form_id: lead.form_id ?? fallbackFormId,
+    ad_id: lead.ad_id ?? null,
+    ad_name: lead.ad_name ?? null,
+    adset_id: lead.adset_id ?? null,
+    adset_name: lead.adset_name ?? null,
+    campaign_id: lead.campaign_id ?? null,
+    campaign_name: lead.campaign_name ?? null,
     created_time: graphTimeToSeconds(lead.created_time),
     is_organic: lead.is_organic === undefined ? null : lead.is_organic ? 1 : 0,
-    platform: lead.platform ?? null, partner_name: lead.partner_name ?? null, retailer_item_id: lead.retailer_item_id ?? null,
+    platform: lead.platform ?? null,
+    partner_name: lead.partner_name ?? null,
+    retailer_item_id: lead.retailer_item_id ?? null,
     field_data: JSON.stringify(lead.field_data ?? []),
     custom_disclaimer_responses: lead.custom_disclaimer_responses ? JSON.stringify(lead.custom_disclaimer_responses) : null,
-    source, stored_at: nowMs, forward_pending: forward ? 1 : 0, forward_attempts: 0, forward_next_at: 0,
+    source,
+    stored_at: nowMs,
+    forward_pending: forward ? 1 : 0,
+    forward_attempts: 0,
+    forward_next_at: 0,
   };
 }
 
 /** A sync row back in Graph's lead shape (plus page_id), for the read API and exports. */
 export function rowToLead(r: StoredLead): Lead & { page_id: string } {
-  const out: Lead & { page_id: string } = { id: r.id, created_time: secondsToGraphTime(r.created_time), page_id: r.page_id, form_id: r.form_id };
+  const out: Lead & { page_id: string } = {
+    id: r.id,
+    created_time: secondsToGraphTime(r.created_time),
+    page_id: r.page_id,
+    form_id: r.form_id,
+  };
   if (r.ad_id) out.ad_id = r.ad_id;
   if (r.ad_name) out.ad_name = r.ad_name;
   if (r.adset_id) out.adset_id = r.adset_id;

@@ -22,20 +22,29 @@ export class PageClients {
   constructor(config: SyncConfig, opts: { fetch?: typeof fetch; onRetry?: (pageId: string, e: RetryEvent) => void } = {}) {
     this.appSecret = Boolean(config.appSecret);
     for (const page of config.pages) {
-      const governor = new UsageGovernor({ slowDownAt: config.slowDownAt, maxPauseMs: config.maxPauseMs, maxRegainWaitMs: config.maxBackoffMs });
+      const governor = new UsageGovernor({
+        slowDownAt: config.slowDownAt,
+        maxPauseMs: config.maxPauseMs,
+        maxRegainWaitMs: config.maxBackoffMs,
+      });
       this.governors.set(page.id, governor);
-      this.#clients.set(page.id, new GraphLeadsClient({
-        accessToken: (page.accessToken ?? config.accessToken)!,
-        ...(config.appSecret ? { appSecret: config.appSecret } : {}),
-        baseUrl: config.baseUrl, version: config.graphVersion, governor,
-        retry: { maxRetries: config.maxRetries, maxDelayMs: config.maxBackoffMs },
-        ...(opts.fetch ? { fetch: opts.fetch } : {}),
-        onRetry: (e) => {
-          this.stats.retries += 1;
-          if (e.error.isRateLimit) this.stats.rateLimitRetries += 1;
-          opts.onRetry?.(page.id, e);
-        },
-      }));
+      this.#clients.set(
+        page.id,
+        new GraphLeadsClient({
+          accessToken: (page.accessToken ?? config.accessToken)!,
+          ...(config.appSecret ? { appSecret: config.appSecret } : {}),
+          baseUrl: config.baseUrl,
+          version: config.graphVersion,
+          governor,
+          retry: { maxRetries: config.maxRetries, maxDelayMs: config.maxBackoffMs },
+          ...(opts.fetch ? { fetch: opts.fetch } : {}),
+          onRetry: (e) => {
+            this.stats.retries += 1;
+            if (e.error.isRateLimit) this.stats.rateLimitRetries += 1;
+            opts.onRetry?.(page.id, e);
+          },
+        }),
+      );
     }
   }
 

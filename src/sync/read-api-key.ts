@@ -15,11 +15,15 @@ export type ReadApiAccess = { open: true } | { open: false; keySha256: Buffer };
  * key survives restarts and appears in no file. The API serves every stored lead, so it is never
  * open unless the operator says so.
  */
-export async function readApiAccess(store: SyncStore, c: { apiKey?: string | undefined; insecureOpen: boolean }): Promise<{ access: ReadApiAccess; generatedKey?: string }> {
+export async function readApiAccess(
+  store: SyncStore,
+  c: { apiKey?: string | undefined; insecureOpen: boolean },
+): Promise<{ access: ReadApiAccess; generatedKey?: string }> {
   if (c.apiKey) return { access: { open: false, keySha256: sha256(c.apiKey) } };
   if (c.insecureOpen) return { access: { open: true } };
   const stored = (await store.state())[STATE_KEY];
-  if (typeof stored === "string" && /^[0-9a-f]{64}$/.test(stored)) return { access: { open: false, keySha256: Buffer.from(stored, "hex") } };
+  if (typeof stored === "string" && /^[0-9a-f]{64}$/.test(stored))
+    return { access: { open: false, keySha256: Buffer.from(stored, "hex") } };
   const key = `lgsync_${randomBytes(24).toString("base64url")}`;
   await store.setState(STATE_KEY, sha256(key).toString("hex"), Date.now());
   return { access: { open: false, keySha256: sha256(key) }, generatedKey: key };

@@ -26,7 +26,13 @@ export interface ReconcileReport {
  * still unread) that the next pass finishes first, so a restart during a long catch-up resumes.
  */
 type ReconcilerOptions = {
-  store: SyncStore; clients: PageClients; tokens: TokenWatch; log: SyncLog; overlap: number; pageSize: number; forward: boolean;
+  store: SyncStore;
+  clients: PageClients;
+  tokens: TokenWatch;
+  log: SyncLog;
+  overlap: number;
+  pageSize: number;
+  forward: boolean;
   /** Named in network failures. */
   baseUrl?: string;
   /** Milliseconds between progress lines of a form being read (default 5000). */
@@ -47,13 +53,25 @@ export class Reconciler {
   constructor(o: ReconcilerOptions) {
     this.#o = o;
     this.#wall = o.wallClock ?? systemWallClock;
-    this.progress = new CatchUpProgress({ log: o.log, now: () => this.#wall.nowMs(), ...(o.progressEveryMs !== undefined ? { everyMs: o.progressEveryMs } : {}) });
+    this.progress = new CatchUpProgress({
+      log: o.log,
+      now: () => this.#wall.nowMs(),
+      ...(o.progressEveryMs !== undefined ? { everyMs: o.progressEveryMs } : {}),
+    });
   }
 
   async run(shouldStop: () => boolean = () => false): Promise<ReconcileReport> {
     const { store, clients, tokens, log } = this.#o;
     this.running = true;
-    const report: ReconcileReport = { startedAt: this.#wall.nowMs(), finishedAt: 0, forms: 0, leadsRead: 0, leadsAdded: 0, resumed: 0, errors: [] };
+    const report: ReconcileReport = {
+      startedAt: this.#wall.nowMs(),
+      finishedAt: 0,
+      forms: 0,
+      leadsRead: 0,
+      leadsAdded: 0,
+      resumed: 0,
+      errors: [],
+    };
     try {
       for (const pageId of clients.pageIds) {
         if (shouldStop()) break;
@@ -70,7 +88,10 @@ export class Reconciler {
             await tokens.report(p);
             continue;
           }
-          log.warn({ pageId, problem: p.kind, code: p.code, subcode: p.subcode }, `${describeProblem(p)} Reconciling the forms already known.`);
+          log.warn(
+            { pageId, problem: p.kind, code: p.code, subcode: p.subcode },
+            `${describeProblem(p)} Reconciling the forms already known.`,
+          );
         }
         for (const form of await store.forms(pageId)) {
           if (shouldStop()) break;
@@ -94,7 +115,16 @@ export class Reconciler {
       this.last = report;
       this.running = false;
     }
-    log.info({ forms: report.forms, read: report.leadsRead, added: report.leadsAdded, errors: report.errors.length, ms: report.finishedAt - report.startedAt }, "reconciliation finished");
+    log.info(
+      {
+        forms: report.forms,
+        read: report.leadsRead,
+        added: report.leadsAdded,
+        errors: report.errors.length,
+        ms: report.finishedAt - report.startedAt,
+      },
+      "reconciliation finished",
+    );
     return report;
   }
 
@@ -102,7 +132,12 @@ export class Reconciler {
     let highWater = form.high_water;
     if (form.pass_until !== null) {
       // An earlier pass stopped part-way (crash, stop, error): finish its older range first.
-      const newest = await this.#read(form, { since: form.pass_since ?? 0, until: form.pass_until, newest: Math.max(highWater, form.pass_newest ?? 0) }, report, shouldStop);
+      const newest = await this.#read(
+        form,
+        { since: form.pass_since ?? 0, until: form.pass_until, newest: Math.max(highWater, form.pass_newest ?? 0) },
+        report,
+        shouldStop,
+      );
       if (newest === undefined) return;
       report.resumed += 1;
       highWater = Math.max(highWater, newest);
@@ -118,7 +153,12 @@ export class Reconciler {
    * stored in order so the checkpoint only moves down. Returns the newest created_time seen, or
    * undefined when stopped early.
    */
-  async #read(form: FormState, range: { since: number; until?: number; newest: number }, report: ReconcileReport, shouldStop: () => boolean): Promise<number | undefined> {
+  async #read(
+    form: FormState,
+    range: { since: number; until?: number; newest: number },
+    report: ReconcileReport,
+    shouldStop: () => boolean,
+  ): Promise<number | undefined> {
     const { store, clients, pageSize, forward } = this.#o;
     const client = clients.for(form.page_id)!;
     let newest = range.newest;
@@ -127,11 +167,15 @@ export class Reconciler {
     const store1 = (rows: StoredLead[], progress: { formId: string; since: number; until: number; newest: number }) => async () => {
       report.leadsAdded += (await store.insertLeads(rows, progress)).length;
     };
-    const opts = { pageSize, ...(range.since > 0 ? { since: range.since } : {}), ...(range.until !== undefined ? { until: range.until } : {}) };
+    const opts = {
+      pageSize,
+      ...(range.since > 0 ? { since: range.since } : {}),
+      ...(range.until !== undefined ? { until: range.until } : {}),
+    };
     // A read from the form's start has Graph's leads_count as its total; a resumed one has already
     // stored the newer leads above `until`.
     const fromStart = range.since === 0;
-    const total = fromStart ? this.#leadsCount.get(form.id) ?? null : null;
+    const total = fromStart ? (this.#leadsCount.get(form.id) ?? null) : null;
     const done0 = fromStart && range.until !== undefined ? await store.countLeads(form.id) : 0;
     this.progress.start(form.id, form.page_id, total, done0);
     let ok = false;

@@ -17,9 +17,15 @@ const auditId = (atMs: number) => `${String(atMs).padStart(15, "0")}-${randomByt
 
 export function renderSyncErasure(a: SyncErasureAudit) {
   return {
-    id: a.id, time: new Date(Number(a.at_ms)).toISOString(), kind: a.kind, matched_by: a.matched_by,
-    identifier_hashes: JSON.parse(a.identifier_hashes) as string[], via: a.via, reference: a.reference,
-    leads_erased: Number(a.lead_count), lead_ids: JSON.parse(a.lead_ids) as string[],
+    id: a.id,
+    time: new Date(Number(a.at_ms)).toISOString(),
+    kind: a.kind,
+    matched_by: a.matched_by,
+    identifier_hashes: JSON.parse(a.identifier_hashes) as string[],
+    via: a.via,
+    reference: a.reference,
+    leads_erased: Number(a.lead_count),
+    lead_ids: JSON.parse(a.lead_ids) as string[],
   };
 }
 
@@ -27,7 +33,15 @@ export function renderSyncErasure(a: SyncErasureAudit) {
 export async function eraseSyncLead(store: SyncStore, id: string, who: SyncErasureRequest) {
   if (!(await store.getLead(id))) return undefined;
   const atMs = Date.now();
-  const audit = { id: auditId(atMs), at_ms: atMs, kind: "lead", matched_by: null, identifier_hashes: "[]", via: who.via, reference: who.reference };
+  const audit = {
+    id: auditId(atMs),
+    at_ms: atMs,
+    kind: "lead",
+    matched_by: null,
+    identifier_hashes: "[]",
+    via: who.via,
+    reference: who.reference,
+  };
   const erased = await store.erasure.erase([id], audit);
   return renderSyncErasure({ ...audit, lead_ids: JSON.stringify(erased), lead_count: erased.length });
 }
@@ -42,8 +56,13 @@ export async function eraseSyncPerson(store: SyncStore, q: PersonQuery, who: Syn
   const hashes = identifierHashes(found.matcher, await store.erasure.identifierKey());
   const atMs = Date.now();
   const audit = {
-    id: auditId(atMs), at_ms: atMs, kind: "person", matched_by: found.matchedBy.join(",") || null,
-    identifier_hashes: JSON.stringify(hashes), via: who.via, reference: who.reference,
+    id: auditId(atMs),
+    at_ms: atMs,
+    kind: "person",
+    matched_by: found.matchedBy.join(",") || null,
+    identifier_hashes: JSON.stringify(hashes),
+    via: who.via,
+    reference: who.reference,
   };
   const erased = await store.erasure.erase(found.leadIds, audit);
   return renderSyncErasure({ ...audit, lead_ids: JSON.stringify(erased), lead_count: erased.length });

@@ -50,7 +50,10 @@ export function createSyncServer(o: SyncHttpOptions): Server {
     o.stats.changes += changes.length;
     const ours = changes.filter((c) => w.pageIds.has(c.pageId));
     o.stats.ignoredPages += changes.length - ours.length;
-    const added = await o.store.enqueue(ours.map((c) => ({ leadId: c.leadId, pageId: c.pageId, formId: c.formId, adId: c.adId })), (o.nowMs ?? Date.now)());
+    const added = await o.store.enqueue(
+      ours.map((c) => ({ leadId: c.leadId, pageId: c.pageId, formId: c.formId, adId: c.adId })),
+      (o.nowMs ?? Date.now)(),
+    );
     o.stats.queued += added;
     o.stats.duplicates += ours.length - added;
     if (added > 0) w.onQueued();
@@ -63,7 +66,10 @@ export function createSyncServer(o: SyncHttpOptions): Server {
         const raw = req.method === "POST" ? await readRaw(req, 1 << 20) : new Uint8Array();
         if (!raw) return json(res, 413, { error: "body too large" });
         if (req.method === "POST") o.stats.posts += 1;
-        const a = await handleWebhookRequest({ method: req.method ?? "GET", query: url.searchParams, headers: req.headers, rawBody: raw }, { appSecret: w.appSecret, verifyToken: w.verifyToken, onLeadgen });
+        const a = await handleWebhookRequest(
+          { method: req.method ?? "GET", query: url.searchParams, headers: req.headers, rawBody: raw },
+          { appSecret: w.appSecret, verifyToken: w.verifyToken, onLeadgen },
+        );
         if (req.method === "POST" && (a.status === 401 || a.status === 403)) o.stats.rejected += 1;
         res.writeHead(a.status, { "content-type": a.contentType }).end(a.body);
         return;

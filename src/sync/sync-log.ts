@@ -15,13 +15,17 @@ export interface SyncLog {
  * appsecret_proof) are masked by the same rule as the server's logs all the same.
  */
 export function createSyncLog(level: string, stream: pino.DestinationStream = pino.destination(2)): SyncLog {
-  return pino({
-    level, base: { svc: "leadgraph-sync" },
-    redact: { paths: secretLogPaths(), censor: "[redacted]" },
-    hooks: {
-      logMethod(args, method) {
-        method.apply(this, redactLogArgs(args));
+  return pino(
+    {
+      level,
+      base: { svc: "leadgraph-sync" },
+      redact: { paths: secretLogPaths(), censor: "[redacted]" },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, redactLogArgs(args));
+        },
       },
     },
-  }, stream);
+    stream,
+  );
 }

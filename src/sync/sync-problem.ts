@@ -43,16 +43,27 @@ const graphRef = (e: GraphApiError): string => `Graph ${e.code}${e.subcode ? `/$
  * Names the problem behind an error of a call made with a page's token. `what` says what was being
  * done ("listing forms of page 3001"); `baseUrl` is named in network failures.
  */
-export function diagnose(e: unknown, ctx: { pageId: string; what: string; baseUrl: string; nowMs?: number; delayMs?: number }): SyncProblem {
+export function diagnose(
+  e: unknown,
+  ctx: { pageId: string; what: string; baseUrl: string; nowMs?: number; delayMs?: number },
+): SyncProblem {
   const { pageId, what } = ctx;
   if (!(e instanceof GraphApiError)) {
-    return { kind: "other", pageId, message: `${what} failed: ${e instanceof Error ? e.message : String(e)}`, action: "see the error; the next reconciliation tries again", needsPerson: false };
+    return {
+      kind: "other",
+      pageId,
+      message: `${what} failed: ${e instanceof Error ? e.message : String(e)}`,
+      action: "see the error; the next reconciliation tries again",
+      needsPerson: false,
+    };
   }
   const base = { pageId, code: e.code, subcode: e.subcode };
   if (e.code === 100 && /appsecret_proof/i.test(e.message)) {
     const required = /require/i.test(e.message);
     return {
-      ...base, kind: "app-secret", needsPerson: true,
+      ...base,
+      kind: "app-secret",
+      needsPerson: true,
       message: `${what}: Graph refused the appsecret_proof of page ${pageId}'s token (${graphRef(e)})`,
       action: required
         ? "the app of the token requires appsecret_proof: give its app secret with --app-secret"
@@ -61,11 +72,19 @@ export function diagnose(e: unknown, ctx: { pageId: string; what: string; baseUr
   }
   if (e.isTokenError) {
     if (e.isTokenExpired) {
-      return { ...base, kind: "token-expired", needsPerson: true, message: `access token for page ${pageId} has EXPIRED (${graphRef(e)})`, action: NEW_TOKEN_ACTION };
+      return {
+        ...base,
+        kind: "token-expired",
+        needsPerson: true,
+        message: `access token for page ${pageId} has EXPIRED (${graphRef(e)})`,
+        action: NEW_TOKEN_ACTION,
+      };
     }
     const why = e.subcode !== undefined ? INVALIDATED[e.subcode] : undefined;
     return {
-      ...base, kind: "token-invalid", needsPerson: true,
+      ...base,
+      kind: "token-invalid",
+      needsPerson: true,
       message: `access token for page ${pageId} is INVALID (${graphRef(e)})${why ? `: ${why}` : ""}`,
       action: NEW_TOKEN_ACTION,
     };
@@ -73,14 +92,18 @@ export function diagnose(e: unknown, ctx: { pageId: string; what: string; baseUr
   if ((e.code === 100 && e.subcode === 33) || e.code === 10 || (e.code >= 200 && e.code <= 299)) {
     const missing = /permission|\(#\d+\)/i.test(e.message) ? `Graph names what is missing: "${e.message}"; ` : "";
     return {
-      ...base, kind: "no-access", needsPerson: true,
+      ...base,
+      kind: "no-access",
+      needsPerson: true,
       message: `${what}: the token given for page ${pageId} cannot read it (${graphRef(e)})`,
       action: `${missing}use a page token of page ${pageId} itself (GET /me/accounts as a person with a role on the page and lead access in its Leads Access Manager), granted ${PERMISSIONS}; a token of another page or user cannot read this page`,
     };
   }
   if (e.status === 0) {
     return {
-      ...base, kind: "network", needsPerson: false,
+      ...base,
+      kind: "network",
+      needsPerson: false,
       message: `${what}: cannot reach ${ctx.baseUrl} (${e.message})`,
       action: "check --base-url and the network (DNS, proxy, firewall); sync retries by itself",
     };
@@ -89,12 +112,21 @@ export function diagnose(e: unknown, ctx: { pageId: string; what: string; baseUr
     const waitMs = ctx.delayMs ?? (e.regainAccessSeconds ?? 0) * 1000;
     const until = waitMs > 0 ? new Date((ctx.nowMs ?? Date.now()) + waitMs).toISOString() : undefined;
     return {
-      ...base, kind: "rate-limit", needsPerson: false, until,
+      ...base,
+      kind: "rate-limit",
+      needsPerson: false,
+      until,
       message: `rate limited on page ${pageId} (${graphRef(e)}); ${until ? `paused until ${until}` : "backing off"}`,
       action: "nothing: sync resumes by itself; to stay further from the limit lower --slow-down-at or --concurrency",
     };
   }
-  return { ...base, kind: "other", needsPerson: false, message: `${what} failed (${graphRef(e)})`, action: "the next reconciliation tries again" };
+  return {
+    ...base,
+    kind: "other",
+    needsPerson: false,
+    message: `${what} failed (${graphRef(e)})`,
+    action: "the next reconciliation tries again",
+  };
 }
 
 /** One line for the log: what happened, then what to do. */

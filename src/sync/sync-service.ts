@@ -101,7 +101,10 @@ export class SyncService {
         if (p.kind === "rate-limit" || p.kind === "network") this.#transient.set(pageId, p);
         if (p.kind === "rate-limit") {
           this.reconciler.progress.paused(pageId, this.#wall.nowMs() + e.delayMs);
-          this.#log.warn({ ...obj, until: p.until }, `${p.message}; waiting ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`);
+          this.#log.warn(
+            { ...obj, until: p.until },
+            `${p.message}; waiting ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`,
+          );
         } else if (p.kind === "network") {
           this.#log.warn(obj, `${p.message}; retrying in ${e.delayMs} ms (retry ${e.attempt}). What to do: ${p.action}.`);
         } else {
@@ -109,31 +112,83 @@ export class SyncService {
         }
       },
     });
-    this.tokens = new TokenWatch({ clients: this.clients, store: this.store, log: this.#log, warnDays: c.tokenWarnDays, appId: c.appId, baseUrl: c.baseUrl, ...(this.#now ? { now: this.#now } : {}) });
+    this.tokens = new TokenWatch({
+      clients: this.clients,
+      store: this.store,
+      log: this.#log,
+      warnDays: c.tokenWarnDays,
+      appId: c.appId,
+      baseUrl: c.baseUrl,
+      ...(this.#now ? { now: this.#now } : {}),
+    });
     const forward = Boolean(c.forwardUrl);
-    this.fetcher = new LeadFetcher({ store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, concurrency: c.concurrency, forward, wallClock: this.#wall });
+    this.fetcher = new LeadFetcher({
+      store: this.store,
+      clients: this.clients,
+      tokens: this.tokens,
+      log: this.#log,
+      concurrency: c.concurrency,
+      forward,
+      wallClock: this.#wall,
+    });
     this.reconciler = new Reconciler({
-      store: this.store, clients: this.clients, tokens: this.tokens, log: this.#log, overlap: c.overlap, pageSize: c.pageSize, forward, baseUrl: c.baseUrl, wallClock: this.#wall,
+      store: this.store,
+      clients: this.clients,
+      tokens: this.tokens,
+      log: this.#log,
+      overlap: c.overlap,
+      pageSize: c.pageSize,
+      forward,
+      baseUrl: c.baseUrl,
+      wallClock: this.#wall,
       ...(this.#opts.progressEveryMs !== undefined ? { progressEveryMs: this.#opts.progressEveryMs } : {}),
     });
     for (const p of c.pages) await this.store.setState(`page:${p.id}`, { configured: true }, this.#wall.nowMs());
 
     const { access, generatedKey } = await readApiAccess(this.store, c);
     this.generatedApiKey = generatedKey;
-    const webhook = c.webhooks ? { path: c.webhookPath, appSecret: c.appSecret!, verifyToken: c.verifyToken!, pageIds: new Set(c.pages.map((p) => p.id)), onQueued: () => this.fetcher.wake() } : undefined;
+    const webhook = c.webhooks
+      ? {
+          path: c.webhookPath,
+          appSecret: c.appSecret!,
+          verifyToken: c.verifyToken!,
+          pageIds: new Set(c.pages.map((p) => p.id)),
+          onQueued: () => this.fetcher.wake(),
+        }
+      : undefined;
     const common = { store: this.store, access, stats: this.webhookStats, status: () => this.status(), nowMs: () => this.#wall.nowMs() };
     this.#server = createSyncServer({ ...common, webhook: c.webhookListen ? undefined : webhook });
     this.url = await listen(this.#server, c.host, c.port);
     if (c.webhookListen) {
       const at = c.webhookListen.lastIndexOf(":");
       this.#webhookServer = createSyncServer({ ...common, webhook, readApi: false });
-      this.webhookUrl = await listen(this.#webhookServer, c.webhookListen.slice(0, at).replace(/^\[|\]$/g, ""), Number(c.webhookListen.slice(at + 1)));
+      this.webhookUrl = await listen(
+        this.#webhookServer,
+        c.webhookListen.slice(0, at).replace(/^\[|\]$/g, ""),
+        Number(c.webhookListen.slice(at + 1)),
+      );
     } else this.webhookUrl = c.webhooks ? this.url : "";
-    this.#log.info({ url: this.url, webhookUrl: this.webhookUrl, readApi: access.open ? "open" : "key", pages: c.pages.map((p) => p.id), webhooks: c.webhooks }, "sync listening");
+    this.#log.info(
+      {
+        url: this.url,
+        webhookUrl: this.webhookUrl,
+        readApi: access.open ? "open" : "key",
+        pages: c.pages.map((p) => p.id),
+        webhooks: c.webhooks,
+      },
+      "sync listening",
+    );
 
     this.fetcher.start();
     if (c.forwardUrl) {
-      this.forwarder = new Forwarder({ store: this.store, log: this.#log, url: c.forwardUrl, secret: c.forwardSecret!, wallClock: this.#wall, ...(this.#fetch ? { fetch: this.#fetch } : {}) });
+      this.forwarder = new Forwarder({
+        store: this.store,
+        log: this.#log,
+        url: c.forwardUrl,
+        secret: c.forwardSecret!,
+        wallClock: this.#wall,
+        ...(this.#fetch ? { fetch: this.#fetch } : {}),
+      });
       this.forwarder.start();
     }
     this.#reconcileLoop = (async () => {
@@ -141,7 +196,14 @@ export class SyncService {
       await this.reconcileNow();
     })();
     this.#timers.push(this.#wall.every(c.reconcileInterval * 1000, () => this.reconcileNow()));
-    this.#timers.push(this.#wall.every(c.tokenCheckInterval * 1000, () => this.tokens.checkAll().then(() => this.#checkGiveUp()).catch(() => undefined)));
+    this.#timers.push(
+      this.#wall.every(c.tokenCheckInterval * 1000, () =>
+        this.tokens
+          .checkAll()
+          .then(() => this.#checkGiveUp())
+          .catch(() => undefined),
+      ),
+    );
   }
 
   /** Runs a reconciliation unless one is running; resolves when it ends. */
@@ -169,13 +231,22 @@ export class SyncService {
     const problems = this.problems();
     if (this.#stopping || problems.length === 0 || problems.length < this.config.pages.length || !this.#giveUp) return;
     const kinds = new Set(problems.map((p) => p.kind));
-    const kind = kinds.has("app-secret") ? "app-secret" : kinds.has("token-expired") ? "token-expired" : kinds.has("token-invalid") ? "token-invalid" : "no-access";
+    const kind = kinds.has("app-secret")
+      ? "app-secret"
+      : kinds.has("token-expired")
+        ? "token-expired"
+        : kinds.has("token-invalid")
+          ? "token-invalid"
+          : "no-access";
     const exitCode = EXIT_CODES[kind];
     const why = problems.map(describeProblem).join(" ");
     if (this.#opts.waitForFix) {
       this.#log.error({ problems: problems.map((p) => p.kind) }, `no page can sync until a person acts; waiting (--wait-for-fix). ${why}`);
     } else {
-      this.#log.error({ problems: problems.map((p) => p.kind), exitCode }, `no page can sync until a person acts; stopping with exit code ${exitCode} (--wait-for-fix keeps it running). ${why}`);
+      this.#log.error(
+        { problems: problems.map((p) => p.kind), exitCode },
+        `no page can sync until a person acts; stopping with exit code ${exitCode} (--wait-for-fix keeps it running). ${why}`,
+      );
     }
     const give = this.#giveUp;
     this.#giveUp = undefined;
@@ -187,7 +258,15 @@ export class SyncService {
     return {
       leads: await this.store.countLeads(),
       jobs: await this.store.jobCounts(),
-      forms: (await this.store.forms()).map((f) => ({ id: f.id, page_id: f.page_id, name: f.name, high_water: f.high_water, resume_below: f.pass_until, last_reconciled_at: f.last_reconciled_at, last_error: f.last_error })),
+      forms: (await this.store.forms()).map((f) => ({
+        id: f.id,
+        page_id: f.page_id,
+        name: f.name,
+        high_water: f.high_water,
+        resume_below: f.pass_until,
+        last_reconciled_at: f.last_reconciled_at,
+        last_error: f.last_error,
+      })),
       tokens: this.tokens.all(),
       webhooks: this.webhookStats,
       fetcher: this.fetcher.stats,
@@ -202,11 +281,13 @@ export class SyncService {
   async stop(): Promise<void> {
     this.#stopping = true;
     for (const stop of this.#timers) stop();
-    await Promise.all([this.#server, this.#webhookServer].map((server) => {
-      const closed = new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-      server?.closeAllConnections();
-      return closed;
-    }));
+    await Promise.all(
+      [this.#server, this.#webhookServer].map((server) => {
+        const closed = new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+        server?.closeAllConnections();
+        return closed;
+      }),
+    );
     await this.fetcher?.stop();
     await this.forwarder?.stop();
     await this.#reconcileLoop?.catch(() => undefined);

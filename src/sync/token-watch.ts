@@ -17,7 +17,10 @@ export interface TokenStatus {
 }
 
 const STATE_OF: Partial<Record<ProblemKind, TokenStatus["state"]>> = {
-  "app-secret": "app-secret", "token-expired": "expired", "token-invalid": "invalid", "no-access": "no-access",
+  "app-secret": "app-secret",
+  "token-expired": "expired",
+  "token-invalid": "invalid",
+  "no-access": "no-access",
 };
 const BLOCKED = new Set<TokenStatus["state"]>(["expired", "invalid", "app-secret", "no-access"]);
 
@@ -40,7 +43,15 @@ export class TokenWatch {
   readonly #nowMs: () => number;
 
   /** `now` (unix ms) must be the clock `debug_token` answers by: expiry is a difference of the two. */
-  constructor(o: { clients: PageClients; store: SyncStore; log: SyncLog; warnDays: number; appId?: string | undefined; baseUrl?: string; now?: () => number }) {
+  constructor(o: {
+    clients: PageClients;
+    store: SyncStore;
+    log: SyncLog;
+    warnDays: number;
+    appId?: string | undefined;
+    baseUrl?: string;
+    now?: () => number;
+  }) {
     this.#clients = o.clients;
     this.#store = o.store;
     this.#log = o.log;
@@ -81,16 +92,36 @@ export class TokenWatch {
       const d = await client.debugToken(this.#appId ? { appId: this.#appId } : {});
       if (!d.is_valid) {
         const expired = d.error?.subcode === 463 || (d.expires_at !== undefined && d.expires_at > 0 && d.expires_at <= now);
-        s = await this.report({
-          kind: expired ? "token-expired" : "token-invalid", pageId, needsPerson: true, action: NEW_TOKEN_ACTION, code: d.error?.code, subcode: d.error?.subcode,
-          message: `token for page ${pageId} is ${expired ? "expired" : "invalid"}${d.error?.message ? `: ${d.error.message}` : ""} (debug_token)`,
-        }, d.expires_at);
+        s = await this.report(
+          {
+            kind: expired ? "token-expired" : "token-invalid",
+            pageId,
+            needsPerson: true,
+            action: NEW_TOKEN_ACTION,
+            code: d.error?.code,
+            subcode: d.error?.subcode,
+            message: `token for page ${pageId} is ${expired ? "expired" : "invalid"}${d.error?.message ? `: ${d.error.message}` : ""} (debug_token)`,
+          },
+          d.expires_at,
+        );
         return s;
       } else if (d.expires_at && d.expires_at > 0 && d.expires_at - now <= this.#warnDays * DAY) {
         const days = Math.max(0, (d.expires_at - now) / DAY);
-        s = { state: "expiring", expiresAt: d.expires_at, message: `token for page ${pageId} expires in ${days.toFixed(1)} days (${new Date(d.expires_at * 1000).toISOString()}); replace it with a long-lived page token`, checkedAt: now };
+        s = {
+          state: "expiring",
+          expiresAt: d.expires_at,
+          message: `token for page ${pageId} expires in ${days.toFixed(1)} days (${new Date(d.expires_at * 1000).toISOString()}); replace it with a long-lived page token`,
+          checkedAt: now,
+        };
       } else {
-        s = { state: "ok", expiresAt: d.expires_at ?? 0, message: d.expires_at ? `token for page ${pageId} valid until ${new Date(d.expires_at * 1000).toISOString()}` : `token for page ${pageId} does not expire`, checkedAt: now };
+        s = {
+          state: "ok",
+          expiresAt: d.expires_at ?? 0,
+          message: d.expires_at
+            ? `token for page ${pageId} valid until ${new Date(d.expires_at * 1000).toISOString()}`
+            : `token for page ${pageId} does not expire`,
+          checkedAt: now,
+        };
       }
     } catch (e) {
       const viaAppToken = Boolean(this.#appId && this.#clients.appSecret);
@@ -98,9 +129,11 @@ export class TokenWatch {
         // The caller was the app token, so this says nothing about the page token: the app id or
         // the secret is wrong. Calls with the page token tell which (a bad secret fails their proof).
         s = {
-          state: "unknown", checkedAt: now,
-          message: `debug_token with the app token (--app-id ${this.#appId} and --app-secret) was refused (Graph ${e.code}${e.subcode ? `/${e.subcode}` : ""}: ${e.message}); `
-            + `check that --app-secret is the secret of app ${this.#appId}; the page token's expiry will be reported when Graph refuses it`,
+          state: "unknown",
+          checkedAt: now,
+          message:
+            `debug_token with the app token (--app-id ${this.#appId} and --app-secret) was refused (Graph ${e.code}${e.subcode ? `/${e.subcode}` : ""}: ${e.message}); ` +
+            `check that --app-secret is the secret of app ${this.#appId}; the page token's expiry will be reported when Graph refuses it`,
         };
         this.#log.warn({ pageId, code: e.code }, s.message);
         await this.#set(pageId, s, false);
@@ -109,7 +142,11 @@ export class TokenWatch {
       const p = diagnose(e, { pageId, what: `checking the token of page ${pageId} (debug_token)`, baseUrl: this.#baseUrl });
       if (p.needsPerson) return this.report(p);
       const why = e instanceof Error ? e.message : String(e);
-      s = { state: "unknown", message: `debug_token unavailable for page ${pageId} (${p.kind === "network" ? p.message : why}); expiry will be reported when Graph refuses the token`, checkedAt: now };
+      s = {
+        state: "unknown",
+        message: `debug_token unavailable for page ${pageId} (${p.kind === "network" ? p.message : why}); expiry will be reported when Graph refuses the token`,
+        checkedAt: now,
+      };
     }
     await this.#set(pageId, s);
     return s;
@@ -126,7 +163,9 @@ export class TokenWatch {
     if (!state) throw new Error(`a ${p.kind} problem does not block a page`);
     this.#problems.set(p.pageId, p);
     const s: TokenStatus = {
-      state, checkedAt: Math.floor(this.#nowMs() / 1000), action: p.action,
+      state,
+      checkedAt: Math.floor(this.#nowMs() / 1000),
+      action: p.action,
       message: `${describeProblem(p)} Sync for page ${p.pageId} is paused.`,
     };
     if (expiresAt !== undefined) s.expiresAt = expiresAt;

@@ -89,8 +89,12 @@ async function worldOf(world: WorldInput | string | undefined): Promise<WorldInp
 
 const tokensOf = (world: WorldInput | undefined): WorldToken[] =>
   (world?.tokens ?? []).map((t) => ({
-    token: t.token, type: t.type, app_id: t.app_id,
-    ...(t.user_id ? { user_id: t.user_id } : {}), ...(t.page_id ? { page_id: t.page_id } : {}), ...(t.label ? { label: t.label } : {}),
+    token: t.token,
+    type: t.type,
+    app_id: t.app_id,
+    ...(t.user_id ? { user_id: t.user_id } : {}),
+    ...(t.page_id ? { page_id: t.page_id } : {}),
+    ...(t.label ? { label: t.label } : {}),
   }));
 
 /** Starts leadgraph in this process and answers once it is listening. */
@@ -101,14 +105,20 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
   const startMs = toSeconds(opts.now ?? new Date()) * 1000;
   const clock = new ManualClock(startMs);
   const config = loadConfig({
-    port: 0, logLevel: "silent", ...opts.config,
-    host: opts.host ?? "127.0.0.1", db: ":memory:", databaseUrl: undefined, adminKey,
+    port: 0,
+    logLevel: "silent",
+    ...opts.config,
+    host: opts.host ?? "127.0.0.1",
+    db: ":memory:",
+    databaseUrl: undefined,
+    adminKey,
     // In memory, sealed secrets die with the database, so a key made now is enough and no key file is written.
     secretKey: randomBytes(32).toString("base64url"),
     webhookDispatcher: opts.webhooks ?? true,
   });
   const host = await ServerHost.start({
-    host: config.host, port: 0,
+    host: config.host,
+    port: 0,
     build: async (publicUrl) => {
       const runtime = await createRuntime(config, { clock });
       try {
@@ -143,7 +153,9 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
   return {
     url: host.url,
     adminKey,
-    get tokens() { return tokensOf(world); },
+    get tokens() {
+      return tokensOf(world);
+    },
     token(which) {
       const found = tokensOf(world).find((t) => (Object.keys(which) as (keyof typeof which)[]).every((k) => t[k] === which[k]));
       if (!found) throw new Error(`the world has no token matching ${JSON.stringify(which)}`);
@@ -154,7 +166,8 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
       set: (t) => control().set(toSeconds(t) * 1000),
       advance: async (by) => {
         const seconds = typeof by === "number" ? by : parseDuration(by);
-        if (seconds === undefined || seconds < 0) throw new Error(`not a duration: ${JSON.stringify(by)} (seconds, or like 36h, 90d, 1h30m)`);
+        if (seconds === undefined || seconds < 0)
+          throw new Error(`not a duration: ${JSON.stringify(by)} (seconds, or like 36h, 90d, 1h30m)`);
         await control().advance(seconds * 1000);
       },
     },
@@ -165,7 +178,9 @@ export async function startLeadgraph(opts: StartLeadgraphOptions = {}): Promise<
       return summary;
     },
     async createLead(formId, ...leads) {
-      const out = await admin("POST", `/forms/${encodeURIComponent(formId)}/leads`, { leads: leads.length > 0 ? leads : [{ field_data: [] }] });
+      const out = await admin("POST", `/forms/${encodeURIComponent(formId)}/leads`, {
+        leads: leads.length > 0 ? leads : [{ field_data: [] }],
+      });
       return out.ids as string[];
     },
     async deliveries(query = {}) {

@@ -24,13 +24,25 @@ const LAST = ["Silva", "Example", "Tanaka", "Berg", "Haddad", "Wei", "Ivanova", 
 export function demoWorld(nowSeconds: number, leadCount = 10_000): WorldInput {
   const rnd = seededRandom(20261128);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
-  const allScopes = ["leads_retrieval", "pages_show_list", "pages_read_engagement", "pages_manage_metadata", "pages_manage_ads", "ads_management", "ads_read", "business_management"];
+  const allScopes = [
+    "leads_retrieval",
+    "pages_show_list",
+    "pages_read_engagement",
+    "pages_manage_metadata",
+    "pages_manage_ads",
+    "ads_management",
+    "ads_read",
+    "business_management",
+  ];
   const leads: NonNullable<WorldInput["leads"]> = [];
   for (let i = 0; i < leadCount; i++) {
     const created = nowSeconds - Math.floor(rnd() * 120 * 86_400) - 60;
     const first = pick(FIRST);
     const last = pick(LAST);
-    const email = `${first}.${last}${i}@example.com`.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    const email = `${first}.${last}${i}@example.com`
+      .toLowerCase()
+      .normalize("NFD")
+      .replace(/[\u0300-\u036f]/g, "");
     const phone = `+1555${String(1_000_000 + Math.floor(rnd() * 8_999_999)).slice(0, 7)}`;
     if (rnd() < 0.6) {
       const paid = rnd() < 0.75;
@@ -77,23 +89,58 @@ export function demoWorld(nowSeconds: number, leadCount = 10_000): WorldInput {
   }
   return {
     apps: [{ id: DEMO.appId, name: "Acme CRM", secret: DEMO.appSecret, mode: "live", created_time: "2019-05-01T00:00:00+0000" }],
-    users: [{ id: "2001", name: "Ann Admin" }, { id: "2002", name: "Lee Leads" }, { id: "2003", name: "Sam Analyst" }],
+    users: [
+      { id: "2001", name: "Ann Admin" },
+      { id: "2002", name: "Lee Leads" },
+      { id: "2003", name: "Sam Analyst" },
+    ],
     pages: [
       {
-        id: DEMO.pages.cars, name: "Acme Cars", category: "Car Dealership",
+        id: DEMO.pages.cars,
+        name: "Acme Cars",
+        category: "Car Dealership",
         roles: [
           { user_id: "2001", tasks: ["MANAGE", "CREATE_CONTENT", "MODERATE", "ADVERTISE", "ANALYZE"] },
           { user_id: "2002", tasks: ["MANAGE_LEADS", "ANALYZE"] },
         ],
         lead_access: null,
         locations: [
-          { store_number: "99213450", name: "Acme Downtown", street: "1 Main St", city: "Springfield", zip: "12345", country: "US", latitude: 40.1, longitude: -75.2 },
-          { store_number: "99213451", name: "Acme Airport", street: "200 Runway Rd", city: "Springfield", zip: "12346", country: "US", latitude: 40.2, longitude: -75.1 },
-          { store_number: "99213452", name: "Acme Shelbyville", street: "9 Oak Ave", city: "Shelbyville", zip: "12400", country: "US", latitude: 40.4, longitude: -75.6 },
+          {
+            store_number: "99213450",
+            name: "Acme Downtown",
+            street: "1 Main St",
+            city: "Springfield",
+            zip: "12345",
+            country: "US",
+            latitude: 40.1,
+            longitude: -75.2,
+          },
+          {
+            store_number: "99213451",
+            name: "Acme Airport",
+            street: "200 Runway Rd",
+            city: "Springfield",
+            zip: "12346",
+            country: "US",
+            latitude: 40.2,
+            longitude: -75.1,
+          },
+          {
+            store_number: "99213452",
+            name: "Acme Shelbyville",
+            street: "9 Oak Ave",
+            city: "Shelbyville",
+            zip: "12400",
+            country: "US",
+            latitude: 40.4,
+            longitude: -75.6,
+          },
         ],
       },
       {
-        id: DEMO.pages.homes, name: "Bella Homes", category: "Real Estate",
+        id: DEMO.pages.homes,
+        name: "Bella Homes",
+        category: "Real Estate",
         roles: [
           { user_id: "2001", tasks: ["MANAGE", "CREATE_CONTENT", "MODERATE", "ADVERTISE", "ANALYZE"] },
           { user_id: "2003", tasks: ["ANALYZE"] },
@@ -101,50 +148,141 @@ export function demoWorld(nowSeconds: number, leadCount = 10_000): WorldInput {
         lead_access: null,
       },
     ],
-    ad_accounts: [{ id: "act_4001", name: "Acme Ads", users: [{ user_id: "2001", role: "ADVERTISER" }, { user_id: "2003", role: "ANALYST" }] }],
-    campaigns: [{ id: "5001", account_id: "act_4001", name: "Spring Sale" }, { id: "5002", account_id: "act_4001", name: "Sell Your Home" }],
-    adsets: [{ id: "6001", campaign_id: "5001", name: "Spring US" }, { id: "6002", campaign_id: "5002", name: "Homeowners 35+" }],
+    ad_accounts: [
+      {
+        id: "act_4001",
+        name: "Acme Ads",
+        users: [
+          { user_id: "2001", role: "ADVERTISER" },
+          { user_id: "2003", role: "ANALYST" },
+        ],
+      },
+    ],
+    campaigns: [
+      { id: "5001", account_id: "act_4001", name: "Spring Sale" },
+      { id: "5002", account_id: "act_4001", name: "Sell Your Home" },
+    ],
+    adsets: [
+      { id: "6001", campaign_id: "5001", name: "Spring US" },
+      { id: "6002", campaign_id: "5002", name: "Homeowners 35+" },
+    ],
     forms: [
       {
-        id: DEMO.forms.testDrive, page_id: DEMO.pages.cars, name: "Test drive", status: "ACTIVE", locale: "en_US",
+        id: DEMO.forms.testDrive,
+        page_id: DEMO.pages.cars,
+        name: "Test drive",
+        status: "ACTIVE",
+        locale: "en_US",
         created_time: nowSeconds - 130 * 86_400,
-        context_card: { title: "Book a test drive", style: "LIST_STYLE", content: ["Pick your car", "Choose a dealer", "We call you back"], button_text: "Start" },
+        context_card: {
+          title: "Book a test drive",
+          style: "LIST_STYLE",
+          content: ["Pick your car", "Choose a dealer", "We call you back"],
+          button_text: "Start",
+        },
         questions: [
-          { type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" },
-          { type: "CUSTOM", key: "car_make", label: "Which car?", options: [{ key: "honda", value: "Honda" }, { key: "kia", value: "Kia" }, { key: "toyota", value: "Toyota" }, { key: "vw", value: "Volkswagen" }] },
+          { type: "FULL_NAME" },
+          { type: "EMAIL" },
+          { type: "PHONE" },
+          {
+            type: "CUSTOM",
+            key: "car_make",
+            label: "Which car?",
+            options: [
+              { key: "honda", value: "Honda" },
+              { key: "kia", value: "Kia" },
+              { key: "toyota", value: "Toyota" },
+              { key: "vw", value: "Volkswagen" },
+            ],
+          },
           { type: "STORE_LOOKUP", key: "selected_dealer", label: "Preferred dealer", context_provider_type: "LOCATION_MANAGER" },
           { type: "DATE_TIME", key: "appointment", label: "When can you come?", inline_context: "We confirm by phone." },
         ],
-        custom_disclaimer: { title: "Offers", body: { text: "We may contact you about your test drive." }, checkboxes: [{ key: "optional_1", text: "Email me offers", is_required: false }] },
+        custom_disclaimer: {
+          title: "Offers",
+          body: { text: "We may contact you about your test drive." },
+          checkboxes: [{ key: "optional_1", text: "Email me offers", is_required: false }],
+        },
         privacy_policy: { url: "https://acme.example/privacy", link_text: "Privacy policy" },
-        thank_you_page: { title: "Thanks!", body: "A dealer will call you within a day.", button_type: "VIEW_WEBSITE", button_text: "Visit Acme", website_url: "https://acme.example/" },
+        thank_you_page: {
+          title: "Thanks!",
+          body: "A dealer will call you within a day.",
+          button_type: "VIEW_WEBSITE",
+          button_text: "Visit Acme",
+          website_url: "https://acme.example/",
+        },
         tracking_parameters: { utm_source: "fb", utm_campaign: "spring" },
       },
       {
-        id: DEMO.forms.valuation, page_id: DEMO.pages.homes, name: "Home valuation", status: "ACTIVE", locale: "en_US",
-        created_time: nowSeconds - 125 * 86_400, is_optimized_for_quality: true,
+        id: DEMO.forms.valuation,
+        page_id: DEMO.pages.homes,
+        name: "Home valuation",
+        status: "ACTIVE",
+        locale: "en_US",
+        created_time: nowSeconds - 125 * 86_400,
+        is_optimized_for_quality: true,
         questions: [
-          { type: "FIRST_NAME" }, { type: "LAST_NAME" }, { type: "WORK_EMAIL" }, { type: "PHONE" },
-          { type: "STREET_ADDRESS" }, { type: "CITY" }, { type: "ZIP" },
-          { type: "CUSTOM", key: "property_type", label: "Property type", options: [{ key: "house", value: "House" }, { key: "flat", value: "Flat" }, { key: "land", value: "Land" }] },
+          { type: "FIRST_NAME" },
+          { type: "LAST_NAME" },
+          { type: "WORK_EMAIL" },
+          { type: "PHONE" },
+          { type: "STREET_ADDRESS" },
+          { type: "CITY" },
+          { type: "ZIP" },
+          {
+            type: "CUSTOM",
+            key: "property_type",
+            label: "Property type",
+            options: [
+              { key: "house", value: "House" },
+              { key: "flat", value: "Flat" },
+              { key: "land", value: "Land" },
+            ],
+          },
           { type: "CUSTOM", label: "When do you plan to sell?" },
         ],
         custom_disclaimer: {
-          title: "Terms", body: { text: "By submitting you agree to be contacted by Bella Homes." },
-          checkboxes: [{ key: "terms", text: "I agree to the terms", is_required: true }, { key: "newsletter", text: "Send me the newsletter", is_required: false }],
+          title: "Terms",
+          body: { text: "By submitting you agree to be contacted by Bella Homes." },
+          checkboxes: [
+            { key: "terms", text: "I agree to the terms", is_required: true },
+            { key: "newsletter", text: "Send me the newsletter", is_required: false },
+          ],
         },
         privacy_policy: { url: "https://bella.example/privacy" },
         thank_you_page: { title: "We'll be in touch", body: "Expect your valuation within 48 hours.", button_type: "NONE" },
       },
       {
-        id: DEMO.forms.archived, page_id: DEMO.pages.homes, name: "Every question type", status: "ARCHIVED", locale: "de_DE",
+        id: DEMO.forms.archived,
+        page_id: DEMO.pages.homes,
+        name: "Every question type",
+        status: "ARCHIVED",
+        locale: "de_DE",
         created_time: nowSeconds - 200 * 86_400,
         questions: [
-          { type: "EMAIL" }, { type: "FULL_NAME" }, { type: "FIRST_NAME" }, { type: "LAST_NAME" }, { type: "PHONE" },
-          { type: "WORK_PHONE_NUMBER" }, { type: "WORK_EMAIL" }, { type: "COMPANY_NAME" }, { type: "JOB_TITLE" },
-          { type: "STREET_ADDRESS" }, { type: "CITY" }, { type: "STATE" }, { type: "PROVINCE" }, { type: "ZIP" },
-          { type: "POST_CODE" }, { type: "COUNTRY" }, { type: "DOB" }, { type: "GENDER" }, { type: "MARITIAL_STATUS" },
-          { type: "RELATIONSHIP_STATUS" }, { type: "MILITARY_STATUS" }, { type: "DATE_TIME" }, { type: "ID_CPF" },
+          { type: "EMAIL" },
+          { type: "FULL_NAME" },
+          { type: "FIRST_NAME" },
+          { type: "LAST_NAME" },
+          { type: "PHONE" },
+          { type: "WORK_PHONE_NUMBER" },
+          { type: "WORK_EMAIL" },
+          { type: "COMPANY_NAME" },
+          { type: "JOB_TITLE" },
+          { type: "STREET_ADDRESS" },
+          { type: "CITY" },
+          { type: "STATE" },
+          { type: "PROVINCE" },
+          { type: "ZIP" },
+          { type: "POST_CODE" },
+          { type: "COUNTRY" },
+          { type: "DOB" },
+          { type: "GENDER" },
+          { type: "MARITIAL_STATUS" },
+          { type: "RELATIONSHIP_STATUS" },
+          { type: "MILITARY_STATUS" },
+          { type: "DATE_TIME" },
+          { type: "ID_CPF" },
           { type: "CUSTOM", key: "comment", label: "Anything else?" },
         ],
       },
@@ -156,10 +294,44 @@ export function demoWorld(nowSeconds: number, leadCount = 10_000): WorldInput {
     ],
     leads,
     tokens: [
-      { token: DEMO.userToken, type: "USER", app_id: DEMO.appId, user_id: "2001", scopes: allScopes, expires_at: null, label: "Ann Admin (long-lived user)" },
-      { token: DEMO.pageTokenCars, type: "PAGE", app_id: DEMO.appId, user_id: "2001", page_id: DEMO.pages.cars, scopes: allScopes, expires_at: null, label: "Acme Cars page token" },
-      { token: DEMO.pageTokenHomes, type: "PAGE", app_id: DEMO.appId, user_id: "2001", page_id: DEMO.pages.homes, scopes: allScopes, expires_at: null, label: "Bella Homes page token" },
-      { token: DEMO.analystToken, type: "USER", app_id: DEMO.appId, user_id: "2002", scopes: allScopes, expires_at: null, label: "Lee Leads (MANAGE_LEADS)" },
+      {
+        token: DEMO.userToken,
+        type: "USER",
+        app_id: DEMO.appId,
+        user_id: "2001",
+        scopes: allScopes,
+        expires_at: null,
+        label: "Ann Admin (long-lived user)",
+      },
+      {
+        token: DEMO.pageTokenCars,
+        type: "PAGE",
+        app_id: DEMO.appId,
+        user_id: "2001",
+        page_id: DEMO.pages.cars,
+        scopes: allScopes,
+        expires_at: null,
+        label: "Acme Cars page token",
+      },
+      {
+        token: DEMO.pageTokenHomes,
+        type: "PAGE",
+        app_id: DEMO.appId,
+        user_id: "2001",
+        page_id: DEMO.pages.homes,
+        scopes: allScopes,
+        expires_at: null,
+        label: "Bella Homes page token",
+      },
+      {
+        token: DEMO.analystToken,
+        type: "USER",
+        app_id: DEMO.appId,
+        user_id: "2002",
+        scopes: allScopes,
+        expires_at: null,
+        label: "Lee Leads (MANAGE_LEADS)",
+      },
     ],
     // The demo app is installed on both pages so the README's webhook tour delivers as soon as
     // `leadgraph listen` subscribes it; the subscription itself is left to the user.

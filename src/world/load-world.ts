@@ -22,7 +22,14 @@ export class WorldError extends Error {
 }
 
 export interface WorldSummary {
-  apps: number; users: number; pages: number; forms: number; ads: number; leads: number; leadsSkipped: number; tokens: number;
+  apps: number;
+  users: number;
+  pages: number;
+  forms: number;
+  ads: number;
+  leads: number;
+  leadsSkipped: number;
+  tokens: number;
 }
 
 const formatPath = (path: readonly PropertyKey[]): string =>
@@ -38,8 +45,11 @@ function fromZod(err: ZodError): WorldError {
 }
 
 function fromDefinition(prefix: string, issue: DefinitionIssue): WorldError {
-  const path = formatPath([...prefix.split("."), ...issue.path].flatMap((p) =>
-    typeof p === "string" ? p.split(/(?=\[)/).map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s)) : [p]));
+  const path = formatPath(
+    [...prefix.split("."), ...issue.path].flatMap((p) =>
+      typeof p === "string" ? p.split(/(?=\[)/).map((s) => (/^\[\d+\]$/.test(s) ? Number(s.slice(1, -1)) : s)) : [p],
+    ),
+  );
   if (issue.kind === "enum") return new WorldError(path, `must be one of ${issue.allowed!.join(", ")} - got "${issue.got}"`);
   return new WorldError(path, issue.message);
 }
@@ -47,7 +57,8 @@ function fromDefinition(prefix: string, issue: DefinitionIssue): WorldError {
 const time = (v: string | number | undefined | null, path: string, fallback: number): number => {
   if (v === undefined || v === null) return fallback;
   const t = parseTime(v);
-  if (t === undefined) throw new WorldError(path, `must be a time such as 2026-11-20T10:00:00+0000 or unix seconds - got ${JSON.stringify(v)}`);
+  if (t === undefined)
+    throw new WorldError(path, `must be a time such as 2026-11-20T10:00:00+0000 or unix seconds - got ${JSON.stringify(v)}`);
   return t;
 };
 
@@ -85,11 +96,18 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
     for (const [i, a] of world.apps.entries()) {
       const id = a.id ?? stableId("app", a.name);
       await dir.upsertApp({
-        id, name: a.name, secret: a.secret, mode: a.mode, requireAppsecretProof: a.require_appsecret_proof,
+        id,
+        name: a.name,
+        secret: a.secret,
+        mode: a.mode,
+        requireAppsecretProof: a.require_appsecret_proof,
         createdTime: time(a.created_time, `apps[${i}].created_time`, now),
       });
       a.roles.forEach((r, j) => needUser(r.user_id, `apps[${i}].roles[${j}].user_id`));
-      await dir.setAppRoles(id, a.roles.map((r) => ({ appId: id, userId: r.user_id, role: r.role })));
+      await dir.setAppRoles(
+        id,
+        a.roles.map((r) => ({ appId: id, userId: r.user_id, role: r.role })),
+      );
       appIds.add(id);
       summary.apps++;
     }
@@ -101,7 +119,10 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
         if (!appIds.has(a)) throw new WorldError(`pages[${i}].lead_access.app_ids[${j}]`, `no app with id ${a}`);
       });
       await dir.upsertPage({
-        id, name: p.name, category: p.category, createdTime: time(p.created_time, `pages[${i}].created_time`, now),
+        id,
+        name: p.name,
+        category: p.category,
+        createdTime: time(p.created_time, `pages[${i}].created_time`, now),
         leadAccess: p.lead_access === null ? null : { userIds: p.lead_access.user_ids, appIds: p.lead_access.app_ids },
       });
       for (const [j, r] of p.roles.entries()) {
@@ -110,8 +131,15 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
       }
       for (const l of p.locations) {
         await dir.upsertLocation({
-          pageId: id, storeNumber: l.store_number, name: l.name, street: l.street, city: l.city, zip: l.zip,
-          country: l.country, latitude: l.latitude, longitude: l.longitude,
+          pageId: id,
+          storeNumber: l.store_number,
+          name: l.name,
+          street: l.street,
+          city: l.city,
+          zip: l.zip,
+          country: l.country,
+          latitude: l.latitude,
+          longitude: l.longitude,
         });
       }
       pageIds.add(id);
@@ -125,7 +153,8 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
       }
     }
     for (const [i, c] of world.campaigns.entries()) {
-      if (!(await dir.getAdAccount(c.account_id))) throw new WorldError(`campaigns[${i}].account_id`, `no ad account with id ${c.account_id}`);
+      if (!(await dir.getAdAccount(c.account_id)))
+        throw new WorldError(`campaigns[${i}].account_id`, `no ad account with id ${c.account_id}`);
       await dir.upsertCampaign({ id: c.id ?? stableId("campaign", c.account_id, c.name), accountId: c.account_id, name: c.name });
     }
     for (const [i, s] of world.adsets.entries()) {
@@ -142,9 +171,15 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
       const def = buildFormDefinition(definition, stableIdGenerator("form", id), { pageHasLocations: hasLocations });
       if (!def.ok) throw fromDefinition(at, def.issue);
       const form: FormRecord = {
-        id, pageId, name: def.name, status, locale: def.locale, spec: def.spec,
+        id,
+        pageId,
+        name: def.name,
+        status,
+        locale: def.locale,
+        spec: def.spec,
         createdTime: time(created, `${at}.created_time`, existing?.createdTime ?? now),
-        leadsCount: existing?.leadsCount ?? 0, organicLeadsCount: existing?.organicLeadsCount ?? 0,
+        leadsCount: existing?.leadsCount ?? 0,
+        organicLeadsCount: existing?.organicLeadsCount ?? 0,
       };
       await tx.forms.upsert(form);
       summary.forms++;
@@ -153,7 +188,11 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
       if (!(await dir.getAdSet(a.adset_id))) throw new WorldError(`ads[${i}].adset_id`, `no ad set with id ${a.adset_id}`);
       if (a.form_id !== null && !(await tx.forms.get(a.form_id))) throw new WorldError(`ads[${i}].form_id`, `no form with id ${a.form_id}`);
       await dir.upsertAd({
-        id: a.id ?? stableId("ad", a.adset_id, a.name), adsetId: a.adset_id, name: a.name, formId: a.form_id, status: a.status,
+        id: a.id ?? stableId("ad", a.adset_id, a.name),
+        adsetId: a.adset_id,
+        name: a.name,
+        formId: a.form_id,
+        status: a.status,
         createdTime: time(a.created_time, `ads[${i}].created_time`, now),
       });
       summary.ads++;
@@ -173,13 +212,20 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
     try {
       await services.intake.create(
         fresh.map((x) => ({
-          id: x.id, formId: x.l.form_id, adId: x.l.ad_id ?? null, platform: x.l.platform, createdTime: x.createdTime,
+          id: x.id,
+          formId: x.l.form_id,
+          adId: x.l.ad_id ?? null,
+          platform: x.l.platform,
+          createdTime: x.createdTime,
           fieldData: x.l.field_data,
           customDisclaimerResponses: x.l.custom_disclaimer_responses.map((r) => ({
-            checkbox_key: r.checkbox_key, is_checked: r.is_checked === true ? "1" : r.is_checked === false ? "" : r.is_checked,
+            checkbox_key: r.checkbox_key,
+            is_checked: r.is_checked === true ? "1" : r.is_checked === false ? "" : r.is_checked,
           })),
-          partnerName: x.l.partner_name ?? null, retailerItemId: x.l.retailer_item_id ?? null,
-          submitterUserId: x.l.submitted_by ?? null, isTest: x.l.is_test,
+          partnerName: x.l.partner_name ?? null,
+          retailerItemId: x.l.retailer_item_id ?? null,
+          submitterUserId: x.l.submitted_by ?? null,
+          isTest: x.l.is_test,
         })),
         { source: "world", fireWebhooks: false, allowArchived: true, store: tx },
       );
@@ -197,18 +243,27 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
       const at = `tokens[${i}]`;
       if (!appIds.has(t.app_id)) throw new WorldError(`${at}.app_id`, `no app with id ${t.app_id}`);
       if (t.user_id !== undefined) needUser(t.user_id, `${at}.user_id`);
-      if ((t.type === "USER" || t.type === "SYSTEM_USER") && t.user_id === undefined) throw new WorldError(`${at}.user_id`, `is required for ${t.type} tokens`);
+      if ((t.type === "USER" || t.type === "SYSTEM_USER") && t.user_id === undefined)
+        throw new WorldError(`${at}.user_id`, `is required for ${t.type} tokens`);
       if (t.type === "PAGE") {
         if (t.page_id === undefined) throw new WorldError(`${at}.page_id`, "is required for PAGE tokens");
         if (!pageIds.has(t.page_id)) throw new WorldError(`${at}.page_id`, `no page with id ${t.page_id}`);
       }
       const expiresAt = t.expires_at === null ? null : time(t.expires_at, `${at}.expires_at`, now);
       const record: TokenRecord = {
-        id: stableId("token", t.token), type: t.type, appId: t.app_id, userId: t.user_id ?? null,
-        pageId: t.type === "PAGE" ? t.page_id! : null, scopes: t.scopes,
-        issuedAt: time(t.issued_at, `${at}.issued_at`, now), expiresAt,
-        dataAccessExpiresAt: null, longLived: t.long_lived ?? (expiresAt === null || expiresAt - now > 2 * 86_400),
-        invalidatedSubcode: null, invalidatedReason: null, label: t.label ?? null,
+        id: stableId("token", t.token),
+        type: t.type,
+        appId: t.app_id,
+        userId: t.user_id ?? null,
+        pageId: t.type === "PAGE" ? t.page_id! : null,
+        scopes: t.scopes,
+        issuedAt: time(t.issued_at, `${at}.issued_at`, now),
+        expiresAt,
+        dataAccessExpiresAt: null,
+        longLived: t.long_lived ?? (expiresAt === null || expiresAt - now > 2 * 86_400),
+        invalidatedSubcode: null,
+        invalidatedReason: null,
+        label: t.label ?? null,
         displayPrefix: `${t.token.slice(0, 6)}…`,
       };
       await tx.tokens.insert(record, services.hashToken(t.token));
@@ -219,8 +274,14 @@ export async function loadWorld(services: Services, input: unknown): Promise<Wor
       const verdict = services.outbound.checkUrl(s.callback_url);
       if (!verdict.ok) throw new WorldError(`subscriptions[${i}].callback_url`, describeRefusal(verdict));
       await tx.subscriptions.upsert({
-        appId: s.app_id, object: s.object, callbackUrl: s.callback_url, fields: s.fields, verifyToken: s.verify_token,
-        includeValues: s.include_values, active: true, createdTime: now,
+        appId: s.app_id,
+        object: s.object,
+        callbackUrl: s.callback_url,
+        fields: s.fields,
+        verifyToken: s.verify_token,
+        includeValues: s.include_values,
+        active: true,
+        createdTime: now,
       });
     }
     for (const [i, s] of world.subscribed_apps.entries()) {

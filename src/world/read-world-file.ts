@@ -10,7 +10,12 @@ export async function readWorldFile(path: string, flag = "--world"): Promise<unk
     text = await readFile(path, "utf8");
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new Error(code === "ENOENT" ? `world file ${path} (${flag}) does not exist` : `cannot read world file ${path} (${flag}): ${(e as Error).message}`, { cause: e });
+    throw new Error(
+      code === "ENOENT"
+        ? `world file ${path} (${flag}) does not exist`
+        : `cannot read world file ${path} (${flag}): ${(e as Error).message}`,
+      { cause: e },
+    );
   }
   try {
     return JSON.parse(text);

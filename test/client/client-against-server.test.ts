@@ -15,10 +15,19 @@ describe.each(databaseKinds())("GraphLeadsClient against leadgraph (%s)", (kind)
   afterAll(async () => h?.close());
 
   it("reads one lead with the fields asked for", async () => {
-    const lead = await client.getLead("9001", { fields: ["id", "form_id", "ad_id", "campaign_name", "field_data", "custom_disclaimer_responses"] });
+    const lead = await client.getLead("9001", {
+      fields: ["id", "form_id", "ad_id", "campaign_name", "field_data", "custom_disclaimer_responses"],
+    });
     expect(lead).toEqual({
-      id: "9001", form_id: "8001", ad_id: "7001", campaign_name: "Spring Sale",
-      field_data: [{ name: "utm_source", values: ["fb"] }, { name: "full_name", values: ["Joe Example"] }, { name: "car_make", values: ["honda"] }],
+      id: "9001",
+      form_id: "8001",
+      ad_id: "7001",
+      campaign_name: "Spring Sale",
+      field_data: [
+        { name: "utm_source", values: ["fb"] },
+        { name: "full_name", values: ["Joe Example"] },
+        { name: "car_make", values: ["honda"] },
+      ],
       custom_disclaimer_responses: [{ checkbox_key: "optional_1", is_checked: "1" }],
     });
   });

@@ -2,7 +2,14 @@ import { createHmac } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { GraphApiError, GraphLeadsClient, parseUsageHeaders, retryDelay, DEFAULT_RETRY_POLICY, UsageGovernor } from "../../src/client/index.ts";
+import {
+  GraphApiError,
+  GraphLeadsClient,
+  parseUsageHeaders,
+  retryDelay,
+  DEFAULT_RETRY_POLICY,
+  UsageGovernor,
+} from "../../src/client/index.ts";
 
 type Handler = (req: IncomingMessage, url: URL, res: ServerResponse, body: string) => void;
 
@@ -33,11 +40,19 @@ beforeEach(() => {
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
 };
-const graphError = (code: number, extra: Record<string, unknown> = {}) => ({ error: { message: `(#${code}) failed`, type: "OAuthException", code, fbtrace_id: "TRACE1", ...extra } });
+const graphError = (code: number, extra: Record<string, unknown> = {}) => ({
+  error: { message: `(#${code}) failed`, type: "OAuthException", code, fbtrace_id: "TRACE1", ...extra },
+});
 
 function client(extra: Partial<ConstructorParameters<typeof GraphLeadsClient>[0]> = {}) {
   const sleeps: number[] = [];
-  const c = new GraphLeadsClient({ accessToken: "TOKEN", baseUrl: base, sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, ...extra });
+  const c = new GraphLeadsClient({
+    accessToken: "TOKEN",
+    baseUrl: base,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    ...extra,
+  });
   return { c, sleeps };
 }
 
@@ -49,7 +64,13 @@ describe("paging and filtering on a real socket", () => {
       const start = url.searchParams.get("after") ? Number(url.searchParams.get("after")) : 0;
       const data = all.slice(start, start + limit);
       const more = start + limit < all.length;
-      json(res, 200, { data, paging: { cursors: { before: String(start), after: String(start + data.length) }, ...(more ? { next: "https://unreachable.example/next" } : {}) } });
+      json(res, 200, {
+        data,
+        paging: {
+          cursors: { before: String(start), after: String(start + data.length) },
+          ...(more ? { next: "https://unreachable.example/next" } : {}),
+        },
+      });
     };
     const ids: string[] = [];
     for await (const l of client().c.leads("55", { pageSize: 25 })) ids.push(l.id);
@@ -81,7 +102,13 @@ describe("paging and filtering on a real socket", () => {
 
   it("sends since/until as time_created filtering, fields and limit", async () => {
     handler = (_r, _u, res) => json(res, 200, { data: [] });
-    for await (const _ of client().c.leads("77", { since: new Date(1_700_000_000_000), until: 1_700_100_000, fields: ["id", "field_data"], pageSize: 500 })) void _;
+    for await (const _ of client().c.leads("77", {
+      since: new Date(1_700_000_000_000),
+      until: 1_700_100_000,
+      fields: ["id", "field_data"],
+      pageSize: 500,
+    }))
+      void _;
     const q = seen[0]!.url.searchParams;
     expect(JSON.parse(q.get("filtering")!)).toEqual([
       { field: "time_created", operator: "GREATER_THAN_OR_EQUAL", value: 1_700_000_000 },
@@ -106,7 +133,11 @@ describe("errors and retries on a real socket", () => {
     handler = (_r, _u, res) => {
       n += 1;
       if (n === 1) {
-        return json(res, 400, graphError(80005), { "x-business-use-case-usage": JSON.stringify({ "3001": [{ type: "leadgen", call_count: 100, total_cputime: 5, total_time: 5, estimated_time_to_regain_access: 2 }] }) });
+        return json(res, 400, graphError(80005), {
+          "x-business-use-case-usage": JSON.stringify({
+            "3001": [{ type: "leadgen", call_count: 100, total_cputime: 5, total_time: 5, estimated_time_to_regain_access: 2 }],
+          }),
+        });
       }
       json(res, 200, { id: "9" });
     };
@@ -119,7 +150,10 @@ describe("errors and retries on a real socket", () => {
   });
 
   it("retries transient 5xx with exponential backoff and gives up after maxRetries", async () => {
-    handler = (_r, _u, res) => json(res, 503, { error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true, fbtrace_id: "T" } });
+    handler = (_r, _u, res) =>
+      json(res, 503, {
+        error: { message: "Service temporarily unavailable", type: "OAuthException", code: 2, is_transient: true, fbtrace_id: "T" },
+      });
     const { c, sleeps } = client({ retry: { maxRetries: 3, baseDelayMs: 100 } });
     const err = await c.getLead("9").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GraphApiError);
@@ -143,10 +177,31 @@ describe("errors and retries on a real socket", () => {
   });
 
   it("does not retry permanent errors and keeps every error field", async () => {
-    handler = (_r, _u, res) => json(res, 400, { error: { message: "Error validating access token: Session has expired", type: "OAuthException", code: 190, error_subcode: 463, error_user_title: "T", error_user_msg: "M", fbtrace_id: "AbC" } });
+    handler = (_r, _u, res) =>
+      json(res, 400, {
+        error: {
+          message: "Error validating access token: Session has expired",
+          type: "OAuthException",
+          code: 190,
+          error_subcode: 463,
+          error_user_title: "T",
+          error_user_msg: "M",
+          fbtrace_id: "AbC",
+        },
+      });
     const { c, sleeps } = client();
     const err = (await c.getLead("3").catch((e: unknown) => e)) as GraphApiError;
-    expect(err).toMatchObject({ status: 400, code: 190, subcode: 463, type: "OAuthException", fbtraceId: "AbC", userTitle: "T", userMessage: "M", isTokenExpired: true, retryable: false });
+    expect(err).toMatchObject({
+      status: 400,
+      code: 190,
+      subcode: 463,
+      type: "OAuthException",
+      fbtraceId: "AbC",
+      userTitle: "T",
+      userMessage: "M",
+      isTokenExpired: true,
+      retryable: false,
+    });
     expect(err.message).toMatch(/Session has expired/);
     expect([err.is_transient, err.fbtrace_id, err.error_subcode]).toEqual([false, "AbC", 463]);
     expect(seen).toHaveLength(1);
@@ -160,7 +215,16 @@ describe("errors and retries on a real socket", () => {
     let pct = 0;
     handler = (_r, _u, res) => {
       pct += 10;
-      json(res, 200, { id: "1" }, { "x-business-use-case-usage": JSON.stringify({ p: [{ type: "leadgen", call_count: pct, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 0 }] }) });
+      json(
+        res,
+        200,
+        { id: "1" },
+        {
+          "x-business-use-case-usage": JSON.stringify({
+            p: [{ type: "leadgen", call_count: pct, total_cputime: 1, total_time: 1, estimated_time_to_regain_access: 0 }],
+          }),
+        },
+      );
     };
     const governor = new UsageGovernor({ slowDownAt: 75, maxPauseMs: 1000 });
     const { c, sleeps } = client({ governor });
@@ -180,7 +244,12 @@ describe("errors and retries on a real socket", () => {
     expect(seen[0]!.method).toBe("POST");
     expect(seen[0]!.url.pathname).toBe("/v21.0/1001/subscriptions");
     expect(seen[0]!.url.searchParams.get("access_token")).toBe("1001|sec");
-    expect(Object.fromEntries(new URLSearchParams(seen[0]!.body))).toMatchObject({ object: "page", fields: "leadgen", callback_url: "https://x/webhook", verify_token: "vt" });
+    expect(Object.fromEntries(new URLSearchParams(seen[0]!.body))).toMatchObject({
+      object: "page",
+      fields: "leadgen",
+      callback_url: "https://x/webhook",
+      verify_token: "vt",
+    });
     expect(seen[1]!.url.pathname).toBe("/v21.0/3001/subscribed_apps");
     expect(new URLSearchParams(seen[1]!.body).get("subscribed_fields")).toBe("leadgen");
   });
@@ -211,13 +280,26 @@ describe("retry policy and usage parsing (pure)", () => {
   it("never retries token errors and honours the regain time for rate limits", () => {
     const token = new GraphApiError({ status: 400, code: 190, type: "OAuthException", message: "x", isTransient: true });
     expect(retryDelay(token, 1, DEFAULT_RETRY_POLICY, () => 0)).toBeUndefined();
-    const rl = new GraphApiError({ status: 400, code: 4, type: "OAuthException", message: "x", isTransient: false, regainAccessSeconds: 600 });
+    const rl = new GraphApiError({
+      status: 400,
+      code: 4,
+      type: "OAuthException",
+      message: "x",
+      isTransient: false,
+      regainAccessSeconds: 600,
+    });
     expect(retryDelay(rl, 1, DEFAULT_RETRY_POLICY, () => 0)).toBe(300_000);
     expect(retryDelay(rl, 1, { ...DEFAULT_RETRY_POLICY, maxDelayMs: 1_000_000 }, () => 0)).toBe(600_000);
   });
 
   it("parses all three usage headers and takes the highest percentage", () => {
-    const u = parseUsageHeaders(new Headers({ "x-app-usage": '{"call_count":40,"total_time":5,"total_cputime":1}', "x-business-use-case-usage": '{"1":[{"type":"leadgen","call_count":3,"total_time":90,"total_cputime":1,"estimated_time_to_regain_access":0}]}' }));
+    const u = parseUsageHeaders(
+      new Headers({
+        "x-app-usage": '{"call_count":40,"total_time":5,"total_cputime":1}',
+        "x-business-use-case-usage":
+          '{"1":[{"type":"leadgen","call_count":3,"total_time":90,"total_cputime":1,"estimated_time_to_regain_access":0}]}',
+      }),
+    );
     expect(u).toMatchObject({ percent: 90, regainAccessSeconds: 0 });
     expect(parseUsageHeaders(new Headers())).toBeUndefined();
     expect(parseUsageHeaders(new Headers({ "x-app-usage": "not json" }))).toBeUndefined();

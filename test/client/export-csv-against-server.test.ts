@@ -23,12 +23,39 @@ describe.each(databaseKinds())("GraphLeadsClient.exportCsv against leadgraph's e
     client = new GraphLeadsClient({ accessToken: "EAAB-page-acme", appSecret: "s3cr3t-acme", baseUrl: h.url, retry: { maxRetries: 0 } });
     // Values that break naive CSV: the delimiter, quotes, line breaks, emoji, right-to-left text.
     const leads = [
-      { ad_id: "7001", platform: "ig", created_time: iso(TEST_NOW - 3 * DAY), field_data: [{ name: "full_name", values: ["Zoë \"Zed\" O'Neil"] }, { name: "email", values: ["zoe@example.com"] }], custom_disclaimer_responses: [{ checkbox_key: "optional_1", is_checked: "1" }] },
-      { created_time: iso(TEST_NOW - 2 * DAY), field_data: [{ name: "full_name", values: ["Tab\there, comma, here"] }, { name: "car_make", values: ["kia"] }] },
-      { ad_id: "7001", created_time: iso(TEST_NOW - 2 * DAY + 60), field_data: [{ name: "full_name", values: ["two\nlines 😀"] }, { name: "email", values: ["مرحبا@example.com"] }] },
+      {
+        ad_id: "7001",
+        platform: "ig",
+        created_time: iso(TEST_NOW - 3 * DAY),
+        field_data: [
+          { name: "full_name", values: ['Zoë "Zed" O\'Neil'] },
+          { name: "email", values: ["zoe@example.com"] },
+        ],
+        custom_disclaimer_responses: [{ checkbox_key: "optional_1", is_checked: "1" }],
+      },
+      {
+        created_time: iso(TEST_NOW - 2 * DAY),
+        field_data: [
+          { name: "full_name", values: ["Tab\there, comma, here"] },
+          { name: "car_make", values: ["kia"] },
+        ],
+      },
+      {
+        ad_id: "7001",
+        created_time: iso(TEST_NOW - 2 * DAY + 60),
+        field_data: [
+          { name: "full_name", values: ["two\nlines 😀"] },
+          { name: "email", values: ["مرحبا@example.com"] },
+        ],
+      },
       { created_time: iso(TEST_NOW - DAY / 2), field_data: [{ name: "full_name", values: ["Recent"] }] },
     ];
-    const res = await h.app.inject({ method: "POST", url: "/_leadgraph/admin/forms/8001/leads", headers: { authorization: `Bearer ${ADMIN}` }, payload: { leads } });
+    const res = await h.app.inject({
+      method: "POST",
+      url: "/_leadgraph/admin/forms/8001/leads",
+      headers: { authorization: `Bearer ${ADMIN}` },
+      payload: { leads },
+    });
     expect(res.statusCode, res.body).toBe(200);
   });
   afterAll(async () => h?.close());
@@ -36,7 +63,21 @@ describe.each(databaseKinds())("GraphLeadsClient.exportCsv against leadgraph's e
   /** The same leads through the Graph leads edge; `until` is exclusive there, `to` inclusive in the export. */
   async function graphLeads(from: number, to: number): Promise<Lead[]> {
     const out: Lead[] = [];
-    const fields = ["id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "form_id", "is_organic", "platform", "field_data", "custom_disclaimer_responses"];
+    const fields = [
+      "id",
+      "created_time",
+      "ad_id",
+      "ad_name",
+      "adset_id",
+      "adset_name",
+      "campaign_id",
+      "campaign_name",
+      "form_id",
+      "is_organic",
+      "platform",
+      "field_data",
+      "custom_disclaimer_responses",
+    ];
     for await (const l of client.leads("8001", { since: from, until: to + 1, fields })) out.push(l);
     return out;
   }
@@ -54,16 +95,38 @@ describe.each(databaseKinds())("GraphLeadsClient.exportCsv against leadgraph's e
     for (const [i, lead] of leads.entries()) {
       const row = rows[i]!;
       expect(row, `lead ${lead.id}`).toMatchObject({
-        id: lead.id, created_time: lead.created_time, form_id: "8001", platform: lead.platform ?? "",
-        is_organic: lead.is_organic ? "1" : "0", ad_id: lead.ad_id ?? "", ad_name: lead.ad_name ?? "",
-        adset_id: lead.adset_id ?? "", adset_name: lead.adset_name ?? "", campaign_id: lead.campaign_id ?? "", campaign_name: lead.campaign_name ?? "",
+        id: lead.id,
+        created_time: lead.created_time,
+        form_id: "8001",
+        platform: lead.platform ?? "",
+        is_organic: lead.is_organic ? "1" : "0",
+        ad_id: lead.ad_id ?? "",
+        ad_name: lead.ad_name ?? "",
+        adset_id: lead.adset_id ?? "",
+        adset_name: lead.adset_name ?? "",
+        campaign_id: lead.campaign_id ?? "",
+        campaign_name: lead.campaign_name ?? "",
       });
       const answers = new Map((lead.field_data ?? []).map((f) => [f.name, f.values.join(",")]));
-      for (const key of ["full_name", "email", "car_make", "selected_dealer"]) expect(row[key], `${lead.id} ${key}`).toBe(answers.get(key) ?? "");
+      for (const key of ["full_name", "email", "car_make", "selected_dealer"])
+        expect(row[key], `${lead.id} ${key}`).toBe(answers.get(key) ?? "");
       const checked = (lead.custom_disclaimer_responses ?? []).find((c) => c.checkbox_key === "optional_1")?.is_checked;
       expect(row.optional_1).toBe(checked === "1" || checked === "true" ? "1" : "");
     }
-    expect(header.slice(0, 12)).toEqual(["id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "form_id", "form_name", "is_organic", "platform"]);
+    expect(header.slice(0, 12)).toEqual([
+      "id",
+      "created_time",
+      "ad_id",
+      "ad_name",
+      "adset_id",
+      "adset_name",
+      "campaign_id",
+      "campaign_name",
+      "form_id",
+      "form_name",
+      "is_organic",
+      "platform",
+    ]);
   }
 
   it("streams the same leads, in the same order and with the same values, as the leads edge over the same range", async () => {
@@ -87,10 +150,16 @@ describe.each(databaseKinds())("GraphLeadsClient.exportCsv against leadgraph's e
   });
 
   it("answers a bad range and a foreign form with a typed GraphApiError", async () => {
-    const future = await client.exportCsv("8001", { from: TEST_NOW + DAY }).then(() => undefined, (e: unknown) => e);
+    const future = await client.exportCsv("8001", { from: TEST_NOW + DAY }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(future).toBeInstanceOf(GraphApiError);
     expect(future).toMatchObject({ status: 400, code: 100 });
-    const foreign = await client.exportCsv("8002").then(() => undefined, (e: unknown) => e);
+    const foreign = await client.exportCsv("8002").then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(foreign).toBeInstanceOf(GraphApiError);
     expect((foreign as GraphApiError).status).toBeGreaterThanOrEqual(400);
   });

@@ -4,19 +4,45 @@ import express from "express";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import {
-  answerChallenge, createNodeWebhookHandler, expressWebhookHandler, fastifyWebhookPlugin, type LeadgenChange, metaJson,
-  parseLeadgenWebhook, signBody, verifySignature,
+  answerChallenge,
+  createNodeWebhookHandler,
+  expressWebhookHandler,
+  fastifyWebhookPlugin,
+  type LeadgenChange,
+  metaJson,
+  parseLeadgenWebhook,
+  signBody,
+  verifySignature,
 } from "../../src/client/index.ts";
 
 const SECRET = "app-secret";
 // Meta signs its escaped-unicode serialization: re-serializing would change these bytes.
 const body = metaJson({
   object: "page",
-  entry: [{ id: "3001", time: 1_795_867_200, changes: [
-    { field: "leadgen", value: { ad_id: "7001", form_id: "8001", leadgen_id: "12345678901234567890", created_time: 1_795_867_100, page_id: "3001", adgroup_id: "7001" } },
-    { field: "leadgen", value: { form_id: "8001", leadgen_id: "582128261560337", created_time: 1_795_867_150, page_id: "3001", note: "Zoë" } },
-    { field: "feed", value: { item: "post" } },
-  ] }],
+  entry: [
+    {
+      id: "3001",
+      time: 1_795_867_200,
+      changes: [
+        {
+          field: "leadgen",
+          value: {
+            ad_id: "7001",
+            form_id: "8001",
+            leadgen_id: "12345678901234567890",
+            created_time: 1_795_867_100,
+            page_id: "3001",
+            adgroup_id: "7001",
+          },
+        },
+        {
+          field: "leadgen",
+          value: { form_id: "8001", leadgen_id: "582128261560337", created_time: 1_795_867_150, page_id: "3001", note: "Zoë" },
+        },
+        { field: "feed", value: { item: "post" } },
+      ],
+    },
+  ],
 });
 
 describe("verifySignature", () => {
@@ -32,7 +58,9 @@ describe("verifySignature", () => {
     const sig = signBody(body, SECRET);
     expect(verifySignature(JSON.stringify(JSON.parse(body)), sig, SECRET)).toEqual({ ok: false, reason: "mismatch" });
     expect(verifySignature(body, sig, "other")).toEqual({ ok: false, reason: "mismatch" });
-    expect(verifySignature(body, { "x-hub-signature-256": "sha256=" + "0".repeat(64), "x-hub-signature": sig["x-hub-signature"] }, SECRET).ok).toBe(false);
+    expect(
+      verifySignature(body, { "x-hub-signature-256": "sha256=" + "0".repeat(64), "x-hub-signature": sig["x-hub-signature"] }, SECRET).ok,
+    ).toBe(false);
     expect(verifySignature(body, {}, SECRET)).toEqual({ ok: false, reason: "missing" });
     expect(verifySignature(body, { "x-hub-signature-256": "md5=abc" }, SECRET)).toEqual({ ok: false, reason: "malformed" });
     expect(verifySignature(body, { "x-hub-signature-256": "sha256=abc" }, SECRET)).toEqual({ ok: false, reason: "mismatch" });
@@ -43,7 +71,14 @@ describe("parseLeadgenWebhook", () => {
   it("returns typed leadgen changes, keeps 20-digit ids exact and skips other fields", () => {
     const numeric = body.replace('"12345678901234567890"', "12345678901234567890");
     const expected: LeadgenChange[] = [
-      { leadId: "12345678901234567890", pageId: "3001", formId: "8001", adId: "7001", createdTime: 1_795_867_100, entryTime: 1_795_867_200 },
+      {
+        leadId: "12345678901234567890",
+        pageId: "3001",
+        formId: "8001",
+        adId: "7001",
+        createdTime: 1_795_867_100,
+        entryTime: 1_795_867_200,
+      },
       { leadId: "582128261560337", pageId: "3001", formId: "8001", createdTime: 1_795_867_150, entryTime: 1_795_867_200 },
     ];
     expect(parseLeadgenWebhook(body)).toEqual(expected);
@@ -76,7 +111,11 @@ describe("ready-made handlers keep the raw body (real sockets)", () => {
     expect((await fetch(`${url}?hub.mode=subscribe&hub.challenge=42&hub.verify_token=no`)).status).toBe(403);
     const ok = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json", ...signBody(body, SECRET) } });
     expect(ok.status).toBe(200);
-    const forged = await fetch(url, { method: "POST", body: body.replace("8001", "8002"), headers: { "content-type": "application/json", ...signBody(body, SECRET) } });
+    const forged = await fetch(url, {
+      method: "POST",
+      body: body.replace("8001", "8002"),
+      headers: { "content-type": "application/json", ...signBody(body, SECRET) },
+    });
     expect(forged.status).toBe(403);
     const unsigned = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
     expect(unsigned.status).toBe(401);
@@ -84,7 +123,11 @@ describe("ready-made handlers keep the raw body (real sockets)", () => {
     expect(received[0]!.map((c) => c.leadId)).toEqual(["12345678901234567890", "582128261560337"]);
   }
 
-  const opts = (received: LeadgenChange[][]) => ({ appSecret: SECRET, verifyToken: "vt", onLeadgen: (c: LeadgenChange[]) => void received.push(c) });
+  const opts = (received: LeadgenChange[][]) => ({
+    appSecret: SECRET,
+    verifyToken: "vt",
+    onLeadgen: (c: LeadgenChange[]) => void received.push(c),
+  });
 
   it("node:http", async () => {
     const received: LeadgenChange[][] = [];
@@ -129,10 +172,22 @@ describe("ready-made handlers keep the raw body (real sockets)", () => {
   });
 
   it("answers 500 (so Meta retries) when the notification could not be recorded", async () => {
-    const server = createServer(createNodeWebhookHandler({ appSecret: SECRET, verifyToken: "vt", onLeadgen: async () => { throw new Error("db down"); } }));
+    const server = createServer(
+      createNodeWebhookHandler({
+        appSecret: SECRET,
+        verifyToken: "vt",
+        onLeadgen: async () => {
+          throw new Error("db down");
+        },
+      }),
+    );
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     closers.push(() => new Promise((r) => server.close(r)));
-    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { method: "POST", body, headers: signBody(body, SECRET) });
+    const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+      method: "POST",
+      body,
+      headers: signBody(body, SECRET),
+    });
     expect(res.status).toBe(500);
   });
 

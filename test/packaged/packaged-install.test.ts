@@ -31,8 +31,14 @@ beforeAll(async () => {
   mkdirSync(packs, { recursive: true });
   await npm(["pack", "--ignore-scripts", "--pack-destination", packs], ROOT);
   await npm(["pack", "--ignore-scripts", "-w", "@leadgraph/client", "--pack-destination", packs], ROOT);
-  serverTgz = join(packs, readdirSync(packs).find((f) => /^leadgraph-\d/.test(f))!);
-  clientTgz = join(packs, readdirSync(packs).find((f) => f.startsWith("leadgraph-client-"))!);
+  serverTgz = join(
+    packs,
+    readdirSync(packs).find((f) => /^leadgraph-\d/.test(f))!,
+  );
+  clientTgz = join(
+    packs,
+    readdirSync(packs).find((f) => f.startsWith("leadgraph-client-"))!,
+  );
   lg = await startLeadgraph({ world: exampleWorld() });
 }, 20 * 60_000);
 
@@ -77,9 +83,10 @@ describe("@leadgraph/client from its tarball", { timeout: 5 * 60_000 }, () => {
       const dir = join(work, `client-${type}`);
       await installClient(dir, clientTgz, type);
       expect(readdirSync(join(dir, "node_modules")).filter((n) => !n.startsWith("."))).toEqual(["@leadgraph"]);
-      const load = type === "module"
-        ? `import { GraphLeadsClient, createNodeWebhookHandler, verifySignature } from "@leadgraph/client";\nimport { createRequire } from "node:module";\nconst require_ = createRequire(import.meta.url);`
-        : `const { GraphLeadsClient, createNodeWebhookHandler, verifySignature } = require("@leadgraph/client");\nconst require_ = require;`;
+      const load =
+        type === "module"
+          ? `import { GraphLeadsClient, createNodeWebhookHandler, verifySignature } from "@leadgraph/client";\nimport { createRequire } from "node:module";\nconst require_ = createRequire(import.meta.url);`
+          : `const { GraphLeadsClient, createNodeWebhookHandler, verifySignature } = require("@leadgraph/client");\nconst require_ = require;`;
       const file = type === "module" ? "main.mjs" : "main.cjs";
       writeFileSync(join(dir, file), clientScript(load));
       const out = JSON.parse(await runNode(dir, [file, lg.url, "EAAB-page-acme", "s3cr3t-acme"])) as Record<string, unknown>;
@@ -88,10 +95,12 @@ describe("@leadgraph/client from its tarball", { timeout: 5 * 60_000 }, () => {
     });
   }
 
-  it("typechecks from TypeScript with moduleResolution NodeNext (ESM and CommonJS) and bundler", async () => {
-    const dir = join(work, "client-ts");
-    await installClient(dir, clientTgz, "module");
-    const code = `import { GraphLeadsClient, GraphApiError, verifySignature, type Lead, type LeadgenChange } from "@leadgraph/client";
+  it(
+    "typechecks from TypeScript with moduleResolution NodeNext (ESM and CommonJS) and bundler",
+    async () => {
+      const dir = join(work, "client-ts");
+      await installClient(dir, clientTgz, "module");
+      const code = `import { GraphLeadsClient, GraphApiError, verifySignature, type Lead, type LeadgenChange } from "@leadgraph/client";
 const client = new GraphLeadsClient({ accessToken: "t", baseUrl: "http://127.0.0.1:1" });
 export async function first(form: string): Promise<Lead | undefined> {
   for await (const lead of client.leads(form, { fields: ["id", "field_data"] })) return lead;
@@ -103,11 +112,13 @@ export type Change = LeadgenChange["leadId"];
 // @ts-expect-error a lead id is a string
 export const wrong: Lead = { id: 1 };
 `;
-    writeFileSync(join(dir, "esm.mts"), code);
-    writeFileSync(join(dir, "cjs.cts"), code);
-    await typecheck(dir, { module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: false }, ["esm.mts", "cjs.cts"]);
-    await typecheck(dir, { module: "ESNext", moduleResolution: "bundler", skipLibCheck: false }, ["esm.mts"]);
-  }, 5 * 60_000);
+      writeFileSync(join(dir, "esm.mts"), code);
+      writeFileSync(join(dir, "cjs.cts"), code);
+      await typecheck(dir, { module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: false }, ["esm.mts", "cjs.cts"]);
+      await typecheck(dir, { module: "ESNext", moduleResolution: "bundler", skipLibCheck: false }, ["esm.mts"]);
+    },
+    5 * 60_000,
+  );
 });
 
 describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
@@ -118,9 +129,14 @@ describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
   }, 20 * 60_000);
 
   it("installs what runs and no build tools", () => {
-    for (const tool of ["tsx", "esbuild", "typescript", "vite", "vitest"]) expect(existsSync(join(dir, "node_modules", tool)), tool).toBe(false);
+    for (const tool of ["tsx", "esbuild", "typescript", "vite", "vitest"])
+      expect(existsSync(join(dir, "node_modules", tool)), tool).toBe(false);
     const pkg = join(dir, "node_modules", "leadgraph");
-    expect(readdirSync(pkg).sort()).toEqual(["LICENSE", "README.md", "bin", "dist", "docs", "lib", "package.json"].concat(existsSync(join(pkg, "CHANGELOG.md")) ? ["CHANGELOG.md"] : []).sort());
+    expect(readdirSync(pkg).sort()).toEqual(
+      ["LICENSE", "README.md", "bin", "dist", "docs", "lib", "package.json"]
+        .concat(existsSync(join(pkg, "CHANGELOG.md")) ? ["CHANGELOG.md"] : [])
+        .sort(),
+    );
     expect(existsSync(join(pkg, "src"))).toBe(false);
     expect(existsSync(join(pkg, "dist", "console", "index.html"))).toBe(true);
   });
@@ -131,7 +147,12 @@ describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
     let child: ChildProcess | undefined;
     try {
       // Its own process group: npx runs the server as a child, and both must stop at the end.
-      child = spawn("npx", ["--offline", "leadgraph", "serve", "--demo", "--port", "0", "--db", join(dir, "demo.db")], { cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, PATH: `${join(process.execPath, "..")}:${process.env.PATH}` } });
+      child = spawn("npx", ["--offline", "leadgraph", "serve", "--demo", "--port", "0", "--db", join(dir, "demo.db")], {
+        cwd: dir,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, PATH: `${join(process.execPath, "..")}:${process.env.PATH}` },
+      });
       let out = "";
       child.stdout!.on("data", (b: Buffer) => (out += b.toString()));
       child.stderr!.on("data", (b: Buffer) => (out += b.toString()));
@@ -165,7 +186,9 @@ describe("leadgraph from its tarball", { timeout: 5 * 60_000 }, () => {
 
   it("the testing API starts, resets and closes, with leadgraph/client beside it", async () => {
     writeFileSync(join(dir, "world.json"), JSON.stringify(exampleWorld()));
-    writeFileSync(join(dir, "testing.mjs"), `import { startLeadgraph } from "leadgraph/testing";
+    writeFileSync(
+      join(dir, "testing.mjs"),
+      `import { startLeadgraph } from "leadgraph/testing";
 import { GraphLeadsClient } from "leadgraph/client";
 const t0 = performance.now();
 const lg = await startLeadgraph({ world: "world.json" });
@@ -178,7 +201,8 @@ await lg.reset();
 const after = await ids();
 await lg.close();
 console.log(JSON.stringify({ made, before, after, startMs }));
-`);
+`,
+    );
     const filesBefore = readdirSync(dir);
     const out = JSON.parse(await runNode(dir, ["testing.mjs"])) as { made: string; before: string[]; after: string[]; startMs: number };
     expect(out.before).toEqual([out.made, "9002", "9001"]);
@@ -186,8 +210,12 @@ console.log(JSON.stringify({ made, before, after, startMs }));
     expect(readdirSync(dir).filter((f) => !filesBefore.includes(f))).toEqual([]);
   });
 
-  it("typechecks leadgraph/testing and leadgraph/client from TypeScript (NodeNext)", async () => {
-    writeFileSync(join(dir, "use.ts"), `import { startLeadgraph, type RunningLeadgraph } from "leadgraph/testing";
+  it(
+    "typechecks leadgraph/testing and leadgraph/client from TypeScript (NodeNext)",
+    async () => {
+      writeFileSync(
+        join(dir, "use.ts"),
+        `import { startLeadgraph, type RunningLeadgraph } from "leadgraph/testing";
 import { GraphLeadsClient } from "leadgraph/client";
 export async function go(): Promise<RunningLeadgraph> {
   const lg = await startLeadgraph({ world: { apps: [] }, now: "2026-12-01T00:00:00Z" });
@@ -195,7 +223,10 @@ export async function go(): Promise<RunningLeadgraph> {
   await lg.clock.advance("1h");
   return lg;
 }
-`);
-    await typecheck(dir, { module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: true }, ["use.ts"]);
-  }, 5 * 60_000);
+`,
+      );
+      await typecheck(dir, { module: "NodeNext", moduleResolution: "NodeNext", skipLibCheck: true }, ["use.ts"]);
+    },
+    5 * 60_000,
+  );
 });

@@ -1,9 +1,15 @@
 import type { Harness } from "./harness.ts";
 
 /** Calls the admin API through inject with the runtime's admin key. */
-export async function admin(h: Harness, method: "GET" | "POST" | "PUT" | "DELETE", path: string, body?: unknown): Promise<{ status: number; body: any }> {
+export async function admin(
+  h: Harness,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await h.app.inject({
-    method, url: `/_leadgraph/admin${path}`,
+    method,
+    url: `/_leadgraph/admin${path}`,
     headers: { authorization: `Bearer ${h.runtime.adminKey}` },
     ...(body === undefined ? {} : { payload: body as object }),
   });

@@ -8,15 +8,26 @@ const CANDIDATES = [process.env.LEADGRAPH_CHROMIUM, "/usr/bin/chromium", "/usr/b
 /** The Chromium to drive, or undefined; in CI a missing browser fails instead of skipping. */
 export function chromiumPath(): string | undefined {
   const found = CANDIDATES.find((p): p is string => p !== undefined && p !== "" && existsSync(p));
-  if (!found && process.env.CI) throw new Error(`Browser tests need Chromium in CI; none of ${CANDIDATES.filter(Boolean).join(", ")} exists (set LEADGRAPH_CHROMIUM).`);
-  if (!found) process.stdout.write(`\nConsole browser tests SKIPPED: no Chromium at ${CANDIDATES.filter(Boolean).join(", ")} (set LEADGRAPH_CHROMIUM).\n\n`);
+  if (!found && process.env.CI)
+    throw new Error(`Browser tests need Chromium in CI; none of ${CANDIDATES.filter(Boolean).join(", ")} exists (set LEADGRAPH_CHROMIUM).`);
+  if (!found)
+    process.stdout.write(
+      `\nConsole browser tests SKIPPED: no Chromium at ${CANDIDATES.filter(Boolean).join(", ")} (set LEADGRAPH_CHROMIUM).\n\n`,
+    );
   return found;
 }
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({
     executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -39,7 +50,8 @@ export function guardPage(page: Page, problems: string[]): void {
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("request", (r) => {
     const u = new URL(r.url());
-    if (u.protocol.startsWith("http") && u.hostname !== "127.0.0.1" && u.hostname !== "localhost") problems.push(`external request: ${r.url()}`);
+    if (u.protocol.startsWith("http") && u.hostname !== "127.0.0.1" && u.hostname !== "localhost")
+      problems.push(`external request: ${r.url()}`);
   });
 }
 

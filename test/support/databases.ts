@@ -25,8 +25,12 @@ export async function freshDatabase(kind: "sqlite" | "postgres"): Promise<TestDa
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "leadgraph-test-"));
     return {
-      name: "sqlite", config: { db: join(dir, "test.db") }, secretKey,
-      async drop() { rmSync(dir, { recursive: true, force: true }); },
+      name: "sqlite",
+      config: { db: join(dir, "test.db") },
+      secretKey,
+      async drop() {
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
   }
   const admin = inject("pgAdminUrl");
@@ -36,7 +40,9 @@ export async function freshDatabase(kind: "sqlite" | "postgres"): Promise<TestDa
   const url = new URL(admin);
   url.pathname = `/${dbName}`;
   return {
-    name: "postgres", config: { db: ":unused:", databaseUrl: url.toString() }, secretKey,
+    name: "postgres",
+    config: { db: ":unused:", databaseUrl: url.toString() },
+    secretKey,
     async drop() {
       await adminQuery(admin, `drop database if exists ${dbName} with (force)`);
     },

@@ -28,7 +28,9 @@ const FENCE = /^```/;
 
 /** The README and every Markdown file of docs/, as paths relative to the repository. */
 export function tourFiles(repo: string): string[] {
-  const docs = readdirSync(join(repo, "docs")).filter((f) => f.endsWith(".md")).sort();
+  const docs = readdirSync(join(repo, "docs"))
+    .filter((f) => f.endsWith(".md"))
+    .sort();
   return ["README.md", ...docs.map((f) => join("docs", f))];
 }
 
@@ -42,7 +44,8 @@ export function extractTours(repo: string, files: string[]): { run: TourBlock[];
       const m = MARKER.exec(lines[i]!.trim());
       if (!m) continue;
       const where = `${relative(repo, join(repo, file))}:${i + 2}`;
-      if (!FENCE.test((lines[i + 1] ?? "").trimStart())) throw new Error(`${relative(repo, join(repo, file))}:${i + 1}: a tour marker must be right before a code fence`);
+      if (!FENCE.test((lines[i + 1] ?? "").trimStart()))
+        throw new Error(`${relative(repo, join(repo, file))}:${i + 1}: a tour marker must be right before a code fence`);
       const end = lines.findIndex((l, j) => j > i + 1 && FENCE.test(l.trimStart()));
       if (end < 0) throw new Error(`${where}: unclosed code block`);
       const spec = m[1]!;
@@ -72,7 +75,8 @@ export function unmarkedShellBlocks(repo: string, file: string): string[] {
   let inside = false;
   for (let i = 0; i < lines.length; i++) {
     if (!FENCE.test(lines[i]!.trimStart())) continue;
-    if (!inside && /^```(sh|bash|shell)\s*$/.test(lines[i]!.trimStart()) && !MARKER.test((lines[i - 1] ?? "").trim())) out.push(`${file}:${i + 1}`);
+    if (!inside && /^```(sh|bash|shell)\s*$/.test(lines[i]!.trimStart()) && !MARKER.test((lines[i - 1] ?? "").trim()))
+      out.push(`${file}:${i + 1}`);
     inside = !inside;
   }
   return out;

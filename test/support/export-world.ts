@@ -3,7 +3,19 @@ import { TEST_NOW } from "./harness.ts";
 import { exampleWorld, SCOPES } from "./worlds.ts";
 
 /** Text that breaks naive CSV/TSV writers: delimiters, quotes, line breaks, emoji, right-to-left. */
-export const NASTY = ["tab\there", "comma, here", 'quote " here', "line\nbreak", "crlf\r\nhere", "emoji 🚗👍🏽", "עברית שלום", "مرحبا بالعالم", '"', "", " lead space"];
+export const NASTY = [
+  "tab\there",
+  "comma, here",
+  'quote " here',
+  "line\nbreak",
+  "crlf\r\nhere",
+  "emoji 🚗👍🏽",
+  "עברית שלום",
+  "مرحبا بالعالم",
+  '"',
+  "",
+  " lead space",
+];
 
 /**
  * The example world plus: a user with a role on the page but none on the ad account (Carl), leads
@@ -20,16 +32,42 @@ export function exportWorld(): WorldInput {
   );
   NASTY.forEach((text, i) => {
     w.leads!.push({
-      id: String(9500 + i), form_id: "8001", created_time: TEST_NOW - 86_400 * 2 - i * 60, platform: "fb",
-      field_data: [{ name: "full_name", values: [text] }, { name: "email", values: [`n${i}@example.com`] }],
+      id: String(9500 + i),
+      form_id: "8001",
+      created_time: TEST_NOW - 86_400 * 2 - i * 60,
+      platform: "fb",
+      field_data: [
+        { name: "full_name", values: [text] },
+        { name: "email", values: [`n${i}@example.com`] },
+      ],
     });
   });
   w.leads!.push(
-    { id: "9601", form_id: "8001", ad_id: "7001", is_test: true, created_time: TEST_NOW - 86_400 * 3, platform: "fb", field_data: [{ name: "full_name", values: ["Preview Person"] }] },
+    {
+      id: "9601",
+      form_id: "8001",
+      ad_id: "7001",
+      is_test: true,
+      created_time: TEST_NOW - 86_400 * 3,
+      platform: "fb",
+      field_data: [{ name: "full_name", values: ["Preview Person"] }],
+    },
     // Past the 90-day retention at TEST_NOW.
-    { id: "9602", form_id: "8001", created_time: TEST_NOW - 86_400 * 100, platform: "fb", field_data: [{ name: "full_name", values: ["Old Lead"] }] },
+    {
+      id: "9602",
+      form_id: "8001",
+      created_time: TEST_NOW - 86_400 * 100,
+      platform: "fb",
+      field_data: [{ name: "full_name", values: ["Old Lead"] }],
+    },
     // Inside retention for two more days.
-    { id: "9603", form_id: "8001", created_time: TEST_NOW - 86_400 * 88, platform: "fb", field_data: [{ name: "full_name", values: ["Almost Old"] }] },
+    {
+      id: "9603",
+      form_id: "8001",
+      created_time: TEST_NOW - 86_400 * 88,
+      platform: "fb",
+      field_data: [{ name: "full_name", values: ["Almost Old"] }],
+    },
   );
   return w;
 }

@@ -18,7 +18,11 @@ export interface Harness {
   url: string;
   listen(): Promise<string>;
   /** GET/POST/DELETE through app.inject, parsed. */
-  graph(method: "GET" | "POST" | "DELETE", path: string, opts?: { query?: Record<string, string>; body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  graph(
+    method: "GET" | "POST" | "DELETE",
+    path: string,
+    opts?: { query?: Record<string, string>; body?: unknown; token?: string; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -29,17 +33,35 @@ export const TEST_NOW = 1_795_867_200;
  * A real runtime on a fresh database (SQLite file or PostgreSQL) with a frozen clock, optionally
  * seeded with a world, and the Fastify app (inject, or a real socket after listen()).
  */
-export async function startHarness(kind: "sqlite" | "postgres", opts: { world?: WorldInput; config?: ConfigInput; clock?: Clock; wallClock?: WallClock; resolveHost?: RuntimeOverrides["resolveHost"] } = {}): Promise<Harness> {
+export async function startHarness(
+  kind: "sqlite" | "postgres",
+  opts: {
+    world?: WorldInput;
+    config?: ConfigInput;
+    clock?: Clock;
+    wallClock?: WallClock;
+    resolveHost?: RuntimeOverrides["resolveHost"];
+  } = {},
+): Promise<Harness> {
   const db = await freshDatabase(kind);
   const clock = opts.clock instanceof ManualClock ? opts.clock : new ManualClock(TEST_NOW * 1000);
   const config = loadConfig({ ...db.config, secretKey: db.secretKey, logLevel: "silent", port: 0, ...opts.config });
-  const runtime = await createRuntime(config, { clock, ...(opts.wallClock ? { wallClock: opts.wallClock } : {}), ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}) });
+  const runtime = await createRuntime(config, {
+    clock,
+    ...(opts.wallClock ? { wallClock: opts.wallClock } : {}),
+    ...(opts.resolveHost ? { resolveHost: opts.resolveHost } : {}),
+  });
   if (opts.world) await loadWorld(runtime.services, opts.world);
   let url = "";
   let app = await buildApp(runtime, { publicUrl: "http://leadgraph.test" });
   const h: Harness = {
-    db, runtime, app, clock,
-    get url() { return url; },
+    db,
+    runtime,
+    app,
+    clock,
+    get url() {
+      return url;
+    },
     async listen() {
       // Paging links must point at the real socket: without a public URL the app takes it from the
       // socket it is bound to, so it listens on port 0 and no other process can take the port first.
@@ -54,7 +76,9 @@ export async function startHarness(kind: "sqlite" | "postgres", opts: { world?: 
       const query = { ...(o.query ?? {}) };
       if (o.token !== undefined) query.access_token = o.token;
       const res = await h.app.inject({
-        method, url: path, query,
+        method,
+        url: path,
+        query,
         ...(o.body !== undefined ? { payload: o.body as string | object } : {}),
         headers: o.headers ?? {},
       });

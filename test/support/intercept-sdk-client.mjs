@@ -20,11 +20,21 @@ while (cursor.hasNext()) {
   out.pages++;
 }
 out.lead = (await new Lead(env.LG_LEAD_ID, {}, undefined, user).get(["id", "form_id", "field_data"]))._data;
-out.testLead = (await new LeadgenForm(env.LG_FORM_ID, {}, undefined, page).createTestLead([], {
-  field_data: [{ name: "full_name", values: ["Through The Proxy"] }, { name: "car_make", values: ["honda"] }],
-}))._data;
-out.subscription = (await new Application(env.LG_APP_ID, {}, undefined, app).createSubscription([], {
-  object: "page", callback_url: env.LG_CALLBACK_URL, fields: ["leadgen"], verify_token: env.LG_VERIFY_TOKEN,
-}))._data;
+out.testLead = (
+  await new LeadgenForm(env.LG_FORM_ID, {}, undefined, page).createTestLead([], {
+    field_data: [
+      { name: "full_name", values: ["Through The Proxy"] },
+      { name: "car_make", values: ["honda"] },
+    ],
+  })
+)._data;
+out.subscription = (
+  await new Application(env.LG_APP_ID, {}, undefined, app).createSubscription([], {
+    object: "page",
+    callback_url: env.LG_CALLBACK_URL,
+    fields: ["leadgen"],
+    verify_token: env.LG_VERIFY_TOKEN,
+  })
+)._data;
 out.install = (await new Page(env.LG_PAGE_ID, {}, undefined, page).createSubscribedApp([], { subscribed_fields: ["leadgen"] }))._data;
 process.stdout.write(`${JSON.stringify(out)}\n`);

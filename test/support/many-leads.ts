@@ -8,7 +8,18 @@ import type { Store } from "../../src/domain/ports.ts";
  */
 export async function insertManyLeads(
   store: Store,
-  opts: { formId: string; pageId: string; adId: string; adsetId: string; campaignId: string; accountId: string; count: number; newest: number; spacingSeconds?: number; idBase?: bigint },
+  opts: {
+    formId: string;
+    pageId: string;
+    adId: string;
+    adsetId: string;
+    campaignId: string;
+    accountId: string;
+    count: number;
+    newest: number;
+    spacingSeconds?: number;
+    idBase?: bigint;
+  },
   onProgress?: (done: number) => void,
 ): Promise<void> {
   const batch = 4000;
@@ -19,18 +30,30 @@ export async function insertManyLeads(
     for (let i = start; i < Math.min(start + batch, opts.count); i++) {
       const organic = i % 4 === 0;
       leads.push({
-        id: String(base + BigInt(i)), formId: opts.formId, pageId: opts.pageId,
-        adId: organic ? null : opts.adId, adsetId: organic ? null : opts.adsetId, campaignId: organic ? null : opts.campaignId,
+        id: String(base + BigInt(i)),
+        formId: opts.formId,
+        pageId: opts.pageId,
+        adId: organic ? null : opts.adId,
+        adsetId: organic ? null : opts.adsetId,
+        campaignId: organic ? null : opts.campaignId,
         accountId: organic ? null : opts.accountId,
-        createdTime: opts.newest - Math.floor(i * spacing), platform: i % 3 === 0 ? "ig" : "fb", isOrganic: organic, isTest: false,
+        createdTime: opts.newest - Math.floor(i * spacing),
+        platform: i % 3 === 0 ? "ig" : "fb",
+        isOrganic: organic,
+        isTest: false,
         fieldData: [
           { name: "full_name", values: [`Person ${i}, "the ${i % 7}th"`] },
           { name: "email", values: [`person${i}@example.com`] },
           { name: "car_make", values: [i % 2 === 0 ? "honda" : "kia"] },
         ],
         disclaimerResponses: [{ checkbox_key: "optional_1", is_checked: i % 2 === 0 ? "1" : "" }],
-        partnerName: null, retailerItemId: null, createdByAppId: null, createdByUserId: null, submitterUserId: null,
-        source: "import", externalId: null,
+        partnerName: null,
+        retailerItemId: null,
+        createdByAppId: null,
+        createdByUserId: null,
+        submitterUserId: null,
+        source: "import",
+        externalId: null,
       });
     }
     await store.transaction((tx) => tx.leads.insert(leads));

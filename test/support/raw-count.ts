@@ -35,7 +35,12 @@ export async function rawRows(db: TestDatabase, text: string, params: unknown[] 
     await client.connect();
     try {
       let n = 0;
-      return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows;
+      return (
+        await client.query(
+          text.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows;
     } finally {
       await client.end();
     }

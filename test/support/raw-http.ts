@@ -13,7 +13,12 @@ export interface RawAnswer {
  * or the announced body is complete: for requests no HTTP client would send (raw bytes in the
  * path, oversized headers, a body that never ends) and for huge bodies written in chunks.
  */
-export function rawRequest(url: string, head: string | Buffer, body: Iterable<Buffer | string> = [], timeoutMs = 60_000): Promise<RawAnswer> {
+export function rawRequest(
+  url: string,
+  head: string | Buffer,
+  body: Iterable<Buffer | string> = [],
+  timeoutMs = 60_000,
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const started = performance.now();
@@ -43,7 +48,11 @@ export function rawRequest(url: string, head: string | Buffer, body: Iterable<Bu
       for (const part of body) {
         if (done || socket.destroyed) return;
         // Waits for the socket to drain: the server may answer (and close) before the body ends.
-        if (!socket.write(part)) await new Promise<void>((r) => { socket.once("drain", r); socket.once("close", r); });
+        if (!socket.write(part))
+          await new Promise<void>((r) => {
+            socket.once("drain", r);
+            socket.once("close", r);
+          });
       }
     };
     // Nothing in writeAll rejects: socket errors arrive through the "error" listener above.

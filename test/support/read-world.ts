@@ -19,11 +19,23 @@ export function readWorld(extra = 60): WorldInput {
     { token: "EAAB-expired-1", type: "USER", app_id: "1001", user_id: "2001", scopes: SCOPES, expires_at: TEST_NOW - 60 },
   );
   w.leads!.push(
-    { id: "9901", form_id: "8001", ad_id: "7001", created_time: TEST_NOW - 91 * DAY, field_data: [{ name: "email", values: ["old@example.com"] }] },
+    {
+      id: "9901",
+      form_id: "8001",
+      ad_id: "7001",
+      created_time: TEST_NOW - 91 * DAY,
+      field_data: [{ name: "email", values: ["old@example.com"] }],
+    },
     { id: "9902", form_id: "8001", created_time: TEST_NOW - 200 * DAY, field_data: [{ name: "email", values: ["older@example.com"] }] },
     {
-      id: "9903", form_id: "8001", ad_id: "7001", created_time: TEST_NOW - 89 * DAY, platform: "ig", partner_name: "Acme Partner",
-      retailer_item_id: "sku-1", field_data: [{ name: "email", values: ["edge@example.com"] }],
+      id: "9903",
+      form_id: "8001",
+      ad_id: "7001",
+      created_time: TEST_NOW - 89 * DAY,
+      platform: "ig",
+      partner_name: "Acme Partner",
+      retailer_item_id: "sku-1",
+      field_data: [{ name: "email", values: ["edge@example.com"] }],
       custom_disclaimer_responses: [{ checkbox_key: "optional_1", is_checked: "" }],
     },
   );

@@ -91,7 +91,10 @@ export class Receiver {
       if (Date.now() > deadline) throw new Error("timed out waiting for webhook deliveries");
       await new Promise<void>((r) => {
         const t = setTimeout(r, 50);
-        this.#waiters.push(() => { clearTimeout(t); r(); });
+        this.#waiters.push(() => {
+          clearTimeout(t);
+          r();
+        });
       });
     }
   }

@@ -11,7 +11,12 @@ import { TokenWatch } from "../../src/sync/token-watch.ts";
 
 const T0 = 1_790_000_000;
 // 95 leads ten seconds apart, newest first, as the leads edge serves them.
-const LEADS = Array.from({ length: 95 }, (_, i) => ({ id: String(5000 + i), created_time: T0 + i * 10, form_id: "8001", field_data: [{ name: "email", values: [`${i}@x.y`] }] })).reverse();
+const LEADS = Array.from({ length: 95 }, (_, i) => ({
+  id: String(5000 + i),
+  created_time: T0 + i * 10,
+  form_id: "8001",
+  field_data: [{ name: "email", values: [`${i}@x.y`] }],
+})).reverse();
 const filters: { gte?: number; lt?: number }[] = [];
 
 let graph: Server;
@@ -33,7 +38,10 @@ beforeAll(async () => {
     const rows = LEADS.filter((l) => (f.gte === undefined || l.created_time >= f.gte) && (f.lt === undefined || l.created_time < f.lt));
     const limit = Number(u.searchParams.get("limit"));
     const data = rows.slice(start, start + limit).map((l) => ({ ...l, created_time: secondsToGraphTime(l.created_time) }));
-    send({ data, paging: { cursors: { before: "b", after: String(start + limit) }, ...(start + limit < rows.length ? { next: "n" } : {}) } });
+    send({
+      data,
+      paging: { cursors: { before: "b", after: String(start + limit) }, ...(start + limit < rows.length ? { next: "n" } : {}) },
+    });
   });
   await new Promise<void>((r) => graph.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(graph.address() as AddressInfo).port}`;

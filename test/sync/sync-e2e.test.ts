@@ -7,7 +7,15 @@ import { applyPlan, leadgenBody, TestMeta } from "../support/sync/meta-webhooks.
 import { RateLimitProxy } from "../support/sync/rate-limit-proxy.ts";
 import { SyncProcess, waitFor } from "../support/sync/sync-process.ts";
 import {
-  APP_SECRET, createLeads, EXPIRED_TOKEN, expectExact, PAGE_TOKEN, serverLeads, syncDatabase, syncedLeads, syncServerPerSuite,
+  APP_SECRET,
+  createLeads,
+  EXPIRED_TOKEN,
+  expectExact,
+  PAGE_TOKEN,
+  serverLeads,
+  syncDatabase,
+  syncedLeads,
+  syncServerPerSuite,
 } from "../support/sync/sync-fixtures.ts";
 
 /** Leads created for the reconciliation run; the issue's figure is 5,000 (LEADGRAPH_E2E_LEADS=5000). */
@@ -28,12 +36,28 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
   async function inProcess(extra: Partial<SyncConfigInput> = {}) {
     const { db, config } = await syncDatabase(kind);
     const log = captureLog();
-    const service = new SyncService(loadSyncConfig({
-      pages: [{ id: "3001" }], accessToken: PAGE_TOKEN, appSecret: APP_SECRET, verifyToken: "vt", baseUrl: h.url,
-      port: 0, reconcileInterval: 3600, overlap: 120, maxBackoffMs: 2000, logLevel: "silent", ...config, ...extra,
-    }), log);
+    const service = new SyncService(
+      loadSyncConfig({
+        pages: [{ id: "3001" }],
+        accessToken: PAGE_TOKEN,
+        appSecret: APP_SECRET,
+        verifyToken: "vt",
+        baseUrl: h.url,
+        port: 0,
+        reconcileInterval: 3600,
+        overlap: 120,
+        maxBackoffMs: 2000,
+        logLevel: "silent",
+        ...config,
+        ...extra,
+      }),
+      log,
+    );
     await service.start();
-    cleanups.push(() => db.drop(), () => service.stop());
+    cleanups.push(
+      () => db.drop(),
+      () => service.stop(),
+    );
     return { service, log, config, stop: () => service.stop() };
   }
 
@@ -99,9 +123,27 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
     const leads = await createLeads(h, 1000, "kill");
-    const args = ["--page", "3001", "--access-token", PAGE_TOKEN, "--app-secret", APP_SECRET, "--verify-token", "vt", "--base-url", h.url,
-      "--port", "0", "--page-size", "20", "--overlap", "120", "--log-level", "warn",
-      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])];
+    const args = [
+      "--page",
+      "3001",
+      "--access-token",
+      PAGE_TOKEN,
+      "--app-secret",
+      APP_SECRET,
+      "--verify-token",
+      "vt",
+      "--base-url",
+      h.url,
+      "--port",
+      "0",
+      "--page-size",
+      "20",
+      "--overlap",
+      "120",
+      "--log-level",
+      "warn",
+      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!]),
+    ];
     const first = new SyncProcess(args);
     cleanups.push(() => first.kill());
     await first.ready;
@@ -109,10 +151,14 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     const meta = new TestMeta(`${first.url}/webhook`, APP_SECRET);
     expect((await meta.announce(sent.slice(0, 300), { batch: 100, time: 1 })).every((s) => s === 200)).toBe(true);
     let atKill = 0;
-    await waitFor(async () => {
-      atKill = (await first.status()).leads;
-      return atKill > 50;
-    }, 60_000, "catch-up under way");
+    await waitFor(
+      async () => {
+        atKill = (await first.status()).leads;
+        return atKill > 50;
+      },
+      60_000,
+      "catch-up under way",
+    );
     expect(await first.kill("SIGKILL")).toBe(null);
     const server = await serverLeads(h);
     expect(atKill).toBeLessThan(server.size);
@@ -122,10 +168,14 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     await second.ready;
     const meta2 = new TestMeta(`${second.url}/webhook`, APP_SECRET);
     expect((await meta2.announce(sent.slice(250), { batch: 100, time: 2 })).every((s) => s === 200)).toBe(true);
-    await waitFor(async () => {
-      const st = await second.status();
-      return st.reconcile.last !== null && !st.reconcile.running && st.leads === server.size && st.jobs.pending === undefined;
-    }, 300_000, "restart converged");
+    await waitFor(
+      async () => {
+        const st = await second.status();
+        return st.reconcile.last !== null && !st.reconcile.running && st.leads === server.size && st.jobs.pending === undefined;
+      },
+      300_000,
+      "restart converged",
+    );
     await second.kill("SIGTERM");
     expectExact(await syncedLeads(config), server);
   }, 420_000);
@@ -135,13 +185,24 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
     const proxy = new RateLimitProxy(h.url, { throttle: 6, usagePercent: 90 });
     await proxy.start();
     cleanups.push(() => proxy.stop());
-    const { service, config, log } = await inProcess({ baseUrl: proxy.url, webhooks: false, pageSize: 50, maxBackoffMs: 300, maxRetries: 10, maxPauseMs: 40 });
+    const { service, config, log } = await inProcess({
+      baseUrl: proxy.url,
+      webhooks: false,
+      pageSize: 50,
+      maxBackoffMs: 300,
+      maxRetries: 10,
+      maxPauseMs: 40,
+    });
     await waitFor(async () => service.reconciler.last !== undefined, 120_000, "reconciliation through the proxy");
     const st = (await service.status()) as any;
     expect(proxy.throttled).toBe(6);
     expect(st.rateLimit.rateLimitRetries).toBe(6);
     expect(st.rateLimit.governor.pauses).toBeGreaterThan(0);
-    expect(log.lines.some((l) => l.level === "warn" && /rate limited on page 3001 \(Graph 80005: .*\); paused until \d{4}-\d\d-\d\dT/.test(l.msg))).toBe(true);
+    expect(
+      log.lines.some(
+        (l) => l.level === "warn" && /rate limited on page 3001 \(Graph 80005: .*\); paused until \d{4}-\d\d-\d\dT/.test(l.msg),
+      ),
+    ).toBe(true);
     expect(service.reconciler.last?.errors).toEqual([]);
     await service.stop();
     expectExact(await syncedLeads(config), await serverLeads(h));
@@ -150,13 +211,31 @@ describe.each(databaseKinds())("leadgraph sync end to end (sync database: %s)", 
   it("(e) an expired token is reported clearly, and with --wait-for-fix the service keeps running", async () => {
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
-    const p = new SyncProcess(["--page", "3001", "--access-token", EXPIRED_TOKEN, "--app-secret", APP_SECRET, "--verify-token", "vt",
-      "--base-url", h.url, "--port", "0", "--log-level", "info", "--wait-for-fix", ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])]);
+    const p = new SyncProcess([
+      "--page",
+      "3001",
+      "--access-token",
+      EXPIRED_TOKEN,
+      "--app-secret",
+      APP_SECRET,
+      "--verify-token",
+      "vt",
+      "--base-url",
+      h.url,
+      "--port",
+      "0",
+      "--log-level",
+      "info",
+      "--wait-for-fix",
+      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!]),
+    ]);
     cleanups.push(() => p.kill());
     await p.ready;
     await waitFor(async () => (await p.status()).tokens["3001"]?.state === "expired", 60_000, "token reported expired");
     const st = await p.status();
-    expect(st.tokens["3001"].message).toMatch(/access token for page 3001 has EXPIRED \(Graph 190\/463: Error validating access token: Session has expired/);
+    expect(st.tokens["3001"].message).toMatch(
+      /access token for page 3001 has EXPIRED \(Graph 190\/463: Error validating access token: Session has expired/,
+    );
     expect(st.tokens["3001"].message).toMatch(/create a new long-lived page token/);
     expect(st.leads).toBe(0);
     // The status can flip before the log line has crossed the pipe from the child process.

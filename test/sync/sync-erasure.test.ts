@@ -28,12 +28,16 @@ describe.each(databaseKinds())("leadgraph sync erasure (%s)", { timeout: 240_000
   let syncDb: { db: TestDatabase; config: { db?: string; databaseUrl?: string } };
   let s: SyncService;
   const ids: Record<string, string> = {};
-  const call = (method: string, path: string, body?: unknown, key: string | null = KEY) => fetch(`${s.url}${path}`, {
-    method, headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
+  const call = (method: string, path: string, body?: unknown, key: string | null = KEY) =>
+    fetch(`${s.url}${path}`, {
+      method,
+      headers: { ...(key ? { authorization: `Bearer ${key}` } : {}), ...(body ? { "content-type": "application/json" } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
   const stored = async () => {
-    const conn = connectSyncDatabase(syncDb.config.databaseUrl ? { kind: "postgres", url: syncDb.config.databaseUrl } : { kind: "sqlite", file: syncDb.config.db! });
+    const conn = connectSyncDatabase(
+      syncDb.config.databaseUrl ? { kind: "postgres", url: syncDb.config.databaseUrl } : { kind: "sqlite", file: syncDb.config.db! },
+    );
     try {
       return new Set((await new SyncStore(conn.db).listLeads({ limit: 100_000 })).map((r) => r.id));
     } finally {
@@ -43,19 +47,63 @@ describe.each(databaseKinds())("leadgraph sync erasure (%s)", { timeout: 240_000
 
   beforeAll(async () => {
     const world = syncWorld();
-    world.forms!.push({ id: "8003", page_id: "3001", name: "Call me back", questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }], created_time: "2026-06-01T00:00:00+0000" });
+    world.forms!.push({
+      id: "8003",
+      page_id: "3001",
+      name: "Call me back",
+      questions: [{ type: "FULL_NAME" }, { type: "EMAIL" }, { type: "PHONE" }],
+      created_time: "2026-06-01T00:00:00+0000",
+    });
     h = await startHarness(kind, { world });
     await h.listen();
-    [ids.jane, ids.janePhone, ids.other] = await h.runtime.services.intake.create([
-      { formId: "8003", createdTime: TEST_NOW - 30, fieldData: [{ name: "full_name", values: ["Jane Doe"] }, { name: "email", values: ["Jane@Example.com"] }, { name: "phone_number", values: ["+442079460123"] }] },
-      { formId: "8003", createdTime: TEST_NOW - 20, fieldData: [{ name: "full_name", values: ["J Doe"] }, { name: "email", values: ["jd@example.org"] }, { name: "phone_number", values: ["020 7946 0123"] }] },
-      { formId: "8003", createdTime: TEST_NOW - 10, fieldData: [{ name: "full_name", values: ["Someone Else"] }, { name: "email", values: ["else@example.org"] }, { name: "phone_number", values: ["+442079460999"] }] },
-    ], { source: "admin", fireWebhooks: false }) as [string, string, string];
+    [ids.jane, ids.janePhone, ids.other] = (await h.runtime.services.intake.create(
+      [
+        {
+          formId: "8003",
+          createdTime: TEST_NOW - 30,
+          fieldData: [
+            { name: "full_name", values: ["Jane Doe"] },
+            { name: "email", values: ["Jane@Example.com"] },
+            { name: "phone_number", values: ["+442079460123"] },
+          ],
+        },
+        {
+          formId: "8003",
+          createdTime: TEST_NOW - 20,
+          fieldData: [
+            { name: "full_name", values: ["J Doe"] },
+            { name: "email", values: ["jd@example.org"] },
+            { name: "phone_number", values: ["020 7946 0123"] },
+          ],
+        },
+        {
+          formId: "8003",
+          createdTime: TEST_NOW - 10,
+          fieldData: [
+            { name: "full_name", values: ["Someone Else"] },
+            { name: "email", values: ["else@example.org"] },
+            { name: "phone_number", values: ["+442079460999"] },
+          ],
+        },
+      ],
+      { source: "admin", fireWebhooks: false },
+    )) as [string, string, string];
     syncDb = await syncDatabase(kind);
-    s = new SyncService(loadSyncConfig({
-      pages: [{ id: "3001" }], accessToken: PAGE_TOKEN, appId: "1001", appSecret: APP_SECRET, webhooks: false, baseUrl: h.url,
-      ...syncDb.config, port: 0, apiKey: KEY, logLevel: "silent",
-    }), createSyncLog("silent"));
+    s = new SyncService(
+      loadSyncConfig({
+        pages: [{ id: "3001" }],
+        accessToken: PAGE_TOKEN,
+        appId: "1001",
+        appSecret: APP_SECRET,
+        webhooks: false,
+        baseUrl: h.url,
+        ...syncDb.config,
+        port: 0,
+        apiKey: KEY,
+        logLevel: "silent",
+      }),
+      createSyncLog("silent"),
+    );
     await s.start();
     await waitFor(() => s.reconciler.last !== undefined, 60_000, "first reconciliation");
     expect(await stored()).toContain(ids.jane);
@@ -73,7 +121,14 @@ describe.each(databaseKinds())("leadgraph sync erasure (%s)", { timeout: 240_000
 
     const byEmail = await call("POST", "/erasures", { email: " JANE@example.COM", reference: "DSR-1" });
     expect(byEmail.status).toBe(200);
-    expect((await byEmail.json()).erasure).toMatchObject({ kind: "person", leads_erased: 1, lead_ids: [ids.jane], matched_by: "email", via: "api", reference: "DSR-1" });
+    expect((await byEmail.json()).erasure).toMatchObject({
+      kind: "person",
+      leads_erased: 1,
+      lead_ids: [ids.jane],
+      matched_by: "email",
+      via: "api",
+      reference: "DSR-1",
+    });
     const byPhone = await (await call("POST", "/erasures", { phone: "020-7946-0123", country: "GB" })).json();
     expect(byPhone.erasure).toMatchObject({ leads_erased: 1, lead_ids: [ids.janePhone], matched_by: "phone" });
     expect(byPhone.not_recalled).toContain("not recalled");
@@ -109,9 +164,20 @@ describe.each(databaseKinds())("leadgraph sync erasure (%s)", { timeout: 240_000
   });
 
   it("`leadgraph sync erase` erases on the database from the command line", async () => {
-    const [extra] = await h.runtime.services.intake.create([
-      { formId: "8003", createdTime: TEST_NOW - 5, fieldData: [{ name: "full_name", values: ["Late Jane"] }, { name: "email", values: ["late@example.net"] }, { name: "phone_number", values: ["+442079460555"] }] },
-    ], { source: "admin", fireWebhooks: false });
+    const [extra] = await h.runtime.services.intake.create(
+      [
+        {
+          formId: "8003",
+          createdTime: TEST_NOW - 5,
+          fieldData: [
+            { name: "full_name", values: ["Late Jane"] },
+            { name: "email", values: ["late@example.net"] },
+            { name: "phone_number", values: ["+442079460555"] },
+          ],
+        },
+      ],
+      { source: "admin", fireWebhooks: false },
+    );
     await s.reconcileNow();
     expect(await stored()).toContain(extra);
     const where = syncDb.config.databaseUrl ? ["--database-url", syncDb.config.databaseUrl] : ["--db", syncDb.config.db!];

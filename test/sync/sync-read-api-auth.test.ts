@@ -6,8 +6,26 @@ import { SyncProcess } from "../support/sync/sync-process.ts";
 
 /** A sync process with no reachable Graph (a closed loopback port): only its HTTP surface is looked at. */
 const dir = mkdtempSync(join(tmpdir(), "leadgraph-sync-auth-"));
-const base = (db: string) => ["--page", "3001", "--access-token", "EAAB-x", "--app-secret", "app-secret", "--verify-token", "vt-123",
-  "--base-url", "http://127.0.0.1:9", "--port", "0", "--reconcile-interval", "3600", "--log-level", "silent", "--db", join(dir, db)];
+const base = (db: string) => [
+  "--page",
+  "3001",
+  "--access-token",
+  "EAAB-x",
+  "--app-secret",
+  "app-secret",
+  "--verify-token",
+  "vt-123",
+  "--base-url",
+  "http://127.0.0.1:9",
+  "--port",
+  "0",
+  "--reconcile-interval",
+  "3600",
+  "--log-level",
+  "silent",
+  "--db",
+  join(dir, db),
+];
 const running: SyncProcess[] = [];
 const start = async (args: string[], printed?: RegExp) => {
   // No key from the test environment: each case says what it starts with.
@@ -33,7 +51,7 @@ describe("leadgraph sync's read API is never open by default", () => {
     for (const path of ["/leads", "/status", "/leads/9001", "/anything"]) {
       const res = await fetch(`${first.url}${path}`);
       expect(res.status, path).toBe(401);
-      expect(await res.text()).not.toContain("leads\":");
+      expect(await res.text()).not.toContain('leads":');
     }
     expect((await fetch(`${first.url}/leads`, { method: "DELETE" })).status).toBe(401);
     expect((await fetch(`${first.url}/leads`, { headers: { authorization: "Bearer wrong-key" } })).status).toBe(401);
@@ -63,7 +81,10 @@ describe("leadgraph sync's read API is never open by default", () => {
   }, 60_000);
 
   it("--webhook-listen serves the webhook route alone on its own address", async () => {
-    const p = await start([...base("split.db"), "--api-key", "split-read-api-key-1234", "--webhook-listen", "127.0.0.1:0"], /webhook route/);
+    const p = await start(
+      [...base("split.db"), "--api-key", "split-read-api-key-1234", "--webhook-listen", "127.0.0.1:0"],
+      /webhook route/,
+    );
     const hookUrl = /webhook route \/webhook served alone on (http:\/\/\S+)/.exec(p.stdout)?.[1];
     expect(hookUrl, p.stdout).toBeDefined();
     expect(hookUrl).not.toBe(p.url);
@@ -72,7 +93,8 @@ describe("leadgraph sync's read API is never open by default", () => {
     expect(await hs.text()).toBe("c42");
     // Nothing else on the exposed port, not even with the key.
     const auth = { authorization: "Bearer split-read-api-key-1234" };
-    for (const path of ["/leads", "/status", "/leads/9001"]) expect((await fetch(`${hookUrl}${path}`, { headers: auth })).status, path).toBe(404);
+    for (const path of ["/leads", "/status", "/leads/9001"])
+      expect((await fetch(`${hookUrl}${path}`, { headers: auth })).status, path).toBe(404);
     expect((await fetch(`${hookUrl}/healthz`)).status).toBe(200);
     // The read API port does not serve the webhook.
     expect((await handshake(p.url)).status).toBe(401);

@@ -35,7 +35,15 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
 
   beforeAll(async () => {
     const world = syncWorld();
-    world.tokens!.push({ token: EXPIRING_TOKEN, type: "PAGE", app_id: APP, user_id: "2001", page_id: "3001", scopes: ["leads_retrieval", "pages_manage_metadata"], expires_at: TEST_NOW + 10 * DAY });
+    world.tokens!.push({
+      token: EXPIRING_TOKEN,
+      type: "PAGE",
+      app_id: APP,
+      user_id: "2001",
+      page_id: "3001",
+      scopes: ["leads_retrieval", "pages_manage_metadata"],
+      expires_at: TEST_NOW + 10 * DAY,
+    });
     h = await startHarness("sqlite", { world, config: { adminKey: ADMIN } });
     await h.listen();
     dispatcher = startDispatcher(h.runtime, { lingerMs: 20, timeoutMs: 10_000 });
@@ -58,8 +66,13 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
   async function subscribe(callbackUrl: string): Promise<void> {
     expect(await graph.subscribeApp({ appId: APP, callbackUrl, verifyToken: "vt" })).toEqual({ success: true });
     expect(await graph.installOnPage("3001", { pageAccessToken: PAGE_TOKEN })).toEqual({ success: true });
-    expect(await admin("POST", `/_leadgraph/admin/webhooks/subscriptions/${APP}/faults`, { reset: true, drop_percent: 30, duplicate_percent: 10 }))
-      .toMatchObject({ drop_percent: 30, duplicate_percent: 10 });
+    expect(
+      await admin("POST", `/_leadgraph/admin/webhooks/subscriptions/${APP}/faults`, {
+        reset: true,
+        drop_percent: 30,
+        duplicate_percent: 10,
+      }),
+    ).toMatchObject({ drop_percent: 30, duplicate_percent: 10 });
   }
 
   /**
@@ -72,8 +85,12 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
       const leads = Array.from({ length: Math.min(batch, n - i) }, () => {
         const k = seq++;
         return {
-          ...(k % 2 === 0 ? { ad_id: "7001" } : {}), platform: k % 3 === 0 ? "ig" : "fb",
-          field_data: [{ name: "full_name", values: [`${tag} Person ${k} Zoë`] }, { name: "email", values: [`${tag}.${k}@example.com`] }],
+          ...(k % 2 === 0 ? { ad_id: "7001" } : {}),
+          platform: k % 3 === 0 ? "ig" : "fb",
+          field_data: [
+            { name: "full_name", values: [`${tag} Person ${k} Zoë`] },
+            { name: "email", values: [`${tag}.${k}@example.com`] },
+          ],
         };
       });
       ids.push(...(await admin("POST", "/_leadgraph/admin/forms/8001/leads", { leads })).ids);
@@ -86,7 +103,10 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
     const leads = new Set<string>();
     let after: string | undefined;
     for (;;) {
-      const page = await admin("GET", `/_leadgraph/admin/webhooks/deliveries?app_id=${APP}&status=${status}&limit=1000${after ? `&after=${after}` : ""}`);
+      const page = await admin(
+        "GET",
+        `/_leadgraph/admin/webhooks/deliveries?app_id=${APP}&status=${status}&limit=1000${after ? `&after=${after}` : ""}`,
+      );
       for (const d of page.data) leads.add(d.lead_id);
       if (!page.paging?.next) return leads;
       after = page.paging.cursors.after;
@@ -96,12 +116,30 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
   async function inProcess(extra: Partial<SyncConfigInput> = {}, opts: { now?: () => number } = {}) {
     const { db, config } = await syncDatabase(kind);
     const log = captureLog();
-    const service = new SyncService(loadSyncConfig({
-      pages: [{ id: "3001" }], accessToken: PAGE_TOKEN, appId: APP, appSecret: APP_SECRET, verifyToken: "vt", baseUrl: h.url,
-      port: 0, reconcileInterval: 3600, overlap: 120, maxBackoffMs: 2000, logLevel: "silent", ...config, ...extra,
-    }), log, opts);
+    const service = new SyncService(
+      loadSyncConfig({
+        pages: [{ id: "3001" }],
+        accessToken: PAGE_TOKEN,
+        appId: APP,
+        appSecret: APP_SECRET,
+        verifyToken: "vt",
+        baseUrl: h.url,
+        port: 0,
+        reconcileInterval: 3600,
+        overlap: 120,
+        maxBackoffMs: 2000,
+        logLevel: "silent",
+        ...config,
+        ...extra,
+      }),
+      log,
+      opts,
+    );
     await service.start();
-    cleanups.push(() => db.drop(), () => service.stop());
+    cleanups.push(
+      () => db.drop(),
+      () => service.stop(),
+    );
     return { service, log, config };
   }
 
@@ -118,13 +156,17 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
       await waitFor(() => service.webhookStats.posts > posts, 30_000, "the batch's webhook POST");
     });
     expect(ids).toHaveLength(N);
-    await waitFor(async () => {
-      const settled = new Set([...await deliveries("delivered"), ...await deliveries("dropped")]);
-      return ids.every((id) => settled.has(id));
-    }, 240_000, "every lead's webhook delivered or dropped");
+    await waitFor(
+      async () => {
+        const settled = new Set([...(await deliveries("delivered")), ...(await deliveries("dropped"))]);
+        return ids.every((id) => settled.has(id));
+      },
+      240_000,
+      "every lead's webhook delivered or dropped",
+    );
     await waitFor(async () => (await service.store.jobCounts()).pending === undefined, 240_000, "sync fetch queue drained");
 
-    const dropped = [...await deliveries("dropped")].filter((id) => !droppedBefore.has(id));
+    const dropped = [...(await deliveries("dropped"))].filter((id) => !droppedBefore.has(id));
     expect(dropped.length).toBeGreaterThan(N * 0.2);
     expect(dropped.length).toBeLessThan(N * 0.4);
     expect(service.webhookStats.posts).toBeGreaterThanOrEqual(N / 20);
@@ -144,9 +186,29 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
   it("(b) SIGKILL of the sync process while leads arrive, and a restart: still exact", async () => {
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
-    const args = (port: string) => ["--page", "3001", "--access-token", PAGE_TOKEN, "--app-id", APP, "--app-secret", APP_SECRET, "--verify-token", "vt",
-      "--base-url", h.url, "--port", port, "--page-size", "20", "--overlap", "120", "--log-level", "warn",
-      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!])];
+    const args = (port: string) => [
+      "--page",
+      "3001",
+      "--access-token",
+      PAGE_TOKEN,
+      "--app-id",
+      APP,
+      "--app-secret",
+      APP_SECRET,
+      "--verify-token",
+      "vt",
+      "--base-url",
+      h.url,
+      "--port",
+      port,
+      "--page-size",
+      "20",
+      "--overlap",
+      "120",
+      "--log-level",
+      "warn",
+      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!]),
+    ];
     // The first process binds any free port; the restart takes the same one, as the subscribed callback points there.
     const first = new SyncProcess(args("0"));
     cleanups.push(() => first.kill());
@@ -154,10 +216,14 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
     await subscribe(`${first.url}/webhook`);
     await createLeads(600, "kill");
     let atKill = 0;
-    await waitFor(async () => {
-      atKill = (await first.status()).leads;
-      return atKill > 50;
-    }, 120_000, "sync under way");
+    await waitFor(
+      async () => {
+        atKill = (await first.status()).leads;
+        return atKill > 50;
+      },
+      120_000,
+      "sync under way",
+    );
     expect(await first.kill("SIGKILL")).toBe(null);
     // Leads keep coming while it is down: their webhooks fail (the server retries later).
     await createLeads(200, "down");
@@ -170,10 +236,14 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
     expect(second.url).toBe(first.url);
     await createLeads(200, "after");
     const all = await serverLeads(h);
-    await waitFor(async () => {
-      const st = await second.status();
-      return st.reconcile.last !== null && !st.reconcile.running && st.leads === all.size;
-    }, 300_000, "restart converged");
+    await waitFor(
+      async () => {
+        const st = await second.status();
+        return st.reconcile.last !== null && !st.reconcile.running && st.leads === all.size;
+      },
+      300_000,
+      "restart converged",
+    );
     await second.kill("SIGTERM");
     expectExact(await syncedLeads(config), all);
   }, 480_000);
@@ -208,11 +278,18 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
     h.clock.advance(4 * DAY * 1000);
     try {
       expect(await service.tokens.check("3001")).toMatchObject({ state: "expiring", expiresAt: TEST_NOW + 10 * DAY });
-      expect(log.lines).toContainEqual({ level: "warn", msg: expect.stringMatching(/^token for page 3001 expires in 6\.0 days \(2026-12-08T12:00:00\.000Z\); replace it with a long-lived page token$/) });
+      expect(log.lines).toContainEqual({
+        level: "warn",
+        msg: expect.stringMatching(
+          /^token for page 3001 expires in 6\.0 days \(2026-12-08T12:00:00\.000Z\); replace it with a long-lived page token$/,
+        ),
+      });
       h.clock.advance(7 * DAY * 1000);
       const expired = await service.tokens.check("3001");
       expect(expired.state).toBe("expired");
-      expect(log.lines.some((l) => l.level === "error" && /token for page 3001|access token for page 3001 has EXPIRED/.test(l.msg))).toBe(true);
+      expect(log.lines.some((l) => l.level === "error" && /token for page 3001|access token for page 3001 has EXPIRED/.test(l.msg))).toBe(
+        true,
+      );
     } finally {
       h.clock.set(TEST_NOW * 1000);
     }

@@ -7,11 +7,28 @@ let next = 0;
 const lead = (over: Partial<StoredLead> = {}): StoredLead => {
   next++;
   return {
-    id: String(7_000_000_000_000_000 + next), page_id: "3001", form_id: "8001", ad_id: next % 2 ? "7001" : null, ad_name: next % 2 ? "Ad é" : null,
-    adset_id: null, adset_name: null, campaign_id: null, campaign_name: null, created_time: 1_795_000_000 - next, is_organic: next % 2 ? 0 : 1,
-    platform: next % 3 ? "fb" : "ig", partner_name: null, retailer_item_id: null,
-    field_data: JSON.stringify([{ name: "email", values: [`p${next}@example.com`] }]), custom_disclaimer_responses: next % 4 ? null : "[]",
-    source: "reconcile", stored_at: 1_795_000_000_000, forward_pending: 0, forward_attempts: 0, forward_next_at: 0, ...over,
+    id: String(7_000_000_000_000_000 + next),
+    page_id: "3001",
+    form_id: "8001",
+    ad_id: next % 2 ? "7001" : null,
+    ad_name: next % 2 ? "Ad é" : null,
+    adset_id: null,
+    adset_name: null,
+    campaign_id: null,
+    campaign_name: null,
+    created_time: 1_795_000_000 - next,
+    is_organic: next % 2 ? 0 : 1,
+    platform: next % 3 ? "fb" : "ig",
+    partner_name: null,
+    retailer_item_id: null,
+    field_data: JSON.stringify([{ name: "email", values: [`p${next}@example.com`] }]),
+    custom_disclaimer_responses: next % 4 ? null : "[]",
+    source: "reconcile",
+    stored_at: 1_795_000_000_000,
+    forward_pending: 0,
+    forward_attempts: 0,
+    forward_next_at: 0,
+    ...over,
   };
 };
 
@@ -21,7 +38,9 @@ describe.each(databaseKinds())("sync store (%s)", (kind) => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     db = await freshDatabase(kind);
-    const conn = connectSyncDatabase(kind === "sqlite" ? { kind, file: db.config.db } : { kind, url: (db.config as { databaseUrl: string }).databaseUrl });
+    const conn = connectSyncDatabase(
+      kind === "sqlite" ? { kind, file: db.config.db } : { kind, url: (db.config as { databaseUrl: string }).databaseUrl },
+    );
     await migrateSyncDatabase(conn.db);
     store = new SyncStore(conn.db);
     close = conn.close;

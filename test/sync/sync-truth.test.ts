@@ -31,20 +31,48 @@ describe.each(databaseKinds())("leadgraph sync tells what is wrong and how far i
   async function inProcess(extra: Partial<SyncConfigInput>, opts: { waitForFix?: boolean; progressEveryMs?: number } = {}) {
     const { db, config } = await syncDatabase(kind);
     const log = captureLog();
-    const service = new SyncService(loadSyncConfig({
-      pages: [{ id: "3001" }], accessToken: PAGE_TOKEN, appSecret: APP_SECRET, webhooks: false, baseUrl: h.url,
-      port: 0, reconcileInterval: 3600, overlap: 120, maxBackoffMs: 200, logLevel: "silent", ...config, ...extra,
-    }), log, opts);
+    const service = new SyncService(
+      loadSyncConfig({
+        pages: [{ id: "3001" }],
+        accessToken: PAGE_TOKEN,
+        appSecret: APP_SECRET,
+        webhooks: false,
+        baseUrl: h.url,
+        port: 0,
+        reconcileInterval: 3600,
+        overlap: 120,
+        maxBackoffMs: 200,
+        logLevel: "silent",
+        ...config,
+        ...extra,
+      }),
+      log,
+      opts,
+    );
     await service.start();
-    cleanups.push(() => db.drop(), () => service.stop());
+    cleanups.push(
+      () => db.drop(),
+      () => service.stop(),
+    );
     return { service, log };
   }
 
   async function cli(args: string[]) {
     const { db, config } = await syncDatabase(kind);
     cleanups.push(() => db.drop());
-    const p = new SyncProcess(["--page", "3001", "--no-webhooks", "--base-url", h.url, "--port", "0", "--log-level", "info",
-      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!]), ...args]);
+    const p = new SyncProcess([
+      "--page",
+      "3001",
+      "--no-webhooks",
+      "--base-url",
+      h.url,
+      "--port",
+      "0",
+      "--log-level",
+      "info",
+      ...(config.databaseUrl ? ["--database-url", config.databaseUrl] : ["--db", config.db!]),
+      ...args,
+    ]);
     cleanups.push(() => p.kill());
     return p;
   }
@@ -81,7 +109,9 @@ describe.each(databaseKinds())("leadgraph sync tells what is wrong and how far i
     await waitFor(() => service.reconciler.last !== undefined, 60_000, "reconciliation");
     const st = (await service.status()) as any;
     expect(st.tokens["3001"].state).toBe("no-access");
-    expect(st.tokens["3001"].message).toMatch(/listing forms of page 3001: the token given for page 3001 cannot read it \(Graph 100\/33: Unsupported get request/);
+    expect(st.tokens["3001"].message).toMatch(
+      /listing forms of page 3001: the token given for page 3001 cannot read it \(Graph 100\/33: Unsupported get request/,
+    );
     expect(st.tokens["3001"].action).toMatch(/use a page token of page 3001 itself .*leads_retrieval/);
     expect(log.lines.some((l) => l.level === "error" && /cannot read it/.test(l.msg) && /Leads Access Manager/.test(l.msg))).toBe(true);
     expect(log.lines.some((l) => /reconciling the forms already known/i.test(l.msg))).toBe(false);
@@ -105,7 +135,10 @@ describe.each(databaseKinds())("leadgraph sync tells what is wrong and how far i
     const lines = log.lines.filter((l) => l.obj.progress);
     const during = lines.filter((l) => /leads\/s/.test(l.msg));
     expect(during.length).toBeGreaterThan(5);
-    for (const l of during) expect(l.msg).toMatch(new RegExp(`^form 8001 \\(page 3001\\): [\\d,]+/${total.toLocaleString("en-US")} leads \\(\\d+%\\), [\\d,]+ leads/s, ETA \\d`));
+    for (const l of during)
+      expect(l.msg).toMatch(
+        new RegExp(`^form 8001 \\(page 3001\\): [\\d,]+/${total.toLocaleString("en-US")} leads \\(\\d+%\\), [\\d,]+ leads/s, ETA \\d`),
+      );
     const done = during.map((l) => l.obj.progress.done as number);
     expect(done).toEqual([...done].sort((a, b) => a - b));
     expect(during.at(-1)!.obj.progress).toMatchObject({ formId: "8001", pageId: "3001", total });

@@ -45,40 +45,56 @@ export function exportCommand(): Command {
     .option("--no-progress", "no progress bar (there is none anyway when stderr is not a terminal)")
     .addOption(urlOption())
     .addOption(new Option("--token <token>", "access token (page or user token with lead access)").env("LEADGRAPH_TOKEN"))
-    .action(async (o: {
-      form: string; from?: string; to?: string; format: string; output?: string; raw?: boolean; url: string; token?: string; json?: boolean; progress: boolean;
-    }) => {
-      if (!o.token) throw new Error("an access token is required: pass --token or set LEADGRAPH_TOKEN");
-      if (o.json && !o.output) throw new Error("--json needs --output <file>: without it the leads themselves are written to stdout");
-      const url = new URL("ads/lead_gen/export_csv/", withSlash(o.url));
-      url.searchParams.set("id", o.form);
-      url.searchParams.set("type", "form");
-      const from = unix("--from", o.from);
-      const to = unix("--to", o.to);
-      if (from !== undefined) url.searchParams.set("from_date", from);
-      if (to !== undefined) url.searchParams.set("to_date", to);
-      url.searchParams.set("format", o.format);
-      if (o.raw) url.searchParams.set("raw", "true");
-      const res = await fetch(url, { headers: { authorization: `Bearer ${o.token}` } });
-      if (!res.ok || !res.body) {
-        const json = await res.json().catch(() => undefined) as { error?: { message?: string } } | undefined;
-        throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
-      }
-      // Our server announces the count; without the header (another server, a proxy) it is unknown.
-      const announced = res.headers.get("x-leadgraph-row-count");
-      const total = announced !== null && /^\d+$/.test(announced) ? Number(announced) : undefined;
-      const bar = startProgress({ label: "exporting", total, counts: total === undefined ? "{value} leads" : "{value}/{total} leads", enabled: o.progress });
-      const counter = new RecordCounter();
-      const tick = setInterval(() => bar.update(Math.max(0, counter.records - 1)), 200);
-      try {
-        await pipeline(Readable.fromWeb(res.body as never), counter, o.output ? createWriteStream(o.output) : process.stdout);
-      } finally {
-        clearInterval(tick);
-        bar.update(Math.max(0, counter.records - 1));
-        bar.stop();
-      }
-      const leads = Math.max(0, counter.records - 1);
-      if (o.json) process.stdout.write(`${JSON.stringify({ form_id: o.form, file: o.output, format: o.format, leads })}\n`);
-      else process.stderr.write(`${leads} leads${o.output ? ` written to ${o.output}` : ""}\n`);
-    });
+    .action(
+      async (o: {
+        form: string;
+        from?: string;
+        to?: string;
+        format: string;
+        output?: string;
+        raw?: boolean;
+        url: string;
+        token?: string;
+        json?: boolean;
+        progress: boolean;
+      }) => {
+        if (!o.token) throw new Error("an access token is required: pass --token or set LEADGRAPH_TOKEN");
+        if (o.json && !o.output) throw new Error("--json needs --output <file>: without it the leads themselves are written to stdout");
+        const url = new URL("ads/lead_gen/export_csv/", withSlash(o.url));
+        url.searchParams.set("id", o.form);
+        url.searchParams.set("type", "form");
+        const from = unix("--from", o.from);
+        const to = unix("--to", o.to);
+        if (from !== undefined) url.searchParams.set("from_date", from);
+        if (to !== undefined) url.searchParams.set("to_date", to);
+        url.searchParams.set("format", o.format);
+        if (o.raw) url.searchParams.set("raw", "true");
+        const res = await fetch(url, { headers: { authorization: `Bearer ${o.token}` } });
+        if (!res.ok || !res.body) {
+          const json = (await res.json().catch(() => undefined)) as { error?: { message?: string } } | undefined;
+          throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+        }
+        // Our server announces the count; without the header (another server, a proxy) it is unknown.
+        const announced = res.headers.get("x-leadgraph-row-count");
+        const total = announced !== null && /^\d+$/.test(announced) ? Number(announced) : undefined;
+        const bar = startProgress({
+          label: "exporting",
+          total,
+          counts: total === undefined ? "{value} leads" : "{value}/{total} leads",
+          enabled: o.progress,
+        });
+        const counter = new RecordCounter();
+        const tick = setInterval(() => bar.update(Math.max(0, counter.records - 1)), 200);
+        try {
+          await pipeline(Readable.fromWeb(res.body as never), counter, o.output ? createWriteStream(o.output) : process.stdout);
+        } finally {
+          clearInterval(tick);
+          bar.update(Math.max(0, counter.records - 1));
+          bar.stop();
+        }
+        const leads = Math.max(0, counter.records - 1);
+        if (o.json) process.stdout.write(`${JSON.stringify({ form_id: o.form, file: o.output, format: o.format, leads })}\n`);
+        else process.stderr.write(`${leads} leads${o.output ? ` written to ${o.output}` : ""}\n`);
+      },
+    );
 }

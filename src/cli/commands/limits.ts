@@ -2,8 +2,16 @@ import { Command, Option } from "commander";
 import { adminCall, adminKeyOption, urlOption } from "../http-client.ts";
 
 interface Usage {
-  page_id: string; page_name?: string; leads_90d: number; budget: number; used: number; call_count: number; limited: boolean;
-  forced_until: number | null; estimated_time_to_regain_access: number; hourly?: { hour_start_iso: string; calls: number }[];
+  page_id: string;
+  page_name?: string;
+  leads_90d: number;
+  budget: number;
+  used: number;
+  call_count: number;
+  limited: boolean;
+  forced_until: number | null;
+  estimated_time_to_regain_access: number;
+  hourly?: { hour_start_iso: string; calls: number }[];
 }
 
 const line = (u: Usage) =>
@@ -17,8 +25,12 @@ const print = (o: Flags, u: Usage) => process.stdout.write(o.json ? `${JSON.stri
 /** `leadgraph limits show [PAGE]` and `leadgraph limits force PAGE [--for 1h] [--clear]`. */
 export function limitsCommand(): Command {
   const cmd = new Command("limits").description("see each page's lead rate-limit usage, or force a page into the limited state");
-  cmd.command("show").description("usage of every page, or of one page with its last 24 hours")
-    .argument("[page]", "page id").addOption(urlOption()).addOption(adminKeyOption())
+  cmd
+    .command("show")
+    .description("usage of every page, or of one page with its last 24 hours")
+    .argument("[page]", "page id")
+    .addOption(urlOption())
+    .addOption(adminKeyOption())
     .addOption(new Option("--json", "print one JSON document: the page's usage, or {\"data\": [every page's usage]}"))
     .action(async (page: string | undefined, o: Flags) => {
       if (page) {
@@ -38,18 +50,29 @@ export function limitsCommand(): Command {
       }
       if (o.json) process.stdout.write(`${JSON.stringify({ data: all })}\n`);
     });
-  cmd.command("force").description("put a page into the limited state (80005) for a while, or --clear it")
-    .argument("<page>", "page id").option("--for <duration>", "how long, e.g. 30m, 1h, 2d", "1h").option("--clear", "leave the limited state now")
-    .addOption(urlOption()).addOption(adminKeyOption()).addOption(jsonOption())
+  cmd
+    .command("force")
+    .description("put a page into the limited state (80005) for a while, or --clear it")
+    .argument("<page>", "page id")
+    .option("--for <duration>", "how long, e.g. 30m, 1h, 2d", "1h")
+    .option("--clear", "leave the limited state now")
+    .addOption(urlOption())
+    .addOption(adminKeyOption())
+    .addOption(jsonOption())
     .action(async (page: string, o: Flags & { for: string; clear?: boolean }) => {
       const path = `_leadgraph/admin/limits/${encodeURIComponent(page)}/force`;
-      const u = (o.clear
-        ? await adminCall(o.url, o.adminKey, "DELETE", path)
-        : await adminCall(o.url, o.adminKey, "POST", path, { for: o.for })) as Usage;
+      const u = (
+        o.clear ? await adminCall(o.url, o.adminKey, "DELETE", path) : await adminCall(o.url, o.adminKey, "POST", path, { for: o.for })
+      ) as Usage;
       print(o, u);
     });
-  cmd.command("reset").description("forget a page's counted calls (and any forced state)")
-    .argument("<page>", "page id").addOption(urlOption()).addOption(adminKeyOption()).addOption(jsonOption())
+  cmd
+    .command("reset")
+    .description("forget a page's counted calls (and any forced state)")
+    .argument("<page>", "page id")
+    .addOption(urlOption())
+    .addOption(adminKeyOption())
+    .addOption(jsonOption())
     .action(async (page: string, o: Flags) => {
       print(o, (await adminCall(o.url, o.adminKey, "POST", `_leadgraph/admin/limits/${encodeURIComponent(page)}/reset`)) as Usage);
     });

@@ -7,7 +7,9 @@ export function migrateCommand(): Command {
   withDatabaseOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
     const [{ connect, migrateToLatest }, { databaseTargetOf, secretBoxOf }, { explainConnectFailure }] = await Promise.all([
-      import("../../storage/index.ts"), import("../../runtime/runtime.ts"), import("../../runtime/connect-errors.ts"),
+      import("../../storage/index.ts"),
+      import("../../runtime/runtime.ts"),
+      import("../../runtime/connect-errors.ts"),
     ]);
     const { json: _json, ...dbFlags } = flags;
     const config = configFrom(dbFlags);

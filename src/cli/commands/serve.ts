@@ -9,7 +9,11 @@ export function serveCommand(): Command {
 
 /** `leadgraph intercept`: `serve --intercept`, for clients that hard-code graph.facebook.com (docs/intercept.md). */
 export function interceptCommand(): Command {
-  return serverCommand("intercept", "serve, and stand in for graph.facebook.com as an HTTPS proxy (HTTPS_PROXY) for unmodified clients", true);
+  return serverCommand(
+    "intercept",
+    "serve, and stand in for graph.facebook.com as an HTTPS proxy (HTTPS_PROXY) for unmodified clients",
+    true,
+  );
 }
 
 function serverCommand(name: string, description: string, intercepting: boolean): Command {
@@ -19,31 +23,69 @@ function serverCommand(name: string, description: string, intercepting: boolean)
     .addOption(new Option("--host <host>", "address to bind").env("LEADGRAPH_HOST"))
     .addOption(new Option("--world <file>", "load this world file at start (one transaction)").env("LEADGRAPH_WORLD"))
     .addOption(new Option("--demo", "seed the demo world (pages, forms, ads, ~10,000 leads) and print how to use it").env("LEADGRAPH_DEMO"))
-    .addOption(new Option("--public-url <url>", "base URL of absolute paging links, as clients reach this server").env("LEADGRAPH_PUBLIC_URL"))
+    .addOption(
+      new Option("--public-url <url>", "base URL of absolute paging links, as clients reach this server").env("LEADGRAPH_PUBLIC_URL"),
+    )
     .addOption(new Option("--clock <mode>", "system | manual | manual:<unix seconds>").env("LEADGRAPH_CLOCK"))
     .addOption(new Option("--admin-key <key>", "admin API key (generated and printed when absent)").env("LEADGRAPH_ADMIN_KEY"))
     .addOption(new Option("--metrics-token <token>", "Bearer token /metrics requires (open when absent)").env("LEADGRAPH_METRICS_TOKEN"))
     .addOption(new Option("--graph-version <v>", "version reported for unversioned paths").env("LEADGRAPH_GRAPH_VERSION"))
-    .addOption(new Option("--intercept-allow <hosts>", "comma-separated non-Meta hosts the interception proxy tunnels unchanged (others are refused)").env("LEADGRAPH_INTERCEPT_ALLOW"))
-    .addOption(new Option("--intercept-ca-dir <dir>", "where the interception certificate authority is kept").env("LEADGRAPH_INTERCEPT_CA_DIR"))
-    .addOption(new Option("--lead-retention-days <days>", "erase leads older than this many days (0 = keep for ever)").env("LEADGRAPH_LEAD_RETENTION_DAYS"));
-  if (!intercepting) cmd.addOption(new Option("--intercept", "also act as an HTTPS proxy answering for graph.facebook.com (docs/intercept.md)").env("LEADGRAPH_INTERCEPT"));
+    .addOption(
+      new Option(
+        "--intercept-allow <hosts>",
+        "comma-separated non-Meta hosts the interception proxy tunnels unchanged (others are refused)",
+      ).env("LEADGRAPH_INTERCEPT_ALLOW"),
+    )
+    .addOption(
+      new Option("--intercept-ca-dir <dir>", "where the interception certificate authority is kept").env("LEADGRAPH_INTERCEPT_CA_DIR"),
+    )
+    .addOption(
+      new Option("--lead-retention-days <days>", "erase leads older than this many days (0 = keep for ever)").env(
+        "LEADGRAPH_LEAD_RETENTION_DAYS",
+      ),
+    );
+  if (!intercepting)
+    cmd.addOption(
+      new Option("--intercept", "also act as an HTTPS proxy answering for graph.facebook.com (docs/intercept.md)").env(
+        "LEADGRAPH_INTERCEPT",
+      ),
+    );
   withDatabaseOptions(cmd);
   withDeliveryOptions(cmd);
   cmd.action(async (flags: Record<string, unknown>) => {
     const config = configFrom(intercepting ? { ...flags, intercept: true } : flags);
     // Loaded here rather than at the top so `leadgraph serve --help` does not load the server.
-    const [{ startDispatcher }, { buildApp, interceptCaOf }, { loggerOptions }, { ServerHost }, { installGracefulShutdown }, { createRuntime }, { seedDemo, demoBanner }, { loadWorld }, { interceptEnvironment }, { startRetentionJob }] = await Promise.all([
-      import("../../dispatcher/index.ts"), import("../../http/app.ts"), import("../../http/logger.ts"), import("../../http-kit/index.ts"),
-      import("../../ops/graceful-shutdown.ts"), import("../../runtime/runtime.ts"), import("../../world/seed-demo.ts"),
-      import("../../world/load-world.ts"), import("../../intercept/interception.ts"), import("../../erasure/retention-job.ts"),
+    const [
+      { startDispatcher },
+      { buildApp, interceptCaOf },
+      { loggerOptions },
+      { ServerHost },
+      { installGracefulShutdown },
+      { createRuntime },
+      { seedDemo, demoBanner },
+      { loadWorld },
+      { interceptEnvironment },
+      { startRetentionJob },
+    ] = await Promise.all([
+      import("../../dispatcher/index.ts"),
+      import("../../http/app.ts"),
+      import("../../http/logger.ts"),
+      import("../../http-kit/index.ts"),
+      import("../../ops/graceful-shutdown.ts"),
+      import("../../runtime/runtime.ts"),
+      import("../../world/seed-demo.ts"),
+      import("../../world/load-world.ts"),
+      import("../../intercept/interception.ts"),
+      import("../../erasure/retention-job.ts"),
     ]);
     const { logInstanceStanding } = await import("../../ops/instance-standing-log.ts");
     let first = true;
     // The socket is bound first (`--port 0` is read back from it); the runtime and app behind it are
     // built once ready to answer, and again at each reset (POST /_leadgraph/admin/reset).
     const host = await ServerHost.start({
-      host: config.host, port: config.port, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+      host: config.host,
+      port: config.port,
+      ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
       build: async (publicUrl) => {
         const runtime = await createRuntime(config);
         try {
@@ -76,8 +118,10 @@ function serverCommand(name: string, description: string, intercepting: boolean)
       // The real address first (with --port 0, the port chosen); scripts and tests read this line.
       process.stdout.write(`leadgraph listening on ${host.url}${config.publicUrl ? ` (public URL ${config.publicUrl})` : ""}\n`);
       if (runtime.adminKeyGenerated) {
-        process.stdout.write(`admin key (shown once): ${runtime.adminKey}\n`
-          + "  kept sealed in the database; to choose your own, or to replace a lost one, start with --admin-key <key> (LEADGRAPH_ADMIN_KEY)\n");
+        process.stdout.write(
+          `admin key (shown once): ${runtime.adminKey}\n` +
+            "  kept sealed in the database; to choose your own, or to replace a lost one, start with --admin-key <key> (LEADGRAPH_ADMIN_KEY)\n",
+        );
       }
     }
     const ca = interceptCaOf(app);

@@ -50,13 +50,44 @@ serves it without one). Every option also reads LEADGRAPH_SYNC_<NAME>
 camelCase: {"pages":[{"id":"1","accessToken":"…"}],"appSecret":"…"}). Flags > env > file > defaults.
 `;
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, ...v.split(",").map((s) => s.trim()).filter(Boolean)];
+const collect = (v: string, prev: string[] = []): string[] => [
+  ...prev,
+  ...v
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean),
+];
 
 function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   const out: Record<string, unknown> = {};
-  const keys = ["accessToken", "appId", "appSecret", "verifyToken", "baseUrl", "graphVersion", "db", "databaseUrl", "host", "port", "webhookPath",
-    "reconcileInterval", "overlap", "pageSize", "concurrency", "slowDownAt", "maxPauseMs", "maxBackoffMs", "maxRetries", "tokenWarnDays", "tokenCheckInterval",
-    "apiKey", "forwardUrl", "forwardSecret", "logLevel", "webhookListen"];
+  const keys = [
+    "accessToken",
+    "appId",
+    "appSecret",
+    "verifyToken",
+    "baseUrl",
+    "graphVersion",
+    "db",
+    "databaseUrl",
+    "host",
+    "port",
+    "webhookPath",
+    "reconcileInterval",
+    "overlap",
+    "pageSize",
+    "concurrency",
+    "slowDownAt",
+    "maxPauseMs",
+    "maxBackoffMs",
+    "maxRetries",
+    "tokenWarnDays",
+    "tokenCheckInterval",
+    "apiKey",
+    "forwardUrl",
+    "forwardSecret",
+    "logLevel",
+    "webhookListen",
+  ];
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   if (Array.isArray(o.page) && o.page.length > 0) out.pages = (o.page as string[]).map((id) => ({ id }));
   if (o.webhooks === false) out.webhooks = false;
@@ -64,7 +95,10 @@ function flagsToConfig(o: Record<string, unknown>): Partial<SyncConfigInput> {
   return out;
 }
 
-function configFrom({ loadSyncConfig, syncConfigFromEnv, syncConfigFromFile }: Awaited<ReturnType<typeof loadSync>>, o: Record<string, unknown>) {
+function configFrom(
+  { loadSyncConfig, syncConfigFromEnv, syncConfigFromFile }: Awaited<ReturnType<typeof loadSync>>,
+  o: Record<string, unknown>,
+) {
   const file = typeof o.config === "string" ? syncConfigFromFile(o.config) : {};
   return loadSyncConfig(file, syncConfigFromEnv(process.env), flagsToConfig(o));
 }
@@ -102,7 +136,10 @@ export function syncCommand(): Command {
     .option("--webhook-listen <host:port>", "serve the webhook route alone on this address (the only one to expose to Meta)")
     .option("--forward-url <url>", "POST each new lead as JSON here")
     .option("--forward-secret <secret>", "HMAC key of X-Leadgraph-Signature-256 on forwarded leads")
-    .option("--wait-for-fix", "when no page can sync until a person acts (wrong app secret, dead token, no access), keep running paused instead of exiting 3/4/5 (LEADGRAPH_SYNC_WAIT_FOR_FIX=1)")
+    .option(
+      "--wait-for-fix",
+      "when no page can sync until a person acts (wrong app secret, dead token, no access), keep running paused instead of exiting 3/4/5 (LEADGRAPH_SYNC_WAIT_FOR_FIX=1)",
+    )
     .addOption(new Option("--log-level <level>", "log level").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .addHelpText("after", META_SETUP)
     .action(async (o: Record<string, unknown>) => {
@@ -114,11 +151,17 @@ export function syncCommand(): Command {
       const service = new SyncService(config, log, { waitForFix });
       await service.start();
       process.stdout.write(`leadgraph sync listening on ${service.url}\n`);
-      if (service.webhookUrl && service.webhookUrl !== service.url) process.stdout.write(`webhook route ${config.webhookPath} served alone on ${service.webhookUrl}\n`);
+      if (service.webhookUrl && service.webhookUrl !== service.url)
+        process.stdout.write(`webhook route ${config.webhookPath} served alone on ${service.webhookUrl}\n`);
       if (service.generatedApiKey) {
-        process.stdout.write(`read API key (generated now and shown only this once; its hash is kept in the sync database): ${service.generatedApiKey}\n`
-          + "  send it as Authorization: Bearer <key>; to choose your own, start with --api-key\n");
-      } else if (config.insecureOpen) process.stdout.write("read API open without a key (--insecure-open): every stored lead is readable by anyone who reaches this port\n");
+        process.stdout.write(
+          `read API key (generated now and shown only this once; its hash is kept in the sync database): ${service.generatedApiKey}\n` +
+            "  send it as Authorization: Bearer <key>; to choose your own, start with --api-key\n",
+        );
+      } else if (config.insecureOpen)
+        process.stdout.write(
+          "read API open without a key (--insecure-open): every stored lead is readable by anyone who reaches this port\n",
+        );
       const exitCode = await new Promise<number>((resolve) => {
         const stop = (): void => {
           // Everything is durable, so a stop stuck behind a long rate-limit wait may be cut short.
@@ -135,7 +178,8 @@ export function syncCommand(): Command {
       process.exitCode = exitCode;
     });
 
-  cmd.command("export")
+  cmd
+    .command("export")
     .description("Write the stored leads as CSV or JSONL")
     .option("--config <file>", "JSON config file (for db/databaseUrl)")
     .option("--db <file>", "SQLite file of the sync database")
@@ -145,26 +189,51 @@ export function syncCommand(): Command {
     .option("--page <id>", "only this page")
     .option("--form <id>", "only this form")
     .option("--raw", "CSV cells exactly as stored: do not neutralise formula-like cells (=, +, -, @, tab, CR) with a leading quote")
-    .action(async (own: { config?: string; db?: string; databaseUrl?: string; format: "csv" | "jsonl"; out?: string; page?: string; form?: string; raw?: boolean }) => {
-      const { connectSyncDatabase, exportLeads, migrateSyncDatabase, syncConfigFromEnv, syncConfigFromFile, SyncStore } = await loadSync();
-      // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
-      const parent = cmd.opts<{ config?: string; db?: string; databaseUrl?: string; page?: string[] }>();
-      const o = { ...own, config: own.config ?? parent.config, db: own.db ?? parent.db, databaseUrl: own.databaseUrl ?? parent.databaseUrl, page: own.page ?? parent.page?.[0] };
-      const file = o.config ? syncConfigFromFile(o.config) : {};
-      const env = syncConfigFromEnv(process.env);
-      const databaseUrl = o.databaseUrl ?? env.databaseUrl ?? file.databaseUrl;
-      const db = o.db ?? env.db ?? file.db ?? "./leadgraph-sync.db";
-      const conn = connectSyncDatabase(databaseUrl ? { kind: "postgres", url: databaseUrl } : { kind: "sqlite", file: db });
-      try {
-        await migrateSyncDatabase(conn.db);
-        const out = o.out ? createWriteStream(o.out) : process.stdout;
-        const n = await exportLeads(new SyncStore(conn.db), o.format, out, { ...(o.page ? { pageId: o.page } : {}), ...(o.form ? { formId: o.form } : {}) }, { raw: o.raw === true });
-        if (o.out) await new Promise<void>((r, j) => (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? j(e) : r())));
-        process.stderr.write(`exported ${n} leads\n`);
-      } finally {
-        await conn.close();
-      }
-    });
+    .action(
+      async (own: {
+        config?: string;
+        db?: string;
+        databaseUrl?: string;
+        format: "csv" | "jsonl";
+        out?: string;
+        page?: string;
+        form?: string;
+        raw?: boolean;
+      }) => {
+        const { connectSyncDatabase, exportLeads, migrateSyncDatabase, syncConfigFromEnv, syncConfigFromFile, SyncStore } =
+          await loadSync();
+        // Options shared with the parent are parsed by it (commander reads parent options anywhere on the line).
+        const parent = cmd.opts<{ config?: string; db?: string; databaseUrl?: string; page?: string[] }>();
+        const o = {
+          ...own,
+          config: own.config ?? parent.config,
+          db: own.db ?? parent.db,
+          databaseUrl: own.databaseUrl ?? parent.databaseUrl,
+          page: own.page ?? parent.page?.[0],
+        };
+        const file = o.config ? syncConfigFromFile(o.config) : {};
+        const env = syncConfigFromEnv(process.env);
+        const databaseUrl = o.databaseUrl ?? env.databaseUrl ?? file.databaseUrl;
+        const db = o.db ?? env.db ?? file.db ?? "./leadgraph-sync.db";
+        const conn = connectSyncDatabase(databaseUrl ? { kind: "postgres", url: databaseUrl } : { kind: "sqlite", file: db });
+        try {
+          await migrateSyncDatabase(conn.db);
+          const out = o.out ? createWriteStream(o.out) : process.stdout;
+          const n = await exportLeads(
+            new SyncStore(conn.db),
+            o.format,
+            out,
+            { ...(o.page ? { pageId: o.page } : {}), ...(o.form ? { formId: o.form } : {}) },
+            { raw: o.raw === true },
+          );
+          if (o.out)
+            await new Promise<void>((r, j) => (out as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? j(e) : r())));
+          process.stderr.write(`exported ${n} leads\n`);
+        } finally {
+          await conn.close();
+        }
+      },
+    );
   addSyncErasureCommands(cmd);
   return cmd;
 }

@@ -33,7 +33,11 @@ async function call(remote: Remote, method: string, path: string, body?: unknown
   }
   if (!res.ok) {
     const err = json?.error;
-    throw new Error(err ? `${err.message} (code ${err.code}${err.error_subcode ? `/${err.error_subcode}` : ""}, HTTP ${res.status})` : `HTTP ${res.status}`);
+    throw new Error(
+      err
+        ? `${err.message} (code ${err.code}${err.error_subcode ? `/${err.error_subcode}` : ""}, HTTP ${res.status})`
+        : `HTTP ${res.status}`,
+    );
   }
   return json;
 }
@@ -53,7 +57,8 @@ export function tokenCommand(io: CliOutput = stdout): Command {
     .addOption(new Option("--url <url>", "server base URL").env("LEADGRAPH_URL").default("http://127.0.0.1:8080"))
     .addOption(new Option("--admin-key <key>", "admin API key").env("LEADGRAPH_ADMIN_KEY"));
 
-  token.command("create")
+  token
+    .command("create")
     .description("issue a token; prints the token text (shown only this once)")
     .addOption(new Option("--type <type>", "token kind").choices(["USER", "PAGE", "APP", "SYSTEM_USER"]).makeOptionMandatory())
     .requiredOption("--app <id>", "app id")
@@ -68,7 +73,11 @@ export function tokenCommand(io: CliOutput = stdout): Command {
       const body: Record<string, unknown> = { type: o.type, app_id: o.app };
       if (o.user) body.user_id = o.user;
       if (o.page) body.page_id = o.page;
-      if (typeof o.scopes === "string") body.scopes = o.scopes.split(",").map((s) => s.trim()).filter(Boolean);
+      if (typeof o.scopes === "string")
+        body.scopes = o.scopes
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
       if (typeof o.expiresIn === "string") {
         if (o.expiresIn === "never") body.expires_in = "never";
         else if (/^\d+$/.test(o.expiresIn)) body.expires_in = Number(o.expiresIn);
@@ -80,11 +89,14 @@ export function tokenCommand(io: CliOutput = stdout): Command {
       io.out(o.json ? `${JSON.stringify(res, null, 2)}\n` : `${res.access_token}\n`);
     });
 
-  token.command("list")
+  token
+    .command("list")
     .description("list tokens (never their text)")
-    .option("--app <id>").option("--user <id>").option("--page <id>")
+    .option("--app <id>")
+    .option("--user <id>")
+    .option("--page <id>")
     .addOption(new Option("--type <type>").choices(["USER", "PAGE", "APP", "SYSTEM_USER"]))
-    .option("--json", "print one JSON document: {\"data\": [tokens]}")
+    .option("--json", 'print one JSON document: {"data": [tokens]}')
     .action(async (o: Record<string, string | boolean | undefined>, cmd: Command) => {
       const remote = remoteOf(cmd);
       const qs = new URLSearchParams({ limit: "200" });
@@ -99,14 +111,18 @@ export function tokenCommand(io: CliOutput = stdout): Command {
         const res: any = await call(remote, "GET", next);
         for (const t of res.data) {
           if (o.json) all.push(t);
-          else io.out(`${[t.id, t.type, t.app_id, t.user_id ?? "-", t.page_id ?? "-", when(t.expires_at), t.is_valid ? "yes" : `no (${t.invalidated_subcode})`, t.display_prefix, t.label ?? ""].join("\t")}\n`);
+          else
+            io.out(
+              `${[t.id, t.type, t.app_id, t.user_id ?? "-", t.page_id ?? "-", when(t.expires_at), t.is_valid ? "yes" : `no (${t.invalidated_subcode})`, t.display_prefix, t.label ?? ""].join("\t")}\n`,
+            );
         }
         next = res.paging?.next;
       }
       if (o.json) io.out(`${JSON.stringify({ data: all })}\n`);
     });
 
-  token.command("revoke")
+  token
+    .command("revoke")
     .description("revoke a token by id: later calls answer 190/467")
     .argument("<id>", "token id (from `token list`)")
     .option("--json", "print the server's answer as one JSON document")
@@ -117,7 +133,8 @@ export function tokenCommand(io: CliOutput = stdout): Command {
       io.out(res.revoked ? `revoked ${id}\n` : `token ${id} was already invalid (subcode ${res.already_invalid_subcode})\n`);
     });
 
-  token.command("debug")
+  token
+    .command("debug")
     .description("show what a token is (debug_token view): kind, app, user, page, scopes, expiry, validity")
     .argument("<token>", "the token text")
     .option("--json", "print the debug_token view as one JSON document (the default for this command)")

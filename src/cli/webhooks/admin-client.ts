@@ -14,12 +14,18 @@ export function withAdminOptions(cmd: Command): Command {
 
 export function adminTarget(flags: Record<string, unknown>): AdminTarget {
   const adminKey = flags.adminKey;
-  if (typeof adminKey !== "string" || adminKey === "") throw new Error("the admin key is needed: pass --admin-key or set LEADGRAPH_ADMIN_KEY");
+  if (typeof adminKey !== "string" || adminKey === "")
+    throw new Error("the admin key is needed: pass --admin-key or set LEADGRAPH_ADMIN_KEY");
   return { url: String(flags.url).replace(/\/+$/, ""), adminKey };
 }
 
 /** One admin API call; Graph-shaped errors become thrown Errors with the server's message. */
-export async function adminCall<T = any>(t: AdminTarget, method: "GET" | "POST" | "DELETE", path: string, body?: Record<string, unknown>): Promise<T> {
+export async function adminCall<T = any>(
+  t: AdminTarget,
+  method: "GET" | "POST" | "DELETE",
+  path: string,
+  body?: Record<string, unknown>,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`${t.url}/_leadgraph/admin/webhooks${path}`, {
@@ -28,7 +34,9 @@ export async function adminCall<T = any>(t: AdminTarget, method: "GET" | "POST" 
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
   } catch (e) {
-    throw new Error(`cannot reach ${t.url}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, { cause: e });
+    throw new Error(`cannot reach ${t.url}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, {
+      cause: e,
+    });
   }
   const text = await res.text();
   let json: any;

@@ -41,15 +41,24 @@ export function appReachProblems(state: ReachState, appId: string, installHint: 
 export function pageReachProblems(state: ReachState, pageId: string, installHint: string): string[] {
   const installed = state.installs.filter((i) => i.page_id === pageId && hasLeadgen(i.subscribed_fields));
   if (installed.length === 0) {
-    return [`no app is installed on page ${pageId} with the leadgen field, so its leads reach no webhook.`, `Install one with a page token: ${installHint}`];
+    return [
+      `no app is installed on page ${pageId} with the leadgen field, so its leads reach no webhook.`,
+      `Install one with a page token: ${installHint}`,
+    ];
   }
   const problems: string[] = [];
   for (const { app_id: appId } of installed) {
     const app = state.subscriptions.find((s) => s.app_id === appId);
     const sub = app?.subscriptions.find((s) => s.object === "page" && hasLeadgen(s.fields));
-    if (!app || !sub) problems.push(`app ${appId} is installed on page ${pageId} but has no leadgen webhook subscription (run \`leadgraph listen --app ${appId} --forward-to …\` or POST /{app-id}/subscriptions).`);
+    if (!app || !sub)
+      problems.push(
+        `app ${appId} is installed on page ${pageId} but has no leadgen webhook subscription (run \`leadgraph listen --app ${appId} --forward-to …\` or POST /{app-id}/subscriptions).`,
+      );
     else if (!sub.active) problems.push(`app ${appId}'s leadgen subscription is inactive.`);
-    else if (app.disabled_reason) problems.push(`app ${appId}'s webhook delivery is disabled: ${app.disabled_reason} (re-enable it in the console or with \`leadgraph webhooks\`).`);
+    else if (app.disabled_reason)
+      problems.push(
+        `app ${appId}'s webhook delivery is disabled: ${app.disabled_reason} (re-enable it in the console or with \`leadgraph webhooks\`).`,
+      );
     else return [];
   }
   return problems;

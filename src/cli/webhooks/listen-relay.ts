@@ -44,10 +44,14 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
       const url = new URL(req.url ?? "/", "http://relay");
       if (req.method === "GET") {
         const ok = url.searchParams.get("hub.mode") === "subscribe" && url.searchParams.get("hub.verify_token") === verifyToken;
-        res.writeHead(ok ? 200 : 403, { "content-type": "text/plain" }).end(ok ? url.searchParams.get("hub.challenge") ?? "" : "verify token mismatch");
+        res
+          .writeHead(ok ? 200 : 403, { "content-type": "text/plain" })
+          .end(ok ? (url.searchParams.get("hub.challenge") ?? "") : "verify token mismatch");
         return;
       }
-      void relay(Buffer.concat(chunks), req.headers).then((status) => res.writeHead(status, { "content-type": "text/plain" }).end(String(status)));
+      void relay(Buffer.concat(chunks), req.headers).then((status) =>
+        res.writeHead(status, { "content-type": "text/plain" }).end(String(status)),
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
@@ -66,7 +70,11 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
     let outcome: string;
     try {
       const res = await request(opts.forwardTo, {
-        method: "POST", body: raw, headers: fwd, signal: AbortSignal.timeout(opts.forwardTimeoutMs ?? 15_000), dispatcher: agent,
+        method: "POST",
+        body: raw,
+        headers: fwd,
+        signal: AbortSignal.timeout(opts.forwardTimeoutMs ?? 15_000),
+        dispatcher: agent,
       });
       await res.body.dump();
       status = res.statusCode;
@@ -78,7 +86,9 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
     const time = new Date().toISOString().slice(11, 19);
     for (const c of changes) {
       const v = c.value;
-      opts.print(`${time}  --> leadgen  lead ${String(v.leadgen_id)}  form ${String(v.form_id)}  page ${String(v.page_id)}${v.ad_id ? `  ad ${String(v.ad_id)}` : ""}  ${outcome} POST ${opts.forwardTo}`);
+      opts.print(
+        `${time}  --> leadgen  lead ${String(v.leadgen_id)}  form ${String(v.form_id)}  page ${String(v.page_id)}${v.ad_id ? `  ad ${String(v.ad_id)}` : ""}  ${outcome} POST ${opts.forwardTo}`,
+      );
     }
     if (changes.length === 0) opts.print(`${time}  --> POST (${raw.length} bytes)  ${outcome}`);
     return status;
@@ -86,7 +96,11 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
 
   let previous: { callback_url: string; verify_token: string; fields: string[]; active: boolean } | null;
   try {
-    const res = await adminCall(opts, "POST", `/subscriptions/${encodeURIComponent(appId)}`, { callback_url: callbackUrl, verify_token: verifyToken, fields: ["leadgen"] });
+    const res = await adminCall(opts, "POST", `/subscriptions/${encodeURIComponent(appId)}`, {
+      callback_url: callbackUrl,
+      verify_token: verifyToken,
+      fields: ["leadgen"],
+    });
     previous = res.previous;
   } catch (e) {
     await new Promise<void>((r) => server.close(() => r()));
@@ -95,11 +109,15 @@ export async function startRelay(opts: ListenOptions): Promise<Relay> {
   }
   opts.print(`Ready! Forwarding leadgen webhooks of app ${appId} to ${opts.forwardTo} (relay ${callbackUrl}). Ctrl-C to stop.`);
   return {
-    appId, callbackUrl,
+    appId,
+    callbackUrl,
     async close() {
       if (previous) {
         await adminCall(opts, "POST", `/subscriptions/${encodeURIComponent(appId)}`, {
-          callback_url: previous.callback_url, verify_token: previous.verify_token, fields: previous.fields, skip_verification: true,
+          callback_url: previous.callback_url,
+          verify_token: previous.verify_token,
+          fields: previous.fields,
+          skip_verification: true,
         });
       } else {
         await adminCall(opts, "DELETE", `/subscriptions/${encodeURIComponent(appId)}`);

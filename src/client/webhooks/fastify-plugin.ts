@@ -12,7 +12,8 @@ interface ReplyLike {
 export interface FastifyLike {
   removeAllContentTypeParsers(): unknown;
   addContentTypeParser(
-    contentType: string, opts: { parseAs: "buffer"; bodyLimit: number },
+    contentType: string,
+    opts: { parseAs: "buffer"; bodyLimit: number },
     parser: (req: unknown, body: Buffer, done: (err: null, body: Buffer) => void) => void,
   ): unknown;
   route(opts: {
@@ -33,7 +34,8 @@ export function fastifyWebhookPlugin(opts: WebhookHandlerOptions & { path?: stri
     app.removeAllContentTypeParsers();
     app.addContentTypeParser("*", { parseAs: "buffer", bodyLimit: opts.maxBodyBytes ?? 1 << 20 }, (_req, body, done) => done(null, body));
     app.route({
-      method: ["GET", "POST"], url: path,
+      method: ["GET", "POST"],
+      url: path,
       handler: async (req, reply) => {
         const url = new URL(req.url, "http://localhost");
         const raw = Buffer.isBuffer(req.body) ? req.body : new Uint8Array();

@@ -18,9 +18,7 @@ function matches(algorithm: "sha256" | "sha1", raw: Uint8Array, secret: string, 
 }
 
 /** Result of {@link verifySignature}: which header matched, or why nothing did. */
-export type SignatureCheck =
-  | { ok: true; algorithm: "sha256" | "sha1" }
-  | { ok: false; reason: "missing" | "mismatch" | "malformed" };
+export type SignatureCheck = { ok: true; algorithm: "sha256" | "sha1" } | { ok: false; reason: "missing" | "mismatch" | "malformed" };
 
 /**
  * Checks Meta's webhook signature over the raw request bytes (never re-serialized JSON: Meta signs

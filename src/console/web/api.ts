@@ -90,7 +90,11 @@ export interface FormDetail extends FormSummary {
   privacy_policy_url?: string;
   legal_content?: {
     privacy_policy?: { url: string; link_text?: string };
-    custom_disclaimer?: { title?: string; body?: { text: string }; checkboxes?: { key: string; text: string; is_required?: boolean; is_checked_by_default?: boolean }[] };
+    custom_disclaimer?: {
+      title?: string;
+      body?: { text: string };
+      checkboxes?: { key: string; text: string; is_required?: boolean; is_checked_by_default?: boolean }[];
+    };
   };
   context_card?: { title?: string; content?: string[]; style?: string };
   thank_you_page?: { title?: string; body?: string; button_text?: string; website_url?: string };
@@ -143,7 +147,10 @@ export interface TokenDebug {
 export type LeadAccessAssignment = AdminResponse<typeof pagesApi.leadAccess>;
 
 /** One page's usage; the list adds `page_name`, the per-page answer `hourly` (the last 24 hours, oldest first). */
-export type LimitUsage = AdminResponse<typeof limitsApi.reset> & { page_name?: string; hourly?: AdminResponse<typeof limitsApi.get>["hourly"] };
+export type LimitUsage = AdminResponse<typeof limitsApi.reset> & {
+  page_name?: string;
+  hourly?: AdminResponse<typeof limitsApi.get>["hourly"];
+};
 
 export type ClockState = Pick<AdminResponse<typeof clockApi.get>, "mode" | "now"> & {
   /** Set when the server has no clock endpoint and "now" came from the console session. */
@@ -171,7 +178,10 @@ export function forgetKey(): void {
 const SESSION_STORAGE = "leadgraph.consoleSession";
 const SESSION_REUSE_MS = 50 * 60 * 1000;
 
-interface StoredSession { session: Session; fetchedAt: number }
+interface StoredSession {
+  session: Session;
+  fetchedAt: number;
+}
 
 function restoreSession(): StoredSession | undefined {
   try {
@@ -221,7 +231,11 @@ async function admin<T>(method: string, path: string, body?: unknown, key = stor
   const res = await fetch(`/_leadgraph/admin/${path}`, {
     method,
     // x-leadgraph-client: the erasure audit log records that a request came through the console.
-    headers: { authorization: `Bearer ${key ?? ""}`, "x-leadgraph-client": "console", ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${key ?? ""}`,
+      "x-leadgraph-client": "console",
+      ...(body !== undefined ? { "content-type": "application/json" } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   return (await parse(res, path)) as T;
@@ -283,9 +297,11 @@ export async function graphLink<T>(pageId: string, link: string): Promise<T> {
 // ---------- Graph reads ----------
 
 export const FORM_LIST_FIELDS = "id,name,status,locale,created_time,leads_count";
-export const FORM_DETAIL_FIELDS = "id,name,status,locale,created_time,leads_count,organic_leads_count,questions,privacy_policy_url,legal_content,context_card,thank_you_page,page";
+export const FORM_DETAIL_FIELDS =
+  "id,name,status,locale,created_time,leads_count,organic_leads_count,questions,privacy_policy_url,legal_content,context_card,thank_you_page,page";
 export const LEAD_LIST_FIELDS = "id,created_time,ad_id,ad_name,campaign_name,form_id,platform,is_organic,field_data";
-export const LEAD_DETAIL_FIELDS = "id,created_time,form_id,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,field_data,custom_disclaimer_responses,is_organic,platform,partner_name,retailer_item_id";
+export const LEAD_DETAIL_FIELDS =
+  "id,created_time,form_id,ad_id,ad_name,adset_id,adset_name,campaign_id,campaign_name,field_data,custom_disclaimer_responses,is_organic,platform,partner_name,retailer_item_id";
 
 export async function formsOfPage(pageId: string): Promise<FormSummary[]> {
   const out: FormSummary[] = [];
@@ -322,12 +338,21 @@ export function filteringOf(q: Pick<LeadQuery, "from" | "until">): string | unde
 /** One page of leads, newest first, by keyset cursor: constant cost however deep the page. */
 export const leads = (pageId: string, formId: string, q: LeadQuery) =>
   graph<ListResult<Lead>>(pageId, "GET", `${q.adId || formId}/leads`, {
-    fields: LEAD_LIST_FIELDS, limit: q.limit ?? 50, filtering: filteringOf(q), after: q.after, before: q.before,
+    fields: LEAD_LIST_FIELDS,
+    limit: q.limit ?? 50,
+    filtering: filteringOf(q),
+    after: q.after,
+    before: q.before,
     summary: q.summary ? true : undefined,
   });
 
 export async function leadCount(pageId: string, formId: string, from: number): Promise<number> {
-  const r = await graph<ListResult<Lead>>(pageId, "GET", `${formId}/leads`, { fields: "id", limit: 1, summary: true, filtering: filteringOf({ from }) });
+  const r = await graph<ListResult<Lead>>(pageId, "GET", `${formId}/leads`, {
+    fields: "id",
+    limit: 1,
+    summary: true,
+    filtering: filteringOf({ from }),
+  });
   return r.summary?.total_count ?? 0;
 }
 
@@ -368,15 +393,30 @@ export const hostedFormUrl = (formId: string) => `/forms/${formId}`;
 // ---------- export issue ----------
 
 /** Meta's export URL; the page token travels in the query because the browser downloads it directly. */
-export async function exportUrl(pageId: string, formId: string, format: "csv" | "tsv", q: Pick<LeadQuery, "from" | "until">): Promise<string> {
+export async function exportUrl(
+  pageId: string,
+  formId: string,
+  format: "csv" | "tsv",
+  q: Pick<LeadQuery, "from" | "until">,
+): Promise<string> {
   const token = await pageToken(pageId);
   // to_date is inclusive; the console's "until" is exclusive like the leads filter.
   return `/ads/lead_gen/export_csv/${query({
-    id: formId, type: "form", format, from_date: q.from, to_date: q.until === undefined ? undefined : q.until - 1, access_token: token,
+    id: formId,
+    type: "form",
+    format,
+    from_date: q.from,
+    to_date: q.until === undefined ? undefined : q.until - 1,
+    access_token: token,
   })}`;
 }
 
-export async function exportText(pageId: string, formId: string, format: "csv" | "tsv", q: Pick<LeadQuery, "from" | "until">): Promise<string> {
+export async function exportText(
+  pageId: string,
+  formId: string,
+  format: "csv" | "tsv",
+  q: Pick<LeadQuery, "from" | "until">,
+): Promise<string> {
   const url = await exportUrl(pageId, formId, format, q);
   return (await parse(await fetch(url), "ads/lead_gen/export_csv")) as string;
 }
@@ -389,14 +429,16 @@ export const setClock = (change: AdminBody<typeof clockApi.move>) => admin<Admin
 
 // ---------- webhooks issue ----------
 
-export const deliveries = (f: DeliveryFilter) => admin<AdminResponse<typeof webhooksApi.deliveries>>("GET", `webhooks/deliveries${query({ ...f })}`);
+export const deliveries = (f: DeliveryFilter) =>
+  admin<AdminResponse<typeof webhooksApi.deliveries>>("GET", `webhooks/deliveries${query({ ...f })}`);
 export const delivery = (id: string) => admin<DeliveryDetail>("GET", `webhooks/deliveries/${id}`);
 /** Delivery attempts per minute by outcome with latency percentiles (src/admin/webhook-stats-routes.ts). */
 /** Delivery attempts per minute by outcome with latency percentiles (the server aggregates). */
 export type WebhookStats = AdminResponse<typeof webhookStatsApi.stats>;
 export type WebhookStatsCounts = WebhookStats["totals"];
 export const webhookStats = (minutes = 60) => admin<WebhookStats>("GET", `webhooks/stats${query({ minutes })}`);
-export const redeliver = (id: string) => admin<AdminResponse<typeof webhooksApi.redeliverOne>>("POST", `webhooks/deliveries/${id}/redeliver`, {});
+export const redeliver = (id: string) =>
+  admin<AdminResponse<typeof webhooksApi.redeliverOne>>("POST", `webhooks/deliveries/${id}/redeliver`, {});
 /** Redelivers an app's deliveries created since `since` (and before `until`), optionally of one status. */
 export const redeliverRange = (f: AdminBody<typeof webhooksApi.redeliverRange>) =>
   admin<AdminResponse<typeof webhooksApi.redeliverRange>>("POST", "webhooks/redeliver", f);
@@ -404,11 +446,15 @@ export const redeliverRange = (f: AdminBody<typeof webhooksApi.redeliverRange>) 
 export const subscriptions = () => admin<AdminResponse<typeof webhooksApi.subscriptions>>("GET", "webhooks/subscriptions?limit=1000");
 export const installs = () => admin<AdminResponse<typeof webhooksApi.installs>>("GET", "webhooks/installs?limit=1000");
 export const faults = (appId: string) => admin<FaultSettings>("GET", `webhooks/subscriptions/${appId}/faults`);
-export const setFaults = (appId: string, f: AdminBody<typeof webhooksApi.setFaults>) => admin<FaultSettings>("POST", `webhooks/subscriptions/${appId}/faults`, f);
+export const setFaults = (appId: string, f: AdminBody<typeof webhooksApi.setFaults>) =>
+  admin<FaultSettings>("POST", `webhooks/subscriptions/${appId}/faults`, f);
 export const disabledSubscriptions = () => admin<AdminResponse<typeof webhooksApi.disabled>>("GET", "webhooks/disabled?limit=1000");
 /** Points an app's page subscription at a callback again (what re-enables a disabled one). */
 export const resubscribe = (appId: string, callbackUrl: string, skipVerification = true) =>
-  admin<AdminResponse<typeof webhooksApi.subscribe>>("POST", `webhooks/subscriptions/${appId}`, { callback_url: callbackUrl, skip_verification: skipVerification });
+  admin<AdminResponse<typeof webhooksApi.subscribe>>("POST", `webhooks/subscriptions/${appId}`, {
+    callback_url: callbackUrl,
+    skip_verification: skipVerification,
+  });
 
 // ---------- access issue ----------
 

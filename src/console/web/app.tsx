@@ -25,7 +25,8 @@ function Screen({ path, query, session }: { path: string; query: URLSearchParams
   if (path === "/") return <OverviewScreen session={session} />;
   if (path === "/forms") return <FormsScreen session={session} />;
   if ((m = match("/forms/:pageId/:formId", path))) return <FormScreen pageId={m.pageId!} formId={m.formId!} query={query} />;
-  if ((m = match("/leads/:leadId", path))) return <LeadScreen key={m.leadId} leadId={m.leadId!} pageHint={query.get("page") ?? undefined} />;
+  if ((m = match("/leads/:leadId", path)))
+    return <LeadScreen key={m.leadId} leadId={m.leadId!} pageHint={query.get("page") ?? undefined} />;
   if (path === "/webhooks") return <WebhooksScreen session={session} query={query} />;
   if ((m = match("/webhooks/deliveries/:id", path))) return <DeliveryScreen key={m.id} id={m.id!} />;
   if (path === "/access") return <AccessScreen session={session} />;
@@ -33,7 +34,9 @@ function Screen({ path, query, session }: { path: string; query: URLSearchParams
   return (
     <section>
       <h1>Not found</h1>
-      <p>No console screen lives at <code>{path}</code>. <Link href="/">Back to the overview</Link>.</p>
+      <p>
+        No console screen lives at <code>{path}</code>. <Link href="/">Back to the overview</Link>.
+      </p>
     </section>
   );
 }
@@ -46,9 +49,11 @@ export function App() {
 
   useEffect(() => {
     if (!storedKey()) return;
-    currentSession().then(setSession, (e: unknown) => {
-      if (e instanceof ApiError && e.badAdminKey) forgetKey();
-    }).finally(() => setChecking(false));
+    currentSession()
+      .then(setSession, (e: unknown) => {
+        if (e instanceof ApiError && e.badAdminKey) forgetKey();
+      })
+      .finally(() => setChecking(false));
   }, []);
 
   // Moves focus to the new screen so keyboard and screen-reader users land on its content.
@@ -62,19 +67,34 @@ export function App() {
   const active = (href: string) => (href === "/" ? loc.path === "/" : loc.path.startsWith(href));
   return (
     <div class="shell">
-      <a class="skip" href="#main">Skip to content</a>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
       <header class="top">
-        <span class="brand">leadgraph <span class="muted">console</span></span>
+        <span class="brand">
+          leadgraph <span class="muted">console</span>
+        </span>
         <nav aria-label="Console">
           <ul>
             {NAV.map((n) => (
               <li key={n.href}>
-                <Link href={n.href} aria-current={active(n.href) ? "page" : undefined}>{n.label}</Link>
+                <Link href={n.href} aria-current={active(n.href) ? "page" : undefined}>
+                  {n.label}
+                </Link>
               </li>
             ))}
           </ul>
         </nav>
-        <button type="button" class="link" onClick={() => { forgetKey(); setSession(undefined); }}>Sign out</button>
+        <button
+          type="button"
+          class="link"
+          onClick={() => {
+            forgetKey();
+            setSession(undefined);
+          }}
+        >
+          Sign out
+        </button>
       </header>
       <main id="main" ref={main} tabIndex={-1}>
         <Screen path={loc.path} query={loc.query} session={session} />

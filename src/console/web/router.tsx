@@ -66,5 +66,9 @@ export function Link({ href, children, ...rest }: LinkProps) {
     e.preventDefault();
     navigate(href);
   };
-  return <a href={`${BASE}${href}`} onClick={onClick} {...rest}>{children}</a>;
+  return (
+    <a href={`${BASE}${href}`} onClick={onClick} {...rest}>
+      {children}
+    </a>
+  );
 }

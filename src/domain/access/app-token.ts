@@ -16,7 +16,10 @@ const sameText = (a: string, b: string): boolean => {
  */
 export function stableAppToken(app: Pick<AppRecord, "id" | "secret">): string {
   // 88 base64 characters, of which about 3 are not alphanumeric: 27 always remain.
-  const mac = createHmac("sha512", app.secret).update(`leadgraph app token ${app.id}`).digest("base64").replace(/[^A-Za-z0-9]/g, "");
+  const mac = createHmac("sha512", app.secret)
+    .update(`leadgraph app token ${app.id}`)
+    .digest("base64")
+    .replace(/[^A-Za-z0-9]/g, "");
   return `${app.id}|${mac.slice(0, 27)}`;
 }
 

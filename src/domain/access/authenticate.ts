@@ -21,8 +21,7 @@ export const INVALIDATION_MESSAGES: Record<number, string> = {
   492: "The session is invalid because the user does not have a role on the page.",
 };
 
-export const appsecretProof = (secret: string, token: string): string =>
-  createHmac("sha256", secret).update(token).digest("hex");
+export const appsecretProof = (secret: string, token: string): string => createHmac("sha256", secret).update(token).digest("hex");
 
 const sameText = (a: string, b: string): boolean => {
   const ab = Buffer.from(a);
@@ -34,12 +33,7 @@ const sameText = (a: string, b: string): boolean => {
  * Turns credentials into a Caller or the exact Graph error Meta answers: 104 without a token, 190
  * for unknown tokens, 190/463 expired, 190/4xx invalidated, appsecret_proof errors.
  */
-export async function authenticate(
-  store: Store,
-  clock: Clock,
-  hash: (token: string) => string,
-  creds: Credentials,
-): Promise<Caller> {
+export async function authenticate(store: Store, clock: Clock, hash: (token: string) => string, creds: Credentials): Promise<Caller> {
   const token = creds.token?.trim();
   if (!token) throw errors.tokenRequired();
   if (token.length > 1024 || /\s/.test(token)) throw errors.malformedToken();
@@ -63,7 +57,10 @@ export async function authenticate(
   const app = await store.directory.getApp(record.appId);
   if (!app) throw errors.tokenInvalidated(458, INVALIDATION_MESSAGES[458]!);
   if (record.invalidatedSubcode !== null) {
-    throw errors.tokenInvalidated(record.invalidatedSubcode, record.invalidatedReason ?? INVALIDATION_MESSAGES[record.invalidatedSubcode] ?? "The session is invalid.");
+    throw errors.tokenInvalidated(
+      record.invalidatedSubcode,
+      record.invalidatedReason ?? INVALIDATION_MESSAGES[record.invalidatedSubcode] ?? "The session is invalid.",
+    );
   }
   const now = nowSeconds(clock);
   if (record.expiresAt !== null && record.expiresAt <= now) {
@@ -71,7 +68,12 @@ export async function authenticate(
   }
   checkProof(app.secret, app.requireAppsecretProof, token, creds.appsecretProof);
   return {
-    type: record.type, app, token: record, userId: record.userId, pageId: record.pageId, scopes: scopesOf(record),
+    type: record.type,
+    app,
+    token: record,
+    userId: record.userId,
+    pageId: record.pageId,
+    scopes: scopesOf(record),
   };
 }
 

@@ -24,7 +24,12 @@ export interface LeadAccessDecision {
  * MANAGE or MANAGE_LEADS. Customised: only assigned people and assigned apps, whatever the role.
  * `tasks` is the user's task list on the page (undefined without a role).
  */
-export function leadAccessDecision(page: PageRecord, userId: string | null, appId: string, tasks: readonly string[] | undefined): LeadAccessDecision {
+export function leadAccessDecision(
+  page: PageRecord,
+  userId: string | null,
+  appId: string,
+  tasks: readonly string[] | undefined,
+): LeadAccessDecision {
   const isPageAdmin = tasks?.includes("MANAGE") ?? false;
   const customised = page.leadAccess !== null;
   const userHas = customised
@@ -37,7 +42,8 @@ export function leadAccessDecision(page: PageRecord, userId: string | null, appI
   if (!appHas) {
     denial = "app";
     failureReason = "CRM access has been revoked from Lead Access Manager: this app is not assigned to the Page's leads.";
-    failureResolution = "A business admin must assign the app (CRM) in Leads Access Manager (Business Settings > Integrations > Leads Access).";
+    failureResolution =
+      "A business admin must assign the app (CRM) in Leads Access Manager (Business Settings > Integrations > Leads Access).";
   } else if (!userHas) {
     denial = "user";
     failureReason = customised
@@ -48,9 +54,17 @@ export function leadAccessDecision(page: PageRecord, userId: string | null, appI
       : "Give the user the MANAGE or MANAGE_LEADS task on the Page, or assign them in Leads Access Manager.";
   }
   return {
-    pageId: page.id, userId, appId, enabledLeadAccessManager: customised, isPageAdmin,
-    userHasLeadsPermission: userHas, appHasLeadsPermission: appHas, canAccessLead: appHas && userHas,
-    failureReason, failureResolution, denial,
+    pageId: page.id,
+    userId,
+    appId,
+    enabledLeadAccessManager: customised,
+    isPageAdmin,
+    userHasLeadsPermission: userHas,
+    appHasLeadsPermission: appHas,
+    canAccessLead: appHas && userHas,
+    failureReason,
+    failureResolution,
+    denial,
   };
 }
 

@@ -55,7 +55,10 @@ export class MetaAccessPolicy implements AccessPolicy {
     return mine !== undefined && isAdvertiserOrAbove(mine.role);
   }
 
-  async leadVisible(caller: Caller, lead: { submitterUserId: string | null; isTest: boolean; createdByUserId?: string | null }): Promise<boolean> {
+  async leadVisible(
+    caller: Caller,
+    lead: { submitterUserId: string | null; isTest: boolean; createdByUserId?: string | null },
+  ): Promise<boolean> {
     if (caller.app.mode !== "development") return true;
     return appMaySeeLead(caller.app, await this.#appRoles(caller), lead);
   }

@@ -17,7 +17,9 @@ export class LeadInputError extends GraphError {
 export const leadErrors = {
   leadInput: entry(
     {
-      code: 100, type: "OAuthException", status: 400,
+      code: 100,
+      type: "OAuthException",
+      status: 400,
       message: (path: string, detail: string) => `(#100) ${path}: ${detail}`,
       docArgs: ["<path, e.g. leads[3].field_data[1].values[0]>", "<problem>"],
       when: "a lead given to `POST /_leadgraph/admin/forms/{id}/leads` or `POST /{form-id}/test_leads` that does not fit its form (unknown question key, a value outside the options, a form not taking leads…); world files and CSV imports report the same problem by file position or row",

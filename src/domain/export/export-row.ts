@@ -3,8 +3,18 @@ import { formatGraphTime } from "../time.ts";
 import type { ExportLead } from "./export-source.ts";
 
 export const FIXED_COLUMNS = [
-  "id", "created_time", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name",
-  "form_id", "form_name", "is_organic", "platform",
+  "id",
+  "created_time",
+  "ad_id",
+  "ad_name",
+  "adset_id",
+  "adset_name",
+  "campaign_id",
+  "campaign_name",
+  "form_id",
+  "form_name",
+  "is_organic",
+  "platform",
 ] as const;
 
 /** The columns of a form's export: the fixed ones, each question key in form order, each disclaimer checkbox. */

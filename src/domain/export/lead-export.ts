@@ -25,14 +25,23 @@ export const EXPORT_CHUNK = 2000;
  * memory stays bounded however many leads the range holds. A pull-based generator: nothing is read
  * until the consumer asks for the next batch, which is how backpressure reaches the database.
  */
-export async function* leadExportRows(src: LeadExportSource, form: FormRecord, range: ExportRange, chunk = EXPORT_CHUNK): AsyncGenerator<string[][]> {
+export async function* leadExportRows(
+  src: LeadExportSource,
+  form: FormRecord,
+  range: ExportRange,
+  chunk = EXPORT_CHUNK,
+): AsyncGenerator<string[][]> {
   const rows = new ExportRowBuilder(form);
   yield [rows.columns.header];
   const ads = new VisibleAds(src);
   let olderThan: KeysetPosition | undefined;
   for (;;) {
     const leads = await src.store.leadExport.chunk({
-      formId: form.id, fromTime: range.from, beforeTime: range.to + 1, limit: chunk, ...(olderThan ? { olderThan } : {}),
+      formId: form.id,
+      fromTime: range.from,
+      beforeTime: range.to + 1,
+      limit: chunk,
+      ...(olderThan ? { olderThan } : {}),
     });
     if (leads.length === 0) return;
     await ads.resolve(leads);
@@ -61,8 +70,12 @@ async function visibleLeads(src: LeadExportSource, leads: readonly ExportLead[])
   for (let i = 0; i < leads.length; i++) {
     const l = leads[i]!;
     // Most leads have neither submitter nor creator: one constant key, no string built per row.
-    const key = l.submitterUserId === null && l.createdByUserId === null ? (l.isTest ? "t" : "")
-      : `${l.isTest ? "t" : ""}\u0000${l.submitterUserId ?? ""}\u0000${l.createdByUserId ?? ""}`;
+    const key =
+      l.submitterUserId === null && l.createdByUserId === null
+        ? l.isTest
+          ? "t"
+          : ""
+        : `${l.isTest ? "t" : ""}\u0000${l.submitterUserId ?? ""}\u0000${l.createdByUserId ?? ""}`;
     let v = memo.get(key);
     if (v === undefined) {
       // createdByUserId too, as the Graph reads pass whole lead records: the Meta policy uses it for test leads.

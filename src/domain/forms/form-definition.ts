@@ -12,30 +12,91 @@ export interface DefinitionIssue {
   keys?: string[];
 }
 
-export type DefinitionResult =
-  | { ok: true; name: string; locale: string; spec: FormSpec }
-  | { ok: false; issue: DefinitionIssue };
+export type DefinitionResult = { ok: true; name: string; locale: string; spec: FormSpec } | { ok: false; issue: DefinitionIssue };
 
 export const FORM_LOCALES = [
-  "AR_AR", "CS_CZ", "DA_DK", "DE_DE", "EL_GR", "EN_GB", "EN_US", "ES_ES", "ES_LA", "FI_FI", "FR_FR", "HE_IL", "HI_IN",
-  "HU_HU", "ID_ID", "IT_IT", "JA_JP", "KO_KR", "NB_NO", "NL_NL", "PL_PL", "PT_BR", "PT_PT", "RO_RO", "RU_RU", "SV_SE",
-  "TH_TH", "TR_TR", "VI_VN", "ZH_CN", "ZH_HK", "ZH_TW",
+  "AR_AR",
+  "CS_CZ",
+  "DA_DK",
+  "DE_DE",
+  "EL_GR",
+  "EN_GB",
+  "EN_US",
+  "ES_ES",
+  "ES_LA",
+  "FI_FI",
+  "FR_FR",
+  "HE_IL",
+  "HI_IN",
+  "HU_HU",
+  "ID_ID",
+  "IT_IT",
+  "JA_JP",
+  "KO_KR",
+  "NB_NO",
+  "NL_NL",
+  "PL_PL",
+  "PT_BR",
+  "PT_PT",
+  "RO_RO",
+  "RU_RU",
+  "SV_SE",
+  "TH_TH",
+  "TR_TR",
+  "VI_VN",
+  "ZH_CN",
+  "ZH_HK",
+  "ZH_TW",
 ] as const;
 
 export const THANK_YOU_BUTTON_TYPES = [
-  "VIEW_WEBSITE", "CALL_BUSINESS", "MESSAGE_BUSINESS", "DOWNLOAD", "SCHEDULE_APPOINTMENT", "VIEW_ON_FACEBOOK",
-  "PROMO_CODE", "NONE", "WHATSAPP", "P2B_MESSENGER", "BOOK_ON_WEBSITE",
+  "VIEW_WEBSITE",
+  "CALL_BUSINESS",
+  "MESSAGE_BUSINESS",
+  "DOWNLOAD",
+  "SCHEDULE_APPOINTMENT",
+  "VIEW_ON_FACEBOOK",
+  "PROMO_CODE",
+  "NONE",
+  "WHATSAPP",
+  "P2B_MESSENGER",
+  "BOOK_ON_WEBSITE",
 ] as const;
 
 const QUESTION_KEYS = [
-  "type", "key", "label", "options", "inline_context", "context_provider_type", "conditional_questions_group_id",
-  "conditional_questions_choices", "dependent_conditional_questions", "id",
+  "type",
+  "key",
+  "label",
+  "options",
+  "inline_context",
+  "context_provider_type",
+  "conditional_questions_group_id",
+  "conditional_questions_choices",
+  "dependent_conditional_questions",
+  "id",
 ];
 const TOP_KEYS = [
-  "name", "questions", "privacy_policy", "custom_disclaimer", "context_card", "thank_you_page", "locale",
-  "tracking_parameters", "block_display_for_non_targeted_viewer", "is_optimized_for_quality",
-  "question_page_custom_headline", "follow_up_action_url", "status", "id", "page_id", "created_time", "cover_photo_id",
-  "is_for_canvas", "is_phone_sms_verify_enabled", "should_enforce_work_email", "allow_organic_lead_retrieval",
+  "name",
+  "questions",
+  "privacy_policy",
+  "custom_disclaimer",
+  "context_card",
+  "thank_you_page",
+  "locale",
+  "tracking_parameters",
+  "block_display_for_non_targeted_viewer",
+  "is_optimized_for_quality",
+  "question_page_custom_headline",
+  "follow_up_action_url",
+  "status",
+  "id",
+  "page_id",
+  "created_time",
+  "cover_photo_id",
+  "is_for_canvas",
+  "is_phone_sms_verify_enabled",
+  "should_enforce_work_email",
+  "allow_organic_lead_retrieval",
 ];
 
 class Invalid extends Error {
@@ -61,13 +122,15 @@ function str(v: unknown, path: (string | number)[], required: boolean, max = 200
 /** A URL a person is sent to from a page: http or https only (`javascript:` and `data:` would run in the page). */
 function httpUrl(v: unknown, path: (string | number)[], required: boolean): string | undefined {
   const url = str(v, path, required);
-  if (url !== undefined && !/^https?:\/\/[^\s]+$/i.test(url)) throw new Invalid({ path, kind: "invalid", message: "must be an http(s) URL" });
+  if (url !== undefined && !/^https?:\/\/[^\s]+$/i.test(url))
+    throw new Invalid({ path, kind: "invalid", message: "must be an http(s) URL" });
   return url;
 }
 
 /** Structures stored as given (conditional choices, url entities): bounded by their size as JSON. */
 function bounded<T>(v: T, path: (string | number)[], maxChars = 20_000): T {
-  if (JSON.stringify(v).length > maxChars) throw new Invalid({ path, kind: "invalid", message: `must be at most ${maxChars} characters as JSON` });
+  if (JSON.stringify(v).length > maxChars)
+    throw new Invalid({ path, kind: "invalid", message: `must be at most ${maxChars} characters as JSON` });
   return v;
 }
 
@@ -134,7 +197,8 @@ function build(input: unknown, ids: IdGenerator, context: { pageHasLocations: bo
   const store = questions.findIndex((q) => STORE_TYPES.includes(q.type));
   if (store >= 0 && !context.pageHasLocations) {
     throw new Invalid({
-      path: ["questions", store, "type"], kind: "invalid",
+      path: ["questions", store, "type"],
+      kind: "invalid",
       message: "needs a Page with store locations (STORE_LOOKUP on a Page without locations)",
     });
   }
@@ -150,7 +214,8 @@ function build(input: unknown, ids: IdGenerator, context: { pageHasLocations: bo
   const followUp = httpUrl(input.follow_up_action_url, ["follow_up_action_url"], false);
   if (followUp !== undefined) spec.followUpActionUrl = followUp;
   if (input.privacy_policy !== undefined && input.privacy_policy !== null) spec.privacyPolicy = privacyPolicy(input.privacy_policy);
-  if (input.custom_disclaimer !== undefined && input.custom_disclaimer !== null) spec.customDisclaimer = disclaimer(input.custom_disclaimer, ids);
+  if (input.custom_disclaimer !== undefined && input.custom_disclaimer !== null)
+    spec.customDisclaimer = disclaimer(input.custom_disclaimer, ids);
   if (input.context_card !== undefined && input.context_card !== null) spec.contextCard = contextCard(input.context_card, ids);
   if (input.thank_you_page !== undefined && input.thank_you_page !== null) spec.thankYouPage = thankYou(input.thank_you_page, ids);
   return { name, locale, spec };
@@ -160,7 +225,8 @@ function question(q: unknown, i: number, ids: IdGenerator): Question {
   const path = ["questions", i];
   if (!isObject(q)) throw new Invalid({ path, kind: "invalid", message: "must be an object" });
   noExtraKeys(q, QUESTION_KEYS, path);
-  if (q.type === undefined || q.type === null || q.type === "") throw new Invalid({ path: [...path, "type"], kind: "required", message: "is required" });
+  if (q.type === undefined || q.type === null || q.type === "")
+    throw new Invalid({ path: [...path, "type"], kind: "required", message: "is required" });
   const type = String(q.type);
   if (!(QUESTION_TYPES as readonly string[]).includes(type)) {
     throw new Invalid({ path: [...path, "type"], kind: "enum", message: "is not a question type", allowed: QUESTION_TYPES, got: type });
@@ -173,7 +239,8 @@ function question(q: unknown, i: number, ids: IdGenerator): Question {
     if (!Array.isArray(q.options) || q.options.length === 0) {
       throw new Invalid({ path: [...path, "options"], kind: "invalid", message: "must be a non-empty array" });
     }
-    if (type !== "CUSTOM") throw new Invalid({ path: [...path, "options"], kind: "invalid", message: "are only allowed on CUSTOM questions" });
+    if (type !== "CUSTOM")
+      throw new Invalid({ path: [...path, "options"], kind: "invalid", message: "are only allowed on CUSTOM questions" });
     const keys = new Set<string>();
     out.options = q.options.map((o, j): QuestionOption => {
       const op = [...path, "options", j];
@@ -190,17 +257,27 @@ function question(q: unknown, i: number, ids: IdGenerator): Question {
   if (inline !== undefined) out.inline_context = inline;
   if (STORE_TYPES.includes(type) && q.context_provider_type !== undefined && q.context_provider_type !== "LOCATION_MANAGER") {
     throw new Invalid({
-      path: [...path, "context_provider_type"], kind: "enum", message: "must be LOCATION_MANAGER",
-      allowed: ["LOCATION_MANAGER"], got: String(q.context_provider_type),
+      path: [...path, "context_provider_type"],
+      kind: "enum",
+      message: "must be LOCATION_MANAGER",
+      allowed: ["LOCATION_MANAGER"],
+      got: String(q.context_provider_type),
     });
   }
   const groupId = str(q.conditional_questions_group_id, [...path, "conditional_questions_group_id"], false, 200);
   if (groupId !== undefined) out.conditional_questions_group_id = groupId;
   if (Array.isArray(q.conditional_questions_choices)) {
-    out.conditional_questions_choices = bounded(q.conditional_questions_choices, [...path, "conditional_questions_choices"], 200_000) as Question["conditional_questions_choices"];
+    out.conditional_questions_choices = bounded(
+      q.conditional_questions_choices,
+      [...path, "conditional_questions_choices"],
+      200_000,
+    ) as Question["conditional_questions_choices"];
   }
   if (Array.isArray(q.dependent_conditional_questions)) {
-    out.dependent_conditional_questions = bounded(q.dependent_conditional_questions, [...path, "dependent_conditional_questions"]) as Question["dependent_conditional_questions"];
+    out.dependent_conditional_questions = bounded(q.dependent_conditional_questions, [
+      ...path,
+      "dependent_conditional_questions",
+    ]) as Question["dependent_conditional_questions"];
   }
   return out;
 }
@@ -211,16 +288,27 @@ function trackingParameters(v: unknown): Record<string, string> {
   // Written as an object; read back as [{key, value}] — accept both.
   const entries: [string, unknown][] = Array.isArray(v)
     ? v.map((e, i) => {
-        if (!isObject(e) || typeof e.key !== "string") throw new Invalid({ path: ["tracking_parameters", i], kind: "invalid", message: "must be {key, value}" });
+        if (!isObject(e) || typeof e.key !== "string")
+          throw new Invalid({ path: ["tracking_parameters", i], kind: "invalid", message: "must be {key, value}" });
         return [e.key, e.value];
       })
-    : isObject(v) ? Object.entries(v) : (() => { throw new Invalid({ path: ["tracking_parameters"], kind: "invalid", message: "must be an object of strings" }); })();
-  if (entries.length > 50) throw new Invalid({ path: ["tracking_parameters"], kind: "invalid", message: "must have at most 50 parameters" });
+    : isObject(v)
+      ? Object.entries(v)
+      : (() => {
+          throw new Invalid({ path: ["tracking_parameters"], kind: "invalid", message: "must be an object of strings" });
+        })();
+  if (entries.length > 50)
+    throw new Invalid({ path: ["tracking_parameters"], kind: "invalid", message: "must have at most 50 parameters" });
   for (const [k, val] of entries) {
     if (typeof val !== "string" && typeof val !== "number") {
       throw new Invalid({ path: ["tracking_parameters", k.slice(0, 100)], kind: "invalid", message: "must be a string" });
     }
-    if (k.length > 200) throw new Invalid({ path: ["tracking_parameters", k.slice(0, 100)], kind: "invalid", message: "must have a key of at most 200 characters" });
+    if (k.length > 200)
+      throw new Invalid({
+        path: ["tracking_parameters", k.slice(0, 100)],
+        kind: "invalid",
+        message: "must have a key of at most 200 characters",
+      });
     out[k] = str(String(val), ["tracking_parameters", k], false, 2000) ?? "";
   }
   return out;
@@ -246,7 +334,12 @@ function disclaimer(v: unknown, ids: IdGenerator): NonNullable<FormSpec["customD
     if (!isObject(v.body)) throw new Invalid({ path: [...path, "body"], kind: "invalid", message: "must be an object with text" });
     noExtraKeys(v.body, ["text", "url_entities"], [...path, "body"]);
     out.body = { text: str(v.body.text, [...path, "body", "text"], true, 5000)! };
-    if (Array.isArray(v.body.url_entities)) out.body.url_entities = bounded(v.body.url_entities, [...path, "body", "url_entities"]) as { offset: number; length: number; url: string }[];
+    if (Array.isArray(v.body.url_entities))
+      out.body.url_entities = bounded(v.body.url_entities, [...path, "body", "url_entities"]) as {
+        offset: number;
+        length: number;
+        url: string;
+      }[];
   }
   if (v.checkboxes !== undefined && v.checkboxes !== null) {
     if (!Array.isArray(v.checkboxes)) throw new Invalid({ path: [...path, "checkboxes"], kind: "invalid", message: "must be an array" });
@@ -259,7 +352,9 @@ function disclaimer(v: unknown, ids: IdGenerator): NonNullable<FormSpec["customD
       if (keys.has(key)) throw new Invalid({ path: [...cp, "key"], kind: "invalid", message: `duplicates the checkbox key "${key}"` });
       keys.add(key);
       return {
-        id: ids.next(), key, text: str(c.text, [...cp, "text"], true, 2000)!,
+        id: ids.next(),
+        key,
+        text: str(c.text, [...cp, "text"], true, 2000)!,
         is_required: bool(c.is_required, [...cp, "is_required"]) ?? true,
         is_checked_by_default: bool(c.is_checked_by_default, [...cp, "is_checked_by_default"]) ?? false,
       };
@@ -272,9 +367,16 @@ function contextCard(v: unknown, ids: IdGenerator): NonNullable<FormSpec["contex
   const path = ["context_card"];
   if (!isObject(v)) throw new Invalid({ path, kind: "invalid", message: "must be an object" });
   noExtraKeys(v, ["title", "style", "content", "button_text", "cover_photo_id"], path);
-  if (v.style === undefined || v.style === null) throw new Invalid({ path: [...path, "style"], kind: "required", message: "Context card style is not provided" });
+  if (v.style === undefined || v.style === null)
+    throw new Invalid({ path: [...path, "style"], kind: "required", message: "Context card style is not provided" });
   if (v.style !== "LIST_STYLE" && v.style !== "PARAGRAPH_STYLE") {
-    throw new Invalid({ path: [...path, "style"], kind: "enum", message: "is not a style", allowed: ["LIST_STYLE", "PARAGRAPH_STYLE"], got: String(v.style) });
+    throw new Invalid({
+      path: [...path, "style"],
+      kind: "enum",
+      message: "is not a style",
+      allowed: ["LIST_STYLE", "PARAGRAPH_STYLE"],
+      got: String(v.style),
+    });
   }
   const out: NonNullable<FormSpec["contextCard"]> = { id: ids.next(), style: v.style };
   const title = str(v.title, [...path, "title"], false, 200);
@@ -295,13 +397,28 @@ function contextCard(v: unknown, ids: IdGenerator): NonNullable<FormSpec["contex
 function thankYou(v: unknown, ids: IdGenerator): NonNullable<FormSpec["thankYouPage"]> {
   const path = ["thank_you_page"];
   if (!isObject(v)) throw new Invalid({ path, kind: "invalid", message: "must be an object" });
-  noExtraKeys(v, ["title", "body", "button_type", "button_text", "website_url", "business_phone_number", "country_code", "enable_messenger"], path);
-  if (v.button_type === undefined || v.button_type === null) throw new Invalid({ path: [...path, "button_type"], kind: "required", message: "is required" });
+  noExtraKeys(
+    v,
+    ["title", "body", "button_type", "button_text", "website_url", "business_phone_number", "country_code", "enable_messenger"],
+    path,
+  );
+  if (v.button_type === undefined || v.button_type === null)
+    throw new Invalid({ path: [...path, "button_type"], kind: "required", message: "is required" });
   const buttonType = String(v.button_type);
   if (!(THANK_YOU_BUTTON_TYPES as readonly string[]).includes(buttonType)) {
-    throw new Invalid({ path: [...path, "button_type"], kind: "enum", message: "is not a button type", allowed: THANK_YOU_BUTTON_TYPES, got: buttonType });
+    throw new Invalid({
+      path: [...path, "button_type"],
+      kind: "enum",
+      message: "is not a button type",
+      allowed: THANK_YOU_BUTTON_TYPES,
+      got: buttonType,
+    });
   }
-  const out: NonNullable<FormSpec["thankYouPage"]> = { id: ids.next(), button_type: buttonType, enable_messenger: bool(v.enable_messenger, [...path, "enable_messenger"]) ?? false };
+  const out: NonNullable<FormSpec["thankYouPage"]> = {
+    id: ids.next(),
+    button_type: buttonType,
+    enable_messenger: bool(v.enable_messenger, [...path, "enable_messenger"]) ?? false,
+  };
   const buttonText = str(v.button_text, [...path, "button_text"], false, 100);
   if (buttonText === undefined && buttonType !== "NONE") {
     throw new Invalid({ path: [...path, "button_text"], kind: "required", message: "Button text is missing for Thank You Page" });

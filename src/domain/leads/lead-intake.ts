@@ -143,8 +143,13 @@ export class LeadIntake {
         });
         if (opts.fireWebhooks) {
           events.push({
-            id: this.#ids.next(), leadId: id, pageId: form.pageId, formId: form.id, adId: attribution?.adId ?? null,
-            createdTime, enqueuedAt: now,
+            id: this.#ids.next(),
+            leadId: id,
+            pageId: form.pageId,
+            formId: form.id,
+            adId: attribution?.adId ?? null,
+            createdTime,
+            enqueuedAt: now,
           });
         }
       }
@@ -185,7 +190,11 @@ function normaliseFieldData(form: FormDefinition, data: readonly FieldDatum[], s
     if (question?.options) {
       const allowed = question.options.map((o) => o.key);
       values.forEach((v, k) => {
-        if (!allowed.includes(v)) throw leadErrors.leadInput(`${p}.values[${k}]`, `must be an option key of "${question.key}" (${allowed.join(", ")}) - got "${v}"`);
+        if (!allowed.includes(v))
+          throw leadErrors.leadInput(
+            `${p}.values[${k}]`,
+            `must be an option key of "${question.key}" (${allowed.join(", ")}) - got "${v}"`,
+          );
       });
     }
     if (question && STORE_TYPES.includes(question.type)) {
@@ -213,7 +222,8 @@ function normaliseDisclaimers(form: FormDefinition, responses: readonly Disclaim
   const given = new Map<string, string>();
   responses.forEach((r, j) => {
     const p = `${at}.custom_disclaimer_responses[${j}]`;
-    if (typeof r !== "object" || r === null || typeof r.checkbox_key !== "string") throw leadErrors.leadInput(p, "must be {checkbox_key, is_checked}");
+    if (typeof r !== "object" || r === null || typeof r.checkbox_key !== "string")
+      throw leadErrors.leadInput(p, "must be {checkbox_key, is_checked}");
     if (!boxes.some((b) => b.key === r.checkbox_key)) {
       throw leadErrors.leadInput(`${p}.checkbox_key`, `"${r.checkbox_key}" is not a checkbox of form ${form.id}`);
     }
@@ -226,4 +236,3 @@ function normaliseDisclaimers(form: FormDefinition, responses: readonly Disclaim
   // Every checkbox gets an answer, in form order, as Meta reports them.
   return boxes.map((b) => ({ checkbox_key: b.key, is_checked: given.get(b.key) ?? (b.is_checked_by_default ? "1" : "") }));
 }
-

@@ -3,7 +3,15 @@ import { type Clock, nowSeconds } from "../clock.ts";
 import { errors } from "../errors.ts";
 import { type Metrics, noMetrics } from "../metrics.ts";
 import {
-  bucketOf, budgetFor, CALLS_PER_LEAD, leadLookback, MIN_BUDGET_LEADS, minutesToRegain, usagePercent, WINDOW_BUCKETS, windowStartBucket,
+  bucketOf,
+  budgetFor,
+  CALLS_PER_LEAD,
+  leadLookback,
+  MIN_BUDGET_LEADS,
+  minutesToRegain,
+  usagePercent,
+  WINDOW_BUCKETS,
+  windowStartBucket,
 } from "./lead-budget.ts";
 import type { LeadReadMeter, UsageReport } from "./meter.ts";
 import type { LeadUsageStore } from "./usage-store.ts";
@@ -120,9 +128,12 @@ export class LeadRateMeter implements LeadReadMeter {
     // next block here instead of each reserving (and then giving back) a block of its own, which
     // queued every read of a busy page on the counters' lock (PostgreSQL: the page's row lock).
     let charged!: () => void;
-    this.#charging.set(pageId, new Promise<void>((resolve) => {
-      charged = resolve;
-    }));
+    this.#charging.set(
+      pageId,
+      new Promise<void>((resolve) => {
+        charged = resolve;
+      }),
+    );
     try {
       await this.#chargeStored(pageId, calls, report, now, bucket);
     } finally {
@@ -136,13 +147,22 @@ export class LeadRateMeter implements LeadReadMeter {
     if (lease !== undefined) await this.#endLease(pageId, lease);
     const from = windowStartBucket(now);
     const range = leadLookback(now);
-    let leads = this.#cachedCount(pageId, now) ?? await this.#recount(pageId, now);
+    let leads = this.#cachedCount(pageId, now) ?? (await this.#recount(pageId, now));
     let budget = budgetFor(leads);
     const trustBudgetUpTo = Math.floor(budget * RECOUNT_ABOVE);
-    const charge = (n: number) => this.#store.tryCharge({
-      pageId, bucket, fromBucket: from, calls: n, now, trustBudgetUpTo,
-      callsPerLead: CALLS_PER_LEAD, minLeads: MIN_BUDGET_LEADS, leadsFrom: range.from, leadsTo: range.to,
-    });
+    const charge = (n: number) =>
+      this.#store.tryCharge({
+        pageId,
+        bucket,
+        fromBucket: from,
+        calls: n,
+        now,
+        trustBudgetUpTo,
+        callsPerLead: CALLS_PER_LEAD,
+        minLeads: MIN_BUDGET_LEADS,
+        leadsFrom: range.from,
+        leadsTo: range.to,
+      });
     const block = this.#blockSize(pageId, calls, trustBudgetUpTo);
     let used = block > 0 ? await charge(calls + block) : undefined;
     if (used !== undefined) {
@@ -165,9 +185,10 @@ export class LeadRateMeter implements LeadReadMeter {
       return;
     }
     const [forcedUntil, buckets] = await Promise.all([this.#store.forcedUntil(pageId), this.#store.buckets(pageId, from)]);
-    const regain = forcedUntil !== null && forcedUntil > now
-      ? Math.max(1, Math.ceil((forcedUntil - now) / 60))
-      : minutesToRegain(buckets, budget, calls, now);
+    const regain =
+      forcedUntil !== null && forcedUntil > now
+        ? Math.max(1, Math.ceil((forcedUntil - now) / 60))
+        : minutesToRegain(buckets, budget, calls, now);
     report.record(pageId, { callCount: 100, totalCputime: 100, totalTime: 100, estimatedTimeToRegainAccess: regain });
     this.#metrics.rateLimitRefused("lead_read");
     throw errors.leadRateLimited();
@@ -199,7 +220,9 @@ export class LeadRateMeter implements LeadReadMeter {
     const previous = this.#leases.get(pageId);
     this.#leases.set(pageId, { ...block, untilWall: this.#wallMs() + lifetimeMs });
     if (previous !== undefined) {
-      const giving = this.#giveBack(pageId, previous).catch(() => undefined).finally(() => this.#givingBack.delete(giving));
+      const giving = this.#giveBack(pageId, previous)
+        .catch(() => undefined)
+        .finally(() => this.#givingBack.delete(giving));
       this.#givingBack.add(giving);
     }
   }

@@ -28,7 +28,9 @@ export async function pageUsage(store: LeadUsageStore, clock: Clock, pageId: str
   const from = windowStartBucket(now);
   const range = leadLookback(now);
   const [buckets, leads90d, forcedUntil] = await Promise.all([
-    store.buckets(pageId, from), store.countLeads(pageId, range.from, range.to), store.forcedUntil(pageId),
+    store.buckets(pageId, from),
+    store.countLeads(pageId, range.from, range.to),
+    store.forcedUntil(pageId),
   ]);
   const budget = budgetFor(leads90d);
   const used = buckets.reduce((n, b) => n + b.calls, 0);
@@ -42,7 +44,10 @@ export async function pageUsage(store: LeadUsageStore, clock: Clock, pageId: str
     if (slot) slot.calls += b.calls;
   }
   return {
-    pageId, leads90d, budget, used,
+    pageId,
+    leads90d,
+    budget,
+    used,
     callCount: usagePercent(used, budget, limited),
     limited,
     forcedUntil: forced ? forcedUntil : null,

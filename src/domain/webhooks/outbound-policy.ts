@@ -12,9 +12,7 @@ import ipaddr from "ipaddr.js";
 
 /** The rule that refused a target; named in every refusal. */
 export type OutboundRule =
-  | "scheme" | "credentials" | "host"
-  | "link-local" | "metadata"
-  | "loopback" | "private" | "unspecified" | "reserved";
+  "scheme" | "credentials" | "host" | "link-local" | "metadata" | "loopback" | "private" | "unspecified" | "reserved";
 
 /** Refused whatever the private-networks setting: only an allowlist entry lets these through. */
 const ALWAYS_REFUSED: ReadonlySet<OutboundRule> = new Set(["link-local", "metadata"]);
@@ -33,17 +31,33 @@ const METADATA_RANGES: readonly [ipaddr.IPv4 | ipaddr.IPv6, number][] = [
 ];
 
 const IPV4_RULES: Partial<Record<ReturnType<ipaddr.IPv4["range"]>, OutboundRule>> = {
-  unspecified: "unspecified", linkLocal: "link-local", loopback: "loopback",
-  private: "private", carrierGradeNat: "private",
-  broadcast: "reserved", multicast: "reserved", reserved: "reserved", benchmarking: "reserved",
+  unspecified: "unspecified",
+  linkLocal: "link-local",
+  loopback: "loopback",
+  private: "private",
+  carrierGradeNat: "private",
+  broadcast: "reserved",
+  multicast: "reserved",
+  reserved: "reserved",
+  benchmarking: "reserved",
 };
 
-const IPV6_RULES: Partial<Record<ReturnType<ipaddr.IPv6["range"]> | "deprecatedSiteLocal" | "discard" | "deprecatedOrchid", OutboundRule>> = {
-  unspecified: "unspecified", linkLocal: "link-local", loopback: "loopback",
-  uniqueLocal: "private", deprecatedSiteLocal: "private",
-  multicast: "reserved", reserved: "reserved", benchmarking: "reserved", discard: "reserved", teredo: "reserved",
-  orchid2: "reserved", deprecatedOrchid: "reserved", droneRemoteIdProtocolEntityTags: "reserved",
-};
+const IPV6_RULES: Partial<Record<ReturnType<ipaddr.IPv6["range"]> | "deprecatedSiteLocal" | "discard" | "deprecatedOrchid", OutboundRule>> =
+  {
+    unspecified: "unspecified",
+    linkLocal: "link-local",
+    loopback: "loopback",
+    uniqueLocal: "private",
+    deprecatedSiteLocal: "private",
+    multicast: "reserved",
+    reserved: "reserved",
+    benchmarking: "reserved",
+    discard: "reserved",
+    teredo: "reserved",
+    orchid2: "reserved",
+    deprecatedOrchid: "reserved",
+    droneRemoteIdProtocolEntityTags: "reserved",
+  };
 
 export interface AddressClass {
   /** The rule the address falls under; undefined for a public unicast address. */
@@ -123,7 +137,10 @@ function parseAllowEntry(raw: string): AllowEntry {
 /** Parses a comma-separated allowlist; throws naming the first entry that is not a CIDR, address or host. */
 export function parseAllowlist(list: string | readonly string[]): AllowEntry[] {
   const items = typeof list === "string" ? list.split(",") : list;
-  return items.map((s) => s.trim()).filter((s) => s !== "").map(parseAllowEntry);
+  return items
+    .map((s) => s.trim())
+    .filter((s) => s !== "")
+    .map(parseAllowEntry);
 }
 
 /** Why an allowlist cannot be used, or undefined (configuration validation). */
@@ -198,7 +215,8 @@ export class OutboundPolicy {
     } catch {
       return refuse("scheme", "the callback URL is not an absolute http or https URL");
     }
-    if (u.protocol !== "http:" && u.protocol !== "https:") return refuse("scheme", `only http and https URLs are called, not ${u.protocol.replace(/:$/, "")}`);
+    if (u.protocol !== "http:" && u.protocol !== "https:")
+      return refuse("scheme", `only http and https URLs are called, not ${u.protocol.replace(/:$/, "")}`);
     if (u.username !== "" || u.password !== "") return refuse("credentials", "the URL carries a user name or password");
     if (u.hostname === "") return refuse("host", "the URL has no host");
     // WHATWG URL parsing already turned 127.1, 2130706433 and 0x7f.1 into 127.0.0.1.
@@ -218,9 +236,10 @@ export class OutboundPolicy {
     if (c.rule === undefined) return { ok: true };
     if (this.#addressAllowed(c)) return { ok: true };
     if (!ALWAYS_REFUSED.has(c.rule) && !(PRIVATE_RULES.has(c.rule) && this.privateNetworks === "deny")) return { ok: true };
-    const what = hostname !== undefined
-      ? `${hostname} resolves to ${article(c.rule)} address`
-      : `${c.address}${c.embeddedIpv4 ? ` (carrying ${c.embeddedIpv4})` : ""} is ${article(c.rule)} address`;
+    const what =
+      hostname !== undefined
+        ? `${hostname} resolves to ${article(c.rule)} address`
+        : `${c.address}${c.embeddedIpv4 ? ` (carrying ${c.embeddedIpv4})` : ""} is ${article(c.rule)} address`;
     const why = ALWAYS_REFUSED.has(c.rule) ? "never called unless allowlisted" : `refused: ${this.#denyReason}`;
     return refuse(c.rule, `${what}, ${why}`);
   }
@@ -234,9 +253,15 @@ export class OutboundPolicy {
 const refuse = (rule: OutboundRule, reason: string): OutboundVerdict => ({ ok: false, rule, reason });
 
 const RULE_WORDS: Record<OutboundRule, string> = {
-  scheme: "a non-http", credentials: "a credentialed", host: "an invalid",
-  "link-local": "a link-local", metadata: "a cloud metadata", loopback: "a loopback",
-  private: "a private", unspecified: "an unspecified", reserved: "a reserved",
+  scheme: "a non-http",
+  credentials: "a credentialed",
+  host: "an invalid",
+  "link-local": "a link-local",
+  metadata: "a cloud metadata",
+  loopback: "a loopback",
+  private: "a private",
+  unspecified: "an unspecified",
+  reserved: "a reserved",
 };
 const article = (rule: OutboundRule): string => RULE_WORDS[rule];
 

@@ -29,7 +29,11 @@ export interface PackedPost<T> {
  * it is written and equals `escapedJson` of the same object.
  */
 export function packLeadgenPosts<T>(
-  pageId: string, sentAtSeconds: number, items: readonly T[], changeOf: (item: T) => LeadgenChange, rules: PackingRules,
+  pageId: string,
+  sentAtSeconds: number,
+  items: readonly T[],
+  changeOf: (item: T) => LeadgenChange,
+  rules: PackingRules,
 ): PackedPost<T>[] {
   const entryHead = `{"id":${escapedJson(pageId)},"time":${sentAtSeconds},"changes":[`;
   const entryTail = "]}";

@@ -41,7 +41,21 @@ export interface DeliveryRecord {
   finishedMs: number | null;
 }
 
-export type NewDelivery = Pick<DeliveryRecord, "id" | "eventId" | "appId" | "pageId" | "formId" | "leadId" | "adId" | "leadCreatedTime" | "kind" | "redeliveryOf" | "createdMs" | "nextAttemptMs">;
+export type NewDelivery = Pick<
+  DeliveryRecord,
+  | "id"
+  | "eventId"
+  | "appId"
+  | "pageId"
+  | "formId"
+  | "leadId"
+  | "adId"
+  | "leadCreatedTime"
+  | "kind"
+  | "redeliveryOf"
+  | "createdMs"
+  | "nextAttemptMs"
+>;
 
 /** One HTTP POST (or a POST fault injection swallowed), with the exact bytes and signatures. */
 export interface AttemptRecord {
@@ -87,7 +101,15 @@ export interface FaultSettings {
   packEntries: boolean;
 }
 
-export const NO_FAULTS: FaultSettings = { dropPercent: 0, duplicatePercent: 0, delayMs: 0, delayJitterMs: 0, split: false, reorder: false, packEntries: false };
+export const NO_FAULTS: FaultSettings = {
+  dropPercent: 0,
+  duplicatePercent: 0,
+  delayMs: 0,
+  delayJitterMs: 0,
+  split: false,
+  reorder: false,
+  packEntries: false,
+};
 
 export interface AppWebhookSettings {
   appId: string;

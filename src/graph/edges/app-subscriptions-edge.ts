@@ -6,7 +6,15 @@ import type { GraphEdge } from "../graph-node.ts";
 import { boolParam, listParam, type Params, stringParam } from "../params.ts";
 
 /** Objects Meta lets an app subscribe to; only `page` produces deliveries here (leadgen). */
-export const SUBSCRIPTION_OBJECTS = ["page", "user", "permissions", "payments", "application", "instagram", "whatsapp_business_account"] as const;
+export const SUBSCRIPTION_OBJECTS = [
+  "page",
+  "user",
+  "permissions",
+  "payments",
+  "application",
+  "instagram",
+  "whatsapp_business_account",
+] as const;
 
 const VERIFY_TIMEOUT_MS = 10_000;
 
@@ -33,7 +41,8 @@ function objectParam(params: Params, required: boolean): string | undefined {
 function versionParam(params: Params): string | undefined {
   const v = stringParam(params, "version")?.trim();
   if (v === undefined || v === "") return undefined;
-  if (!/^v\d{1,3}\.\d{1,2}$/.test(v)) throw errors.invalidParam(`Param version must be a Graph API version like v25.0, got "${v.slice(0, 20)}"`);
+  if (!/^v\d{1,3}\.\d{1,2}$/.test(v))
+    throw errors.invalidParam(`Param version must be a Graph API version like v25.0, got "${v.slice(0, 20)}"`);
   return v;
 }
 
@@ -68,7 +77,8 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
     }
     const fields = listParam(params, "fields");
     if (!fields || fields.length === 0) throw errors.paramRequired("fields");
-    for (const f of fields) if (!/^[a-z][a-z0-9_]*$/.test(f)) throw errors.invalidParam(`Param fields contains an invalid field name "${f.slice(0, 40)}"`);
+    for (const f of fields)
+      if (!/^[a-z][a-z0-9_]*$/.test(f)) throw errors.invalidParam(`Param fields contains an invalid field name "${f.slice(0, 40)}"`);
     const verifyToken = stringParam(params, "verify_token");
     if (verifyToken === undefined || verifyToken === "") throw errors.paramRequired("verify_token");
     const includeValues = boolParam(params, "include_values") ?? true;
@@ -84,8 +94,15 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
     const merged = [...new Set([...(existing?.fields ?? []), ...fields])];
     const fieldVersions = { ...(existing?.fieldVersions ?? {}), ...Object.fromEntries(fields.map((f) => [f, version])) };
     await store.subscriptions.upsert({
-      appId: app.id, object, callbackUrl, fields: merged, verifyToken, includeValues, active: true,
-      createdTime: existing?.createdTime ?? ctx.nowSeconds(), fieldVersions,
+      appId: app.id,
+      object,
+      callbackUrl,
+      fields: merged,
+      verifyToken,
+      includeValues,
+      active: true,
+      createdTime: existing?.createdTime ?? ctx.nowSeconds(),
+      fieldVersions,
     });
     return { success: true };
   },
@@ -104,7 +121,9 @@ export const appSubscriptionsEdge: GraphEdge<AppRecord> = {
       const left = sub.fields.filter((f) => !fields.includes(f));
       if (left.length === 0) await store.subscriptions.remove(app.id, sub.object);
       else {
-        const fieldVersions = sub.fieldVersions ? Object.fromEntries(Object.entries(sub.fieldVersions).filter(([f]) => left.includes(f))) : undefined;
+        const fieldVersions = sub.fieldVersions
+          ? Object.fromEntries(Object.entries(sub.fieldVersions).filter(([f]) => left.includes(f)))
+          : undefined;
         await store.subscriptions.upsert({ ...sub, fields: left, ...(fieldVersions ? { fieldVersions } : {}) });
       }
     }

@@ -35,16 +35,30 @@ export const formTestLeadsEdge: GraphEdge<FormRecord> = {
     const disclaimers = listOf<DisclaimerResponse>(params, "custom_disclaimer_responses");
     if ((await ctx.services.store.leads.testLeadsOf(form.id)).length > 0) throw errors.testLeadExists();
     // Dummy answers need the page's store numbers only for a store question left unanswered.
-    const stores = given || !form.spec.questions.some((q) => STORE_TYPES.includes(q.type))
-      ? [] : (await ctx.services.store.directory.locations(form.pageId)).map((l) => l.storeNumber);
+    const stores =
+      given || !form.spec.questions.some((q) => STORE_TYPES.includes(q.type))
+        ? []
+        : (await ctx.services.store.directory.locations(form.pageId)).map((l) => l.storeNumber);
     try {
-      const [id] = await ctx.services.intake.create([{
-        formId: form.id, platform: "fb", isTest: true, externalId: TEST_LEAD_EXTERNAL_ID,
-        fieldData: given ?? dummyAnswers(form, stores),
-        ...(disclaimers ? { customDisclaimerResponses: disclaimers } : {}),
-      }], {
-        source: "test", fireWebhooks: true, createdByAppId: ctx.caller.app.id, createdByUserId: ctx.caller.userId,
-      }, "test_lead");
+      const [id] = await ctx.services.intake.create(
+        [
+          {
+            formId: form.id,
+            platform: "fb",
+            isTest: true,
+            externalId: TEST_LEAD_EXTERNAL_ID,
+            fieldData: given ?? dummyAnswers(form, stores),
+            ...(disclaimers ? { customDisclaimerResponses: disclaimers } : {}),
+          },
+        ],
+        {
+          source: "test",
+          fireWebhooks: true,
+          createdByAppId: ctx.caller.app.id,
+          createdByUserId: ctx.caller.userId,
+        },
+        "test_lead",
+      );
       return { id: id! };
     } catch (e) {
       if ((await ctx.services.store.leads.testLeadsOf(form.id)).length > 0) throw errors.testLeadExists();

@@ -34,7 +34,9 @@ export async function readLeads(ctx: GraphContext, owner: LeadsOwner, req: EdgeR
   }
   const scope = `leads:${owner.column}:${owner.id}:${filter.from ?? ""}:${filter.before ?? ""}`;
   const { rows, paging } = await keysetPage(
-    ctx, req, scope,
+    ctx,
+    req,
+    scope,
     (q) => (owner.pageId === null ? Promise.resolve([]) : ctx.services.store.leads.list({ ...base, ...q })),
     (l) => ({ t: l.createdTime, id: l.id }),
   );

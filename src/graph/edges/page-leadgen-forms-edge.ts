@@ -11,7 +11,9 @@ export const pageLeadgenFormsEdge: GraphEdge<PageRecord> = {
   async read(ctx, page, req) {
     validateSelection(formNode, req.selection);
     const { rows, paging } = await keysetPage<FormRecord>(
-      ctx, req, `forms:${page.id}`,
+      ctx,
+      req,
+      `forms:${page.id}`,
       (q) => ctx.services.store.forms.listByPage(page.id, q),
       (f) => ({ t: f.createdTime, id: f.id }),
     );

@@ -34,12 +34,17 @@ export const pageSubscribedAppsEdge: GraphEdge<PageRecord> = {
     const fields = listParam(params, "subscribed_fields");
     if (!fields || fields.length === 0) throw errors.paramRequired("subscribed_fields");
     if (fields.length > 50) throw errors.invalidParam("Param subscribed_fields can name at most 50 fields");
-    for (const f of fields) if (!/^[a-z][a-z0-9_]{0,63}$/.test(f)) throw errors.invalidParam(`Param subscribed_fields[0] must be one of the Page webhook fields - got "${f.slice(0, 40)}"`);
+    for (const f of fields)
+      if (!/^[a-z][a-z0-9_]{0,63}$/.test(f))
+        throw errors.invalidParam(`Param subscribed_fields[0] must be one of the Page webhook fields - got "${f.slice(0, 40)}"`);
     const store = ctx.services.store;
     const existing = (await store.subscriptions.installsOfPage(page.id)).find((i) => i.appId === ctx.caller.app.id);
     // The posted list replaces the app's fields on this page, as Graph does.
     await store.subscriptions.upsertInstall({
-      pageId: page.id, appId: ctx.caller.app.id, subscribedFields: [...new Set(fields)], createdTime: existing?.createdTime ?? ctx.nowSeconds(),
+      pageId: page.id,
+      appId: ctx.caller.app.id,
+      subscribedFields: [...new Set(fields)],
+      createdTime: existing?.createdTime ?? ctx.nowSeconds(),
     });
     return { success: true };
   },

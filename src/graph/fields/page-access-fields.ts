@@ -14,7 +14,11 @@ const accessToken: FieldResolver<PageRecord> = async (ctx, page) => {
   if (caller.userId === null) return undefined;
   const parent = caller.token;
   const { text } = await issueToken(ctx.services, {
-    type: "PAGE", appId: caller.app.id, userId: caller.userId, pageId: page.id, scopes: [...caller.scopes],
+    type: "PAGE",
+    appId: caller.app.id,
+    userId: caller.userId,
+    pageId: page.id,
+    scopes: [...caller.scopes],
     ...(parent ? { parent } : { longLived: true }),
   });
   return text;
@@ -23,7 +27,8 @@ const accessToken: FieldResolver<PageRecord> = async (ctx, page) => {
 const modifier = (v: string | undefined): string | undefined => {
   if (v === undefined) return undefined;
   const t = String(v).trim();
-  if (!/^\d{1,20}$/.test(t)) throw errors.invalidParam(`Modifiers user_id and app_id of has_lead_access must be a numeric id - got "${t.slice(0, 40)}"`);
+  if (!/^\d{1,20}$/.test(t))
+    throw errors.invalidParam(`Modifiers user_id and app_id of has_lead_access must be a numeric id - got "${t.slice(0, 40)}"`);
   return t;
 };
 
@@ -31,7 +36,8 @@ const modifier = (v: string | undefined): string | undefined => {
 const hasLeadAccess: FieldResolver<PageRecord> = async (ctx, page, sel) => {
   const userId = modifier(sel.modifiers.user_id) ?? ctx.caller.userId;
   const appId = modifier(sel.modifiers.app_id) ?? ctx.caller.app.id;
-  const tasks = userId === null ? undefined : (await ctx.services.store.directory.pageRoles(page.id)).find((r) => r.userId === userId)?.tasks;
+  const tasks =
+    userId === null ? undefined : (await ctx.services.store.directory.pageRoles(page.id)).find((r) => r.userId === userId)?.tasks;
   const d = leadAccessDecision(page, userId, appId, tasks);
   const out: Record<string, unknown> = {
     app_has_leads_permission: d.appHasLeadsPermission,

@@ -45,8 +45,7 @@ export const formShape: ObjectShape<FormRecord> = {
     questions: (_c, f) => questionsOf(f),
     leads_count: (_c, f) => f.leadsCount,
     organic_leads_count: (_c, f) => f.organicLeadsCount,
-    expired_leads_count: (ctx, f) =>
-      ctx.services.store.leads.count({ formId: f.id, beforeTime: retentionFloor(ctx.nowSeconds()) }),
+    expired_leads_count: (ctx, f) => ctx.services.store.leads.count({ formId: f.id, beforeTime: retentionFloor(ctx.nowSeconds()) }),
     page: async (ctx, f) => {
       const page = await ctx.services.store.directory.getPage(f.pageId);
       return page && { name: page.name, id: page.id };

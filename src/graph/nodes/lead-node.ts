@@ -27,7 +27,10 @@ export async function prepareLeads(ctx: GraphContext, leads: readonly LeadRecord
   });
 }
 
-const adField = (pick: (a: AdAttribution) => string): FieldResolver<LeadView> => (_c, v) => (v.ad ? pick(v.ad) : undefined);
+const adField =
+  (pick: (a: AdAttribution) => string): FieldResolver<LeadView> =>
+  (_c, v) =>
+    v.ad ? pick(v.ad) : undefined;
 
 export const leadShape: ObjectShape<LeadView> = {
   typeName: "Lead",

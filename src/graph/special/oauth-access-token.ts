@@ -59,7 +59,12 @@ export const oauthAccessToken: SpecialPathHandler = async ({ services, req, segm
   }
   if (parent.appId !== app.id) throw accessErrors.exchangeWrongApp();
   const issued = await issueToken(services, {
-    type: parent.type, appId: app.id, userId: parent.userId, pageId: parent.pageId, scopes: parent.scopes, longLived: true,
+    type: parent.type,
+    appId: app.id,
+    userId: parent.userId,
+    pageId: parent.pageId,
+    scopes: parent.scopes,
+    longLived: true,
     ...(parent.type === "USER" ? { expiresIn: EXCHANGED_EXPIRES_IN } : {}),
   });
   const body: Record<string, unknown> = { access_token: issued.text, token_type: "bearer" };

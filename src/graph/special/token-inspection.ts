@@ -19,7 +19,8 @@ export interface TokenInspection {
 export async function inspectToken(services: Services, text: string): Promise<TokenInspection> {
   const { store } = services;
   const token = text.trim();
-  if (token === "" || token.length > 1024 || /\s/.test(token)) return { type: undefined, app: undefined, record: undefined, error: errors.malformedToken() };
+  if (token === "" || token.length > 1024 || /\s/.test(token))
+    return { type: undefined, app: undefined, record: undefined, error: errors.malformedToken() };
   const appId = appIdOfAppToken(token);
   if (appId !== undefined) {
     const app = await store.directory.getApp(appId);

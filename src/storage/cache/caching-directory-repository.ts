@@ -1,5 +1,17 @@
 import type { Kysely } from "kysely";
-import type { AdAccountRecord, AdAccountRole, AdAttribution, AdRecord, AdSetRecord, AppRecord, AppRole, CampaignRecord, PageRecord, PageRole, UserRecord } from "../../domain/model.ts";
+import type {
+  AdAccountRecord,
+  AdAccountRole,
+  AdAttribution,
+  AdRecord,
+  AdSetRecord,
+  AppRecord,
+  AppRole,
+  CampaignRecord,
+  PageRecord,
+  PageRole,
+  UserRecord,
+} from "../../domain/model.ts";
 import { KyselyDirectoryRepository } from "../repositories/directory-repository.ts";
 import type { Database } from "../schema.ts";
 import type { SecretBox } from "../secret-box.ts";

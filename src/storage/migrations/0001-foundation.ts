@@ -6,18 +6,21 @@ import type { Kysely } from "kysely";
  * a published form can only be archived), so a form's definition is one JSON document.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("settings")
+  await db.schema
+    .createTable("settings")
     .addColumn("key", "text", (c) => c.primaryKey())
     .addColumn("value", "text", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("instances")
+  await db.schema
+    .createTable("instances")
     .addColumn("node", "integer", (c) => c.primaryKey())
     .addColumn("started_at", "bigint", (c) => c.notNull())
     .addColumn("heartbeat_at", "bigint", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("apps")
+  await db.schema
+    .createTable("apps")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("secret_enc", "text", (c) => c.notNull())
@@ -26,19 +29,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("require_appsecret_proof", "integer", (c) => c.notNull().defaultTo(0))
     .execute();
 
-  await db.schema.createTable("users")
+  await db.schema
+    .createTable("users")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("name", "text", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("app_roles")
+  await db.schema
+    .createTable("app_roles")
     .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
     .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("role", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("app_roles_pk", ["app_id", "user_id"])
     .execute();
 
-  await db.schema.createTable("pages")
+  await db.schema
+    .createTable("pages")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("name", "text", (c) => c.notNull())
     .addColumn("category", "text", (c) => c.notNull())
@@ -46,7 +52,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("created_time", "bigint", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("page_roles")
+  await db.schema
+    .createTable("page_roles")
     .addColumn("page_id", "text", (c) => c.notNull().references("pages.id").onDelete("cascade"))
     .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("tasks", "text", (c) => c.notNull())
@@ -54,7 +61,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("page_roles_by_user").on("page_roles").columns(["user_id"]).execute();
 
-  await db.schema.createTable("page_locations")
+  await db.schema
+    .createTable("page_locations")
     .addColumn("page_id", "text", (c) => c.notNull().references("pages.id").onDelete("cascade"))
     .addColumn("store_number", "text", (c) => c.notNull())
     .addColumn("name", "text", (c) => c.notNull())
@@ -67,31 +75,36 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("page_locations_pk", ["page_id", "store_number"])
     .execute();
 
-  await db.schema.createTable("ad_accounts")
+  await db.schema
+    .createTable("ad_accounts")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("name", "text", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("ad_account_roles")
+  await db.schema
+    .createTable("ad_account_roles")
     .addColumn("account_id", "text", (c) => c.notNull().references("ad_accounts.id").onDelete("cascade"))
     .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
     .addColumn("role", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("ad_account_roles_pk", ["account_id", "user_id"])
     .execute();
 
-  await db.schema.createTable("campaigns")
+  await db.schema
+    .createTable("campaigns")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("account_id", "text", (c) => c.notNull().references("ad_accounts.id"))
     .addColumn("name", "text", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("adsets")
+  await db.schema
+    .createTable("adsets")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("campaign_id", "text", (c) => c.notNull().references("campaigns.id"))
     .addColumn("name", "text", (c) => c.notNull())
     .execute();
 
-  await db.schema.createTable("forms")
+  await db.schema
+    .createTable("forms")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("page_id", "text", (c) => c.notNull().references("pages.id"))
     .addColumn("name", "text", (c) => c.notNull())
@@ -104,7 +117,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("forms_by_page").on("forms").columns(["page_id", "created_time", "id"]).execute();
 
-  await db.schema.createTable("ads")
+  await db.schema
+    .createTable("ads")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("adset_id", "text", (c) => c.notNull().references("adsets.id"))
     .addColumn("name", "text", (c) => c.notNull())
@@ -114,7 +128,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("ads_by_form").on("ads").columns(["form_id"]).execute();
 
-  await db.schema.createTable("leads")
+  await db.schema
+    .createTable("leads")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("form_id", "text", (c) => c.notNull().references("forms.id"))
     .addColumn("page_id", "text", (c) => c.notNull())
@@ -143,7 +158,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("leads_by_page_time").on("leads").columns(["page_id", "created_time"]).execute();
   await db.schema.createIndex("leads_external_id").on("leads").columns(["form_id", "external_id"]).unique().execute();
 
-  await db.schema.createTable("tokens")
+  await db.schema
+    .createTable("tokens")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("token_hash", "text", (c) => c.notNull().unique())
     .addColumn("display_prefix", "text", (c) => c.notNull())
@@ -164,7 +180,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("tokens_by_app").on("tokens").columns(["app_id"]).execute();
 
   // The outbox: one row per new lead, written in the lead's transaction; the webhook dispatcher fans it out.
-  await db.schema.createTable("lead_events")
+  await db.schema
+    .createTable("lead_events")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("lead_id", "text", (c) => c.notNull())
     .addColumn("page_id", "text", (c) => c.notNull())
@@ -176,7 +193,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex("lead_events_pending").on("lead_events").columns(["fanned_out", "enqueued_at"]).execute();
 
-  await db.schema.createTable("webhook_subscriptions")
+  await db.schema
+    .createTable("webhook_subscriptions")
     .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
     .addColumn("object", "text", (c) => c.notNull())
     .addColumn("callback_url", "text", (c) => c.notNull())
@@ -188,7 +206,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint("webhook_subscriptions_pk", ["app_id", "object"])
     .execute();
 
-  await db.schema.createTable("page_installs")
+  await db.schema
+    .createTable("page_installs")
     .addColumn("page_id", "text", (c) => c.notNull().references("pages.id").onDelete("cascade"))
     .addColumn("app_id", "text", (c) => c.notNull().references("apps.id").onDelete("cascade"))
     .addColumn("subscribed_fields", "text", (c) => c.notNull())

@@ -7,7 +7,8 @@ import { type Kysely, PostgresAdapter, sql } from "kysely";
  * milliseconds, since they measure whether an instance is alive, not a product rule.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("webhook_deliveries")
+  await db.schema
+    .createTable("webhook_deliveries")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("event_id", "text")
     .addColumn("app_id", "text", (c) => c.notNull())
@@ -36,7 +37,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("webhook_deliveries_by_app").on("webhook_deliveries").columns(["app_id", "created_ms"]).execute();
   await db.schema.createIndex("webhook_deliveries_by_lead").on("webhook_deliveries").columns(["lead_id"]).execute();
 
-  await db.schema.createTable("webhook_attempts")
+  await db.schema
+    .createTable("webhook_attempts")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("app_id", "text", (c) => c.notNull())
     .addColumn("page_id", "text", (c) => c.notNull())
@@ -57,14 +59,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex("webhook_attempts_by_app").on("webhook_attempts").columns(["app_id", "at_ms"]).execute();
   await db.schema.createIndex("webhook_attempts_by_time").on("webhook_attempts").columns(["at_ms"]).execute();
 
-  await db.schema.createTable("webhook_attempt_deliveries")
+  await db.schema
+    .createTable("webhook_attempt_deliveries")
     .addColumn("attempt_id", "text", (c) => c.notNull())
     .addColumn("delivery_id", "text", (c) => c.notNull())
     .addPrimaryKeyConstraint("webhook_attempt_deliveries_pk", ["attempt_id", "delivery_id"])
     .execute();
   await db.schema.createIndex("webhook_attempt_deliveries_by_delivery").on("webhook_attempt_deliveries").columns(["delivery_id"]).execute();
 
-  await db.schema.createTable("webhook_app_settings")
+  await db.schema
+    .createTable("webhook_app_settings")
     .addColumn("app_id", "text", (c) => c.primaryKey())
     .addColumn("faults", "text", (c) => c.notNull())
     .addColumn("auto_disable_hours", "double precision")
@@ -78,7 +82,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     // Every instance LISTENs on this channel: a committed lead (or redelivery) wakes all dispatchers at once.
     await sql`create or replace function leadgraph_outbox_notify() returns trigger language plpgsql as $$
       begin perform pg_notify('leadgraph_outbox', ''); return null; end $$`.execute(db);
-    await sql`create trigger lead_events_notify after insert on lead_events for each statement execute function leadgraph_outbox_notify()`.execute(db);
-    await sql`create trigger webhook_deliveries_notify after insert on webhook_deliveries for each statement execute function leadgraph_outbox_notify()`.execute(db);
+    await sql`create trigger lead_events_notify after insert on lead_events for each statement execute function leadgraph_outbox_notify()`.execute(
+      db,
+    );
+    await sql`create trigger webhook_deliveries_notify after insert on webhook_deliveries for each statement execute function leadgraph_outbox_notify()`.execute(
+      db,
+    );
   }
 }

@@ -5,12 +5,14 @@ import type { Kysely } from "kysely";
  * which serialises decisions for the page across instances) and one row per page per minute.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("lead_rate_pages")
+  await db.schema
+    .createTable("lead_rate_pages")
     .addColumn("page_id", "text", (c) => c.primaryKey())
     .addColumn("forced_until", "bigint")
     .execute();
 
-  await db.schema.createTable("lead_rate_usage")
+  await db.schema
+    .createTable("lead_rate_usage")
     .addColumn("page_id", "text", (c) => c.notNull())
     .addColumn("bucket", "bigint", (c) => c.notNull())
     .addColumn("calls", "bigint", (c) => c.notNull())

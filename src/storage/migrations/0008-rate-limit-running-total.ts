@@ -7,7 +7,10 @@ import { type Kysely, sql } from "kysely";
  * to 1,440 rows on every lead read.
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.alterTable("lead_rate_usage").addColumn("cum", "bigint", (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable("lead_rate_usage")
+    .addColumn("cum", "bigint", (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`update lead_rate_usage set cum = (select sum(u2.calls) from lead_rate_usage u2
     where u2.page_id = lead_rate_usage.page_id and u2.bucket <= lead_rate_usage.bucket)`.execute(db);
 }

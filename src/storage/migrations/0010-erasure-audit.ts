@@ -6,7 +6,8 @@ import type { Kysely } from "kysely";
  * was matched by is kept as a keyed hash (docs/data-protection.md).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("erasure_audit")
+  await db.schema
+    .createTable("erasure_audit")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("at_ms", "bigint", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull())

@@ -5,7 +5,8 @@ import type { Kysely } from "kysely";
  * shared by every instance on the database (domain/rate-limit/attempt-throttle.ts).
  */
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable("attempt_counters")
+  await db.schema
+    .createTable("attempt_counters")
     .addColumn("key", "text", (c) => c.notNull())
     .addColumn("window_start", "bigint", (c) => c.notNull())
     .addColumn("attempts", "bigint", (c) => c.notNull())

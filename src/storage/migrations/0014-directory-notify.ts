@@ -16,11 +16,19 @@ export async function up(db: Kysely<any>): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
   // Replaced rather than created, so a database whose migration record was rolled back by hand
   // (tests replaying an older release) takes it again.
-  await sql.raw(`create or replace function leadgraph_directory_changed() returns trigger language plpgsql as $$
-    begin perform pg_notify('${DIRECTORY_CHANNEL}', ''); return null; end $$`).execute(db);
+  await sql
+    .raw(
+      `create or replace function leadgraph_directory_changed() returns trigger language plpgsql as $$
+    begin perform pg_notify('${DIRECTORY_CHANNEL}', ''); return null; end $$`,
+    )
+    .execute(db);
   for (const table of CACHED_TABLES) {
     await sql.raw(`drop trigger if exists ${table}_notifies_directory on ${table}`).execute(db);
-    await sql.raw(`create trigger ${table}_notifies_directory after insert or update or delete or truncate on ${table}
-      for each statement execute function leadgraph_directory_changed()`).execute(db);
+    await sql
+      .raw(
+        `create trigger ${table}_notifies_directory after insert or update or delete or truncate on ${table}
+      for each statement execute function leadgraph_directory_changed()`,
+      )
+      .execute(db);
   }
 }

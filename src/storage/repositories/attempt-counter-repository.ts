@@ -13,18 +13,29 @@ export class KyselyAttemptCounterRepository implements AttemptCounterStore {
   }
 
   async count(key: string, windowStart: number): Promise<number> {
-    const r = await this.#db.selectFrom("attempt_counters").select("attempts")
-      .where("key", "=", key).where("window_start", "=", windowStart).executeTakeFirst();
+    const r = await this.#db
+      .selectFrom("attempt_counters")
+      .select("attempts")
+      .where("key", "=", key)
+      .where("window_start", "=", windowStart)
+      .executeTakeFirst();
     return r === undefined ? 0 : Number(r.attempts);
   }
 
   /** One upsert: instances counting the same key at once each get their own total. */
   async add(key: string, windowStart: number): Promise<number> {
-    const r = await this.#db.insertInto("attempt_counters").values({ key, window_start: windowStart, attempts: 1 })
+    const r = await this.#db
+      .insertInto("attempt_counters")
+      .values({ key, window_start: windowStart, attempts: 1 })
       .onConflict((oc) => oc.columns(["key", "window_start"]).doUpdateSet({ attempts: sql`attempt_counters.attempts + 1` }))
-      .returning("attempts").executeTakeFirstOrThrow();
+      .returning("attempts")
+      .executeTakeFirstOrThrow();
     const attempts = Number(r.attempts);
-    if (attempts === 1) await this.#db.deleteFrom("attempt_counters").where("window_start", "<", windowStart - KEEP_SECONDS).execute();
+    if (attempts === 1)
+      await this.#db
+        .deleteFrom("attempt_counters")
+        .where("window_start", "<", windowStart - KEEP_SECONDS)
+        .execute();
     return attempts;
   }
 }

@@ -27,7 +27,12 @@ export class KyselyCatalogRepository implements CatalogRepository {
     if (f.adsetId !== undefined) q = q.where("adset_id", "=", f.adsetId);
     if (f.formId !== undefined) q = q.where("form_id", "=", f.formId);
     return (await q.orderBy("id").execute()).map((r) => ({
-      id: r.id, adsetId: r.adset_id, name: r.name, formId: r.form_id, status: r.status, createdTime: Number(r.created_time),
+      id: r.id,
+      adsetId: r.adset_id,
+      name: r.name,
+      formId: r.form_id,
+      status: r.status,
+      createdTime: Number(r.created_time),
     }));
   }
   async deleteUser(id: string): Promise<void> {
@@ -57,18 +62,31 @@ export class KyselyCatalogRepository implements CatalogRepository {
     id: string,
   ): Promise<number> {
     // The pairs are fixed by the caller's type; the cast only narrows what Kysely cannot infer across tables.
-    const r = await (this.#db as Kysely<any>).selectFrom(table).select((eb) => eb.fn.countAll().as("n")).where(column, "=", id).executeTakeFirst();
+    const r = await (this.#db as Kysely<any>)
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll().as("n"))
+      .where(column, "=", id)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
   async getToken(id: string): Promise<TokenRecord | undefined> {
     const r = await this.#db.selectFrom("tokens").selectAll().where("id", "=", id).executeTakeFirst();
     if (!r) return undefined;
     return {
-      id: r.id, type: r.type as TokenType, appId: r.app_id, userId: r.user_id, pageId: r.page_id, scopes: JSON.parse(r.scopes),
-      issuedAt: Number(r.issued_at), expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+      id: r.id,
+      type: r.type as TokenType,
+      appId: r.app_id,
+      userId: r.user_id,
+      pageId: r.page_id,
+      scopes: JSON.parse(r.scopes),
+      issuedAt: Number(r.issued_at),
+      expiresAt: r.expires_at === null ? null : Number(r.expires_at),
       dataAccessExpiresAt: r.data_access_expires_at === null ? null : Number(r.data_access_expires_at),
-      longLived: r.long_lived === 1, invalidatedSubcode: r.invalidated_subcode, invalidatedReason: r.invalidated_reason,
-      label: r.label, displayPrefix: r.display_prefix,
+      longLived: r.long_lived === 1,
+      invalidatedSubcode: r.invalidated_subcode,
+      invalidatedReason: r.invalidated_reason,
+      label: r.label,
+      displayPrefix: r.display_prefix,
     };
   }
 }

@@ -1,6 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { type Kysely, type Selectable, sql } from "kysely";
-import type { ErasedLeads, ErasureAuditRecord, ErasureRepository, ErasureVia, ScannedLead, ErasureKind } from "../../domain/erasure/erasure-repository.ts";
+import type {
+  ErasedLeads,
+  ErasureAuditRecord,
+  ErasureRepository,
+  ErasureVia,
+  ScannedLead,
+  ErasureKind,
+} from "../../domain/erasure/erasure-repository.ts";
 import type { Database, ErasureAuditTable } from "../schema.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { KyselySettingsRepository } from "./settings-repository.ts";
@@ -10,11 +17,21 @@ const CHUNK = 500;
 const IDENTIFIER_KEY = "erasure_identifier_key_sealed";
 
 const toAudit = (r: Selectable<ErasureAuditTable>): ErasureAuditRecord => ({
-  id: r.id, atMs: Number(r.at_ms), kind: r.kind as ErasureKind, matchedBy: r.matched_by,
-  identifierHashes: JSON.parse(r.identifier_hashes), actor: r.actor, via: r.via as ErasureVia, reference: r.reference,
-  leadIds: JSON.parse(r.lead_ids), formIds: JSON.parse(r.form_ids), pageIds: JSON.parse(r.page_ids),
-  leadCount: Number(r.lead_count), deliveriesCancelled: Number(r.deliveries_cancelled),
-  alreadyDelivered: Number(r.already_delivered), detail: r.detail,
+  id: r.id,
+  atMs: Number(r.at_ms),
+  kind: r.kind as ErasureKind,
+  matchedBy: r.matched_by,
+  identifierHashes: JSON.parse(r.identifier_hashes),
+  actor: r.actor,
+  via: r.via as ErasureVia,
+  reference: r.reference,
+  leadIds: JSON.parse(r.lead_ids),
+  formIds: JSON.parse(r.form_ids),
+  pageIds: JSON.parse(r.page_ids),
+  leadCount: Number(r.lead_count),
+  deliveriesCancelled: Number(r.deliveries_cancelled),
+  alreadyDelivered: Number(r.already_delivered),
+  detail: r.detail,
 });
 
 export class KyselyErasureRepository implements ErasureRepository {
@@ -34,8 +51,14 @@ export class KyselyErasureRepository implements ErasureRepository {
   }
 
   async createdBefore(beforeTime: number, limit: number): Promise<string[]> {
-    const rows = await this.#db.selectFrom("leads").select("id").where("created_time", "<", beforeTime)
-      .orderBy("created_time").orderBy("id").limit(limit).execute();
+    const rows = await this.#db
+      .selectFrom("leads")
+      .select("id")
+      .where("created_time", "<", beforeTime)
+      .orderBy("created_time")
+      .orderBy("id")
+      .limit(limit)
+      .execute();
     return rows.map((r) => r.id);
   }
 
@@ -45,8 +68,11 @@ export class KyselyErasureRepository implements ErasureRepository {
       const chunk = ids.slice(i, i + CHUNK);
       // RETURNING names only the rows this statement deleted, so when two instances erase the same
       // lead at once the counters are taken down once.
-      const deleted = await this.#db.deleteFrom("leads").where("id", "in", chunk)
-        .returning(["id", "form_id", "page_id", "is_organic"]).execute();
+      const deleted = await this.#db
+        .deleteFrom("leads")
+        .where("id", "in", chunk)
+        .returning(["id", "form_id", "page_id", "is_organic"])
+        .execute();
       if (deleted.length === 0) continue;
       const gone = deleted.map((d) => d.id);
       const perForm = new Map<string, { all: number; organic: number }>();
@@ -58,18 +84,27 @@ export class KyselyErasureRepository implements ErasureRepository {
         perForm.set(d.form_id, c);
       }
       for (const [formId, c] of perForm) {
-        await this.#db.updateTable("forms")
+        await this.#db
+          .updateTable("forms")
           .set({ leads_count: sql`leads_count - ${c.all}`, organic_leads_count: sql`organic_leads_count - ${c.organic}` })
-          .where("id", "=", formId).execute();
+          .where("id", "=", formId)
+          .execute();
       }
       const events = await this.#db.deleteFrom("lead_events").where("lead_id", "in", gone).executeTakeFirst();
       out.eventsRemoved += Number(events.numDeletedRows);
-      const delivered = await this.#db.selectFrom("webhook_deliveries").select((eb) => eb.fn.countAll<number>().as("n"))
-        .where("lead_id", "in", gone).where("status", "=", "delivered").executeTakeFirstOrThrow();
+      const delivered = await this.#db
+        .selectFrom("webhook_deliveries")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("lead_id", "in", gone)
+        .where("status", "=", "delivered")
+        .executeTakeFirstOrThrow();
       out.alreadyDelivered += Number(delivered.n);
-      const cancelled = await this.#db.updateTable("webhook_deliveries")
+      const cancelled = await this.#db
+        .updateTable("webhook_deliveries")
         .set({ status: "cancelled", finished_ms: atMs, last_error: cancelReason, lease_owner: null, lease_until: null })
-        .where("lead_id", "in", gone).where("status", "=", "pending").executeTakeFirst();
+        .where("lead_id", "in", gone)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
       out.deliveriesCancelled += Number(cancelled.numUpdatedRows);
     }
     return out;
@@ -80,12 +115,26 @@ export class KyselyErasureRepository implements ErasureRepository {
   }
 
   async recordAudit(r: ErasureAuditRecord): Promise<void> {
-    await this.#db.insertInto("erasure_audit").values({
-      id: r.id, at_ms: r.atMs, kind: r.kind, matched_by: r.matchedBy, identifier_hashes: JSON.stringify(r.identifierHashes),
-      actor: r.actor, via: r.via, reference: r.reference, lead_ids: JSON.stringify(r.leadIds), form_ids: JSON.stringify(r.formIds),
-      page_ids: JSON.stringify(r.pageIds), lead_count: r.leadCount, deliveries_cancelled: r.deliveriesCancelled,
-      already_delivered: r.alreadyDelivered, detail: r.detail,
-    }).execute();
+    await this.#db
+      .insertInto("erasure_audit")
+      .values({
+        id: r.id,
+        at_ms: r.atMs,
+        kind: r.kind,
+        matched_by: r.matchedBy,
+        identifier_hashes: JSON.stringify(r.identifierHashes),
+        actor: r.actor,
+        via: r.via,
+        reference: r.reference,
+        lead_ids: JSON.stringify(r.leadIds),
+        form_ids: JSON.stringify(r.formIds),
+        page_ids: JSON.stringify(r.pageIds),
+        lead_count: r.leadCount,
+        deliveries_cancelled: r.deliveriesCancelled,
+        already_delivered: r.alreadyDelivered,
+        detail: r.detail,
+      })
+      .execute();
   }
 
   async listAudit(q: { beforeId?: string; limit: number }): Promise<ErasureAuditRecord[]> {

@@ -20,8 +20,16 @@ export class KyselyLeadExportRepository implements LeadExportRepository {
     // the index by beforeTime and walks down to the cursor, so each chunk would cost as much as all
     // the chunks before it.
     const query = (q.olderThan ? this.#from(q).where(olderThan(q.olderThan, q.beforeTime)) : this.#range(q)).select([
-      "id", "created_time", "ad_id", "is_organic", "is_test", "platform", "submitter_user_id", "created_by_user_id",
-      "field_data", "disclaimer_responses",
+      "id",
+      "created_time",
+      "ad_id",
+      "is_organic",
+      "is_test",
+      "platform",
+      "submitter_user_id",
+      "created_by_user_id",
+      "field_data",
+      "disclaimer_responses",
     ]);
     const rows = await query.orderBy("created_time", "desc").orderBy("id", "desc").limit(q.limit).execute();
     const out = new Array<ExportLead>(rows.length);
@@ -45,7 +53,9 @@ export class KyselyLeadExportRepository implements LeadExportRepository {
   }
 
   async count(q: ExportRangeQuery): Promise<number> {
-    const row = await this.#range(q).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const row = await this.#range(q)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 

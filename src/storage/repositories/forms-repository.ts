@@ -20,7 +20,8 @@ const toRecord = (r: Selectable<FormsTable>): FormRecord => ({
 
 // Every Graph request on a form (its node, its edges: test leads, leads) loads it by id.
 const formById = new PreparedQuery<{ id: string }, Selectable<FormsTable>>((db, param) =>
-  db.selectFrom("forms").selectAll().where("id", "=", param("id")).compile());
+  db.selectFrom("forms").selectAll().where("id", "=", param("id")).compile(),
+);
 
 /** Per-transaction note of the forms it wrote: their cache entries are dropped again when it ends. */
 export type FormWrites = Set<string>;
@@ -78,20 +79,35 @@ export class KyselyFormRepository implements FormRepository {
   }
 
   async countByPage(pageId: string): Promise<number> {
-    const r = await this.#db.selectFrom("forms").select((eb) => eb.fn.countAll<number>().as("n")).where("page_id", "=", pageId)
-      .where("status", "!=", "DELETED").executeTakeFirstOrThrow();
+    const r = await this.#db
+      .selectFrom("forms")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("page_id", "=", pageId)
+      .where("status", "!=", "DELETED")
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
   async upsert(f: FormRecord): Promise<void> {
     const row = {
-      id: f.id, page_id: f.pageId, name: f.name, status: f.status, locale: f.locale, created_time: f.createdTime,
-      spec: JSON.stringify(f.spec), leads_count: f.leadsCount, organic_leads_count: f.organicLeadsCount,
+      id: f.id,
+      page_id: f.pageId,
+      name: f.name,
+      status: f.status,
+      locale: f.locale,
+      created_time: f.createdTime,
+      spec: JSON.stringify(f.spec),
+      leads_count: f.leadsCount,
+      organic_leads_count: f.organicLeadsCount,
     };
     // Counters belong to the leads that exist; re-loading a definition must not reset them.
     const { leads_count: _a, organic_leads_count: _b, ...definition } = row;
     const epoch = this.#cache.epoch;
-    await this.#db.insertInto("forms").values(row).onConflict((oc) => oc.column("id").doUpdateSet(definition)).execute();
+    await this.#db
+      .insertInto("forms")
+      .values(row)
+      .onConflict((oc) => oc.column("id").doUpdateSet(definition))
+      .execute();
     if (this.#written) {
       this.#invalidate(f.id);
     } else {

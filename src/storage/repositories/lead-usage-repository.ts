@@ -17,9 +17,10 @@ interface ChargeRow {
  * bucket. A bucket behind the newest one (a manual clock moved back) is left to `#chargeIntoPast`.
  */
 function chargeStatement(db: Kysely<Database>, p: (name: keyof ChargeRequest) => never, limit: "trusted" | "exact") {
-  const bound = limit === "trusted"
-    ? sql<number>`${p("trustBudgetUpTo")}`
-    : sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end
+  const bound =
+    limit === "trusted"
+      ? sql<number>`${p("trustBudgetUpTo")}`
+      : sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end
         from leads where page_id = ${p("pageId")} and created_time >= ${p("leadsFrom")} and created_time <= ${p("leadsTo")})`;
   // RETURNING's `oldest` may be read before or after the upsert (SQLite re-reads, PostgreSQL does
   // not); both give the same base: an empty window's base is the total before this charge.
@@ -87,8 +88,13 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
    */
   #chargeIntoPast(r: ChargeRequest): Promise<number | undefined> {
     return this.#serialised(r.pageId, async (trx) => {
-      const latest = await trx.selectFrom("lead_rate_usage").select("bucket").where("page_id", "=", r.pageId)
-        .orderBy("bucket", "desc").limit(1).executeTakeFirst();
+      const latest = await trx
+        .selectFrom("lead_rate_usage")
+        .select("bucket")
+        .where("page_id", "=", r.pageId)
+        .orderBy("bucket", "desc")
+        .limit(1)
+        .executeTakeFirst();
       if (latest === undefined || Number(latest.bucket) <= r.bucket) return undefined;
       const used = (await bucketsSince(trx, r.pageId, r.fromBucket)).reduce((n, b) => n + b.calls, 0);
       const forced = await trx.selectFrom("lead_rate_pages").select("forced_until").where("page_id", "=", r.pageId).executeTakeFirst();
@@ -102,7 +108,11 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
 
   refund(pageId: string, bucket: number, calls: number): Promise<void> {
     return this.#serialised(pageId, async (trx) => {
-      const row = await trx.selectFrom("lead_rate_usage").select("calls").where("page_id", "=", pageId).where("bucket", "=", bucket)
+      const row = await trx
+        .selectFrom("lead_rate_usage")
+        .select("calls")
+        .where("page_id", "=", pageId)
+        .where("bucket", "=", bucket)
         .executeTakeFirst();
       const n = Math.min(calls, Number(row?.calls ?? 0));
       if (n > 0) await addAt(trx, pageId, bucket, -n);
@@ -121,12 +131,17 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
   }
 
   async summaries(fromBucket: number): Promise<PageUsageSummary[]> {
-    const used = await this.#db.selectFrom("lead_rate_usage")
+    const used = await this.#db
+      .selectFrom("lead_rate_usage")
       .select(["page_id", (eb) => eb.fn.sum<number>("calls").as("used")])
       .where("bucket", ">=", fromBucket)
       .groupBy("page_id")
       .execute();
-    const forced = await this.#db.selectFrom("lead_rate_pages").select(["page_id", "forced_until"]).where("forced_until", "is not", null).execute();
+    const forced = await this.#db
+      .selectFrom("lead_rate_pages")
+      .select(["page_id", "forced_until"])
+      .where("forced_until", "is not", null)
+      .execute();
     const out = new Map<string, PageUsageSummary>();
     for (const r of used) out.set(r.page_id, { pageId: r.page_id, used: Number(r.used), forcedUntil: null });
     for (const r of forced) {
@@ -151,7 +166,9 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
   }
 
   async setForced(pageId: string, until: number | null): Promise<void> {
-    await this.#db.insertInto("lead_rate_pages").values({ page_id: pageId, forced_until: until })
+    await this.#db
+      .insertInto("lead_rate_pages")
+      .values({ page_id: pageId, forced_until: until })
       .onConflict((oc) => oc.column("page_id").doUpdateSet({ forced_until: until }))
       .execute();
   }
@@ -168,25 +185,50 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
 
 /** Adds calls to any bucket, keeping every running total of the page right (newer buckets move too). */
 async function addAt(trx: Transaction<Database>, pageId: string, bucket: number, calls: number): Promise<void> {
-  const before = await trx.selectFrom("lead_rate_usage").select("cum").where("page_id", "=", pageId).where("bucket", "<", bucket)
-    .orderBy("bucket", "desc").limit(1).executeTakeFirst();
-  await trx.insertInto("lead_rate_usage").values({ page_id: pageId, bucket, calls, cum: Number(before?.cum ?? 0) + calls })
-    .onConflict((oc) => oc.columns(["page_id", "bucket"]).doUpdateSet({
-      calls: sql`lead_rate_usage.calls + excluded.calls`, cum: sql`lead_rate_usage.cum + excluded.calls`,
-    }))
+  const before = await trx
+    .selectFrom("lead_rate_usage")
+    .select("cum")
+    .where("page_id", "=", pageId)
+    .where("bucket", "<", bucket)
+    .orderBy("bucket", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  await trx
+    .insertInto("lead_rate_usage")
+    .values({ page_id: pageId, bucket, calls, cum: Number(before?.cum ?? 0) + calls })
+    .onConflict((oc) =>
+      oc.columns(["page_id", "bucket"]).doUpdateSet({
+        calls: sql`lead_rate_usage.calls + excluded.calls`,
+        cum: sql`lead_rate_usage.cum + excluded.calls`,
+      }),
+    )
     .execute();
-  await trx.updateTable("lead_rate_usage").set({ cum: sql`cum + ${calls}` }).where("page_id", "=", pageId).where("bucket", ">", bucket).execute();
+  await trx
+    .updateTable("lead_rate_usage")
+    .set({ cum: sql`cum + ${calls}` })
+    .where("page_id", "=", pageId)
+    .where("bucket", ">", bucket)
+    .execute();
 }
 
 async function bucketsSince(db: Kysely<Database>, pageId: string, fromBucket: number): Promise<UsageBucket[]> {
-  const rows = await db.selectFrom("lead_rate_usage").select(["bucket", "calls"])
-    .where("page_id", "=", pageId).where("bucket", ">=", fromBucket).orderBy("bucket").execute();
+  const rows = await db
+    .selectFrom("lead_rate_usage")
+    .select(["bucket", "calls"])
+    .where("page_id", "=", pageId)
+    .where("bucket", ">=", fromBucket)
+    .orderBy("bucket")
+    .execute();
   return rows.map((r) => ({ bucket: Number(r.bucket), calls: Number(r.calls) }));
 }
 
 async function countLeads(db: Kysely<Database>, pageId: string, from: number, to: number): Promise<number> {
-  const r = await db.selectFrom("leads").select((eb) => eb.fn.countAll<number>().as("n"))
-    .where("page_id", "=", pageId).where("created_time", ">=", from).where("created_time", "<=", to)
+  const r = await db
+    .selectFrom("leads")
+    .select((eb) => eb.fn.countAll<number>().as("n"))
+    .where("page_id", "=", pageId)
+    .where("created_time", ">=", from)
+    .where("created_time", "<=", to)
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }

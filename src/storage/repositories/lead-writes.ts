@@ -7,13 +7,39 @@ import { executeShaped } from "../prepared-query.ts";
 /** A lead's values in LEAD_COLUMNS order: what its insert binds, without a row object per lead. */
 const pushLeadValues = (out: unknown[], l: LeadRecord): void => {
   out.push(
-    l.id, l.formId, l.pageId, l.adId, l.adsetId, l.campaignId, l.accountId, l.createdTime, l.platform, l.isOrganic ? 1 : 0,
-    l.isTest ? 1 : 0, JSON.stringify(l.fieldData), JSON.stringify(l.disclaimerResponses), l.partnerName, l.retailerItemId,
-    l.createdByAppId, l.createdByUserId, l.submitterUserId, l.source, l.externalId,
+    l.id,
+    l.formId,
+    l.pageId,
+    l.adId,
+    l.adsetId,
+    l.campaignId,
+    l.accountId,
+    l.createdTime,
+    l.platform,
+    l.isOrganic ? 1 : 0,
+    l.isTest ? 1 : 0,
+    JSON.stringify(l.fieldData),
+    JSON.stringify(l.disclaimerResponses),
+    l.partnerName,
+    l.retailerItemId,
+    l.createdByAppId,
+    l.createdByUserId,
+    l.submitterUserId,
+    l.source,
+    l.externalId,
   );
 };
 
-const EVENT_COLUMNS = ["id", "lead_id", "page_id", "form_id", "ad_id", "created_time", "enqueued_at", "fanned_out"] as const satisfies readonly (keyof LeadEventsTable)[];
+const EVENT_COLUMNS = [
+  "id",
+  "lead_id",
+  "page_id",
+  "form_id",
+  "ad_id",
+  "created_time",
+  "enqueued_at",
+  "fanned_out",
+] as const satisfies readonly (keyof LeadEventsTable)[];
 
 const pushEventValues = (out: unknown[], e: LeadEvent): void => {
   out.push(e.id, e.leadId, e.pageId, e.formId, e.adId, e.createdTime, e.enqueuedAt, 0);
@@ -32,14 +58,22 @@ function chunkSizes(n: number): number[] {
 
 /** Inserts `items` in statements of chunkSizes(): parameters from `push`, the statement built (once per size) from `columns`. */
 async function insertChunked<T>(
-  db: Kysely<Database>, table: "leads" | "lead_events", columns: readonly string[], items: readonly T[], push: (out: unknown[], item: T) => void,
+  db: Kysely<Database>,
+  table: "leads" | "lead_events",
+  columns: readonly string[],
+  items: readonly T[],
+  push: (out: unknown[], item: T) => void,
 ): Promise<void> {
   let at = 0;
   for (const size of chunkSizes(items.length)) {
     const params: unknown[] = [];
     for (let i = at; i < at + size; i++) push(params, items[i]!);
-    const build = () => db.insertInto(table).values(Array.from({ length: size }, (_, r) =>
-      Object.fromEntries(columns.map((c, k) => [c, params[r * columns.length + k]])) as never));
+    const build = () =>
+      db
+        .insertInto(table)
+        .values(
+          Array.from({ length: size }, (_, r) => Object.fromEntries(columns.map((c, k) => [c, params[r * columns.length + k]])) as never),
+        );
     await executeShaped(db, `${table}:${size}`, params, build);
     at += size;
   }
@@ -51,7 +85,10 @@ async function insertChunked<T>(
  * outbox rows. One statement per form and per chunk of rows: a single lead is three statements.
  */
 export async function insertLeads(
-  db: Kysely<Database>, leads: readonly LeadRecord[], events: readonly LeadEvent[] | undefined, opts: { activeFormsOnly?: boolean },
+  db: Kysely<Database>,
+  leads: readonly LeadRecord[],
+  events: readonly LeadEvent[] | undefined,
+  opts: { activeFormsOnly?: boolean },
 ): Promise<{ inactiveForms: string[] }> {
   const perForm = new Map<string, { all: number; organic: number }>();
   for (const l of leads) {
@@ -64,7 +101,8 @@ export async function insertLeads(
   for (const [formId, c] of perForm) {
     const params = opts.activeFormsOnly ? [c.all, c.organic, formId, "ACTIVE"] : [c.all, c.organic, formId];
     const result = await executeShaped(db, `forms-counters:${params.length}`, params, () => {
-      const update = db.updateTable("forms")
+      const update = db
+        .updateTable("forms")
         .set({ leads_count: sql`leads_count + ${c.all}`, organic_leads_count: sql`organic_leads_count + ${c.organic}` })
         .where("id", "=", formId);
       return opts.activeFormsOnly ? update.where("status", "=", "ACTIVE") : update;

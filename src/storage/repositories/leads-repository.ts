@@ -34,11 +34,18 @@ const toRecord = (row: LeadRow): LeadRecord => ({
 });
 
 const leadById = new PreparedQuery<{ id: string }, LeadRow>((db, param) =>
-  db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile());
+  db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile(),
+);
 // Asked on every test-lead creation (one test lead per form at a time).
 const testLeadsOfForm = new PreparedQuery<{ formId: string }, LeadRow>((db, param) =>
-  db.selectFrom("leads").select(LEAD_COLUMNS).where("form_id", "=", param("formId")).where("is_test", "=", 1)
-    .orderBy("created_time", "desc").compile());
+  db
+    .selectFrom("leads")
+    .select(LEAD_COLUMNS)
+    .where("form_id", "=", param("formId"))
+    .where("is_test", "=", 1)
+    .orderBy("created_time", "desc")
+    .compile(),
+);
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
@@ -54,7 +61,11 @@ export class KyselyLeadRepository implements LeadRepository {
 
   async getMany(ids: readonly string[]): Promise<LeadRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.#db.selectFrom("leads").selectAll().where("id", "in", [...ids]).execute();
+    const rows = await this.#db
+      .selectFrom("leads")
+      .selectAll()
+      .where("id", "in", [...ids])
+      .execute();
     return rows.map(toRecord);
   }
 
@@ -73,19 +84,29 @@ export class KyselyLeadRepository implements LeadRepository {
   }
 
   async count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number> {
-    const row = await this.#filtered(q).select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirstOrThrow();
+    const row = await this.#filtered(q)
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
-  insert(leads: readonly LeadRecord[], events?: readonly LeadEvent[], opts: { activeFormsOnly?: boolean } = {}): Promise<{ inactiveForms: string[] }> {
+  insert(
+    leads: readonly LeadRecord[],
+    events?: readonly LeadEvent[],
+    opts: { activeFormsOnly?: boolean } = {},
+  ): Promise<{ inactiveForms: string[] }> {
     return insertLeads(this.#db, leads, events, opts);
   }
 
   async findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (let i = 0; i < externalIds.length; i += 500) {
-      const rows = await this.#db.selectFrom("leads").select(["id", "external_id"])
-        .where("form_id", "=", formId).where("external_id", "in", externalIds.slice(i, i + 500)).execute();
+      const rows = await this.#db
+        .selectFrom("leads")
+        .select(["id", "external_id"])
+        .where("form_id", "=", formId)
+        .where("external_id", "in", externalIds.slice(i, i + 500))
+        .execute();
       for (const r of rows) if (r.external_id !== null) out.set(r.external_id, r.id);
     }
     return out;
@@ -99,7 +120,8 @@ export class KyselyLeadRepository implements LeadRepository {
     const lead = await this.get(id);
     if (!lead) return false;
     await this.#db.deleteFrom("leads").where("id", "=", id).execute();
-    await this.#db.updateTable("forms")
+    await this.#db
+      .updateTable("forms")
       .set({
         leads_count: sql`leads_count - 1`,
         organic_leads_count: sql`organic_leads_count - ${lead.isOrganic ? 1 : 0}`,
@@ -122,7 +144,5 @@ export class KyselyLeadRepository implements LeadRepository {
 
 // The redundant outer bound lets both planners seek the (form_id|ad_id, created_time, id) index to the
 // cursor instead of scanning from the newest row: page 1,000 then costs what page 1 costs.
-const olderThan = (p: KeysetPosition) =>
-  sql<boolean>`(created_time <= ${p.t} and (created_time < ${p.t} or id < ${p.id}))`;
-const newerThan = (p: KeysetPosition) =>
-  sql<boolean>`(created_time >= ${p.t} and (created_time > ${p.t} or id > ${p.id}))`;
+const olderThan = (p: KeysetPosition) => sql<boolean>`(created_time <= ${p.t} and (created_time < ${p.t} or id < ${p.id}))`;
+const newerThan = (p: KeysetPosition) => sql<boolean>`(created_time >= ${p.t} and (created_time > ${p.t} or id > ${p.id}))`;

@@ -19,13 +19,18 @@ export class KyselySettingsRepository implements SettingsRepository {
     return r?.value;
   }
   async getOrInit(key: string, init: () => string): Promise<string> {
-    await this.#db.insertInto("settings").values({ key, value: init() }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    await this.#db
+      .insertInto("settings")
+      .values({ key, value: init() })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute();
     const value = await this.get(key);
     if (value === undefined) throw new Error(`setting ${key} vanished`);
     return value;
   }
   async addToInteger(key: string, delta: number): Promise<number | undefined> {
-    const r = await this.#db.updateTable("settings")
+    const r = await this.#db
+      .updateTable("settings")
       .set({ value: sql<string>`cast(cast(value as bigint) + ${delta} as text)` })
       .where("key", "=", key)
       .returning("value")
@@ -33,6 +38,10 @@ export class KyselySettingsRepository implements SettingsRepository {
     return r === undefined ? undefined : Number(r.value);
   }
   async set(key: string, value: string): Promise<void> {
-    await this.#db.insertInto("settings").values({ key, value }).onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
+    await this.#db
+      .insertInto("settings")
+      .values({ key, value })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value }))
+      .execute();
   }
 }

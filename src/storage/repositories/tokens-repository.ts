@@ -4,11 +4,20 @@ import type { TokenRepository } from "../../domain/ports.ts";
 import type { Database, TokensTable } from "../schema.ts";
 
 const toRecord = (r: Selectable<TokensTable>): TokenRecord => ({
-  id: r.id, type: r.type as TokenType, appId: r.app_id, userId: r.user_id, pageId: r.page_id, scopes: JSON.parse(r.scopes),
-  issuedAt: Number(r.issued_at), expiresAt: r.expires_at === null ? null : Number(r.expires_at),
+  id: r.id,
+  type: r.type as TokenType,
+  appId: r.app_id,
+  userId: r.user_id,
+  pageId: r.page_id,
+  scopes: JSON.parse(r.scopes),
+  issuedAt: Number(r.issued_at),
+  expiresAt: r.expires_at === null ? null : Number(r.expires_at),
   dataAccessExpiresAt: r.data_access_expires_at === null ? null : Number(r.data_access_expires_at),
-  longLived: r.long_lived === 1, invalidatedSubcode: r.invalidated_subcode, invalidatedReason: r.invalidated_reason,
-  label: r.label, displayPrefix: r.display_prefix,
+  longLived: r.long_lived === 1,
+  invalidatedSubcode: r.invalidated_subcode,
+  invalidatedReason: r.invalidated_reason,
+  label: r.label,
+  displayPrefix: r.display_prefix,
 });
 
 export class KyselyTokenRepository implements TokenRepository {
@@ -24,14 +33,29 @@ export class KyselyTokenRepository implements TokenRepository {
   }
   async insert(t: TokenRecord, hash: string): Promise<void> {
     const row = {
-      id: t.id, token_hash: hash, display_prefix: t.displayPrefix, type: t.type, app_id: t.appId, user_id: t.userId,
-      page_id: t.pageId, scopes: JSON.stringify(t.scopes), issued_at: t.issuedAt, expires_at: t.expiresAt,
-      data_access_expires_at: t.dataAccessExpiresAt, long_lived: t.longLived ? 1 : 0,
-      invalidated_subcode: t.invalidatedSubcode, invalidated_reason: t.invalidatedReason, label: t.label,
+      id: t.id,
+      token_hash: hash,
+      display_prefix: t.displayPrefix,
+      type: t.type,
+      app_id: t.appId,
+      user_id: t.userId,
+      page_id: t.pageId,
+      scopes: JSON.stringify(t.scopes),
+      issued_at: t.issuedAt,
+      expires_at: t.expiresAt,
+      data_access_expires_at: t.dataAccessExpiresAt,
+      long_lived: t.longLived ? 1 : 0,
+      invalidated_subcode: t.invalidatedSubcode,
+      invalidated_reason: t.invalidatedReason,
+      label: t.label,
     };
     // The same token text loaded twice (a world file re-seeded) updates in place.
     const { token_hash: _h, id: _i, ...rest } = row;
-    await this.#db.insertInto("tokens").values(row).onConflict((oc) => oc.column("token_hash").doUpdateSet(rest)).execute();
+    await this.#db
+      .insertInto("tokens")
+      .values(row)
+      .onConflict((oc) => oc.column("token_hash").doUpdateSet(rest))
+      .execute();
   }
   async list(f: { appId?: string; userId?: string; pageId?: string }): Promise<TokenRecord[]> {
     let q = this.#db.selectFrom("tokens").selectAll();
@@ -41,7 +65,9 @@ export class KyselyTokenRepository implements TokenRepository {
     return (await q.orderBy("issued_at", "desc").orderBy("id", "desc").execute()).map(toRecord);
   }
   async invalidate(f: { id?: string; appId?: string; userId?: string; pageId?: string }, subcode: number, reason: string): Promise<number> {
-    let q = this.#db.updateTable("tokens").set({ invalidated_subcode: subcode, invalidated_reason: reason })
+    let q = this.#db
+      .updateTable("tokens")
+      .set({ invalidated_subcode: subcode, invalidated_reason: reason })
       .where("invalidated_subcode", "is", null);
     if (f.id !== undefined) q = q.where("id", "=", f.id);
     if (f.appId !== undefined) q = q.where("app_id", "=", f.appId);

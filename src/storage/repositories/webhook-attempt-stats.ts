@@ -1,5 +1,11 @@
 import { type Kysely, type RawBuilder, sql } from "kysely";
-import { ATTEMPT_OUTCOMES, type AttemptOutcome, type AttemptStats, type AttemptStatsQuery, type LatencyPercentiles } from "../../domain/webhooks/attempt-stats.ts";
+import {
+  ATTEMPT_OUTCOMES,
+  type AttemptOutcome,
+  type AttemptStats,
+  type AttemptStatsQuery,
+  type LatencyPercentiles,
+} from "../../domain/webhooks/attempt-stats.ts";
 import type { Database } from "../schema.ts";
 
 const PERCENTILES = [50, 95, 99] as const;
@@ -26,7 +32,9 @@ export async function attemptStats(db: Kysely<Database>, q: AttemptStatsQuery): 
   const first = Math.floor(q.fromMs / q.bucketMs);
   const last = Math.floor((q.toMs - 1) / q.bucketMs);
   const buckets = Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => ({
-    startMs: (first + i) * q.bucketMs, counts: zero(), ...(perBucket.get(first + i) ?? { p50Ms: null, p95Ms: null, p99Ms: null }),
+    startMs: (first + i) * q.bucketMs,
+    counts: zero(),
+    ...(perBucket.get(first + i) ?? { p50Ms: null, p95Ms: null, p99Ms: null }),
   }));
   const totalCounts = zero();
   for (const r of counts.rows) {
@@ -40,7 +48,11 @@ export async function attemptStats(db: Kysely<Database>, q: AttemptStatsQuery): 
 }
 
 /** Percentiles of the attempts that have a latency (a POST was sent), per bucket or (without one) over all. */
-async function percentiles(db: Kysely<Database>, inRange: RawBuilder<unknown>, bucket: RawBuilder<unknown> | undefined): Promise<Map<number, LatencyPercentiles>> {
+async function percentiles(
+  db: Kysely<Database>,
+  inRange: RawBuilder<unknown>,
+  bucket: RawBuilder<unknown> | undefined,
+): Promise<Map<number, LatencyPercentiles>> {
   const key = bucket ?? sql`0`;
   const partition = bucket ? sql`partition by ${bucket}` : sql``;
   const picks = PERCENTILES.map((p) => sql`max(case when rn = (${sql.lit(p)} * n + 99) / 100 then latency_ms end) as ${sql.ref(`p${p}`)}`);

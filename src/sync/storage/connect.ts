@@ -27,8 +27,10 @@ export function connectSyncDatabase(target: SyncDatabaseTarget): SyncConnection 
 /** Applies the sync migrations under Kysely's migration lock (two processes starting together is fine). */
 export async function migrateSyncDatabase(db: Kysely<SyncDatabase>): Promise<void> {
   const migrator = new Migrator({
-    db, provider: { getMigrations: async () => syncMigrations },
-    migrationTableName: "leadgraph_sync_migrations", migrationLockTableName: "leadgraph_sync_migrations_lock",
+    db,
+    provider: { getMigrations: async () => syncMigrations },
+    migrationTableName: "leadgraph_sync_migrations",
+    migrationLockTableName: "leadgraph_sync_migrations_lock",
   });
   const { error } = await migrator.migrateToLatest();
   if (error) throw new Error("sync database migration failed", { cause: error });

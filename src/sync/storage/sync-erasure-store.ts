@@ -35,10 +35,16 @@ export class SyncErasureStore {
         const gone = await tx.deleteFrom("sync_leads").where("id", "in", chunk).returning("id").execute();
         erased.push(...gone.map((g) => g.id));
         await tx.deleteFrom("sync_jobs").where("lead_id", "in", chunk).execute();
-        await tx.insertInto("sync_erased").values(chunk.map((lead_id) => ({ lead_id, erased_at: audit.at_ms })))
-          .onConflict((oc) => oc.column("lead_id").doNothing()).execute();
+        await tx
+          .insertInto("sync_erased")
+          .values(chunk.map((lead_id) => ({ lead_id, erased_at: audit.at_ms })))
+          .onConflict((oc) => oc.column("lead_id").doNothing())
+          .execute();
       }
-      await tx.insertInto("sync_erasure_audit").values({ ...audit, lead_ids: JSON.stringify(erased), lead_count: erased.length }).execute();
+      await tx
+        .insertInto("sync_erasure_audit")
+        .values({ ...audit, lead_ids: JSON.stringify(erased), lead_count: erased.length })
+        .execute();
     });
     return erased;
   }
@@ -46,8 +52,11 @@ export class SyncErasureStore {
   /** Random, made once per database: the key of the audit log's identifier hashes. */
   async identifierKey(): Promise<string> {
     const candidate = JSON.stringify(randomBytes(32).toString("base64url"));
-    await this.#db.insertInto("sync_state").values({ key: KEY_STATE, value: candidate, updated_at: Date.now() })
-      .onConflict((oc) => oc.column("key").doNothing()).execute();
+    await this.#db
+      .insertInto("sync_state")
+      .values({ key: KEY_STATE, value: candidate, updated_at: Date.now() })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute();
     const row = await this.#db.selectFrom("sync_state").select("value").where("key", "=", KEY_STATE).executeTakeFirstOrThrow();
     return JSON.parse(row.value) as string;
   }
@@ -61,7 +70,11 @@ export class SyncErasureStore {
   async erasedAmong(ids: readonly string[]): Promise<Set<string>> {
     const out = new Set<string>();
     for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await this.#db.selectFrom("sync_erased").select("lead_id").where("lead_id", "in", ids.slice(i, i + CHUNK)).execute();
+      const rows = await this.#db
+        .selectFrom("sync_erased")
+        .select("lead_id")
+        .where("lead_id", "in", ids.slice(i, i + CHUNK))
+        .execute();
       for (const r of rows) out.add(r.lead_id);
     }
     return out;

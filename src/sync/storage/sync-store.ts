@@ -27,9 +27,27 @@ const CHUNK = 500;
 
 /** Every column of a stored lead, in the order the cached insert binds them. */
 const LEAD_COLUMNS = [
-  "id", "page_id", "form_id", "ad_id", "ad_name", "adset_id", "adset_name", "campaign_id", "campaign_name", "created_time",
-  "is_organic", "platform", "partner_name", "retailer_item_id", "field_data", "custom_disclaimer_responses", "source",
-  "stored_at", "forward_pending", "forward_attempts", "forward_next_at",
+  "id",
+  "page_id",
+  "form_id",
+  "ad_id",
+  "ad_name",
+  "adset_id",
+  "adset_name",
+  "campaign_id",
+  "campaign_name",
+  "created_time",
+  "is_organic",
+  "platform",
+  "partner_name",
+  "retailer_item_id",
+  "field_data",
+  "custom_disclaimer_responses",
+  "source",
+  "stored_at",
+  "forward_pending",
+  "forward_attempts",
+  "forward_next_at",
 ] as const satisfies readonly (keyof SyncLeadsTable)[];
 
 /**
@@ -64,10 +82,22 @@ export class SyncStore {
     await this.#db.transaction().execute(async (tx) => {
       for (let i = 0; i < items.length; i += CHUNK) {
         const rows = items.slice(i, i + CHUNK).map((c) => ({
-          lead_id: c.leadId, page_id: c.pageId, form_id: c.formId, ad_id: c.adId ?? null,
-          received_at: nowMs, attempts: 0, next_attempt_at: nowMs, status: "pending", last_error: null,
+          lead_id: c.leadId,
+          page_id: c.pageId,
+          form_id: c.formId,
+          ad_id: c.adId ?? null,
+          received_at: nowMs,
+          attempts: 0,
+          next_attempt_at: nowMs,
+          status: "pending",
+          last_error: null,
         }));
-        const res = await tx.insertInto("sync_jobs").values(rows).onConflict((oc) => oc.column("lead_id").doNothing()).returning("lead_id").execute();
+        const res = await tx
+          .insertInto("sync_jobs")
+          .values(rows)
+          .onConflict((oc) => oc.column("lead_id").doNothing())
+          .returning("lead_id")
+          .execute();
         added += res.length;
       }
     });
@@ -76,22 +106,41 @@ export class SyncStore {
 
   /** Pending jobs whose time has come, oldest first. */
   dueJobs(nowMs: number, limit: number): Promise<JobRow[]> {
-    return this.#db.selectFrom("sync_jobs").selectAll().where("status", "=", "pending").where("next_attempt_at", "<=", nowMs)
-      .orderBy("next_attempt_at").orderBy("lead_id").limit(limit).execute();
+    return this.#db
+      .selectFrom("sync_jobs")
+      .selectAll()
+      .where("status", "=", "pending")
+      .where("next_attempt_at", "<=", nowMs)
+      .orderBy("next_attempt_at")
+      .orderBy("lead_id")
+      .limit(limit)
+      .execute();
   }
 
   /** Next time any pending job is due (ms), if any. */
   async nextDueAt(): Promise<number | undefined> {
-    const r = await this.#db.selectFrom("sync_jobs").select((eb) => eb.fn.min("next_attempt_at").as("t")).where("status", "=", "pending").executeTakeFirst();
+    const r = await this.#db
+      .selectFrom("sync_jobs")
+      .select((eb) => eb.fn.min("next_attempt_at").as("t"))
+      .where("status", "=", "pending")
+      .executeTakeFirst();
     return r?.t === null || r?.t === undefined ? undefined : Number(r.t);
   }
 
   async finishJob(leadId: string, status: "done" | "failed", error?: string): Promise<void> {
-    await this.#db.updateTable("sync_jobs").set({ status, last_error: error ?? null }).where("lead_id", "=", leadId).execute();
+    await this.#db
+      .updateTable("sync_jobs")
+      .set({ status, last_error: error ?? null })
+      .where("lead_id", "=", leadId)
+      .execute();
   }
 
   async retryJob(leadId: string, attempts: number, nextAtMs: number, error: string): Promise<void> {
-    await this.#db.updateTable("sync_jobs").set({ attempts, next_attempt_at: nextAtMs, last_error: error.slice(0, 500) }).where("lead_id", "=", leadId).execute();
+    await this.#db
+      .updateTable("sync_jobs")
+      .set({ attempts, next_attempt_at: nextAtMs, last_error: error.slice(0, 500) })
+      .where("lead_id", "=", leadId)
+      .execute();
   }
 
   async hasLead(id: string): Promise<boolean> {
@@ -102,7 +151,10 @@ export class SyncStore {
    * Stores leads that are not stored yet; returns the ids that were new. `progress` records a
    * reconciliation checkpoint in the same transaction.
    */
-  async insertLeads(rows: readonly StoredLead[], progress?: { formId: string; since: number; until: number; newest: number }): Promise<string[]> {
+  async insertLeads(
+    rows: readonly StoredLead[],
+    progress?: { formId: string; since: number; until: number; newest: number },
+  ): Promise<string[]> {
     if (rows.length === 0) return [];
     const added: string[] = [];
     await this.#db.transaction().execute(async (tx) => {
@@ -113,10 +165,17 @@ export class SyncStore {
         const kept = erased.size === 0 ? chunk : chunk.filter((r) => !erased.has(r.id));
         if (kept.length > 0) for (const r of (await this.#insertLeadRows(tx, kept)).rows) added.push(r.id);
         // A lead found by reconciliation settles any notification still queued for it.
-        await this.#settleJobs(tx, chunk.map((r) => r.id));
+        await this.#settleJobs(
+          tx,
+          chunk.map((r) => r.id),
+        );
       }
       if (progress) {
-        await tx.updateTable("sync_forms").set({ pass_since: progress.since, pass_until: progress.until, pass_newest: progress.newest }).where("id", "=", progress.formId).execute();
+        await tx
+          .updateTable("sync_forms")
+          .set({ pass_since: progress.since, pass_until: progress.until, pass_newest: progress.newest })
+          .where("id", "=", progress.formId)
+          .execute();
       }
     });
     return added;
@@ -128,7 +187,12 @@ export class SyncStore {
     const sql = this.#sqlFor(`insert:${rows.length}`, params, () => {
       // Rows with every column in LEAD_COLUMNS order compile to exactly these parameters.
       const ordered = rows.map((r) => Object.fromEntries(LEAD_COLUMNS.map((c) => [c, r[c] ?? null])) as unknown as StoredLead);
-      return tx.insertInto("sync_leads").values(ordered).onConflict((oc) => oc.column("id").doNothing()).returning("id").compile();
+      return tx
+        .insertInto("sync_leads")
+        .values(ordered)
+        .onConflict((oc) => oc.column("id").doNothing())
+        .returning("id")
+        .compile();
     });
     return tx.executeQuery<{ id: string }>(CompiledQuery.raw(sql, params));
   }
@@ -136,7 +200,13 @@ export class SyncStore {
   #settleJobs(tx: Transaction<SyncDatabase>, leadIds: readonly string[]) {
     const params = ["done", "pending", ...leadIds];
     const sql = this.#sqlFor(`settle:${leadIds.length}`, params, () =>
-      tx.updateTable("sync_jobs").set({ status: "done" }).where("status", "=", "pending").where("lead_id", "in", [...leadIds]).compile());
+      tx
+        .updateTable("sync_jobs")
+        .set({ status: "done" })
+        .where("status", "=", "pending")
+        .where("lead_id", "in", [...leadIds])
+        .compile(),
+    );
     return tx.executeQuery(CompiledQuery.raw(sql, params));
   }
 
@@ -168,7 +238,9 @@ export class SyncStore {
     if (q.formId) s = s.where("form_id", "=", q.formId);
     if (q.after) {
       const a = q.after;
-      s = s.where((eb) => eb.or([eb("created_time", "<", a.createdTime), eb.and([eb("created_time", "=", a.createdTime), eb("id", "<", a.id)])]));
+      s = s.where((eb) =>
+        eb.or([eb("created_time", "<", a.createdTime), eb.and([eb("created_time", "=", a.createdTime), eb("id", "<", a.id)])]),
+      );
     }
     return s.orderBy("created_time", "desc").orderBy("id", "desc").limit(q.limit).execute();
   }
@@ -181,14 +253,31 @@ export class SyncStore {
   }
 
   async jobCounts(): Promise<Record<string, number>> {
-    const rows = await this.#db.selectFrom("sync_jobs").select(["status", (eb) => eb.fn.countAll().as("n")]).groupBy("status").execute();
+    const rows = await this.#db
+      .selectFrom("sync_jobs")
+      .select(["status", (eb) => eb.fn.countAll().as("n")])
+      .groupBy("status")
+      .execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
   }
 
   /** Records a form, keeping its high-water mark. */
   async upsertForm(id: string, pageId: string, name: string | null): Promise<void> {
-    await this.#db.insertInto("sync_forms").values({ id, page_id: pageId, name, high_water: 0, last_reconciled_at: null, last_error: null, pass_since: null, pass_until: null, pass_newest: null })
-      .onConflict((oc) => oc.column("id").doUpdateSet(name === null ? { page_id: pageId } : { page_id: pageId, name })).execute();
+    await this.#db
+      .insertInto("sync_forms")
+      .values({
+        id,
+        page_id: pageId,
+        name,
+        high_water: 0,
+        last_reconciled_at: null,
+        last_error: null,
+        pass_since: null,
+        pass_until: null,
+        pass_newest: null,
+      })
+      .onConflict((oc) => oc.column("id").doUpdateSet(name === null ? { page_id: pageId } : { page_id: pageId, name }))
+      .execute();
   }
 
   forms(pageId?: string): Promise<FormState[]> {
@@ -199,19 +288,38 @@ export class SyncStore {
 
   /** Moves a form's high-water mark forward only, and closes any unfinished pass. */
   async formReconciled(id: string, highWater: number, atMs: number): Promise<void> {
-    await this.#db.updateTable("sync_forms")
-      .set((eb) => ({ high_water: eb.case().when("high_water", "<", highWater).then(highWater).else(eb.ref("high_water")).end(), last_reconciled_at: atMs, last_error: null, pass_since: null, pass_until: null, pass_newest: null }))
-      .where("id", "=", id).execute();
+    await this.#db
+      .updateTable("sync_forms")
+      .set((eb) => ({
+        high_water: eb.case().when("high_water", "<", highWater).then(highWater).else(eb.ref("high_water")).end(),
+        last_reconciled_at: atMs,
+        last_error: null,
+        pass_since: null,
+        pass_until: null,
+        pass_newest: null,
+      }))
+      .where("id", "=", id)
+      .execute();
   }
 
   async formFailed(id: string, error: string): Promise<void> {
-    await this.#db.updateTable("sync_forms").set({ last_error: error.slice(0, 500) }).where("id", "=", id).execute();
+    await this.#db
+      .updateTable("sync_forms")
+      .set({ last_error: error.slice(0, 500) })
+      .where("id", "=", id)
+      .execute();
   }
 
   /** Leads whose forwarding is due. */
   dueForwards(nowMs: number, limit: number): Promise<StoredLead[]> {
-    return this.#db.selectFrom("sync_leads").selectAll().where("forward_pending", "=", 1).where("forward_next_at", "<=", nowMs)
-      .orderBy("forward_next_at").limit(limit).execute();
+    return this.#db
+      .selectFrom("sync_leads")
+      .selectAll()
+      .where("forward_pending", "=", 1)
+      .where("forward_next_at", "<=", nowMs)
+      .orderBy("forward_next_at")
+      .limit(limit)
+      .execute();
   }
 
   async forwarded(id: string): Promise<void> {
@@ -219,13 +327,20 @@ export class SyncStore {
   }
 
   async forwardFailed(id: string, attempts: number, nextAtMs: number, giveUp: boolean): Promise<void> {
-    await this.#db.updateTable("sync_leads").set({ forward_attempts: attempts, forward_next_at: nextAtMs, forward_pending: giveUp ? 2 : 1 }).where("id", "=", id).execute();
+    await this.#db
+      .updateTable("sync_leads")
+      .set({ forward_attempts: attempts, forward_next_at: nextAtMs, forward_pending: giveUp ? 2 : 1 })
+      .where("id", "=", id)
+      .execute();
   }
 
   async setState(key: string, value: unknown, atMs: number): Promise<void> {
     const v = JSON.stringify(value);
-    await this.#db.insertInto("sync_state").values({ key, value: v, updated_at: atMs })
-      .onConflict((oc) => oc.column("key").doUpdateSet({ value: v, updated_at: atMs })).execute();
+    await this.#db
+      .insertInto("sync_state")
+      .values({ key, value: v, updated_at: atMs })
+      .onConflict((oc) => oc.column("key").doUpdateSet({ value: v, updated_at: atMs }))
+      .execute();
   }
 
   async state(): Promise<Record<string, unknown>> {

@@ -22,7 +22,6 @@ export interface FaultPlan {
   seed: number;
 }
 
-
 /** Splits leads by the plan: which are announced, which twice, which dropped. */
 export function applyPlan<T>(leads: readonly T[], plan: FaultPlan): { sent: T[]; dropped: T[]; duplicated: T[] } {
   const rnd = prng(plan.seed);
@@ -47,10 +46,18 @@ export function leadgenBody(leads: readonly Announced[], time: number): string {
   return metaJson({
     object: "page",
     entry: [...pages].map(([id, ls]) => ({
-      id, time,
+      id,
+      time,
       changes: ls.map((l) => ({
         field: "leadgen",
-        value: { ...(l.adId ? { ad_id: l.adId } : {}), form_id: l.formId, leadgen_id: l.leadId, created_time: l.createdTime, page_id: l.pageId, ...(l.adId ? { adgroup_id: l.adId } : {}) },
+        value: {
+          ...(l.adId ? { ad_id: l.adId } : {}),
+          form_id: l.formId,
+          leadgen_id: l.leadId,
+          created_time: l.createdTime,
+          page_id: l.pageId,
+          ...(l.adId ? { adgroup_id: l.adId } : {}),
+        },
       })),
     })),
   });
@@ -70,7 +77,11 @@ export class TestMeta {
   }
 
   async post(body: string, headers: Record<string, string> = signBody(body, this.#secret)): Promise<number> {
-    const res = await fetch(this.#url, { method: "POST", body, headers: { "content-type": "application/json", "user-agent": "facebookexternalua", ...headers } });
+    const res = await fetch(this.#url, {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/json", "user-agent": "facebookexternalua", ...headers },
+    });
     await res.arrayBuffer();
     return res.status;
   }

@@ -28,18 +28,34 @@ export class RateLimitProxy {
         const chunks: Buffer[] = [];
         for await (const c of req) chunks.push(c as Buffer);
         const isLeadRead = /\/(leads|leadgen_forms)\b/.test(req.url ?? "") || /^\/v\d+\.\d+\/\d+\?/.test(req.url ?? "");
-        const usage = (pct: number, regainMin: number) => JSON.stringify({ "3001": [{ type: "leadgen", call_count: pct, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: regainMin }] });
+        const usage = (pct: number, regainMin: number) =>
+          JSON.stringify({
+            "3001": [{ type: "leadgen", call_count: pct, total_cputime: 10, total_time: 10, estimated_time_to_regain_access: regainMin }],
+          });
         if (isLeadRead && this.throttleLeft > 0) {
           this.throttleLeft -= 1;
           this.throttled += 1;
           res.writeHead(400, { "content-type": "application/json", "x-business-use-case-usage": usage(100, 1) });
-          res.end(JSON.stringify({ error: { message: "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again.", type: "OAuthException", code: 80005, fbtrace_id: "PROXY" } }));
+          res.end(
+            JSON.stringify({
+              error: {
+                message: "(#80005) There have been too many leadgen api calls to this Page account. Wait a bit and try again.",
+                type: "OAuthException",
+                code: 80005,
+                fbtrace_id: "PROXY",
+              },
+            }),
+          );
           return;
         }
         this.passed += 1;
         const upstream = await fetch(`${this.#target}${req.url}`, {
           method: req.method ?? "GET",
-          headers: Object.fromEntries(Object.entries(req.headers).filter(([k]) => !["host", "connection", "content-length"].includes(k)).map(([k, v]) => [k, String(v)])),
+          headers: Object.fromEntries(
+            Object.entries(req.headers)
+              .filter(([k]) => !["host", "connection", "content-length"].includes(k))
+              .map(([k, v]) => [k, String(v)]),
+          ),
           ...(chunks.length > 0 ? { body: Buffer.concat(chunks) } : {}),
         });
         const body = Buffer.from(await upstream.arrayBuffer());

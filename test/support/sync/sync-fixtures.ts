@@ -14,20 +14,30 @@ export const EXPIRED_TOKEN = "EAAB-page-expired";
 /** The example world plus a page token that expired a day before the harness clock. */
 export function syncWorld() {
   const w = exampleWorld();
-  w.tokens = [...(w.tokens ?? []), { token: EXPIRED_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: SCOPES, expires_at: TEST_NOW - 86_400 }];
+  w.tokens = [
+    ...(w.tokens ?? []),
+    { token: EXPIRED_TOKEN, type: "PAGE", app_id: "1001", user_id: "2001", page_id: "3001", scopes: SCOPES, expires_at: TEST_NOW - 86_400 },
+  ];
   return w;
 }
 
 /** Creates leads on the server through the one intake path, firing no webhooks (the test plays Meta). */
 export async function createLeads(h: Harness, n: number, tag: string): Promise<Announced[]> {
   const inputs = Array.from({ length: n }, (_, i) => ({
-    formId: "8001", ...(i % 2 === 0 ? { adId: "7001" } : {}), platform: i % 3 === 0 ? "ig" : "fb",
-    fieldData: [{ name: "full_name", values: [`${tag} Person ${i} Zoë`] }, { name: "email", values: [`${tag}.${i}@example.com`] }],
+    formId: "8001",
+    ...(i % 2 === 0 ? { adId: "7001" } : {}),
+    platform: i % 3 === 0 ? "ig" : "fb",
+    fieldData: [
+      { name: "full_name", values: [`${tag} Person ${i} Zoë`] },
+      { name: "email", values: [`${tag}.${i}@example.com`] },
+    ],
   }));
   const out: Announced[] = [];
   for (let i = 0; i < inputs.length; i += 500) {
     const ids = await h.runtime.services.intake.create(inputs.slice(i, i + 500), { source: "admin", fireWebhooks: false });
-    ids.forEach((id, j) => out.push({ leadId: id, pageId: "3001", formId: "8001", ...((i + j) % 2 === 0 ? { adId: "7001" } : {}), createdTime: TEST_NOW }));
+    ids.forEach((id, j) =>
+      out.push({ leadId: id, pageId: "3001", formId: "8001", ...((i + j) % 2 === 0 ? { adId: "7001" } : {}), createdTime: TEST_NOW }),
+    );
   }
   return out;
 }
@@ -37,7 +47,10 @@ export async function serverLeads(h: Harness): Promise<Map<string, Lead>> {
   const out = new Map<string, Lead>();
   let after: string | undefined;
   for (;;) {
-    const res = await h.graph("GET", "/v21.0/8001/leads", { token: PAGE_TOKEN, query: { fields: LEAD_FIELDS.join(","), limit: "1000", ...(after ? { after } : {}) } });
+    const res = await h.graph("GET", "/v21.0/8001/leads", {
+      token: PAGE_TOKEN,
+      query: { fields: LEAD_FIELDS.join(","), limit: "1000", ...(after ? { after } : {}) },
+    });
     expect(res.status).toBe(200);
     for (const l of res.body.data as Lead[]) out.set(l.id, l);
     if (!res.body.paging?.next) return out;
@@ -48,13 +61,16 @@ export async function serverLeads(h: Harness): Promise<Map<string, Lead>> {
 /** A fresh database for the sync service: SQLite file or PostgreSQL, as config fields. */
 export async function syncDatabase(kind: "sqlite" | "postgres"): Promise<{ db: TestDatabase; config: Partial<SyncConfigInput> }> {
   const db = await freshDatabase(kind);
-  const config: Partial<SyncConfigInput> = "databaseUrl" in db.config ? { databaseUrl: db.config.databaseUrl } : { db: db.config.db.replace(/test\.db$/, "sync.db") };
+  const config: Partial<SyncConfigInput> =
+    "databaseUrl" in db.config ? { databaseUrl: db.config.databaseUrl } : { db: db.config.db.replace(/test\.db$/, "sync.db") };
   return { db, config };
 }
 
 /** Opens the sync database read-side and returns every stored lead (Graph shape) and the raw row count. */
 export async function syncedLeads(config: Partial<SyncConfigInput>): Promise<{ leads: Map<string, Lead>; rows: number }> {
-  const conn = connectSyncDatabase(config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "sqlite", file: config.db! });
+  const conn = connectSyncDatabase(
+    config.databaseUrl ? { kind: "postgres", url: config.databaseUrl } : { kind: "sqlite", file: config.db! },
+  );
   try {
     const store = new SyncStore(conn.db);
     const rows = await store.listLeads({ limit: 1_000_000 });

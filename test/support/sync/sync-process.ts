@@ -16,7 +16,10 @@ export class SyncProcess {
   readonly exited: Promise<number | null>;
 
   constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [BIN, "sync", ...args], { env: { ...process.env, LEADGRAPH_SYNC_API_KEY: SYNC_TEST_API_KEY, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [BIN, "sync", ...args], {
+      env: { ...process.env, LEADGRAPH_SYNC_API_KEY: SYNC_TEST_API_KEY, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.child.stderr!.on("data", (d: Buffer) => (this.stderr += d.toString()));
     this.exited = new Promise((r) => this.child.once("exit", (code) => r(code)));
     this.ready = new Promise((res, rej) => {

@@ -11,7 +11,11 @@ export interface AsyncState<T> {
 
 /** Runs a load when its dependencies change; an older answer arriving late is dropped. */
 export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState<T> {
-  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({ data: undefined, error: undefined, loading: true });
+  const [state, setState] = useState<{ data: T | undefined; error: unknown; loading: boolean }>({
+    data: undefined,
+    error: undefined,
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const seq = useRef(0);
   useEffect(() => {
@@ -27,15 +31,27 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): AsyncState
 }
 
 export function Loading({ label = "Loading…" }: { label?: string }) {
-  return <p class="muted" role="status" aria-live="polite">{label}</p>;
+  return (
+    <p class="muted" role="status" aria-live="polite">
+      {label}
+    </p>
+  );
 }
 
 /** An error from the server, or a plain note when this build lacks the endpoint. */
 export function ErrorBox({ error, what }: { error: unknown; what?: string }) {
   if (error instanceof ApiError && error.unavailable) return <Unavailable what={what ?? error.path} path={error.path} />;
   const msg = error instanceof Error ? error.message : String(error);
-  const code = error instanceof ApiError && error.graph ? ` (code ${error.graph.code}${error.graph.error_subcode ? `/${error.graph.error_subcode}` : ""})` : "";
-  return <div class="alert error" role="alert">{msg}{code}</div>;
+  const code =
+    error instanceof ApiError && error.graph
+      ? ` (code ${error.graph.code}${error.graph.error_subcode ? `/${error.graph.error_subcode}` : ""})`
+      : "";
+  return (
+    <div class="alert error" role="alert">
+      {msg}
+      {code}
+    </div>
+  );
 }
 
 export function Unavailable({ what, path }: { what: string; path: string }) {

@@ -7,17 +7,32 @@ export function AttemptsTable({ attempts }: { attempts: Attempt[] }) {
     <div class="table-wrap">
       <table>
         <thead>
-          <tr><th scope="col">When</th><th scope="col">Kind</th><th scope="col">Outcome</th><th scope="col" class="num">HTTP</th><th scope="col" class="num">Latency</th><th scope="col">Response / error</th></tr>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Outcome</th>
+            <th scope="col" class="num">
+              HTTP
+            </th>
+            <th scope="col" class="num">
+              Latency
+            </th>
+            <th scope="col">Response / error</th>
+          </tr>
         </thead>
         <tbody>
           {attempts.map((a) => (
             <tr key={a.id} class={a.outcome}>
               <td>{showTime(a.time)}</td>
               <td>{a.kind}</td>
-              <td><span class={`badge ${a.outcome}`}>{a.outcome}</span></td>
+              <td>
+                <span class={`badge ${a.outcome}`}>{a.outcome}</span>
+              </td>
               <td class="num">{a.http_status ?? "—"}</td>
               <td class="num">{a.latency_ms === null ? "—" : `${a.latency_ms} ms`}</td>
-              <td><code class="excerpt">{a.error ?? a.response_excerpt ?? ""}</code></td>
+              <td>
+                <code class="excerpt">{a.error ?? a.response_excerpt ?? ""}</code>
+              </td>
             </tr>
           ))}
         </tbody>

@@ -36,13 +36,21 @@ function Charts({ stats }: { stats: WebhookStats }) {
       />
       <Chart
         x={x}
-        series={PERCENTILES.map((p) => ({ label: `${p.label} latency (ms)`, stroke: p.stroke, ...(p.dash ? { dash: p.dash } : {}), values: stats.data.map((b) => b[p.key]) }))}
+        series={PERCENTILES.map((p) => ({
+          label: `${p.label} latency (ms)`,
+          stroke: p.stroke,
+          ...(p.dash ? { dash: p.dash } : {}),
+          values: stats.data.map((b) => b[p.key]),
+        }))}
         caption={`Latency of the attempts that reached the receiver, per minute (ms); over the hour: ${latencyText(t)}.`}
         testId="delivery-latency"
       />
       <dl class="stats" data-testid="delivery-latency-totals">
         {PERCENTILES.map((p) => (
-          <div key={p.key}><dt>{p.label}</dt><dd>{ms(t[p.key])}</dd></div>
+          <div key={p.key}>
+            <dt>{p.label}</dt>
+            <dd>{ms(t[p.key])}</dd>
+          </div>
         ))}
       </dl>
     </>

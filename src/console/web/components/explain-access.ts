@@ -3,7 +3,11 @@
  * page's `has_lead_access` (Meta's HasLeadAccess shape). The server's own explanation wins when it
  * sends one; this covers the rest.
  */
-export function explainAccess(debug: Record<string, unknown>, access: Record<string, unknown> | undefined, pageId: string): { ok: boolean; reasons: string[] } {
+export function explainAccess(
+  debug: Record<string, unknown>,
+  access: Record<string, unknown> | undefined,
+  pageId: string,
+): { ok: boolean; reasons: string[] } {
   const d = (debug.data as Record<string, unknown> | undefined) ?? debug;
   const reasons: string[] = [];
   let ok = true;
@@ -30,13 +34,15 @@ export function explainAccess(debug: Record<string, unknown>, access: Record<str
   }
   if (access) {
     if (access.is_page_admin === false) reasons.push("The token's user has no admin role on the page.");
-    if (access.enabled_lead_access_manager === true) reasons.push("The page restricts lead access with Leads Access Manager: only assigned people and CRMs may read leads.");
+    if (access.enabled_lead_access_manager === true)
+      reasons.push("The page restricts lead access with Leads Access Manager: only assigned people and CRMs may read leads.");
     if (access.app_has_leads_permission === false) reasons.push("The app is not allowed lead access on this page.");
     if (access.user_has_leads_permission === false) reasons.push("The user is not allowed lead access on this page.");
     if (access.can_access_lead === false) {
       ok = false;
       if (typeof access.failure_reason === "string" && access.failure_reason) reasons.push(`Meta-style reason: ${access.failure_reason}.`);
-      if (typeof access.failure_resolution === "string" && access.failure_resolution) reasons.push(`To fix it: ${access.failure_resolution}`);
+      if (typeof access.failure_resolution === "string" && access.failure_resolution)
+        reasons.push(`To fix it: ${access.failure_resolution}`);
     } else if (access.can_access_lead === true && ok) reasons.push("has_lead_access says this token can read the page's leads.");
   }
   return { ok, reasons };

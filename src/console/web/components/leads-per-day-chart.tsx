@@ -11,8 +11,9 @@ async function leadsPerDay(pageId: string, formId: string) {
   const { now } = await serverNow();
   const first = Math.floor(now / DAY) * DAY - (DAYS - 1) * DAY;
   const x = Array.from({ length: DAYS }, (_, i) => first + i * DAY);
-  const counts = await Promise.all(x.map(async (from) =>
-    (await leads(pageId, formId, { from, until: from + DAY, limit: 1, summary: true })).summary?.total_count ?? 0));
+  const counts = await Promise.all(
+    x.map(async (from) => (await leads(pageId, formId, { from, until: from + DAY, limit: 1, summary: true })).summary?.total_count ?? 0),
+  );
   return { x, counts };
 }
 

@@ -6,8 +6,22 @@ export function UsageBar({ label, used, budget }: { label: string; used: number;
   const level = ratio >= 0.9 ? "high" : ratio >= 0.6 ? "mid" : "low";
   return (
     <div class="usage">
-      <div class="usage-label"><span>{label}</span><span>{count(used)} / {count(budget)} ({percent(used, budget)})</span></div>
-      <meter min={0} max={budget || 1} value={used} high={budget * 0.9} low={budget * 0.6} optimum={0} aria-label={`${label} rate-limit use`} class={level} />
+      <div class="usage-label">
+        <span>{label}</span>
+        <span>
+          {count(used)} / {count(budget)} ({percent(used, budget)})
+        </span>
+      </div>
+      <meter
+        min={0}
+        max={budget || 1}
+        value={used}
+        high={budget * 0.9}
+        low={budget * 0.6}
+        optimum={0}
+        aria-label={`${label} rate-limit use`}
+        class={level}
+      />
     </div>
   );
 }

@@ -17,9 +17,10 @@ function NewLead({ pageId, f }: { pageId: string; f: FormDetail }) {
     e.preventDefault();
     const fieldData: FieldDatum[] = f.questions.filter((q) => values[q.key]).map((q) => ({ name: q.key, values: [values[q.key]!] }));
     try {
-      const r = kind === "test"
-        ? await createTestLead(pageId, f.id, fieldData)
-        : await createAttributedLead(f.id, { field_data: fieldData, platform, ...(adId ? { ad_id: adId } : {}) });
+      const r =
+        kind === "test"
+          ? await createTestLead(pageId, f.id, fieldData)
+          : await createAttributedLead(f.id, { field_data: fieldData, platform, ...(adId ? { ad_id: adId } : {}) });
       setResult({ id: r.id });
     } catch (err) {
       setResult({ error: err });
@@ -31,18 +32,40 @@ function NewLead({ pageId, f }: { pageId: string; f: FormDetail }) {
       <form onSubmit={submit}>
         <fieldset class="row">
           <legend>Kind</legend>
-          <label class="choice"><input type="radio" name="kind" checked={kind === "test"} onChange={() => setKind("test")} /> Test lead (Graph <code>test_leads</code>)</label>
-          <label class="choice"><input type="radio" name="kind" checked={kind === "attributed"} onChange={() => setKind("attributed")} /> Attributed lead (admin API)</label>
+          <label class="choice">
+            <input type="radio" name="kind" checked={kind === "test"} onChange={() => setKind("test")} /> Test lead (Graph{" "}
+            <code>test_leads</code>)
+          </label>
+          <label class="choice">
+            <input type="radio" name="kind" checked={kind === "attributed"} onChange={() => setKind("attributed")} /> Attributed lead (admin
+            API)
+          </label>
         </fieldset>
         {f.questions.map((q) => (
           <div key={q.key}>
-            <label for={`new-${q.key}`}>{labelOf(q)} <span class="muted">{q.key}</span></label>
+            <label for={`new-${q.key}`}>
+              {labelOf(q)} <span class="muted">{q.key}</span>
+            </label>
             {q.options?.length ? (
-              <select id={`new-${q.key}`} value={values[q.key] ?? ""} onChange={(e) => setValues({ ...values, [q.key]: e.currentTarget.value })}>
+              <select
+                id={`new-${q.key}`}
+                value={values[q.key] ?? ""}
+                onChange={(e) => setValues({ ...values, [q.key]: e.currentTarget.value })}
+              >
                 <option value="">(no answer)</option>
-                {q.options.map((o) => <option key={o.key} value={o.key}>{o.value}</option>)}
+                {q.options.map((o) => (
+                  <option key={o.key} value={o.key}>
+                    {o.value}
+                  </option>
+                ))}
               </select>
-            ) : <input id={`new-${q.key}`} value={values[q.key] ?? ""} onInput={(e) => setValues({ ...values, [q.key]: e.currentTarget.value })} />}
+            ) : (
+              <input
+                id={`new-${q.key}`}
+                value={values[q.key] ?? ""}
+                onInput={(e) => setValues({ ...values, [q.key]: e.currentTarget.value })}
+              />
+            )}
           </div>
         ))}
         {kind === "attributed" && (
@@ -62,7 +85,11 @@ function NewLead({ pageId, f }: { pageId: string; f: FormDetail }) {
         )}
         <button type="submit">Create lead</button>
       </form>
-      {result?.id && <p class="alert ok" role="status">Created lead <Link href={`/leads/${result.id}?page=${pageId}`}>{result.id}</Link>.</p>}
+      {result?.id && (
+        <p class="alert ok" role="status">
+          Created lead <Link href={`/leads/${result.id}?page=${pageId}`}>{result.id}</Link>.
+        </p>
+      )}
       {result?.error !== undefined && <ErrorBox error={result.error} what="Creating leads" />}
     </section>
   );
@@ -82,16 +109,29 @@ export function FormScreen({ pageId, formId, query }: { pageId: string; formId: 
   };
   return (
     <section>
-      <p><Link href="/forms">← Forms</Link></p>
+      <p>
+        <Link href="/forms">← Forms</Link>
+      </p>
       <Async state={state}>
         {(f) => (
           <>
-            <h1>{f.name} <span class={`badge ${f.status.toLowerCase()}`}>{f.status}</span></h1>
-            <p class="muted">Form <code>{f.id}</code> on {f.page?.name ?? pageId} · {f.locale} · created {showTime(f.created_time)} · {count(f.leads_count ?? 0)} leads ({count(f.organic_leads_count ?? 0)} organic)</p>
+            <h1>
+              {f.name} <span class={`badge ${f.status.toLowerCase()}`}>{f.status}</span>
+            </h1>
+            <p class="muted">
+              Form <code>{f.id}</code> on {f.page?.name ?? pageId} · {f.locale} · created {showTime(f.created_time)} ·{" "}
+              {count(f.leads_count ?? 0)} leads ({count(f.organic_leads_count ?? 0)} organic)
+            </p>
             <div class="row">
-              <a class="button secondary" href={hostedFormUrl(f.id)} target="_blank" rel="noopener">Open the hosted form</a>
-              <button type="button" class="secondary" onClick={() => toggle(f)}>{f.status === "ACTIVE" ? "Archive" : "Activate"}</button>
-              <button type="button" class="link" onClick={() => navigate(`/webhooks?page_id=${pageId}`)}>Webhook deliveries of this page</button>
+              <a class="button secondary" href={hostedFormUrl(f.id)} target="_blank" rel="noopener">
+                Open the hosted form
+              </a>
+              <button type="button" class="secondary" onClick={() => toggle(f)}>
+                {f.status === "ACTIVE" ? "Archive" : "Activate"}
+              </button>
+              <button type="button" class="link" onClick={() => navigate(`/webhooks?page_id=${pageId}`)}>
+                Webhook deliveries of this page
+              </button>
             </div>
             {statusError !== undefined && <ErrorBox error={statusError} what="Archiving and activating forms" />}
             <LeadsPerDayChart pageId={pageId} formId={f.id} formName={f.name} />

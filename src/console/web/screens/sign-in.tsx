@@ -13,9 +13,11 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
     try {
       onSignedIn(await signIn(key.trim()));
     } catch (err) {
-      setError(err instanceof ApiError && err.badAdminKey
-        ? "That admin key was refused. Use the key the server printed at start (or LEADGRAPH_ADMIN_KEY)."
-        : `Could not sign in: ${err instanceof Error ? err.message : String(err)}`);
+      setError(
+        err instanceof ApiError && err.badAdminKey
+          ? "That admin key was refused. Use the key the server printed at start (or LEADGRAPH_ADMIN_KEY)."
+          : `Could not sign in: ${err instanceof Error ? err.message : String(err)}`,
+      );
     } finally {
       setBusy(false);
     }
@@ -27,10 +29,24 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
         <h1>leadgraph console</h1>
         <p class="muted">Sign in with the server's admin key. It is kept in this tab only (session storage).</p>
         <label for="admin-key">Admin key</label>
-        <input id="admin-key" name="admin-key" type="password" autoComplete="off" required value={key}
-          onInput={(e) => setKey(e.currentTarget.value)} aria-invalid={error ? "true" : undefined} />
-        {error && <p id="sign-in-error" class="alert error" role="alert">{error}</p>}
-        <button type="submit" disabled={busy || key.trim() === ""}>{busy ? "Signing in…" : "Sign in"}</button>
+        <input
+          id="admin-key"
+          name="admin-key"
+          type="password"
+          autoComplete="off"
+          required
+          value={key}
+          onInput={(e) => setKey(e.currentTarget.value)}
+          aria-invalid={error ? "true" : undefined}
+        />
+        {error && (
+          <p id="sign-in-error" class="alert error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy || key.trim() === ""}>
+          {busy ? "Signing in…" : "Sign in"}
+        </button>
       </form>
     </main>
   );

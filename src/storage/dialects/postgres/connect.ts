@@ -16,15 +16,16 @@ export interface PostgresOptions {
 // int8 columns hold unix seconds and counters, all far below 2^53, so they are read as numbers.
 // Ids are text columns and never pass through this parser.
 const types = {
-  getTypeParser: (oid: number, format?: "text" | "binary") =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+  getTypeParser: (oid: number, format?: "text" | "binary") => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)),
 };
 
 const unwatched: DirectoryWrites = { written: () => undefined, transactionOpened: () => undefined, transactionEnded: () => undefined };
 
 /** `directoryWrites` is told when a statement of this process changes a cached directory table. */
 export function connectPostgres(
-  opts: PostgresOptions, faults: DatabaseFaults = new DatabaseFaults(), directoryWrites: DirectoryWrites = unwatched,
+  opts: PostgresOptions,
+  faults: DatabaseFaults = new DatabaseFaults(),
+  directoryWrites: DirectoryWrites = unwatched,
 ): { db: Kysely<Database>; pool: pg.Pool; close: () => Promise<void> } {
   const pool = new pg.Pool({
     connectionString: opts.url,
@@ -40,6 +41,10 @@ export function connectPostgres(
   // fails on its own and reaches its caller; the pool drops the dead client when it is released.
   pool.on("error", () => undefined); // reported by the client's own listener below
   pool.on("connect", (client) => client.on("error", (e) => faults.observe(e, "connection")));
-  const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new DirectoryWritesDialect(new PostgresDialect({ pool }), directoryWrites), faults, { retryReads: true }) });
+  const db = new Kysely<Database>({
+    dialect: new FaultHandlingDialect(new DirectoryWritesDialect(new PostgresDialect({ pool }), directoryWrites), faults, {
+      retryReads: true,
+    }),
+  });
   return { db, pool, close: () => db.destroy() };
 }

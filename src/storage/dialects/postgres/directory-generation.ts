@@ -67,10 +67,13 @@ export function postgresGeneration(url: string, opts: PostgresGenerationOptions 
     beat = undefined;
     c.end().catch(() => undefined);
     const base = Math.min(MOST_RETRY_MS, FIRST_RETRY_MS * 2 ** failures++);
-    retry = setTimeout(() => {
-      retry = undefined;
-      void connect();
-    }, base / 2 + Math.random() * (base / 2));
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        void connect();
+      },
+      base / 2 + Math.random() * (base / 2),
+    );
     retry.unref();
   };
 
@@ -81,20 +84,30 @@ export function postgresGeneration(url: string, opts: PostgresGenerationOptions 
     // A query that hangs past the bound means the connection cannot be trusted: drop it.
     const hung = setTimeout(() => lost(c), maxStalenessMs);
     hung.unref();
-    c.query("select 1").then(() => {
-      if (client === c) confirmedAt = Math.max(confirmedAt, sent);
-    }, (e: unknown) => {
-      onError(e);
-      lost(c);
-    }).finally(() => {
-      clearTimeout(hung);
-      beating = false;
-    });
+    c.query("select 1")
+      .then(
+        () => {
+          if (client === c) confirmedAt = Math.max(confirmedAt, sent);
+        },
+        (e: unknown) => {
+          onError(e);
+          lost(c);
+        },
+      )
+      .finally(() => {
+        clearTimeout(hung);
+        beating = false;
+      });
   };
 
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000, keepAlive: true, application_name: "leadgraph directory listener" });
+    const c = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+      application_name: "leadgraph directory listener",
+    });
     client = c;
     c.on("notification", () => {
       n++;

@@ -1,11 +1,21 @@
 import type {
-  CompiledQuery, DatabaseConnection, DatabaseIntrospector, Dialect, DialectAdapter, Driver, Kysely, QueryCompiler, QueryResult,
+  CompiledQuery,
+  DatabaseConnection,
+  DatabaseIntrospector,
+  Dialect,
+  DialectAdapter,
+  Driver,
+  Kysely,
+  QueryCompiler,
+  QueryResult,
   TransactionSettings,
 } from "kysely";
 import { CACHED_TABLES } from "../../migrations/0007-directory-generation.ts";
 
 const WRITES_DIRECTORY = new RegExp(
-  String.raw`\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+"?(?:${CACHED_TABLES.join("|")})"?(?![\w])`, "i");
+  String.raw`\b(?:insert\s+into|update|delete\s+from|truncate(?:\s+table)?)\s+"?(?:${CACHED_TABLES.join("|")})"?(?![\w])`,
+  "i",
+);
 const BEGINS = /^\s*(begin|start\s+transaction)\b/i;
 const ENDS = /^\s*(commit|rollback|end)\s*;?\s*$/i;
 

@@ -12,7 +12,11 @@ const MOST_RETRY_MS = 10_000;
  * once, which picks up whatever was committed while nobody listened. While it is down the
  * dispatcher's poll covers.
  */
-export function listenOutbox(url: string, onNotify: () => void, onError: (e: unknown) => void = () => undefined): { close(): Promise<void> } {
+export function listenOutbox(
+  url: string,
+  onNotify: () => void,
+  onError: (e: unknown) => void = () => undefined,
+): { close(): Promise<void> } {
   let client: pg.Client | undefined;
   let closed = false;
   let retry: NodeJS.Timeout | undefined;
@@ -24,10 +28,13 @@ export function listenOutbox(url: string, onNotify: () => void, onError: (e: unk
     client = undefined;
     c.end().catch(() => undefined);
     const base = Math.min(MOST_RETRY_MS, FIRST_RETRY_MS * 2 ** failures++);
-    retry = setTimeout(() => {
-      retry = undefined;
-      void connect();
-    }, base / 2 + Math.random() * (base / 2));
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        void connect();
+      },
+      base / 2 + Math.random() * (base / 2),
+    );
     retry.unref();
   };
 

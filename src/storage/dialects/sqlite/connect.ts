@@ -50,7 +50,9 @@ export function connectSqlite(file: string, faults: DatabaseFaults = new Databas
     generation.written();
   });
   // One connection to a local file: nothing to reconnect, so reads are not tried twice.
-  const db = new Kysely<Database>({ dialect: new FaultHandlingDialect(new ImmediateSqliteDialect({ database: statements }), faults, { retryReads: false }) });
+  const db = new Kysely<Database>({
+    dialect: new FaultHandlingDialect(new ImmediateSqliteDialect({ database: statements }), faults, { retryReads: false }),
+  });
   const group = new GroupCommit(db, sqlite, level, faults);
   return { db, generation, group, durableTransaction: (fn) => group.run(fn), close: () => db.destroy() };
 }

@@ -2,7 +2,8 @@ import type { Kysely } from "kysely";
 
 // One schema for SQLite and PostgreSQL: text ids, bigint times, 0/1 integers, JSON as text.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable("sync_leads")
+  await db.schema
+    .createTable("sync_leads")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("page_id", "text", (c) => c.notNull())
     .addColumn("form_id", "text", (c) => c.notNull())
@@ -29,7 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex("sync_leads_page_time").on("sync_leads").columns(["page_id", "created_time"]).execute();
   await db.schema.createIndex("sync_leads_forward").on("sync_leads").columns(["forward_pending", "forward_next_at"]).execute();
 
-  await db.schema.createTable("sync_jobs")
+  await db.schema
+    .createTable("sync_jobs")
     .addColumn("lead_id", "text", (c) => c.primaryKey())
     .addColumn("page_id", "text", (c) => c.notNull())
     .addColumn("form_id", "text", (c) => c.notNull())
@@ -42,7 +44,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex("sync_jobs_due").on("sync_jobs").columns(["status", "next_attempt_at"]).execute();
 
-  await db.schema.createTable("sync_forms")
+  await db.schema
+    .createTable("sync_forms")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("page_id", "text", (c) => c.notNull())
     .addColumn("name", "text")
@@ -51,7 +54,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("last_error", "text")
     .execute();
 
-  await db.schema.createTable("sync_state")
+  await db.schema
+    .createTable("sync_state")
     .addColumn("key", "text", (c) => c.primaryKey())
     .addColumn("value", "text", (c) => c.notNull())
     .addColumn("updated_at", "bigint", (c) => c.notNull())

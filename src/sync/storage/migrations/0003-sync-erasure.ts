@@ -6,11 +6,13 @@ import type { Kysely } from "kysely";
  * keyed hashes of the identifiers, never the personal data.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createTable("sync_erased")
+  await db.schema
+    .createTable("sync_erased")
     .addColumn("lead_id", "text", (c) => c.primaryKey())
     .addColumn("erased_at", "bigint", (c) => c.notNull())
     .execute();
-  await db.schema.createTable("sync_erasure_audit")
+  await db.schema
+    .createTable("sync_erasure_audit")
     .addColumn("id", "text", (c) => c.primaryKey())
     .addColumn("at_ms", "bigint", (c) => c.notNull())
     .addColumn("kind", "text", (c) => c.notNull())

@@ -4,8 +4,7 @@ import type { SyncDatabase } from "../../schema.ts";
 
 // bigint columns hold unix times (s and ms), far below 2^53, so they are read as numbers.
 const types = {
-  getTypeParser: (oid: number, format?: "text" | "binary") =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+  getTypeParser: (oid: number, format?: "text" | "binary") => (oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)),
 };
 
 /** A small pool: the sync service is one writer with a few concurrent fetches. */
