@@ -80,7 +80,10 @@ export const isQuietPath = (url: string): boolean => QUIET_PATHS.has(url.split("
  * (incoming, completed), which doubles the log of a busy server for no information.
  */
 class OneLinePerRequest extends LogController {
-  override incomingRequest(): void {}
+  /** At debug only: an operator chasing a request that never finishes can see it arrive. */
+  override incomingRequest(request: FastifyRequest): void {
+    if (!this.isLogDisabled(request)) request.log.debug({ req: request }, "incoming request");
+  }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
