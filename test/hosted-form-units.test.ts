@@ -7,12 +7,8 @@ import { generateLead, seededRandom } from "../src/cli/answer-generator.ts";
 describe("hosted form building blocks", () => {
   it("escapes every interpolated value, attributes included", () => {
     const evil = `"><script>alert('x')</script>&`;
-    expect(html`<input value="${evil}" />`.value).toBe('<input value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">');
-    expect(
-      html`<ul>
-        ${["<a>", html`<li>${"<b>"}</li>`]}
-      </ul>`.value,
-    ).toBe("<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>");
+    expect(html`<input value="${evil}">`.value).toBe('<input value="&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;">');
+    expect(html`<ul>${["<a>", html`<li>${"<b>"}</li>`]}</ul>`.value).toBe("<ul>&lt;a&gt;<li>&lt;b&gt;</li></ul>");
     expect(escapeHtml("`")).toBe("&#96;");
   });
 

@@ -130,7 +130,11 @@ describe.skipIf(!pgAvailable)("graceful shutdown with a request in flight (postg
     );
     socket.write(body.slice(0, 10));
     // The server has the request (its headers parsed, the body still coming) before the signal.
-    await waitFor(() => p.output().includes('"msg":"incoming request"') && p.output().includes('"url":"/v25.0/me"'), 60_000, "the request to be in flight");
+    await waitFor(
+      () => p.output().includes('"msg":"incoming request"') && p.output().includes('"url":"/v25.0/me"'),
+      60_000,
+      "the request to be in flight",
+    );
     p.signal("SIGTERM");
     await waitFor(() => p.output().includes("shutting down: draining requests"), 60_000, "the shutdown to start");
     // Accepting stops: a new connection is refused while the old request is still open.

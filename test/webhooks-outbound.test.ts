@@ -42,6 +42,13 @@ const subscribe = (h: Harness, callbackUrl: string) =>
     token: APP_TOKEN,
     body: { object: "page", callback_url: callbackUrl, fields: ["leadgen"], verify_token: "vt" },
   });
+/**
+ * The runtime opens its own database connections lazily (PostgreSQL's directory listener on the
+ * first lookup): one authenticated call first, so the sockets counted are only those a callback opens.
+ */
+const openOwnConnections = async (h: Harness) => {
+  await h.graph("GET", "/v25.0/1001/subscriptions", { token: APP_TOKEN });
+};
 const storedCallbacks = async (h: Harness) => (await h.runtime.services.store.subscriptions.listForApp("1001")).map((s) => s.callbackUrl);
 
 describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%s)", (kind) => {
@@ -52,6 +59,7 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
     beforeAll(async () => {
       port = await trap.start("127.0.0.1");
       h = await startHarness(kind, { world: worldWithoutSubscriptions(), config: { host: "0.0.0.0" } });
+      await openOwnConnections(h);
     });
     afterAll(async () => {
       await trap.close();
@@ -217,6 +225,7 @@ describe.each(databaseKinds())("outbound requests that cannot be aimed inside (%
     beforeAll(async () => {
       port = await trap.start("127.0.0.1");
       h = await startHarness(kind, { world: worldWithoutSubscriptions() });
+      await openOwnConnections(h);
     });
     afterAll(async () => {
       await trap.close();

@@ -90,7 +90,11 @@ export async function buildApp(runtime: Runtime, opts: AppOptions = {}): Promise
         : err.statusCode !== undefined && err.statusCode < 500
           ? errors.invalidParam(err.message.replace(/^FST_\w+: /, ""))
           : errors.unknown(err));
-    if (graphErr.status >= 500) req.log.error({ err }, "unhandled error");
+    // A GraphError was built on purpose (a database fault, say, already logged where it was seen):
+    // its 5xx is an answer, not a bug. Anything else reaching here with a 5xx is one.
+    if (graphErr.status >= 500 && err instanceof GraphError)
+      req.log.warn({ code: graphErr.code, status: graphErr.status }, "answered a server error");
+    else if (graphErr.status >= 500) req.log.error({ err }, "unhandled error");
     else await drainRefusedBody(req.raw);
     graphHeaders(reply, runtime.config.graphVersion);
     return sendGraph(reply, graphErr.status, errorBody(graphErr), {});
