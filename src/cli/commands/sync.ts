@@ -140,6 +140,7 @@ export function syncCommand(): Command {
       "--wait-for-fix",
       "when no page can sync until a person acts (wrong app secret, dead token, no access), keep running paused instead of exiting 3/4/5 (LEADGRAPH_SYNC_WAIT_FOR_FIX=1)",
     )
+    .option("--progress-every <s>", "seconds between a form's catch-up progress lines (default 5)")
     .addOption(new Option("--log-level <level>", "log level").choices(["fatal", "error", "warn", "info", "debug", "trace", "silent"]))
     .addHelpText("after", META_SETUP)
     .action(async (o: Record<string, unknown>) => {
@@ -148,7 +149,14 @@ export function syncCommand(): Command {
       const config = configFrom(sync, o);
       const log = createSyncLog(config.logLevel);
       const waitForFix = o.waitForFix === true || /^(1|true|yes)$/i.test(process.env.LEADGRAPH_SYNC_WAIT_FOR_FIX ?? "");
-      const service = new SyncService(config, log, { waitForFix });
+      const progressEverySeconds = o.progressEvery === undefined ? undefined : Number(o.progressEvery);
+      if (progressEverySeconds !== undefined && !(progressEverySeconds > 0 && progressEverySeconds <= 86_400)) {
+        throw new Error(`--progress-every must be a positive number of seconds, at most 86400 - got ${String(o.progressEvery)}`);
+      }
+      const service = new SyncService(config, log, {
+        waitForFix,
+        ...(progressEverySeconds !== undefined ? { progressEveryMs: progressEverySeconds * 1000 } : {}),
+      });
       await service.start();
       process.stdout.write(`leadgraph sync listening on ${service.url}\n`);
       if (service.webhookUrl && service.webhookUrl !== service.url)
