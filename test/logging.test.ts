@@ -40,8 +40,12 @@ describe("structured request logs", () => {
     const trace = res.headers["x-fb-trace-id"];
     expect(trace).toMatch(/^[\w-]{11}$/);
     const entries = await logged();
-    const mine = entries.filter((e) => e.fbtrace_id === trace);
+    // One line at info; below it (this logger runs at trace) only the arrival, for chasing hung requests.
+    const mine = entries.filter((e) => e.fbtrace_id === trace && (e.level as number) >= 30);
     expect(mine.map((e) => e.msg)).toEqual(["request completed"]);
+    expect(entries.filter((e) => e.fbtrace_id === trace && (e.level as number) < 30).map((e) => [e.level, e.msg])).toEqual([
+      [20, "incoming request"],
+    ]);
     expect(mine[0]).toMatchObject({
       level: 30,
       req: { method: "GET", url: "/v25.0/9001?access_token=[redacted]" },
@@ -86,7 +90,7 @@ describe("structured request logs", () => {
     await Promise.all([ok.text(), bad.text()]);
     const entries = await logged();
     for (const res of [ok, bad]) {
-      const mine = entries.filter((e) => e.fbtrace_id === res.headers.get("x-fb-trace-id"));
+      const mine = entries.filter((e) => (e.level as number) >= 30 && e.fbtrace_id === res.headers.get("x-fb-trace-id"));
       expect(mine.map((e) => e.msg)).toEqual(["request completed"]);
       expect(mine[0]).toMatchObject({
         req: { method: "GET", url: expect.stringMatching(/^\/v25\.0\/9001/) },
