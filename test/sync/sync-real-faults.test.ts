@@ -6,6 +6,7 @@ import { loadSyncConfig, type SyncConfigInput, type SyncLog, SyncService } from 
 import { databaseKinds } from "../support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "../support/harness.ts";
 import { SyncProcess, waitFor } from "../support/sync/sync-process.ts";
+import { SCOPES } from "../support/worlds.ts";
 import { APP_SECRET, expectExact, PAGE_TOKEN, serverLeads, syncDatabase, syncedLeads, syncWorld } from "../support/sync/sync-fixtures.ts";
 
 /**
@@ -41,7 +42,9 @@ describe.each(databaseKinds())("leadgraph sync against the server's real webhook
       app_id: APP,
       user_id: "2001",
       page_id: "3001",
-      scopes: ["leads_retrieval", "pages_manage_metadata"],
+      // Every scope a page token needs: the service's own first reconciliation (which runs beside
+      // test (d)'s checks) must not find the token short of access, only near its expiry.
+      scopes: SCOPES,
       expires_at: TEST_NOW + 10 * DAY,
     });
     h = await startHarness("sqlite", { world, config: { adminKey: ADMIN } });
