@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { type BenchFigure, formatFigure } from "./bench-module.ts";
 import { type BenchDb, startBenchServer } from "./bench-server.ts";
 import { runExportBench } from "./export.ts";
+import { benchHotPage } from "./hot-page.ts";
 import { benchIngest } from "./ingest.ts";
 import { benchModules } from "./modules/index.ts";
 import { benchPackages } from "./packages.ts";
@@ -113,6 +114,29 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
           },
         ];
       }),
+  },
+  {
+    name: "hot-page",
+    dbs: ["sqlite", "postgres"],
+    run: async (small, db) => {
+      const out: Line[] = [];
+      // PostgreSQL also with two instances: their charges of the page meet at its counter.
+      for (const instances of db === "postgres" ? [1, 2] : [1]) {
+        const r = await onEmpty(db, (databaseUrl) =>
+          benchHotPage({ db, instances, seconds: small ? 1 : 5, ...(databaseUrl ? { databaseUrl } : {}) }),
+        );
+        const over = instances > 1 ? ` over ${instances} instances` : "";
+        out.push({
+          key: `hot page p99, ${r.connections} connections${over}`,
+          value: r.p99Ms,
+          unit: "ms",
+          text:
+            `hot page, ${r.connections} connections${over}: p50 ${r.p50Ms} / p99 ${r.p99Ms} / max ${r.maxMs} ms, ` +
+            `${r.requestsPerSecond} req/s (GET /{lead-id} of one page with a small budget, charged in small blocks)`,
+        });
+      }
+      return out;
+    },
   },
   {
     name: "scaling",

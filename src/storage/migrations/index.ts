@@ -10,6 +10,7 @@ import * as m0010 from "./0010-erasure-audit.ts";
 import { sealServerSecrets } from "./0012-seal-server-secrets.ts";
 import * as m0013 from "./0013-attempt-counters.ts";
 import * as m0014 from "./0014-directory-notify.ts";
+import * as m0015 from "./0015-charge-function.ts";
 
 /**
  * Numbered, forward-only. Add new files here in order; never edit one that has shipped. Migrations
@@ -27,6 +28,7 @@ export const migrationsFor = (box?: SecretBox): Record<string, Migration> => ({
   "0012-seal-server-secrets": sealServerSecrets(box),
   "0013-attempt-counters": m0013,
   "0014-directory-notify": m0014,
+  "0015-charge-function": m0015,
 });
 
 /** The migrations as a migrator without the secret key sees them (names, schema-only databases). */

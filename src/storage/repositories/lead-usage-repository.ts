@@ -1,60 +1,20 @@
 import { type Kysely, PostgresAdapter, sql, type Transaction } from "kysely";
 import type { ChargeRequest, LeadUsageStore, PageUsageSummary, UsageBucket } from "../../domain/rate-limit/usage-store.ts";
-import { CHARGE_IS_ONE_STEP as pgOneStep, lockPage as pgLockPage } from "../dialects/postgres/charge-lead-usage.ts";
-import { CHARGE_IS_ONE_STEP as sqliteOneStep, lockPage as sqliteLockPage } from "../dialects/sqlite/charge-lead-usage.ts";
+import { charge as pgCharge, lockPage as pgLockPage } from "../dialects/postgres/charge-lead-usage.ts";
+import { charge as sqliteCharge, lockPage as sqliteLockPage } from "../dialects/sqlite/charge-lead-usage.ts";
 import type { Database } from "../schema.ts";
-import { PreparedQuery } from "../prepared-query.ts";
-
-interface ChargeRow {
-  used: number | string;
-}
-
-/**
- * The conditional upsert: add the calls to the current bucket only when the page is not forced and
- * the window's usage plus the calls stays within a limit: the cached budget's trusted part, or
- * ("exact") the budget from the page's leads counted in the same statement. The window's usage comes
- * from the running totals: the newest bucket's `cum` minus the total before the window's oldest
- * bucket. A bucket behind the newest one (a manual clock moved back) is left to `#chargeIntoPast`.
- */
-function chargeStatement(db: Kysely<Database>, p: (name: keyof ChargeRequest) => never, limit: "trusted" | "exact") {
-  const bound =
-    limit === "trusted"
-      ? sql<number>`${p("trustBudgetUpTo")}`
-      : sql<number>`(select ${p("callsPerLead")} * case when count(*) < ${p("minLeads")} then ${p("minLeads")} else count(*) end
-        from leads where page_id = ${p("pageId")} and created_time >= ${p("leadsFrom")} and created_time <= ${p("leadsTo")})`;
-  // RETURNING's `oldest` may be read before or after the upsert (SQLite re-reads, PostgreSQL does
-  // not); both give the same base: an empty window's base is the total before this charge.
-  return sql<ChargeRow>`
-    with latest as (select bucket, cum from lead_rate_usage where page_id = ${p("pageId")} order by bucket desc limit 1),
-      oldest as (select cum - calls as base from lead_rate_usage where page_id = ${p("pageId")} and bucket >= ${p("fromBucket")} order by bucket limit 1),
-      w as (select coalesce((select cum from latest), 0) as top,
-                   coalesce((select bucket from latest), ${p("bucket")}) as last_bucket,
-                   coalesce((select cum from latest) - (select base from oldest), 0) as used)
-    insert into lead_rate_usage (page_id, bucket, calls, cum)
-    select ${p("pageId")}, cast(${p("bucket")} as bigint), cast(${p("calls")} as bigint), w.top + ${p("calls")} from w
-    where w.last_bucket <= ${p("bucket")}
-      and not exists (select 1 from lead_rate_pages where page_id = ${p("pageId")} and forced_until > ${p("now")})
-      and w.used + ${p("calls")} <= ${bound}
-    on conflict (page_id, bucket) do update set calls = lead_rate_usage.calls + excluded.calls, cum = lead_rate_usage.cum + excluded.calls
-    returning cum - coalesce((select base from oldest), (select top from w)) as used`.compile(db);
-}
 
 const dialects = {
-  sqlite: { chargeIsOneStep: sqliteOneStep, lockPage: sqliteLockPage },
-  postgres: { chargeIsOneStep: pgOneStep, lockPage: pgLockPage },
-};
-
-const charges = {
-  trusted: new PreparedQuery<ChargeRequest, ChargeRow>((db, param) => chargeStatement(db, param, "trusted")),
-  exact: new PreparedQuery<ChargeRequest, ChargeRow>((db, param) => chargeStatement(db, param, "exact")),
+  sqlite: { charge: sqliteCharge, lockPage: sqliteLockPage },
+  postgres: { charge: pgCharge, lockPage: pgLockPage },
 };
 
 type Dialect = (typeof dialects)[keyof typeof dialects];
 
 /**
  * Counters of the lead rate limit: one row per page per minute (its calls and the page's running
- * total), and one row per page for its forced state (and, on PostgreSQL, as the lock that
- * serialises the page's charges).
+ * total), and one row per page for its forced state and as the lock that serialises the page's
+ * slow-path changes (on PostgreSQL its charges too, inside the charge function).
  */
 export class KyselyLeadUsageRepository implements LeadUsageStore {
   readonly #db: Kysely<Database>;
@@ -65,20 +25,12 @@ export class KyselyLeadUsageRepository implements LeadUsageStore {
   }
 
   /**
-   * Most charges fit the trusted part of the cached budget: one statement that counts no leads.
-   * One that does not (near the limit, a forced page, or a clock moved back) is decided again.
+   * One atomic step in the dialect (see its charge-lead-usage.ts); a charge it refuses because its
+   * bucket is behind the page's newest (a manual clock moved back), or a plain refusal, is decided
+   * again on the slow path.
    */
   async tryCharge(r: ChargeRequest): Promise<number | undefined> {
-    const decide = async (db: Kysely<Database>) => {
-      const run = async (limit: keyof typeof charges) => {
-        const row = (await charges[limit].execute(db, r)).rows[0];
-        return row === undefined ? undefined : Number(row.used);
-      };
-      return (await run("trusted")) ?? run("exact");
-    };
-    const used = this.#dialect.chargeIsOneStep ? await decide(this.#db) : await this.#serialised(r.pageId, decide);
-    if (used !== undefined) return used;
-    return this.#chargeIntoPast(r);
+    return (await this.#dialect.charge(this.#db, r)) ?? this.#chargeIntoPast(r);
   }
 
   /**
