@@ -69,6 +69,13 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     expect(logged).toEqual([
       expect.objectContaining({ level: 50, node: node(), permanent: true, msg: expect.stringContaining("stepped down for good") }),
     ]);
+    // Out of rotation: a load balancer stops sending it requests.
+    const ready = await h.app.inject({ method: "GET", url: "/readyz" });
+    expect(ready.statusCode).toBe(503);
+    expect(ready.json()).toMatchObject({
+      status: "unavailable",
+      checks: { database: "ok", instance: expect.stringContaining("stepped down: instance node") },
+    });
     const d = createDispatcher(h.runtime, { lingerMs: 0 });
     try {
       await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
@@ -118,6 +125,7 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
       await wall.advance(5_000);
       expect(h.runtime.instance.active).toBe(true);
       expect(changes.at(-1)).toEqual({ kind: "resumed", node: node() });
+      expect((await h.app.inject({ method: "GET", url: "/readyz" })).json()).toMatchObject({ status: "ok", checks: { instance: "ok" } });
       expect(logged.at(-1)).toEqual(expect.objectContaining({ level: 40, msg: expect.stringContaining("taking work again") }));
       expect(await d.runOnce()).toBe(1);
       expect(rx.leadIds()).toEqual([id]);

@@ -10,8 +10,8 @@ const READY_DB_TIMEOUT_MS = 2000;
 
 /**
  * Operations surface: `/healthz` (the process answers), `/readyz` (database reachable, schema
- * migrated), `/metrics` (Prometheus text),
- * and request metrics for every route of the app.
+ * migrated, this instance not stepped down), `/metrics` (Prometheus text), and request metrics for
+ * every route of the app.
  */
 export const opsRoutes: HttpModule = async (app, runtime) => {
   recordRequestMetrics(app, runtime);
@@ -35,6 +35,10 @@ export const opsRoutes: HttpModule = async (app, runtime) => {
       checks.database = `unreachable: ${cause instanceof Error ? cause.message : String(cause)}`;
       ready = false;
     }
+    // An instance that lost its node number mints ids another instance may mint too: out of rotation.
+    const standing = runtime.instance;
+    checks.instance = standing.active ? "ok" : `stepped down: ${standing.problem ?? "no reason given"}`;
+    ready &&= standing.active;
     return reply
       .code(ready ? 200 : 503)
       .header("cache-control", "no-store")
