@@ -38,7 +38,7 @@ export const singleGet: BenchModule = {
         unit: "req/s",
         baseline: { name: "Fastify hello-world", value: baseline },
         ratio: value / baseline,
-        target: { op: ">=", value: 0.35 },
+        target: { op: ">=", value: 0.25 },
       },
     ];
   },
