@@ -9,6 +9,7 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { type BenchFigure, formatFigure } from "./bench-module.ts";
 import { type BenchDb, startBenchServer } from "./bench-server.ts";
+import { benchChargeContention } from "./charge-contention.ts";
 import { runExportBench } from "./export.ts";
 import { benchHotPage } from "./hot-page.ts";
 import { benchIngest } from "./ingest.ts";
@@ -137,6 +138,24 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
       }
       return out;
     },
+  },
+  {
+    name: "charges",
+    dbs: ["sqlite", "postgres"],
+    run: (small, db) =>
+      onEmpty(db, async (databaseUrl) => {
+        const r = await benchChargeContention({ db, seconds: small ? 1 : 5, ...(databaseUrl ? { databaseUrl } : {}) });
+        return [
+          {
+            key: "rate-limit charges of one page",
+            value: r.chargesPerSecond,
+            unit: "charges/s",
+            text:
+              `rate-limit charges of one page, ${r.concurrency} callers on ${r.instances} instances: ${r.chargesPerSecond} charges/s, ` +
+              `p50 ${r.p50Ms} / p99 ${r.p99Ms} ms (every read of a small page is one)`,
+          },
+        ];
+      }),
   },
   {
     name: "scaling",

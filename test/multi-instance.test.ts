@@ -63,7 +63,8 @@ describe.skipIf(!pgAvailable)("instances starting together on an empty database 
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(Number(r.n)).toBe(1);
     const ready = await Promise.all(procs.map((p) => getJson(`${p.url}/readyz`)));
-    for (const r of ready) expect(r).toEqual({ status: 200, body: { status: "ok", checks: { database: "ok", migrations: "ok" } } });
+    for (const r of ready)
+      expect(r).toEqual({ status: 200, body: { status: "ok", checks: { database: "ok", migrations: "ok", instance: "ok" } } });
   });
 
   it("gives each instance its own node number and prints its real port", async () => {
