@@ -81,7 +81,7 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("the lead rate li
     expect(granted).toHaveLength(50);
     // Every grant saw a different window usage: 1 through 50, none twice.
     expect(new Set(granted).size).toBe(50);
-    expect(Math.max(...(granted))).toBe(50);
+    expect(Math.max(...granted)).toBe(50);
     const stored = (await a.buckets(PAGE, 0)).reduce((n, x) => n + x.calls, 0);
     expect(stored).toBe(50);
   });
