@@ -8,6 +8,7 @@ import type { ChargeRequest } from "../src/domain/rate-limit/usage-store.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
 import type { BenchDb } from "./bench-server.ts";
+import { quantileMs } from "./load.ts";
 
 export interface ChargeContentionResult {
   instances: number;
@@ -70,7 +71,7 @@ export async function benchChargeContention(opts: {
     };
     await run(1000);
     const { latencies, seconds } = await run((opts.seconds ?? 5) * 1000);
-    const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
+    const at = (q: number) => quantileMs(latencies, q);
     return {
       instances,
       concurrency,

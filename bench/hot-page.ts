@@ -10,6 +10,7 @@ import { DEMO } from "../src/world/demo-world.ts";
 import { seedDemo } from "../src/world/seed-demo.ts";
 import { type ServeProcess, spawnServe, stopServe } from "../test/support/processes.ts";
 import type { BenchDb } from "./bench-server.ts";
+import { quantileMs } from "./load.ts";
 
 export interface HotPageOptions {
   db: BenchDb;
@@ -81,7 +82,7 @@ export async function benchHotPage(opts: HotPageOptions): Promise<HotPageResult>
       };
       await run(Math.min(3000, (seconds * 1000) / 2));
       const { latencies, seconds: took } = await run(seconds * 1000);
-      const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
+      const at = (q: number) => quantileMs(latencies, q);
       return {
         instances,
         connections,

@@ -48,3 +48,9 @@ export async function pairedMedianLatencyMs(a: string, b: string, runs: number, 
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   return [median(times[0]), median(times[1])];
 }
+
+/** The `q` quantile (0–1) of ascending-sorted milliseconds, to 0.1 ms; 0 when there are none. */
+export function quantileMs(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]! * 10) / 10;
+}

@@ -46,6 +46,18 @@ export type AdminBody<S extends AdminRouteSpec> = S["body"] extends z.ZodType ? 
 /** The query a client sends. */
 export type AdminQuery<S extends AdminRouteSpec> = S["query"] extends z.ZodType ? z.input<S["query"]> : never;
 
+/** An integer sent as a JSON number or as text (query strings, the CLI's flags), from `min` to `max`. */
+export const intInput = (min: number, max: number) =>
+  z
+    .union([
+      z.number(),
+      z
+        .string()
+        .regex(/^-?\d{1,15}$/, "must be an integer")
+        .transform(Number),
+    ])
+    .pipe(z.number().int("must be an integer").min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
+
 // ---------- limits and paging: the same on every list ----------
 
 export const DEFAULT_ADMIN_LIMIT = 100;

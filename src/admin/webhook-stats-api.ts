@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { adminRoute } from "./admin-spec.ts";
+import { adminRoute, intInput } from "./admin-spec.ts";
 
 export const MAX_STATS_MINUTES = 24 * 60;
 
@@ -15,19 +15,12 @@ const counts = {
 const ms = z.number().nonnegative().nullable();
 const latency = { p50_ms: ms, p95_ms: ms, p99_ms: ms };
 
-const minutes = z
-  .string()
-  .regex(/^\d{1,5}$/, "must be an integer")
-  .transform(Number)
-  .refine((n) => n >= 1 && n <= MAX_STATS_MINUTES, `must be an integer from 1 to ${MAX_STATS_MINUTES}`)
-  .optional()
-  .meta({
-    type: "integer",
-    minimum: 1,
-    maximum: MAX_STATS_MINUTES,
-    default: 60,
-    description: "Minutes back from now, the current one included.",
-  });
+const minutes = intInput(1, MAX_STATS_MINUTES).optional().meta({
+  minimum: 1,
+  maximum: MAX_STATS_MINUTES,
+  default: 60,
+  description: "Minutes back from now, the current one included.",
+});
 
 export const webhookStatsApi = {
   stats: adminRoute({

@@ -1,23 +1,12 @@
 import { z } from "zod";
 import { DELIVERY_STATUSES } from "../domain/webhooks/webhook-repository.ts";
-import { adminRoute, listOf, pageQuery, success } from "./admin-spec.ts";
+import { adminRoute, intInput, listOf, pageQuery, success } from "./admin-spec.ts";
 import { strict } from "./schemas.ts";
 
 const tag = "webhooks";
 const appId = z.object({ app_id: z.string() });
 const deliveryId = z.object({ id: z.string() });
 
-/** An integer sent as a JSON number or as text (query strings, the CLI's flags). */
-const intInput = (min: number, max: number) =>
-  z
-    .union([
-      z.number(),
-      z
-        .string()
-        .regex(/^-?\d{1,15}$/, "must be an integer")
-        .transform(Number),
-    ])
-    .pipe(z.number().int("must be an integer").min(min, `must be between ${min} and ${max}`).max(max, `must be between ${min} and ${max}`));
 /** A boolean sent as JSON or as text. */
 const boolInput = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 const unixSeconds = intInput(0, 1e11).meta({ description: "Unix seconds." });

@@ -25,8 +25,8 @@ const argName = (name: string) => `p_${name.toLowerCase()}`;
 /**
  * Under READ COMMITTED two concurrent statements would both see the old window, so charges of one
  * page are serialised by the page's row lock. Taken by the client around the statement, the lock
- * was held for three round trips (and for as long as the holder's event loop took to send the
- * next one): 100 connections on one page queued behind it for seconds. Inside a function the lock,
+ * would be held over three round trips (and as long as the holder's event loop takes to send the
+ * next one), and every other charge of the page would queue behind it. Inside a function the lock,
  * the trusted charge and (when that refuses) the exact one are one round trip, and the lock is
  * held only while PostgreSQL runs them: each statement in a plpgsql function sees the rows committed
  * before it started, so the charge reads the window as the previous lock holder left it.
