@@ -13,6 +13,8 @@ export const configDescriptions: Partial<Record<keyof Config, string>> = {
   dbPoolSize: "PostgreSQL connections per instance. Instances × pool size must stay under the server's `max_connections`.",
   dbStatementTimeoutMs: "PostgreSQL `statement_timeout` for every query, in milliseconds.",
   dbConnectionTimeoutMs: "How long a query waits to get a pool connection (or open a new one) before failing, in milliseconds.",
+  dbPreparedStatements:
+    "Run repeated queries as PostgreSQL prepared statements (parsed and planned once per connection). Set `false` behind a pooler that shares one server connection among clients, such as PgBouncer before 1.21 in transaction mode.",
   dbIdleTimeoutMs: "An idle pool connection is closed after this many milliseconds (`0`: never).",
   world: "World file (JSON) loaded at start, in one transaction.",
   demo: "Seed the demo world (`1`/`true`) and print how to use it.",

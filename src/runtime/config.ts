@@ -67,6 +67,7 @@ export const configSchema = z.object({
   maxJsonDepth: z.coerce.number().int().min(4).max(1000).default(32),
   dbConnectionTimeoutMs: z.coerce.number().int().min(100).default(10_000),
   dbIdleTimeoutMs: z.coerce.number().int().min(0).default(30_000),
+  dbPreparedStatements: booleanFlag.default(true),
   shutdownTimeoutMs: z.coerce.number().int().min(0).default(25_000),
   /** Whether `serve` runs the webhook dispatcher (instances may leave delivery to others). */
   webhookDispatcher: booleanFlag.default(true),

@@ -96,6 +96,7 @@ export function databaseTargetOf(config: Config): DatabaseTarget {
         statementTimeoutMs: config.dbStatementTimeoutMs,
         connectionTimeoutMs: config.dbConnectionTimeoutMs,
         idleTimeoutMs: config.dbIdleTimeoutMs,
+        preparedStatements: config.dbPreparedStatements,
       }
     : { kind: "sqlite", file: config.db };
 }

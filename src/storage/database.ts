@@ -10,7 +10,15 @@ import { DatabaseFaults } from "./faults.ts";
 
 export type DatabaseTarget =
   | { kind: "sqlite"; file: string }
-  | { kind: "postgres"; url: string; poolSize?: number; statementTimeoutMs?: number; connectionTimeoutMs?: number; idleTimeoutMs?: number };
+  | {
+      kind: "postgres";
+      url: string;
+      poolSize?: number;
+      statementTimeoutMs?: number;
+      connectionTimeoutMs?: number;
+      idleTimeoutMs?: number;
+      preparedStatements?: boolean;
+    };
 
 /** Connection pool occupancy (PostgreSQL); SQLite has one connection and no pool. */
 export interface PoolStats {

@@ -49,7 +49,8 @@ export async function freshDatabase(kind: "sqlite" | "postgres"): Promise<TestDa
   };
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** One statement on its own connection (DDL, setup), outside any pool under test. */
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -4,6 +4,7 @@ import type { Database } from "../../schema.ts";
 import { FaultHandlingDialect } from "../../fault-handling-dialect.ts";
 import { DatabaseFaults } from "../../faults.ts";
 import { type DirectoryWrites, DirectoryWritesDialect } from "./directory-writes-dialect.ts";
+import { StatementNames, namingClient } from "./named-statements.ts";
 
 export interface PostgresOptions {
   url: string;
@@ -11,7 +12,12 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
   connectionTimeoutMs?: number;
   idleTimeoutMs?: number;
+  /** Off behind a pooler that hands one connection to many clients (PgBouncer before 1.21 in transaction mode). */
+  preparedStatements?: boolean;
 }
+
+/** Texts named per pool: each connection keeps a plan for every name it has run. */
+const MAX_NAMED_STATEMENTS = 256;
 
 // int8 columns hold unix seconds and counters, all far below 2^53, so they are read as numbers.
 // Ids are text columns and never pass through this parser.
@@ -34,6 +40,7 @@ export function connectPostgres(
     idleTimeoutMillis: opts.idleTimeoutMs ?? 30_000,
     statement_timeout: opts.statementTimeoutMs ?? 30_000,
     types,
+    ...(opts.preparedStatements === false ? {} : { Client: namingClient(new StatementNames(MAX_NAMED_STATEMENTS)) }),
   });
   // A client losing its connection emits 'error', and an 'error' nobody listens to ends the process.
   // The pool listens only while a client is idle (and then replaces it); a client in use would have
