@@ -3,22 +3,15 @@
  * read, a lead list page and a test-lead write cost once the instance is warm (directory cached,
  * the page's rate-limit block open), counted at the driver. LEADGRAPH_BENCH_PG_URL names the server.
  */
-import pg from "pg";
 import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";
+import { countPgStatements, statementsSent } from "../test/support/pg-statements.ts";
 import { exampleWorld } from "../test/support/worlds.ts";
 import { freshBenchDatabase } from "./pg-database.ts";
 
-let statements = 0;
-// Counting wraps the driver's own method; it is called back with the client as `this`.
-// eslint-disable-next-line @typescript-eslint/unbound-method
-const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
-pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-  statements++;
-  return query.apply(this, args);
-} as typeof pg.Client.prototype.query;
+countPgStatements();
 
 const db = await freshBenchDatabase();
 try {
@@ -47,10 +40,10 @@ try {
               })
             ).json<{ id: string }>().id
           : "";
-      const before = statements;
+      const before = statementsSent();
       const res = await app.inject({ method, url: url.replace("{form}", form) });
       if (res.statusCode !== 200) throw new Error(`${name}: ${res.statusCode} ${res.body}`);
-      counts.push(statements - before);
+      counts.push(statementsSent() - before);
     }
     process.stdout.write(`${name}: ${counts.join(", ")} statements (first runs warm the caches)\n`);
   }

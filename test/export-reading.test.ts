@@ -1,37 +1,15 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leadExportRows } from "../src/domain/export/lead-export.ts";
-import type { LeadRecord } from "../src/domain/model.ts";
 import { accessWorld } from "./support/access-world.ts";
 import { databaseKinds } from "./support/databases.ts";
 import { type Harness, startHarness, TEST_NOW } from "./support/harness.ts";
+import { leadRecord } from "./support/lead-records.ts";
 
 /** Leads 70000–70036: created_time in groups of three (ties), ids not in insertion order. */
 const TIED = 37;
 const tiedTime = (i: number) => TEST_NOW - 5 * 86_400 - Math.floor(i / 3) * 60;
-const lead = (id: string, createdTime: number, extra: Partial<LeadRecord> = {}): LeadRecord => ({
-  id,
-  formId: "8001",
-  pageId: "3001",
-  adId: null,
-  adsetId: null,
-  campaignId: null,
-  accountId: null,
-  createdTime,
-  platform: "fb",
-  isOrganic: true,
-  isTest: false,
-  fieldData: [{ name: "full_name", values: [`Lead ${id}`] }],
-  disclaimerResponses: [],
-  partnerName: null,
-  retailerItemId: null,
-  createdByAppId: null,
-  createdByUserId: null,
-  submitterUserId: null,
-  source: "import",
-  externalId: null,
-  ...extra,
-});
+const lead = leadRecord;
 
 describe.each(databaseKinds())("reading leads for an export (%s)", (kind) => {
   let h: Harness;

@@ -48,10 +48,11 @@ export interface LeadRepository {
   list(q: LeadListQuery): Promise<LeadRecord[]>;
   count(q: Omit<LeadListQuery, "limit" | "olderThan" | "newerThan">): Promise<number>;
   /**
-   * Inserts leads, bumps their forms' counters and, when `events` is given, writes the outbox rows.
-   * With `activeFormsOnly`, a form that is not ACTIVE at this moment (read in the transaction, whatever
-   * a cached definition said) stops it before any lead is written: its id is answered, and the caller
-   * rolls the transaction back.
+   * Inserts leads, bumps their forms' counters and, when `events` is given, writes the outbox rows:
+   * outside a transaction as one durable unit (all written and on disk, or nothing), inside one as
+   * part of it. With `activeFormsOnly`, a form that is not ACTIVE at this moment (checked with its row
+   * locked, whatever a cached definition said) stops it: its id is answered and nothing is written
+   * (inside a transaction, the caller rolls it back).
    */
   insert(
     leads: readonly LeadRecord[],

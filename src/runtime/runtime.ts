@@ -109,7 +109,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     await migrateToLatest(connection.db, box).catch((e: unknown) => {
       throw explainConnectFailure(config, e);
     });
-    const store = createStore(connection.db, box, connection.durableTransaction, connection.generation);
+    const store = createStore(connection.db, box, connection.durableTransaction, connection.generation, connection.leadCommit);
     await verifySecretKey(store.settings, box, config.secretKey ? "LEADGRAPH_SECRET_KEY" : `key file ${localSecretKeyFile(config)}`);
     // Shared by every instance on one database: cursors made by one are valid on all.
     const cursorSecret = await store.settings.getOrInitSecret("cursor_secret", () => randomBytes(32).toString("hex"));

@@ -4,6 +4,9 @@ import { connectPostgres } from "./dialects/postgres/connect.ts";
 import { postgresGeneration } from "./dialects/postgres/directory-generation.ts";
 import { connectSqlite, type SqliteSession } from "./dialects/sqlite/connect.ts";
 import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
+import { postgresLeadCommit } from "./dialects/postgres/lead-commit.ts";
+import type { DurableTransaction } from "./durable-transaction.ts";
+import { type LeadCommit, transactionalLeadCommit } from "./repositories/lead-writes.ts";
 import type { Database } from "./schema.ts";
 import type { GenerationSource } from "./cache/generation-source.ts";
 import { DatabaseFaults } from "./faults.ts";
@@ -40,6 +43,8 @@ export interface Connection {
   generation: GenerationSource;
   /** A transaction whose commit is on disk when it resolves (a lead's). */
   durableTransaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+  /** Leads written outside a transaction as one durable unit: one statement on PostgreSQL where it fits. */
+  leadCommit: LeadCommit;
   /** SQLite only: the session of the process's one connection. */
   sqlite?: SqliteSession;
   poolStats(): PoolStats | undefined;
@@ -66,18 +71,21 @@ export function connect(target: DatabaseTarget): Connection {
       faults,
       sqlite: session,
       durableTransaction: session.durableTransaction,
+      leadCommit: transactionalLeadCommit(session.durableTransaction),
       poolStats: () => undefined,
       durableCommitStats: () => group.stats,
     };
   }
   const generation = postgresGeneration(target.url, { onError: (e) => faults.observe(e, "directory listener") });
   const { db, pool, close } = connectPostgres(target, faults, generation);
+  const durableTransaction: DurableTransaction = (fn) => postgresDurableTransaction(db, fn);
   return {
     db,
     dialect: "postgres",
     generation,
     faults,
-    durableTransaction: (fn) => postgresDurableTransaction(db, fn),
+    durableTransaction,
+    leadCommit: postgresLeadCommit(db, durableTransaction),
     close: async () => {
       await generation.close();
       await close();

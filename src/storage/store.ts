@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Store } from "../domain/ports.ts";
 import { KyselyCatalogRepository } from "./repositories/catalog-repository.ts";
 import { KyselyDirectoryRepository } from "./repositories/directory-repository.ts";
@@ -7,6 +7,7 @@ import { KyselyLeadExportRepository } from "./repositories/export-repository.ts"
 import { FormDefinitionCache } from "./repositories/form-definition-cache.ts";
 import { type FormWrites, KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
+import { type LeadCommit, transactionalLeadCommit } from "./repositories/lead-writes.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
 import { KyselySubscriptionRepository } from "./repositories/subscriptions-repository.ts";
 import { KyselyTokenRepository } from "./repositories/tokens-repository.ts";
@@ -18,8 +19,9 @@ import { CachingTokenRepository } from "./cache/caching-token-repository.ts";
 import { GenerationCache } from "./cache/generation-cache.ts";
 import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
 
-/** A transaction committed durably on the connection (Connection.durableTransaction). */
-export type DurableTransaction = <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+import type { DurableTransaction } from "./durable-transaction.ts";
+
+export type { DurableTransaction };
 
 /**
  * Builds the domain's Store over the pool's Kysely handle, with this process's form definition
@@ -30,8 +32,9 @@ export function createStore(
   box: SecretBox,
   durable: DurableTransaction,
   generation: GenerationSource = noGeneration,
+  leadCommit: LeadCommit = transactionalLeadCommit(durable),
 ): Store {
-  return storeOver(db, box, durable, new FormDefinitionCache(), undefined, new GenerationCache(generation));
+  return storeOver(db, box, durable, leadCommit, new FormDefinitionCache(), undefined, new GenerationCache(generation));
 }
 
 /**
@@ -42,6 +45,7 @@ function storeOver(
   db: Kysely<Database>,
   box: SecretBox,
   durable: DurableTransaction,
+  leadCommit: LeadCommit,
   formCache: FormDefinitionCache,
   formWrites?: FormWrites,
   cache?: GenerationCache,
@@ -54,13 +58,13 @@ function storeOver(
   ): Promise<T> => {
     const written: FormWrites = new Set();
     try {
-      return await run((trx) => fn(storeOver(trx, box, durable, formCache, written)));
+      return await run((trx) => fn(storeOver(trx, box, durable, leadCommit, formCache, written)));
     } finally {
       for (const id of written) formCache.invalidate(id);
     }
   };
   return {
-    leads: new KyselyLeadRepository(db),
+    leads: new KyselyLeadRepository(db, leadCommit),
     leadExport: new KyselyLeadExportRepository(db),
     forms: new KyselyFormRepository(db, formCache, formWrites),
     directory: cache ? new CachingDirectoryRepository(db, box, cache) : new KyselyDirectoryRepository(db, box),

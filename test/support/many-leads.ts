@@ -1,5 +1,6 @@
 import type { LeadRecord } from "../../src/domain/model.ts";
 import type { Store } from "../../src/domain/ports.ts";
+import { leadRecord } from "./lead-records.ts";
 
 /**
  * Writes `count` leads for one form straight through the lead repository in large batches (no
@@ -29,32 +30,24 @@ export async function insertManyLeads(
     const leads: LeadRecord[] = [];
     for (let i = start; i < Math.min(start + batch, opts.count); i++) {
       const organic = i % 4 === 0;
-      leads.push({
-        id: String(base + BigInt(i)),
-        formId: opts.formId,
-        pageId: opts.pageId,
-        adId: organic ? null : opts.adId,
-        adsetId: organic ? null : opts.adsetId,
-        campaignId: organic ? null : opts.campaignId,
-        accountId: organic ? null : opts.accountId,
-        createdTime: opts.newest - Math.floor(i * spacing),
-        platform: i % 3 === 0 ? "ig" : "fb",
-        isOrganic: organic,
-        isTest: false,
-        fieldData: [
-          { name: "full_name", values: [`Person ${i}, "the ${i % 7}th"`] },
-          { name: "email", values: [`person${i}@example.com`] },
-          { name: "car_make", values: [i % 2 === 0 ? "honda" : "kia"] },
-        ],
-        disclaimerResponses: [{ checkbox_key: "optional_1", is_checked: i % 2 === 0 ? "1" : "" }],
-        partnerName: null,
-        retailerItemId: null,
-        createdByAppId: null,
-        createdByUserId: null,
-        submitterUserId: null,
-        source: "import",
-        externalId: null,
-      });
+      leads.push(
+        leadRecord(String(base + BigInt(i)), opts.newest - Math.floor(i * spacing), {
+          formId: opts.formId,
+          pageId: opts.pageId,
+          adId: organic ? null : opts.adId,
+          adsetId: organic ? null : opts.adsetId,
+          campaignId: organic ? null : opts.campaignId,
+          accountId: organic ? null : opts.accountId,
+          platform: i % 3 === 0 ? "ig" : "fb",
+          isOrganic: organic,
+          fieldData: [
+            { name: "full_name", values: [`Person ${i}, "the ${i % 7}th"`] },
+            { name: "email", values: [`person${i}@example.com`] },
+            { name: "car_make", values: [i % 2 === 0 ? "honda" : "kia"] },
+          ],
+          disclaimerResponses: [{ checkbox_key: "optional_1", is_checked: i % 2 === 0 ? "1" : "" }],
+        }),
+      );
     }
     await store.transaction((tx) => tx.leads.insert(leads));
     onProgress?.(Math.min(start + batch, opts.count));

@@ -40,7 +40,7 @@ export const PLATFORMS = ["fb", "ig", "msg", "wa", "an"] as const;
  * The one way a lead is written, whatever it came from (world file, test lead, admin API, hosted
  * form, import): answers checked against the form, field data normalised into Meta's shape
  * (tracking parameters first, then answers in question order), attribution resolved from the ad,
- * form counters bumped and the leadgen outbox row written, all in one durable transaction: when
+ * form counters bumped and the leadgen outbox row written, all as one durable unit: when
  * create() returns, the leads survive a power loss (docs/architecture.md, "Durability").
  */
 export class LeadIntake {
@@ -74,95 +74,100 @@ export class LeadIntake {
     return ids;
   }
 
-  #write(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix: string): Promise<string[]> {
-    return (opts.store ?? this.#store).durableTransaction(async (tx) => {
-      const forms = new Map<string, FormDefinition>();
-      const locations = new Map<string, Set<string>>();
-      const ads = new Map<string, AdAttribution & { formId: string | null }>();
-      const now = nowSeconds(this.#clock);
-      const leads: LeadRecord[] = [];
-      const events: LeadEvent[] = [];
-      for (const [i, input] of inputs.entries()) {
-        const at = `${pathPrefix}[${i}]`;
-        let form = forms.get(input.formId);
-        if (!form) {
-          form = await tx.forms.definition(input.formId);
-          if (!form) throw leadErrors.leadInput(`${at}.form_id`, `no form with id ${input.formId}`);
-          forms.set(form.id, form);
+  /**
+   * Reads what the leads need (form definitions, store numbers, ad attribution: cached where the
+   * store caches them), then writes them with one insert, which is a durable unit of its own or part
+   * of the caller's transaction.
+   */
+  async #write(inputs: readonly NewLead[], opts: IntakeOptions, pathPrefix: string): Promise<string[]> {
+    const store = opts.store ?? this.#store;
+    const forms = new Map<string, FormDefinition>();
+    const locations = new Map<string, Set<string>>();
+    const ads = new Map<string, AdAttribution & { formId: string | null }>();
+    const now = nowSeconds(this.#clock);
+    const leads: LeadRecord[] = [];
+    const events: LeadEvent[] = [];
+    for (const [i, input] of inputs.entries()) {
+      const at = `${pathPrefix}[${i}]`;
+      let form = forms.get(input.formId);
+      if (!form) {
+        form = await store.forms.definition(input.formId);
+        if (!form) throw leadErrors.leadInput(`${at}.form_id`, `no form with id ${input.formId}`);
+        forms.set(form.id, form);
+      }
+      if (form.status !== "ACTIVE" && !opts.allowArchived) {
+        throw leadErrors.leadInput(at, notTakingLeads(form.id, form.status));
+      }
+      let stores = locations.get(form.pageId);
+      if (!stores && form.spec.questions.some((q) => STORE_TYPES.includes(q.type))) {
+        const locs: PageLocation[] = await store.directory.locations(form.pageId);
+        stores = new Set(locs.map((l) => l.storeNumber));
+        locations.set(form.pageId, stores);
+      }
+      let attribution: (AdAttribution & { formId: string | null }) | undefined;
+      if (input.adId) {
+        attribution = ads.get(input.adId);
+        if (!attribution) {
+          const ad = await store.directory.getAd(input.adId);
+          const attr = ad && (await store.directory.attributions([ad.id])).get(ad.id);
+          if (!ad || !attr) throw leadErrors.leadInput(`${at}.ad_id`, `no ad with id ${input.adId}`);
+          attribution = { ...attr, formId: ad.formId };
+          ads.set(ad.id, attribution);
         }
-        if (form.status !== "ACTIVE" && !opts.allowArchived) {
-          throw leadErrors.leadInput(at, notTakingLeads(form.id, form.status));
+        if (attribution.formId !== form.id) {
+          throw leadErrors.leadInput(`${at}.ad_id`, `ad ${input.adId} does not use form ${form.id}`);
         }
-        let stores = locations.get(form.pageId);
-        if (!stores && form.spec.questions.some((q) => STORE_TYPES.includes(q.type))) {
-          const locs: PageLocation[] = await tx.directory.locations(form.pageId);
-          stores = new Set(locs.map((l) => l.storeNumber));
-          locations.set(form.pageId, stores);
-        }
-        let attribution: (AdAttribution & { formId: string | null }) | undefined;
-        if (input.adId) {
-          attribution = ads.get(input.adId);
-          if (!attribution) {
-            const ad = await tx.directory.getAd(input.adId);
-            const attr = ad && (await tx.directory.attributions([ad.id])).get(ad.id);
-            if (!ad || !attr) throw leadErrors.leadInput(`${at}.ad_id`, `no ad with id ${input.adId}`);
-            attribution = { ...attr, formId: ad.formId };
-            ads.set(ad.id, attribution);
-          }
-          if (attribution.formId !== form.id) {
-            throw leadErrors.leadInput(`${at}.ad_id`, `ad ${input.adId} does not use form ${form.id}`);
-          }
-        }
-        const platform = input.platform ?? "fb";
-        if (!(PLATFORMS as readonly string[]).includes(platform)) {
-          throw leadErrors.leadInput(`${at}.platform`, `must be one of ${PLATFORMS.join(", ")} - got "${platform}"`);
-        }
-        const createdTime = input.createdTime ?? now;
-        const id = input.id ?? this.#ids.next();
-        leads.push({
-          id,
-          formId: form.id,
+      }
+      const platform = input.platform ?? "fb";
+      if (!(PLATFORMS as readonly string[]).includes(platform)) {
+        throw leadErrors.leadInput(`${at}.platform`, `must be one of ${PLATFORMS.join(", ")} - got "${platform}"`);
+      }
+      const createdTime = input.createdTime ?? now;
+      const id = input.id ?? this.#ids.next();
+      leads.push({
+        id,
+        formId: form.id,
+        pageId: form.pageId,
+        adId: attribution?.adId ?? null,
+        adsetId: attribution?.adsetId ?? null,
+        campaignId: attribution?.campaignId ?? null,
+        accountId: attribution?.accountId ?? null,
+        createdTime,
+        platform,
+        isOrganic: attribution === undefined,
+        isTest: input.isTest ?? false,
+        fieldData: normaliseFieldData(form, input.fieldData, stores, at),
+        disclaimerResponses: normaliseDisclaimers(form, input.customDisclaimerResponses ?? [], at),
+        partnerName: input.partnerName ?? null,
+        retailerItemId: input.retailerItemId ?? null,
+        createdByAppId: opts.createdByAppId ?? null,
+        createdByUserId: opts.createdByUserId ?? null,
+        submitterUserId: input.submitterUserId ?? null,
+        source: opts.source,
+        externalId: input.externalId ?? null,
+      });
+      if (opts.fireWebhooks) {
+        events.push({
+          id: this.#ids.next(),
+          leadId: id,
           pageId: form.pageId,
+          formId: form.id,
           adId: attribution?.adId ?? null,
-          adsetId: attribution?.adsetId ?? null,
-          campaignId: attribution?.campaignId ?? null,
-          accountId: attribution?.accountId ?? null,
           createdTime,
-          platform,
-          isOrganic: attribution === undefined,
-          isTest: input.isTest ?? false,
-          fieldData: normaliseFieldData(form, input.fieldData, stores, at),
-          disclaimerResponses: normaliseDisclaimers(form, input.customDisclaimerResponses ?? [], at),
-          partnerName: input.partnerName ?? null,
-          retailerItemId: input.retailerItemId ?? null,
-          createdByAppId: opts.createdByAppId ?? null,
-          createdByUserId: opts.createdByUserId ?? null,
-          submitterUserId: input.submitterUserId ?? null,
-          source: opts.source,
-          externalId: input.externalId ?? null,
+          enqueuedAt: now,
         });
-        if (opts.fireWebhooks) {
-          events.push({
-            id: this.#ids.next(),
-            leadId: id,
-            pageId: form.pageId,
-            formId: form.id,
-            adId: attribution?.adId ?? null,
-            createdTime,
-            enqueuedAt: now,
-          });
-        }
       }
-      const { inactiveForms } = await tx.leads.insert(leads, events, { activeFormsOnly: !opts.allowArchived });
-      if (inactiveForms.length > 0) {
-        // The definition said ACTIVE but the form changed since (another instance archived it): the
-        // insert's own check in the transaction refused; throwing rolls everything back.
-        const formId = inactiveForms[0]!;
-        const status = (await tx.forms.get(formId))?.status ?? "DELETED";
-        throw leadErrors.leadInput(`${pathPrefix}[${inputs.findIndex((l) => l.formId === formId)}]`, notTakingLeads(formId, status));
-      }
-      return leads.map((l) => l.id);
-    });
+    }
+    const { inactiveForms } = await store.leads.insert(leads, events, { activeFormsOnly: !opts.allowArchived });
+    if (inactiveForms.length > 0) {
+      // The definition said ACTIVE but the form changed since (another instance archived it): the
+      // insert's own check, with the form's row locked, refused and wrote nothing (in a caller's
+      // transaction, throwing rolls it back).
+      const formId = inactiveForms[0]!;
+      const status = (await store.forms.get(formId))?.status ?? "DELETED";
+      throw leadErrors.leadInput(`${pathPrefix}[${inputs.findIndex((l) => l.formId === formId)}]`, notTakingLeads(formId, status));
+    }
+    return leads.map((l) => l.id);
   }
 }
 

@@ -12,6 +12,7 @@ import type {
   PageRole,
   UserRecord,
 } from "../../domain/model.ts";
+import type { ObjectKind } from "../../domain/ports.ts";
 import { KyselyDirectoryRepository } from "../repositories/directory-repository.ts";
 import type { Database } from "../schema.ts";
 import type { SecretBox } from "../secret-box.ts";
@@ -62,6 +63,20 @@ export class CachingDirectoryRepository extends KyselyDirectoryRepository {
   }
   override getAd(id: string): Promise<AdRecord | undefined> {
     return this.#cache.through("ad", id, () => super.getAd(id));
+  }
+
+  /**
+   * An object's kind never changes under its id, so a kind found is kept (until the generation
+   * moves: a world reset may reuse ids). Not kept: "not found", since forms and leads are created
+   * without moving the generation, and leads, too many to be worth a slot.
+   */
+  override async kindOf(id: string, opts: { notLead?: boolean } = {}): Promise<ObjectKind | undefined> {
+    const { found, generation } = this.#cache.lookup<ObjectKind>("kind", [id]);
+    const known = found.get(id);
+    if (known !== undefined) return known;
+    const kind = await super.kindOf(id, opts);
+    if (kind !== undefined && kind !== "lead") this.#cache.keepAll("kind", generation, new Map([[id, kind]]), [id]);
+    return kind;
   }
 
   override async attributions(adIds: readonly string[]): Promise<Map<string, AdAttribution>> {

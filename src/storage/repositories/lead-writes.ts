@@ -1,11 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import type { LeadEvent, LeadRecord } from "../../domain/model.ts";
 import type { Database, LeadEventsTable } from "../schema.ts";
+import type { DurableTransaction } from "../durable-transaction.ts";
 import { LEAD_COLUMNS } from "./lead-columns.ts";
 import { executeShaped } from "../prepared-query.ts";
 
 /** A lead's values in LEAD_COLUMNS order: what its insert binds, without a row object per lead. */
-const pushLeadValues = (out: unknown[], l: LeadRecord): void => {
+export const pushLeadValues = (out: unknown[], l: LeadRecord): void => {
   out.push(
     l.id,
     l.formId,
@@ -30,7 +31,7 @@ const pushLeadValues = (out: unknown[], l: LeadRecord): void => {
   );
 };
 
-const EVENT_COLUMNS = [
+export const EVENT_COLUMNS = [
   "id",
   "lead_id",
   "page_id",
@@ -41,12 +42,12 @@ const EVENT_COLUMNS = [
   "fanned_out",
 ] as const satisfies readonly (keyof LeadEventsTable)[];
 
-const pushEventValues = (out: unknown[], e: LeadEvent): void => {
+export const pushEventValues = (out: unknown[], e: LeadEvent): void => {
   out.push(e.id, e.leadId, e.pageId, e.formId, e.adId, e.createdTime, e.enqueuedAt, 0);
 };
 
 // SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
-const INSERT_CHUNK = 400;
+export const INSERT_CHUNK = 400;
 
 /** The row counts of the inserts for `n` rows: full chunks, then the remainder. */
 function chunkSizes(n: number): number[] {
@@ -113,4 +114,34 @@ export async function insertLeads(
   await insertChunked(db, "leads", LEAD_COLUMNS, leads, pushLeadValues);
   if (events) await insertChunked(db, "lead_events", EVENT_COLUMNS, events, pushEventValues);
   return { inactiveForms };
+}
+
+/** Leads, their counters and outbox rows written as one durable unit of their own (LeadRepository.insert outside a transaction). */
+export type LeadCommit = (
+  leads: readonly LeadRecord[],
+  events: readonly LeadEvent[] | undefined,
+  opts: { activeFormsOnly?: boolean },
+) => Promise<{ inactiveForms: string[] }>;
+
+/** Thrown inside the transaction so that an inactive form rolls back the counters already bumped. */
+class InactiveForms extends Error {
+  constructor(readonly forms: string[]) {
+    super("inactive forms");
+  }
+}
+
+/** insertLeads in a durable transaction of its own; an inactive form rolls it back. */
+export function transactionalLeadCommit(durable: DurableTransaction): LeadCommit {
+  return async (leads, events, opts) => {
+    try {
+      return await durable(async (trx) => {
+        const result = await insertLeads(trx, leads, events, opts);
+        if (result.inactiveForms.length > 0) throw new InactiveForms(result.inactiveForms);
+        return result;
+      });
+    } catch (e) {
+      if (e instanceof InactiveForms) return { inactiveForms: e.forms };
+      throw e;
+    }
+  };
 }

@@ -4,7 +4,7 @@ import type { LeadEvent, LeadRecord, LeadSource } from "../../domain/model.ts";
 import type { LeadListQuery, LeadRepository } from "../../domain/ports.ts";
 import type { Database, LeadsTable } from "../schema.ts";
 import { PreparedQuery } from "../prepared-query.ts";
-import { insertLeads } from "./lead-writes.ts";
+import { insertLeads, type LeadCommit } from "./lead-writes.ts";
 import { LEAD_COLUMNS } from "./lead-columns.ts";
 
 type LeadRow = Selectable<LeadsTable>;
@@ -49,9 +49,12 @@ const testLeadsOfForm = new PreparedQuery<{ formId: string }, LeadRow>((db, para
 
 export class KyselyLeadRepository implements LeadRepository {
   readonly #db: Kysely<Database>;
+  readonly #commit: LeadCommit;
 
-  constructor(db: Kysely<Database>) {
+  /** `commit` writes leads outside a transaction as one durable unit (the dialect's best way). */
+  constructor(db: Kysely<Database>, commit: LeadCommit) {
     this.#db = db;
+    this.#commit = commit;
   }
 
   async get(id: string): Promise<LeadRecord | undefined> {
@@ -95,7 +98,7 @@ export class KyselyLeadRepository implements LeadRepository {
     events?: readonly LeadEvent[],
     opts: { activeFormsOnly?: boolean } = {},
   ): Promise<{ inactiveForms: string[] }> {
-    return insertLeads(this.#db, leads, events, opts);
+    return this.#db.isTransaction ? insertLeads(this.#db, leads, events, opts) : this.#commit(leads, events, opts);
   }
 
   async findByExternalIds(formId: string, externalIds: readonly string[]): Promise<Map<string, string>> {
