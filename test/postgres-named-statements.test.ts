@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { connect, type Connection } from "../src/storage/database.ts";
 import { StatementNames } from "../src/storage/dialects/postgres/named-statements.ts";
+import { keepPlanFor } from "../src/storage/plan-kept.ts";
 import { adminQuery as admin, freshDatabase, type TestDatabase } from "./support/databases.ts";
 
 /**
@@ -11,9 +12,22 @@ import { adminQuery as admin, freshDatabase, type TestDatabase } from "./support
  */
 const pgAvailable = inject("pgAdminUrl") !== "";
 
+const always = () => true;
+
 describe("which statements are named", () => {
-  it("names a parameterised select on its second use, and keeps the name", () => {
+  it("names only texts whose plan may be kept (queries compiled once, the lead write)", () => {
     const names = new StatementNames(10);
+    const listed = 'select "id" from "forms" where "id" = $1 /* listed */';
+    const filter = 'select "id" from "leads" where "form_id" = $1 and "external_id" in ($2, $3)';
+    keepPlanFor(listed);
+    for (let i = 0; i < 3; i++) names.nameFor(filter, 3);
+    expect(names.nameFor(filter, 3)).toBeUndefined();
+    names.nameFor(listed, 1);
+    expect(names.nameFor(listed, 1)).toBeDefined();
+  });
+
+  it("names a parameterised select on its second use, and keeps the name", () => {
+    const names = new StatementNames(10, always);
     const text = 'select "id" from "leads" where "id" = $1';
     expect(names.nameFor(text, 1)).toBeUndefined();
     const name = names.nameFor(text, 1);
@@ -23,7 +37,7 @@ describe("which statements are named", () => {
   });
 
   it("never names statements without parameters, DDL, transaction control or settings", () => {
-    const names = new StatementNames(10);
+    const names = new StatementNames(10, always);
     for (const [text, params] of [
       ["select 1", 0],
       ["begin", 0],
@@ -41,7 +55,7 @@ describe("which statements are named", () => {
   });
 
   it("names DML and common table expressions", () => {
-    const names = new StatementNames(10);
+    const names = new StatementNames(10, always);
     for (const text of [
       "insert into t values ($1)",
       "update t set a = $1",
@@ -54,7 +68,7 @@ describe("which statements are named", () => {
   });
 
   it("names at most maxNames texts; the rest run unnamed", () => {
-    const names = new StatementNames(3);
+    const names = new StatementNames(3, always);
     const texts = Array.from({ length: 6 }, (_, i) => `select ${i} from t where id = $1`);
     for (const t of texts) names.nameFor(t, 1);
     const named = texts.map((t) => names.nameFor(t, 1));
@@ -64,7 +78,7 @@ describe("which statements are named", () => {
   });
 
   it("keeps its memory of one-off texts bounded", () => {
-    const names = new StatementNames(10);
+    const names = new StatementNames(10, always);
     for (let i = 0; i < 20_000; i++) names.nameFor(`select ${i} from t where id = $1`, 1);
     // After the clear at 4,096 the first text counts as new again: its next use is its first.
     expect(names.nameFor("select 0 from t where id = $1", 1)).toBeUndefined();
@@ -81,6 +95,8 @@ describe.skipIf(!pgAvailable)("prepared statements on PostgreSQL", () => {
     url = (database.config as { databaseUrl: string }).databaseUrl;
     await admin(url, "create table t (id text primary key, v text not null)");
     await admin(url, "insert into t select 'k' || g, 'v' || g from generate_series(1, 20) g");
+    keepPlanFor("select v from t where id = $1");
+    keepPlanFor("select * from m where id = $1");
   });
   afterAll(() => database?.drop());
 
@@ -100,6 +116,16 @@ describe.skipIf(!pgAvailable)("prepared statements on PostgreSQL", () => {
       }
       expect(values).toEqual(["v1", "v2", "v3", "v4"]);
       expect(await prepared(c)).toEqual([{ name: "leadgraph_0", statement: "select v from t where id = $1" }]);
+    } finally {
+      await c.close();
+    }
+  });
+
+  it("plans a filter afresh each time: an IN list is never prepared", async () => {
+    const c = single();
+    try {
+      for (let i = 1; i <= 4; i++) await sql`select v from t where id in (${`k${i}`}, ${`k${i + 1}`})`.execute(c.db);
+      expect(await prepared(c)).toEqual([]);
     } finally {
       await c.close();
     }

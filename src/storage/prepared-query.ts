@@ -1,6 +1,7 @@
 import { type Compilable, CompiledQuery, createQueryId, type Kysely, PostgresAdapter, type QueryResult } from "kysely";
 import type { Database } from "./schema.ts";
 import { benchDisabled } from "./bench-switches.ts";
+import { keepPlanFor } from "./plan-kept.ts";
 
 /**
  * Queries compiled once per dialect and run many times with new parameter values. Kysely builds and
@@ -69,6 +70,7 @@ export class PreparedQuery<P extends object, R> {
       }
       return () => value;
     });
+    keepPlanFor(compiled.sql);
     return { sql: compiled.sql, query: compiled.query, slots };
   }
 }
@@ -96,6 +98,7 @@ export async function executeShaped(
       throw new Error(`prepared query: parameters of ${shape} are not the values given`);
     }
     text = compiled.sql;
+    keepPlanFor(text);
     sqlByShape.set(key, text);
   }
   return db.executeQuery(CompiledQuery.raw(text, [...parameters]));

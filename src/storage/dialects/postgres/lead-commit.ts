@@ -1,6 +1,7 @@
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../../schema.ts";
 import type { DurableTransaction } from "../../durable-transaction.ts";
+import { keepPlanFor } from "../../plan-kept.ts";
 import { LEAD_COLUMNS } from "../../repositories/lead-columns.ts";
 import {
   EVENT_COLUMNS,
@@ -68,5 +69,6 @@ function statementText(rows: number, withEvents: boolean, activeOnly: boolean): 
     : "";
   text = `with counted as (${counters}), written as (${leadRows})${eventRows} select count(*)::integer as forms from counted`;
   texts.set(key, text);
+  keepPlanFor(text);
   return text;
 }

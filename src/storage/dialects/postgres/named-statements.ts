@@ -1,4 +1,5 @@
 import pg from "pg";
+import { planMayBeKept } from "../../plan-kept.ts";
 
 /**
  * Server-side prepared statements for the queries this process runs again and again.
@@ -9,6 +10,8 @@ import pg from "pg";
  * 24 % more requests per second. pg parses a named statement once per connection and afterwards
  * sends only Bind/Execute.
  *
+ * Only texts whose plan may be kept are named (plan-kept.ts: PostgreSQL plans a named statement
+ * for no values in particular after a few runs, which suits a lookup by key and not a filter).
  * Bounded on both sides: a text gets a name on its second use (one-off texts never take a slot),
  * at most `maxNames` texts are ever named per pool (each connection holds a plan for every name it
  * has run), and only parameterised DML and selects are named (not DDL, `begin`, `set`).
@@ -17,13 +20,16 @@ export class StatementNames {
   private readonly names = new Map<string, string>();
   private readonly seenOnce = new Set<string>();
 
-  constructor(private readonly maxNames: number) {}
+  constructor(
+    private readonly maxNames: number,
+    private readonly mayKeepPlan: (text: string) => boolean = planMayBeKept,
+  ) {}
 
   /** The name to run `text` under, or undefined to run it unnamed. */
   nameFor(text: string, parameterCount: number): string | undefined {
     const known = this.names.get(text);
     if (known !== undefined) return known;
-    if (parameterCount === 0 || this.names.size >= this.maxNames || !PREPARABLE.test(text)) return undefined;
+    if (parameterCount === 0 || this.names.size >= this.maxNames || !PREPARABLE.test(text) || !this.mayKeepPlan(text)) return undefined;
     if (!this.seenOnce.has(text)) {
       // Cleared rather than evicted one by one: it only delays naming a text by one more use.
       if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce.clear();
