@@ -39,6 +39,10 @@ describe.each(databaseKinds().filter((k) => k === "postgres"))("the lead rate li
   const instance = (statements: string[] = []) => {
     const pool = new pg.Pool({ connectionString: (db.config as { databaseUrl: string }).databaseUrl, max: 10 });
     pools.push(pool);
+    // The database is dropped (with force) at the end: a client still closing then hears "terminating
+    // connection", and an 'error' nobody listens to would end the test process.
+    pool.on("error", () => undefined);
+    pool.on("connect", (client) => client.on("error", () => undefined));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: (e) => void statements.push(e.query.sql) });
   };
 
