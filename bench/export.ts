@@ -19,7 +19,7 @@ import { buildApp } from "../src/http/app.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";
-import { insertManyLeads } from "../test/support/many-leads.ts";
+import { FORM_8001_WITH_AD, insertManyLeads } from "../test/support/many-leads.ts";
 
 export interface BenchResult {
   name: string;
@@ -49,12 +49,7 @@ export async function runExportBench(opts: { leads?: number; reads?: number; dat
   try {
     await loadWorld(runtime.services, benchWorld());
     await insertManyLeads(runtime.services.store, {
-      formId: "8001",
-      pageId: "3001",
-      adId: "7001",
-      adsetId: "6001",
-      campaignId: "5001",
-      accountId: "act_4001",
+      ...FORM_8001_WITH_AD,
       count: n,
       newest: NOW - 60,
       spacingSeconds: (80 * 86_400) / n,

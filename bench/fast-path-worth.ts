@@ -17,7 +17,7 @@ import { benchDisabled, FAST_PATH_MECHANISMS } from "../src/storage/bench-switch
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime } from "../src/runtime/runtime.ts";
 import { loadWorld } from "../src/world/load-world.ts";
-import { insertManyLeads } from "../test/support/many-leads.ts";
+import { FORM_8001_WITH_AD, insertManyLeads } from "../test/support/many-leads.ts";
 import { benchWorld } from "./export.ts";
 
 const NOW = 1_795_867_200;
@@ -46,12 +46,7 @@ const runtime = await createRuntime(
 );
 await loadWorld(runtime.services, benchWorld());
 await insertManyLeads(runtime.services.store, {
-  formId: "8001",
-  pageId: "3001",
-  adId: "7001",
-  adsetId: "6001",
-  campaignId: "5001",
-  accountId: "act_4001",
+  ...FORM_8001_WITH_AD,
   count: leads,
   newest: NOW - 60,
   spacingSeconds: (80 * 86_400) / leads,

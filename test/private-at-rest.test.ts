@@ -104,7 +104,7 @@ describe.each(databaseKinds())("server secrets sealed at rest (%s)", (kind) => {
     await d.updateTable("webhook_subscriptions").set({ verify_token: "plain-vt" }).execute();
     // Kysely applies migrations in order: the ones after 0012 are rolled back with it.
     await sql`drop table attempt_counters`.execute(d);
-    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters', '0014-directory-notify', '0015-charge-function')`.execute(
+    await sql`delete from leadgraph_migrations where name in ('0012-seal-server-secrets', '0013-attempt-counters', '0014-directory-notify', '0015-charge-function', '0016-test-leads-index')`.execute(
       d,
     );
     await first.close();

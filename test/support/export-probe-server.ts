@@ -7,7 +7,7 @@ import { buildApp } from "../../src/http/app.ts";
 import { loadConfig } from "../../src/runtime/config.ts";
 import { createRuntime } from "../../src/runtime/runtime.ts";
 import { loadWorld } from "../../src/world/load-world.ts";
-import { insertManyLeads } from "./many-leads.ts";
+import { FORM_8001_WITH_AD, insertManyLeads } from "./many-leads.ts";
 
 const [target, countText] = process.argv.slice(2);
 const NOW = 1_795_867_200;
@@ -69,12 +69,7 @@ await loadWorld(runtime.services, {
 // Spread over 80 days so every lead is inside retention.
 const spacing = (80 * 86_400) / Math.max(count, 1);
 await insertManyLeads(runtime.services.store, {
-  formId: "8001",
-  pageId: "3001",
-  adId: "7001",
-  adsetId: "6001",
-  campaignId: "5001",
-  accountId: "act_4001",
+  ...FORM_8001_WITH_AD,
   count,
   newest: NOW - 60,
   spacingSeconds: spacing,

@@ -2,6 +2,16 @@ import type { LeadRecord } from "../../src/domain/model.ts";
 import type { Store } from "../../src/domain/ports.ts";
 import { leadRecord } from "./lead-records.ts";
 
+/** Form 8001 of the example and bench worlds, with the ad (7001) its non-organic leads come from. */
+export const FORM_8001_WITH_AD = {
+  formId: "8001",
+  pageId: "3001",
+  adId: "7001",
+  adsetId: "6001",
+  campaignId: "5001",
+  accountId: "act_4001",
+} as const;
+
 /**
  * Writes `count` leads for one form straight through the lead repository in large batches (no
  * per-lead validation, no outbox rows): a fast way to build big datasets for memory tests and

@@ -11,6 +11,7 @@ import { sealServerSecrets } from "./0012-seal-server-secrets.ts";
 import * as m0013 from "./0013-attempt-counters.ts";
 import * as m0014 from "./0014-directory-notify.ts";
 import * as m0015 from "./0015-charge-function.ts";
+import * as m0016 from "./0016-test-leads-index.ts";
 
 /**
  * Numbered, forward-only. Add new files here in order; never edit one that has shipped. Migrations
@@ -29,6 +30,7 @@ export const migrationsFor = (box?: SecretBox): Record<string, Migration> => ({
   "0013-attempt-counters": m0013,
   "0014-directory-notify": m0014,
   "0015-charge-function": m0015,
+  "0016-test-leads-index": m0016,
 });
 
 /** The migrations as a migrator without the secret key sees them (names, schema-only databases). */

@@ -36,13 +36,14 @@ const toRecord = (row: LeadRow): LeadRecord => ({
 const leadById = new PreparedQuery<{ id: string }, LeadRow>((db, param) =>
   db.selectFrom("leads").select(LEAD_COLUMNS).where("id", "=", param("id")).compile(),
 );
-// Asked on every test-lead creation (one test lead per form at a time).
-const testLeadsOfForm = new PreparedQuery<{ formId: string }, LeadRow>((db, param) =>
+// Asked on every test-lead creation (one test lead per form at a time). `is_test = 1` is written
+// into the SQL, not bound, so that the partial index of test leads (migration 0016) matches it.
+export const testLeadsOfForm = new PreparedQuery<{ formId: string }, LeadRow>((db, param) =>
   db
     .selectFrom("leads")
     .select(LEAD_COLUMNS)
     .where("form_id", "=", param("formId"))
-    .where("is_test", "=", 1)
+    .where("is_test", "=", sql.lit(1))
     .orderBy("created_time", "desc")
     .compile(),
 );
