@@ -163,14 +163,14 @@ const standalone: { name: string; dbs: readonly BenchDb[]; run: (small: boolean,
     run: async (small) => {
       const sc = await scalingBenchmark({ pgAdminUrl: benchPgUrl(), leads: small ? 300 : 10_000, durationMs: small ? 1_500 : 10_000, log });
       return [
-        ...sc.runs.map((r) => ({
-          key: `scaling, ${r.instances} instance(s)`,
-          value: r.requestsPerSecond,
-          unit: "req/s",
+        ...[...sc.runs, sc.control].map((r) => ({
+          key: r.control ? "scaling control, 1 instance" : `scaling, ${r.instances} instance(s)`,
+          value: r.netCpuMsPerRequest,
+          unit: "ms CPU/request",
           text:
-            `scaling ${r.instances} instance(s): ${r.requestsPerSecond} req/s offered ${r.offeredPerSecond}/s, ${r.errors} errors, ` +
+            `scaling ${r.control ? "control, " : ""}${r.instances} instance(s): ${r.requestsPerSecond} req/s offered ${r.offeredPerSecond}/s, ${r.errors} errors, ` +
             `CPU per request ${r.cpuMsPerRequest.toFixed(3)} ms, ${r.netCpuMsPerRequest.toFixed(3)} ms net of idle (${r.idleCpuMsPerSecond.toFixed(1)} ms/s per idle instance; ` +
-            `per instance ${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join("/")} ms over ${r.seconds.toFixed(1)} s)`,
+            `per instance ${r.cpuMsPerInstance.map((c) => c.toFixed(0)).join("/")} ms over ${r.seconds.toFixed(1)} s), PostgreSQL ${r.postgresCpuMsPerRequest.toFixed(3)} ms per request`,
         })),
         { key: "scaling note", value: Number.NaN, unit: "", text: `scaling: ${sc.note}` },
       ];
