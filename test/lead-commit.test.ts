@@ -11,7 +11,7 @@ countPgStatements();
 
 /**
  * `store.leads.insert` outside a transaction writes leads, their forms' counters and their outbox rows
- * as one durable unit (on PostgreSQL one statement when the leads are of one form and fit one insert,
+ * as one durable unit (on PostgreSQL one statement for up to 16 leads of one form,
  * a transaction otherwise): all of it or none of it, whichever way it is written.
  */
 describe.each(databaseKinds())("leads written as one unit (%s)", (kind) => {

@@ -47,7 +47,7 @@ export const pushEventValues = (out: unknown[], e: LeadEvent): void => {
 };
 
 // SQLite caps bound parameters per statement; 20 columns x 400 rows stays well inside it.
-export const INSERT_CHUNK = 400;
+const INSERT_CHUNK = 400;
 
 /** The row counts of the inserts for `n` rows: full chunks, then the remainder. */
 function chunkSizes(n: number): number[] {

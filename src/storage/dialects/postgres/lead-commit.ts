@@ -5,7 +5,6 @@ import { keepPlanFor } from "../../plan-kept.ts";
 import { LEAD_COLUMNS } from "../../repositories/lead-columns.ts";
 import {
   EVENT_COLUMNS,
-  INSERT_CHUNK,
   type LeadCommit,
   pushEventValues,
   pushLeadValues,
@@ -18,14 +17,14 @@ import {
  * UPDATE, two INSERTs, COMMIT). The UPDATE runs first and the INSERTs take their rows only if it
  * matched, so a form that is no longer ACTIVE (checked with its row locked, as in the transaction)
  * gets nothing. A statement outside a transaction is committed, and with `synchronous_commit = on`
- * fsynced, before it answers. Several forms, or more leads than one insert takes, go through the
- * transaction.
+ * fsynced, before it answers. Several forms, or more than SINGLE_STATEMENT_LEADS leads, go through
+ * the transaction.
  */
 export function postgresLeadCommit(db: Kysely<Database>, durable: DurableTransaction): LeadCommit {
   const inTransaction = transactionalLeadCommit(durable);
   return async (leads, events, opts) => {
     const formId = leads[0]?.formId;
-    if (formId === undefined || leads.length > INSERT_CHUNK || leads.some((l) => l.formId !== formId)) {
+    if (formId === undefined || leads.length > SINGLE_STATEMENT_LEADS || leads.some((l) => l.formId !== formId)) {
       return inTransaction(leads, events, opts);
     }
     const withEvents = events !== undefined && events.length > 0;
@@ -40,6 +39,11 @@ export function postgresLeadCommit(db: Kysely<Database>, durable: DurableTransac
     return { inactiveForms: Number(rows[0]?.forms ?? 0) === 0 ? [formId] : [] };
   };
 }
+
+// The ways in that take one lead at a time (hosted form, test lead, trigger) are the ones a round trip
+// weighs on; a batch spends its time in its rows. Each size has its own text, kept for the process's
+// life (and by PostgreSQL per connection): a few small sizes keep that bounded.
+const SINGLE_STATEMENT_LEADS = 16;
 
 // Parameters reach PostgreSQL untyped, and a VALUES list would read them as text: each is cast to its
 // column's type.
