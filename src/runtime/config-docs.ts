@@ -87,7 +87,11 @@ export function envTableMarkdown(): string {
   const rows = Object.keys(configSchema.shape).map((key) => {
     const p = schema.properties[key] ?? {};
     const type = p.enum ? "enum" : p.format === "uri" ? "URL" : (p.type ?? "string");
-    const def = p.default === undefined ? "—" : `\`${String(p.default)}\``;
+    // A default behind a preprocess (the boolean flags) is not in the JSON schema: ask the field itself.
+    const parsed = configSchema.shape[key as keyof typeof configSchema.shape].safeParse(undefined);
+    const fallback = p.default ?? (parsed.success ? parsed.data : undefined);
+    const shown = Array.isArray(fallback) ? fallback.join(",") : fallback;
+    const def = shown === undefined || shown === "" ? "—" : `\`${String(shown)}\``;
     const desc = configDescriptions[key as keyof Config] ?? "(undocumented)";
     return `| \`${envNameOf(key)}\` | ${type} | ${def} | ${desc.replaceAll("|", "\\|")} |`;
   });
