@@ -17,33 +17,35 @@ import { planMayBeKept } from "../../plan-kept.ts";
  * has run), and only parameterised DML and selects are named (not DDL, `begin`, `set`).
  */
 export class StatementNames {
-  private readonly names = new Map<string, string>();
-  private readonly seenOnce = new Set<string>();
+  readonly #names = new Map<string, string>();
+  readonly #seenOnce = new Set<string>();
+  readonly #maxNames: number;
+  readonly #mayKeepPlan: (text: string) => boolean;
 
-  constructor(
-    private readonly maxNames: number,
-    private readonly mayKeepPlan: (text: string) => boolean = planMayBeKept,
-  ) {}
+  constructor(maxNames: number, mayKeepPlan: (text: string) => boolean = planMayBeKept) {
+    this.#maxNames = maxNames;
+    this.#mayKeepPlan = mayKeepPlan;
+  }
 
   /** The name to run `text` under, or undefined to run it unnamed. */
   nameFor(text: string, parameterCount: number): string | undefined {
-    const known = this.names.get(text);
+    const known = this.#names.get(text);
     if (known !== undefined) return known;
-    if (parameterCount === 0 || this.names.size >= this.maxNames || !PREPARABLE.test(text) || !this.mayKeepPlan(text)) return undefined;
-    if (!this.seenOnce.has(text)) {
+    if (parameterCount === 0 || this.#names.size >= this.#maxNames || !PREPARABLE.test(text) || !this.#mayKeepPlan(text)) return undefined;
+    if (!this.#seenOnce.has(text)) {
       // Cleared rather than evicted one by one: it only delays naming a text by one more use.
-      if (this.seenOnce.size >= SEEN_ONCE_LIMIT) this.seenOnce.clear();
-      this.seenOnce.add(text);
+      if (this.#seenOnce.size >= SEEN_ONCE_LIMIT) this.#seenOnce.clear();
+      this.#seenOnce.add(text);
       return undefined;
     }
-    this.seenOnce.delete(text);
-    const name = `leadgraph_${this.names.size}`;
-    this.names.set(text, name);
+    this.#seenOnce.delete(text);
+    const name = `leadgraph_${this.#names.size}`;
+    this.#names.set(text, name);
     return name;
   }
 
   get size(): number {
-    return this.names.size;
+    return this.#names.size;
   }
 }
 
