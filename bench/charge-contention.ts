@@ -8,7 +8,7 @@ import type { ChargeRequest } from "../src/domain/rate-limit/usage-store.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
 import type { BenchDb } from "./bench-server.ts";
-import { quantileMs } from "./load.ts";
+import { closedLoopLatencies, quantileMs } from "./load.ts";
 
 export interface ChargeContentionResult {
   instances: number;
@@ -54,21 +54,12 @@ export async function benchChargeContention(opts: {
         leadsTo: now,
       };
     };
-    const run = async (ms: number) => {
-      const latencies: number[] = [];
-      const deadline = performance.now() + ms;
-      const worker = async (w: number) => {
-        const usage = runtimes[w % runtimes.length]!.leadUsage;
-        while (performance.now() < deadline) {
-          const t = performance.now();
-          if ((await usage.tryCharge(request())) === undefined) throw new Error("a charge within the budget was refused");
-          latencies.push(performance.now() - t);
+    const run = (ms: number) =>
+      closedLoopLatencies(concurrency, ms, async (w) => {
+        if ((await runtimes[w % runtimes.length]!.leadUsage.tryCharge(request())) === undefined) {
+          throw new Error("a charge within the budget was refused");
         }
-      };
-      const started = performance.now();
-      await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
-      return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
-    };
+      });
     await run(1000);
     const { latencies, seconds } = await run((opts.seconds ?? 5) * 1000);
     const at = (q: number) => quantileMs(latencies, q);

@@ -10,7 +10,7 @@ import { DEMO } from "../src/world/demo-world.ts";
 import { seedDemo } from "../src/world/seed-demo.ts";
 import { type ServeProcess, spawnServe, stopServe } from "../test/support/processes.ts";
 import type { BenchDb } from "./bench-server.ts";
-import { quantileMs } from "./load.ts";
+import { closedLoopLatencies, quantileMs } from "./load.ts";
 
 export interface HotPageOptions {
   db: BenchDb;
@@ -61,25 +61,14 @@ export async function benchHotPage(opts: HotPageOptions): Promise<HotPageResult>
     const ids = await leadIdsOfPage(procs[0]!.url);
     const pools = procs.map((p) => new Pool(p.url, { connections: Math.ceil(connections / instances), pipelining: 1 }));
     try {
-      const run = async (ms: number) => {
-        const latencies: number[] = [];
-        const deadline = performance.now() + ms;
-        let n = 0;
-        const worker = async (w: number) => {
-          const pool = pools[w % pools.length]!;
-          while (performance.now() < deadline) {
-            const path = `/v25.0/${ids[n++ % ids.length]}?access_token=${DEMO.pageTokenCars}`;
-            const t = performance.now();
-            const res = await pool.request({ method: "GET", path });
-            const text = await res.body.text();
-            if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${text.slice(0, 200)}`);
-            latencies.push(performance.now() - t);
-          }
-        };
-        const started = performance.now();
-        await Promise.all(Array.from({ length: connections }, (_, w) => worker(w)));
-        return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
-      };
+      let n = 0;
+      const run = (ms: number) =>
+        closedLoopLatencies(connections, ms, async (w) => {
+          const path = `/v25.0/${ids[n++ % ids.length]}?access_token=${DEMO.pageTokenCars}`;
+          const res = await pools[w % pools.length]!.request({ method: "GET", path });
+          const text = await res.body.text();
+          if (res.statusCode !== 200) throw new Error(`${res.statusCode} ${text.slice(0, 200)}`);
+        });
       await run(Math.min(3000, (seconds * 1000) / 2));
       const { latencies, seconds: took } = await run(seconds * 1000);
       const at = (q: number) => quantileMs(latencies, q);

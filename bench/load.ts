@@ -54,3 +54,26 @@ export function quantileMs(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return 0;
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))]! * 10) / 10;
 }
+
+/**
+ * `workers` callers each running `once(worker)` back to back for `ms`: every call's latency (ms,
+ * sorted ascending) and the seconds it all took.
+ */
+export async function closedLoopLatencies(
+  workers: number,
+  ms: number,
+  once: (worker: number) => Promise<void>,
+): Promise<{ latencies: number[]; seconds: number }> {
+  const latencies: number[] = [];
+  const deadline = performance.now() + ms;
+  const worker = async (w: number) => {
+    while (performance.now() < deadline) {
+      const t = performance.now();
+      await once(w);
+      latencies.push(performance.now() - t);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: workers }, (_, w) => worker(w)));
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - started) / 1000 };
+}

@@ -1,6 +1,6 @@
 import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
 import type { Kysely, Transaction } from "kysely";
-import { connectPostgres } from "./dialects/postgres/connect.ts";
+import { connectPostgres, type PostgresOptions } from "./dialects/postgres/connect.ts";
 import { postgresGeneration } from "./dialects/postgres/directory-generation.ts";
 import { connectSqlite, type SqliteSession } from "./dialects/sqlite/connect.ts";
 import { postgresDurableTransaction } from "./dialects/postgres/durable-transaction.ts";
@@ -11,17 +11,7 @@ import type { Database } from "./schema.ts";
 import type { GenerationSource } from "./cache/generation-source.ts";
 import { DatabaseFaults } from "./faults.ts";
 
-export type DatabaseTarget =
-  | { kind: "sqlite"; file: string }
-  | {
-      kind: "postgres";
-      url: string;
-      poolSize?: number;
-      statementTimeoutMs?: number;
-      connectionTimeoutMs?: number;
-      idleTimeoutMs?: number;
-      preparedStatements?: boolean;
-    };
+export type DatabaseTarget = { kind: "sqlite"; file: string } | ({ kind: "postgres" } & PostgresOptions);
 
 /** Connection pool occupancy (PostgreSQL); SQLite has one connection and no pool. */
 export interface PoolStats {
