@@ -1,5 +1,5 @@
 import { preparePrivateDatabaseFile, privatiseSidecars } from "../contract/private-files.ts";
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { connectPostgres, type PostgresOptions } from "./dialects/postgres/connect.ts";
 import { postgresGeneration } from "./dialects/postgres/directory-generation.ts";
 import { connectSqlite, type SqliteSession } from "./dialects/sqlite/connect.ts";
@@ -32,7 +32,7 @@ export interface Connection {
   /** Lets the store cache directory rows: SQLite's counter, PostgreSQL's notifications (docs/architecture.md). */
   generation: GenerationSource;
   /** A transaction whose commit is on disk when it resolves (a lead's). */
-  durableTransaction: <T>(fn: (trx: Transaction<Database>) => Promise<T>) => Promise<T>;
+  durableTransaction: DurableTransaction;
   /** Leads written outside a transaction as one durable unit: one statement on PostgreSQL where it fits. */
   leadCommit: LeadCommit;
   /** SQLite only: the session of the process's one connection. */

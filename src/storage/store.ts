@@ -7,7 +7,7 @@ import { KyselyLeadExportRepository } from "./repositories/export-repository.ts"
 import { FormDefinitionCache } from "./repositories/form-definition-cache.ts";
 import { type FormWrites, KyselyFormRepository } from "./repositories/forms-repository.ts";
 import { KyselyLeadRepository } from "./repositories/leads-repository.ts";
-import { type LeadCommit, transactionalLeadCommit } from "./repositories/lead-writes.ts";
+import type { LeadCommit } from "./repositories/lead-writes.ts";
 import { KyselySettingsRepository } from "./repositories/settings-repository.ts";
 import { KyselySubscriptionRepository } from "./repositories/subscriptions-repository.ts";
 import { KyselyTokenRepository } from "./repositories/tokens-repository.ts";
@@ -17,22 +17,20 @@ import type { SecretBox } from "./secret-box.ts";
 import { CachingDirectoryRepository } from "./cache/caching-directory-repository.ts";
 import { CachingTokenRepository } from "./cache/caching-token-repository.ts";
 import { GenerationCache } from "./cache/generation-cache.ts";
-import { type GenerationSource, noGeneration } from "./cache/generation-source.ts";
-
+import type { GenerationSource } from "./cache/generation-source.ts";
 import type { DurableTransaction } from "./durable-transaction.ts";
-
-export type { DurableTransaction };
 
 /**
  * Builds the domain's Store over the pool's Kysely handle, with this process's form definition
- * cache and, given a generation source (SQLite), directory and token lookups cached per generation.
+ * cache, its directory and token lookups cached per generation (SQLite's counter, PostgreSQL's
+ * notifications), and the connection's way of writing leads as one durable unit.
  */
 export function createStore(
   db: Kysely<Database>,
   box: SecretBox,
   durable: DurableTransaction,
-  generation: GenerationSource = noGeneration,
-  leadCommit: LeadCommit = transactionalLeadCommit(durable),
+  generation: GenerationSource,
+  leadCommit: LeadCommit,
 ): Store {
   return storeOver(db, box, durable, leadCommit, new FormDefinitionCache(), undefined, new GenerationCache(generation));
 }

@@ -5,6 +5,3 @@
 export interface GenerationSource {
   current(): number | undefined;
 }
-
-/** PostgreSQL: no cheap synchronous check, so nothing is cached. */
-export const noGeneration: GenerationSource = { current: () => undefined };
