@@ -1,13 +1,14 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import pg from "pg";
 
 let statements = 0;
-let recording: string[] | undefined;
+const recording = new AsyncLocalStorage<string[]>();
 let installed = false;
 
 /**
  * Counts the statements this process sends to PostgreSQL (each one round trip), at the driver:
  * `statementsSent()` after `countPgStatements()` is the running total, and `recordPgStatements`
- * keeps the texts sent while it runs.
+ * keeps the texts that the work it runs sends.
  */
 export function countPgStatements(): void {
   if (installed) return;
@@ -17,9 +18,10 @@ export function countPgStatements(): void {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     statements++;
-    if (recording) {
+    const texts = recording.getStore();
+    if (texts) {
       const first = args[0] as string | { text?: unknown } | undefined;
-      recording.push(typeof first === "string" ? first : String(first?.text ?? ""));
+      texts.push(typeof first === "string" ? first : String(first?.text ?? ""));
     }
     return query.apply(this, args);
   } as typeof pg.Client.prototype.query;
@@ -27,15 +29,15 @@ export function countPgStatements(): void {
 
 export const statementsSent = (): number => statements;
 
-/** Runs `fn` and answers the texts of the statements sent meanwhile (countPgStatements() first). */
+/**
+ * Runs `fn` and answers the texts of the statements it sent (countPgStatements() first). Only `fn`'s
+ * own asynchronous work is recorded: the runtime's background loops (listener heartbeats, the
+ * dispatcher's and clock's polls) send statements whenever their timers fire, and would otherwise
+ * land in the record whenever they happen to fall inside it.
+ */
 export async function recordPgStatements(fn: () => Promise<unknown>): Promise<string[]> {
   if (!installed) throw new Error("countPgStatements() was not called");
   const texts: string[] = [];
-  recording = texts;
-  try {
-    await fn();
-  } finally {
-    recording = undefined;
-  }
+  await recording.run(texts, fn);
   return texts;
 }
