@@ -1,6 +1,6 @@
 import { Migrator } from "kysely/migration";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { bucketOf } from "../src/domain/rate-limit/lead-budget.ts";
 import { loadConfig } from "../src/runtime/config.ts";
 import { createRuntime, type Runtime } from "../src/runtime/runtime.ts";
@@ -520,14 +520,19 @@ describe.skipIf(!pgAvailable)("webhooks and the lead rate limit across three ins
     let claimed: { lead_id: string; lease_owner: string; lease_until: string }[] = [];
     for (let round = 0; round < 12 && claimed.length === 0; round++) {
       created.push(...(await createLeads(victim.url, WAVE_TWO_CHUNK, `two-v${round}`)));
-      const deadline = Date.now() + 2_000;
-      while (claimed.length === 0 && Date.now() < deadline) {
-        claimed = await query(
-          dbUrl,
-          `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner like '%:${victimPid}:%'`,
-        );
-        if (claimed.length === 0) await new Promise((r) => setTimeout(r, 15));
-      }
+      claimed = await vi
+        .waitFor(
+          async () => {
+            const rows = await query<(typeof claimed)[number]>(
+              dbUrl,
+              `select lead_id, lease_owner, lease_until from webhook_deliveries where status = 'pending' and lease_owner like '%:${victimPid}:%'`,
+            );
+            if (rows.length === 0) throw new Error("the victim holds no lease yet");
+            return rows;
+          },
+          { timeout: 2_000, interval: 15 },
+        )
+        .catch(() => []);
     }
     expect(claimed.length).toBeGreaterThan(0);
     victim.signal("SIGKILL");

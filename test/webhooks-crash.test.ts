@@ -12,6 +12,8 @@ import { Receiver } from "./support/receiver.ts";
 import { exampleWorld } from "./support/worlds.ts";
 
 const BIN = join(import.meta.dirname, "..", "bin", "leadgraph.js");
+/** Leads the writer may have written ahead of what the receiver got. */
+const WRITE_AHEAD = 100;
 
 /**
  * The server runs as a child process on a SQLite file and is killed with SIGKILL again and again
@@ -105,7 +107,8 @@ describe("webhooks survive SIGKILL (sqlite)", () => {
           throw e;
         }
         created.push(...ids);
-        await new Promise((r) => setTimeout(r, 15));
+        // Paced by the receiver, not by time: at most WRITE_AHEAD leads written and not yet delivered.
+        await rx.waitFor(() => !flowing || new Set(rx.leadIds()).size + WRITE_AHEAD >= created.length, 120_000);
       }
     })();
 

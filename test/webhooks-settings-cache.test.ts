@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { ManualWallClock } from "../src/contract/wall-clock.ts";
 import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { DELIVERY_SETTINGS_TTL_MS } from "../src/domain/webhooks/config-changes.ts";
@@ -21,6 +22,7 @@ describe.each(databaseKinds())("webhook delivery settings cache (%s)", (kind) =>
   let rx: Receiver;
   let other: Receiver;
   let d: WebhookDispatcher;
+  let wall: ManualWallClock;
 
   beforeAll(async () => {
     h = await startHarness(kind, { world: exampleWorld(), config: { adminKey: ADMIN } });
@@ -39,7 +41,8 @@ describe.each(databaseKinds())("webhook delivery settings cache (%s)", (kind) =>
     await subscribeToReceiver(store, rx.url);
     rx.posts.length = 0;
     other.posts.length = 0;
-    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
+    wall = new ManualWallClock();
+    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5, wallClock: wall });
     // Warm the cache, so every test proves the change replaced a cached value.
     await create(1);
     await d.runOnce();
@@ -87,7 +90,14 @@ describe.each(databaseKinds())("webhook delivery settings cache (%s)", (kind) =>
     const rotated = await admin("/_leadgraph/admin/apps/1001/secret");
     expect(rotated.status).toBe(200);
     const secret = rotated.body.secret as string;
-    await new Promise((r) => setTimeout(r, DELIVERY_SETTINGS_TTL_MS + 50));
+    await create(1);
+    await d.runOnce();
+    // Rotated through this process's admin API, yet the cache holds the old secret until it ages out.
+    expect(rx.posts[0]!.headers["x-hub-signature-256"]).not.toBe(
+      `sha256=${createHmac("sha256", secret).update(rx.posts[0]!.raw).digest("hex")}`,
+    );
+    rx.posts.length = 0;
+    await wall.advance(DELIVERY_SETTINGS_TTL_MS);
     await create(1);
     await d.runOnce();
     const post = rx.posts[0]!;

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { WebhookDispatcher } from "../src/dispatcher/dispatcher.ts";
+import { ManualWallClock } from "../src/contract/wall-clock.ts";
 import { SETTLE_EVERY_MS } from "../src/dispatcher/dispatcher.ts";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { CANCEL_REASONS } from "../src/domain/webhooks/webhook-repository.ts";
@@ -21,6 +22,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
   let h: Harness;
   let rx: Receiver;
   let d: WebhookDispatcher;
+  let wall: ManualWallClock;
 
   beforeAll(async () => {
     const world = exampleWorld();
@@ -44,7 +46,8 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     const store = h.runtime.services.store;
     await subscribeToReceiver(store, rx.url, { installOnPage: "3001" });
     rx.reset();
-    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
+    wall = new ManualWallClock();
+    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5, wallClock: wall });
   });
   afterEach(async () => {
     await d.stop();
@@ -166,7 +169,9 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     rx.postStatus = 200;
     h.clock.advance(3600_000);
     // The app's subscription went with it (a cascade no repository sees): settled by the periodic look.
-    await new Promise((r) => setTimeout(r, SETTLE_EVERY_MS + 50));
+    await d.runOnce();
+    expect(await deliveriesOf(id!, "1004")).toMatchObject([{ status: "pending" }]);
+    await wall.advance(SETTLE_EVERY_MS);
     await d.runOnce();
     // App 1001 still receives the lead; the deleted app's delivery is settled.
     expect(rx.leadIds()).toEqual([id]);
@@ -219,7 +224,8 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
   it("settles on its first pass what another instance changed while it was not watching", async () => {
     const id = await waitingLead();
     await d.stop();
-    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5 });
+    wall = new ManualWallClock();
+    d = createDispatcher(h.runtime, { lingerMs: 0, timeoutMs: 2000, random: () => 0.5, wallClock: wall });
     h.clock.advance(3600_000);
     // Another instance's write: straight to the database, so this process's change counter never hears of it.
     await h.runtime.connection.db.deleteFrom("webhook_subscriptions").where("app_id", "=", "1001").execute();

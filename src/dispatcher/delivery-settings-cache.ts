@@ -32,10 +32,13 @@ export class DeliverySettingsCache {
   readonly #healthyAt = new Map<string, number>();
   readonly #changes: WebhookConfigChanges;
   readonly #ttlMs: number;
+  readonly #nowMs: () => number;
 
-  constructor(opts: { ttlMs?: number; changes?: WebhookConfigChanges } = {}) {
+  /** `nowMs` measures the entries' age: elapsed real time (the dispatcher's wall clock). */
+  constructor(opts: { ttlMs?: number; changes?: WebhookConfigChanges; nowMs?: () => number } = {}) {
     this.#ttlMs = opts.ttlMs ?? DELIVERY_SETTINGS_TTL_MS;
     this.#changes = opts.changes ?? webhookConfigChanges;
+    this.#nowMs = opts.nowMs ?? (() => performance.now());
   }
 
   app(store: Store, appId: string): Promise<AppDeliverySettings> {
@@ -58,16 +61,16 @@ export class DeliverySettingsCache {
    */
   clearedRecently(appId: string): boolean {
     const at = this.#healthyAt.get(appId);
-    return at !== undefined && performance.now() - at < this.#ttlMs;
+    return at !== undefined && this.#nowMs() - at < this.#ttlMs;
   }
 
   noteHealthy(appId: string, healthy: boolean): void {
-    if (healthy) this.#healthyAt.set(appId, performance.now());
+    if (healthy) this.#healthyAt.set(appId, this.#nowMs());
     else this.#healthyAt.delete(appId);
   }
 
   async #get<T>(map: Map<string, Entry<T>>, key: string, read: () => Promise<T>): Promise<T> {
-    const now = performance.now();
+    const now = this.#nowMs();
     const version = this.#changes.version;
     const hit = map.get(key);
     if (hit && hit.version === version && now - hit.readAt < this.#ttlMs) return hit.value;

@@ -58,7 +58,7 @@ export class WebhookDispatcher {
   readonly #random: () => number;
   readonly #wall: WallClock;
   readonly #agent: Agent;
-  readonly #cache = new DeliverySettingsCache();
+  readonly #cache: DeliverySettingsCache;
   #settledVersion = -1;
   #lastSettleWallMs = 0;
   #running = false;
@@ -79,6 +79,7 @@ export class WebhookDispatcher {
     this.#opts = opts;
     this.#random = opts.random ?? Math.random;
     this.#wall = opts.wallClock ?? systemWallClock;
+    this.#cache = new DeliverySettingsCache({ nowMs: () => this.#wall.nowMs() });
     this.#agent = webhookAgent(services.outbound);
   }
 
