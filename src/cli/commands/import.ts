@@ -66,6 +66,7 @@ export function importCommand(): Command {
       });
       bar.update(total, { rows: summary.rows, created: summary.created, bad: summary.bad.length, skipped: summary.skipped });
       bar.stop();
+      if (summary.created > 0) await runtime.connection.analyzeAfterBulkLoad();
       for (const b of summary.bad) process.stderr.write(`line ${b.line}: ${b.message}\n`);
       if (summary.stoppedAt !== undefined) process.stderr.write(`stopped at line ${summary.stoppedAt} (--strict)\n`);
       if (summary.interruptedAfterLine !== undefined) {

@@ -14,6 +14,7 @@ export function seedCommand(): Command {
     const runtime = await createRuntime(configFrom({ ...dbFlags, logLevel: "silent" }));
     try {
       const summary = await loadWorld(runtime.services, await readWorldFile(file, "the seed command's file argument"));
+      await runtime.connection.analyzeAfterBulkLoad();
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     } finally {
       await runtime.close();
