@@ -20,7 +20,7 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
   let rx: Receiver;
   let wall: ManualWallClock;
   let changes: StandingChange[];
-  let logged: { level: number; msg: string; node: number; permanent?: boolean; err?: { message: string } }[];
+  let logged: { level: number; msg: string; node: number; nodeLost?: boolean; err?: { message: string } }[];
   beforeEach(async () => {
     wall = new ManualWallClock();
     h = await startHarness(kind, { world: exampleWorld(), wallClock: wall });
@@ -55,21 +55,60 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     expect(changes).toEqual([]);
   });
 
-  it("steps down for good when another instance took its node: claims nothing, leaves the row to its owner", async () => {
-    // Another instance took the node over (as after five minutes without a heartbeat).
-    await db()
+  /** The node number inside an id (see src/domain/ids.ts: time | node (8 bits) | sequence (10 bits)). */
+  const nodeOfId = (id: string) => Number(((BigInt(id) - 100_000_000_000_000n) >> 10n) & 255n);
+  const takeOver = (n: number) =>
+    db()
       .updateTable("instances")
       .set({ started_at: wall.nowMs() + 1 })
-      .where("node", "=", node())
+      .where("node", "=", n)
       .execute();
+
+  it("claims a free node at once when another instance took its own, and mints ids under it", async () => {
+    const lost = node();
+    expect(nodeOfId(h.runtime.services.ids.next())).toBe(lost);
+    // Another instance took the node over (as after five minutes without a heartbeat).
+    await takeOver(lost);
+    const theirs = await db().selectFrom("instances").selectAll().where("node", "=", lost).executeTakeFirstOrThrow();
+    await wall.advance(HEARTBEAT_MS);
+    const claimed = node();
+    expect(claimed).not.toBe(lost);
+    expect(changes).toEqual([
+      expect.objectContaining({ kind: "stepped-down", node: lost, nodeLost: true }),
+      { kind: "resumed", node: claimed },
+    ]);
+    expect(h.runtime.instance.active).toBe(true);
+    expect(nodeOfId(h.runtime.services.ids.next())).toBe(claimed);
+    expect(logged).toEqual([
+      expect.objectContaining({ level: 50, node: lost, nodeLost: true, msg: expect.stringContaining("until it has claimed a free node") }),
+      expect.objectContaining({ level: 40, node: claimed, msg: expect.stringContaining("taking work again") }),
+    ]);
+    // The lost node's row is its new owner's, untouched; the new one is kept fresh.
+    await wall.advance(HEARTBEAT_MS);
+    expect(await db().selectFrom("instances").selectAll().where("node", "=", lost).executeTakeFirstOrThrow()).toEqual(theirs);
+    const mine = await db().selectFrom("instances").select("heartbeat_at").where("node", "=", claimed).executeTakeFirstOrThrow();
+    expect(Number(mine.heartbeat_at)).toBe(wall.nowMs());
+    expect((await h.app.inject({ method: "GET", url: "/readyz" })).statusCode).toBe(200);
+  });
+
+  it("stays out of rotation while every node is taken, and takes the first one freed", async () => {
+    const lost = node();
+    // 256 live instances: every other node number is held and fresh.
+    const now = wall.nowMs();
+    await db()
+      .insertInto("instances")
+      .values(
+        Array.from({ length: 256 }, (_, n) => n)
+          .filter((n) => n !== lost)
+          .map((n) => ({ node: n, started_at: now, heartbeat_at: now })),
+      )
+      .execute();
+    await takeOver(lost);
     await wall.advance(HEARTBEAT_MS);
     expect(h.runtime.instance.active).toBe(false);
-    expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: true })]);
-    expect(h.runtime.instance.problem).toContain(`instance node ${node()} is no longer this instance's`);
-    expect(logged).toEqual([
-      expect.objectContaining({ level: 50, node: node(), permanent: true, msg: expect.stringContaining("stepped down for good") }),
-    ]);
-    // Out of rotation: a load balancer stops sending it requests.
+    expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: lost, nodeLost: true })]);
+    expect(h.runtime.instance.problem).toContain(`instance node ${lost} is no longer this instance's`);
+    // Out of rotation: a load balancer stops sending it requests, and it claims no deliveries.
     const ready = await h.app.inject({ method: "GET", url: "/readyz" });
     expect(ready.statusCode).toBe(503);
     expect(ready.json()).toMatchObject({
@@ -78,24 +117,22 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     });
     const d = createDispatcher(h.runtime, { lingerMs: 0 });
     try {
-      await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
+      const [id] = await h.runtime.services.intake.create([lead(0)], { source: "admin", fireWebhooks: true });
       expect(await d.runOnce()).toBe(0);
       expect(rx.posts).toEqual([]);
+      // One instance leaves; the next try (every 5 s) claims its node.
+      const freed = (lost + 1) % 256;
+      await db().deleteFrom("instances").where("node", "=", freed).execute();
+      await wall.advance(5_000);
+      expect(h.runtime.instance.active).toBe(true);
+      expect(changes.at(-1)).toEqual({ kind: "resumed", node: freed });
+      expect(node()).toBe(freed);
+      expect(nodeOfId(h.runtime.services.ids.next())).toBe(freed);
+      expect(await d.runOnce()).toBe(1);
+      expect(rx.leadIds()).toEqual([id]);
     } finally {
       await d.stop();
     }
-    // Later beats change nothing: the node is not this instance's to refresh or release.
-    const theirs = await db()
-      .selectFrom("instances")
-      .select(["started_at", "heartbeat_at"])
-      .where("node", "=", node())
-      .executeTakeFirstOrThrow();
-    await wall.advance(HEARTBEAT_MS);
-    expect(
-      await db().selectFrom("instances").select(["started_at", "heartbeat_at"]).where("node", "=", node()).executeTakeFirstOrThrow(),
-    ).toEqual(theirs);
-    expect(h.runtime.instance.active).toBe(false);
-    expect(changes).toHaveLength(1);
   });
 
   it("steps down while its heartbeat fails, with the error, and takes work again once one succeeds", async () => {
@@ -107,12 +144,12 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
       await sql`alter table instances_away rename to instances`.execute(db());
     }
     expect(h.runtime.instance.active).toBe(false);
-    expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), permanent: false, error: expect.any(Error) })]);
+    expect(changes).toEqual([expect.objectContaining({ kind: "stepped-down", node: node(), nodeLost: false, error: expect.any(Error) })]);
     expect(logged).toEqual([
       expect.objectContaining({
         level: 50,
         node: node(),
-        permanent: false,
+        nodeLost: false,
         err: expect.objectContaining({ message: expect.stringContaining("instances") }),
       }),
     ]);

@@ -14,7 +14,7 @@ export interface IdGenerator {
 }
 
 export class SnowflakeIds implements IdGenerator {
-  readonly #node: bigint;
+  #node: bigint;
   readonly #nowMs: () => number;
   #lastMs = -1n;
   #seq = 0n;
@@ -22,6 +22,11 @@ export class SnowflakeIds implements IdGenerator {
   constructor(node: number, nowMs: () => number = Date.now) {
     this.#node = BigInt(node) & ((1n << NODE_BITS) - 1n);
     this.#nowMs = nowMs;
+  }
+
+  /** Mints with another node number from now on (this instance's was taken over and it claimed a new one). */
+  useNode(node: number): void {
+    this.#node = BigInt(node) & ((1n << NODE_BITS) - 1n);
   }
 
   next(): string {

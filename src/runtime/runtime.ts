@@ -127,10 +127,12 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     const leadUsage = new KyselyLeadUsageRepository(connection.db);
     const wallClock = overrides.wallClock ?? systemWallClock;
     const node = await allocateNode(connection.db, wallClock);
-    node.standing.listen((change) => {
-      if (change.kind === "stepped-down" && change.error !== undefined) connection.faults.observe(change.error, "instance heartbeat");
-    });
     const ids = new SnowflakeIds(node.node);
+    // First to hear: ids carry the node claimed in place of a lost one before anyone takes work again.
+    node.standing.listen((change) => {
+      if (change.kind === "resumed") ids.useNode(change.node);
+      else if (change.error !== undefined) connection.faults.observe(change.error, "instance heartbeat");
+    });
     const metrics = new PrometheusMetrics(
       () => connection.poolStats(),
       () => connection.durableCommitStats(),
@@ -165,7 +167,9 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
       connection,
       adminKey,
       adminKeyGenerated,
-      instanceNode: node.node,
+      get instanceNode() {
+        return node.node;
+      },
       instance: node.standing,
       wallClock,
       metrics,

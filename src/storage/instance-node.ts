@@ -10,8 +10,9 @@ const RETRY_MS = 5_000;
 
 /**
  * Whether this instance may take work (claim webhook deliveries). It steps down when a heartbeat
- * fails (until one succeeds again with the node still its own) and for good when it finds its node
- * number taken by another instance: its ids could then collide with that instance's.
+ * fails (until one succeeds again with the node still its own) and when it finds its node number
+ * taken by another instance, whose ids its own could then collide with: it claims a free node at
+ * once, and every few seconds while none is free, and takes work again under the new number.
  */
 export interface InstanceStanding {
   readonly active: boolean;
@@ -21,26 +22,43 @@ export interface InstanceStanding {
   listen(fn: (change: StandingChange) => void): () => void;
 }
 
+/** `nodeLost`: the node is another instance's now; `resumed` then names the node claimed instead. */
 export type StandingChange =
-  { kind: "stepped-down"; node: number; reason: string; error?: unknown; permanent: boolean } | { kind: "resumed"; node: number };
+  { kind: "stepped-down"; node: number; reason: string; error?: unknown; nodeLost: boolean } | { kind: "resumed"; node: number };
 
 export interface AllocatedNode {
-  node: number;
+  /** The node this instance holds now (another one after its first was taken over). */
+  readonly node: number;
   standing: InstanceStanding;
   /** One heartbeat now (the timer's work); resolves once its outcome is known. */
   heartbeat(): Promise<void>;
   release(): Promise<void>;
 }
 
+interface Claim {
+  node: number;
+  /** This claim's own mark in the row: a heartbeat that no longer finds it has lost the node. */
+  startedAt: number;
+}
+
 /**
- * Gives this process a node number (0–255) for id generation that no live instance on the same
- * database holds, so ids stay unique across instances. A heartbeat keeps the claim; a claim not
- * refreshed for five minutes is taken over. The row's `started_at` is this claim's own mark: a
- * heartbeat that no longer finds it has lost the node.
+ * Claims a node number (0–255) that no live instance on the database holds: one without a row, or
+ * one not refreshed for five minutes. Tried in random order among those that looked free (instances
+ * starting together rarely try the same one); undefined when none is.
  */
-export async function allocateNode(db: Kysely<Database>, wall: WallClock): Promise<AllocatedNode> {
-  for (let attempt = 0; attempt < 64; attempt++) {
-    const node = Math.floor(Math.random() * NODES);
+async function claimFreeNode(db: Kysely<Database>, wall: WallClock): Promise<Claim | undefined> {
+  const live = await db
+    .selectFrom("instances")
+    .select("node")
+    .where("heartbeat_at", ">=", wall.nowMs() - STALE_MS)
+    .execute();
+  const held = new Set(live.map((r) => Number(r.node)));
+  const candidates = Array.from({ length: NODES }, (_, n) => n).filter((n) => !held.has(n));
+  for (let i = candidates.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+  }
+  for (const node of candidates) {
     const startedAt = wall.nowMs();
     const taken = await db
       .insertInto("instances")
@@ -57,16 +75,27 @@ export async function allocateNode(db: Kysely<Database>, wall: WallClock): Promi
         .executeTakeFirst();
       won = Number(res.numUpdatedRows) > 0;
     }
-    if (!won) continue;
-    return claimedNode(db, wall, node, startedAt);
+    if (won) return { node, startedAt };
   }
-  throw new Error("no free instance node: more than 256 live instances share this database");
+  return undefined;
 }
 
-function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, startedAt: number): AllocatedNode {
+/**
+ * Gives this process a node number for id generation that no live instance on the same database
+ * holds, so ids stay unique across instances. A heartbeat keeps the claim; a claim not refreshed
+ * for five minutes is taken over.
+ */
+export async function allocateNode(db: Kysely<Database>, wall: WallClock): Promise<AllocatedNode> {
+  const claim = await claimFreeNode(db, wall);
+  if (!claim) throw new Error("no free instance node: more than 256 live instances share this database");
+  return claimedNode(db, wall, claim);
+}
+
+function claimedNode(db: Kysely<Database>, wall: WallClock, first: Claim): AllocatedNode {
   const listeners = new Set<(change: StandingChange) => void>();
+  let claim: Claim | undefined = first;
+  let node = first.node;
   let problem: string | undefined;
-  let lost = false;
   let stopRetrying: (() => void) | undefined;
   const tell = (change: StandingChange) => {
     for (const l of listeners) {
@@ -77,40 +106,54 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
       }
     }
   };
-  const stepDown = (reason: string, permanent: boolean, error?: unknown) => {
-    const first = problem === undefined;
+  const stepDown = (reason: string, nodeLost: boolean, error?: unknown) => {
+    const firstTime = problem === undefined;
     problem = reason;
-    lost ||= permanent;
-    if (permanent) {
-      stopRetrying?.();
-      stopRetrying = undefined;
-    } else stopRetrying ??= wall.every(RETRY_MS, heartbeat);
-    if (first || permanent) tell({ kind: "stepped-down", node, reason, permanent, ...(error === undefined ? {} : { error }) });
+    stopRetrying ??= wall.every(RETRY_MS, heartbeat);
+    if (firstTime || nodeLost) tell({ kind: "stepped-down", node, reason, nodeLost, ...(error === undefined ? {} : { error }) });
   };
-  const heartbeat = async () => {
-    if (lost) return;
+  const resume = () => {
+    problem = undefined;
+    stopRetrying?.();
+    stopRetrying = undefined;
+    tell({ kind: "resumed", node });
+  };
+  /** After the node was lost: a free one, or (none free, the database away) another try in a few seconds. */
+  const reclaim = async () => {
+    try {
+      const fresh = await claimFreeNode(db, wall);
+      if (!fresh) return;
+      claim = fresh;
+      node = fresh.node;
+      resume();
+    } catch {
+      // the retry timer tries again
+    }
+  };
+  const heartbeat = async (): Promise<void> => {
+    if (!claim) return reclaim();
+    const mine = claim;
     try {
       const res = await db
         .updateTable("instances")
         .set({ heartbeat_at: wall.nowMs() })
-        .where("node", "=", node)
-        .where("started_at", "=", startedAt)
+        .where("node", "=", mine.node)
+        .where("started_at", "=", mine.startedAt)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) {
-        stepDown(`instance node ${node} is no longer this instance's (taken over after a missed heartbeat, or removed)`, true);
-      } else if (problem !== undefined) {
-        problem = undefined;
-        stopRetrying?.();
-        stopRetrying = undefined;
-        tell({ kind: "resumed", node });
-      }
+        claim = undefined;
+        stepDown(`instance node ${mine.node} is no longer this instance's (taken over after a missed heartbeat, or removed)`, true);
+        await reclaim();
+      } else if (problem !== undefined) resume();
     } catch (e) {
-      stepDown(`instance heartbeat for node ${node} failed`, false, e);
+      stepDown(`instance heartbeat for node ${mine.node} failed`, false, e);
     }
   };
   const stop = wall.every(HEARTBEAT_MS, heartbeat);
   return {
-    node,
+    get node() {
+      return node;
+    },
     heartbeat,
     standing: {
       get active() {
@@ -127,11 +170,11 @@ function claimedNode(db: Kysely<Database>, wall: WallClock, node: number, starte
     async release() {
       stop();
       stopRetrying?.();
-      if (lost) return;
+      if (!claim) return;
       await db
         .deleteFrom("instances")
-        .where("node", "=", node)
-        .where("started_at", "=", startedAt)
+        .where("node", "=", claim.node)
+        .where("started_at", "=", claim.startedAt)
         .execute()
         .catch(() => undefined);
     },
