@@ -59,6 +59,25 @@ describe.skipIf(!chrome)("developer console in Chromium", () => {
     await screenshot(p, "sign-in-refused");
   });
 
+  it("asks for the key again, saying why, when the server stops accepting the one the tab kept", async () => {
+    const p = await freshPage();
+    await signIn(p);
+    await p.getByRole("heading", { name: "Overview" }).waitFor();
+    // What a restart with a changed LEADGRAPH_ADMIN_KEY looks like from the tab: its key is refused,
+    // while the console session it keeps (page tokens) would still serve the Graph reads.
+    await p.evaluate(() => sessionStorage.setItem("leadgraph.adminKey", "the-key-before-it-was-changed"));
+    await p.getByRole("link", { name: "Webhooks" }).click();
+    await p.getByLabel("Admin key").waitFor();
+    expect(await p.getByRole("status").filter({ hasText: "no longer accepts" }).textContent()).toContain("Sign in with the new key");
+    expect(
+      await p.evaluate(() => [sessionStorage.getItem("leadgraph.adminKey"), sessionStorage.getItem("leadgraph.consoleSession")]),
+    ).toEqual([null, null]);
+    await p.getByLabel("Admin key").fill(ADMIN_KEY);
+    await p.getByRole("button", { name: "Sign in" }).click();
+    await p.getByRole("heading", { name: "Webhooks" }).waitFor();
+    expect(await p.getByRole("status").filter({ hasText: "no longer accepts" }).count()).toBe(0);
+  });
+
   it("signs in and shows pages, forms and lead counts on the overview", async () => {
     const p = await freshPage();
     await signIn(p);

@@ -169,6 +169,17 @@ export function forgetKey(): void {
   session = undefined;
 }
 
+const keyRefusedListeners = new Set<() => void>();
+
+/**
+ * Called when the server refuses the tab's saved admin key (it was changed, and the server
+ * restarted with the new one): the key and session are forgotten, and the console asks for the key.
+ */
+export function onKeyRefused(fn: () => void): () => void {
+  keyRefusedListeners.add(fn);
+  return () => keyRefusedListeners.delete(fn);
+}
+
 /**
  * The console session (its page tokens included) is kept for the tab beside the admin key, so
  * reloads and new screens reuse its tokens instead of minting new ones. It is asked for again when
@@ -238,7 +249,15 @@ async function admin<T>(method: string, path: string, body?: unknown, key = stor
     },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
-  return (await parse(res, path)) as T;
+  try {
+    return (await parse(res, path)) as T;
+  } catch (e) {
+    if (e instanceof ApiError && e.badAdminKey && key !== null && key === storedKey()) {
+      forgetKey();
+      for (const fn of keyRefusedListeners) fn();
+    }
+    throw e;
+  }
 }
 
 /** Signs in: the key is kept only when the server accepts it. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, currentSession, forgetKey, type Session, storedKey } from "./api.ts";
+import { currentSession, forgetKey, onKeyRefused, type Session, storedKey } from "./api.ts";
 import { Loading } from "./components/async.tsx";
 import { Link, match, useLocation } from "./router.tsx";
 import { AccessScreen } from "./screens/access.tsx";
@@ -47,13 +47,19 @@ export function App() {
   const [checking, setChecking] = useState(storedKey() !== null);
   const main = useRef<HTMLElement>(null);
 
+  const [keyRefused, setKeyRefused] = useState(false);
+
   useEffect(() => {
-    if (!storedKey()) return;
-    currentSession()
-      .then(setSession, (e: unknown) => {
-        if (e instanceof ApiError && e.badAdminKey) forgetKey();
-      })
-      .finally(() => setChecking(false));
+    // Any admin call the server answers "bad key" to (the key was changed) signs the tab out.
+    const unlisten = onKeyRefused(() => {
+      setSession(undefined);
+      setKeyRefused(true);
+    });
+    if (storedKey())
+      currentSession()
+        .then(setSession, () => undefined)
+        .finally(() => setChecking(false));
+    return unlisten;
   }, []);
 
   // Moves focus to the new screen so keyboard and screen-reader users land on its content.
@@ -62,7 +68,18 @@ export function App() {
   }, [loc.path]);
 
   if (checking) return <Loading label="Signing in…" />;
-  if (!session) return <SignInScreen onSignedIn={setSession} />;
+  if (!session)
+    return (
+      <SignInScreen
+        notice={
+          keyRefused ? "The server no longer accepts the admin key this tab kept (it was changed). Sign in with the new key." : undefined
+        }
+        onSignedIn={(s) => {
+          setKeyRefused(false);
+          setSession(s);
+        }}
+      />
+    );
 
   const active = (href: string) => (href === "/" ? loc.path === "/" : loc.path.startsWith(href));
   return (

@@ -1,7 +1,7 @@
 import { useState } from "preact/hooks";
 import { ApiError, type Session, signIn } from "../api.ts";
 
-export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void }) {
+export function SignInScreen({ onSignedIn, notice }: { onSignedIn: (s: Session) => void; notice?: string | undefined }) {
   const [key, setKey] = useState("");
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
@@ -28,6 +28,11 @@ export function SignInScreen({ onSignedIn }: { onSignedIn: (s: Session) => void 
       <form onSubmit={submit} aria-describedby={error ? "sign-in-error" : undefined}>
         <h1>leadgraph console</h1>
         <p class="muted">Sign in with the server's admin key. It is kept in this tab only (session storage).</p>
+        {notice && !error && (
+          <p class="alert" role="status">
+            {notice}
+          </p>
+        )}
         <label for="admin-key">Admin key</label>
         <input
           id="admin-key"
