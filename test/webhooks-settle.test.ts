@@ -148,7 +148,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     }
   });
 
-  it("cancels deliveries of a deleted app", async () => {
+  it("cancels deliveries of an app deleted through the admin API at its next pass", async () => {
     const store = h.runtime.services.store;
     await store.subscriptions.upsert({
       appId: "1004",
@@ -168,10 +168,7 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     expect((await admin("DELETE", "/_leadgraph/admin/apps/1004")).status).toBe(200);
     rx.postStatus = 200;
     h.clock.advance(3600_000);
-    // The app's subscription went with it (a cascade no repository sees): settled by the periodic look.
-    await d.runOnce();
-    expect(await deliveriesOf(id!, "1004")).toMatchObject([{ status: "pending" }]);
-    await wall.advance(SETTLE_EVERY_MS);
+    // The app's subscription went with it (a cascade); the deletion itself tells the dispatcher.
     await d.runOnce();
     // App 1001 still receives the lead; the deleted app's delivery is settled.
     expect(rx.leadIds()).toEqual([id]);
@@ -219,6 +216,18 @@ describe.each(databaseKinds())("webhook deliveries nobody receives any more (%s)
     await subscribeToReceiver(h.runtime.services.store, rx.url);
     await d.runOnce();
     expect(rx.leadIds()).toEqual([id]);
+  });
+
+  it("settles what another instance changed at its periodic look", async () => {
+    const id = await waitingLead();
+    // Another instance's write: straight to the database, so this process's change counter never hears of it.
+    await h.runtime.connection.db.deleteFrom("webhook_subscriptions").where("app_id", "=", "1001").execute();
+    await d.runOnce();
+    expect(await deliveriesOf(id)).toMatchObject([{ status: "pending" }]);
+    await wall.advance(SETTLE_EVERY_MS);
+    await d.runOnce();
+    expect(rx.posts).toHaveLength(0);
+    expect(await deliveriesOf(id)).toMatchObject([{ status: "cancelled", last_error: CANCEL_REASONS.subscription }]);
   });
 
   it("settles on its first pass what another instance changed while it was not watching", async () => {

@@ -21,10 +21,9 @@ interface Entry<T> {
 
 /**
  * The per-app and per-page settings the dispatcher would otherwise re-read for every batch (about
- * half of its statements). An entry is dropped when this process changes any subscription, install or
- * fault setting (WebhookConfigChanges, bumped by the repositories after the write), and after
- * DELIVERY_SETTINGS_TTL_MS, which bounds how late a change made by another instance (or an app
- * secret rotation, which the directory does not signal) is seen.
+ * half of its statements). An entry is dropped when this process changes any app, subscription,
+ * install or fault setting (WebhookConfigChanges, bumped by the repositories after the write), and
+ * after DELIVERY_SETTINGS_TTL_MS, which bounds how late a change made by another instance is seen.
  */
 export class DeliverySettingsCache {
   readonly #apps = new Map<string, Entry<AppDeliverySettings>>();

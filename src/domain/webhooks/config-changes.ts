@@ -1,6 +1,6 @@
 /**
- * Counts this process's changes to what decides where and how leads are delivered (app
- * subscriptions, page installs, fault and auto-disable settings). The repositories bump it after a
+ * Counts this process's changes to what decides where and how leads are delivered (apps: their
+ * secret, mode and roles; app subscriptions, page installs, fault and auto-disable settings). The repositories bump it after a
  * write has been made; the dispatcher's settings cache drops every entry read under an older
  * count, so such a change takes effect at the next delivery. Changes made by other processes are
  * seen when the cache's entries age out (DELIVERY_SETTINGS_TTL_MS).

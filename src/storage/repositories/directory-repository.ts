@@ -16,6 +16,7 @@ import type {
   UserRecord,
 } from "../../domain/model.ts";
 import type { DirectoryRepository, ObjectKind } from "../../domain/ports.ts";
+import { webhookConfigChanges } from "../../domain/webhooks/config-changes.ts";
 import type { Database } from "../schema.ts";
 import type { SecretBox } from "../secret-box.ts";
 import { PreparedQuery } from "../prepared-query.ts";
@@ -73,9 +74,12 @@ export class KyselyDirectoryRepository implements DirectoryRepository {
       .values(row)
       .onConflict((oc) => oc.column("id").doUpdateSet(row))
       .execute();
+    // An app's secret signs its deliveries and its mode decides who receives them.
+    webhookConfigChanges.bump();
   }
   async deleteApp(id: string): Promise<void> {
     await this.#db.deleteFrom("apps").where("id", "=", id).execute();
+    webhookConfigChanges.bump();
   }
   async appRoles(appId: string): Promise<AppRole[]> {
     const rows = await this.#db.selectFrom("app_roles").selectAll().where("app_id", "=", appId).execute();
@@ -89,6 +93,8 @@ export class KyselyDirectoryRepository implements DirectoryRepository {
         .values(roles.map((r) => ({ app_id: appId, user_id: r.userId, role: r.role })))
         .execute();
     }
+    // A development-mode app delivers only its role holders' leads.
+    webhookConfigChanges.bump();
   }
 
   async getUser(id: string): Promise<UserRecord | undefined> {
