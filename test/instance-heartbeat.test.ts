@@ -4,6 +4,7 @@ import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createDispatcher } from "../src/dispatcher/start-dispatcher.ts";
 import { ManualWallClock } from "../src/contract/wall-clock.ts";
+import { nodeOfId } from "../src/domain/ids.ts";
 import { logInstanceStanding } from "../src/ops/instance-standing-log.ts";
 import type { StandingChange } from "../src/storage/instance-node.ts";
 import { databaseKinds } from "./support/databases.ts";
@@ -55,8 +56,6 @@ describe.each(databaseKinds())("instance heartbeat (%s)", (kind) => {
     expect(changes).toEqual([]);
   });
 
-  /** The node number inside an id (see src/domain/ids.ts: time | node (8 bits) | sequence (10 bits)). */
-  const nodeOfId = (id: string) => Number(((BigInt(id) - 100_000_000_000_000n) >> 10n) & 255n);
   const takeOver = (n: number) =>
     db()
       .updateTable("instances")

@@ -8,6 +8,9 @@ const EPOCH_MS = 1_577_836_800_000n; // 2020-01-01T00:00:00Z
 const NODE_BITS = 8n;
 const SEQ_BITS = 10n;
 const MAX_SEQ = (1n << SEQ_BITS) - 1n;
+const NODE_MASK = (1n << NODE_BITS) - 1n;
+/** Early after the epoch an id would be short; this pads it into Meta's 15+ digit range. */
+const PAD = 100_000_000_000_000n;
 
 export interface IdGenerator {
   next(): string;
@@ -20,13 +23,13 @@ export class SnowflakeIds implements IdGenerator {
   #seq = 0n;
 
   constructor(node: number, nowMs: () => number = Date.now) {
-    this.#node = BigInt(node) & ((1n << NODE_BITS) - 1n);
+    this.#node = BigInt(node) & NODE_MASK;
     this.#nowMs = nowMs;
   }
 
   /** Mints with another node number from now on (this instance's was taken over and it claimed a new one). */
   useNode(node: number): void {
-    this.#node = BigInt(node) & ((1n << NODE_BITS) - 1n);
+    this.#node = BigInt(node) & NODE_MASK;
   }
 
   next(): string {
@@ -41,10 +44,12 @@ export class SnowflakeIds implements IdGenerator {
     }
     this.#lastMs = ms;
     const id = ((ms - EPOCH_MS) << (NODE_BITS + SEQ_BITS)) | (this.#node << SEQ_BITS) | this.#seq;
-    // Early after the epoch an id would be short; pad into Meta's 15+ digit range.
-    return (id + 100_000_000_000_000n).toString();
+    return (id + PAD).toString();
   }
 }
+
+/** The node number an id was minted under (which instance made it). */
+export const nodeOfId = (id: string): number => Number(((BigInt(id) - PAD) >> SEQ_BITS) & NODE_MASK);
 
 /** Graph object ids are digits only; ad accounts are `act_<digits>`. */
 export const isGraphId = (s: string): boolean => /^\d{1,20}$/.test(s);
